@@ -1,0 +1,200 @@
+//! The one error type of the API and its table: stable code → HTTP status → problem `type` →
+//! title. Every error a client can see is one row of this table.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use plateforme_model::FieldError;
+use plateforme_store::StoreError;
+use uuid::Uuid;
+
+use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
+
+macro_rules! error_codes {
+    ($($variant:ident => ($status:expr, $code:literal, $title:literal),)*) => {
+        /// Stable, machine-readable error codes. The problem `type` is `/problems/{code}`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode { $($variant,)* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            pub fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+
+            pub fn code(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// A short summary that does not change from occurrence to occurrence.
+            pub fn title(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $title,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson => (StatusCode::BAD_REQUEST, "malformed_json", "The request body is not well-formed JSON"),
+    ValidationFailed => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The request breaks validation rules"),
+    InvalidQuery => (StatusCode::BAD_REQUEST, "invalid_query", "A query parameter is invalid"),
+    InvalidPath => (StatusCode::BAD_REQUEST, "invalid_path", "A path parameter is invalid"),
+    InvalidHeader => (StatusCode::BAD_REQUEST, "invalid_header", "A request header is invalid"),
+    BadRequest => (StatusCode::BAD_REQUEST, "bad_request", "The request is not valid"),
+    UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The request body has an unsupported media type"),
+    PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large"),
+    NotFound => (StatusCode::NOT_FOUND, "not_found", "The resource does not exist"),
+    RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "No operation has this path"),
+    MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "The operation does not accept this method"),
+    NotAcceptable => (StatusCode::NOT_ACCEPTABLE, "not_acceptable", "No acceptable representation"),
+    Conflict => (StatusCode::CONFLICT, "conflict", "A record with the same business key exists already"),
+    PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),
+    PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
+    IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "The Idempotency-Key was already used for another request"),
+    Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication is required"),
+    Forbidden => (StatusCode::FORBIDDEN, "forbidden", "The caller lacks a required scope"),
+    TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests"),
+    ServiceUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "The service is temporarily unavailable"),
+    Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred"),
+}
+
+impl ErrorCode {
+    /// The problem `type` URI; `GET /problems/{code}` describes it.
+    pub fn type_uri(self) -> String {
+        format!("/problems/{}", self.code())
+    }
+
+    /// The code answering a status that no handler of ours produced (actix's own errors).
+    pub fn for_status(status: StatusCode) -> ErrorCode {
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|code| code.status() == status && *code != ErrorCode::ValidationFailed)
+            .unwrap_or(if status.is_server_error() { ErrorCode::Internal } else { ErrorCode::BadRequest })
+    }
+}
+
+/// An error answered as an RFC 9457 problem.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub existing_id: Option<Uuid>,
+    pub current_version: Option<i64>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            existing_id: None,
+            current_version: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            many => format!("{} fields break validation rules", many.len()),
+        };
+        ApiError { errors, ..ApiError::new(ErrorCode::ValidationFailed, detail) }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> ApiError {
+        self.errors = errors;
+        self
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> ApiError {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// An unexpected failure: logged in full, answered as an opaque 500.
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%error, "unexpected error");
+        ApiError::new(ErrorCode::Internal, "an unexpected error occurred; quote the request id to the operator")
+    }
+
+    pub fn not_found(what: impl std::fmt::Display) -> ApiError {
+        ApiError::new(ErrorCode::NotFound, format!("{what} does not exist or is not visible to you"))
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            problem_type: self.code.type_uri(),
+            title: self.code.title().to_owned(),
+            status: self.code.status().as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.code().to_owned(),
+            instance: None,
+            request_id: None,
+            errors: self.errors.clone(),
+            existing_id: self.existing_id,
+            current_version: self.current_version,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.code(), self.detail)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound => {
+                ApiError::new(ErrorCode::NotFound, "the resource does not exist or is not visible to you")
+            }
+            StoreError::Conflict { detail, existing_id } => {
+                ApiError { existing_id, ..ApiError::new(ErrorCode::Conflict, detail) }
+            }
+            StoreError::VersionMismatch { current } => ApiError {
+                current_version: Some(current),
+                ..ApiError::new(
+                    ErrorCode::PreconditionFailed,
+                    format!(
+                        "the resource is at version {current}; read it again and retry with If-Match: \"{current}\""
+                    ),
+                )
+            },
+            StoreError::IdempotencyRace => ApiError::new(
+                ErrorCode::Conflict,
+                "a request with the same Idempotency-Key is being processed; retry later",
+            ),
+            StoreError::InvalidCursor => {
+                ApiError::new(ErrorCode::InvalidQuery, "cursor: not a cursor this API handed out")
+                    .with_errors(vec![FieldError::new("cursor", "cursor.invalid", "not a cursor this API handed out")])
+            }
+            StoreError::Pool(error) => {
+                tracing::error!(%error, "no database connection");
+                ApiError::new(ErrorCode::ServiceUnavailable, "the database is not reachable; retry later")
+                    .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}

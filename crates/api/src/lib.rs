@@ -1,0 +1,25 @@
+//! The HTTP conventions every API crate of Plateforme shares, written once: RFC 9457 problems
+//! with a table of stable codes, JSON / merge-patch / query extractors that validate before
+//! the database is touched, ETag and If-Match, idempotent creation, cursor pages, request ids.
+
+pub mod caller;
+pub mod error;
+pub mod history;
+pub mod idempotency;
+pub mod json;
+pub mod middleware;
+pub mod openapi;
+pub mod pagination;
+pub mod preconditions;
+pub mod problem;
+pub mod query;
+pub mod responses;
+
+pub use caller::Caller;
+pub use error::{ApiError, ErrorCode};
+pub use idempotency::{IdempotencyKey, Located, create_once};
+pub use json::{BodyLimit, MergePatch, ValidJson};
+pub use pagination::{PageBody, PageQuery};
+pub use preconditions::{IfMatch, IfNoneMatch, etag};
+pub use problem::Problem;
+pub use query::{NoQuery, ValidQuery};

@@ -1,0 +1,64 @@
+//! The problem responses of each kind of operation, declared once for the OpenAPI document:
+//! a handler lists `responses((status = 200, …), ReadProblems)` and every status its
+//! extractors and the store can answer is documented.
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+
+use crate::ErrorCode;
+
+fn problem(codes: &[ErrorCode]) -> RefOr<Response> {
+    let causes = codes.iter().map(|code| format!("`{}`: {}", code.code(), code.title())).collect::<Vec<_>>();
+    ResponseBuilder::new()
+        .description(format!("Problem (RFC 9457). {}.", causes.join("; ")))
+        .content(
+            crate::problem::PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
+        .build()
+        .into()
+}
+
+/// Groups codes by status into responses.
+fn responses(codes: &[ErrorCode]) -> BTreeMap<String, RefOr<Response>> {
+    let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
+    for code in codes {
+        by_status.entry(code.status().as_u16()).or_default().push(*code);
+    }
+    by_status.into_iter().map(|(status, codes)| (status.to_string(), problem(&codes))).collect()
+}
+
+const ALWAYS: [ErrorCode; 3] = [ErrorCode::TooManyRequests, ErrorCode::Internal, ErrorCode::ServiceUnavailable];
+
+macro_rules! problem_set {
+    ($(#[$doc:meta])* $name:ident: $($code:ident),*) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                let mut codes = vec![$(ErrorCode::$code),*];
+                codes.extend(ALWAYS);
+                responses(&codes)
+            }
+        }
+    };
+}
+
+problem_set!(
+    /// Problems of a read by id.
+    ReadProblems: InvalidPath, InvalidQuery, InvalidHeader, NotFound
+);
+problem_set!(
+    /// Problems of a list.
+    ListProblems: InvalidQuery
+);
+problem_set!(
+    /// Problems of a creation.
+    CreateProblems: MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, Conflict
+);
+problem_set!(
+    /// Problems of a merge-patch update.
+    UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
+);

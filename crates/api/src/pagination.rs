@@ -1,0 +1,60 @@
+//! Cursor pages over HTTP: `limit` and `cursor` in, `items` + `next_cursor` and a
+//! `Link: <…>; rel="next"` header out.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use plateforme_model::FieldError;
+use plateforme_store::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+use plateforme_store::{Page, PageRequest};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{ApiError, ErrorCode};
+
+/// The paging parameters every list accepts; list query types flatten nothing and repeat
+/// these two fields, then call [`PageQuery::page_request`].
+pub struct PageQuery;
+
+impl PageQuery {
+    /// Checks `limit` (1 to 100, 20 by default) and decodes `cursor`.
+    pub fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            let message = format!("limit must be between 1 and {MAX_LIMIT}; got {limit}");
+            return Err(ApiError::new(ErrorCode::InvalidQuery, format!("limit: {message}"))
+                .with_errors(vec![FieldError::new("limit", "limit.range", message)]));
+        }
+        Ok(PageRequest::from_cursor(limit, cursor)?)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageBody<T: ToSchema> {
+    /// The records of this page, in the list's stable order.
+    pub items: Vec<T>,
+    /// Pass it as `cursor` to read the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Answers a page, with the `Link` header of the next one.
+pub fn page_response<T: Serialize + ToSchema>(req: &HttpRequest, page: Page<T>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &page.next_cursor {
+        response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(req, cursor))));
+    }
+    response.json(PageBody { items: page.items, next_cursor: page.next_cursor })
+}
+
+/// The same request with the cursor of the next page.
+fn next_url(req: &HttpRequest, cursor: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if name != "cursor" {
+            query.append_pair(&name, &value);
+        }
+    }
+    query.append_pair("cursor", cursor);
+    format!("{}?{}", req.path(), query.finish())
+}

@@ -1,0 +1,39 @@
+//! Query strings: parsed into a typed struct that refuses unknown parameters, before a
+//! handler runs.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::future::{Ready, ready};
+
+use crate::json::field_error;
+use crate::{ApiError, ErrorCode};
+
+/// Query parameters of type `T` (which should be `deny_unknown_fields`).
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
+/// For operations that take no query parameter: any parameter is refused, not ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let pairs = form_urlencoded::parse(query.as_bytes());
+    let deserializer = serde_urlencoded::Deserializer::new(pairs);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let error = field_error(&path, &error.into_inner().to_string());
+        ApiError::new(ErrorCode::InvalidQuery, format!("{}: {}", error.field, error.message)).with_errors(vec![error])
+    })
+}

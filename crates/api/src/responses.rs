@@ -1,0 +1,15 @@
+//! Answers for single resources: the body with its `ETag`, or 304 when the client holds it.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde::Serialize;
+
+use crate::{IfNoneMatch, etag};
+
+/// 200 with the resource and its `ETag`, or 304 when `If-None-Match` names this version.
+pub fn resource_response(if_none_match: &IfNoneMatch, version: i64, resource: &impl Serialize) -> HttpResponse {
+    if if_none_match.holds(version) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag(version))).finish();
+    }
+    HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(resource)
+}

@@ -1,0 +1,152 @@
+//! The codes of the network: each one a newtype that can only hold a valid, normalized value.
+//!
+//! Parsing is the only way in, so a `Siret` or a `CommuneCode` met anywhere else in the code base
+//! has already passed its checks. The checks here are about form; whether a well-formed code
+//! exists in a referential (COG, ROME…) is checked elsewhere.
+
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+/// Shared plumbing of a code type whose module defines `struct X(String)` and `X::parse`.
+///
+/// The `@sensitive` form leaves out every conversion back to a bare string (`Display`,
+/// `From<X> for String`, `AsRef<str>`), so that a sensitive value only comes out through an
+/// explicit `as_str()`.
+macro_rules! code_type {
+    ($ty:ident, $schema:expr) => {
+        code_type!(@sensitive $ty, $schema);
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::convert::From<$ty> for String {
+            fn from(value: $ty) -> String {
+                value.0
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+    (@sensitive $ty:ident, $schema:expr) => {
+        impl $ty {
+            /// The normalized value.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::TryFrom<&str> for $ty {
+            type Error = $crate::validation::CodeError;
+
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::parse(value)
+            }
+        }
+
+        impl ::std::convert::TryFrom<String> for $ty {
+            type Error = $crate::validation::CodeError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::validation::CodeError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::parse(value)
+            }
+        }
+
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                let schema: ::utoipa::openapi::schema::ObjectBuilder = $schema;
+                schema.into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $ty {}
+    };
+}
+
+mod commune;
+mod departement;
+mod email;
+mod nir;
+mod phone;
+mod postal;
+mod region;
+mod rome;
+mod siret;
+
+pub use commune::CommuneCode;
+pub use departement::DepartementCode;
+pub use email::Email;
+pub use nir::{Nir, NirHash};
+pub use phone::Phone;
+pub use postal::PostalCode;
+pub use region::RegionCode;
+pub use rome::RomeCode;
+pub use siret::Siret;
+
+/// The OpenAPI schema every code shares: a string, its pattern, what it is, and an example.
+fn string_schema(pattern: &str, description: &str, example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .examples([serde_json::Value::from(example)])
+}
+
+/// Spaces people type or paste inside long numbers (French typography uses no-break spaces).
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+}
+
+/// Whether `value` is exactly `len` ASCII digits.
+fn is_digits(value: &str, len: usize) -> bool {
+    value.len() == len && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// The example each schema shows, which must itself be a valid value.
+    fn example_of<T: PartialSchema>() -> String {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        assert_eq!(schema["type"], "string");
+        assert!(schema["pattern"].as_str().is_some_and(|p| p.starts_with('^')));
+        assert!(schema["description"].as_str().is_some_and(|d| !d.is_empty()));
+        schema["examples"][0].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn every_schema_example_parses() {
+        CommuneCode::parse(&example_of::<CommuneCode>()).unwrap();
+        DepartementCode::parse(&example_of::<DepartementCode>()).unwrap();
+        Email::parse(&example_of::<Email>()).unwrap();
+        Nir::parse(&example_of::<Nir>()).unwrap();
+        NirHash::parse(&example_of::<NirHash>()).unwrap();
+        Phone::parse(&example_of::<Phone>()).unwrap();
+        PostalCode::parse(&example_of::<PostalCode>()).unwrap();
+        RegionCode::parse(&example_of::<RegionCode>()).unwrap();
+        RomeCode::parse(&example_of::<RomeCode>()).unwrap();
+        Siret::parse(&example_of::<Siret>()).unwrap();
+    }
+
+    #[test]
+    fn schema_names_are_the_type_names() {
+        use utoipa::ToSchema;
+        assert_eq!(Siret::name(), "Siret");
+        assert_eq!(CommuneCode::name(), "CommuneCode");
+    }
+}

@@ -1,0 +1,69 @@
+use serde::{Deserialize, Serialize};
+
+use super::{is_digits, string_schema};
+use crate::validation::CodeError;
+
+/// A French postal code (code postal of La Poste), which is not the INSEE commune code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PostalCode(String);
+
+code_type!(
+    PostalCode,
+    string_schema(
+        r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$",
+        "Postal code (code postal, not the INSEE commune code): 5 digits, the first two 01–98 \
+         (20 for Corsica, 97 and 98 overseas and Monaco).",
+        "69003",
+    )
+);
+
+impl PostalCode {
+    pub fn parse(value: &str) -> Result<Self, CodeError> {
+        if !is_digits(value, 5) {
+            return Err(CodeError::new("postal.format", format!("postal code {value:?} is not 5 digits")));
+        }
+        // Unlike département codes, Corsican postal codes still start with 20.
+        if matches!(&value[..2], "00" | "99") {
+            return Err(CodeError::new(
+                "postal.unknown",
+                format!("postal code {value:?} does not exist: it must start with 01 to 98"),
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_postal_codes() {
+        for value in ["01000", "20000", "20200", "69003", "75001", "97400", "98000"] {
+            assert_eq!(PostalCode::parse(value).unwrap().as_str(), value);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_codes() {
+        for value in ["", "6900", "690030", "69 003", "2A000", "6900a", "٠١٢٣٤"] {
+            assert_eq!(PostalCode::parse(value).unwrap_err().rule, "postal.format", "{value:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_codes_of_no_area() {
+        for value in ["00000", "00123", "99000"] {
+            assert_eq!(PostalCode::parse(value).unwrap_err().rule, "postal.unknown", "{value:?}");
+        }
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let code: PostalCode = serde_json::from_str("\"20000\"").unwrap();
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"20000\"");
+        let error = serde_json::from_str::<PostalCode>("\"00100\"").unwrap_err();
+        assert!(error.to_string().contains("postal code \"00100\""), "{error}");
+    }
+}

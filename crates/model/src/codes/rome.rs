@@ -1,0 +1,64 @@
+use serde::{Deserialize, Serialize};
+
+use super::{is_digits, string_schema};
+use crate::validation::CodeError;
+
+/// A ROME 4.0 job code (fiche métier), e.g. `M1805`. Whether the code exists in the ROME
+/// referential is checked elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RomeCode(String);
+
+code_type!(
+    RomeCode,
+    string_schema(
+        r"^[A-N]\d{4}$",
+        "ROME code (Répertoire opérationnel des métiers et des emplois, version 4.0): \
+         the domain letter A–N in uppercase, then 4 digits.",
+        "M1805",
+    )
+);
+
+impl RomeCode {
+    pub fn parse(value: &str) -> Result<Self, CodeError> {
+        let mut chars = value.chars();
+        let letter = chars.next().unwrap_or_default();
+        if !(('A'..='N').contains(&letter) && is_digits(chars.as_str(), 4)) {
+            let hint = if ('a'..='n').contains(&letter) { " (the letter is uppercase)" } else { "" };
+            return Err(CodeError::new(
+                "rome.format",
+                format!("ROME code {value:?} is not a letter A–N then 4 digits{hint}"),
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_rome_codes() {
+        for value in ["A1101", "K2111", "M1805", "N4105"] {
+            assert_eq!(RomeCode::parse(value).unwrap().as_str(), value);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_codes() {
+        for value in ["", "M", "M180", "M18050", "O1805", "Z1805", "11805", "M18O5", " M1805"] {
+            assert_eq!(RomeCode::parse(value).unwrap_err().rule, "rome.format", "{value:?}");
+        }
+        let message = RomeCode::parse("m1805").unwrap_err().message;
+        assert!(message.contains("uppercase"), "{message}");
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let code: RomeCode = serde_json::from_str("\"M1805\"").unwrap();
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"M1805\"");
+        let error = serde_json::from_str::<RomeCode>("\"M185\"").unwrap_err();
+        assert!(error.to_string().contains("ROME code \"M185\""), "{error}");
+    }
+}

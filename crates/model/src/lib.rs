@@ -1,0 +1,10 @@
+//! The one shared data model of Plateforme: domain types, the network's codes and their
+//! validation. No I/O: this crate depends on neither diesel nor actix.
+
+pub mod codes;
+pub mod ids;
+pub mod merge_patch;
+pub mod organization;
+pub mod validation;
+
+pub use validation::{CodeError, FieldError, Validate, ValidationErrors};

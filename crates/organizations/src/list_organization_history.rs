@@ -1,0 +1,29 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_store::{Store, organizations};
+use uuid::Uuid;
+
+/// History of an organization
+///
+/// Lists the versions of the organization, oldest first: who changed what, when, and in
+/// which request. `changes` is the JSON Merge Patch from the previous version.
+#[utoipa::path(
+    tag = crate::TAG,
+    params(("id" = Uuid, Path, description = "Identifier of the organization"), HistoryQuery),
+    responses(
+        (status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        ReadProblems,
+    )
+)]
+#[get("/organizations/{id}/history")]
+pub async fn list_organization_history(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    id: web::Path<Uuid>,
+    ValidQuery(query): ValidQuery<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    history_response(&req, &store, organizations::RESOURCE_TYPE, id.into_inner(), &query).await
+}

@@ -1,0 +1,48 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::openapi::ListProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_model::organization::{Organization, OrganizationKind};
+use plateforme_store::Store;
+use plateforme_store::organizations::{self, OrganizationFilter};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListOrganizationsQuery {
+    /// Only organizations of this kind.
+    kind: Option<OrganizationKind>,
+    /// Organizations per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List organizations
+///
+/// Lists organizations in a stable order (creation order). Follow `next_cursor`, or the
+/// `Link: <…>; rel="next"` header, to read the next page; records added meanwhile are
+/// neither skipped nor repeated.
+#[utoipa::path(
+    tag = crate::TAG,
+    params(ListOrganizationsQuery),
+    responses(
+        (status = 200, description = "One page of organizations.", body = PageBody<Organization>,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        ListProblems,
+    )
+)]
+#[get("/organizations")]
+pub async fn list_organizations(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    ValidQuery(query): ValidQuery<ListOrganizationsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let filter = OrganizationFilter { kind: query.kind };
+    let organizations = store.run(move |conn| organizations::list(conn, &filter, &page)).await?;
+    Ok(page_response(&req, organizations))
+}

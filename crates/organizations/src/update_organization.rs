@@ -1,0 +1,49 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, patch, web};
+use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::{ApiError, Caller, IfMatch, MergePatch, etag};
+use plateforme_model::organization::Organization;
+use plateforme_store::{Store, organizations, write};
+use uuid::Uuid;
+
+/// Update an organization
+///
+/// Applies a JSON Merge Patch (RFC 7396) to the organization's writable fields (`kind`,
+/// `name`, `siret`, `territory`); `null` removes an optional member. `If-Match` must carry the
+/// ETag read last: without it the answer is 428, and 412 when the organization changed since.
+/// The patched organization is validated as a whole; nothing is written when it breaks a rule.
+#[utoipa::path(
+    tag = crate::TAG,
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the organization"),
+        ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+        description = "JSON Merge Patch of the writable fields.",
+        example = json!({"name": "Mission locale de Lyon Métropole", "territory": {"communes": ["69123", "69266"]}})),
+    responses(
+        (status = 200, description = "Updated (or unchanged when the patch changes nothing).", body = Organization,
+            headers(("ETag" = String, description = "The new version"))),
+        UpdateProblems,
+    )
+)]
+#[patch("/organizations/{id}")]
+pub async fn update_organization(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: MergePatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let current = store.run(move |conn| organizations::find(conn, id)).await?;
+    let expected_version = if_match.check(current.version)?;
+    let fields = patch.apply_to(&current.fields())?;
+    let context = caller.write_context();
+    let updated: Organization = store
+        .run(move |conn| {
+            write::transaction(conn, |conn| organizations::update(conn, &context, id, expected_version, fields))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(updated))
+}

@@ -1,0 +1,183 @@
+//! Typed configuration: defaults, then an optional TOML file, then `PLATEFORME_*` environment
+//! variables (and `DATABASE_URL`). A bad or unknown key fails the start, naming the key.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// `sqlite://PATH` (the embedded default) or `postgres://…`.
+    pub database_url: String,
+    /// Connections in the database pool.
+    pub database_pool_size: u32,
+    pub log_format: LogFormat,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads (the number of cores when absent).
+    pub workers: Option<usize>,
+    /// How long in-flight requests may run on shutdown, in seconds.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/plateforme.db".into(),
+            database_pool_size: 16,
+            log_format: LogFormat::Text,
+            max_body_bytes: 1024 * 1024,
+            workers: None,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+fn error(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError { key: key.to_owned(), message: message.into() }
+}
+
+const ENV_PREFIX: &str = "PLATEFORME_";
+/// The file named by `--config` or this variable.
+pub const CONFIG_FILE_ENV: &str = "PLATEFORME_CONFIG";
+
+impl Config {
+    /// Defaults ← file ← environment.
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None => Config::default(),
+        };
+        for (name, value) in env {
+            config.apply_env(&name, &value)?;
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let key = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| error(&key, format!("cannot read: {e}")))?;
+        toml::from_str(&text).map_err(|e| error(&key, e.message().to_owned()))
+    }
+
+    fn apply_env(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        match name {
+            "DATABASE_URL" => self.database_url = value.to_owned(),
+            "PLATEFORME_LISTEN" => self.listen = value.to_owned(),
+            "PLATEFORME_DATABASE_POOL_SIZE" => self.database_pool_size = parse(name, value)?,
+            "PLATEFORME_LOG_FORMAT" => {
+                self.log_format = match value {
+                    "text" => LogFormat::Text,
+                    "json" => LogFormat::Json,
+                    _ => return Err(error(name, format!("must be text or json; got {value:?}"))),
+                }
+            }
+            "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
+            "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
+            "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
+            CONFIG_FILE_ENV => {}
+            other if other.starts_with(ENV_PREFIX) => {
+                return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(error("listen", format!("must be an address such as 127.0.0.1:8080; got {:?}", self.listen)));
+        }
+        plateforme_store::Backend::of_url(&self.database_url).map_err(|e| error("database_url", e.to_string()))?;
+        if self.database_pool_size == 0 {
+            return Err(error("database_pool_size", "must be at least 1"));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(error("max_body_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+
+    /// The database URL without its password, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        match (self.database_url.find("://"), self.database_url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let credentials = &self.database_url[scheme + 3..at];
+                let user = credentials.split(':').next().unwrap_or("");
+                format!("{}{user}:***{}", &self.database_url[..scheme + 3], &self.database_url[at..])
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|e| error(key, format!("{e}; got {value:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn environment_overrides_defaults() -> Result<(), ConfigError> {
+        let config =
+            Config::load(None, env(&[("PLATEFORME_LISTEN", "0.0.0.0:9000"), ("PLATEFORME_LOG_FORMAT", "json")]))?;
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.database_url, "sqlite://data/plateforme.db");
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_or_unknown_key_is_named() {
+        let bad = Config::load(None, env(&[("PLATEFORME_DATABASE_POOL_SIZE", "many")])).err().map(|e| e.key);
+        assert_eq!(bad.as_deref(), Some("PLATEFORME_DATABASE_POOL_SIZE"));
+        let unknown = Config::load(None, env(&[("PLATEFORME_LISTNE", "x")])).err().map(|e| e.key);
+        assert_eq!(unknown.as_deref(), Some("PLATEFORME_LISTNE"));
+        let url = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).err().map(|e| e.key);
+        assert_eq!(url.as_deref(), Some("database_url"));
+    }
+
+    #[test]
+    fn an_unknown_file_key_is_named() -> Result<(), Box<dyn std::error::Error>> {
+        let file = std::env::temp_dir().join(format!("plateforme-config-{}.toml", std::process::id()));
+        std::fs::write(&file, "listen = \"127.0.0.1:1\"\ncolour = 3\n")?;
+        let message = Config::load(Some(&file), Vec::new()).err().map(|e| e.to_string()).unwrap_or_default();
+        std::fs::remove_file(&file)?;
+        assert!(message.contains("colour"), "{message}");
+        Ok(())
+    }
+
+    #[test]
+    fn passwords_stay_out_of_logs() {
+        let config = Config { database_url: "postgres://app:s3cret@db:5432/plateforme".into(), ..Config::default() };
+        assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/plateforme");
+    }
+}

@@ -1,0 +1,11 @@
+//! The Plateforme server: configuration, wiring of the API crates, the OpenAPI contract and
+//! the command line.
+
+pub mod app;
+pub mod config;
+mod fallback;
+mod health;
+pub mod openapi;
+mod problems;
+pub mod seed;
+pub mod telemetry;

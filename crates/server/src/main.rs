@@ -1,0 +1,98 @@
+//! `plateforme`: serve the API, migrate the database, seed demo data, print the contract.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use plateforme_server::config::{CONFIG_FILE_ENV, Config};
+use plateforme_server::{app, openapi, seed, telemetry};
+use plateforme_store::{Store, StoreOptions};
+
+#[derive(Parser)]
+#[command(name = "plateforme", version, about = "The shared data platform of the public employment network")]
+struct Cli {
+    /// TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = CONFIG_FILE_ENV)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API.
+    Serve {
+        /// Also load the demo organizations (never in production).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run the pending database migrations.
+    Migrate,
+    /// Load the demo organizations (idempotent).
+    Seed,
+    /// Print the OpenAPI contract.
+    Openapi {
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("plateforme: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    if let Command::Openapi { output } = &cli.command {
+        let json = openapi::to_json(&openapi::document())?;
+        return match output {
+            Some(path) => Ok(std::fs::write(path, json)?),
+            None => Ok(print!("{json}")),
+        };
+    }
+    let config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    telemetry::init(config.log_format);
+    let store = open_store(&config)?;
+    match cli.command {
+        Command::Serve { demo } => {
+            if demo {
+                seed_demo(&store)?;
+            }
+            serve(store, &config)
+        }
+        Command::Migrate => Ok(()),
+        Command::Seed => seed_demo(&store),
+        Command::Openapi { .. } => Ok(()),
+    }
+}
+
+/// Opens the database named by the configuration and brings its schema up to date.
+fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Error>> {
+    let options = StoreOptions { max_connections: config.database_pool_size, ..StoreOptions::default() };
+    let store = Store::connect(&config.database_url, &options)?;
+    let applied = store.migrate()?;
+    tracing::info!(database = %config.redacted_database_url(), migrations_applied = applied, "database ready");
+    Ok(store)
+}
+
+fn seed_demo(store: &Store) -> Result<(), Box<dyn std::error::Error>> {
+    let created = store.run_blocking(seed::seed_demo)?;
+    tracing::info!(created, "demo organizations loaded");
+    Ok(())
+}
+
+fn serve(store: Store, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let listener = TcpListener::bind(&config.listen)?;
+    tracing::info!(address = %listener.local_addr()?, "serving; the contract is at /openapi.json");
+    let system = actix_web::rt::System::new();
+    system.block_on(app::serve(listener, store, config)?)?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! The OpenAPI contract, generated from the code: the paths come from the registered
+//! handlers, the rest (info, tags, shared schemas) from here and from each API crate.
+
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Plateforme",
+        description = "The shared data platform of the French public employment network (SI plateforme): \
+one data model and one set of REST APIs through which France Travail, missions locales, Cap emploi, \
+départements, régions, partners and employers read and write the same records.\n\n\
+Conventions: JSON in UTF-8 with `snake_case` fields; identifiers are UUIDv7; times are RFC 3339 UTC. \
+Errors are RFC 9457 problems (`application/problem+json`) with a stable `code` and per-field `errors`; \
+`GET /problems` lists them. Every resource has a `version` carried by `ETag`; writes need `If-Match` \
+(428 without, 412 when stale); `If-None-Match` answers 304. POST accepts `Idempotency-Key`. \
+Lists are cursor-paginated (`limit`, `cursor`, `Link: rel=\"next\"`). Every response carries `X-Request-Id`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        version = "0.1.0",
+    ),
+    tags(
+        (name = "Health", description = "Liveness and readiness probes."),
+        (name = "Problems", description = "The problem types of error responses."),
+    ),
+    components(schemas(plateforme_api::Problem, plateforme_model::FieldError)),
+)]
+struct BaseApi;
+
+/// The document the app starts from, before its handlers add their paths.
+pub fn base() -> Document {
+    let mut document = BaseApi::openapi();
+    document.merge(plateforme_organizations::OrganizationsApi::openapi());
+    document
+}
+
+/// The whole contract, as `openapi/openapi.json` holds it.
+pub fn document() -> Document {
+    crate::app::documented_routes().1
+}
+
+/// The contract as pretty JSON with a final newline.
+pub fn to_json(document: &Document) -> Result<String, serde_json::Error> {
+    Ok(document.to_pretty_json()? + "\n")
+}

@@ -1,0 +1,54 @@
+//! `GET /problems/{code}`: what each problem `type` means, from the error table itself.
+
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::{ApiError, ErrorCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The description of a problem type.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"type": "/problems/precondition_failed", "code": "precondition_failed", "status": 412,
+    "title": "The resource changed since the version given in If-Match"}))]
+pub struct ProblemType {
+    #[serde(rename = "type")]
+    problem_type: String,
+    code: &'static str,
+    status: u16,
+    title: &'static str,
+}
+
+impl From<ErrorCode> for ProblemType {
+    fn from(code: ErrorCode) -> Self {
+        ProblemType {
+            problem_type: code.type_uri(),
+            code: code.code(),
+            status: code.status().as_u16(),
+            title: code.title(),
+        }
+    }
+}
+
+/// List problem types
+///
+/// Every problem `type` the API answers with: its stable code, HTTP status and title.
+#[utoipa::path(tag = "Problems", responses((status = 200, description = "The problem types.", body = Vec<ProblemType>)))]
+#[get("/problems")]
+pub async fn list_problem_types() -> HttpResponse {
+    HttpResponse::Ok().json(ErrorCode::ALL.iter().copied().map(ProblemType::from).collect::<Vec<_>>())
+}
+
+/// Describe a problem type
+///
+/// The problem `type` URIs of error responses resolve here.
+#[utoipa::path(tag = "Problems",
+    params(("code" = String, Path, description = "The problem code, e.g. `precondition_failed`")),
+    responses(
+        (status = 200, description = "The problem type.", body = ProblemType),
+        (status = 404, description = "No problem type has this code.", body = plateforme_api::Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/problems/{code}")]
+pub async fn get_problem_type(code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let found = ErrorCode::ALL.iter().copied().find(|known| known.code() == code.as_str());
+    let code = found.ok_or_else(|| ApiError::not_found(format!("problem type {code}")))?;
+    Ok(HttpResponse::Ok().json(ProblemType::from(code)))
+}

@@ -1,0 +1,68 @@
+//! The change feed (outbox): one event per mutation, numbered in commit order.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{change_sequence, changes};
+use crate::timestamps::{from_db, to_db};
+use crate::write::{Mutation, WriteContext};
+use crate::{DbConnection, StoreError};
+
+/// One change event.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[diesel(table_name = changes)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub version: i64,
+    pub action: String,
+    pub actor: String,
+    pub actor_organization: Option<String>,
+    pub occurred_at: NaiveDateTime,
+}
+
+impl ChangeRow {
+    pub fn occurred_at(&self) -> DateTime<Utc> {
+        from_db(self.occurred_at)
+    }
+}
+
+/// Takes the next sequence number and writes the event. The row lock on `change_sequence`
+/// is held until commit, so events become visible in sequence order.
+pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<i64, StoreError> {
+    diesel::update(change_sequence::table.find(1))
+        .set(change_sequence::last_seq.eq(change_sequence::last_seq + 1))
+        .execute(conn)?;
+    let seq: i64 = change_sequence::table.find(1).select(change_sequence::last_seq).first(conn)?;
+    let row = ChangeRow {
+        seq,
+        resource_type: mutation.resource_type.to_owned(),
+        resource_id: mutation.resource_id.to_string(),
+        version: mutation.version,
+        action: mutation.action.as_str().to_owned(),
+        actor: context.actor.client_id.clone(),
+        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+        occurred_at: to_db(plateforme_model::ids::now()),
+    };
+    diesel::insert_into(changes::table).values(&row).execute(conn)?;
+    Ok(seq)
+}
+
+/// Events after `after_seq`, in order.
+pub fn after(conn: &mut DbConnection, after_seq: i64, limit: i64) -> Result<Vec<ChangeRow>, StoreError> {
+    Ok(changes::table.filter(changes::seq.gt(after_seq)).order(changes::seq.asc()).limit(limit).load(conn)?)
+}
+
+/// Events of one resource, in order.
+pub fn of_resource(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    resource_id: &str,
+) -> Result<Vec<ChangeRow>, StoreError> {
+    Ok(changes::table
+        .filter(changes::resource_type.eq(resource_type))
+        .filter(changes::resource_id.eq(resource_id))
+        .order(changes::seq.asc())
+        .load(conn)?)
+}

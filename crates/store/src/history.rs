@@ -1,0 +1,91 @@
+//! The history of every resource: one row per version, with who changed what and when.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::schema::history;
+use crate::timestamps::{from_db, to_db};
+use crate::write::{Mutation, WriteContext};
+use crate::{DbConnection, Page, PageRequest, StoreError};
+
+/// One version of a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub version: i64,
+    pub action: String,
+    pub actor: String,
+    pub actor_organization: Option<String>,
+    pub request_id: Option<String>,
+    pub changed_at: DateTime<Utc>,
+    pub changes: Value,
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = history)]
+struct HistoryRow {
+    resource_type: String,
+    resource_id: String,
+    version: i64,
+    action: String,
+    actor: String,
+    actor_organization: Option<String>,
+    request_id: Option<String>,
+    changed_at: NaiveDateTime,
+    changes: String,
+}
+
+pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<(), StoreError> {
+    let row = HistoryRow {
+        resource_type: mutation.resource_type.to_owned(),
+        resource_id: mutation.resource_id.to_string(),
+        version: mutation.version,
+        action: mutation.action.as_str().to_owned(),
+        actor: context.actor.client_id.clone(),
+        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+        request_id: context.request_id.clone(),
+        changed_at: to_db(plateforme_model::ids::now()),
+        changes: mutation.changes.to_string(),
+    };
+    diesel::insert_into(history::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+/// The versions of one resource, oldest first. An empty first page means no such resource.
+pub fn list(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    resource_id: Uuid,
+    page: &PageRequest,
+) -> Result<Page<HistoryEntry>, StoreError> {
+    let mut query = history::table
+        .filter(history::resource_type.eq(resource_type))
+        .filter(history::resource_id.eq(resource_id.to_string()))
+        .order(history::version.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(after) = &page.after {
+        let after: i64 = after.parse().map_err(|_| StoreError::InvalidCursor)?;
+        query = query.filter(history::version.gt(after));
+    }
+    let rows: Vec<HistoryRow> = query.load(conn)?;
+    if rows.is_empty() && page.after.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let page = Page::from_rows(rows, page, |row| row.version.to_string());
+    let items = page.items.into_iter().map(entry_of_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+fn entry_of_row(row: HistoryRow) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        version: row.version,
+        action: row.action,
+        actor: row.actor,
+        actor_organization: row.actor_organization,
+        request_id: row.request_id,
+        changed_at: from_db(row.changed_at),
+        changes: serde_json::from_str(&row.changes).map_err(StoreError::corrupt)?,
+    })
+}

@@ -1,0 +1,100 @@
+//! Cursor pagination: keyset pages in a stable order, with an opaque cursor naming the last key
+//! of the previous page. No offsets: a page never repeats or skips a record because others were
+//! added before it.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::StoreError;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// A page to read: how many records, after which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: i64,
+    /// The sort key of the last record already seen.
+    pub after: Option<String>,
+}
+
+impl PageRequest {
+    pub fn first(limit: i64) -> PageRequest {
+        PageRequest { limit, after: None }
+    }
+
+    /// Reads the opaque cursor a previous page handed out.
+    pub fn from_cursor(limit: i64, cursor: Option<&str>) -> Result<PageRequest, StoreError> {
+        let after = cursor.map(decode_cursor).transpose()?;
+        Ok(PageRequest { limit, after })
+    }
+
+    /// One more than the limit is fetched, to know whether a next page exists.
+    pub fn fetch_limit(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+/// One page of records, and the cursor of the next one if there is more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds the page from up to `fetch_limit` rows, keyed by `key`.
+    pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> String) -> Page<T> {
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|last| encode_cursor(&key(last)))
+        } else {
+            None
+        };
+        Page { items: rows, next_cursor }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+    }
+}
+
+const CURSOR_PREFIX: &str = "k1:";
+
+fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, StoreError> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| StoreError::InvalidCursor)?;
+    let text = String::from_utf8(bytes).map_err(|_| StoreError::InvalidCursor)?;
+    text.strip_prefix(CURSOR_PREFIX).map(str::to_owned).ok_or(StoreError::InvalidCursor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_its_key() {
+        let request = PageRequest::first(2);
+        let page = Page::from_rows(vec!["a", "b", "c"], &request, |s| (*s).to_owned());
+        assert_eq!(page.items, vec!["a", "b"]);
+        let next = PageRequest::from_cursor(2, page.next_cursor.as_deref()).expect("valid cursor");
+        assert_eq!(next.after.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn the_last_page_has_no_cursor() {
+        let page = Page::from_rows(vec![1, 2], &PageRequest::first(2), ToString::to_string);
+        assert_eq!(page.next_cursor, None);
+    }
+
+    #[test]
+    fn a_forged_cursor_is_refused() {
+        for bad in ["!!", "YWJj", ""] {
+            assert!(matches!(PageRequest::from_cursor(2, Some(bad)), Err(StoreError::InvalidCursor)), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The diesel schema, written once for both backends: only types both share (Text, BigInt,
+//! Integer, Timestamp) appear here. UUIDs and JSON are stored as text.
+
+diesel::table! {
+    history (resource_type, resource_id, version) {
+        resource_type -> Text,
+        resource_id -> Text,
+        version -> BigInt,
+        action -> Text,
+        actor -> Text,
+        actor_organization -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        changed_at -> Timestamp,
+        changes -> Text,
+    }
+}
+
+diesel::table! {
+    change_sequence (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        resource_type -> Text,
+        resource_id -> Text,
+        version -> BigInt,
+        action -> Text,
+        actor -> Text,
+        actor_organization -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, idempotency_key) {
+        caller -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        headers -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        siret -> Text,
+        territory -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        created_by -> Text,
+        updated_by -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(history, change_sequence, changes, idempotency_keys, organizations);

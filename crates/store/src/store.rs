@@ -1,0 +1,88 @@
+//! The store handle shared by all handlers: a connection pool and the backend it serves.
+
+use std::time::Duration;
+
+use diesel::r2d2::Pool;
+
+use crate::connection::{Manager, sqlite_path};
+use crate::{Backend, DbConnection, StoreError, migrations};
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections kept in the pool.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<Manager>,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the pool. For SQLite the file's folder is created, so a fresh machine just works.
+    pub fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        let manager = Manager::new(url)?;
+        let backend = Backend::of_url(url)?;
+        if backend == Backend::Sqlite {
+            create_parent_folder(sqlite_path(url))?;
+        }
+        let pool = Pool::builder()
+            .max_size(options.max_connections)
+            .connection_timeout(options.acquire_timeout)
+            // A broken connection is detected by `has_broken`; a ping on every checkout would
+            // add a round trip to every request.
+            .test_on_check_out(false)
+            .build(manager)
+            .map_err(StoreError::Pool)?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs the pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        migrations::run_pending(&mut *self.pool.get()?)
+    }
+
+    /// Runs blocking database work on the blocking thread pool, with a pooled connection.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
+            .await
+            .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    /// The same work, synchronously (CLI commands, seeding).
+    pub fn run_blocking<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        work(&mut *self.pool.get()?)
+    }
+}
+
+fn create_parent_folder(path: &str) -> Result<(), StoreError> {
+    if path == ":memory:" || path.starts_with("file:") {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
+            .map_err(|error| StoreError::Config(format!("cannot create {}: {error}", folder.display()))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,81 @@
+//! The write transaction: every mutation writes its row, a history row and a change event in
+//! one transaction, so nothing is acknowledged that is not committed.
+
+use diesel::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{DbConnection, StoreError, changes, history};
+
+/// Who is writing: recorded in the history and the change feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The OAuth client id, or `anonymous`.
+    pub client_id: String,
+    pub organization_id: Option<Uuid>,
+}
+
+impl Actor {
+    pub fn anonymous() -> Actor {
+        Actor { client_id: "anonymous".into(), organization_id: None }
+    }
+}
+
+/// Everything a write records besides its data.
+#[derive(Debug, Clone)]
+pub struct WriteContext {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Updated => "updated",
+            Action::Deleted => "deleted",
+        }
+    }
+}
+
+/// One mutation of one resource, as the history and the change feed record it.
+#[derive(Debug, Clone)]
+pub struct Mutation {
+    pub resource_type: &'static str,
+    pub resource_id: Uuid,
+    pub version: i64,
+    pub action: Action,
+    /// JSON Merge Patch from the previous version (the whole document on creation).
+    pub changes: Value,
+}
+
+/// Runs `work` in a write transaction.
+///
+/// On SQLite the transaction takes the write lock first: a transaction that reads and then
+/// writes would otherwise fail with SQLITE_BUSY when another writer got in between, instead
+/// of waiting its turn.
+pub fn transaction<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(_) = conn {
+            diesel::sql_query("UPDATE change_sequence SET last_seq = last_seq WHERE id = 1").execute(conn)?;
+        }
+        work(conn)
+    })
+}
+
+/// Records a mutation: its history row, then its change event. Call it last in the
+/// transaction, as the change event holds the feed's lock until commit.
+pub fn record(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<i64, StoreError> {
+    history::append(conn, context, mutation)?;
+    changes::append(conn, context, mutation)
+}

@@ -1,0 +1,3 @@
+DROP TABLE changes;
+DROP TABLE change_sequence;
+DROP TABLE history;
