@@ -7,7 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, get, web};
-use plateforme_api::BodyLimit;
+use plateforme_api::{ApiError, BodyLimit, ErrorCode};
 use plateforme_store::Store;
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
@@ -65,6 +65,9 @@ pub fn app(
     let contract = openapi::to_json(&document).unwrap_or_default();
     app.app_data(web::Data::new(store))
         .app_data(body_limit)
+        .app_data(web::PathConfig::default().error_handler(|error, _| {
+            ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
+        }))
         .app_data(web::Data::new(KnownRoutes::from_openapi(&document)))
         .app_data(web::Data::new(Contract(contract)))
         .service(get_openapi)

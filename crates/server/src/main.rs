@@ -53,10 +53,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if let Command::Openapi { output } = &cli.command {
         let json = openapi::to_json(&openapi::document())?;
-        return match output {
-            Some(path) => Ok(std::fs::write(path, json)?),
-            None => Ok(print!("{json}")),
-        };
+        match output {
+            Some(path) => std::fs::write(path, json)?,
+            None => print!("{json}"),
+        }
+        return Ok(());
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     telemetry::init(config.log_format);

@@ -5,9 +5,12 @@ use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
 use plateforme_store::{Actor, DbConnection, StoreError, WriteContext, organizations, write};
 
-/// (kind, name, SIRET, région, départements, communes). The SIRETs are made up but pass
-/// the Luhn check.
-const DEMO_ORGANIZATIONS: &[(OrganizationKind, &str, &str, &str, &[&str], &[&str])] = &[
+/// (kind, name, SIRET, région, départements, communes).
+type DemoOrganization =
+    (OrganizationKind, &'static str, &'static str, &'static str, &'static [&'static str], &'static [&'static str]);
+
+/// The SIRETs are made up but pass the Luhn check.
+const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
     (OrganizationKind::FranceTravail, "France Travail Auvergne-Rhône-Alpes (démo)", "90000000000001", "84", &[], &[]),
     (OrganizationKind::MissionLocale, "Mission locale de Lyon (démo)", "90000000100009", "84", &["69"], &["69123"]),
     (OrganizationKind::CapEmploi, "Cap emploi Rhône (démo)", "90000000200007", "84", &["69"], &[]),

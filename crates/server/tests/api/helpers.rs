@@ -1,0 +1,223 @@
+//! The test app: a fresh database, migrated, behind the real HTTP server.
+
+use std::net::TcpListener;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use plateforme_server::app;
+use plateforme_server::config::Config;
+use plateforme_store::{Store, StoreOptions};
+use reqwest::{Client, Response};
+use serde_json::Value;
+
+/// Runs each named async test body on SQLite and on PostgreSQL.
+///
+/// Without `DATABASE_URL` the PostgreSQL variant says it was skipped; with
+/// `PLATEFORME_REQUIRE_POSTGRES=1` (as CI sets) it fails instead.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::TestApp::sqlite().await).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::postgres().await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )*};
+}
+
+enum TestDatabase {
+    Sqlite(#[expect(dead_code, reason = "held so the folder lives as long as the test")] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut conn) = PgConnection::establish(admin_url)
+        {
+            // Best effort: a database left behind is only litter on a test server.
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub store: Store,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", folder.path().join("test.db").display());
+        TestApp::start(&url, TestDatabase::Sqlite(folder)).await
+    }
+
+    /// A fresh database on the server `DATABASE_URL` names, or `None` when it is not set.
+    pub async fn postgres() -> Option<TestApp> {
+        let Ok(admin_url) = std::env::var("DATABASE_URL") else {
+            assert!(
+                std::env::var("PLATEFORME_REQUIRE_POSTGRES").is_err(),
+                "PLATEFORME_REQUIRE_POSTGRES is set but DATABASE_URL is not"
+            );
+            eprintln!("skipped on PostgreSQL: DATABASE_URL is not set");
+            return None;
+        };
+        let name = format!("plateforme_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(&admin_url).expect("connect to DATABASE_URL");
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).expect("create test database");
+        let url = database_url_with_name(&admin_url, &name);
+        Some(TestApp::start(&url, TestDatabase::Postgres { admin_url, name }).await)
+    }
+
+    async fn start(url: &str, database: TestDatabase) -> TestApp {
+        let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
+        let store = Store::connect(url, &options).expect("open the test database");
+        store.migrate().expect("migrate the test database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = Config { workers: Some(2), database_url: url.to_owned(), ..Config::default() };
+        let server = app::serve(listener, store.clone(), &config).expect("start the server");
+        actix_web::rt::spawn(server);
+        TestApp { address, client: Client::new(), store, _database: database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("POST")
+    }
+
+    pub async fn patch(&self, path: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let mut request = self
+            .client
+            .patch(self.url(path))
+            .header("content-type", "application/merge-patch+json")
+            .body(body.to_string());
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        request.send().await.expect("PATCH")
+    }
+}
+
+/// The same server URL with another database name (and the same query string).
+fn database_url_with_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |index| index + 3);
+    let server = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{server}/{name}{query}")
+}
+
+/// The body of a response as JSON.
+pub async fn json(response: Response) -> Value {
+    response.json().await.expect("a JSON body")
+}
+
+/// Asserts a problem response: its status, content type and code; returns the problem.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status of {}", response.url());
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    assert!(response.headers().contains_key("x-request-id"));
+    let problem = json(response).await;
+    assert_eq!(problem["code"], code, "{problem}");
+    assert_eq!(problem["status"], status);
+    assert_eq!(problem["type"], format!("/problems/{code}"));
+    assert!(problem["detail"].as_str().is_some_and(|detail| !detail.is_empty()), "{problem}");
+    problem
+}
+
+#[test]
+fn database_names_are_replaced() {
+    assert_eq!(
+        database_url_with_name("postgres://u@h:5432/db?sslmode=disable", "t"),
+        "postgres://u@h:5432/t?sslmode=disable"
+    );
+    assert_eq!(database_url_with_name("postgres://u@h", "t"), "postgres://u@h/t");
+}
+
+/// A distinct valid SIRET for each `n`: a made-up 13-digit prefix and its Luhn digit.
+pub fn siret(n: u64) -> String {
+    let base = format!("91{n:011}");
+    (0..10)
+        .map(|check| format!("{base}{check}"))
+        .find(|candidate| luhn_holds(candidate))
+        .expect("one check digit always fits")
+}
+
+fn luhn_holds(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(index, byte)| {
+            let digit = u32::from(byte - b'0');
+            if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// A valid organization body (a mission locale in Lyon).
+pub fn organization(n: u64) -> Value {
+    serde_json::json!({
+        "kind": "mission_locale",
+        "name": format!("Mission locale n°{n}"),
+        "siret": siret(n),
+        "territory": {"regions": ["84"], "departements": ["69"], "communes": ["69123"]}
+    })
+}
+
+/// Creates an organization and returns its JSON.
+pub async fn create_organization(app: &TestApp, n: u64) -> Value {
+    let response = app.post_json("/v1/organizations", &organization(n)).await;
+    assert_eq!(response.status().as_u16(), 201);
+    json(response).await
+}
+
+/// Every organization, following the `Link` headers from the first page.
+pub async fn all_organizations(app: &TestApp) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = Some("/v1/organizations?limit=100".to_owned());
+    while let Some(path) = next {
+        let response = app.get(&path).await;
+        assert_eq!(response.status().as_u16(), 200);
+        next = next_link(&response);
+        let page = json(response).await;
+        items.extend(page["items"].as_array().cloned().unwrap_or_default());
+    }
+    items
+}
+
+/// The target of `Link: <…>; rel="next"`.
+pub fn next_link(response: &Response) -> Option<String> {
+    let link = response.headers().get("link")?.to_str().ok()?;
+    let target = link.strip_prefix('<')?.split_once(">; rel=\"next\"")?.0;
+    Some(target.to_owned())
+}
+
+pub fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+}
