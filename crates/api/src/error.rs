@@ -47,7 +47,6 @@ error_codes! {
     NotFound => (StatusCode::NOT_FOUND, "not_found", "The resource does not exist"),
     RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "No operation has this path"),
     MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "The operation does not accept this method"),
-    NotAcceptable => (StatusCode::NOT_ACCEPTABLE, "not_acceptable", "No acceptable representation"),
     Conflict => (StatusCode::CONFLICT, "conflict", "A record with the same business key exists already"),
     PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),
     PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
@@ -65,13 +64,21 @@ impl ErrorCode {
         format!("/problems/{}", self.code())
     }
 
-    /// The code answering a status that no handler of ours produced (actix's own errors).
+    /// The code answering a status that no handler of ours produced (actix's own errors):
+    /// the generic code of each status, never one that claims a cause it cannot know.
     pub fn for_status(status: StatusCode) -> ErrorCode {
-        ErrorCode::ALL
-            .iter()
-            .copied()
-            .find(|code| code.status() == status && *code != ErrorCode::ValidationFailed)
-            .unwrap_or(if status.is_server_error() { ErrorCode::Internal } else { ErrorCode::BadRequest })
+        match status.as_u16() {
+            401 => ErrorCode::Unauthorized,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::RouteNotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            413 => ErrorCode::PayloadTooLarge,
+            415 => ErrorCode::UnsupportedMediaType,
+            429 => ErrorCode::TooManyRequests,
+            503 => ErrorCode::ServiceUnavailable,
+            500..=599 => ErrorCode::Internal,
+            _ => ErrorCode::BadRequest,
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::future::{Ready, ready};
 
-use crate::{ApiError, Caller, ErrorCode, etag};
+use crate::{ApiError, ErrorCode, etag};
 
 pub const HEADER: &str = "idempotency-key";
 const MAX_KEY_LENGTH: usize = 255;
@@ -25,7 +25,7 @@ pub struct IdempotencyKey {
 impl IdempotencyKey {
     /// The claim this request makes on its key: scoped to the caller, fingerprinted by method,
     /// path and the parsed body, so a retry matches whatever its JSON whitespace.
-    pub fn claim(&self, caller: &Caller, body: &impl Serialize) -> Result<Option<IdempotencyClaim>, ApiError> {
+    pub fn claim(&self, caller_id: &str, body: &impl Serialize) -> Result<Option<IdempotencyClaim>, ApiError> {
         let Some(key) = &self.key else { return Ok(None) };
         let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
         let mut hash = Sha256::new();
@@ -33,7 +33,7 @@ impl IdempotencyKey {
         hash.update([0]);
         hash.update(&body);
         let request_hash = hash.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
-        Ok(Some(IdempotencyClaim { caller: caller.actor.client_id.clone(), key: key.clone(), request_hash }))
+        Ok(Some(IdempotencyClaim { caller: caller_id.to_owned(), key: key.clone(), request_hash }))
     }
 }
 

@@ -147,6 +147,7 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     if inner.is_syntax() || inner.is_eof() || inner.is_io() {
         return malformed(&inner);
     }
+    let path = if path == "." { "body".to_owned() } else { path };
     ApiError::validation(vec![field_error(&path, &message_of(&inner))])
 }
 
@@ -201,7 +202,7 @@ fn quoted_after(message: &str, prefix: &str) -> Option<String> {
 /// serde_path_to_error reports `.` for the root, and already ends an unknown field's path
 /// with its name.
 fn join_path(path: &str, name: &str) -> String {
-    if path.is_empty() || path == "." {
+    if path.is_empty() || path == "." || path == "body" {
         name.to_owned()
     } else if path == name || path.ends_with(&format!(".{name}")) {
         path.to_owned()

@@ -2,7 +2,6 @@
 //! with a table of stable codes, JSON / merge-patch / query extractors that validate before
 //! the database is touched, ETag and If-Match, idempotent creation, cursor pages, request ids.
 
-pub mod caller;
 pub mod error;
 pub mod history;
 pub mod idempotency;
@@ -15,7 +14,6 @@ pub mod problem;
 pub mod query;
 pub mod responses;
 
-pub use caller::Caller;
 pub use error::{ApiError, ErrorCode};
 pub use idempotency::{IdempotencyKey, Located, create_once};
 pub use json::{BodyLimit, MergePatch, ValidJson};

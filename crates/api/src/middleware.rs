@@ -59,13 +59,15 @@ pub async fn observe(
 }
 
 /// Rewrites an error response as a problem carrying the request path and id. Our own
-/// problems keep their content; anything else (actix's 404, 405, 413…) gets the problem of
-/// its status, with its text as the detail.
+/// problems keep their content; plain JSON errors are left alone (the OAuth token endpoint
+/// answers RFC 6749 errors, which OAuth libraries expect); anything else (actix's own 404,
+/// 413…) gets the problem of its status, with its text as the detail.
 async fn as_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceResponse<BoxBody> {
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    let content_type = response.headers().get(header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec()).unwrap_or_default();
+    if content_type.starts_with(b"application/json") {
+        return response;
+    }
+    let is_problem = content_type.starts_with(PROBLEM_CONTENT_TYPE.as_bytes());
     let status = response.status();
     let path = response.request().path().to_owned();
     let (request, response) = response.into_parts();

@@ -1,17 +1,19 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, Caller, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_auth::Caller;
 use plateforme_model::organization::{Organization, OrganizationFields};
 use plateforme_store::{Store, organizations};
 
 /// Register an organization
 ///
-/// Registers a member of the network. The SIRET is the business key: registering a SIRET that
+/// Registers a member of the network (administrators only). The SIRET is the business key: registering a SIRET that
 /// is already known answers 409 with the `existing_id` of the organization holding it, so two
 /// concurrent "create if absent" calls give one record. Send an `Idempotency-Key` to make
 /// retries safe: a retry gets the first response again (with `Idempotent-Replayed: true`).
 #[utoipa::path(
     tag = crate::TAG,
+    security(("oauth2" = ["admin"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. Remembered 24 hours per client.")),
     request_body(content = OrganizationFields, description = "The organization to register."),
     responses(
@@ -27,7 +29,7 @@ pub async fn create_organization(
     key: IdempotencyKey,
     ValidJson(fields): ValidJson<OrganizationFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let claim = key.claim(&caller, &fields)?;
+    let claim = key.claim(caller.client_id(), &fields)?;
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         let organization = organizations::create(conn, &context, fields)?;

@@ -4,6 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_model::organization::Organization;
 use plateforme_store::{Store, organizations};
+use plateforme_auth::Caller;
 use uuid::Uuid;
 
 /// Read an organization
@@ -12,6 +13,7 @@ use uuid::Uuid;
 /// answers 304 without a body.
 #[utoipa::path(
     tag = crate::TAG,
+    security(("oauth2" = ["organizations:read"])),
     params(
         ("id" = Uuid, Path, description = "Identifier of the organization"),
         ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
@@ -24,6 +26,7 @@ use uuid::Uuid;
 )]
 #[get("/organizations/{id}")]
 pub async fn get_organization(
+    _caller: Caller,
     store: web::Data<Store>,
     id: web::Path<Uuid>,
     _: ValidQuery<NoQuery>,

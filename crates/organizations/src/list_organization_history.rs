@@ -3,6 +3,7 @@ use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_store::{Store, organizations};
+use plateforme_auth::Caller;
 use uuid::Uuid;
 
 /// History of an organization
@@ -11,6 +12,7 @@ use uuid::Uuid;
 /// which request. `changes` is the JSON Merge Patch from the previous version.
 #[utoipa::path(
     tag = crate::TAG,
+    security(("oauth2" = ["organizations:read"])),
     params(("id" = Uuid, Path, description = "Identifier of the organization"), HistoryQuery),
     responses(
         (status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>,
@@ -21,6 +23,7 @@ use uuid::Uuid;
 #[get("/organizations/{id}/history")]
 pub async fn list_organization_history(
     req: HttpRequest,
+    _caller: Caller,
     store: web::Data<Store>,
     id: web::Path<Uuid>,
     ValidQuery(query): ValidQuery<HistoryQuery>,

@@ -5,6 +5,7 @@ use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_model::organization::{Organization, OrganizationKind};
 use plateforme_store::Store;
 use plateforme_store::organizations::{self, OrganizationFilter};
+use plateforme_auth::Caller;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -28,6 +29,7 @@ pub struct ListOrganizationsQuery {
 /// neither skipped nor repeated.
 #[utoipa::path(
     tag = crate::TAG,
+    security(("oauth2" = ["organizations:read"])),
     params(ListOrganizationsQuery),
     responses(
         (status = 200, description = "One page of organizations.", body = PageBody<Organization>,
@@ -38,6 +40,7 @@ pub struct ListOrganizationsQuery {
 #[get("/organizations")]
 pub async fn list_organizations(
     req: HttpRequest,
+    _caller: Caller,
     store: web::Data<Store>,
     ValidQuery(query): ValidQuery<ListOrganizationsQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,19 +1,23 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, Caller, IfMatch, MergePatch, etag};
+use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::{OrganizationAccess, Operation, Resource};
 use plateforme_model::organization::Organization;
 use plateforme_store::{Store, organizations, write};
 use uuid::Uuid;
 
 /// Update an organization
 ///
-/// Applies a JSON Merge Patch (RFC 7396) to the organization's writable fields (`kind`,
+/// An organization updates its own record (`organizations:write`); administrators update any
+/// (`admin`). Applies a JSON Merge Patch (RFC 7396) to the organization's writable fields (`kind`,
 /// `name`, `siret`, `territory`); `null` removes an optional member. `If-Match` must carry the
 /// ETag read last: without it the answer is 428, and 412 when the organization changed since.
 /// The patched organization is validated as a whole; nothing is written when it breaks a rule.
 #[utoipa::path(
     tag = crate::TAG,
+    security(("oauth2" = ["organizations:write"]), ("oauth2" = ["admin"])),
     params(
         ("id" = Uuid, Path, description = "Identifier of the organization"),
         ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
@@ -36,6 +40,15 @@ pub async fn update_organization(
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    // Administrators update any organization; others only their own (the policy's SelfOnly).
+    let allowed = caller.has_scope(plateforme_auth::scopes::ADMIN)
+        || caller.may(Operation::Write, Resource::Organization(&OrganizationAccess { id }));
+    if !allowed {
+        return Err(ApiError::new(
+            plateforme_api::ErrorCode::Forbidden,
+            "an organization may update only its own record; other updates need the admin scope",
+        ));
+    }
     let current = store.run(move |conn| organizations::find(conn, id)).await?;
     let expected_version = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.fields())?;

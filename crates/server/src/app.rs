@@ -1,6 +1,7 @@
 //! The app: every API crate's routes, the shared middleware, and the server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
@@ -8,7 +9,13 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, get, web};
 use plateforme_api::{ApiError, BodyLimit, ErrorCode};
-use plateforme_store::Store;
+use plateforme_auth::external::ExternalIssuer;
+use plateforme_auth::keys::KeyRing;
+use plateforme_auth::rate_limit::RateLimiter;
+use plateforme_auth::route_scopes::RouteScopes;
+use plateforme_auth::tokens::TokenSettings;
+use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
+use plateforme_store::{Store, StoreError};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
 
@@ -18,21 +25,16 @@ use crate::{health, openapi, problems};
 
 /// The routes that the contract documents, and the contract.
 pub fn documented_routes() -> (
-    App<
-        impl ServiceFactory<
-            ServiceRequest,
-            Config = (),
-            Response = ServiceResponse<impl MessageBody>,
-            Error = actix_web::Error,
-            InitError = (),
-        >,
-    >,
+    App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>>,
     Document,
 ) {
     App::new()
         .into_utoipa_app()
         .openapi(openapi::base())
-        .service(scope("/v1").configure(plateforme_organizations::configure))
+        .service(
+            scope("/v1").configure(plateforme_organizations::configure).configure(plateforme_auth::configure_admin),
+        )
+        .configure(plateforme_auth::configure_oauth)
         .service(health::live)
         .service(health::ready)
         .service(problems::list_problem_types)
@@ -40,46 +42,75 @@ pub fn documented_routes() -> (
         .split_for_parts()
 }
 
-/// The contract as served at `/openapi.json`.
-struct Contract(String);
+/// What every worker shares: built once per process.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub auth: SharedAuth,
+    pub body_limit: BodyLimit,
+    contract: Arc<String>,
+    known_routes: Arc<KnownRoutes>,
+}
 
+impl Services {
+    /// Opens the signing keys (creating the first one on a new database) and reads the
+    /// contract once: it says which routes exist and which scopes each needs.
+    pub fn new(store: Store, config: &Config) -> Result<Services, StoreError> {
+        let document = openapi::document();
+        let lifetime = chrono::Duration::seconds(i64::try_from(config.token_lifetime_secs).unwrap_or(600));
+        let settings = AuthSettings {
+            tokens: TokenSettings { issuer: config.issuer(), audience: config.audience.clone(), lifetime },
+            profile: config.profile,
+            default_rate_limit_per_minute: config.default_rate_limit_per_minute,
+            anonymous_rate_limit_per_minute: config.anonymous_rate_limit_per_minute,
+        };
+        let auth = AuthState {
+            settings,
+            keys: KeyRing::open(store.clone(), lifetime)?,
+            store: store.clone(),
+            limiter: RateLimiter::default(),
+            routes: RouteScopes::from_openapi(&document),
+            external: config.external_issuer.clone().map(ExternalIssuer::new),
+        };
+        Ok(Services {
+            store,
+            auth: Arc::new(auth),
+            body_limit: BodyLimit(config.max_body_bytes),
+            contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
+            known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
+        })
+    }
+}
+
+/// The contract as served at `/openapi.json`.
 #[get("/openapi.json")]
-async fn get_openapi(contract: web::Data<Contract>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(contract.0.clone())
+async fn get_openapi(services: web::Data<Services>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(services.contract.as_str().to_owned())
 }
 
 /// The whole app for one worker.
 pub fn app(
-    store: Store,
-    body_limit: BodyLimit,
-) -> App<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    let (app, document) = documented_routes();
-    let contract = openapi::to_json(&document).unwrap_or_default();
-    app.app_data(web::Data::new(store))
-        .app_data(body_limit)
+    services: Services,
+) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+    let (app, _) = documented_routes();
+    app.app_data(web::Data::new(services.store.clone()))
+        .app_data(web::Data::new(services.auth.clone()))
+        .app_data(services.body_limit)
+        .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))
-        .app_data(web::Data::new(KnownRoutes::from_openapi(&document)))
-        .app_data(web::Data::new(Contract(contract)))
+        .app_data(web::Data::new(services))
         .service(get_openapi)
         .default_service(web::to(fallback))
+        .wrap(from_fn(plateforme_auth::authenticate::authenticate))
         .wrap(from_fn(plateforme_api::middleware::observe))
 }
 
 /// Starts serving on `listener`; the returned server runs until stopped or signalled
-/// (SIGINT/SIGTERM stop it gracefully, letting in-flight requests finish).
-pub fn serve(listener: TcpListener, store: Store, config: &Config) -> std::io::Result<Server> {
-    let body_limit = BodyLimit(config.max_body_bytes);
-    let mut server = HttpServer::new(move || app(store.clone(), body_limit))
+/// (SIGTERM stops it gracefully, letting in-flight requests finish; SIGINT stops it at once).
+pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
+    let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30));
     if let Some(workers) = config.workers {

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use plateforme_auth::Profile;
+use plateforme_auth::external::ExternalIssuerConfig;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -28,6 +30,20 @@ pub struct Config {
     pub workers: Option<usize>,
     /// How long in-flight requests may run on shutdown, in seconds.
     pub shutdown_timeout_secs: u64,
+    /// `development` or `production`; demo credentials are refused in production.
+    pub profile: Profile,
+    /// The `iss` of the access tokens: the public base URL of the platform.
+    pub issuer: Option<String>,
+    /// The `aud` of the access tokens.
+    pub audience: String,
+    /// How long an access token lives, in seconds.
+    pub token_lifetime_secs: u64,
+    /// Requests a minute for a client without a limit of its own.
+    pub default_rate_limit_per_minute: u32,
+    /// Requests a minute per address for calls without a token.
+    pub anonymous_rate_limit_per_minute: u32,
+    /// An external identity provider whose tokens are accepted too.
+    pub external_issuer: Option<ExternalIssuerConfig>,
 }
 
 impl Default for Config {
@@ -40,6 +56,13 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             workers: None,
             shutdown_timeout_secs: 30,
+            profile: Profile::Development,
+            issuer: None,
+            audience: "plateforme".into(),
+            token_lifetime_secs: 600,
+            default_rate_limit_per_minute: 1200,
+            anonymous_rate_limit_per_minute: 120,
+            external_issuer: None,
         }
     }
 }
@@ -94,6 +117,18 @@ impl Config {
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
+            "PLATEFORME_PROFILE" => {
+                self.profile = match value {
+                    "development" => Profile::Development,
+                    "production" => Profile::Production,
+                    _ => return Err(error(name, format!("must be development or production; got {value:?}"))),
+                }
+            }
+            "PLATEFORME_ISSUER" => self.issuer = Some(value.to_owned()),
+            "PLATEFORME_AUDIENCE" => self.audience = value.to_owned(),
+            "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
+            "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
+            "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
             CONFIG_FILE_ENV => {}
             other if other.starts_with(ENV_PREFIX) => {
                 return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));
@@ -114,13 +149,32 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return Err(error("max_body_bytes", "must be at least 1024"));
         }
+        if self.workers == Some(0) {
+            return Err(error("workers", "must be at least 1"));
+        }
+        if !(60..=86_400).contains(&self.token_lifetime_secs) {
+            return Err(error("token_lifetime_secs", "must be between 60 and 86400"));
+        }
+        if self.default_rate_limit_per_minute == 0 || self.anonymous_rate_limit_per_minute == 0 {
+            return Err(error("rate limits", "must be at least 1 request a minute"));
+        }
+        if let Some(issuer) = &self.issuer
+            && !(issuer.starts_with("https://") || issuer.starts_with("http://"))
+        {
+            return Err(error("issuer", format!("must be the platform's base URL; got {issuer:?}")));
+        }
         Ok(())
+    }
+
+    /// The token issuer: the configured one, or this server's own address.
+    pub fn issuer(&self) -> String {
+        self.issuer.clone().unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     /// The database URL without its password, for logs.
     pub fn redacted_database_url(&self) -> String {
         match (self.database_url.find("://"), self.database_url.rfind('@')) {
-            (Some(scheme), Some(at)) if at > scheme => {
+            (Some(scheme), Some(at)) if at > scheme && self.database_url[scheme + 3..at].contains(':') => {
                 let credentials = &self.database_url[scheme + 3..at];
                 let user = credentials.split(':').next().unwrap_or("");
                 format!("{}{user}:***{}", &self.database_url[..scheme + 3], &self.database_url[at..])

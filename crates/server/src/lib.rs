@@ -2,6 +2,7 @@
 //! the command line.
 
 pub mod app;
+pub mod commands;
 pub mod config;
 mod fallback;
 mod health;

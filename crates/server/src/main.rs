@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
+use plateforme_auth::Profile;
+use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 
@@ -31,6 +33,16 @@ enum Command {
     Migrate,
     /// Load the demo organizations (idempotent).
     Seed,
+    /// Manage the OAuth clients of partner information systems.
+    Clients {
+        #[command(subcommand)]
+        command: ClientsCommand,
+    },
+    /// Manage the keys that sign access tokens.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print the OpenAPI contract.
     Openapi {
         /// Write it to this file instead of standard output.
@@ -65,12 +77,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         Command::Serve { demo } => {
             if demo {
-                seed_demo(&store)?;
+                seed_demo(&store, &config)?;
             }
             serve(store, &config)
         }
         Command::Migrate => Ok(()),
-        Command::Seed => seed_demo(&store),
+        Command::Seed => seed_demo(&store, &config),
+        Command::Clients { command } => commands::run_clients(&store, &config, command),
+        Command::Keys { command } => commands::run_keys(&store, command),
         Command::Openapi { .. } => Ok(()),
     }
 }
@@ -84,16 +98,20 @@ fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Error>> {
     Ok(store)
 }
 
-fn seed_demo(store: &Store) -> Result<(), Box<dyn std::error::Error>> {
-    let created = store.run_blocking(seed::seed_demo)?;
-    tracing::info!(created, "demo organizations loaded");
+fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    if config.profile == Profile::Production {
+        return Err("demo data is refused under the production profile".into());
+    }
+    let seeded = seed::seed_demo(store, config.default_rate_limit_per_minute)?;
+    tracing::info!(organizations = seeded.organizations, clients = seeded.clients, "demo data loaded");
     Ok(())
 }
 
 fn serve(store: Store, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let services = app::Services::new(store, config)?;
     let listener = TcpListener::bind(&config.listen)?;
     tracing::info!(address = %listener.local_addr()?, "serving; the contract is at /openapi.json");
     let system = actix_web::rt::System::new();
-    system.block_on(app::serve(listener, store, config)?)?;
+    system.block_on(app::serve(listener, services, config)?)?;
     Ok(())
 }

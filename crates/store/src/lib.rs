@@ -6,15 +6,18 @@
 //! touch SQL.
 
 pub mod changes;
+pub mod clients;
 pub mod connection;
 pub mod error;
 pub mod health;
 pub mod history;
 pub mod idempotency;
+pub mod journal;
 mod migrations;
 pub mod organizations;
 pub mod pagination;
 pub mod schema;
+pub mod signing_keys;
 mod store;
 mod timestamps;
 pub mod write;

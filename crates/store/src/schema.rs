@@ -62,4 +62,56 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(history, change_sequence, changes, idempotency_keys, organizations);
+
+diesel::table! {
+    oauth_clients (client_id) {
+        client_id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        enabled -> Bool,
+        demo -> Bool,
+        rate_limit_per_minute -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        algorithm -> Text,
+        private_key_pem -> Text,
+        public_jwk -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    access_journal (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        client_id -> Text,
+        organization_id -> Nullable<Text>,
+        person_id -> Text,
+        section -> Text,
+        action -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(oauth_clients -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    history,
+    change_sequence,
+    changes,
+    idempotency_keys,
+    organizations,
+    oauth_clients,
+    signing_keys,
+    access_journal,
+);

@@ -3,16 +3,18 @@
 use std::net::TcpListener;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use plateforme_auth::clients::{self, Registration};
+use plateforme_model::organization::{OrganizationFields, OrganizationKind};
 use plateforme_server::app;
 use plateforme_server::config::Config;
-use plateforme_store::{Store, StoreOptions};
+use plateforme_store::{Actor, Store, StoreOptions, WriteContext, organizations, write};
 use reqwest::{Client, Response};
 use serde_json::Value;
 
 /// Runs each named async test body on SQLite and on PostgreSQL.
 ///
 /// Without `DATABASE_URL` the PostgreSQL variant says it was skipped; with
-/// `PLATEFORME_REQUIRE_POSTGRES=1` (as CI sets) it fails instead.
+/// `REQUIRE_POSTGRES=1` (as CI sets) it fails instead.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
@@ -52,8 +54,26 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub store: Store,
+    /// An administrator's bearer token, used by `get`, `post_json` and `patch`.
+    pub token: String,
+    /// The administrator's client.
+    pub admin: Option<TestClient>,
     _database: TestDatabase,
 }
+
+/// A client registered for a test, with its organization and a token.
+#[derive(Debug, Clone)]
+pub struct TestClient {
+    pub client_id: String,
+    pub secret: String,
+    pub organization_id: uuid::Uuid,
+    pub token: String,
+}
+
+/// Makes each organization a test creates distinct.
+static ORGANIZATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_000_000);
+
+pub const ADMIN_SCOPES: &[&str] = &["admin", "journal:read", "organizations:read", "organizations:write"];
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
@@ -66,8 +86,8 @@ impl TestApp {
     pub async fn postgres() -> Option<TestApp> {
         let Ok(admin_url) = std::env::var("DATABASE_URL") else {
             assert!(
-                std::env::var("PLATEFORME_REQUIRE_POSTGRES").is_err(),
-                "PLATEFORME_REQUIRE_POSTGRES is set but DATABASE_URL is not"
+                std::env::var("REQUIRE_POSTGRES").is_err(),
+                "REQUIRE_POSTGRES is set but DATABASE_URL is not"
             );
             eprintln!("skipped on PostgreSQL: DATABASE_URL is not set");
             return None;
@@ -79,16 +99,86 @@ impl TestApp {
         Some(TestApp::start(&url, TestDatabase::Postgres { admin_url, name }).await)
     }
 
+    /// A SQLite test app with settings of its own.
+    pub async fn sqlite_with(config: Config) -> TestApp {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", folder.path().join("test.db").display());
+        TestApp::start_with(&url, TestDatabase::Sqlite(folder), config).await
+    }
+
     async fn start(url: &str, database: TestDatabase) -> TestApp {
+        TestApp::start_with(url, database, Config::default()).await
+    }
+
+    async fn start_with(url: &str, database: TestDatabase, config: Config) -> TestApp {
         let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
         let store = Store::connect(url, &options).expect("open the test database");
         store.migrate().expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = Config { workers: Some(2), database_url: url.to_owned(), ..Config::default() };
-        let server = app::serve(listener, store.clone(), &config).expect("start the server");
+        let config = Config { workers: Some(2), database_url: url.to_owned(), issuer: Some(address.clone()), ..config };
+        let services = app::Services::new(store.clone(), &config).expect("open the services");
+        let server = app::serve(listener, services, &config).expect("start the server");
         actix_web::rt::spawn(server);
-        TestApp { address, client: Client::new(), store, _database: database }
+        let mut app = TestApp { address, client: Client::new(), store, token: String::new(), admin: None, _database: database };
+        let admin = app.register(OrganizationKind::FranceTravail, ADMIN_SCOPES).await;
+        app.token = admin.token.clone();
+        app.admin = Some(admin);
+        app
+    }
+
+    /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token
+    /// from the token endpoint.
+    pub async fn register(&self, kind: OrganizationKind, scopes: &[&str]) -> TestClient {
+        let n = ORGANIZATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut fields = organization(n);
+        fields["kind"] = serde_json::json!(kind);
+        fields["territory"] = match kind {
+            OrganizationKind::Region => serde_json::json!({"regions": ["84"]}),
+            _ => serde_json::json!({"regions": ["84"], "departements": ["69"]}),
+        };
+        let fields: OrganizationFields = serde_json::from_value(fields).expect("organization fields");
+        let store = self.store.clone();
+        let scopes: Vec<String> = scopes.iter().map(|scope| (*scope).to_owned()).collect();
+        let (client_id, secret, organization_id) = actix_web::rt::task::spawn_blocking(move || {
+            let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+            let organization = store
+                .run_blocking(|conn| write::transaction(conn, |conn| organizations::create(conn, &context, fields)))
+                .expect("create the organization");
+            let registration = Registration {
+                client_id: None,
+                organization_id: organization.id,
+                name: "test client".into(),
+                scopes,
+                rate_limit_per_minute: None,
+                demo: false,
+                secret: None,
+            };
+            let (client, secret) = clients::register(&store, &context, registration, 10_000).expect("register the client");
+            (client.client_id, secret, organization.id)
+        })
+        .await
+        .expect("registration task");
+        let token = self.token_for(&client_id, &secret, None).await;
+        TestClient { client_id, secret, organization_id, token }
+    }
+
+    /// A token from the token endpoint (HTTP Basic), for the asked scopes or all.
+    pub async fn token_for(&self, client_id: &str, secret: &str, scope: Option<&str>) -> String {
+        let mut form = vec![("grant_type", "client_credentials")];
+        if let Some(scope) = scope {
+            form.push(("scope", scope));
+        }
+        let response = self
+            .client
+            .post(self.url("/oauth/token"))
+            .basic_auth(client_id, Some(secret))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST /oauth/token");
+        assert_eq!(response.status().as_u16(), 200, "token for {client_id}");
+        json(response).await["access_token"].as_str().expect("access_token").to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -96,17 +186,22 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+        self.client.get(self.url(path)).bearer_auth(&self.token).send().await.expect("GET")
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("POST")
+        self.client.post(self.url(path)).bearer_auth(&self.token).json(body).send().await.expect("POST")
     }
 
     pub async fn patch(&self, path: &str, if_match: Option<&str>, body: &Value) -> Response {
+        self.patch_as(&self.token, path, if_match, body).await
+    }
+
+    pub async fn patch_as(&self, token: &str, path: &str, if_match: Option<&str>, body: &Value) -> Response {
         let mut request = self
             .client
             .patch(self.url(path))
+            .bearer_auth(token)
             .header("content-type", "application/merge-patch+json")
             .body(body.to_string());
         if let Some(tag) = if_match {
@@ -197,10 +292,10 @@ pub async fn create_organization(app: &TestApp, n: u64) -> Value {
     json(response).await
 }
 
-/// Every organization, following the `Link` headers from the first page.
+/// Every mission locale (the kind test bodies create), following the `Link` headers.
 pub async fn all_organizations(app: &TestApp) -> Vec<Value> {
     let mut items = Vec::new();
-    let mut next = Some("/v1/organizations?limit=100".to_owned());
+    let mut next = Some("/v1/organizations?limit=100&kind=mission_locale".to_owned());
     while let Some(path) = next {
         let response = app.get(&path).await;
         assert_eq!(response.status().as_u16(), 200);

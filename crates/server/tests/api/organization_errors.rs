@@ -16,6 +16,7 @@ async fn refused(app: &TestApp, content_type: &str, body: String, status: u16, c
     let response = app
         .client
         .post(app.url("/v1/organizations"))
+        .bearer_auth(&app.token)
         .header("content-type", content_type)
         .body(body)
         .send()
@@ -80,6 +81,7 @@ async fn bad_bodies_are_refused_before_anything_is_written(app: TestApp) {
     let bad_key = app
         .client
         .post(app.url("/v1/organizations"))
+        .bearer_auth(&app.token)
         .header("idempotency-key", "k".repeat(300))
         .json(&organization(1))
         .send()
@@ -134,7 +136,7 @@ async fn bad_requests_outside_bodies_are_problems(app: TestApp) {
     let route = assert_problem(app.get("/v1/no-such-thing").await, 404, "route_not_found").await;
     assert_eq!(route["instance"], "/v1/no-such-thing");
 
-    let method = app.client.delete(app.url("/v1/organizations")).send().await.expect("DELETE");
+    let method = app.client.delete(app.url("/v1/organizations")).bearer_auth(&app.token).send().await.expect("DELETE");
     assert_eq!(header(&method, "allow").as_deref(), Some("GET, POST"));
     assert_problem(method, 405, "method_not_allowed").await;
 

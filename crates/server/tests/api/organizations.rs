@@ -35,10 +35,10 @@ async fn created_organizations_read_back_with_their_etag(app: TestApp) {
     assert_eq!(header(&read, "etag").as_deref(), Some("\"1\""));
     assert_eq!(json(read).await, created);
 
-    let unchanged = app.client.get(app.url(&location)).header("if-none-match", "\"1\"").send().await.expect("GET");
+    let unchanged = app.client.get(app.url(&location)).bearer_auth(&app.token).header("if-none-match", "\"1\"").send().await.expect("GET");
     assert_eq!(unchanged.status().as_u16(), 304);
     assert_eq!(header(&unchanged, "etag").as_deref(), Some("\"1\""));
-    let stale = app.client.get(app.url(&location)).header("if-none-match", "\"0\"").send().await.expect("GET");
+    let stale = app.client.get(app.url(&location)).bearer_auth(&app.token).header("if-none-match", "\"0\"").send().await.expect("GET");
     assert_eq!(stale.status().as_u16(), 200);
 }
 
@@ -64,7 +64,7 @@ async fn a_merge_patch_needs_the_current_etag(app: TestApp) {
 
 async fn a_retried_post_returns_the_first_response(app: TestApp) {
     let send = |body: serde_json::Value| {
-        app.client.post(app.url("/v1/organizations")).header("idempotency-key", "retry-1").json(&body).send()
+        app.client.post(app.url("/v1/organizations")).bearer_auth(&app.token).header("idempotency-key", "retry-1").json(&body).send()
     };
     let first = send(organization(1)).await.expect("POST");
     assert_eq!(first.status().as_u16(), 201);
@@ -127,6 +127,7 @@ async fn history_records_who_changed_what(app: TestApp) {
     let renamed = app
         .client
         .patch(app.url(&path))
+        .bearer_auth(&app.token)
         .header("content-type", "application/merge-patch+json")
         .header("if-match", "\"1\"")
         .header("x-request-id", "rename-request-1")
@@ -149,7 +150,9 @@ async fn history_records_who_changed_what(app: TestApp) {
     assert_eq!(versions[1]["action"], "updated");
     assert_eq!(versions[1]["changes"], json!({"name": "Renamed"}));
     assert_eq!(versions[1]["request_id"], "rename-request-1");
-    assert_eq!(versions[1]["actor"], "anonymous");
+    let admin = app.admin.as_ref().expect("admin client");
+    assert_eq!(versions[1]["actor"], admin.client_id.as_str(), "the client that made the change");
+    assert_eq!(versions[1]["actor_organization"], admin.organization_id.to_string());
     assert_eq!(versions[2]["changes"], json!({"territory": {"departements": ["69", "01"]}}));
 
     let paged = app.get(&format!("{path}/history?limit=2")).await;

@@ -1,0 +1,81 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use plateforme_api::openapi::ListProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_store::journal::{self, JournalEntry, JournalFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::{Caller, SharedAuth};
+
+/// One access to a person's data.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "01936b2f-0000-7000-8000-000000000001", "occurred_at": "2026-11-24T10:00:00Z",
+    "client_id": "demo-mission-locale", "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
+    "person_id": "01936b30-0000-7000-8000-000000000002", "section": "diagnostic", "action": "read",
+    "request_id": "01936b2f-0000-7000-8000-0000000000aa"}))]
+pub struct JournalRecord {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    /// The client that accessed the data.
+    pub client_id: String,
+    /// The organization that client acts for.
+    pub organization_id: Option<Uuid>,
+    pub person_id: Uuid,
+    /// The part of the dossier accessed.
+    pub section: String,
+    /// `read` or `write`.
+    pub action: String,
+    pub request_id: Option<String>,
+}
+
+impl From<JournalEntry> for JournalRecord {
+    fn from(entry: JournalEntry) -> Self {
+        JournalRecord {
+            id: entry.id,
+            occurred_at: entry.occurred_at,
+            client_id: entry.client_id,
+            organization_id: entry.organization_id,
+            person_id: entry.person_id,
+            section: entry.section,
+            action: entry.action,
+            request_id: entry.request_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JournalQuery {
+    /// Only accesses to this person's data.
+    person_id: Option<Uuid>,
+    /// Only accesses by this client.
+    client_id: Option<String>,
+    /// Entries per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Read the access journal
+///
+/// Every read and write of a person's data, oldest first: which client of which organization
+/// touched which section, when, in which request.
+#[utoipa::path(tag = "Administration", security(("oauth2" = ["journal:read"]), ("oauth2" = ["admin"])), params(JournalQuery),
+    responses((status = 200, description = "One page of the journal.", body = PageBody<JournalRecord>), ListProblems))]
+#[get("/admin/journal")]
+pub async fn list_journal(
+    req: HttpRequest,
+    _caller: Caller,
+    auth: web::Data<SharedAuth>,
+    ValidQuery(query): ValidQuery<JournalQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let filter = JournalFilter { person_id: query.person_id, client_id: query.client_id };
+    let entries = auth.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
+    Ok(page_response(&req, entries.map(JournalRecord::from)))
+}

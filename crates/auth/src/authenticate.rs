@@ -1,0 +1,120 @@
+//! The middleware that reads the bearer token and counts the request against its client's
+//! rate limit. It only establishes who calls; whether they may call this operation is the
+//! `Caller` extractor's decision, made after routing.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, ResponseError, web};
+use plateforme_api::{ApiError, ErrorCode};
+
+use crate::identity::Identity;
+use crate::rate_limit::Quota;
+use crate::state::SharedAuth;
+use crate::tokens::{self, TokenError};
+
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some(auth) = req.app_data::<web::Data<SharedAuth>>().map(|data| data.get_ref().clone()) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let identity = match bearer_token(&req) {
+        Ok(None) => None,
+        Ok(Some(token)) => match verify(&auth, &token).await {
+            Ok(identity) => Some(identity),
+            Err(error) => return Ok(refuse(req, invalid_token(&error))),
+        },
+        Err(error) => return Ok(refuse(req, error)),
+    };
+    let quota = count(&auth, &req, identity.as_ref()).await;
+    if !quota.allowed {
+        let error = ApiError::new(
+            ErrorCode::TooManyRequests,
+            format!("the limit of {} requests a minute is reached; retry in {} s", quota.limit, quota.reset_secs),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(quota.reset_secs));
+        let mut response = refuse(req, error);
+        add_quota_headers(response.headers_mut(), quota);
+        return Ok(response);
+    }
+    if let Some(identity) = identity {
+        req.extensions_mut().insert(identity);
+    }
+    let mut response = next.call(req).await?.map_into_left_body();
+    add_quota_headers(response.headers_mut(), quota);
+    Ok(response)
+}
+
+fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
+    req.into_response(error.error_response()).map_into_right_body()
+}
+
+/// The token of `Authorization: Bearer …`, if any. Other schemes are not ours to judge
+/// (the token endpoint reads HTTP Basic itself).
+fn bearer_token(req: &ServiceRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let value = value.to_str().unwrap_or("").trim();
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    match Some(rest.trim()).filter(|token| !token.is_empty() && !token.contains(' ')) {
+        Some(token) => Ok(Some(token.to_owned())),
+        None => Err(ApiError::new(ErrorCode::Unauthorized, "the Authorization header must be `Bearer <access token>`")
+            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\", error=\"invalid_request\""))),
+    }
+}
+
+async fn verify(auth: &SharedAuth, token: &str) -> Result<Identity, TokenError> {
+    if let Some(external) = &auth.external
+        && external.issued(token)
+    {
+        return external.verify(token, &auth.store).await;
+    }
+    tokens::verify(&auth.keys, &auth.settings.tokens, token).map(Identity::from)
+}
+
+fn invalid_token(error: &TokenError) -> ApiError {
+    let challenge = format!("Bearer realm=\"plateforme\", error=\"invalid_token\", error_description=\"{}\"", error.to_string().replace('"', "'"));
+    let value = HeaderValue::from_str(&challenge).unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    ApiError::new(ErrorCode::Unauthorized, error.to_string()).with_header(header::WWW_AUTHENTICATE, value)
+}
+
+/// Counts the request: per client with a token, per address without.
+async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Identity>) -> Quota {
+    let (key, limit) = match identity {
+        Some(identity) => {
+            let key = format!("client:{}", identity.client_id);
+            let limit = match auth.limiter.known_limit(&key) {
+                Some(limit) => limit,
+                None => client_limit(auth, &identity.client_id).await,
+            };
+            (key, limit)
+        }
+        None => {
+            let address = req.connection_info().realip_remote_addr().unwrap_or("unknown").to_owned();
+            (format!("address:{address}"), auth.settings.anonymous_rate_limit_per_minute)
+        }
+    };
+    auth.limiter.hit(&key, limit)
+}
+
+/// The client's own limit, read once a window.
+async fn client_limit(auth: &SharedAuth, client_id: &str) -> u32 {
+    let client_id = client_id.to_owned();
+    let found = auth.store.run(move |conn| plateforme_store::clients::find(conn, &client_id)).await;
+    match found {
+        Ok(Some(client)) if client.rate_limit_per_minute > 0 => client.rate_limit_per_minute,
+        _ => auth.settings.default_rate_limit_per_minute,
+    }
+}
+
+fn add_quota_headers(headers: &mut actix_web::http::header::HeaderMap, quota: Quota) {
+    let pairs = [("ratelimit-limit", quota.limit as u64), ("ratelimit-remaining", quota.remaining as u64), ("ratelimit-reset", quota.reset_secs)];
+    for (name, value) in pairs {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}

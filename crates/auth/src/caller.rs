@@ -1,0 +1,114 @@
+//! The authenticated caller, as handlers receive it. Extracting it enforces the scopes the
+//! operation declares in the contract: 401 without a valid token, 403 naming the missing scope.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use plateforme_api::middleware::RequestId;
+use plateforme_api::{ApiError, ErrorCode};
+use plateforme_store::journal::Access;
+use plateforme_store::{Actor, WriteContext};
+use uuid::Uuid;
+
+use crate::identity::Identity;
+use crate::policy::{self, Operation, Principal, Resource};
+use crate::state::SharedAuth;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub identity: Identity,
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    pub fn client_id(&self) -> &str {
+        &self.identity.client_id
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.identity.principal
+    }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.identity.has_scope(scope)
+    }
+
+    /// What a write made by this caller records in the history and the change feed.
+    pub fn write_context(&self) -> WriteContext {
+        WriteContext {
+            actor: Actor {
+                client_id: self.identity.client_id.clone(),
+                organization_id: Some(self.identity.principal.organization_id),
+            },
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    /// Whether the policy lets the caller's organization touch this record.
+    pub fn may(&self, operation: Operation, resource: Resource<'_>) -> bool {
+        policy::allows(&self.identity.principal, operation, resource)
+    }
+
+    /// The journal entry of an access by this caller to a person's data.
+    pub fn access(&self, person_id: Uuid, section: &str, action: Operation) -> Access {
+        Access {
+            client_id: self.identity.client_id.clone(),
+            organization_id: Some(self.identity.principal.organization_id),
+            person_id,
+            section: section.to_owned(),
+            action: match action {
+                Operation::Read => "read".into(),
+                Operation::Write => "write".into(),
+            },
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authorize(req))
+    }
+}
+
+fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let identity = req.extensions().get::<Identity>().cloned();
+    let required = required_scopes(req);
+    let Some(identity) = identity else {
+        let needs = describe(&required);
+        return Err(ApiError::new(ErrorCode::Unauthorized, format!("this operation needs an access token{needs}"))
+            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\"")));
+    };
+    let satisfied =
+        required.is_empty() || required.iter().any(|scopes| scopes.iter().all(|scope| identity.has_scope(scope)));
+    if !satisfied {
+        let challenge = format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{}\"", required[0].join(" "));
+        let error = ApiError::new(ErrorCode::Forbidden, format!("the token lacks the scope this operation needs{}", describe(&required)));
+        return Err(match HeaderValue::from_str(&challenge) {
+            Ok(value) => error.with_header(header::WWW_AUTHENTICATE, value),
+            Err(_) => error,
+        });
+    }
+    Ok(Caller { identity, request_id })
+}
+
+/// The scope alternatives of the matched operation, from the contract.
+fn required_scopes(req: &HttpRequest) -> Vec<Vec<String>> {
+    let Some(auth) = req.app_data::<web::Data<SharedAuth>>() else { return Vec::new() };
+    let Some(pattern) = req.match_pattern() else { return Vec::new() };
+    auth.routes.required(req.method().as_str(), &pattern).map(<[Vec<String>]>::to_vec).unwrap_or_default()
+}
+
+fn describe(required: &[Vec<String>]) -> String {
+    if required.is_empty() {
+        return String::new();
+    }
+    let alternatives: Vec<String> = required.iter().map(|scopes| scopes.join(" and ")).collect();
+    format!(" with scope {}", alternatives.join(" or "))
+}

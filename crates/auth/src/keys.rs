@@ -1,0 +1,158 @@
+//! The keys that sign access tokens: ES256 (P-256), created on first start and kept in the
+//! database so that every replica signs and verifies with the same keys. The newest key
+//! signs; rotated keys stay published until the tokens they signed have expired.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use p256::ecdsa::SigningKey;
+use p256::pkcs8::{EncodePrivateKey, LineEnding};
+use plateforme_store::signing_keys::{self, SigningKeyRecord};
+use plateforme_store::{DbConnection, Store, StoreError};
+use rand_core::OsRng;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub const ALGORITHM: &str = "ES256";
+/// How often a replica re-reads the keys, to pick up a rotation made elsewhere.
+const REFRESH_EVERY: Duration = Duration::from_secs(60);
+/// An unknown `kid` triggers a re-read, at most this often.
+const UNKNOWN_KID_REFRESH_EVERY: Duration = Duration::from_secs(5);
+
+/// A new key pair as stored.
+pub fn generate() -> Result<SigningKeyRecord, StoreError> {
+    let key = SigningKey::random(&mut OsRng);
+    let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|error| StoreError::Config(format!("key encoding: {error}")))?;
+    let point = key.verifying_key().to_encoded_point(false);
+    let (Some(x), Some(y)) = (point.x(), point.y()) else {
+        return Err(StoreError::Config("key encoding: no affine coordinates".into()));
+    };
+    let (x, y) = (URL_SAFE_NO_PAD.encode(x), URL_SAFE_NO_PAD.encode(y));
+    let kid = thumbprint(&x, &y);
+    let jwk = json!({"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": kid, "alg": ALGORITHM, "use": "sig"});
+    Ok(SigningKeyRecord {
+        kid,
+        algorithm: ALGORITHM.into(),
+        private_key_pem: pem.to_string(),
+        public_jwk: jwk.to_string(),
+        created_at: plateforme_model::ids::now(),
+        retired_at: None,
+    })
+}
+
+/// The JWK thumbprint (RFC 7638), used as `kid`.
+fn thumbprint(x: &str, y: &str) -> String {
+    let canonical = format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#);
+    URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// Makes sure one key is active; returns whether one was created.
+pub fn ensure_active_key(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    plateforme_store::write::transaction(conn, |conn| {
+        if signing_keys::count_active(conn)? > 0 {
+            return Ok(false);
+        }
+        signing_keys::insert(conn, &generate()?)?;
+        Ok(true)
+    })
+}
+
+/// Creates a new key that signs from now on; returns its `kid`.
+pub fn rotate(conn: &mut DbConnection) -> Result<String, StoreError> {
+    let key = generate()?;
+    plateforme_store::write::transaction(conn, |conn| signing_keys::rotate_to(conn, &key))?;
+    Ok(key.kid)
+}
+
+struct Loaded {
+    signing: Option<(String, EncodingKey)>,
+    verifying: HashMap<String, DecodingKey>,
+    jwks: Value,
+    at: Instant,
+}
+
+/// The keys in memory, re-read from the database now and then.
+pub struct KeyRing {
+    store: Store,
+    token_lifetime: chrono::Duration,
+    loaded: RwLock<Loaded>,
+}
+
+impl KeyRing {
+    /// Loads the keys, creating the first one when the database has none.
+    pub fn open(store: Store, token_lifetime: chrono::Duration) -> Result<KeyRing, StoreError> {
+        store.run_blocking(|conn| ensure_active_key(conn))?;
+        let loaded = load(&store, token_lifetime)?;
+        Ok(KeyRing { store, token_lifetime, loaded: RwLock::new(loaded) })
+    }
+
+    /// The key that signs now, with its `kid`.
+    pub fn signing_key(&self) -> Option<(String, EncodingKey)> {
+        self.refresh_if_older_than(REFRESH_EVERY);
+        self.loaded.read().ok().and_then(|loaded| loaded.signing.clone())
+    }
+
+    /// The published key with this `kid`, re-reading the keys once if it is unknown.
+    pub fn verifying_key(&self, kid: &str) -> Option<DecodingKey> {
+        let found = self.loaded.read().ok().and_then(|loaded| loaded.verifying.get(kid).cloned());
+        if found.is_some() {
+            return found;
+        }
+        self.refresh_if_older_than(UNKNOWN_KID_REFRESH_EVERY);
+        self.loaded.read().ok().and_then(|loaded| loaded.verifying.get(kid).cloned())
+    }
+
+    /// The JWK Set to publish.
+    pub fn jwks(&self) -> Value {
+        self.refresh_if_older_than(REFRESH_EVERY);
+        self.loaded.read().map(|loaded| loaded.jwks.clone()).unwrap_or_else(|_| json!({"keys": []}))
+    }
+
+    /// Re-reads the keys now (after a rotation in this process).
+    pub fn refresh(&self) {
+        match load(&self.store, self.token_lifetime) {
+            Ok(loaded) => {
+                if let Ok(mut current) = self.loaded.write() {
+                    *current = loaded;
+                }
+            }
+            Err(error) => tracing::error!(%error, "reloading signing keys failed; keeping the previous ones"),
+        }
+    }
+
+    fn refresh_if_older_than(&self, age: Duration) {
+        let stale = self.loaded.read().map(|loaded| loaded.at.elapsed() > age).unwrap_or(true);
+        if stale {
+            self.refresh();
+        }
+    }
+}
+
+/// Reads the published keys. A retired key stays published for a token lifetime (plus a
+/// minute of clock skew) after its retirement.
+fn load(store: &Store, token_lifetime: chrono::Duration) -> Result<Loaded, StoreError> {
+    let since = plateforme_model::ids::now() - token_lifetime - chrono::Duration::minutes(1);
+    let records = store.run_blocking(|conn| signing_keys::published(conn, since))?;
+    let mut verifying = HashMap::new();
+    let mut jwks = Vec::new();
+    let mut signing = None;
+    for record in &records {
+        let jwk: Value = serde_json::from_str(&record.public_jwk).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (Some(x), Some(y)) = (jwk["x"].as_str(), jwk["y"].as_str()) else {
+            return Err(StoreError::Corrupt(format!("signing key {} has no coordinates", record.kid)));
+        };
+        let decoding = DecodingKey::from_ec_components(x, y).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        verifying.insert(record.kid.clone(), decoding);
+        jwks.push(jwk);
+        if signing.is_none() && record.retired_at.is_none() {
+            let encoding = EncodingKey::from_ec_pem(record.private_key_pem.as_bytes())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            signing = Some((record.kid.clone(), encoding));
+        }
+    }
+    Ok(Loaded { signing, verifying, jwks: json!({"keys": jwks}), at: Instant::now() })
+}

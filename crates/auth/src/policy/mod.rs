@@ -1,0 +1,349 @@
+//! Record-level access policy: may this organization read or write *this* record?
+//!
+//! Scopes, checked elsewhere, say which operations a client may call; this module says which
+//! records those operations may touch. The whole policy is one table ([`table()`], written out in
+//! `table.rs`) giving a [`Rule`] per (organization kind, resource kind, operation); [`allows`]
+//! looks the rule up and evaluates it against what the caller knows of the record. Keeping the
+//! policy as data rather than as scattered `if`s is what lets it be reviewed, printed in the
+//! security documentation, and tested as a matrix.
+//!
+//! Everything fails closed: a combination missing from the table is [`Rule::Nothing`], and a rule
+//! evaluated against a resource it does not speak of (a person rule against an offer) denies.
+
+mod table;
+#[cfg(test)]
+mod tests;
+
+use plateforme_model::codes::{DepartementCode, RegionCode};
+use plateforme_model::organization::{OrganizationKind, Territory};
+use uuid::Uuid;
+
+/// The organization a caller acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub organization_id: Uuid,
+    pub kind: OrganizationKind,
+    pub territory: Territory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    Read,
+    Write,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 2] = [Self::Read, Self::Write];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+}
+
+/// What the policy needs to know of a person's dossier.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonAccess {
+    /// The organization that registered the person.
+    pub registered_by: Option<Uuid>,
+    /// The current referent organizations (orientation).
+    pub oriented_to: Vec<Uuid>,
+    pub rsa_beneficiary: bool,
+    pub residence_departement: Option<DepartementCode>,
+    /// The partners the person consented to share the dossier with.
+    pub shared_with: Vec<Uuid>,
+}
+
+/// What the policy needs to know of a job offer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfferAccess {
+    /// The organizations that published it (an offer published "once for all" may have several).
+    pub source_organizations: Vec<Uuid>,
+}
+
+/// What the policy needs to know of a training catalogue entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingAccess {
+    pub region: RegionCode,
+    pub published_by: Uuid,
+}
+
+/// The territory an indicator is computed over: a département, a région, or (both `None`) the
+/// whole country.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorsAccess {
+    pub region: Option<RegionCode>,
+    pub departement: Option<DepartementCode>,
+}
+
+impl IndicatorsAccess {
+    /// National figures are open data.
+    pub fn is_national(&self) -> bool {
+        self.region.is_none() && self.departement.is_none()
+    }
+}
+
+/// What the policy needs to know of an organization record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrganizationAccess {
+    pub id: Uuid,
+}
+
+/// The record an operation touches, as far as the policy is concerned.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    Person(&'a PersonAccess),
+    Offer(&'a OfferAccess),
+    Training(&'a TrainingAccess),
+    Indicators(&'a IndicatorsAccess),
+    Organization(&'a OrganizationAccess),
+}
+
+impl Resource<'_> {
+    pub fn kind(&self) -> ResourceKind {
+        match self {
+            Self::Person(_) => ResourceKind::Person,
+            Self::Offer(_) => ResourceKind::Offer,
+            Self::Training(_) => ResourceKind::Training,
+            Self::Indicators(_) => ResourceKind::Indicators,
+            Self::Organization(_) => ResourceKind::Organization,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    Person,
+    Offer,
+    Training,
+    Indicators,
+    Organization,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 5] =
+        [Self::Person, Self::Offer, Self::Training, Self::Indicators, Self::Organization];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Offer => "offer",
+            Self::Training => "training",
+            Self::Indicators => "indicators",
+            Self::Organization => "organization",
+        }
+    }
+}
+
+/// Which records of a resource kind an organization may touch. "Self" is the caller's
+/// organization, "territory" the caller's [`Territory`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    Everything,
+    Nothing,
+    /// Persons: registered by the organization, or oriented to it.
+    RegisteredOrOrientedToSelf,
+    /// Persons: [`Rule::RegisteredOrOrientedToSelf`], or sharing their dossier with it.
+    RegisteredOrientedOrShared,
+    /// Persons: oriented to the organization.
+    OrientedToSelf,
+    /// Persons: [`Rule::OrientedToSelf`], or sharing their dossier with it.
+    OrientedOrShared,
+    /// Persons: who consented to share their dossier with the organization.
+    SharedWithSelf,
+    /// Persons: RSA beneficiaries whose residence is in one of the territory's départements.
+    RsaResidentOfTerritory,
+    /// Offers the organization is a source of; training entries it published.
+    PublishedBySelf,
+    /// Training entries of one of the territory's régions.
+    InOwnRegion,
+    /// Indicators: national ones, and those of one of the territory's régions or of a
+    /// département of those régions.
+    NationalOrOwnRegion,
+    /// Indicators: national ones, and those of one of the territory's départements.
+    NationalOrOwnDepartements,
+    /// Indicators: national ones only (open data).
+    NationalOnly,
+    /// Organizations: the caller's own.
+    SelfOnly,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 14] = [
+        Self::Everything,
+        Self::Nothing,
+        Self::RegisteredOrOrientedToSelf,
+        Self::RegisteredOrientedOrShared,
+        Self::OrientedToSelf,
+        Self::OrientedOrShared,
+        Self::SharedWithSelf,
+        Self::RsaResidentOfTerritory,
+        Self::PublishedBySelf,
+        Self::InOwnRegion,
+        Self::NationalOrOwnRegion,
+        Self::NationalOrOwnDepartements,
+        Self::NationalOnly,
+        Self::SelfOnly,
+    ];
+
+    /// What the rule admits, in words, for the security documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Everything => "every record",
+            Self::Nothing => "no record",
+            Self::RegisteredOrOrientedToSelf => "persons registered by the organization or oriented to it",
+            Self::RegisteredOrientedOrShared => {
+                "persons registered by or oriented to the organization, or who consented to share their dossier with it"
+            }
+            Self::OrientedToSelf => "persons oriented to the organization",
+            Self::OrientedOrShared => {
+                "persons oriented to the organization or who consented to share their dossier with it"
+            }
+            Self::SharedWithSelf => "persons who consented to share their dossier with the organization",
+            Self::RsaResidentOfTerritory => {
+                "RSA beneficiaries resident in a département of the organization's territory"
+            }
+            Self::PublishedBySelf => "offers the organization is a source of, and training entries it published",
+            Self::InOwnRegion => "training entries of a région of the organization's territory",
+            Self::NationalOrOwnRegion => {
+                "national indicators, and those of a région of the organization's territory or of a département in it"
+            }
+            Self::NationalOrOwnDepartements => {
+                "national indicators, and indicators of a département of the organization's territory"
+            }
+            Self::NationalOnly => "national indicators only (open data)",
+            Self::SelfOnly => "the organization's own record",
+        }
+    }
+
+    /// Whether the rule speaks of records of this kind at all. A rule that does not always
+    /// denies; the table only pairs rules with resources they apply to (a test checks it).
+    pub fn applies_to(self, resource: ResourceKind) -> bool {
+        match self {
+            Self::Everything | Self::Nothing => true,
+            Self::RegisteredOrOrientedToSelf
+            | Self::RegisteredOrientedOrShared
+            | Self::OrientedToSelf
+            | Self::OrientedOrShared
+            | Self::SharedWithSelf
+            | Self::RsaResidentOfTerritory => resource == ResourceKind::Person,
+            Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
+            Self::InOwnRegion => resource == ResourceKind::Training,
+            Self::NationalOrOwnRegion | Self::NationalOrOwnDepartements | Self::NationalOnly => {
+                resource == ResourceKind::Indicators
+            }
+            Self::SelfOnly => resource == ResourceKind::Organization,
+        }
+    }
+
+    /// Evaluates the rule for `principal` against one record. The match is on the rule alone,
+    /// so that a new rule cannot be added without saying what it admits.
+    fn admits(self, principal: &Principal, resource: Resource<'_>) -> bool {
+        let me = principal.organization_id;
+        let territory = &principal.territory;
+        match self {
+            Self::Everything => true,
+            Self::Nothing => false,
+            Self::RegisteredOrOrientedToSelf => {
+                person(resource).is_some_and(|p| registered_by(p, me) || oriented_to(p, me))
+            }
+            Self::RegisteredOrientedOrShared => {
+                person(resource).is_some_and(|p| registered_by(p, me) || oriented_to(p, me) || shared_with(p, me))
+            }
+            Self::OrientedToSelf => person(resource).is_some_and(|p| oriented_to(p, me)),
+            Self::OrientedOrShared => person(resource).is_some_and(|p| oriented_to(p, me) || shared_with(p, me)),
+            Self::SharedWithSelf => person(resource).is_some_and(|p| shared_with(p, me)),
+            Self::RsaResidentOfTerritory => person(resource).is_some_and(|p| {
+                // An unknown residence cannot be placed in any territory, so it is outside.
+                p.rsa_beneficiary
+                    && p.residence_departement.as_ref().is_some_and(|d| territory.departements.contains(d))
+            }),
+            Self::PublishedBySelf => match resource {
+                Resource::Offer(offer) => offer.source_organizations.contains(&me),
+                Resource::Training(training) => training.published_by == me,
+                _ => false,
+            },
+            Self::InOwnRegion => match resource {
+                Resource::Training(training) => territory.regions.contains(&training.region),
+                _ => false,
+            },
+            // The département, when given, is the finest level the figures describe, so it
+            // decides: its région is derived from it rather than taken from `region`, which could
+            // disagree.
+            Self::NationalOrOwnRegion => indicators(resource).is_some_and(|i| match (&i.departement, &i.region) {
+                (Some(departement), _) => territory.regions.contains(&RegionCode::of_departement(departement)),
+                (None, Some(region)) => territory.regions.contains(region),
+                (None, None) => true,
+            }),
+            Self::NationalOrOwnDepartements => {
+                indicators(resource).is_some_and(|i| match (&i.departement, &i.region) {
+                    (Some(departement), _) => territory.departements.contains(departement),
+                    // A région's figures cover more than the organization's départements.
+                    (None, Some(_)) => false,
+                    (None, None) => true,
+                })
+            }
+            Self::NationalOnly => indicators(resource).is_some_and(IndicatorsAccess::is_national),
+            Self::SelfOnly => match resource {
+                Resource::Organization(organization) => organization.id == me,
+                _ => false,
+            },
+        }
+    }
+}
+
+fn person(resource: Resource<'_>) -> Option<&PersonAccess> {
+    match resource {
+        Resource::Person(person) => Some(person),
+        _ => None,
+    }
+}
+
+fn indicators(resource: Resource<'_>) -> Option<&IndicatorsAccess> {
+    match resource {
+        Resource::Indicators(indicators) => Some(indicators),
+        _ => None,
+    }
+}
+
+fn registered_by(person: &PersonAccess, organization: Uuid) -> bool {
+    person.registered_by == Some(organization)
+}
+
+fn oriented_to(person: &PersonAccess, organization: Uuid) -> bool {
+    person.oriented_to.contains(&organization)
+}
+
+fn shared_with(person: &PersonAccess, organization: Uuid) -> bool {
+    person.shared_with.contains(&organization)
+}
+
+/// One row of the policy: which records organizations of `kind` may touch by `operation` on
+/// `resource`.
+type Row = (OrganizationKind, ResourceKind, Operation, Rule);
+
+/// The rule for a combination; [`Rule::Nothing`] when the table has no row for it.
+pub fn rule(kind: OrganizationKind, resource: ResourceKind, operation: Operation) -> Rule {
+    lookup(table::TABLE, kind, resource, operation)
+}
+
+// A linear scan of 70 rows: cheaper than any hashing, and it keeps the table a plain literal.
+fn lookup(rows: &[Row], kind: OrganizationKind, resource: ResourceKind, operation: Operation) -> Rule {
+    rows.iter()
+        .find(|(k, r, o, _)| *k == kind && *r == resource && *o == operation)
+        .map_or(Rule::Nothing, |(_, _, _, rule)| *rule)
+}
+
+/// Whether `principal` may perform `operation` on this record.
+pub fn allows(principal: &Principal, operation: Operation, resource: Resource<'_>) -> bool {
+    rule(principal.kind, resource.kind(), operation).admits(principal, resource)
+}
+
+/// The table, for documentation: every (kind, resource, operation, rule) row, in a stable order
+/// (organization kinds as in [`OrganizationKind::ALL`], then resources as in
+/// [`ResourceKind::ALL`], then read before write).
+pub fn table() -> impl Iterator<Item = (OrganizationKind, ResourceKind, Operation, Rule)> {
+    table::TABLE.iter().copied()
+}

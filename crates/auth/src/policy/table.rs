@@ -1,0 +1,113 @@
+//! The policy itself: one row per (organization kind, resource kind, operation).
+//!
+//! Every combination is written out, `Nothing` included, so that a reader sees a decision for
+//! each one rather than inferring it from an absence; a missing row would still deny.
+//!
+//! What every kind shares: offers and the training catalogue are shared information, readable by
+//! all (whether a *closed* offer shows is the offers handler's concern); every organization is
+//! readable, and each writes only its own record (administration of the others goes through an
+//! admin scope, not this policy); indicators are computed, so nobody writes them, and national
+//! ones are open data.
+
+use super::Operation::{Read, Write};
+use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
+use super::Row;
+use super::Rule::{
+    Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing, OrientedOrShared,
+    OrientedToSelf, PublishedBySelf, RegisteredOrOrientedToSelf, RegisteredOrientedOrShared, RsaResidentOfTerritory,
+    SelfOnly, SharedWithSelf,
+};
+use plateforme_model::organization::OrganizationKind::{
+    CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
+};
+
+#[rustfmt::skip]
+pub(super) const TABLE: &[Row] = &[
+    // France Travail operates the network: it registers and orients people, runs the shared
+    // dossier, publishes offers and maintains the catalogue.
+    (FranceTravail, Person,       Read,  Everything),
+    (FranceTravail, Person,       Write, Everything),
+    (FranceTravail, Offer,        Read,  Everything),
+    (FranceTravail, Offer,        Write, Everything),
+    (FranceTravail, Training,     Read,  Everything),
+    (FranceTravail, Training,     Write, Everything),
+    (FranceTravail, Indicators,   Read,  Everything),
+    (FranceTravail, Indicators,   Write, Nothing),
+    (FranceTravail, Organization, Read,  Everything),
+    (FranceTravail, Organization, Write, SelfOnly),
+
+    // A mission locale follows the young people oriented to it or that it registered; a dossier
+    // shared with it by consent is for reading, not for acting on.
+    (MissionLocale, Person,       Read,  RegisteredOrientedOrShared),
+    (MissionLocale, Person,       Write, RegisteredOrOrientedToSelf),
+    (MissionLocale, Offer,        Read,  Everything),
+    (MissionLocale, Offer,        Write, Nothing),
+    (MissionLocale, Training,     Read,  Everything),
+    (MissionLocale, Training,     Write, Nothing),
+    (MissionLocale, Indicators,   Read,  NationalOrOwnDepartements),
+    (MissionLocale, Indicators,   Write, Nothing),
+    (MissionLocale, Organization, Read,  Everything),
+    (MissionLocale, Organization, Write, SelfOnly),
+
+    // Cap emploi does not register people: it follows those oriented to it.
+    (CapEmploi,     Person,       Read,  OrientedOrShared),
+    (CapEmploi,     Person,       Write, OrientedToSelf),
+    (CapEmploi,     Offer,        Read,  Everything),
+    (CapEmploi,     Offer,        Write, Nothing),
+    (CapEmploi,     Training,     Read,  Everything),
+    (CapEmploi,     Training,     Write, Nothing),
+    (CapEmploi,     Indicators,   Read,  NationalOrOwnDepartements),
+    (CapEmploi,     Indicators,   Write, Nothing),
+    (CapEmploi,     Organization, Read,  Everything),
+    (CapEmploi,     Organization, Write, SelfOnly),
+
+    // A département orients the RSA beneficiaries living in it, and only them.
+    (Departement,   Person,       Read,  RsaResidentOfTerritory),
+    (Departement,   Person,       Write, RsaResidentOfTerritory),
+    (Departement,   Offer,        Read,  Everything),
+    (Departement,   Offer,        Write, Nothing),
+    (Departement,   Training,     Read,  Everything),
+    (Departement,   Training,     Write, Nothing),
+    (Departement,   Indicators,   Read,  NationalOrOwnDepartements),
+    (Departement,   Indicators,   Write, Nothing),
+    (Departement,   Organization, Read,  Everything),
+    (Departement,   Organization, Write, SelfOnly),
+
+    // A région funds and publishes its region's training; it follows no person.
+    (Region,        Person,       Read,  Nothing),
+    (Region,        Person,       Write, Nothing),
+    (Region,        Offer,        Read,  Everything),
+    (Region,        Offer,        Write, Nothing),
+    (Region,        Training,     Read,  Everything),
+    (Region,        Training,     Write, InOwnRegion),
+    (Region,        Indicators,   Read,  NationalOrOwnRegion),
+    (Region,        Indicators,   Write, Nothing),
+    (Region,        Organization, Read,  Everything),
+    (Region,        Organization, Write, SelfOnly),
+
+    // Partners (SIAE, OPCO, Apec, Afpa, training providers…) see a dossier only by the person's
+    // consent, and write only what they published.
+    (Partner,       Person,       Read,  SharedWithSelf),
+    (Partner,       Person,       Write, Nothing),
+    (Partner,       Offer,        Read,  Everything),
+    (Partner,       Offer,        Write, PublishedBySelf),
+    (Partner,       Training,     Read,  Everything),
+    (Partner,       Training,     Write, PublishedBySelf),
+    (Partner,       Indicators,   Read,  NationalOnly),
+    (Partner,       Indicators,   Write, Nothing),
+    (Partner,       Organization, Read,  Everything),
+    (Partner,       Organization, Write, SelfOnly),
+
+    // Employers never read dossiers (they search the profile bank, under its own consent rules)
+    // and publish offers, not training.
+    (Employer,      Person,       Read,  Nothing),
+    (Employer,      Person,       Write, Nothing),
+    (Employer,      Offer,        Read,  Everything),
+    (Employer,      Offer,        Write, PublishedBySelf),
+    (Employer,      Training,     Read,  Everything),
+    (Employer,      Training,     Write, Nothing),
+    (Employer,      Indicators,   Read,  NationalOnly),
+    (Employer,      Indicators,   Write, Nothing),
+    (Employer,      Organization, Read,  Everything),
+    (Employer,      Organization, Write, SelfOnly),
+];

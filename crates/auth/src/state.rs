@@ -1,0 +1,40 @@
+//! What the access layer needs at run time, shared by all workers.
+
+use std::sync::Arc;
+
+use plateforme_store::Store;
+
+use crate::external::ExternalIssuer;
+use crate::keys::KeyRing;
+use crate::rate_limit::RateLimiter;
+use crate::route_scopes::RouteScopes;
+use crate::tokens::TokenSettings;
+
+/// Where the server runs: demo credentials work only outside production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub tokens: TokenSettings,
+    pub profile: Profile,
+    /// Requests a minute for clients without a limit of their own.
+    pub default_rate_limit_per_minute: u32,
+    /// Requests a minute per address for calls without a token.
+    pub anonymous_rate_limit_per_minute: u32,
+}
+
+pub struct AuthState {
+    pub settings: AuthSettings,
+    pub keys: KeyRing,
+    pub store: Store,
+    pub limiter: RateLimiter,
+    pub routes: RouteScopes,
+    pub external: Option<ExternalIssuer>,
+}
+
+pub type SharedAuth = Arc<AuthState>;
