@@ -63,7 +63,8 @@ pub async fn observe(
 /// answers RFC 6749 errors, which OAuth libraries expect); anything else (actix's own 404,
 /// 413…) gets the problem of its status, with its text as the detail.
 async fn as_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceResponse<BoxBody> {
-    let content_type = response.headers().get(header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec()).unwrap_or_default();
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec()).unwrap_or_default();
     if content_type.starts_with(b"application/json") {
         return response;
     }

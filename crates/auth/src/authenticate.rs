@@ -64,7 +64,10 @@ fn bearer_token(req: &ServiceRequest) -> Result<Option<String>, ApiError> {
     match Some(rest.trim()).filter(|token| !token.is_empty() && !token.contains(' ')) {
         Some(token) => Ok(Some(token.to_owned())),
         None => Err(ApiError::new(ErrorCode::Unauthorized, "the Authorization header must be `Bearer <access token>`")
-            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\", error=\"invalid_request\""))),
+            .with_header(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"plateforme\", error=\"invalid_request\""),
+            )),
     }
 }
 
@@ -78,8 +81,12 @@ async fn verify(auth: &SharedAuth, token: &str) -> Result<Identity, TokenError> 
 }
 
 fn invalid_token(error: &TokenError) -> ApiError {
-    let challenge = format!("Bearer realm=\"plateforme\", error=\"invalid_token\", error_description=\"{}\"", error.to_string().replace('"', "'"));
-    let value = HeaderValue::from_str(&challenge).unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    let challenge = format!(
+        "Bearer realm=\"plateforme\", error=\"invalid_token\", error_description=\"{}\"",
+        error.to_string().replace('"', "'")
+    );
+    let value = HeaderValue::from_str(&challenge)
+        .unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\""));
     ApiError::new(ErrorCode::Unauthorized, error.to_string()).with_header(header::WWW_AUTHENTICATE, value)
 }
 
@@ -113,7 +120,11 @@ async fn client_limit(auth: &SharedAuth, client_id: &str) -> u32 {
 }
 
 fn add_quota_headers(headers: &mut actix_web::http::header::HeaderMap, quota: Quota) {
-    let pairs = [("ratelimit-limit", quota.limit as u64), ("ratelimit-remaining", quota.remaining as u64), ("ratelimit-reset", quota.reset_secs)];
+    let pairs = [
+        ("ratelimit-limit", quota.limit as u64),
+        ("ratelimit-remaining", quota.remaining as u64),
+        ("ratelimit-reset", quota.reset_secs),
+    ];
     for (name, value) in pairs {
         headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
     }

@@ -88,8 +88,12 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
     let satisfied =
         required.is_empty() || required.iter().any(|scopes| scopes.iter().all(|scope| identity.has_scope(scope)));
     if !satisfied {
-        let challenge = format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{}\"", required[0].join(" "));
-        let error = ApiError::new(ErrorCode::Forbidden, format!("the token lacks the scope this operation needs{}", describe(&required)));
+        let challenge =
+            format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{}\"", required[0].join(" "));
+        let error = ApiError::new(
+            ErrorCode::Forbidden,
+            format!("the token lacks the scope this operation needs{}", describe(&required)),
+        );
         return Err(match HeaderValue::from_str(&challenge) {
             Ok(value) => error.with_header(header::WWW_AUTHENTICATE, value),
             Err(_) => error,

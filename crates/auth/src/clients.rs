@@ -40,7 +40,11 @@ pub fn check(registration: &Registration) -> Result<(), Vec<FieldError>> {
     }
     for (index, scope) in registration.scopes.iter().enumerate() {
         if !scopes::is_known(scope) {
-            errors.push(FieldError::new(format!("scopes[{index}]"), "scopes.unknown", format!("{scope} is not a scope of the platform")));
+            errors.push(FieldError::new(
+                format!("scopes[{index}]"),
+                "scopes.unknown",
+                format!("{scope} is not a scope of the platform"),
+            ));
         }
     }
     if registration.rate_limit_per_minute == Some(0) {
@@ -72,15 +76,25 @@ pub fn register(
 }
 
 /// Gives the client a new secret; the old one stops working at once.
-pub fn rotate_secret(store: &Store, context: &WriteContext, client_id: &str) -> Result<(ClientRecord, String), StoreError> {
+pub fn rotate_secret(
+    store: &Store,
+    context: &WriteContext,
+    client_id: &str,
+) -> Result<(ClientRecord, String), StoreError> {
     let secret = secrets::generate();
     let secret_hash = secrets::hash(&secret).map_err(StoreError::Config)?;
-    let record =
-        store.run_blocking(|conn| write::transaction(conn, |conn| clients::set_secret(conn, context, client_id, &secret_hash)))?;
+    let record = store.run_blocking(|conn| {
+        write::transaction(conn, |conn| clients::set_secret(conn, context, client_id, &secret_hash))
+    })?;
     Ok((record, secret))
 }
 
 /// Disables the client: it gets no new token. Tokens already issued live until they expire.
-pub fn set_enabled(store: &Store, context: &WriteContext, client_id: &str, enabled: bool) -> Result<ClientRecord, StoreError> {
+pub fn set_enabled(
+    store: &Store,
+    context: &WriteContext,
+    client_id: &str,
+    enabled: bool,
+) -> Result<ClientRecord, StoreError> {
     store.run_blocking(|conn| write::transaction(conn, |conn| clients::set_enabled(conn, context, client_id, enabled)))
 }

@@ -30,10 +30,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Routes outside `/v1`: the token endpoint and discovery.
 pub fn configure_oauth(config: &mut ServiceConfig) {
-    config
-        .service(token_endpoint::issue_token)
-        .service(well_known::get_jwks)
-        .service(well_known::get_server_metadata);
+    config.service(token_endpoint::issue_token).service(well_known::get_jwks).service(well_known::get_server_metadata);
 }
 
 /// Routes under `/v1`: administration.

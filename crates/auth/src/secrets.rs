@@ -22,8 +22,7 @@ pub fn hash(secret: &str) -> Result<String, String> {
 
 /// Whether `secret` matches the stored hash. A malformed hash matches nothing.
 pub fn verify(secret: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .is_ok_and(|hash| Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok())
+    PasswordHash::new(stored_hash).is_ok_and(|hash| Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok())
 }
 
 /// A hash of a random secret, to verify against when the client does not exist, so that an

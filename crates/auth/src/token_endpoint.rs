@@ -51,7 +51,8 @@ pub struct OAuthError {
 
 fn oauth_error(error: &'static str, description: impl Into<String>) -> HttpResponse {
     let body = OAuthError { error, error_description: description.into() };
-    let mut response = if error == "invalid_client" { HttpResponse::Unauthorized() } else { HttpResponse::BadRequest() };
+    let mut response =
+        if error == "invalid_client" { HttpResponse::Unauthorized() } else { HttpResponse::BadRequest() };
     if error == "invalid_client" {
         response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"plateforme\""));
     }
@@ -91,7 +92,12 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
     match form.grant_type.as_str() {
         "client_credentials" => {}
         "" => return Err(oauth_error("invalid_request", "grant_type is required")),
-        other => return Err(oauth_error("unsupported_grant_type", format!("grant_type {other} is not supported; use client_credentials"))),
+        other => {
+            return Err(oauth_error(
+                "unsupported_grant_type",
+                format!("grant_type {other} is not supported; use client_credentials"),
+            ));
+        }
     }
     let (client_id, secret) = credentials(req, &form)?;
     let client = authenticate_client(auth, client_id, secret).await?;
@@ -103,12 +109,22 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
         .await
         .map_err(|_| oauth_error("invalid_client", "the client's organization does not exist"))?;
     let settings = &auth.settings.tokens;
-    let claims = tokens::claims_for(settings, &client.client_id, &granted, (organization.id, organization.kind, organization.territory));
+    let claims = tokens::claims_for(
+        settings,
+        &client.client_id,
+        &granted,
+        (organization.id, organization.kind, organization.territory),
+    );
     let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
         tracing::error!(%error, "signing a token failed");
         HttpResponse::ServiceUnavailable().finish()
     })?;
-    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: settings.lifetime.num_seconds(), scope: granted.join(" ") })
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: settings.lifetime.num_seconds(),
+        scope: granted.join(" "),
+    })
 }
 
 fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, HttpResponse> {
@@ -137,9 +153,14 @@ fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String
     let basic = basic_credentials(req)?;
     let posted = form.client_secret.as_ref().map(|secret| (form.client_id.clone().unwrap_or_default(), secret.clone()));
     match (basic, posted) {
-        (Some(_), Some(_)) => Err(oauth_error("invalid_request", "authenticate with HTTP Basic or in the form, not both")),
+        (Some(_), Some(_)) => {
+            Err(oauth_error("invalid_request", "authenticate with HTTP Basic or in the form, not both"))
+        }
         (Some(credentials), None) | (None, Some(credentials)) => Ok(credentials),
-        (None, None) => Err(oauth_error("invalid_client", "client authentication is required (HTTP Basic or client_id and client_secret)")),
+        (None, None) => Err(oauth_error(
+            "invalid_client",
+            "client authentication is required (HTTP Basic or client_id and client_secret)",
+        )),
     }
 }
 
@@ -154,7 +175,9 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Http
         return Err(oauth_error("invalid_client", "the Basic credentials are malformed"));
     };
     // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
-    let decode = |part: &str| form_decode(part).ok_or_else(|| oauth_error("invalid_client", "the Basic credentials are malformed"));
+    let decode = |part: &str| {
+        form_decode(part).ok_or_else(|| oauth_error("invalid_client", "the Basic credentials are malformed"))
+    };
     Ok(Some((decode(id)?, decode(secret)?)))
 }
 
@@ -162,13 +185,19 @@ fn form_decode(text: &str) -> Option<String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={text}")).ok()?.pop().map(|(_, value)| value)
 }
 
-async fn authenticate_client(auth: &SharedAuth, client_id: String, secret: String) -> Result<ClientRecord, HttpResponse> {
+async fn authenticate_client(
+    auth: &SharedAuth,
+    client_id: String,
+    secret: String,
+) -> Result<ClientRecord, HttpResponse> {
     let lookup_id = client_id.clone();
-    let client = auth.store.run(move |conn| plateforme_store::clients::find(conn, &lookup_id)).await.map_err(|error| {
-        tracing::error!(%error, "client lookup failed");
-        HttpResponse::ServiceUnavailable().finish()
-    })?;
-    let stored_hash = client.as_ref().map_or_else(|| secrets::decoy_hash().to_owned(), |client| client.secret_hash.clone());
+    let client =
+        auth.store.run(move |conn| plateforme_store::clients::find(conn, &lookup_id)).await.map_err(|error| {
+            tracing::error!(%error, "client lookup failed");
+            HttpResponse::ServiceUnavailable().finish()
+        })?;
+    let stored_hash =
+        client.as_ref().map_or_else(|| secrets::decoy_hash().to_owned(), |client| client.secret_hash.clone());
     let matches = web::block(move || secrets::verify(&secret, &stored_hash)).await.unwrap_or(false);
     let client = match client {
         Some(client) if matches => client,
@@ -186,9 +215,13 @@ async fn authenticate_client(auth: &SharedAuth, client_id: String, secret: Strin
 /// The asked scopes the client is allowed, in the order asked; all its scopes when none asked.
 fn grant(client: &ClientRecord, asked: Option<&str>) -> Result<Vec<String>, HttpResponse> {
     let Some(asked) = asked.filter(|asked| !asked.trim().is_empty()) else { return Ok(client.scopes.clone()) };
-    let granted: Vec<String> = scopes::parse_list(asked).into_iter().filter(|scope| client.scopes.contains(scope)).collect();
+    let granted: Vec<String> =
+        scopes::parse_list(asked).into_iter().filter(|scope| client.scopes.contains(scope)).collect();
     if granted.is_empty() {
-        return Err(oauth_error("invalid_scope", format!("none of the scopes asked ({asked}) is allowed to this client")));
+        return Err(oauth_error(
+            "invalid_scope",
+            format!("none of the scopes asked ({asked}) is allowed to this client"),
+        ));
     }
     Ok(granted)
 }

@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
 use plateforme_model::organization::Organization;
 use plateforme_store::{Store, organizations};
-use plateforme_auth::Caller;
 use uuid::Uuid;
 
 /// Read an organization

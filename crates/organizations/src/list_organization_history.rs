@@ -2,8 +2,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
-use plateforme_store::{Store, organizations};
 use plateforme_auth::Caller;
+use plateforme_store::{Store, organizations};
 use uuid::Uuid;
 
 /// History of an organization

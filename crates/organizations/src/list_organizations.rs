@@ -2,10 +2,10 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_auth::Caller;
 use plateforme_model::organization::{Organization, OrganizationKind};
 use plateforme_store::Store;
 use plateforme_store::organizations::{self, OrganizationFilter};
-use plateforme_auth::Caller;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, patch, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::{OrganizationAccess, Operation, Resource};
+use plateforme_auth::policy::{Operation, OrganizationAccess, Resource};
 use plateforme_model::organization::Organization;
 use plateforme_store::{Store, organizations, write};
 use uuid::Uuid;

@@ -25,7 +25,15 @@ use crate::{health, openapi, problems};
 
 /// The routes that the contract documents, and the contract.
 pub fn documented_routes() -> (
-    App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>>,
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
     Document,
 ) {
     App::new()
@@ -91,7 +99,15 @@ async fn get_openapi(services: web::Data<Services>) -> HttpResponse {
 /// The whole app for one worker.
 pub fn app(
     services: Services,
-) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     let (app, _) = documented_routes();
     app.app_data(web::Data::new(services.store.clone()))
         .app_data(web::Data::new(services.auth.clone()))

@@ -68,7 +68,8 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
                 let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
                 return Err(lines.join("; ").into());
             }
-            let (client, secret) = clients::register(store, &context, registration, config.default_rate_limit_per_minute)?;
+            let (client, secret) =
+                clients::register(store, &context, registration, config.default_rate_limit_per_minute)?;
             println!("client_id={}\nclient_secret={secret}", client.client_id);
         }
         ClientsCommand::List => {
@@ -77,7 +78,13 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
                 let clients = store.run_blocking(|conn| plateforme_store::clients::list(conn, None, &page))?;
                 for client in &clients.items {
                     let state = if client.enabled { "enabled" } else { "disabled" };
-                    println!("{}\t{}\t{state}\t{}\t{}", client.client_id, client.organization_id, client.scopes.join(" "), client.name);
+                    println!(
+                        "{}\t{}\t{state}\t{}\t{}",
+                        client.client_id,
+                        client.organization_id,
+                        client.scopes.join(" "),
+                        client.name
+                    );
                 }
                 match clients.next_cursor {
                     Some(cursor) => page = plateforme_store::PageRequest::from_cursor(100, Some(&cursor))?,
@@ -116,5 +123,7 @@ fn resolve_organization(store: &Store, id_or_siret: &str) -> Result<Uuid, Box<dy
         return Ok(store.run_blocking(|conn| plateforme_store::organizations::find(conn, id))?.id);
     }
     let found = store.run_blocking(|conn| plateforme_store::organizations::find_by_siret(conn, id_or_siret))?;
-    found.map(|organization| organization.id).ok_or_else(|| format!("no organization has id or SIRET {id_or_siret}").into())
+    found
+        .map(|organization| organization.id)
+        .ok_or_else(|| format!("no organization has id or SIRET {id_or_siret}").into())
 }

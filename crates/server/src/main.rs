@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use plateforme_server::config::{CONFIG_FILE_ENV, Config};
 use plateforme_auth::Profile;
 use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
+use plateforme_server::config::{CONFIG_FILE_ENV, Config};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 

@@ -25,23 +25,52 @@ const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
 /// The scopes each kind's demo client gets: what its mission needs.
 pub fn demo_scopes(kind: OrganizationKind) -> &'static [&'static str] {
     const ACCOMPANYING: &[&str] = &[
-        "organizations:read", "organizations:write", "dossier:read", "dossier:write", "dossier.social:read",
-        "dossier.social:write", "offers:read", "training:read", "indicators:read",
+        "organizations:read",
+        "organizations:write",
+        "dossier:read",
+        "dossier:write",
+        "dossier.social:read",
+        "dossier.social:write",
+        "offers:read",
+        "training:read",
+        "indicators:read",
     ];
     match kind {
         OrganizationKind::FranceTravail => &[
-            "organizations:read", "organizations:write", "dossier:read", "dossier:write", "dossier.social:read",
-            "dossier.social:write", "offers:read", "offers:write", "profiles:read", "training:read", "training:write",
-            "indicators:read", "changes:read",
+            "organizations:read",
+            "organizations:write",
+            "dossier:read",
+            "dossier:write",
+            "dossier.social:read",
+            "dossier.social:write",
+            "offers:read",
+            "offers:write",
+            "profiles:read",
+            "training:read",
+            "training:write",
+            "indicators:read",
+            "changes:read",
         ],
         OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => ACCOMPANYING,
-        OrganizationKind::Region => {
-            &["organizations:read", "organizations:write", "offers:read", "training:read", "training:write", "indicators:read"]
+        OrganizationKind::Region => &[
+            "organizations:read",
+            "organizations:write",
+            "offers:read",
+            "training:read",
+            "training:write",
+            "indicators:read",
+        ],
+        OrganizationKind::Partner => &[
+            "organizations:read",
+            "organizations:write",
+            "offers:read",
+            "offers:write",
+            "training:read",
+            "training:write",
+        ],
+        OrganizationKind::Employer => {
+            &["organizations:read", "organizations:write", "offers:read", "offers:write", "profiles:read"]
         }
-        OrganizationKind::Partner => {
-            &["organizations:read", "organizations:write", "offers:read", "offers:write", "training:read", "training:write"]
-        }
-        OrganizationKind::Employer => &["organizations:read", "organizations:write", "offers:read", "offers:write", "profiles:read"],
     }
 }
 
@@ -74,12 +103,17 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
             Some(organization) => organization,
             None => {
                 seeded.organizations += 1;
-                store.run_blocking(|conn| write::transaction(conn, |conn| organizations::create(conn, &context, fields)))?
+                store.run_blocking(|conn| {
+                    write::transaction(conn, |conn| organizations::create(conn, &context, fields))
+                })?
             }
         };
         let mut demo_clients = vec![(demo_client_id(kind), demo_scopes(kind).to_vec())];
         if kind == OrganizationKind::FranceTravail {
-            demo_clients.push((DEMO_ADMIN_CLIENT.to_owned(), vec!["admin", "journal:read", "organizations:read", "organizations:write"]));
+            demo_clients.push((
+                DEMO_ADMIN_CLIENT.to_owned(),
+                vec!["admin", "journal:read", "organizations:read", "organizations:write"],
+            ));
         }
         for (client_id, scopes) in demo_clients {
             if store.run_blocking(|conn| plateforme_store::clients::find(conn, &client_id))?.is_some() {
@@ -117,7 +151,11 @@ fn demo_organizations() -> Result<Vec<OrganizationFields>, StoreError> {
                         .map(|code| DepartementCode::parse(code))
                         .collect::<Result<_, _>>()
                         .map_err(invalid)?,
-                    communes: communes.iter().map(|code| CommuneCode::parse(code)).collect::<Result<_, _>>().map_err(invalid)?,
+                    communes: communes
+                        .iter()
+                        .map(|code| CommuneCode::parse(code))
+                        .collect::<Result<_, _>>()
+                        .map_err(invalid)?,
                 },
             })
         })

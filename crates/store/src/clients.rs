@@ -186,7 +186,11 @@ fn record_change(
     changes: serde_json::Value,
 ) -> Result<(), StoreError> {
     let resource_id = history_id(&record.client_id);
-    write::record(conn, context, &Mutation { resource_type: RESOURCE_TYPE, resource_id, version: record.version, action, changes })?;
+    write::record(
+        conn,
+        context,
+        &Mutation { resource_type: RESOURCE_TYPE, resource_id, version: record.version, action, changes },
+    )?;
     Ok(())
 }
 

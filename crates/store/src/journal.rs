@@ -76,7 +76,11 @@ pub fn append(conn: &mut DbConnection, accesses: &[Access]) -> Result<(), StoreE
 }
 
 /// Entries in time order (ids are UUIDv7).
-pub fn list(conn: &mut DbConnection, filter: &JournalFilter, page: &PageRequest) -> Result<Page<JournalEntry>, StoreError> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &JournalFilter,
+    page: &PageRequest,
+) -> Result<Page<JournalEntry>, StoreError> {
     let mut query = access_journal::table.order(access_journal::id.asc()).limit(page.fetch_limit()).into_boxed();
     if let Some(person_id) = filter.person_id {
         query = query.filter(access_journal::person_id.eq(person_id.to_string()));

@@ -62,7 +62,6 @@ diesel::table! {
     }
 }
 
-
 diesel::table! {
     oauth_clients (client_id) {
         client_id -> Text,

@@ -145,10 +145,11 @@ pub async fn create_client(
     let context = caller.write_context();
     let default_limit = auth.settings.default_rate_limit_per_minute;
     let store = auth.store.clone();
-    let (record, secret) = web::block(move || clients::register(&store, &context, body.into_registration(), default_limit))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(registration_error)?;
+    let (record, secret) =
+        web::block(move || clients::register(&store, &context, body.into_registration(), default_limit))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(registration_error)?;
     Ok(credentials_response(actix_web::http::StatusCode::CREATED, record, secret))
 }
 
@@ -190,7 +191,11 @@ pub async fn list_clients(
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The client.", body = Client), ReadProblems))]
 #[get("/admin/clients/{client_id}")]
-pub async fn get_client(_caller: Caller, auth: web::Data<SharedAuth>, client_id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_client(
+    _caller: Caller,
+    auth: web::Data<SharedAuth>,
+    client_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let client_id = client_id.into_inner();
     let lookup = client_id.clone();
     let record = auth.store.run(move |conn| stored::find(conn, &lookup)).await?;
@@ -203,7 +208,9 @@ async fn change_client<T: Send + 'static>(
     caller: &Caller,
     auth: &SharedAuth,
     client_id: String,
-    change: impl FnOnce(&plateforme_store::Store, &plateforme_store::WriteContext, &str) -> Result<T, StoreError> + Send + 'static,
+    change: impl FnOnce(&plateforme_store::Store, &plateforme_store::WriteContext, &str) -> Result<T, StoreError>
+    + Send
+    + 'static,
 ) -> Result<T, ApiError> {
     let context = caller.write_context();
     let store = auth.store.clone();
@@ -222,7 +229,11 @@ async fn change_client<T: Send + 'static>(
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The new secret, once.", body = ClientCredentials), ReadProblems))]
 #[post("/admin/clients/{client_id}/rotate-secret")]
-pub async fn rotate_client_secret(caller: Caller, auth: web::Data<SharedAuth>, client_id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_client_secret(
+    caller: Caller,
+    auth: web::Data<SharedAuth>,
+    client_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (record, secret) = change_client(&caller, &auth, client_id.into_inner(), clients::rotate_secret).await?;
     Ok(credentials_response(actix_web::http::StatusCode::OK, record, secret))
 }
@@ -235,7 +246,11 @@ pub async fn rotate_client_secret(caller: Caller, auth: web::Data<SharedAuth>, c
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The disabled client.", body = Client), ReadProblems))]
 #[post("/admin/clients/{client_id}/disable")]
-pub async fn disable_client(caller: Caller, auth: web::Data<SharedAuth>, client_id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn disable_client(
+    caller: Caller,
+    auth: web::Data<SharedAuth>,
+    client_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     set_enabled(caller, auth, client_id, false).await
 }
 
@@ -246,7 +261,11 @@ pub async fn disable_client(caller: Caller, auth: web::Data<SharedAuth>, client_
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The enabled client.", body = Client), ReadProblems))]
 #[post("/admin/clients/{client_id}/enable")]
-pub async fn enable_client(caller: Caller, auth: web::Data<SharedAuth>, client_id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn enable_client(
+    caller: Caller,
+    auth: web::Data<SharedAuth>,
+    client_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     set_enabled(caller, auth, client_id, true).await
 }
 

@@ -15,18 +15,23 @@ use serde_json::Value;
 ///
 /// Without `DATABASE_URL` the PostgreSQL variant says it was skipped; with
 /// `REQUIRE_POSTGRES=1` (as CI sets) it fails instead.
+/// `on_both_backends!(with CONFIG; tests…)` starts the server with that configuration
+/// (an expression evaluated in each test; name items by absolute paths).
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(with plateforme_server::config::Config::default(); $($name),*);
+    };
+    (with $config:expr; $($name:ident),* $(,)?) => {$(
         mod $name {
             #[actix_web::test]
             async fn sqlite() {
-                super::$name($crate::helpers::TestApp::sqlite().await).await;
+                super::$name($crate::helpers::TestApp::sqlite_with($config).await).await;
             }
 
             #[actix_web::test]
             async fn postgres() {
-                if let Some(app) = $crate::helpers::TestApp::postgres().await {
+                if let Some(app) = $crate::helpers::TestApp::postgres_with($config).await {
                     super::$name(app).await;
                 }
             }
@@ -76,19 +81,11 @@ static ORGANIZATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 pub const ADMIN_SCOPES: &[&str] = &["admin", "journal:read", "organizations:read", "organizations:write"];
 
 impl TestApp {
-    pub async fn sqlite() -> TestApp {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let url = format!("sqlite://{}", folder.path().join("test.db").display());
-        TestApp::start(&url, TestDatabase::Sqlite(folder)).await
-    }
-
-    /// A fresh database on the server `DATABASE_URL` names, or `None` when it is not set.
-    pub async fn postgres() -> Option<TestApp> {
+    /// A fresh database on the server `DATABASE_URL` names (or `None` when it is not set),
+    /// with settings of its own.
+    pub async fn postgres_with(config: Config) -> Option<TestApp> {
         let Ok(admin_url) = std::env::var("DATABASE_URL") else {
-            assert!(
-                std::env::var("REQUIRE_POSTGRES").is_err(),
-                "REQUIRE_POSTGRES is set but DATABASE_URL is not"
-            );
+            assert!(std::env::var("REQUIRE_POSTGRES").is_err(), "REQUIRE_POSTGRES is set but DATABASE_URL is not");
             eprintln!("skipped on PostgreSQL: DATABASE_URL is not set");
             return None;
         };
@@ -96,7 +93,7 @@ impl TestApp {
         let mut admin = PgConnection::establish(&admin_url).expect("connect to DATABASE_URL");
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).expect("create test database");
         let url = database_url_with_name(&admin_url, &name);
-        Some(TestApp::start(&url, TestDatabase::Postgres { admin_url, name }).await)
+        Some(TestApp::start_with(&url, TestDatabase::Postgres { admin_url, name }, config).await)
     }
 
     /// A SQLite test app with settings of its own.
@@ -104,10 +101,6 @@ impl TestApp {
         let folder = tempfile::tempdir().expect("temporary folder");
         let url = format!("sqlite://{}", folder.path().join("test.db").display());
         TestApp::start_with(&url, TestDatabase::Sqlite(folder), config).await
-    }
-
-    async fn start(url: &str, database: TestDatabase) -> TestApp {
-        TestApp::start_with(url, database, Config::default()).await
     }
 
     async fn start_with(url: &str, database: TestDatabase, config: Config) -> TestApp {
@@ -120,7 +113,8 @@ impl TestApp {
         let services = app::Services::new(store.clone(), &config).expect("open the services");
         let server = app::serve(listener, services, &config).expect("start the server");
         actix_web::rt::spawn(server);
-        let mut app = TestApp { address, client: Client::new(), store, token: String::new(), admin: None, _database: database };
+        let mut app =
+            TestApp { address, client: Client::new(), store, token: String::new(), admin: None, _database: database };
         let admin = app.register(OrganizationKind::FranceTravail, ADMIN_SCOPES).await;
         app.token = admin.token.clone();
         app.admin = Some(admin);
@@ -141,7 +135,8 @@ impl TestApp {
         let store = self.store.clone();
         let scopes: Vec<String> = scopes.iter().map(|scope| (*scope).to_owned()).collect();
         let (client_id, secret, organization_id) = actix_web::rt::task::spawn_blocking(move || {
-            let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+            let context =
+                WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
             let organization = store
                 .run_blocking(|conn| write::transaction(conn, |conn| organizations::create(conn, &context, fields)))
                 .expect("create the organization");
@@ -154,7 +149,8 @@ impl TestApp {
                 demo: false,
                 secret: None,
             };
-            let (client, secret) = clients::register(&store, &context, registration, 10_000).expect("register the client");
+            let (client, secret) =
+                clients::register(&store, &context, registration, 10_000).expect("register the client");
             (client.client_id, secret, organization.id)
         })
         .await

@@ -3,6 +3,12 @@
 
 mod helpers;
 
+mod access_matrix;
+mod admin_clients;
+mod cli;
 mod contract;
+mod external_issuer;
 mod organization_errors;
 mod organizations;
+mod rate_limits;
+mod tokens;

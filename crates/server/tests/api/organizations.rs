@@ -35,10 +35,24 @@ async fn created_organizations_read_back_with_their_etag(app: TestApp) {
     assert_eq!(header(&read, "etag").as_deref(), Some("\"1\""));
     assert_eq!(json(read).await, created);
 
-    let unchanged = app.client.get(app.url(&location)).bearer_auth(&app.token).header("if-none-match", "\"1\"").send().await.expect("GET");
+    let unchanged = app
+        .client
+        .get(app.url(&location))
+        .bearer_auth(&app.token)
+        .header("if-none-match", "\"1\"")
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(unchanged.status().as_u16(), 304);
     assert_eq!(header(&unchanged, "etag").as_deref(), Some("\"1\""));
-    let stale = app.client.get(app.url(&location)).bearer_auth(&app.token).header("if-none-match", "\"0\"").send().await.expect("GET");
+    let stale = app
+        .client
+        .get(app.url(&location))
+        .bearer_auth(&app.token)
+        .header("if-none-match", "\"0\"")
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(stale.status().as_u16(), 200);
 }
 
@@ -64,7 +78,12 @@ async fn a_merge_patch_needs_the_current_etag(app: TestApp) {
 
 async fn a_retried_post_returns_the_first_response(app: TestApp) {
     let send = |body: serde_json::Value| {
-        app.client.post(app.url("/v1/organizations")).bearer_auth(&app.token).header("idempotency-key", "retry-1").json(&body).send()
+        app.client
+            .post(app.url("/v1/organizations"))
+            .bearer_auth(&app.token)
+            .header("idempotency-key", "retry-1")
+            .json(&body)
+            .send()
     };
     let first = send(organization(1)).await.expect("POST");
     assert_eq!(first.status().as_u16(), 201);
