@@ -1,1 +1,199 @@
-//! (being written)
+//! Every organization kind against every operation, on records inside and outside its remit.
+//! Each kind calls with the scopes its demo client has (what its mission needs); the expected
+//! answers are written out here, not derived from the code under test.
+
+use plateforme_model::organization::OrganizationKind::{self, *};
+use plateforme_server::seed::demo_scopes;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{TestApp, TestClient, create_organization};
+use crate::on_both_backends;
+
+on_both_backends!(every_kind_is_held_to_its_remit);
+
+/// The operations that exist today, each on a record inside or outside the caller's remit.
+#[derive(Debug, Clone, Copy)]
+enum Operation {
+    ListOrganizations,
+    ReadOtherOrganization,
+    ReadOwnHistory,
+    UpdateOwnOrganization,
+    UpdateOtherOrganization,
+    CreateOrganization,
+    ListClients,
+    ReadJournal,
+    RotateKeys,
+}
+
+use Operation::*;
+
+/// Expected status per (kind, operation).
+const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
+    (
+        FranceTravail,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        MissionLocale,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        CapEmploi,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        Departement,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        Region,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        Partner,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+    (
+        Employer,
+        [
+            (ListOrganizations, 200),
+            (ReadOtherOrganization, 200),
+            (ReadOwnHistory, 200),
+            (UpdateOwnOrganization, 200),
+            (UpdateOtherOrganization, 403),
+            (CreateOrganization, 403),
+            (ListClients, 403),
+            (ReadJournal, 403),
+            (RotateKeys, 403),
+        ],
+    ),
+];
+
+/// The administrator (France Travail with `admin` and `journal:read`) may do everything.
+const ADMIN_ROW: [(Operation, u16); 9] = [
+    (ListOrganizations, 200),
+    (ReadOtherOrganization, 200),
+    (ReadOwnHistory, 200),
+    (UpdateOwnOrganization, 200),
+    (UpdateOtherOrganization, 200),
+    (CreateOrganization, 201),
+    (ListClients, 200),
+    (ReadJournal, 200),
+    (RotateKeys, 200),
+];
+
+async fn every_kind_is_held_to_its_remit(app: TestApp) {
+    let other = create_organization(&app, 1).await;
+    let other_id = other["id"].as_str().expect("id").to_owned();
+    let mut failures = Vec::new();
+    for (kind, row) in MATRIX {
+        let caller = app.register(*kind, demo_scopes(*kind)).await;
+        for (operation, expected) in row {
+            let status = call(&app, &caller, &other_id, *operation).await;
+            if status != *expected {
+                failures.push(format!("{kind:?} {operation:?}: expected {expected}, got {status}"));
+            }
+        }
+    }
+    let admin = app.admin.clone().expect("admin client");
+    for (operation, expected) in ADMIN_ROW {
+        let status = call(&app, &admin, &other_id, operation).await;
+        if status != expected {
+            failures.push(format!("admin {operation:?}: expected {expected}, got {status}"));
+        }
+    }
+    assert!(failures.is_empty(), "access matrix:\n{}", failures.join("\n"));
+}
+
+async fn call(app: &TestApp, caller: &TestClient, other_id: &str, operation: Operation) -> u16 {
+    let own = format!("/v1/organizations/{}", caller.organization_id);
+    let other = format!("/v1/organizations/{other_id}");
+    let rename = json!({"name": format!("Renamed by {}", caller.client_id)});
+    let (method, path, body) = match operation {
+        ListOrganizations => (Method::GET, "/v1/organizations".to_owned(), None),
+        ReadOtherOrganization => (Method::GET, other, None),
+        ReadOwnHistory => (Method::GET, format!("{own}/history"), None),
+        UpdateOwnOrganization => (Method::PATCH, own, Some(rename)),
+        UpdateOtherOrganization => (Method::PATCH, other, Some(rename)),
+        CreateOrganization => (
+            Method::POST,
+            "/v1/organizations".to_owned(),
+            Some(crate::helpers::organization(crate::helpers::unique_number())),
+        ),
+        ListClients => (Method::GET, "/v1/admin/clients".to_owned(), None),
+        ReadJournal => (Method::GET, "/v1/admin/journal".to_owned(), None),
+        RotateKeys => (Method::POST, "/v1/admin/keys/rotate".to_owned(), None),
+    };
+    let mut request = app.client.request(method.clone(), app.url(&path)).bearer_auth(&caller.token);
+    if method == Method::PATCH {
+        // The current version, so that only the access decision can refuse the write.
+        let current = app.get(&path).await;
+        let tag = crate::helpers::header(&current, "etag").unwrap_or_default();
+        request = request.header("if-match", tag).header("content-type", "application/merge-patch+json");
+        request = request.body(body.unwrap_or_default().to_string());
+    } else if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request").status().as_u16()
+}

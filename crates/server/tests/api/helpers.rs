@@ -78,6 +78,11 @@ pub struct TestClient {
 /// Makes each organization a test creates distinct.
 static ORGANIZATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_000_000);
 
+/// A number no other call returns, for distinct SIRETs.
+pub fn unique_number() -> u64 {
+    ORGANIZATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 pub const ADMIN_SCOPES: &[&str] = &["admin", "journal:read", "organizations:read", "organizations:write"];
 
 impl TestApp {
@@ -124,8 +129,7 @@ impl TestApp {
     /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token
     /// from the token endpoint.
     pub async fn register(&self, kind: OrganizationKind, scopes: &[&str]) -> TestClient {
-        let n = ORGANIZATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut fields = organization(n);
+        let mut fields = organization(unique_number());
         fields["kind"] = serde_json::json!(kind);
         fields["territory"] = match kind {
             OrganizationKind::Region => serde_json::json!({"regions": ["84"]}),

@@ -1,1 +1,68 @@
-//! (being written)
+//! Rate limits: headers on every response, 429 with Retry-After past the limit, per client.
+
+use reqwest::Response;
+use serde_json::json;
+
+use crate::helpers::{TestApp, assert_problem, header, json};
+use crate::on_both_backends;
+
+on_both_backends!(
+    with plateforme_server::config::Config { anonymous_rate_limit_per_minute: 30, ..Default::default() };
+    a_client_past_its_limit_gets_429_with_retry_after,
+    calls_without_a_token_are_limited_per_address,
+);
+
+fn quota(response: &Response) -> (u64, u64, u64) {
+    let number = |name: &str| header(response, name).and_then(|value| value.parse().ok()).expect(name);
+    (number("ratelimit-limit"), number("ratelimit-remaining"), number("ratelimit-reset"))
+}
+
+async fn a_client_past_its_limit_gets_429_with_retry_after(app: TestApp) {
+    let admin = app.admin.clone().expect("admin");
+    let registration = json!({"organization_id": admin.organization_id, "name": "Slow client",
+        "scopes": ["organizations:read"], "rate_limit_per_minute": 3});
+    let created = app.post_json("/v1/admin/clients", &registration).await;
+    assert_eq!(created.status().as_u16(), 201);
+    let created = json(created).await;
+    let (id, secret) =
+        (created["client"]["client_id"].as_str().expect("id"), created["client_secret"].as_str().expect("secret"));
+    let token = app.token_for(id, secret, None).await;
+
+    for remaining in [2, 1, 0] {
+        let response = app.client.get(app.url("/v1/organizations")).bearer_auth(&token).send().await.expect("GET");
+        assert_eq!(response.status().as_u16(), 200);
+        let (limit, left, reset) = quota(&response);
+        assert_eq!((limit, left), (3, remaining));
+        assert!((1..=60).contains(&reset));
+    }
+    let refused = app.client.get(app.url("/v1/organizations")).bearer_auth(&token).send().await.expect("GET");
+    let retry_after: u64 = header(&refused, "retry-after").and_then(|v| v.parse().ok()).expect("Retry-After");
+    assert!((1..=60).contains(&retry_after));
+    assert_eq!(quota(&refused).1, 0);
+    assert_problem(refused, 429, "too_many_requests").await;
+
+    let others = app.get("/v1/organizations").await;
+    assert_eq!(others.status().as_u16(), 200, "another client keeps its own quota");
+    assert!(quota(&others).1 > 0);
+}
+
+async fn calls_without_a_token_are_limited_per_address(app: TestApp) {
+    // The harness already used some of this address's quota to get the admin token.
+    let mut previous = None;
+    for _ in 0..40 {
+        let response = app.client.get(app.url("/health/live")).send().await.expect("GET");
+        if response.status().as_u16() == 429 {
+            assert!(header(&response, "retry-after").is_some());
+            assert_eq!(previous, Some(0), "refused only once the quota is spent");
+            assert_problem(response, 429, "too_many_requests").await;
+            return;
+        }
+        let (limit, remaining, _) = quota(&response);
+        assert_eq!(limit, 30);
+        if let Some(previous) = previous {
+            assert_eq!(remaining + 1, previous);
+        }
+        previous = Some(remaining);
+    }
+    panic!("40 anonymous calls were never limited");
+}

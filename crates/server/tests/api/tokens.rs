@@ -112,7 +112,8 @@ async fn a_disabled_client_gets_no_token(app: TestApp) {
     let disabled = app.client.post(app.url(&path)).bearer_auth(&app.token).send().await.expect("POST");
     assert_eq!(disabled.status().as_u16(), 200);
     assert_eq!(json(disabled).await["enabled"], false);
-    let refused = token_request(&app, Some((&client.client_id, &client.secret)), &[("grant_type", "client_credentials")]).await;
+    let refused =
+        token_request(&app, Some((&client.client_id, &client.secret)), &[("grant_type", "client_credentials")]).await;
     let body = assert_oauth_error(refused, 401, "invalid_client").await;
     assert!(body["error_description"].as_str().unwrap_or("").contains("disabled"));
 }
@@ -162,7 +163,11 @@ async fn bad_tokens_are_refused_with_401(app: TestApp) {
     let client = reader(&app).await;
     let (kid, key) = server_key(&app).await;
     let valid = valid_claims(&app, &client);
-    assert_eq!(read_with(&app, &sign(&kid, &key, &valid)).await.status().as_u16(), 200, "the forged-but-valid baseline");
+    assert_eq!(
+        read_with(&app, &sign(&kid, &key, &valid)).await.status().as_u16(),
+        200,
+        "the forged-but-valid baseline"
+    );
 
     let now = chrono::Utc::now().timestamp();
     let altered = |field: &str, value: Value| {
@@ -186,7 +191,8 @@ async fn bad_tokens_are_refused_with_401(app: TestApp) {
     assert_refused(&app, &format!("{none_header}.{payload}."), "alg none").await;
 
     let stranger = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
-    let stranger_pem = p256::pkcs8::EncodePrivateKey::to_pkcs8_pem(&stranger, p256::pkcs8::LineEnding::LF).expect("pem");
+    let stranger_pem =
+        p256::pkcs8::EncodePrivateKey::to_pkcs8_pem(&stranger, p256::pkcs8::LineEnding::LF).expect("pem");
     let stranger_key = EncodingKey::from_ec_pem(stranger_pem.as_bytes()).expect("key");
     assert_refused(&app, &sign("unknown-kid", &stranger_key, &valid), "unknown kid").await;
     assert_refused(&app, &sign(&kid, &stranger_key, &valid), "known kid, wrong key").await;
@@ -196,7 +202,8 @@ async fn bad_tokens_are_refused_with_401(app: TestApp) {
     assert_refused(&app, &jsonwebtoken::encode(&plain, &valid, &key).expect("sign"), "typ is not at+jwt").await;
     assert_refused(&app, "not.a.token", "garbage").await;
 
-    let malformed = app.client.get(app.url("/v1/organizations")).header("authorization", "Bearer").send().await.expect("GET");
+    let malformed =
+        app.client.get(app.url("/v1/organizations")).header("authorization", "Bearer").send().await.expect("GET");
     assert_problem(malformed, 401, "unauthorized").await;
     let anonymous = app.client.get(app.url("/v1/organizations")).send().await.expect("GET");
     assert!(header(&anonymous, "www-authenticate").is_some());
@@ -211,7 +218,8 @@ async fn a_missing_scope_is_named_in_a_403(app: TestApp) {
     let problem = assert_problem(response, 403, "forbidden").await;
     assert!(problem["detail"].as_str().unwrap_or("").contains("organizations:read"), "{problem}");
 
-    let clients = app.client.get(app.url("/v1/admin/clients")).bearer_auth(&offers_only.token).send().await.expect("GET");
+    let clients =
+        app.client.get(app.url("/v1/admin/clients")).bearer_auth(&offers_only.token).send().await.expect("GET");
     let problem = assert_problem(clients, 403, "forbidden").await;
     assert!(problem["detail"].as_str().unwrap_or("").contains("admin"));
 }
@@ -241,7 +249,8 @@ fn kid_of(token: &str) -> String {
 }
 
 async fn discovery_documents_describe_the_server(app: TestApp) {
-    let metadata = json(app.client.get(app.url("/.well-known/oauth-authorization-server")).send().await.expect("GET")).await;
+    let metadata =
+        json(app.client.get(app.url("/.well-known/oauth-authorization-server")).send().await.expect("GET")).await;
     assert_eq!(metadata["issuer"], app.address);
     assert_eq!(metadata["token_endpoint"], format!("{}/oauth/token", app.address));
     assert_eq!(metadata["grant_types_supported"], json!(["client_credentials"]));
@@ -249,7 +258,10 @@ async fn discovery_documents_describe_the_server(app: TestApp) {
 
     let jwks = json(app.client.get(app.url("/.well-known/jwks.json")).send().await.expect("GET")).await;
     let key = &jwks["keys"][0];
-    assert_eq!((key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str()), (Some("EC"), Some("P-256"), Some("ES256")));
+    assert_eq!(
+        (key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str()),
+        (Some("EC"), Some("P-256"), Some("ES256"))
+    );
     assert!(key.get("d").is_none(), "the private part is never published");
     assert_eq!(key["kid"].as_str(), Some(kid_of(&app.token).as_str()));
 }
