@@ -39,6 +39,34 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// A fresh, empty database that lives as long as the value.
+pub struct FreshDatabase {
+    pub url: String,
+    database: TestDatabase,
+}
+
+impl FreshDatabase {
+    pub fn sqlite() -> FreshDatabase {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", folder.path().join("test.db").display());
+        FreshDatabase { url, database: TestDatabase::Sqlite(folder) }
+    }
+
+    /// On the server `DATABASE_URL` names; `None` without it (a failure under `REQUIRE_POSTGRES`).
+    pub fn postgres() -> Option<FreshDatabase> {
+        let Ok(admin_url) = std::env::var("DATABASE_URL") else {
+            assert!(std::env::var("REQUIRE_POSTGRES").is_err(), "REQUIRE_POSTGRES is set but DATABASE_URL is not");
+            eprintln!("skipped on PostgreSQL: DATABASE_URL is not set");
+            return None;
+        };
+        let name = format!("plateforme_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(&admin_url).expect("connect to DATABASE_URL");
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).expect("create test database");
+        let url = database_url_with_name(&admin_url, &name);
+        Some(FreshDatabase { url, database: TestDatabase::Postgres { admin_url, name } })
+    }
+}
+
 enum TestDatabase {
     Sqlite(#[expect(dead_code, reason = "held so the folder lives as long as the test")] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
@@ -89,23 +117,16 @@ impl TestApp {
     /// A fresh database on the server `DATABASE_URL` names (or `None` when it is not set),
     /// with settings of its own.
     pub async fn postgres_with(config: Config) -> Option<TestApp> {
-        let Ok(admin_url) = std::env::var("DATABASE_URL") else {
-            assert!(std::env::var("REQUIRE_POSTGRES").is_err(), "REQUIRE_POSTGRES is set but DATABASE_URL is not");
-            eprintln!("skipped on PostgreSQL: DATABASE_URL is not set");
-            return None;
-        };
-        let name = format!("plateforme_test_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = PgConnection::establish(&admin_url).expect("connect to DATABASE_URL");
-        diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).expect("create test database");
-        let url = database_url_with_name(&admin_url, &name);
-        Some(TestApp::start_with(&url, TestDatabase::Postgres { admin_url, name }, config).await)
+        let database = FreshDatabase::postgres()?;
+        let url = database.url.clone();
+        Some(TestApp::start_with(&url, database.database, config).await)
     }
 
     /// A SQLite test app with settings of its own.
     pub async fn sqlite_with(config: Config) -> TestApp {
-        let folder = tempfile::tempdir().expect("temporary folder");
-        let url = format!("sqlite://{}", folder.path().join("test.db").display());
-        TestApp::start_with(&url, TestDatabase::Sqlite(folder), config).await
+        let database = FreshDatabase::sqlite();
+        let url = database.url.clone();
+        TestApp::start_with(&url, database.database, config).await
     }
 
     async fn start_with(url: &str, database: TestDatabase, config: Config) -> TestApp {
