@@ -81,6 +81,10 @@ async fn verify(auth: &SharedAuth, token: &str) -> Result<Identity, TokenError> 
 }
 
 fn invalid_token(error: &TokenError) -> ApiError {
+    if let TokenError::Unavailable(reason) = error {
+        return ApiError::new(ErrorCode::ServiceUnavailable, reason.clone())
+            .with_header(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    }
     let challenge = format!(
         "Bearer realm=\"plateforme\", error=\"invalid_token\", error_description=\"{}\"",
         error.to_string().replace('"', "'")

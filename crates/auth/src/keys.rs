@@ -85,7 +85,7 @@ pub struct KeyRing {
 impl KeyRing {
     /// Loads the keys, creating the first one when the database has none.
     pub fn open(store: Store, token_lifetime: chrono::Duration) -> Result<KeyRing, StoreError> {
-        store.run_blocking(|conn| ensure_active_key(conn))?;
+        store.run_blocking(ensure_active_key)?;
         let loaded = load(&store, token_lifetime)?;
         Ok(KeyRing { store, token_lifetime, loaded: RwLock::new(loaded) })
     }

@@ -49,14 +49,30 @@ pub struct OAuthError {
     pub error_description: String,
 }
 
-fn oauth_error(error: &'static str, description: impl Into<String>) -> HttpResponse {
-    let body = OAuthError { error, error_description: description.into() };
-    let mut response =
-        if error == "invalid_client" { HttpResponse::Unauthorized() } else { HttpResponse::BadRequest() };
-    if error == "invalid_client" {
-        response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"plateforme\""));
+/// Why a token request is refused: an RFC 6749 error, or the service being unavailable.
+enum Refusal {
+    OAuth { error: &'static str, description: String },
+    Unavailable,
+}
+
+fn oauth_error(error: &'static str, description: impl Into<String>) -> Refusal {
+    Refusal::OAuth { error, description: description.into() }
+}
+
+impl Refusal {
+    fn response(self) -> HttpResponse {
+        let Refusal::OAuth { error, description } = self else {
+            return HttpResponse::ServiceUnavailable().insert_header((header::RETRY_AFTER, "5")).finish();
+        };
+        let mut response =
+            if error == "invalid_client" { HttpResponse::Unauthorized() } else { HttpResponse::BadRequest() };
+        if error == "invalid_client" {
+            response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"plateforme\""));
+        }
+        response
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(OAuthError { error, error_description: description })
     }
-    response.insert_header((header::CACHE_CONTROL, "no-store")).json(body)
 }
 
 /// Get an access token
@@ -83,11 +99,11 @@ pub async fn issue_token(req: HttpRequest, body: web::Bytes, auth: web::Data<Sha
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
             .json(token),
-        Err(response) => response,
+        Err(refusal) => refusal.response(),
     }
 }
 
-async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<TokenResponse, HttpResponse> {
+async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<TokenResponse, Refusal> {
     let form = parse_form(req, body)?;
     match form.grant_type.as_str() {
         "client_credentials" => {}
@@ -117,7 +133,7 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
     );
     let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
         tracing::error!(%error, "signing a token failed");
-        HttpResponse::ServiceUnavailable().finish()
+        Refusal::Unavailable
     })?;
     Ok(TokenResponse {
         access_token,
@@ -127,7 +143,7 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
     })
 }
 
-fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, HttpResponse> {
+fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, Refusal> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
         return Err(oauth_error("invalid_request", "send the request as application/x-www-form-urlencoded"));
@@ -149,7 +165,7 @@ fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, HttpRespon
 }
 
 /// The client's credentials from exactly one method (RFC 6749 §2.3.1).
-fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String), HttpResponse> {
+fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String), Refusal> {
     let basic = basic_credentials(req)?;
     let posted = form.client_secret.as_ref().map(|secret| (form.client_id.clone().unwrap_or_default(), secret.clone()));
     match (basic, posted) {
@@ -164,7 +180,7 @@ fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String
     }
 }
 
-fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, HttpResponse> {
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refusal> {
     let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return Ok(None) };
     let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else {
         return Err(oauth_error("invalid_client", "the Authorization header must use the Basic scheme"));
@@ -185,16 +201,12 @@ fn form_decode(text: &str) -> Option<String> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={text}")).ok()?.pop().map(|(_, value)| value)
 }
 
-async fn authenticate_client(
-    auth: &SharedAuth,
-    client_id: String,
-    secret: String,
-) -> Result<ClientRecord, HttpResponse> {
+async fn authenticate_client(auth: &SharedAuth, client_id: String, secret: String) -> Result<ClientRecord, Refusal> {
     let lookup_id = client_id.clone();
     let client =
         auth.store.run(move |conn| plateforme_store::clients::find(conn, &lookup_id)).await.map_err(|error| {
             tracing::error!(%error, "client lookup failed");
-            HttpResponse::ServiceUnavailable().finish()
+            Refusal::Unavailable
         })?;
     let stored_hash =
         client.as_ref().map_or_else(|| secrets::decoy_hash().to_owned(), |client| client.secret_hash.clone());
@@ -213,7 +225,7 @@ async fn authenticate_client(
 }
 
 /// The asked scopes the client is allowed, in the order asked; all its scopes when none asked.
-fn grant(client: &ClientRecord, asked: Option<&str>) -> Result<Vec<String>, HttpResponse> {
+fn grant(client: &ClientRecord, asked: Option<&str>) -> Result<Vec<String>, Refusal> {
     let Some(asked) = asked.filter(|asked| !asked.trim().is_empty()) else { return Ok(client.scopes.clone()) };
     let granted: Vec<String> =
         scopes::parse_list(asked).into_iter().filter(|scope| client.scopes.contains(scope)).collect();

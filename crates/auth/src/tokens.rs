@@ -51,6 +51,9 @@ pub enum TokenError {
     WrongType,
     #[error("{0}")]
     Invalid(String),
+    /// The token cannot be checked now (keys or organization unreachable): 503, not 401.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// Signs the claims with the current key.
@@ -91,7 +94,7 @@ fn validation(settings: &TokenSettings) -> Validation {
 }
 
 /// A sentence a client can act on.
-fn describe(error: &jsonwebtoken::errors::Error) -> String {
+pub(crate) fn describe(error: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind;
     match error.kind() {
         ErrorKind::ExpiredSignature => "the token has expired; get a new one".into(),
@@ -99,6 +102,7 @@ fn describe(error: &jsonwebtoken::errors::Error) -> String {
         ErrorKind::InvalidIssuer => "the token was issued by another issuer".into(),
         ErrorKind::InvalidAudience => "the token is meant for another audience".into(),
         ErrorKind::InvalidSignature => "the token's signature does not verify".into(),
+        ErrorKind::InvalidAlgorithm => "the token's algorithm does not fit its key".into(),
         ErrorKind::MissingRequiredClaim(claim) => format!("the token lacks the {claim} claim"),
         other => format!("the token is invalid: {other:?}"),
     }

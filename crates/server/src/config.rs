@@ -129,6 +129,14 @@ impl Config {
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
             "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
+            // Each variable fills in the `[external_issuer]` table (starting it when the file has
+            // none); `check` then names any of the three required ones left unset.
+            "PLATEFORME_EXTERNAL_ISSUER" => self.external_issuer.get_or_insert_default().issuer = value.to_owned(),
+            "PLATEFORME_EXTERNAL_AUDIENCE" => self.external_issuer.get_or_insert_default().audience = value.to_owned(),
+            "PLATEFORME_EXTERNAL_JWKS_URL" => self.external_issuer.get_or_insert_default().jwks_url = value.to_owned(),
+            "PLATEFORME_EXTERNAL_ORGANIZATION_CLAIM" => {
+                self.external_issuer.get_or_insert_default().organization_claim = value.to_owned();
+            }
             CONFIG_FILE_ENV => {}
             other if other.starts_with(ENV_PREFIX) => {
                 return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));
@@ -162,6 +170,25 @@ impl Config {
             && !(issuer.starts_with("https://") || issuer.starts_with("http://"))
         {
             return Err(error("issuer", format!("must be the platform's base URL; got {issuer:?}")));
+        }
+        if let Some(external) = &self.external_issuer {
+            if let Some(problem) = external.problem() {
+                // Named by the variable that sets it, since a missing one can only come from
+                // the environment (the file's table requires all three).
+                let key = match problem.field {
+                    "issuer" => "PLATEFORME_EXTERNAL_ISSUER".to_owned(),
+                    "audience" => "PLATEFORME_EXTERNAL_AUDIENCE".to_owned(),
+                    "jwks_url" => "PLATEFORME_EXTERNAL_JWKS_URL".to_owned(),
+                    "organization_claim" => "PLATEFORME_EXTERNAL_ORGANIZATION_CLAIM".to_owned(),
+                    field => format!("external_issuer.{field}"),
+                };
+                return Err(error(&key, format!("{} (`{}` of [external_issuer])", problem.message, problem.field)));
+            }
+            // Tokens are routed by their `iss`: the same issuer would send all of ours to the
+            // external verifier, which cannot check them.
+            if external.issuer == self.issuer() {
+                return Err(error("PLATEFORME_EXTERNAL_ISSUER", "must differ from the platform's own issuer"));
+            }
         }
         Ok(())
     }
@@ -226,6 +253,75 @@ mod tests {
         let message = Config::load(Some(&file), Vec::new()).err().map(|e| e.to_string()).unwrap_or_default();
         std::fs::remove_file(&file)?;
         assert!(message.contains("colour"), "{message}");
+        Ok(())
+    }
+
+    const EXTERNAL: [(&str, &str); 3] = [
+        ("PLATEFORME_EXTERNAL_ISSUER", "https://idp.example"),
+        ("PLATEFORME_EXTERNAL_AUDIENCE", "plateforme"),
+        ("PLATEFORME_EXTERNAL_JWKS_URL", "https://idp.example/jwks.json"),
+    ];
+
+    #[test]
+    fn the_external_issuer_comes_from_three_variables() -> Result<(), ConfigError> {
+        assert!(Config::load(None, Vec::new())?.external_issuer.is_none());
+        let config = Config::load(None, env(&EXTERNAL))?;
+        let external = config.external_issuer.expect("an external issuer");
+        assert_eq!(
+            (external.issuer.as_str(), external.audience.as_str(), external.jwks_url.as_str()),
+            ("https://idp.example", "plateforme", "https://idp.example/jwks.json")
+        );
+        assert_eq!(external.organization_claim, "organization_siret", "the default mapping");
+
+        let mut renamed = EXTERNAL.to_vec();
+        renamed.push(("PLATEFORME_EXTERNAL_ORGANIZATION_CLAIM", "siret"));
+        let config = Config::load(None, env(&renamed))?;
+        assert_eq!(config.external_issuer.map(|external| external.organization_claim).as_deref(), Some("siret"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_missing_external_variable_is_named() {
+        for missing in 0..EXTERNAL.len() {
+            let mut partial = EXTERNAL.to_vec();
+            let (name, _) = partial.remove(missing);
+            let key = Config::load(None, env(&partial)).err().map(|e| e.key);
+            assert_eq!(key.as_deref(), Some(name));
+        }
+        let claim_alone = env(&[("PLATEFORME_EXTERNAL_ORGANIZATION_CLAIM", "siret")]);
+        let key = Config::load(None, claim_alone).err().map(|e| e.key);
+        assert_eq!(key.as_deref(), Some("PLATEFORME_EXTERNAL_ISSUER"));
+        let mut bad_url = EXTERNAL.to_vec();
+        bad_url[2].1 = "idp.example/jwks.json";
+        let key = Config::load(None, env(&bad_url)).err().map(|e| e.key);
+        assert_eq!(key.as_deref(), Some("PLATEFORME_EXTERNAL_JWKS_URL"));
+    }
+
+    #[test]
+    fn the_external_issuer_cannot_be_ours() {
+        let mut same = EXTERNAL.to_vec();
+        same.push(("PLATEFORME_ISSUER", "https://idp.example"));
+        let key = Config::load(None, env(&same)).err().map(|e| e.key);
+        assert_eq!(key.as_deref(), Some("PLATEFORME_EXTERNAL_ISSUER"));
+    }
+
+    #[test]
+    fn the_external_issuer_table_is_read_and_checked() -> Result<(), Box<dyn std::error::Error>> {
+        let file = std::env::temp_dir().join(format!("plateforme-external-{}.toml", std::process::id()));
+        let table = "[external_issuer]\nissuer = \"https://idp.example\"\naudience = \"plateforme\"\n\
+                     jwks_url = \"https://idp.example/jwks.json\"\nscope_claim = \"scp\"\n";
+        std::fs::write(&file, table)?;
+        let overridden = Config::load(Some(&file), env(&[("PLATEFORME_EXTERNAL_AUDIENCE", "other")]));
+        std::fs::write(&file, format!("{table}algorithms = [\"HS256\"]\n"))?;
+        let symmetric = Config::load(Some(&file), Vec::new()).err().map(|e| e.key);
+        std::fs::write(&file, format!("{table}jwks_ttl = 3\n"))?;
+        let unknown = Config::load(Some(&file), Vec::new()).err().map(|e| e.to_string()).unwrap_or_default();
+        std::fs::remove_file(&file)?;
+
+        let external = overridden?.external_issuer.expect("an external issuer");
+        assert_eq!((external.audience.as_str(), external.scope_claim.as_str()), ("other", "scp"));
+        assert_eq!(symmetric.as_deref(), Some("external_issuer.algorithms"));
+        assert!(unknown.contains("jwks_ttl"), "{unknown}");
         Ok(())
     }
 

@@ -37,6 +37,9 @@ impl Store {
         }
         let pool = Pool::builder()
             .max_size(options.max_connections)
+            // Connections open as needed: a server that starts while the database is down
+            // fails once with the driver's message instead of retrying a whole pool.
+            .min_idle(Some(1))
             .connection_timeout(options.acquire_timeout)
             // A broken connection is detected by `has_broken`; a ping on every checkout would
             // add a round trip to every request.
