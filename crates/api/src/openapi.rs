@@ -29,7 +29,15 @@ fn responses(codes: &[ErrorCode]) -> BTreeMap<String, RefOr<Response>> {
     by_status.into_iter().map(|(status, codes)| (status.to_string(), problem(&codes))).collect()
 }
 
-const ALWAYS: [ErrorCode; 3] = [ErrorCode::TooManyRequests, ErrorCode::Internal, ErrorCode::ServiceUnavailable];
+/// Every `/v1` operation needs a token (401), may lack a scope or be refused by the policy
+/// (403), and shares the rate limit and the failure modes of the service.
+const ALWAYS: [ErrorCode; 5] = [
+    ErrorCode::Unauthorized,
+    ErrorCode::Forbidden,
+    ErrorCode::TooManyRequests,
+    ErrorCode::Internal,
+    ErrorCode::ServiceUnavailable,
+];
 
 macro_rules! problem_set {
     ($(#[$doc:meta])* $name:ident: $($code:ident),*) => {

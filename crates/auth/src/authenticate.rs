@@ -25,18 +25,13 @@ pub async fn authenticate(
         Ok(None) => None,
         Ok(Some(token)) => match verify(&auth, &token).await {
             Ok(identity) => Some(identity),
-            Err(error) => return Ok(refuse(req, invalid_token(&error))),
+            Err(error) => return Ok(refuse_counted(&auth, req, invalid_token(&error))),
         },
-        Err(error) => return Ok(refuse(req, error)),
+        Err(error) => return Ok(refuse_counted(&auth, req, error)),
     };
     let quota = count(&auth, &req, identity.as_ref()).await;
     if !quota.allowed {
-        let error = ApiError::new(
-            ErrorCode::TooManyRequests,
-            format!("the limit of {} requests a minute is reached; retry in {} s", quota.limit, quota.reset_secs),
-        )
-        .with_header(header::RETRY_AFTER, HeaderValue::from(quota.reset_secs));
-        let mut response = refuse(req, error);
+        let mut response = refuse(req, too_many(quota));
         add_quota_headers(response.headers_mut(), quota);
         return Ok(response);
     }
@@ -50,6 +45,30 @@ pub async fn authenticate(
 
 fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
     req.into_response(error.error_response()).map_into_right_body()
+}
+
+/// Refuses a request with bad credentials, counted against its address: guessing tokens
+/// is rate-limited like any anonymous call.
+fn refuse_counted<B>(auth: &SharedAuth, req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
+    let quota = auth.limiter.hit(&address_key(&req), auth.settings.anonymous_rate_limit_per_minute);
+    let error = if quota.allowed { error } else { too_many(quota) };
+    let mut response = refuse(req, error);
+    add_quota_headers(response.headers_mut(), quota);
+    response
+}
+
+fn too_many(quota: Quota) -> ApiError {
+    ApiError::new(
+        ErrorCode::TooManyRequests,
+        format!("the limit of {} requests a minute is reached; retry in {} s", quota.limit, quota.reset_secs),
+    )
+    .with_header(header::RETRY_AFTER, HeaderValue::from(quota.reset_secs))
+}
+
+/// The peer's own address: `X-Forwarded-For` is not trusted, as any caller can write it.
+fn address_key(req: &ServiceRequest) -> String {
+    let address = req.peer_addr().map(|peer| peer.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    format!("address:{address}")
 }
 
 /// The token of `Authorization: Bearer …`, if any. Other schemes are not ours to judge
@@ -105,10 +124,7 @@ async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Identi
             };
             (key, limit)
         }
-        None => {
-            let address = req.connection_info().realip_remote_addr().unwrap_or("unknown").to_owned();
-            (format!("address:{address}"), auth.settings.anonymous_rate_limit_per_minute)
-        }
+        None => (address_key(req), auth.settings.anonymous_rate_limit_per_minute),
     };
     auth.limiter.hit(&key, limit)
 }

@@ -81,9 +81,13 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
     let identity = req.extensions().get::<Identity>().cloned();
     let required = required_scopes(req);
     let Some(identity) = identity else {
-        let needs = describe(&required);
-        return Err(ApiError::new(ErrorCode::Unauthorized, format!("this operation needs an access token{needs}"))
-            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\"")));
+        let needs =
+            if required.is_empty() { String::new() } else { format!(" with scope {}", alternatives(&required)) };
+        return Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            format!("this operation needs an access token (Authorization: Bearer …){needs}"),
+        )
+        .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\"")));
     };
     let satisfied =
         required.is_empty() || required.iter().any(|scopes| scopes.iter().all(|scope| identity.has_scope(scope)));
@@ -92,7 +96,7 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
             format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{}\"", required[0].join(" "));
         let error = ApiError::new(
             ErrorCode::Forbidden,
-            format!("the token lacks the scope this operation needs{}", describe(&required)),
+            format!("the token lacks the scope this operation needs: {}", alternatives(&required)),
         );
         return Err(match HeaderValue::from_str(&challenge) {
             Ok(value) => error.with_header(header::WWW_AUTHENTICATE, value),
@@ -109,10 +113,8 @@ fn required_scopes(req: &HttpRequest) -> Vec<Vec<String>> {
     auth.routes.required(req.method().as_str(), &pattern).map(<[Vec<String>]>::to_vec).unwrap_or_default()
 }
 
-fn describe(required: &[Vec<String>]) -> String {
-    if required.is_empty() {
-        return String::new();
-    }
-    let alternatives: Vec<String> = required.iter().map(|scopes| scopes.join(" and ")).collect();
-    format!(" with scope {}", alternatives.join(" or "))
+/// `a and b or c`: the scope sets that would each do.
+fn alternatives(required: &[Vec<String>]) -> String {
+    let sets: Vec<String> = required.iter().map(|scopes| scopes.join(" and ")).collect();
+    sets.join(" or ")
 }

@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 /// Update an organization
 ///
-/// An organization updates its own record (`organizations:write`); administrators update any
-/// (`admin`). Applies a JSON Merge Patch (RFC 7396) to the organization's writable fields (`kind`,
+/// An organization updates its own name (`organizations:write`); administrators update any
+/// organization and any field (`admin`), as kind, SIRET and territory decide what the policy
+/// lets an organization see. Applies a JSON Merge Patch (RFC 7396) to the organization's writable fields (`kind`,
 /// `name`, `siret`, `territory`); `null` removes an optional member. `If-Match` must carry the
 /// ETag read last: without it the answer is 428, and 412 when the organization changed since.
 /// The patched organization is validated as a whole; nothing is written when it breaks a rule.
@@ -52,6 +53,16 @@ pub async fn update_organization(
     let current = store.run(move |conn| organizations::find(conn, id)).await?;
     let expected_version = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.fields())?;
+    // What an organization is (kind, SIRET, territory) decides what the policy lets it see:
+    // only an administrator may change it, or a mission locale could make itself France Travail.
+    let identity_changed =
+        fields.kind != current.kind || fields.siret != current.siret || fields.territory != current.territory;
+    if identity_changed && !caller.has_scope(plateforme_auth::scopes::ADMIN) {
+        return Err(ApiError::new(
+            plateforme_api::ErrorCode::Forbidden,
+            "only an administrator changes an organization's kind, SIRET or territory; you may change its name",
+        ));
+    }
     let context = caller.write_context();
     let updated: Organization = store
         .run(move |conn| {

@@ -53,6 +53,8 @@ struct JournalRow {
 pub struct JournalFilter {
     pub person_id: Option<Uuid>,
     pub client_id: Option<String>,
+    /// Only the accesses made by this organization's clients.
+    pub organization_id: Option<Uuid>,
 }
 
 /// Records accesses. Call it inside the write transaction for writes, and before answering
@@ -87,6 +89,9 @@ pub fn list(
     }
     if let Some(client_id) = &filter.client_id {
         query = query.filter(access_journal::client_id.eq(client_id));
+    }
+    if let Some(organization_id) = filter.organization_id {
+        query = query.filter(access_journal::organization_id.eq(organization_id.to_string()));
     }
     if let Some(after) = &page.after {
         query = query.filter(access_journal::id.gt(after));

@@ -64,18 +64,21 @@ pub struct JournalQuery {
 /// Read the access journal
 ///
 /// Every read and write of a person's data, oldest first: which client of which organization
-/// touched which section, when, in which request.
+/// touched which section, when, in which request. With `journal:read` an organization reads
+/// the accesses made by its own clients; with `admin`, every access.
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["journal:read"]), ("oauth2" = ["admin"])), params(JournalQuery),
     responses((status = 200, description = "One page of the journal.", body = PageBody<JournalRecord>), ListProblems))]
 #[get("/admin/journal")]
 pub async fn list_journal(
     req: HttpRequest,
-    _caller: Caller,
+    caller: Caller,
     auth: web::Data<SharedAuth>,
     ValidQuery(query): ValidQuery<JournalQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let filter = JournalFilter { person_id: query.person_id, client_id: query.client_id };
+    // An organization's auditor reads its own organization's accesses; administrators read all.
+    let organization_id = (!caller.has_scope(crate::scopes::ADMIN)).then_some(caller.principal().organization_id);
+    let filter = JournalFilter { person_id: query.person_id, client_id: query.client_id, organization_id };
     let entries = auth.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
     Ok(page_response(&req, entries.map(JournalRecord::from)))
 }

@@ -24,12 +24,14 @@ enum Operation {
     ListClients,
     ReadJournal,
     RotateKeys,
+    PromoteOwnKind,
+    ChangeOwnTerritory,
 }
 
 use Operation::*;
 
 /// Expected status per (kind, operation).
-const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
+const MATRIX: &[(OrganizationKind, [(Operation, u16); 11])] = &[
     (
         FranceTravail,
         [
@@ -42,6 +44,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -56,6 +60,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -70,6 +76,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -84,6 +92,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -98,6 +108,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -112,6 +124,8 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
     (
@@ -126,12 +140,14 @@ const MATRIX: &[(OrganizationKind, [(Operation, u16); 9])] = &[
             (ListClients, 403),
             (ReadJournal, 403),
             (RotateKeys, 403),
+            (PromoteOwnKind, 403),
+            (ChangeOwnTerritory, 403),
         ],
     ),
 ];
 
 /// The administrator (France Travail with `admin` and `journal:read`) may do everything.
-const ADMIN_ROW: [(Operation, u16); 9] = [
+const ADMIN_ROW: [(Operation, u16); 11] = [
     (ListOrganizations, 200),
     (ReadOtherOrganization, 200),
     (ReadOwnHistory, 200),
@@ -141,6 +157,8 @@ const ADMIN_ROW: [(Operation, u16); 9] = [
     (ListClients, 200),
     (ReadJournal, 200),
     (RotateKeys, 200),
+    (PromoteOwnKind, 200),
+    (ChangeOwnTerritory, 200),
 ];
 
 async fn every_kind_is_held_to_its_remit(app: TestApp) {
@@ -184,6 +202,11 @@ async fn call(app: &TestApp, caller: &TestClient, other_id: &str, operation: Ope
         ListClients => (Method::GET, "/v1/admin/clients".to_owned(), None),
         ReadJournal => (Method::GET, "/v1/admin/journal".to_owned(), None),
         RotateKeys => (Method::POST, "/v1/admin/keys/rotate".to_owned(), None),
+        // What an organization is decides what it sees: it may not change it itself.
+        PromoteOwnKind => {
+            (Method::PATCH, own, Some(json!({"kind": "france_travail", "territory": {"departements": []}})))
+        }
+        ChangeOwnTerritory => (Method::PATCH, own, Some(json!({"territory": {"departements": ["01"]}}))),
     };
     let mut request = app.client.request(method.clone(), app.url(&path)).bearer_auth(&caller.token);
     if method == Method::PATCH {

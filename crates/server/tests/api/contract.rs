@@ -36,6 +36,12 @@ fn every_operation_is_documented() {
             assert!(responses.keys().any(|status| status.starts_with('2')), "{name}: a success response");
             if path.starts_with("/v1/") {
                 assert!(responses.contains_key("500"), "{name}: documents its problems");
+                for status in ["401", "403", "429"] {
+                    assert!(responses.contains_key(status), "{name}: documents {status}");
+                }
+                let scopes =
+                    operation["security"].as_array().and_then(|s| s.first()).and_then(|s| s["oauth2"].as_array());
+                assert!(scopes.is_some_and(|scopes| !scopes.is_empty()), "{name}: declares the scopes it needs");
             }
         }
     }

@@ -10,6 +10,7 @@ on_both_backends!(
     with plateforme_server::config::Config { anonymous_rate_limit_per_minute: 30, ..Default::default() };
     a_client_past_its_limit_gets_429_with_retry_after,
     calls_without_a_token_are_limited_per_address,
+    guessing_tokens_is_limited_per_address,
 );
 
 fn quota(response: &Response) -> (u64, u64, u64) {
@@ -65,4 +66,22 @@ async fn calls_without_a_token_are_limited_per_address(app: TestApp) {
         previous = Some(remaining);
     }
     panic!("40 anonymous calls were never limited");
+}
+
+async fn guessing_tokens_is_limited_per_address(app: TestApp) {
+    for attempt in 0..40 {
+        let response =
+            app.client.get(app.url("/v1/organizations")).bearer_auth(format!("guess-{attempt}")).send().await;
+        let response = response.expect("GET");
+        match response.status().as_u16() {
+            401 => assert!(header(&response, "ratelimit-remaining").is_some(), "bad tokens count too"),
+            429 => {
+                assert!(header(&response, "retry-after").is_some());
+                assert_problem(response, 429, "too_many_requests").await;
+                return;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    panic!("40 guessed tokens were never limited");
 }
