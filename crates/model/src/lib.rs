@@ -5,6 +5,7 @@ pub mod codes;
 pub mod ids;
 pub mod merge_patch;
 pub mod organization;
+pub mod person;
 pub mod validation;
 
 pub use validation::{CodeError, FieldError, Validate, ValidationErrors};

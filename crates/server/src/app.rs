@@ -15,6 +15,7 @@ use plateforme_auth::rate_limit::RateLimiter;
 use plateforme_auth::route_scopes::RouteScopes;
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
+use plateforme_dossier::NirKey;
 use plateforme_store::{Store, StoreError};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
@@ -40,7 +41,10 @@ pub fn documented_routes() -> (
         .into_utoipa_app()
         .openapi(openapi::base())
         .service(
-            scope("/v1").configure(plateforme_organizations::configure).configure(plateforme_auth::configure_admin),
+            scope("/v1")
+                .configure(plateforme_organizations::configure)
+                .configure(plateforme_dossier::configure)
+                .configure(plateforme_auth::configure_admin),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
@@ -56,6 +60,7 @@ pub struct Services {
     pub store: Store,
     pub auth: SharedAuth,
     pub body_limit: BodyLimit,
+    nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
 }
@@ -84,6 +89,7 @@ impl Services {
             store,
             auth: Arc::new(auth),
             body_limit: BodyLimit(config.max_body_bytes),
+            nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
         })
@@ -113,6 +119,7 @@ pub fn app(
         .app_data(web::Data::new(services.auth.clone()))
         .app_data(services.body_limit)
         .app_data(web::Data::from(services.known_routes.clone()))
+        .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

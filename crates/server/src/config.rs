@@ -44,6 +44,9 @@ pub struct Config {
     pub anonymous_rate_limit_per_minute: u32,
     /// An external identity provider whose tokens are accepted too.
     pub external_issuer: Option<ExternalIssuerConfig>,
+    /// The secret key of the NIR's keyed hash (HMAC-SHA256), at least 32 bytes. Changing it
+    /// makes every stored NIR hash unmatchable: keep it with the database's secrets.
+    pub nir_hash_key: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             default_rate_limit_per_minute: 1200,
             anonymous_rate_limit_per_minute: 120,
             external_issuer: None,
+            nir_hash_key: None,
         }
     }
 }
@@ -126,6 +130,7 @@ impl Config {
             }
             "PLATEFORME_ISSUER" => self.issuer = Some(value.to_owned()),
             "PLATEFORME_AUDIENCE" => self.audience = value.to_owned(),
+            "PLATEFORME_NIR_HASH_KEY" => self.nir_hash_key = Some(value.to_owned()),
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
             "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
@@ -156,6 +161,16 @@ impl Config {
         }
         if self.max_body_bytes < 1024 {
             return Err(error("max_body_bytes", "must be at least 1024"));
+        }
+        match &self.nir_hash_key {
+            Some(key) if key.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),
+            None if self.profile == Profile::Production => {
+                return Err(error(
+                    "nir_hash_key",
+                    "is required under the production profile (PLATEFORME_NIR_HASH_KEY)",
+                ));
+            }
+            _ => {}
         }
         if self.workers == Some(0) {
             return Err(error("workers", "must be at least 1"));
@@ -196,6 +211,11 @@ impl Config {
     /// The token issuer: the configured one, or this server's own address.
     pub fn issuer(&self) -> String {
         self.issuer.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// The NIR hash key; outside production a fixed development key, so demo data matches.
+    pub fn nir_key(&self) -> Vec<u8> {
+        self.nir_hash_key.clone().unwrap_or_else(|| "plateforme-development-nir-key-not-secret".into()).into_bytes()
     }
 
     /// The database URL without its password, for logs.

@@ -31,6 +31,7 @@ struct BaseApi;
 pub fn base() -> Document {
     let mut document = BaseApi::openapi();
     document.merge(plateforme_organizations::OrganizationsApi::openapi());
+    document.merge(plateforme_dossier::DossierApi::openapi());
     document.merge(plateforme_auth::AccessApi::openapi());
     document
 }

@@ -20,6 +20,7 @@ pub struct ChangeRow {
     pub actor: String,
     pub actor_organization: Option<String>,
     pub occurred_at: NaiveDateTime,
+    pub subject_id: Option<String>,
 }
 
 impl ChangeRow {
@@ -44,6 +45,7 @@ pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: 
         actor: context.actor.client_id.clone(),
         actor_organization: context.actor.organization_id.map(|id| id.to_string()),
         occurred_at: to_db(plateforme_model::ids::now()),
+        subject_id: mutation.subject_id.map(|id| id.to_string()),
     };
     diesel::insert_into(changes::table).values(&row).execute(conn)?;
     Ok(seq)
@@ -64,5 +66,20 @@ pub fn of_resource(
         .filter(changes::resource_type.eq(resource_type))
         .filter(changes::resource_id.eq(resource_id))
         .order(changes::seq.asc())
+        .load(conn)?)
+}
+
+/// Events concerning one subject (a person and every part of their dossier), in order.
+pub fn of_subject(
+    conn: &mut DbConnection,
+    subject_id: &str,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<ChangeRow>, StoreError> {
+    Ok(changes::table
+        .filter(changes::subject_id.eq(subject_id))
+        .filter(changes::seq.gt(after_seq))
+        .order(changes::seq.asc())
+        .limit(limit)
         .load(conn)?)
 }

@@ -189,7 +189,14 @@ fn record_change(
     write::record(
         conn,
         context,
-        &Mutation { resource_type: RESOURCE_TYPE, resource_id, version: record.version, action, changes },
+        &Mutation {
+            resource_type: RESOURCE_TYPE,
+            resource_id,
+            version: record.version,
+            action,
+            changes,
+            subject_id: None,
+        },
     )?;
     Ok(())
 }

@@ -8,6 +8,9 @@
 pub mod changes;
 pub mod clients;
 pub mod connection;
+pub mod consents;
+pub mod contracts;
+pub mod diagnostics;
 pub mod error;
 pub mod health;
 pub mod history;
@@ -16,6 +19,8 @@ pub mod journal;
 mod migrations;
 pub mod organizations;
 pub mod pagination;
+pub mod persons;
+pub mod reviews;
 pub mod schema;
 pub mod signing_keys;
 mod store;

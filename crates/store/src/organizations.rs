@@ -68,6 +68,7 @@ pub fn create(
             version: 1,
             action: Action::Created,
             changes,
+            subject_id: None,
         },
     )?;
     Ok(organization)
@@ -159,6 +160,7 @@ pub fn update(
             version: updated.version,
             action: Action::Updated,
             changes,
+            subject_id: None,
         },
     )?;
     Ok(updated)

@@ -32,6 +32,7 @@ diesel::table! {
         actor -> Text,
         actor_organization -> Nullable<Text>,
         occurred_at -> Timestamp,
+        subject_id -> Nullable<Text>,
     }
 }
 
@@ -102,7 +103,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        nir_hash -> Nullable<Text>,
+        match_key -> Text,
+        identity_key -> Text,
+        registered_by -> Text,
+        registered_on -> Text,
+        oriented_to -> Nullable<Text>,
+        rsa_beneficiary -> Bool,
+        residence_departement -> Nullable<Text>,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        partner_organization_id -> Nullable<Text>,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        recorded_by -> Text,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(oauth_clients -> organizations (organization_id));
+diesel::joinable!(consents -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     history,
@@ -113,4 +146,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_clients,
     signing_keys,
     access_journal,
+    persons,
+    consents,
 );

@@ -54,6 +54,8 @@ pub struct Mutation {
     pub action: Action,
     /// JSON Merge Patch from the previous version (the whole document on creation).
     pub changes: Value,
+    /// The person (or other subject) the change concerns, for their timeline.
+    pub subject_id: Option<Uuid>,
 }
 
 /// Runs `work` in a write transaction.

@@ -1,0 +1,84 @@
+//! The one path to a person's data: load the person with what the policy needs, decide, and
+//! journal the access — in the same database call, so that no access is answered unjournaled.
+
+use chrono::NaiveDate;
+use plateforme_api::ApiError;
+use plateforme_auth::Caller;
+use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
+use plateforme_model::organization::OrganizationKind;
+use plateforme_store::persons::{self, StoredPerson, Visibility};
+use plateforme_store::{DbConnection, Store, StoreError, journal};
+use uuid::Uuid;
+
+/// What the policy reads of a person.
+pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonAccess, StoreError> {
+    let record = &person.record;
+    Ok(PersonAccess {
+        registered_by: Some(record.registration.registered_by),
+        oriented_to: record.orientation.iter().map(|orientation| orientation.referent_organization_id).collect(),
+        rsa_beneficiary: record.statuses.rsa_beneficiary,
+        residence_departement: record.contact.residence_departement(),
+        shared_with: persons::shared_with(conn, person.id)?,
+    })
+}
+
+/// Loads a person the caller may touch with `operation`; outside the policy the person does
+/// not exist for the caller (404, existence is not leaked).
+pub fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: Uuid,
+    operation: Operation,
+) -> Result<StoredPerson, StoreError> {
+    let person = persons::find(conn, id)?;
+    let access = person_access(conn, &person)?;
+    if caller.may(operation, Resource::Person(&access)) { Ok(person) } else { Err(StoreError::NotFound) }
+}
+
+/// Reads a person for the caller and journals the read of `section` before returning.
+pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &'static str) -> Result<StoredPerson, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            let person = load(conn, &caller, id, Operation::Read)?;
+            journal::append(conn, &[caller.access(id, section, Operation::Read)])?;
+            Ok(person)
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, id))
+}
+
+/// A missing person, named in the problem.
+pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
+    match error {
+        StoreError::NotFound => ApiError::not_found(format!("person {id}")),
+        other => other.into(),
+    }
+}
+
+/// The SQL form of the caller's person rule, for lists.
+pub fn visibility(principal: &Principal) -> Visibility {
+    let organization_id = principal.organization_id;
+    match policy::rule(principal.kind, policy::ResourceKind::Person, Operation::Read) {
+        Rule::Everything => Visibility::All,
+        Rule::RegisteredOrOrientedToSelf => Visibility::RegisteredOrOriented { organization_id, shared: false },
+        Rule::RegisteredOrientedOrShared => Visibility::RegisteredOrOriented { organization_id, shared: true },
+        Rule::OrientedToSelf => Visibility::Oriented { organization_id, shared: false },
+        Rule::OrientedOrShared => Visibility::Oriented { organization_id, shared: true },
+        Rule::RsaResidentOfTerritory => {
+            Visibility::RsaResidentIn(principal.territory.departements.iter().map(ToString::to_string).collect())
+        }
+        Rule::SharedWithSelf => Visibility::SharedWith(organization_id),
+        _ => Visibility::Nothing,
+    }
+}
+
+/// Whether an organization of this kind may decide the orientation of an RSA beneficiary:
+/// the département decides, France Travail by delegation.
+pub fn orients_rsa_beneficiaries(kind: OrganizationKind) -> bool {
+    matches!(kind, OrganizationKind::Departement | OrganizationKind::FranceTravail)
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}

@@ -1,0 +1,69 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::Days;
+use plateforme_api::openapi::ListProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, ErrorCode, PageBody, PageQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::FieldError;
+use plateforme_model::person::Person;
+use plateforme_store::{Store, journal, persons};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::access::{self, today};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UnorientedQuery {
+    /// Persons registered at least this many days ago and still not oriented (0 to 3650).
+    #[param(minimum = 0, maximum = 3650, example = 30)]
+    unoriented_for_days: u32,
+    /// Persons per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Persons waiting for an orientation
+///
+/// The persons of your remit registered at least `unoriented_for_days` days ago and not
+/// oriented yet, oldest registration first: the list for action (nobody lost between two
+/// structures). Each person listed is journaled as read.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(UnorientedQuery),
+    responses((status = 200, description = "One page of persons.", body = PageBody<Person>), ListProblems)
+)]
+#[get("/persons")]
+pub async fn list_unoriented_persons(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    ValidQuery(query): ValidQuery<UnorientedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let registered_before =
+        today().checked_sub_days(Days::new(u64::from(query.unoriented_for_days))).ok_or_else(|| {
+            ApiError::new(ErrorCode::InvalidQuery, "unoriented_for_days reaches before the calendar")
+                .with_errors(vec![FieldError::new("unoriented_for_days", "range", "at most 3650")])
+        })?;
+    let visibility = access::visibility(caller.principal());
+    let listed = store
+        .run(move |conn| {
+            let page = persons::unoriented(conn, &visibility, registered_before, &page)?;
+            let reads: Vec<_> =
+                page.items.iter().map(|person| caller.access(person.id, "registration", Operation::Read)).collect();
+            journal::append(conn, &reads)?;
+            Ok(page)
+        })
+        .await?;
+    let today = today();
+    Ok(page_response(
+        &req,
+        listed.map(|person| person.record.view(person.id, person.has_nir, person.version, person.times(), today)),
+    ))
+}

@@ -1,0 +1,96 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_store::changes::{self, ChangeRow};
+use plateforme_store::{Page, PageRequest, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::access;
+
+/// One event of a person's path.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"seq": 42, "occurred_at": "2026-11-24T10:00:00Z", "resource_type": "contract",
+    "resource_id": "01936b31-0000-7000-8000-000000000003", "version": 2, "action": "updated", "actor": "demo-mission-locale",
+    "actor_organization": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}))]
+pub struct TimelineEvent {
+    /// Position in the network's change feed.
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    /// `person`, `contract`, `review`, `diagnostic`, `consent`…
+    pub resource_type: String,
+    pub resource_id: String,
+    pub version: i64,
+    /// `created`, `updated` or `deleted`.
+    pub action: String,
+    pub actor: String,
+    pub actor_organization: Option<String>,
+}
+
+impl From<ChangeRow> for TimelineEvent {
+    fn from(row: ChangeRow) -> Self {
+        TimelineEvent {
+            seq: row.seq,
+            occurred_at: row.occurred_at(),
+            resource_type: row.resource_type,
+            resource_id: row.resource_id,
+            version: row.version,
+            action: row.action,
+            actor: row.actor,
+            actor_organization: row.actor_organization,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineQuery {
+    /// Events per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Timeline of a person's path
+///
+/// The ordered events of the person's path across the network — registration, orientations,
+/// diagnostic, contracts, reviews, consents — built from the change feed. Journaled.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), TimelineQuery),
+    responses((status = 200, description = "One page of events, oldest first.", body = PageBody<TimelineEvent>), ReadProblems)
+)]
+#[get("/persons/{id}/timeline")]
+pub async fn get_timeline(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    ValidQuery(query): ValidQuery<TimelineQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    access::read(&store, &caller, id, "timeline").await?;
+    let events = store.run(move |conn| timeline_page(conn, id, &page)).await?;
+    Ok(page_response(&req, events.map(TimelineEvent::from)))
+}
+
+fn timeline_page(
+    conn: &mut plateforme_store::DbConnection,
+    id: Uuid,
+    page: &PageRequest,
+) -> Result<Page<ChangeRow>, StoreError> {
+    let after: i64 = match &page.after {
+        Some(after) => after.parse().map_err(|_| StoreError::InvalidCursor)?,
+        None => 0,
+    };
+    let rows = changes::of_subject(conn, &id.to_string(), after, page.fetch_limit())?;
+    Ok(Page::from_rows(rows, page, |row| row.seq.to_string()))
+}

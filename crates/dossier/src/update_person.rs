@@ -1,0 +1,75 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, patch, web};
+use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::merge_patch;
+use plateforme_model::person::Person;
+use plateforme_store::{Store, journal, persons, write};
+use uuid::Uuid;
+
+use crate::access::{self, today};
+use crate::provenance::stamp;
+
+/// Update a dossier
+///
+/// Applies a JSON Merge Patch (RFC 7396) to the person's `identity`, `contact` and `statuses`
+/// (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428 without it,
+/// 412 when the dossier changed since). The patched person is validated as a whole. Each field
+/// changed records the caller's organization as its provenance.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("If-Match" = String, Header, description = "The ETag this change is based on"),
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Merge patch of identity, contact and statuses.",
+        example = json!({"contact": {"phone": "07 11 22 33 44"}, "statuses": {"rsa_beneficiary": true}})),
+    responses(
+        (status = 200, description = "Updated.", body = Person, headers(("ETag" = String, description = "The new version"))),
+        UpdateProblems,
+    )
+)]
+#[patch("/persons/{id}")]
+pub async fn update_person(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: MergePatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let loader = caller.clone();
+    let current = store
+        .run(move |conn| access::load(conn, &loader, id, Operation::Write))
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?;
+    let expected = if_match.check(current.version)?;
+    let fields = patch.apply_to(&current.record.fields())?;
+    let before = serde_json::to_value(current.record.fields()).map_err(ApiError::internal)?;
+    let after = serde_json::to_value(&fields).map_err(ApiError::internal)?;
+    let changes = merge_patch::diff(&before, &after);
+    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
+        let view = current.record.view(id, current.has_nir, current.version, current.times(), today());
+        return Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(current.version))).json(view));
+    }
+    let mut record = current.record.clone();
+    record.identity = fields.identity;
+    record.contact = fields.contact;
+    record.statuses = fields.statuses;
+    stamp(&mut record.provenance, &changes, &caller, "");
+    let context = caller.write_context();
+    let updated = store
+        .run(move |conn| {
+            write::transaction(conn, |conn| {
+                let updated = persons::update(conn, &context, &current, expected, record, changes)?;
+                journal::append(conn, &[caller.access(id, "dossier", Operation::Write)])?;
+                Ok(updated)
+            })
+        })
+        .await?;
+    let view: Person = updated.record.view(id, updated.has_nir, updated.version, updated.times(), today());
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(view))
+}

@@ -1,0 +1,14 @@
+//! The person at the heart of the dossier (dossier unique de la personne).
+
+pub mod consent;
+pub mod contract;
+pub mod diagnostic;
+mod identity;
+pub mod names;
+mod person;
+
+pub use identity::{Identity, age_on};
+pub use person::{
+    Address, Contact, NewPerson, Orientation, OrientationInput, PathType, Person, PersonFields, PersonRecord,
+    Provenance, Registration, RegistrationChannel, RegistrationInput, Statuses, StatusesView,
+};

@@ -1,0 +1,347 @@
+//! The person of a dossier: identity, contact, statuses, registration and orientation.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::identity::{Identity, age_on};
+use crate::codes::{CommuneCode, DepartementCode, Email, Nir, Phone, PostalCode};
+use crate::validation::{FieldError, ValidationErrors};
+
+/// Postal address (adresse de résidence).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}))]
+pub struct Address {
+    /// Street and number, 1 to 200 characters.
+    pub line: String,
+    pub postal_code: PostalCode,
+    /// INSEE code of the residence commune (commune de résidence).
+    pub commune: CommuneCode,
+}
+
+/// How to reach the person (coordonnées).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+    #[serde(default)]
+    pub address: Option<Address>,
+}
+
+impl Contact {
+    /// The département of residence, which the policy reads for RSA beneficiaries.
+    pub fn residence_departement(&self) -> Option<DepartementCode> {
+        self.address.as_ref().map(|address| address.commune.departement())
+    }
+}
+
+/// Administrative statuses the person declares or the network records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Statuses {
+    /// Beneficiary of the RSA (revenu de solidarité active).
+    #[serde(default)]
+    pub rsa_beneficiary: bool,
+    /// Recognised as a disabled worker (RQTH, reconnaissance de la qualité de travailleur handicapé).
+    #[serde(default)]
+    pub rqth: bool,
+}
+
+/// How the person registered (canal d'inscription).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationChannel {
+    /// Online (en ligne).
+    Online,
+    /// At a counter (en agence).
+    Counter,
+    /// Through a partner of the network.
+    Partner,
+}
+
+/// A registration as sent (inscription).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationInput {
+    /// Date of registration (date d'inscription).
+    pub registered_on: NaiveDate,
+    pub channel: RegistrationChannel,
+}
+
+/// A registration as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Registration {
+    pub registered_on: NaiveDate,
+    pub channel: RegistrationChannel,
+    /// The organization that registered the person.
+    pub registered_by: Uuid,
+}
+
+/// The path a person is oriented to (type de parcours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PathType {
+    /// Parcours emploi: towards work directly.
+    Emploi,
+    /// Parcours socio-professionnel.
+    SocioProfessionnel,
+    /// Parcours social: social constraints first.
+    Social,
+}
+
+/// An orientation decision as sent (orientation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"path_type": "socio_professionnel", "intensive": true,
+    "referent_organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d", "referent_counsellor": "Camille Durand",
+    "decided_on": "2026-11-20"}))]
+pub struct OrientationInput {
+    pub path_type: PathType,
+    /// Intensive accompaniment (accompagnement intensif: 15 to 20 hours of activity a week).
+    #[serde(default)]
+    pub intensive: bool,
+    /// The referent organization (organisme référent) that accompanies the person.
+    pub referent_organization_id: Uuid,
+    /// The referent counsellor (conseiller référent), as the referent organization names them.
+    #[serde(default)]
+    pub referent_counsellor: Option<String>,
+    /// The date of the decision.
+    pub decided_on: NaiveDate,
+}
+
+/// An orientation as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Orientation {
+    pub path_type: PathType,
+    pub intensive: bool,
+    pub referent_organization_id: Uuid,
+    pub referent_counsellor: Option<String>,
+    pub decided_on: NaiveDate,
+    /// The organization that decided (for RSA beneficiaries, the département or its delegate).
+    pub decided_by: Uuid,
+}
+
+/// A person to register: identity, the NIR when known (kept only as a keyed hash), contact,
+/// statuses and the registration.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "identity": {"family_name": "Martin", "given_names": "Léa", "birth_date": "2006-03-14", "birth_commune": "69123"},
+    "nir": "2060369123045 11",
+    "contact": {"email": "lea.martin@example.org", "phone": "06 12 34 56 78",
+        "address": {"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}},
+    "statuses": {"rsa_beneficiary": false, "rqth": false},
+    "registration": {"registered_on": "2026-11-02", "channel": "counter"}
+}))]
+pub struct NewPerson {
+    pub identity: Identity,
+    /// NIR (numéro de sécurité sociale), 15 characters with its key; never returned, never
+    /// stored in clear.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, write_only)]
+    pub nir: Option<Nir>,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub statuses: Statuses,
+    pub registration: RegistrationInput,
+}
+
+impl NewPerson {
+    /// Checks the registration as of `today`.
+    pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        self.identity.check(today, &mut errors);
+        check_contact(&self.contact, &mut errors);
+        if let Some(nir) = &self.nir {
+            errors.check(check_nir_against_birth(nir, self.identity.birth_date));
+        }
+        let registered_on = self.registration.registered_on;
+        if registered_on > today {
+            errors.push(FieldError::new(
+                "registration.registered_on",
+                "registered_on.future",
+                format!("the registration date {registered_on} is in the future"),
+            ));
+        }
+        if registered_on < self.identity.birth_date {
+            errors.push(FieldError::new(
+                "registration.registered_on",
+                "registered_on.before_birth",
+                "the registration date is before the birth date",
+            ));
+        }
+        errors.into_result()
+    }
+}
+
+/// The part of a person that a merge patch changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFields {
+    pub identity: Identity,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub statuses: Statuses,
+}
+
+impl PersonFields {
+    pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        self.identity.check(today, &mut errors);
+        check_contact(&self.contact, &mut errors);
+        errors.into_result()
+    }
+}
+
+fn check_contact(contact: &Contact, errors: &mut ValidationErrors) {
+    if let Some(address) = &contact.address {
+        let length = address.line.trim().chars().count();
+        if length == 0 || length > 200 {
+            errors.push(FieldError::new(
+                "contact.address.line",
+                "address.line",
+                "the address line needs 1 to 200 characters",
+            ));
+        }
+    }
+}
+
+/// The NIR encodes the birth year and month: they must agree with the birth date.
+fn check_nir_against_birth(nir: &Nir, birth_date: NaiveDate) -> Result<(), FieldError> {
+    let digits = nir.as_str();
+    let year = digits.get(1..3).and_then(|year| year.parse::<i32>().ok());
+    let month = digits.get(3..5).and_then(|month| month.parse::<u32>().ok());
+    let year_matches = year == Some(birth_date.year() % 100);
+    // Months 20 and above stand for an unknown month.
+    let month_matches = month.is_some_and(|month| month > 12 || month == birth_date.month());
+    if year_matches && month_matches {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "nir",
+            "nir.birth_date_mismatch",
+            "the NIR's birth year or month differs from the birth date",
+        ))
+    }
+}
+
+/// Who set a field last, and when (provenance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Provenance {
+    pub organization_id: Option<Uuid>,
+    pub client_id: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Statuses as returned, with what is derived from the birth date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusesView {
+    pub rsa_beneficiary: bool,
+    pub rqth: bool,
+    /// Under 26 today (moins de 26 ans), derived from the birth date: never stored, never stale.
+    pub under_26: bool,
+}
+
+/// A person as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    pub id: Uuid,
+    pub identity: Identity,
+    pub contact: Contact,
+    pub statuses: StatusesView,
+    pub registration: Registration,
+    /// The current orientation; absent until the person is oriented.
+    pub orientation: Option<Orientation>,
+    /// Whether a NIR is known (it is never returned).
+    pub has_nir: bool,
+    /// Who set each part last (`identity.family_name`, `contact.email`…), and when.
+    pub provenance: BTreeMap<String, Provenance>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What is stored of a person besides its keys: everything but the derived statuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub identity: Identity,
+    pub contact: Contact,
+    pub statuses: Statuses,
+    pub registration: Registration,
+    pub orientation: Option<Orientation>,
+    pub provenance: BTreeMap<String, Provenance>,
+}
+
+impl PersonRecord {
+    pub fn fields(&self) -> PersonFields {
+        PersonFields { identity: self.identity.clone(), contact: self.contact.clone(), statuses: self.statuses }
+    }
+
+    /// The record as returned on `today`.
+    pub fn view(
+        &self,
+        id: Uuid,
+        has_nir: bool,
+        version: i64,
+        times: (DateTime<Utc>, DateTime<Utc>),
+        today: NaiveDate,
+    ) -> Person {
+        Person {
+            id,
+            identity: self.identity.clone(),
+            contact: self.contact.clone(),
+            statuses: StatusesView {
+                rsa_beneficiary: self.statuses.rsa_beneficiary,
+                rqth: self.statuses.rqth,
+                under_26: age_on(self.identity.birth_date, today) < 26,
+            },
+            registration: self.registration.clone(),
+            orientation: self.orientation.clone(),
+            has_nir,
+            provenance: self.provenance.clone(),
+            version,
+            created_at: times.0,
+            updated_at: times.1,
+        }
+    }
+}
+
+impl crate::validation::Validate for NewPerson {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check(crate::ids::now().date_naive())
+    }
+}
+
+impl crate::validation::Validate for PersonFields {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check(crate::ids::now().date_naive())
+    }
+}
+
+impl crate::validation::Validate for OrientationInput {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if self.decided_on > crate::ids::now().date_naive() {
+            errors.push(FieldError::new("decided_on", "decided_on.future", "the decision date is in the future"));
+        }
+        if let Some(counsellor) = &self.referent_counsellor
+            && (counsellor.trim().is_empty() || counsellor.chars().count() > 200)
+        {
+            errors.push(FieldError::new(
+                "referent_counsellor",
+                "name.length",
+                "the counsellor's name needs 1 to 200 characters",
+            ));
+        }
+        errors.into_result()
+    }
+}

@@ -1,0 +1,307 @@
+//! Queries of `persons`. The record is stored as JSON; the indexed columns beside it are
+//! derived from the record on every write, so they never disagree with it.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use plateforme_model::ids::now;
+use plateforme_model::person::PersonRecord;
+use uuid::Uuid;
+
+use crate::schema::{consents, persons};
+use crate::timestamps::{from_db, to_db};
+use crate::write::{self, Action, Mutation, WriteContext};
+use crate::{DbConnection, Page, PageRequest, StoreError};
+
+pub const RESOURCE_TYPE: &str = "person";
+
+/// A person as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPerson {
+    pub id: Uuid,
+    pub record: PersonRecord,
+    pub has_nir: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredPerson {
+    pub fn times(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.created_at, self.updated_at)
+    }
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = persons)]
+struct PersonRow {
+    id: String,
+    nir_hash: Option<String>,
+    match_key: String,
+    identity_key: String,
+    registered_by: String,
+    registered_on: String,
+    oriented_to: Option<String>,
+    rsa_beneficiary: bool,
+    residence_departement: Option<String>,
+    record: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Which persons a list may show: the SQL form of the policy's person rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    Nothing,
+    /// Registered by or oriented to the organization, or shared with it when `shared`.
+    RegisteredOrOriented {
+        organization_id: Uuid,
+        shared: bool,
+    },
+    /// Oriented to the organization, or shared with it when `shared`.
+    Oriented {
+        organization_id: Uuid,
+        shared: bool,
+    },
+    /// RSA beneficiaries resident in these départements.
+    RsaResidentIn(Vec<String>),
+    /// Persons who consented to share their dossier with the organization.
+    SharedWith(Uuid),
+}
+
+/// Registers a person. The NIR hash and the identity key are unique: registering a person
+/// already known answers `Conflict` naming the existing record.
+pub fn create(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    record: PersonRecord,
+    nir_hash: Option<String>,
+) -> Result<StoredPerson, StoreError> {
+    let time = now();
+    let person = StoredPerson {
+        id: plateforme_model::ids::new_id(),
+        record,
+        has_nir: nir_hash.is_some(),
+        version: 1,
+        created_at: time,
+        updated_at: time,
+    };
+    let row = row_of(&person, nir_hash.clone())?;
+    let inserted = conn.transaction(|conn| diesel::insert_into(persons::table).values(&row).execute(conn));
+    if let Err(error) = inserted {
+        let error = StoreError::from(error);
+        if !error.is_unique_violation() {
+            return Err(error);
+        }
+        let existing = find_existing(conn, nir_hash.as_deref(), &person.record.identity.identity_key())?;
+        return Err(StoreError::Conflict {
+            detail: "this person is registered already; use the existing dossier".into(),
+            existing_id: existing,
+        });
+    }
+    let changes = serde_json::to_value(&person.record).map_err(StoreError::corrupt)?;
+    write::record(conn, context, &mutation(person.id, 1, Action::Created, changes))?;
+    Ok(person)
+}
+
+fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
+    Mutation { resource_type: RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: Some(id) }
+}
+
+/// The person holding this NIR hash or identity key.
+fn find_existing(
+    conn: &mut DbConnection,
+    nir_hash: Option<&str>,
+    identity_key: &str,
+) -> Result<Option<Uuid>, StoreError> {
+    let mut query = persons::table.select(persons::id).into_boxed();
+    query = match nir_hash {
+        Some(hash) => query.filter(persons::nir_hash.eq(hash).or(persons::identity_key.eq(identity_key))),
+        None => query.filter(persons::identity_key.eq(identity_key)),
+    };
+    let id: Option<String> = query.first(conn).optional()?;
+    id.map(|id| id.parse().map_err(StoreError::corrupt)).transpose()
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<StoredPerson, StoreError> {
+    let row: Option<PersonRow> = persons::table.find(id.to_string()).first(conn).optional()?;
+    row.map(person_of_row).transpose()?.ok_or(StoreError::NotFound)
+}
+
+/// Persons matching a NIR hash, or else an identity: the match key, narrowed by the birth
+/// place when it is known.
+pub fn matching(
+    conn: &mut DbConnection,
+    nir_hash: Option<&str>,
+    match_key: &str,
+    identity_key: Option<&str>,
+) -> Result<Vec<(StoredPerson, &'static str)>, StoreError> {
+    if let Some(hash) = nir_hash {
+        let row: Option<PersonRow> = persons::table.filter(persons::nir_hash.eq(hash)).first(conn).optional()?;
+        if let Some(row) = row {
+            return Ok(vec![(person_of_row(row)?, "nir")]);
+        }
+    }
+    let rows: Vec<PersonRow> = match identity_key {
+        Some(key) => persons::table.filter(persons::identity_key.eq(key)).limit(10).load(conn)?,
+        None => {
+            persons::table.filter(persons::match_key.eq(match_key)).order(persons::id.asc()).limit(10).load(conn)?
+        }
+    };
+    rows.into_iter().map(|row| Ok((person_of_row(row)?, "identity"))).collect()
+}
+
+/// Writes a new version of the record if it is still at `expected_version`.
+pub fn update(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    current: &StoredPerson,
+    expected_version: i64,
+    record: PersonRecord,
+    changes: serde_json::Value,
+) -> Result<StoredPerson, StoreError> {
+    if current.version != expected_version {
+        return Err(StoreError::VersionMismatch { current: current.version });
+    }
+    let updated = StoredPerson { record, version: current.version + 1, updated_at: now(), ..current.clone() };
+    let row = row_of(&updated, None)?;
+    let written = conn.transaction(|conn| {
+        diesel::update(persons::table.find(updated.id.to_string()))
+            .filter(persons::version.eq(expected_version))
+            .set((
+                persons::match_key.eq(&row.match_key),
+                persons::identity_key.eq(&row.identity_key),
+                persons::oriented_to.eq(&row.oriented_to),
+                persons::rsa_beneficiary.eq(row.rsa_beneficiary),
+                persons::residence_departement.eq(&row.residence_departement),
+                persons::record.eq(&row.record),
+                persons::version.eq(row.version),
+                persons::updated_at.eq(row.updated_at),
+            ))
+            .execute(conn)
+    });
+    match written {
+        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, updated.id)?.version }),
+        Ok(_) => {}
+        Err(error) => {
+            let error = StoreError::from(error);
+            if !error.is_unique_violation() {
+                return Err(error);
+            }
+            let existing = find_existing(conn, None, &row.identity_key)?;
+            return Err(StoreError::Conflict {
+                detail: "another dossier has this identity already".into(),
+                existing_id: existing,
+            });
+        }
+    }
+    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
+    Ok(updated)
+}
+
+/// Visible persons registered on or before `registered_before` and not oriented yet, oldest
+/// registration first.
+pub fn unoriented(
+    conn: &mut DbConnection,
+    visibility: &Visibility,
+    registered_before: NaiveDate,
+    page: &PageRequest,
+) -> Result<Page<StoredPerson>, StoreError> {
+    let mut query = persons::table
+        .filter(persons::oriented_to.is_null())
+        .filter(persons::registered_on.le(registered_before.to_string()))
+        .order((persons::registered_on.asc(), persons::id.asc()))
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(after) = &page.after {
+        let (date, id) = after.split_once('|').ok_or(StoreError::InvalidCursor)?;
+        let (date, id) = (date.to_owned(), id.to_owned());
+        query = query.filter(
+            persons::registered_on.gt(date.clone()).or(persons::registered_on.eq(date).and(persons::id.gt(id))),
+        );
+    }
+    // Dossiers shared by consent are few per organization: read their ids first, as boxed
+    // subqueries do not compose over both backends.
+    let shared = |conn: &mut DbConnection, organization_id: &Uuid| shared_persons(conn, *organization_id);
+    query = match visibility {
+        Visibility::All => query,
+        Visibility::Nothing => return Ok(Page { items: Vec::new(), next_cursor: None }),
+        Visibility::RegisteredOrOriented { organization_id, shared: with_shared } => {
+            let id = organization_id.to_string();
+            let shared_ids = if *with_shared { shared(conn, organization_id)? } else { Vec::new() };
+            query.filter(
+                persons::registered_by
+                    .eq(id.clone())
+                    .or(persons::oriented_to.eq(id))
+                    .or(persons::id.eq_any(shared_ids)),
+            )
+        }
+        Visibility::Oriented { organization_id, shared: with_shared } => {
+            let shared_ids = if *with_shared { shared(conn, organization_id)? } else { Vec::new() };
+            query.filter(persons::oriented_to.eq(organization_id.to_string()).or(persons::id.eq_any(shared_ids)))
+        }
+        Visibility::RsaResidentIn(departements) => query
+            .filter(persons::rsa_beneficiary.eq(true))
+            .filter(persons::residence_departement.eq_any(departements.clone())),
+        Visibility::SharedWith(organization_id) => query.filter(persons::id.eq_any(shared(conn, organization_id)?)),
+    };
+    let rows: Vec<PersonRow> = query.load(conn)?;
+    let page = Page::from_rows(rows, page, |row| format!("{}|{}", row.registered_on, row.id));
+    let items = page.items.into_iter().map(person_of_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+/// The persons who currently share their dossier with an organization.
+fn shared_persons(conn: &mut DbConnection, organization_id: Uuid) -> Result<Vec<String>, StoreError> {
+    Ok(consents::table
+        .select(consents::person_id)
+        .filter(consents::kind.eq(SHARING))
+        .filter(consents::partner_organization_id.eq(organization_id.to_string()))
+        .filter(consents::withdrawn_at.is_null())
+        .load(conn)?)
+}
+
+/// The consent kind that opens a dossier to a partner.
+pub const SHARING: &str = "dossier_sharing";
+
+/// The partners a person currently shares their dossier with.
+pub fn shared_with(conn: &mut DbConnection, person_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<Option<String>> = consents::table
+        .select(consents::partner_organization_id)
+        .filter(consents::person_id.eq(person_id.to_string()))
+        .filter(consents::kind.eq(SHARING))
+        .filter(consents::withdrawn_at.is_null())
+        .load(conn)?;
+    ids.into_iter().flatten().map(|id| id.parse().map_err(StoreError::corrupt)).collect()
+}
+
+fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
+    let record = &person.record;
+    Ok(PersonRow {
+        id: person.id.to_string(),
+        nir_hash,
+        match_key: record.identity.match_key(),
+        identity_key: record.identity.identity_key(),
+        registered_by: record.registration.registered_by.to_string(),
+        registered_on: record.registration.registered_on.to_string(),
+        oriented_to: record.orientation.as_ref().map(|orientation| orientation.referent_organization_id.to_string()),
+        rsa_beneficiary: record.statuses.rsa_beneficiary,
+        residence_departement: record.contact.residence_departement().map(|code| code.to_string()),
+        record: serde_json::to_string(record).map_err(StoreError::corrupt)?,
+        version: person.version,
+        created_at: to_db(person.created_at),
+        updated_at: to_db(person.updated_at),
+    })
+}
+
+fn person_of_row(row: PersonRow) -> Result<StoredPerson, StoreError> {
+    Ok(StoredPerson {
+        id: row.id.parse().map_err(StoreError::corrupt)?,
+        record: serde_json::from_str(&row.record).map_err(StoreError::corrupt)?,
+        has_nir: row.nir_hash.is_some(),
+        version: row.version,
+        created_at: from_db(row.created_at),
+        updated_at: from_db(row.updated_at),
+    })
+}
