@@ -10,9 +10,10 @@ use actix_web::{HttpMessage, ResponseError, web};
 use plateforme_api::{ApiError, ErrorCode};
 
 use crate::identity::Identity;
+use crate::person::PersonIdentity;
 use crate::rate_limit::Quota;
 use crate::state::SharedAuth;
-use crate::tokens::{self, TokenError};
+use crate::tokens::{self, TokenError, Verified};
 
 pub async fn authenticate(
     req: ServiceRequest,
@@ -30,6 +31,14 @@ pub async fn authenticate(
         Err(error) => return Ok(refuse_counted(&auth, req, error)),
     };
     let quota = count(&auth, &req, identity.as_ref()).await;
+    let identity = match identity {
+        Some(Bearer::Person(person)) => {
+            req.extensions_mut().insert(person);
+            None
+        }
+        Some(Bearer::Client(identity)) => Some(identity),
+        None => None,
+    };
     if !quota.allowed {
         let mut response = refuse(req, too_many(quota));
         add_quota_headers(response.headers_mut(), quota);
@@ -90,13 +99,22 @@ fn bearer_token(req: &ServiceRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
-async fn verify(auth: &SharedAuth, token: &str) -> Result<Identity, TokenError> {
+/// Who a verified token speaks for.
+enum Bearer {
+    Client(Identity),
+    Person(PersonIdentity),
+}
+
+async fn verify(auth: &SharedAuth, token: &str) -> Result<Bearer, TokenError> {
     if let Some(external) = &auth.external
         && external.issued(token)
     {
-        return external.verify(token, &auth.store).await;
+        return external.verify(token, &auth.store).await.map(Bearer::Client);
     }
-    tokens::verify(&auth.keys, &auth.settings.tokens, token).map(Identity::from)
+    Ok(match tokens::verify(&auth.keys, &auth.settings.tokens, token)? {
+        Verified::Client(claims) => Bearer::Client(Identity::from(claims)),
+        Verified::Person(claims) => Bearer::Person(PersonIdentity { person_id: claims.person_id }),
+    })
 }
 
 fn invalid_token(error: &TokenError) -> ApiError {
@@ -114,9 +132,10 @@ fn invalid_token(error: &TokenError) -> ApiError {
 }
 
 /// Counts the request: per client with a token, per address without.
-async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Identity>) -> Quota {
+async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Bearer>) -> Quota {
     let (key, limit) = match identity {
-        Some(identity) => {
+        Some(Bearer::Person(person)) => (format!("person:{}", person.person_id), auth.settings.default_rate_limit_per_minute),
+        Some(Bearer::Client(identity)) => {
             let key = format!("client:{}", identity.client_id);
             let limit = match auth.limiter.known_limit(&key) {
                 Some(limit) => limit,

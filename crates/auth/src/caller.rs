@@ -80,6 +80,9 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let identity = req.extensions().get::<Identity>().cloned();
     let required = required_scopes(req);
+    if req.extensions().get::<crate::person::PersonIdentity>().is_some() {
+        return Err(ApiError::new(ErrorCode::Forbidden, "a person token reaches only the /v1/me operations"));
+    }
     let Some(identity) = identity else {
         let needs =
             if required.is_empty() { String::new() } else { format!(" with scope {}", alternatives(&required)) };

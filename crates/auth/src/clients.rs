@@ -39,7 +39,9 @@ pub fn check(registration: &Registration) -> Result<(), Vec<FieldError>> {
         errors.push(FieldError::new("scopes", "scopes.empty", "a client needs at least one scope"));
     }
     for (index, scope) in registration.scopes.iter().enumerate() {
-        if !scopes::is_known(scope) {
+        if scope == scopes::ME {
+            errors.push(FieldError::new(format!("scopes[{index}]"), "scopes.person_only", "the me scope belongs to person tokens"));
+        } else if !scopes::is_known(scope) {
             errors.push(FieldError::new(
                 format!("scopes[{index}]"),
                 "scopes.unknown",

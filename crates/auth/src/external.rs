@@ -322,7 +322,7 @@ fn scopes(claim: Option<&Value>) -> Option<Vec<String>> {
     let mut scopes: Vec<String> = Vec::new();
     for scope in granted {
         // An outside provider never makes an administrator of the platform.
-        let grantable = crate::scopes::is_known(scope) && scope != crate::scopes::ADMIN;
+        let grantable = crate::scopes::is_known(scope) && scope != crate::scopes::ADMIN && scope != crate::scopes::ME;
         if grantable && !scopes.iter().any(|kept| kept == scope) {
             scopes.push(scope.to_owned());
         }

@@ -11,6 +11,7 @@ pub mod clients;
 pub mod external;
 pub mod identity;
 pub mod keys;
+pub mod person;
 pub mod policy;
 pub mod rate_limit;
 pub mod route_scopes;

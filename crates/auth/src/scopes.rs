@@ -18,9 +18,12 @@ pub const SCOPES: &[(&str, &str)] = &[
     ("changes:read", "Read the change feed"),
     ("journal:read", "Read the access journal"),
     ("admin", "Administer clients, keys and organizations"),
+    ("me", "A person reads their own dossier and journal (person tokens only)"),
 ];
 
 pub const ADMIN: &str = "admin";
+/// The scope of person tokens; never granted to a client.
+pub const ME: &str = "me";
 
 pub fn is_known(scope: &str) -> bool {
     SCOPES.iter().any(|(name, _)| *name == scope)

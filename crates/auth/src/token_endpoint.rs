@@ -26,7 +26,12 @@ pub struct TokenRequest {
     /// With `client_secret_post`; otherwise use HTTP Basic (`client_secret_basic`).
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// With the person grant: the one-time code the person's counsellor gave them.
+    pub code: Option<String>,
 }
+
+/// The grant by which a person exchanges a one-time code for a token on their own dossier.
+pub const PERSON_CODE_GRANT: &str = "urn:plateforme:params:oauth:grant-type:person-access-code";
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"access_token": "eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6Ii4uLiJ9...", "token_type": "Bearer", "expires_in": 600, "scope": "dossier:read dossier:write"}))]
@@ -79,16 +84,20 @@ impl Refusal {
 ///
 /// The client credentials grant: authenticate with the client id and secret, either with
 /// HTTP Basic (`client_secret_basic`, preferred) or in the form (`client_secret_post`), and
-/// receive a JWT access token for the scopes asked that the client is allowed. Errors are
-/// RFC 6749 §5.2 JSON objects: `invalid_client` (401, with `WWW-Authenticate`),
-/// `invalid_request`, `invalid_scope` (no asked scope is allowed), `unsupported_grant_type`.
+/// receive a JWT access token for the scopes asked that the client is allowed. A person
+/// exchanges the one-time code their counsellor gave them with the grant
+/// `urn:plateforme:params:oauth:grant-type:person-access-code` and `code`, for a token of
+/// scope `me` on their own dossier (where FranceConnect will plug in). Errors are RFC 6749
+/// §5.2 JSON objects: `invalid_client` (401, with `WWW-Authenticate`), `invalid_request`,
+/// `invalid_scope` (no asked scope is allowed), `invalid_grant` (bad code),
+/// `unsupported_grant_type`.
 #[utoipa::path(
     tag = "Access",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded",
         example = json!({"grant_type": "client_credentials", "scope": "organizations:read"})),
     responses(
         (status = 200, description = "The access token.", body = TokenResponse),
-        (status = 400, description = "`invalid_request`, `invalid_scope` or `unsupported_grant_type`.", body = OAuthError),
+        (status = 400, description = "`invalid_request`, `invalid_scope`, `invalid_grant` or `unsupported_grant_type`.", body = OAuthError),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, disabled client.", body = OAuthError),
     )
 )]
@@ -107,6 +116,7 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
     let form = parse_form(req, body)?;
     match form.grant_type.as_str() {
         "client_credentials" => {}
+        PERSON_CODE_GRANT => return person_token(&form, auth).await,
         "" => return Err(oauth_error("invalid_request", "grant_type is required")),
         other => {
             return Err(oauth_error(
@@ -143,6 +153,27 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
     })
 }
 
+/// A person's token for a one-time code: the code works once, until it expires.
+async fn person_token(form: &TokenRequest, auth: &SharedAuth) -> Result<TokenResponse, Refusal> {
+    let code = form.code.clone().filter(|code| !code.is_empty()).ok_or_else(|| oauth_error("invalid_request", "code is required"))?;
+    let person_id = auth
+        .store
+        .run(move |conn| plateforme_store::access_codes::redeem(conn, &code))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "redeeming an access code failed");
+            Refusal::Unavailable
+        })?
+        .ok_or_else(|| oauth_error("invalid_grant", "the code is unknown, expired or already used; ask your counsellor for a new one"))?;
+    let settings = &auth.settings.tokens;
+    let claims = tokens::person_claims(settings, person_id);
+    let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
+        tracing::error!(%error, "signing a token failed");
+        Refusal::Unavailable
+    })?;
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: settings.lifetime.num_seconds(), scope: claims.scope })
+}
+
 fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, Refusal> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
@@ -161,6 +192,7 @@ fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, Refusal> {
         scope: value("scope"),
         client_id: value("client_id"),
         client_secret: value("client_secret"),
+        code: value("code"),
     })
 }
 

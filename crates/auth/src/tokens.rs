@@ -31,6 +31,28 @@ pub struct Claims {
     pub territory: Territory,
 }
 
+/// The claims of a person's own token: who they are, nothing of any organization. Its only
+/// scope is `me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonClaims {
+    pub iss: String,
+    /// `person:<id>`.
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub scope: String,
+    pub person_id: Uuid,
+}
+
+/// A verified token of ours: a client's or a person's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    Client(Claims),
+    Person(PersonClaims),
+}
+
 /// Where tokens come from and for whom they are.
 #[derive(Debug, Clone)]
 pub struct TokenSettings {
@@ -57,7 +79,7 @@ pub enum TokenError {
 }
 
 /// Signs the claims with the current key.
-pub fn sign(keys: &KeyRing, claims: &Claims) -> Result<String, TokenError> {
+pub fn sign(keys: &KeyRing, claims: &impl Serialize) -> Result<String, TokenError> {
     let (kid, key) = keys.signing_key().ok_or(TokenError::NoSigningKey)?;
     let mut header = Header::new(Algorithm::ES256);
     header.typ = Some(TOKEN_TYPE.into());
@@ -67,7 +89,7 @@ pub fn sign(keys: &KeyRing, claims: &Claims) -> Result<String, TokenError> {
 
 /// Checks a token of ours: ES256 only, a known `kid`, `typ` at+jwt, our issuer and audience,
 /// not expired and not before its `nbf`.
-pub fn verify(keys: &KeyRing, settings: &TokenSettings, token: &str) -> Result<Claims, TokenError> {
+pub fn verify(keys: &KeyRing, settings: &TokenSettings, token: &str) -> Result<Verified, TokenError> {
     let header = jsonwebtoken::decode_header(token).map_err(|error| TokenError::Malformed(error.to_string()))?;
     if header.alg != Algorithm::ES256 {
         return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted; tokens are ES256", header.alg)));
@@ -78,9 +100,30 @@ pub fn verify(keys: &KeyRing, settings: &TokenSettings, token: &str) -> Result<C
     let kid = header.kid.ok_or_else(|| TokenError::Malformed("the token has no kid".into()))?;
     let key = keys.verifying_key(&kid).ok_or(TokenError::UnknownKey(kid))?;
     let validation = validation(settings);
-    jsonwebtoken::decode::<Claims>(token, &key, &validation)
+    let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
         .map(|data| data.claims)
-        .map_err(|error| TokenError::Invalid(describe(&error)))
+        .map_err(|error| TokenError::Invalid(describe(&error)))?;
+    let malformed = |error: serde_json::Error| TokenError::Malformed(format!("unexpected claims: {error}"));
+    if claims.get("person_id").is_some() {
+        serde_json::from_value(claims).map(Verified::Person).map_err(malformed)
+    } else {
+        serde_json::from_value(claims).map(Verified::Client).map_err(malformed)
+    }
+}
+
+/// A person's token, valid from now for the settings' lifetime.
+pub fn person_claims(settings: &TokenSettings, person_id: Uuid) -> PersonClaims {
+    let now = chrono::Utc::now().timestamp();
+    PersonClaims {
+        iss: settings.issuer.clone(),
+        sub: format!("person:{person_id}"),
+        aud: settings.audience.clone(),
+        exp: now + settings.lifetime.num_seconds(),
+        iat: now,
+        jti: plateforme_model::ids::new_id().to_string(),
+        scope: crate::scopes::ME.into(),
+        person_id,
+    }
 }
 
 fn validation(settings: &TokenSettings) -> Validation {

@@ -8,9 +8,11 @@ mod contracts;
 mod create_person;
 mod diagnostic;
 mod get_person;
+mod issue_access_code;
 mod list_person_history;
 mod list_unoriented_persons;
 mod match_persons;
+mod me;
 mod provenance;
 mod set_orientation;
 mod timeline;
@@ -36,7 +38,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(update_person::update_person)
         .service(set_orientation::set_orientation)
         .service(list_person_history::list_person_history)
-        .service(timeline::get_timeline);
+        .service(timeline::get_timeline)
+        .service(issue_access_code::issue_access_code)
+        .service(me::get_my_dossier)
+        .service(me::get_my_journal);
     contracts::configure(config);
     diagnostic::configure(config);
     consents::configure(config);

@@ -5,6 +5,7 @@
 //! Domain queries live here too, one module per table or aggregate, so that handlers never
 //! touch SQL.
 
+pub mod access_codes;
 pub mod changes;
 pub mod clients;
 pub mod connection;

@@ -150,12 +150,18 @@ impl TestApp {
     /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token
     /// from the token endpoint.
     pub async fn register(&self, kind: OrganizationKind, scopes: &[&str]) -> TestClient {
-        let mut fields = organization(unique_number());
-        fields["kind"] = serde_json::json!(kind);
-        fields["territory"] = match kind {
+        let territory = match kind {
             OrganizationKind::Region => serde_json::json!({"regions": ["84"]}),
             _ => serde_json::json!({"regions": ["84"], "departements": ["69"]}),
         };
+        self.register_in(kind, territory, scopes).await
+    }
+
+    /// The same, for an organization acting on `territory`.
+    pub async fn register_in(&self, kind: OrganizationKind, territory: Value, scopes: &[&str]) -> TestClient {
+        let mut fields = organization(unique_number());
+        fields["kind"] = serde_json::json!(kind);
+        fields["territory"] = territory;
         let fields: OrganizationFields = serde_json::from_value(fields).expect("organization fields");
         let store = self.store.clone();
         let scopes: Vec<String> = scopes.iter().map(|scope| (*scope).to_owned()).collect();
