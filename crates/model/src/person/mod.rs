@@ -5,10 +5,10 @@ pub mod contract;
 pub mod diagnostic;
 mod identity;
 pub mod names;
-mod person;
+mod record;
 
 pub use identity::{Identity, age_on};
-pub use person::{
+pub use record::{
     Address, Contact, NewPerson, Orientation, OrientationInput, PathType, Person, PersonFields, PersonRecord,
     Provenance, Registration, RegistrationChannel, RegistrationInput, Statuses, StatusesView,
 };
