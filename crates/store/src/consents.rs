@@ -1,1 +1,219 @@
-//! (being written)
+//! Queries of `consents`. A consent is given once (version 1) and withdrawn once (version 2);
+//! the policy reads the active `dossier_sharing` consents through `persons::shared_with`, so a
+//! withdrawal committed here closes the dossier to the partner from the next request on.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use plateforme_model::ids::{new_id, now};
+use plateforme_model::person::consent::{Consent, ConsentKind, NewConsent};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::schema::consents;
+use crate::timestamps::{from_db, to_db};
+use crate::write::{self, Action, Mutation, WriteContext};
+use crate::{DbConnection, Page, PageRequest, StoreError};
+
+pub const RESOURCE_TYPE: &str = "consent";
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = consents)]
+struct ConsentRow {
+    id: String,
+    person_id: String,
+    kind: String,
+    partner_organization_id: Option<String>,
+    given_at: NaiveDateTime,
+    withdrawn_at: Option<NaiveDateTime>,
+    recorded_by: String,
+    version: i64,
+}
+
+/// Records a consent the person gives. While one of the same kind (and partner) is active,
+/// giving it again answers `Conflict` naming it.
+pub fn give(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    person_id: Uuid,
+    new: &NewConsent,
+) -> Result<Consent, StoreError> {
+    if let Some(existing) = active_id(conn, person_id, new)? {
+        return Err(already_active(new, existing));
+    }
+    let consent = Consent {
+        id: new_id(),
+        person_id,
+        kind: new.kind,
+        partner_organization_id: new.partner_organization_id,
+        active: true,
+        given_at: now(),
+        withdrawn_at: None,
+        recorded_by: context.actor.client_id.clone(),
+        version: 1,
+    };
+    let row = row_of(&consent);
+    // A savepoint, so the transaction stays usable to name the consent given meanwhile: the
+    // unique index `consents_active` refuses a second active one.
+    let inserted = conn.transaction(|conn| diesel::insert_into(consents::table).values(&row).execute(conn));
+    if let Err(error) = inserted {
+        let error = StoreError::from(error);
+        return match (error.is_unique_violation(), active_id(conn, person_id, new)?) {
+            (true, Some(existing)) => Err(already_active(new, existing)),
+            _ => Err(error),
+        };
+    }
+    let changes = serde_json::to_value(&consent).map_err(StoreError::corrupt)?;
+    write::record(conn, context, &mutation(&consent, Action::Created, changes))?;
+    Ok(consent)
+}
+
+fn already_active(new: &NewConsent, existing: Uuid) -> StoreError {
+    let to = new.partner_organization_id.map(|partner| format!(" with partner {partner}")).unwrap_or_default();
+    StoreError::Conflict {
+        detail: format!("the person's {} consent{to} is active already (consent {existing})", new.kind.as_str()),
+        existing_id: Some(existing),
+    }
+}
+
+/// The active consent of this kind (and partner), if any.
+fn active_id(conn: &mut DbConnection, person_id: Uuid, new: &NewConsent) -> Result<Option<Uuid>, StoreError> {
+    let mut query = consents::table
+        .select(consents::id)
+        .filter(consents::person_id.eq(person_id.to_string()))
+        .filter(consents::kind.eq(new.kind.as_str()))
+        .filter(consents::withdrawn_at.is_null())
+        .into_boxed();
+    query = match new.partner_organization_id {
+        Some(partner) => query.filter(consents::partner_organization_id.eq(partner.to_string())),
+        None => query.filter(consents::partner_organization_id.is_null()),
+    };
+    let id: Option<String> = query.first(conn).optional()?;
+    id.map(|id| id.parse().map_err(StoreError::corrupt)).transpose()
+}
+
+/// One consent of the person.
+pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Consent, StoreError> {
+    let row: Option<ConsentRow> = consents::table
+        .find(id.to_string())
+        .filter(consents::person_id.eq(person_id.to_string()))
+        .first(conn)
+        .optional()?;
+    row.map(consent_of_row).transpose()?.ok_or(StoreError::NotFound)
+}
+
+/// Withdraws a consent of the person, at once. A consent withdrawn already answers `Conflict`
+/// saying when, with its id.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    person_id: Uuid,
+    id: Uuid,
+) -> Result<Consent, StoreError> {
+    let current = find(conn, person_id, id)?;
+    if let Some(at) = current.withdrawn_at {
+        return Err(withdrawn_already(id, at));
+    }
+    let at = now();
+    // Only an active consent is withdrawn, so that of two concurrent withdrawals one wins.
+    let written = diesel::update(consents::table.find(id.to_string()))
+        .filter(consents::withdrawn_at.is_null())
+        .set((consents::withdrawn_at.eq(Some(to_db(at))), consents::version.eq(current.version + 1)))
+        .execute(conn)?;
+    if written == 0 {
+        let winner = find(conn, person_id, id)?;
+        return Err(withdrawn_already(id, winner.withdrawn_at.unwrap_or(at)));
+    }
+    let withdrawn = Consent { active: false, withdrawn_at: Some(at), version: current.version + 1, ..current };
+    let changes = json!({"active": false, "withdrawn_at": at});
+    write::record(conn, context, &mutation(&withdrawn, Action::Updated, changes))?;
+    Ok(withdrawn)
+}
+
+fn withdrawn_already(id: Uuid, at: chrono::DateTime<chrono::Utc>) -> StoreError {
+    StoreError::Conflict {
+        detail: format!("consent {id} was withdrawn already, at {}", at.to_rfc3339()),
+        existing_id: Some(id),
+    }
+}
+
+/// The person's consents, oldest first; only the active or only the withdrawn ones when
+/// `active` says so.
+pub fn list(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    active: Option<bool>,
+    page: &PageRequest,
+) -> Result<Page<Consent>, StoreError> {
+    let mut query = consents::table
+        .filter(consents::person_id.eq(person_id.to_string()))
+        .order(consents::id.asc())
+        .limit(page.fetch_limit())
+        .into_boxed();
+    query = match active {
+        Some(true) => query.filter(consents::withdrawn_at.is_null()),
+        Some(false) => query.filter(consents::withdrawn_at.is_not_null()),
+        None => query,
+    };
+    if let Some(after) = &page.after {
+        query = query.filter(consents::id.gt(after.clone()));
+    }
+    let rows: Vec<ConsentRow> = query.load(conn)?;
+    let page = Page::from_rows(rows, page, |row| row.id.clone());
+    let items = page.items.into_iter().map(consent_of_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+/// A consent is a part of the person's dossier: its events are on the person's timeline.
+fn mutation(consent: &Consent, action: Action, changes: Value) -> Mutation {
+    Mutation {
+        resource_type: RESOURCE_TYPE,
+        resource_id: consent.id,
+        version: consent.version,
+        action,
+        changes,
+        subject_id: Some(consent.person_id),
+    }
+}
+
+fn row_of(consent: &Consent) -> ConsentRow {
+    ConsentRow {
+        id: consent.id.to_string(),
+        person_id: consent.person_id.to_string(),
+        kind: consent.kind.as_str().to_owned(),
+        partner_organization_id: consent.partner_organization_id.map(|id| id.to_string()),
+        given_at: to_db(consent.given_at),
+        withdrawn_at: consent.withdrawn_at.map(to_db),
+        recorded_by: consent.recorded_by.clone(),
+        version: consent.version,
+    }
+}
+
+fn consent_of_row(row: ConsentRow) -> Result<Consent, StoreError> {
+    let kind =
+        ConsentKind::parse(&row.kind).ok_or_else(|| StoreError::corrupt(format!("consent kind {}", row.kind)))?;
+    Ok(Consent {
+        id: row.id.parse().map_err(StoreError::corrupt)?,
+        person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
+        kind,
+        partner_organization_id: row
+            .partner_organization_id
+            .map(|id| id.parse())
+            .transpose()
+            .map_err(StoreError::corrupt)?,
+        active: row.withdrawn_at.is_none(),
+        given_at: from_db(row.given_at),
+        withdrawn_at: row.withdrawn_at.map(from_db),
+        recorded_by: row.recorded_by,
+        version: row.version,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_reads_the_kind_this_module_writes() {
+        assert_eq!(ConsentKind::DossierSharing.as_str(), crate::persons::SHARING);
+    }
+}

@@ -1,1 +1,166 @@
-//! (being written)
+//! Queries of `diagnostics`: one diagnostic per person, keyed by the person's id. Each part is
+//! stored as a JSON column of its own, the sensitive social part apart from the professional.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use plateforme_model::ids::now;
+use plateforme_model::person::diagnostic::DiagnosticRecord;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::timestamps::{from_db, to_db};
+use crate::write::{self, Action, Mutation, WriteContext};
+use crate::{DbConnection, StoreError};
+
+pub const RESOURCE_TYPE: &str = "diagnostic";
+
+diesel::table! {
+    diagnostics (person_id) {
+        person_id -> Text,
+        professional -> Text,
+        social -> Nullable<Text>,
+        provenance -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+/// A diagnostic as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDiagnostic {
+    pub person_id: Uuid,
+    pub record: DiagnosticRecord,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredDiagnostic {
+    pub fn times(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.created_at, self.updated_at)
+    }
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = diagnostics)]
+struct DiagnosticRow {
+    person_id: String,
+    professional: String,
+    social: Option<String>,
+    provenance: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// The person's diagnostic, if one was recorded.
+pub fn find(conn: &mut DbConnection, person_id: Uuid) -> Result<Option<StoredDiagnostic>, StoreError> {
+    let row: Option<DiagnosticRow> = diagnostics::table.find(person_id.to_string()).first(conn).optional()?;
+    row.map(diagnostic_of_row).transpose()
+}
+
+/// Records the person's first diagnostic. When another request recorded one meanwhile, the
+/// answer is `VersionMismatch` with its version: this write was not based on it.
+pub fn create(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    person_id: Uuid,
+    record: DiagnosticRecord,
+) -> Result<StoredDiagnostic, StoreError> {
+    let time = now();
+    let diagnostic = StoredDiagnostic { person_id, record, version: 1, created_at: time, updated_at: time };
+    let row = row_of(&diagnostic)?;
+    // A savepoint, so the transaction stays usable to read the diagnostic that won.
+    let inserted = conn.transaction(|conn| diesel::insert_into(diagnostics::table).values(&row).execute(conn));
+    if let Err(error) = inserted {
+        let error = StoreError::from(error);
+        if !error.is_unique_violation() {
+            return Err(error);
+        }
+        let current = find(conn, person_id)?.map_or(1, |winner| winner.version);
+        return Err(StoreError::VersionMismatch { current });
+    }
+    let changes = document(&diagnostic.record)?;
+    write::record(conn, context, &mutation(person_id, 1, Action::Created, changes))?;
+    Ok(diagnostic)
+}
+
+/// Replaces the diagnostic if it is still at `expected_version`; the history records what
+/// changed as a merge patch.
+pub fn replace(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    current: &StoredDiagnostic,
+    expected_version: i64,
+    record: DiagnosticRecord,
+) -> Result<StoredDiagnostic, StoreError> {
+    if current.version != expected_version {
+        return Err(StoreError::VersionMismatch { current: current.version });
+    }
+    let changes = plateforme_model::merge_patch::diff(&document(&current.record)?, &document(&record)?);
+    let updated = StoredDiagnostic { record, version: current.version + 1, updated_at: now(), ..current.clone() };
+    let row = row_of(&updated)?;
+    let written = diesel::update(diagnostics::table.find(&row.person_id))
+        .filter(diagnostics::version.eq(expected_version))
+        .set((
+            diagnostics::professional.eq(&row.professional),
+            diagnostics::social.eq(&row.social),
+            diagnostics::provenance.eq(&row.provenance),
+            diagnostics::version.eq(row.version),
+            diagnostics::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if written == 0 {
+        let current = find(conn, current.person_id)?.ok_or(StoreError::NotFound)?;
+        return Err(StoreError::VersionMismatch { current: current.version });
+    }
+    write::record(conn, context, &mutation(updated.person_id, updated.version, Action::Updated, changes))?;
+    Ok(updated)
+}
+
+/// The diagnostic is a part of the person's dossier: its events are on the person's timeline.
+fn mutation(person_id: Uuid, version: i64, action: Action, changes: Value) -> Mutation {
+    Mutation {
+        resource_type: RESOURCE_TYPE,
+        resource_id: person_id,
+        version,
+        action,
+        changes,
+        subject_id: Some(person_id),
+    }
+}
+
+/// The parts as one document, which the history diffs.
+fn document(record: &DiagnosticRecord) -> Result<Value, StoreError> {
+    let professional = serde_json::to_value(&record.professional).map_err(StoreError::corrupt)?;
+    let social = serde_json::to_value(&record.social).map_err(StoreError::corrupt)?;
+    Ok(json!({"professional": professional, "social": social}))
+}
+
+fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
+    let record = &diagnostic.record;
+    Ok(DiagnosticRow {
+        person_id: diagnostic.person_id.to_string(),
+        professional: serde_json::to_string(&record.professional).map_err(StoreError::corrupt)?,
+        social: record.social.as_ref().map(serde_json::to_string).transpose().map_err(StoreError::corrupt)?,
+        provenance: serde_json::to_string(&record.provenance).map_err(StoreError::corrupt)?,
+        version: diagnostic.version,
+        created_at: to_db(diagnostic.created_at),
+        updated_at: to_db(diagnostic.updated_at),
+    })
+}
+
+fn diagnostic_of_row(row: DiagnosticRow) -> Result<StoredDiagnostic, StoreError> {
+    Ok(StoredDiagnostic {
+        person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
+        record: DiagnosticRecord {
+            professional: serde_json::from_str(&row.professional).map_err(StoreError::corrupt)?,
+            social: row.social.map(|social| serde_json::from_str(&social)).transpose().map_err(StoreError::corrupt)?,
+            provenance: serde_json::from_str(&row.provenance).map_err(StoreError::corrupt)?,
+        },
+        version: row.version,
+        created_at: from_db(row.created_at),
+        updated_at: from_db(row.updated_at),
+    })
+}

@@ -1,5 +1,32 @@
-//! (being written)
+//! A person's consents (consentements): to appear in the profile bank, and to share the dossier
+//! with a named partner. A `dossier_sharing` consent opens the dossier to the partner through
+//! the policy, and its withdrawal closes it from the next request on.
 
+mod get_consent;
+mod give_consent;
+mod list_consents;
+mod withdraw_consent;
+
+use plateforme_api::{ApiError, ErrorCode};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-pub fn configure(_config: &mut ServiceConfig) {}
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(give_consent::give_consent)
+        .service(list_consents::list_consents)
+        .service(get_consent::get_consent)
+        .service(withdraw_consent::withdraw_consent);
+}
+
+/// The journal section of every access to consents.
+const SECTION: &str = "consents";
+
+fn location(person_id: Uuid, consent_id: Uuid) -> String {
+    format!("{}/consents/{consent_id}", crate::location(person_id))
+}
+
+/// A consent the person does not have (or that is another person's), named in the problem.
+fn not_found(person_id: Uuid, consent_id: Uuid) -> ApiError {
+    ApiError::new(ErrorCode::NotFound, format!("person {person_id} has no consent {consent_id}"))
+}

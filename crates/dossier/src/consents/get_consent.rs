@@ -1,0 +1,56 @@
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::responses::resource_response;
+use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::consent::Consent;
+use plateforme_store::{Store, StoreError, consents, journal};
+use uuid::Uuid;
+
+use super::{SECTION, not_found};
+use crate::access;
+
+/// Read a consent
+///
+/// One consent (consentement) of the person: its kind, the partner for a `dossier_sharing`
+/// consent, whether it is active, when it was given and when withdrawn. Journaled as
+/// `consents`.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("consent_id" = Uuid, Path, description = "Identifier of the consent"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
+    ),
+    responses(
+        (status = 200, description = "The consent.", body = Consent, headers(("ETag" = String, description = "Version"))),
+        (status = 304, description = "Not modified."),
+        ReadProblems,
+    )
+)]
+#[get("/persons/{id}/consents/{consent_id}")]
+pub async fn get_consent(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    _: ValidQuery<NoQuery>,
+    if_none_match: IfNoneMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, consent_id) = path.into_inner();
+    let consent = store
+        .run(move |conn| {
+            access::load(conn, &caller, id, Operation::Read)?;
+            let consent = match consents::find(conn, id, consent_id) {
+                Err(StoreError::NotFound) => return Ok(None),
+                found => found?,
+            };
+            journal::append(conn, &[caller.access(id, SECTION, Operation::Read)])?;
+            Ok(Some(consent))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| not_found(id, consent_id))?;
+    Ok(resource_response(&if_none_match, consent.version, &consent))
+}

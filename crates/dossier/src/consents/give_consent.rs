@@ -1,0 +1,82 @@
+use actix_web::{HttpResponse, post, web};
+use plateforme_api::openapi::CreateProblems;
+use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, Problem, ValidJson, create_once};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::FieldError;
+use plateforme_model::person::consent::{Consent, NewConsent};
+use plateforme_store::{Store, StoreError, consents, journal, organizations};
+use uuid::Uuid;
+
+use super::{SECTION, location};
+use crate::access;
+
+/// Give a consent
+///
+/// Records a consent (consentement) the person gives, dated now: `profile_bank` to appear in
+/// the profile bank (banque de profils), or `dossier_sharing` to share the dossier with the
+/// partner organization named by `partner_organization_id`, which reads the dossier from then
+/// on. The partner must exist (422, rule `organization.unknown`). While the same consent is
+/// active, giving it again answers 409 with the `existing_id` of the active one (rule
+/// `consent.already_active`). Send an `Idempotency-Key` to make retries safe. Journaled as
+/// `consents`.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
+    ),
+    request_body = NewConsent,
+    responses(
+        (status = 201, description = "Given.", body = Consent,
+            headers(("Location" = String, description = "Path of the consent"), ("ETag" = String, description = "Version"))),
+        (status = 404, description = "Problem (RFC 9457). `not_found`: the person does not exist or is not visible to you.",
+            content_type = "application/problem+json", body = Problem),
+        CreateProblems,
+    )
+)]
+#[post("/persons/{id}/consents")]
+pub async fn give_consent(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    ValidJson(new): ValidJson<NewConsent>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    if let Some(partner) = new.partner_organization_id {
+        check_partner(&store, partner).await?;
+    }
+    let claim = key.claim(caller.client_id(), &new)?;
+    let context = caller.write_context();
+    create_once(&store, claim, move |conn| {
+        access::load(conn, &caller, id, Operation::Write)?;
+        let consent = consents::give(conn, &context, id, &new)?;
+        journal::append(conn, &[caller.access(id, SECTION, Operation::Write)])?;
+        Ok(Located { location: location(id, consent.id), version: consent.version, resource: consent })
+    })
+    .await
+    .map_err(|error| match error.code {
+        ErrorCode::NotFound => ApiError::not_found(format!("person {id}")),
+        // The conflicts that name a record are the active consent; the others are retries racing.
+        ErrorCode::Conflict if error.existing_id.is_some() => {
+            let rule = FieldError::new("kind", "consent.already_active", error.detail.clone());
+            error.with_errors(vec![rule])
+        }
+        _ => error,
+    })
+}
+
+/// The partner a dossier is shared with is an organization of the network.
+async fn check_partner(store: &Store, partner: Uuid) -> Result<(), ApiError> {
+    match store.run(move |conn| organizations::find(conn, partner)).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound) => Err(ApiError::validation(vec![FieldError::new(
+            "partner_organization_id",
+            "organization.unknown",
+            format!("no organization has the id {partner}"),
+        )])),
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,0 +1,61 @@
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::responses::resource_response;
+use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::diagnostic::Diagnostic;
+use plateforme_store::{Store, diagnostics, journal};
+use uuid::Uuid;
+
+use super::{SOCIAL_READ, section};
+use crate::access;
+
+/// Read the diagnostic
+///
+/// The person's diagnostic socio-professionnel: the professional part (target jobs as ROME
+/// codes, skills, qualification level, experience, autonomy) and, with `dossier.social:read`,
+/// the social part (freins périphériques: mobility, housing, health, childcare, illiteracy,
+/// digital exclusion, finances). Without that scope the diagnostic is still returned, without
+/// its social part and with `social_withheld: true`. The read is journaled as `diagnostic`, or
+/// `diagnostic+social` when the social part is returned. 404 until a diagnostic is recorded.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
+    ),
+    responses(
+        (status = 200, description = "The diagnostic.", body = Diagnostic, headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 304, description = "Not modified."),
+        ReadProblems,
+    )
+)]
+#[get("/persons/{id}/diagnostic")]
+pub async fn get_diagnostic(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    _: ValidQuery<NoQuery>,
+    if_none_match: IfNoneMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let sees_social = caller.has_scope(SOCIAL_READ);
+    let view = store
+        .run(move |conn| {
+            access::load(conn, &caller, id, Operation::Read)?;
+            let diagnostic = diagnostics::find(conn, id)?;
+            let view = diagnostic.map(|found| found.record.view(id, found.version, found.times(), sees_social));
+            // Learning that there is no diagnostic yet is a read of the dossier too.
+            let social = view.as_ref().is_some_and(|view| view.social.is_some());
+            journal::append(conn, &[caller.access(id, section(social), Operation::Read)])?;
+            Ok(view)
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?;
+    let view: Diagnostic = view.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, format!("person {id} has no diagnostic yet; PUT one to record it"))
+    })?;
+    Ok(resource_response(&if_none_match, view.version, &view))
+}
