@@ -220,3 +220,113 @@ async fn call(app: &TestApp, caller: &TestClient, other_id: &str, operation: Ope
     }
     request.send().await.expect("request").status().as_u16()
 }
+
+on_both_backends!(every_kind_sees_exactly_the_persons_of_its_remit);
+
+/// (kind, read inside, write inside, read outside, write outside). Every caller holds the
+/// dossier scopes here, so that the answers are the policy's: 404 outside the remit.
+const PERSON_MATRIX: &[(OrganizationKind, u16, u16, u16, u16)] = &[
+    (FranceTravail, 200, 200, 200, 200),
+    (MissionLocale, 200, 200, 404, 404),
+    (CapEmploi, 200, 200, 404, 404),
+    (Departement, 200, 200, 404, 404),
+    (Region, 404, 404, 404, 404),
+    (Partner, 200, 404, 404, 404),
+    (Employer, 404, 404, 404, 404),
+];
+
+const DOSSIER: &[&str] = &["dossier:read", "dossier:write", "organizations:read"];
+
+async fn every_kind_sees_exactly_the_persons_of_its_remit(app: TestApp) {
+    let france_travail = app.register(FranceTravail, DOSSIER).await;
+    let mut failures = Vec::new();
+    for (n, (kind, read_in, write_in, read_out, write_out)) in PERSON_MATRIX.iter().enumerate() {
+        let caller = app.register(*kind, DOSSIER).await;
+        let inside = person_in_remit_of(&app, &france_travail, &caller, *kind, n).await;
+        let outside = registered(&app, &france_travail, &format!("Dehors{n}"), false).await;
+        let checks = [
+            ("read inside", inside.as_deref(), Method::GET, *read_in),
+            ("write inside", inside.as_deref(), Method::PATCH, *write_in),
+            ("read outside", Some(outside.as_str()), Method::GET, *read_out),
+            ("write outside", Some(outside.as_str()), Method::PATCH, *write_out),
+        ];
+        for (what, person, method, expected) in checks {
+            let person = person.unwrap_or(outside.as_str());
+            let status = person_call(&app, &caller, &france_travail, person, method).await;
+            if status != expected {
+                failures.push(format!("{kind:?} {what}: expected {expected}, got {status}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "person access matrix:\n{}", failures.join("\n"));
+}
+
+/// A person inside the caller's remit, made the way the network makes it: registered by the
+/// caller, oriented to it, an RSA beneficiary of its département, or shared with it by consent.
+/// `None` for kinds with no person in their remit.
+async fn person_in_remit_of(
+    app: &TestApp,
+    ft: &TestClient,
+    caller: &TestClient,
+    kind: OrganizationKind,
+    n: usize,
+) -> Option<String> {
+    let name = format!("Dedans{n}");
+    match kind {
+        FranceTravail => Some(registered(app, ft, &name, false).await),
+        MissionLocale => Some(registered(app, caller, &name, false).await),
+        Departement => Some(registered(app, ft, &name, true).await),
+        CapEmploi => {
+            let id = registered(app, ft, &name, false).await;
+            let body = json!({"path_type": "emploi", "referent_organization_id": caller.organization_id,
+                "decided_on": chrono::Utc::now().date_naive()});
+            let response = app
+                .client
+                .put(app.url(&format!("/v1/persons/{id}/orientation")))
+                .bearer_auth(&ft.token)
+                .header("if-match", "\"1\"")
+                .json(&body)
+                .send()
+                .await
+                .expect("PUT");
+            assert_eq!(response.status().as_u16(), 200, "orient to Cap emploi");
+            Some(id)
+        }
+        Partner => {
+            let id = registered(app, ft, &name, false).await;
+            let consent = json!({"kind": "dossier_sharing", "partner_organization_id": caller.organization_id});
+            let response = app
+                .client
+                .post(app.url(&format!("/v1/persons/{id}/consents")))
+                .bearer_auth(&ft.token)
+                .json(&consent)
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(response.status().as_u16(), 201, "share with the partner");
+            Some(id)
+        }
+        Region | Employer => None,
+    }
+}
+
+async fn registered(app: &TestApp, client: &TestClient, family_name: &str, rsa: bool) -> String {
+    let person = crate::dossier::register_person(app, client, &crate::dossier::person(family_name, rsa)).await;
+    person["id"].as_str().expect("id").to_owned()
+}
+
+async fn person_call(app: &TestApp, caller: &TestClient, ft: &TestClient, person: &str, method: Method) -> u16 {
+    let path = format!("/v1/persons/{person}");
+    let mut request = app.client.request(method.clone(), app.url(&path)).bearer_auth(&caller.token);
+    if method == Method::PATCH {
+        // The current version, read by France Travail, so that only the policy can refuse.
+        let current = crate::dossier::get_as(app, ft, &path).await;
+        let tag = crate::helpers::header(&current, "etag").unwrap_or_default();
+        let flip = json!({"statuses": {"rqth": true}});
+        request = request
+            .header("if-match", tag)
+            .header("content-type", "application/merge-patch+json")
+            .body(flip.to_string());
+    }
+    request.send().await.expect("request").status().as_u16()
+}
