@@ -134,7 +134,9 @@ fn invalid_token(error: &TokenError) -> ApiError {
 /// Counts the request: per client with a token, per address without.
 async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Bearer>) -> Quota {
     let (key, limit) = match identity {
-        Some(Bearer::Person(person)) => (format!("person:{}", person.person_id), auth.settings.default_rate_limit_per_minute),
+        Some(Bearer::Person(person)) => {
+            (format!("person:{}", person.person_id), auth.settings.default_rate_limit_per_minute)
+        }
         Some(Bearer::Client(identity)) => {
             let key = format!("client:{}", identity.client_id);
             let limit = match auth.limiter.known_limit(&key) {

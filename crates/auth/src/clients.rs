@@ -40,7 +40,11 @@ pub fn check(registration: &Registration) -> Result<(), Vec<FieldError>> {
     }
     for (index, scope) in registration.scopes.iter().enumerate() {
         if scope == scopes::ME {
-            errors.push(FieldError::new(format!("scopes[{index}]"), "scopes.person_only", "the me scope belongs to person tokens"));
+            errors.push(FieldError::new(
+                format!("scopes[{index}]"),
+                "scopes.person_only",
+                "the me scope belongs to person tokens",
+            ));
         } else if !scopes::is_known(scope) {
             errors.push(FieldError::new(
                 format!("scopes[{index}]"),

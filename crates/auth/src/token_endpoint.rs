@@ -155,7 +155,11 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
 
 /// A person's token for a one-time code: the code works once, until it expires.
 async fn person_token(form: &TokenRequest, auth: &SharedAuth) -> Result<TokenResponse, Refusal> {
-    let code = form.code.clone().filter(|code| !code.is_empty()).ok_or_else(|| oauth_error("invalid_request", "code is required"))?;
+    let code = form
+        .code
+        .clone()
+        .filter(|code| !code.is_empty())
+        .ok_or_else(|| oauth_error("invalid_request", "code is required"))?;
     let person_id = auth
         .store
         .run(move |conn| plateforme_store::access_codes::redeem(conn, &code))
@@ -164,14 +168,24 @@ async fn person_token(form: &TokenRequest, auth: &SharedAuth) -> Result<TokenRes
             tracing::error!(%error, "redeeming an access code failed");
             Refusal::Unavailable
         })?
-        .ok_or_else(|| oauth_error("invalid_grant", "the code is unknown, expired or already used; ask your counsellor for a new one"))?;
+        .ok_or_else(|| {
+            oauth_error(
+                "invalid_grant",
+                "the code is unknown, expired or already used; ask your counsellor for a new one",
+            )
+        })?;
     let settings = &auth.settings.tokens;
     let claims = tokens::person_claims(settings, person_id);
     let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
         tracing::error!(%error, "signing a token failed");
         Refusal::Unavailable
     })?;
-    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in: settings.lifetime.num_seconds(), scope: claims.scope })
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: settings.lifetime.num_seconds(),
+        scope: claims.scope,
+    })
 }
 
 fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, Refusal> {

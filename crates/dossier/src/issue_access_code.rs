@@ -50,7 +50,11 @@ fn new_code() -> String {
     responses((status = 201, description = "The code, shown once.", body = AccessCode), CreateProblems)
 )]
 #[post("/persons/{id}/access-codes")]
-pub async fn issue_access_code(store: web::Data<Store>, caller: Caller, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn issue_access_code(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let code = new_code();
     let stored = code.clone();
@@ -65,7 +69,11 @@ pub async fn issue_access_code(store: web::Data<Store>, caller: Caller, id: web:
         .await
         .map_err(|error| access::not_found_as_person(error, id))?;
     let grant_type = plateforme_auth::token_endpoint::PERSON_CODE_GRANT;
-    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(AccessCode { code, expires_at, grant_type }))
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(AccessCode {
+        code,
+        expires_at,
+        grant_type,
+    }))
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ use crate::access::{self, today};
 #[get("/me/dossier")]
 pub async fn get_my_dossier(store: web::Data<Store>, me: PersonCaller) -> Result<HttpResponse, ApiError> {
     let id = me.person_id;
-    let person = store.run(move |conn| persons::find(conn, id)).await.map_err(|error| access::not_found_as_person(error, id))?;
+    let person =
+        store.run(move |conn| persons::find(conn, id)).await.map_err(|error| access::not_found_as_person(error, id))?;
     Ok(HttpResponse::Ok().json(person.record.view(id, person.has_nir, person.version, person.times(), today())))
 }
 

@@ -60,16 +60,14 @@ pub fn redeem(conn: &mut DbConnection, code: &str) -> Result<Option<Uuid>, Store
     if used == 0 {
         return Ok(None);
     }
-    let person_id: String = person_access_codes::table.find(&code_hash).select(person_access_codes::person_id).first(conn)?;
+    let person_id: String =
+        person_access_codes::table.find(&code_hash).select(person_access_codes::person_id).first(conn)?;
     person_id.parse().map(Some).map_err(StoreError::corrupt)
 }
 
 /// When a code expires, for tests and operators.
 pub fn expiry(conn: &mut DbConnection, code: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let expires: Option<NaiveDateTime> = person_access_codes::table
-        .find(hash(code))
-        .select(person_access_codes::expires_at)
-        .first(conn)
-        .optional()?;
+    let expires: Option<NaiveDateTime> =
+        person_access_codes::table.find(hash(code)).select(person_access_codes::expires_at).first(conn).optional()?;
     Ok(expires.map(from_db))
 }

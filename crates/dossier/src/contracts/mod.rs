@@ -1,5 +1,118 @@
-//! (being written)
+//! The contract of reciprocal commitments (contrat d'engagement réciproque) of a person, and its
+//! reviews (points d'étape). Every handler loads the person through the access policy first,
+//! in the same database call as the contract, so a contract is seen exactly by those who see
+//! the person; a contract of another person answers 404 like a missing one.
 
+mod create_contract;
+mod create_review;
+mod get_contract;
+mod get_review;
+mod list_contract_history;
+mod list_contracts;
+mod list_reviews;
+mod update_contract;
+
+use plateforme_api::ApiError;
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::FieldError;
+use plateforme_model::person::contract::{Contract, Review};
+use plateforme_store::contracts::{self, StoredContract};
+use plateforme_store::idempotency::{self, IdempotencyClaim};
+use plateforme_store::persons::StoredPerson;
+use plateforme_store::reviews::StoredReview;
+use plateforme_store::{DbConnection, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-pub fn configure(_config: &mut ServiceConfig) {}
+use crate::access;
+
+/// The journal sections of a contract and of its reviews.
+const CONTRACT: &str = "contract";
+const REVIEW: &str = "review";
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_contract::create_contract)
+        .service(list_contracts::list_contracts)
+        .service(get_contract::get_contract)
+        .service(update_contract::update_contract)
+        .service(list_contract_history::list_contract_history)
+        .service(create_review::create_review)
+        .service(list_reviews::list_reviews)
+        .service(get_review::get_review);
+}
+
+/// Loads the person the caller may touch with `operation`, and the person's contract `id`;
+/// `None` when the person has no such contract. A person outside the policy is `NotFound`.
+fn load_contract(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    id: Uuid,
+    operation: Operation,
+) -> Result<Option<(StoredPerson, StoredContract)>, StoreError> {
+    let person = access::load(conn, caller, person_id, operation)?;
+    Ok(contracts::find(conn, person_id, id)?.map(|contract| (person, contract)))
+}
+
+/// Whether a response is saved under the request's `Idempotency-Key`: `create_once` then
+/// replays it, so the checks the first request passed must not refuse the retry.
+fn answered_before(conn: &mut DbConnection, claim: Option<&IdempotencyClaim>) -> Result<bool, StoreError> {
+    match claim {
+        Some(claim) => Ok(idempotency::find(conn, &claim.caller, &claim.key)?.is_some()),
+        None => Ok(false),
+    }
+}
+
+fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {
+    ApiError::not_found(format!("contract {id} of person {person_id}"))
+}
+
+fn contract_location(person_id: Uuid, id: Uuid) -> String {
+    format!("{}/contracts/{id}", crate::location(person_id))
+}
+
+/// Field errors for the organizations a document names that do not exist.
+fn unknown_organizations(unknown: Vec<(String, Uuid)>) -> impl Iterator<Item = FieldError> {
+    unknown
+        .into_iter()
+        .map(|(field, id)| FieldError::new(field, "organization.unknown", format!("no organization has the id {id}")))
+}
+
+fn contract_view(contract: &StoredContract) -> Contract {
+    let record = &contract.record;
+    Contract {
+        id: contract.id,
+        person_id: contract.person_id,
+        status: record.status,
+        objectives: record.objectives.clone(),
+        actions: record.actions.clone(),
+        weekly_hours: record.weekly_hours,
+        drafted_on: record.drafted_on,
+        next_review_on: record.next_review_on,
+        person_signed_on: record.person_signed_on,
+        organization_signed_on: record.organization_signed_on,
+        signing_organization_id: record.signing_organization_id,
+        organization_id: record.organization_id,
+        version: contract.version,
+        created_at: contract.created_at,
+        updated_at: contract.updated_at,
+    }
+}
+
+fn review_view(review: &StoredReview) -> Review {
+    let record = &review.record;
+    Review {
+        id: review.id,
+        person_id: review.person_id,
+        contract_id: review.contract_id,
+        held_on: record.held_on,
+        participants: record.participants.clone(),
+        outcome: record.outcome.clone(),
+        next_steps: record.next_steps.clone(),
+        organization_id: record.organization_id,
+        version: review.version,
+        created_at: review.created_at,
+    }
+}

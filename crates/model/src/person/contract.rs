@@ -1,1 +1,721 @@
-//! (being written)
+//! The contract of reciprocal commitments (contrat d'engagement réciproque) between a person and
+//! the organization that accompanies them, and its reviews (points d'étape).
+//!
+//! Rules that need only the document are checked by [`Validate`]; rules that need the stored
+//! contract (its status, its drafting date) or the person (intensive accompaniment) are
+//! checked by [`ContractRecord::check_change`] and the `check_*` functions, which the dossier
+//! calls once it has loaded them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Orientation;
+use crate::validation::{CodeError, FieldError, Validate, ValidationErrors};
+
+pub const MAX_OBJECTIVES: usize = 20;
+pub const MAX_ACTIONS: usize = 50;
+pub const MAX_TEXT: usize = 500;
+pub const MAX_OUTCOME: usize = 2000;
+pub const MAX_PARTICIPANTS: usize = 20;
+pub const MAX_NEXT_STEPS: usize = 20;
+pub const MAX_WEEKLY_HOURS: i32 = 35;
+/// Intensive accompaniment (accompagnement intensif) means 15 to 20 hours of activity a week.
+pub const INTENSIVE_HOURS: std::ops::RangeInclusive<i32> = 15..=20;
+
+/// Where a contract stands (statut du contrat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    /// Being drafted (en préparation); not binding yet.
+    Draft,
+    /// Signed by the person and the organization (signé): in force.
+    Signed,
+    /// Suspended (suspendu), e.g. during a training or an illness; can be resumed.
+    Suspended,
+    /// Closed (clos): final, takes no more changes or reviews.
+    Closed,
+}
+
+impl ContractStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Signed => "signed",
+            Self::Suspended => "suspended",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ContractStatus> {
+        [Self::Draft, Self::Signed, Self::Suspended, Self::Closed].into_iter().find(|status| status.as_str() == text)
+    }
+
+    /// The transitions of the contract's life: draft → signed ⇄ suspended, then closed.
+    pub fn may_become(self, next: ContractStatus) -> bool {
+        use ContractStatus::{Closed, Draft, Signed, Suspended};
+        self == next
+            || matches!((self, next), (Draft, Signed) | (Signed, Suspended | Closed) | (Suspended, Signed | Closed))
+    }
+}
+
+/// Who carries out an action: the person, or an organization of the network.
+///
+/// On the wire it is the string `person` or an organization's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum ActionOwner {
+    Person,
+    Organization(Uuid),
+}
+
+impl TryFrom<String> for ActionOwner {
+    type Error = CodeError;
+
+    fn try_from(text: String) -> Result<Self, CodeError> {
+        if text == "person" {
+            return Ok(ActionOwner::Person);
+        }
+        text.parse()
+            .map(ActionOwner::Organization)
+            .map_err(|_| CodeError::new("owner.format", format!("{text:?} is neither `person` nor an organization id")))
+    }
+}
+
+impl From<ActionOwner> for String {
+    fn from(owner: ActionOwner) -> String {
+        match owner {
+            ActionOwner::Person => "person".into(),
+            ActionOwner::Organization(id) => id.to_string(),
+        }
+    }
+}
+
+/// One action the contract commits to (action du contrat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "Atelier CV et lettre de motivation", "owner": "person",
+    "due_on": "2026-12-15", "done": false}))]
+pub struct ContractAction {
+    /// What is to be done, 1 to 500 characters.
+    pub description: String,
+    /// Who does it: `person`, or the id of the organization that does it.
+    #[schema(value_type = String, example = "person")]
+    pub owner: ActionOwner,
+    /// When it is due (échéance).
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+    /// Whether it is done (réalisée).
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// A contract to draft: its commitments. It starts as a `draft`, drafted today by the
+/// caller's organization; the signatures come later, by a merge patch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "objectives": ["Trouver un emploi de cariste", "Obtenir le CACES R489"],
+    "actions": [{"description": "Atelier CV et lettre de motivation", "owner": "person", "due_on": "2026-12-15"}],
+    "weekly_hours": 15,
+    "next_review_on": "2027-01-15"
+}))]
+pub struct NewContract {
+    /// Objectives (objectifs d'insertion), 1 to 20, each 1 to 500 characters.
+    pub objectives: Vec<String>,
+    /// Actions (plan d'action), at most 50.
+    #[serde(default)]
+    pub actions: Vec<ContractAction>,
+    /// Weekly hours of activity (durée hebdomadaire d'activité), 0 to 35; 15 to 20 for an
+    /// intensive accompaniment.
+    #[schema(minimum = 0, maximum = 35)]
+    pub weekly_hours: i32,
+    /// Date of the next review (prochain point d'étape), on or after the drafting date.
+    #[serde(default)]
+    pub next_review_on: Option<NaiveDate>,
+}
+
+/// The writable part of a contract, which a merge patch changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractFields {
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<ContractAction>,
+    pub weekly_hours: i32,
+    #[serde(default)]
+    pub next_review_on: Option<NaiveDate>,
+    /// Date the person signed (signature de la personne).
+    #[serde(default)]
+    pub person_signed_on: Option<NaiveDate>,
+    /// Date the organization signed (signature de l'organisme); the caller's organization is
+    /// recorded as the signing organization.
+    #[serde(default)]
+    pub organization_signed_on: Option<NaiveDate>,
+    pub status: ContractStatus,
+}
+
+/// A contract as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936b31-0000-7000-8000-000000000003", "person_id": "01936b30-0000-7000-8000-000000000002",
+    "status": "signed", "objectives": ["Trouver un emploi de cariste"],
+    "actions": [{"description": "Atelier CV", "owner": "person", "due_on": "2026-12-15", "done": true}],
+    "weekly_hours": 15, "drafted_on": "2026-11-24", "next_review_on": "2027-01-15",
+    "person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25",
+    "signing_organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
+    "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d", "version": 2,
+    "created_at": "2026-11-24T10:00:00Z", "updated_at": "2026-11-25T09:30:00Z"
+}))]
+pub struct Contract {
+    pub id: Uuid,
+    /// The person who commits (personne accompagnée).
+    pub person_id: Uuid,
+    pub status: ContractStatus,
+    /// Objectives (objectifs d'insertion).
+    pub objectives: Vec<String>,
+    /// Actions (plan d'action).
+    pub actions: Vec<ContractAction>,
+    /// Weekly hours of activity (durée hebdomadaire d'activité).
+    pub weekly_hours: i32,
+    /// Date the contract was drafted (date d'élaboration), set at creation.
+    pub drafted_on: NaiveDate,
+    /// Date of the next review (prochain point d'étape).
+    pub next_review_on: Option<NaiveDate>,
+    /// Date the person signed (signature de la personne).
+    pub person_signed_on: Option<NaiveDate>,
+    /// Date the organization signed (signature de l'organisme).
+    pub organization_signed_on: Option<NaiveDate>,
+    /// The organization that signed for the network (organisme signataire).
+    pub signing_organization_id: Option<Uuid>,
+    /// The organization that drafted the contract.
+    pub organization_id: Uuid,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What is stored of a contract besides its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractRecord {
+    pub status: ContractStatus,
+    pub objectives: Vec<String>,
+    pub actions: Vec<ContractAction>,
+    pub weekly_hours: i32,
+    pub drafted_on: NaiveDate,
+    pub next_review_on: Option<NaiveDate>,
+    pub person_signed_on: Option<NaiveDate>,
+    pub organization_signed_on: Option<NaiveDate>,
+    pub signing_organization_id: Option<Uuid>,
+    pub organization_id: Uuid,
+}
+
+impl ContractRecord {
+    /// A draft of `new`, drafted on `today` by `organization_id`.
+    pub fn draft(new: NewContract, organization_id: Uuid, today: NaiveDate) -> ContractRecord {
+        ContractRecord {
+            status: ContractStatus::Draft,
+            objectives: tidy(new.objectives),
+            actions: tidy_actions(new.actions),
+            weekly_hours: new.weekly_hours,
+            drafted_on: today,
+            next_review_on: new.next_review_on,
+            person_signed_on: None,
+            organization_signed_on: None,
+            signing_organization_id: None,
+            organization_id,
+        }
+    }
+
+    pub fn fields(&self) -> ContractFields {
+        ContractFields {
+            objectives: self.objectives.clone(),
+            actions: self.actions.clone(),
+            weekly_hours: self.weekly_hours,
+            next_review_on: self.next_review_on,
+            person_signed_on: self.person_signed_on,
+            organization_signed_on: self.organization_signed_on,
+            status: self.status,
+        }
+    }
+
+    /// The record with `fields` written by `organization_id`: a new organization signature
+    /// records that organization as the signatory.
+    pub fn with_fields(&self, fields: ContractFields, organization_id: Uuid) -> ContractRecord {
+        let signing_organization_id = match fields.organization_signed_on {
+            None => None,
+            Some(date) if Some(date) == self.organization_signed_on => self.signing_organization_id,
+            Some(_) => Some(organization_id),
+        };
+        ContractRecord {
+            status: fields.status,
+            objectives: tidy(fields.objectives),
+            actions: tidy_actions(fields.actions),
+            weekly_hours: fields.weekly_hours,
+            next_review_on: fields.next_review_on,
+            person_signed_on: fields.person_signed_on,
+            organization_signed_on: fields.organization_signed_on,
+            signing_organization_id,
+            ..self.clone()
+        }
+    }
+
+    /// The rules a change to `next` breaks given this, the current contract: the life cycle
+    /// of the status, the signatures, and the dates that cannot precede the drafting.
+    pub fn check_change(&self, next: &ContractFields) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let (from, to) = (self.status, next.status);
+        if !from.may_become(to) {
+            errors.push(FieldError::new(
+                "status",
+                "contract.transition",
+                format!("a contract cannot go from {} to {}", from.as_str(), to.as_str()),
+            ));
+            return errors.into_result();
+        }
+        if from == ContractStatus::Closed {
+            errors.push(FieldError::new(
+                "status",
+                "contract.closed",
+                "the contract is closed: it takes no more changes",
+            ));
+            return errors.into_result();
+        }
+        let signatures = [
+            ("person_signed_on", self.person_signed_on, next.person_signed_on, "the person"),
+            ("organization_signed_on", self.organization_signed_on, next.organization_signed_on, "the organization"),
+        ];
+        for (field, before, after, who) in signatures {
+            if from != ContractStatus::Draft && before != after {
+                errors.push(FieldError::new(
+                    field,
+                    "contract.signatures_fixed",
+                    format!("the contract is {}: its signatures no longer change", from.as_str()),
+                ));
+            } else if to != ContractStatus::Draft && after.is_none() {
+                errors.push(FieldError::new(
+                    field,
+                    "contract.unsigned",
+                    format!("a {} contract needs the signature of {who}", to.as_str()),
+                ));
+            }
+            if let Some(date) = after
+                && date < self.drafted_on
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "contract.signed_before_drafted",
+                    format!("the contract is signed on {date}, before it was drafted on {}", self.drafted_on),
+                ));
+            }
+        }
+        errors.check(check_next_review(next.next_review_on, self.drafted_on));
+        errors.into_result()
+    }
+}
+
+/// Texts are stored trimmed, as their lengths are checked trimmed.
+fn tidy(texts: Vec<String>) -> Vec<String> {
+    texts.into_iter().map(|text| text.trim().to_owned()).collect()
+}
+
+fn tidy_actions(actions: Vec<ContractAction>) -> Vec<ContractAction> {
+    actions
+        .into_iter()
+        .map(|action| ContractAction { description: action.description.trim().to_owned(), ..action })
+        .collect()
+}
+
+/// The next review comes after the drafting.
+pub fn check_next_review(next_review_on: Option<NaiveDate>, drafted_on: NaiveDate) -> Result<(), FieldError> {
+    match next_review_on {
+        Some(date) if date < drafted_on => Err(FieldError::new(
+            "next_review_on",
+            "next_review_on.before_drafted",
+            format!("the next review on {date} is before the drafting on {drafted_on}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// An intensive accompaniment needs 15 to 20 hours of activity a week.
+pub fn check_intensive_hours(weekly_hours: i32, orientation: Option<&Orientation>) -> Result<(), FieldError> {
+    let intensive = orientation.is_some_and(|orientation| orientation.intensive);
+    if intensive && !INTENSIVE_HOURS.contains(&weekly_hours) {
+        return Err(FieldError::new(
+            "weekly_hours",
+            "weekly_hours.intensive",
+            format!(
+                "the person is in intensive accompaniment: {} to {} hours a week, not {weekly_hours}",
+                INTENSIVE_HOURS.start(),
+                INTENSIVE_HOURS.end()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl ContractFields {
+    /// Checks the document as of `today`.
+    pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        check_commitments(&self.objectives, &self.actions, self.weekly_hours, &mut errors);
+        for (field, date) in
+            [("person_signed_on", self.person_signed_on), ("organization_signed_on", self.organization_signed_on)]
+        {
+            if let Some(date) = date
+                && date > today
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "contract.signed_in_future",
+                    format!("the signature date {date} is in the future"),
+                ));
+            }
+        }
+        errors.into_result()
+    }
+
+    /// The organizations named as action owners, which must exist.
+    pub fn owner_organizations(&self) -> Vec<(String, Uuid)> {
+        owner_organizations(&self.actions)
+    }
+}
+
+impl NewContract {
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        check_commitments(&self.objectives, &self.actions, self.weekly_hours, &mut errors);
+        errors.into_result()
+    }
+
+    pub fn owner_organizations(&self) -> Vec<(String, Uuid)> {
+        owner_organizations(&self.actions)
+    }
+}
+
+fn owner_organizations(actions: &[ContractAction]) -> Vec<(String, Uuid)> {
+    actions
+        .iter()
+        .enumerate()
+        .filter_map(|(index, action)| match action.owner {
+            ActionOwner::Organization(id) => Some((format!("actions[{index}].owner"), id)),
+            ActionOwner::Person => None,
+        })
+        .collect()
+}
+
+fn check_commitments(
+    objectives: &[String],
+    actions: &[ContractAction],
+    weekly_hours: i32,
+    errors: &mut ValidationErrors,
+) {
+    if objectives.is_empty() || objectives.len() > MAX_OBJECTIVES {
+        errors.push(FieldError::new(
+            "objectives",
+            "objectives.count",
+            format!("a contract has 1 to {MAX_OBJECTIVES} objectives, not {}", objectives.len()),
+        ));
+    }
+    for (index, objective) in objectives.iter().enumerate() {
+        errors.check(check_text(&format!("objectives[{index}]"), "objective.length", objective, MAX_TEXT));
+    }
+    if actions.len() > MAX_ACTIONS {
+        errors.push(FieldError::new(
+            "actions",
+            "actions.count",
+            format!("a contract has at most {MAX_ACTIONS} actions, not {}", actions.len()),
+        ));
+    }
+    for (index, action) in actions.iter().enumerate() {
+        let field = format!("actions[{index}].description");
+        errors.check(check_text(&field, "description.length", &action.description, MAX_TEXT));
+    }
+    if !(0..=MAX_WEEKLY_HOURS).contains(&weekly_hours) {
+        errors.push(FieldError::new(
+            "weekly_hours",
+            "weekly_hours.range",
+            format!("weekly hours are 0 to {MAX_WEEKLY_HOURS}, not {weekly_hours}"),
+        ));
+    }
+}
+
+/// A text of 1 to `max` characters once trimmed.
+fn check_text(field: &str, rule: &str, text: &str, max: usize) -> Result<(), FieldError> {
+    let length = text.trim().chars().count();
+    if length == 0 || length > max {
+        return Err(FieldError::new(field, rule, format!("{field} needs 1 to {max} characters, not {length}")));
+    }
+    Ok(())
+}
+
+impl Validate for NewContract {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check()
+    }
+}
+
+impl Validate for ContractFields {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check(crate::ids::now().date_naive())
+    }
+}
+
+/// One participant of a review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Camille Durand", "role": "conseillère référente",
+    "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}))]
+pub struct ReviewParticipant {
+    /// Name, 1 to 200 characters.
+    pub name: String,
+    /// Role in the review (e.g. `personne accompagnée`, `conseiller référent`), 1 to 100 characters.
+    pub role: String,
+    /// The organization the participant speaks for, if any.
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// A review to record (point d'étape). Reviews are never changed once recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_on": "2026-12-15",
+    "participants": [{"name": "Léa Martin", "role": "personne accompagnée"},
+        {"name": "Camille Durand", "role": "conseillère référente", "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}],
+    "outcome": "CV finalisé ; deux candidatures envoyées.",
+    "next_steps": ["Inscription à la session CACES de janvier"]
+}))]
+pub struct NewReview {
+    /// Date of the review (date du point d'étape), not in the future and not before the
+    /// contract was drafted.
+    pub held_on: NaiveDate,
+    /// Who took part, 1 to 20.
+    pub participants: Vec<ReviewParticipant>,
+    /// What came out of it (bilan), 1 to 2000 characters.
+    pub outcome: String,
+    /// The next steps (suites à donner), at most 20, each 1 to 500 characters.
+    #[serde(default)]
+    pub next_steps: Vec<String>,
+}
+
+impl NewReview {
+    /// Checks the review as of `today`.
+    pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if self.held_on > today {
+            errors.push(FieldError::new(
+                "held_on",
+                "held_on.future",
+                format!("the review date {} is in the future", self.held_on),
+            ));
+        }
+        if self.participants.is_empty() || self.participants.len() > MAX_PARTICIPANTS {
+            errors.push(FieldError::new(
+                "participants",
+                "participants.count",
+                format!("a review has 1 to {MAX_PARTICIPANTS} participants, not {}", self.participants.len()),
+            ));
+        }
+        for (index, participant) in self.participants.iter().enumerate() {
+            errors.check(check_text(&format!("participants[{index}].name"), "name.length", &participant.name, 200));
+            errors.check(check_text(&format!("participants[{index}].role"), "role.length", &participant.role, 100));
+        }
+        errors.check(check_text("outcome", "outcome.length", &self.outcome, MAX_OUTCOME));
+        if self.next_steps.len() > MAX_NEXT_STEPS {
+            errors.push(FieldError::new(
+                "next_steps",
+                "next_steps.count",
+                format!("a review has at most {MAX_NEXT_STEPS} next steps, not {}", self.next_steps.len()),
+            ));
+        }
+        for (index, step) in self.next_steps.iter().enumerate() {
+            errors.check(check_text(&format!("next_steps[{index}]"), "next_step.length", step, MAX_TEXT));
+        }
+        errors.into_result()
+    }
+
+    /// The organizations participants speak for, which must exist.
+    pub fn participant_organizations(&self) -> Vec<(String, Uuid)> {
+        self.participants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, participant)| {
+                participant.organization_id.map(|id| (format!("participants[{index}].organization_id"), id))
+            })
+            .collect()
+    }
+
+    /// The rules that need the contract: it is not closed, and the review follows its drafting.
+    pub fn check_against(&self, contract: &ContractRecord) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if contract.status == ContractStatus::Closed {
+            errors.push(FieldError::new(
+                "contract_id",
+                "contract.closed",
+                "the contract is closed: it takes no more reviews",
+            ));
+        }
+        if self.held_on < contract.drafted_on {
+            errors.push(FieldError::new(
+                "held_on",
+                "held_on.before_drafted",
+                format!("the review on {} is before the contract was drafted on {}", self.held_on, contract.drafted_on),
+            ));
+        }
+        errors.into_result()
+    }
+}
+
+impl Validate for NewReview {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.check(crate::ids::now().date_naive())
+    }
+}
+
+/// What is stored of a review besides its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    pub held_on: NaiveDate,
+    pub participants: Vec<ReviewParticipant>,
+    pub outcome: String,
+    pub next_steps: Vec<String>,
+    /// The organization that recorded the review.
+    pub organization_id: Uuid,
+}
+
+impl ReviewRecord {
+    pub fn of(new: NewReview, organization_id: Uuid) -> ReviewRecord {
+        ReviewRecord {
+            held_on: new.held_on,
+            participants: new
+                .participants
+                .into_iter()
+                .map(|participant| ReviewParticipant {
+                    name: participant.name.trim().to_owned(),
+                    role: participant.role.trim().to_owned(),
+                    ..participant
+                })
+                .collect(),
+            outcome: new.outcome.trim().to_owned(),
+            next_steps: tidy(new.next_steps),
+            organization_id,
+        }
+    }
+}
+
+/// A review as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936b32-0000-7000-8000-000000000004", "person_id": "01936b30-0000-7000-8000-000000000002",
+    "contract_id": "01936b31-0000-7000-8000-000000000003", "held_on": "2026-12-15",
+    "participants": [{"name": "Léa Martin", "role": "personne accompagnée", "organization_id": null}],
+    "outcome": "CV finalisé ; deux candidatures envoyées.", "next_steps": ["Inscription à la session CACES de janvier"],
+    "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d", "version": 1, "created_at": "2026-12-15T14:00:00Z"
+}))]
+pub struct Review {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub contract_id: Uuid,
+    pub held_on: NaiveDate,
+    pub participants: Vec<ReviewParticipant>,
+    pub outcome: String,
+    pub next_steps: Vec<String>,
+    /// The organization that recorded the review.
+    pub organization_id: Uuid,
+    /// Always 1: a review is never changed.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn draft() -> ContractRecord {
+        let new = NewContract {
+            objectives: vec!["Trouver un emploi".into()],
+            actions: Vec::new(),
+            weekly_hours: 15,
+            next_review_on: None,
+        };
+        ContractRecord::draft(new, Uuid::nil(), date("2026-11-20"))
+    }
+
+    fn rules(result: Result<(), ValidationErrors>) -> Vec<String> {
+        result.err().map(ValidationErrors::into_vec).unwrap_or_default().into_iter().map(|error| error.rule).collect()
+    }
+
+    #[test]
+    fn the_status_follows_the_life_cycle() {
+        use ContractStatus::{Closed, Draft, Signed, Suspended};
+        let allowed =
+            [(Draft, Signed), (Signed, Suspended), (Suspended, Signed), (Signed, Closed), (Suspended, Closed)];
+        for from in [Draft, Signed, Suspended, Closed] {
+            for to in [Draft, Signed, Suspended, Closed] {
+                assert_eq!(from.may_become(to), from == to || allowed.contains(&(from, to)), "{from:?} → {to:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn signing_needs_both_signatures_after_the_drafting() {
+        let contract = draft();
+        let mut next = ContractFields { status: ContractStatus::Signed, ..contract.fields() };
+        assert_eq!(rules(contract.check_change(&next)), ["contract.unsigned", "contract.unsigned"]);
+        next.person_signed_on = Some(date("2026-11-19"));
+        next.organization_signed_on = Some(date("2026-11-21"));
+        assert_eq!(rules(contract.check_change(&next)), ["contract.signed_before_drafted"]);
+        next.person_signed_on = Some(date("2026-11-21"));
+        assert!(rules(contract.check_change(&next)).is_empty());
+
+        let signed = contract.with_fields(next.clone(), Uuid::max());
+        assert_eq!(signed.signing_organization_id, Some(Uuid::max()));
+        let resigned = ContractFields { organization_signed_on: Some(date("2026-11-22")), ..next };
+        assert_eq!(rules(signed.check_change(&resigned)), ["contract.signatures_fixed"]);
+    }
+
+    #[test]
+    fn a_closed_contract_stays_closed() {
+        let closed = ContractRecord { status: ContractStatus::Closed, ..draft() };
+        let reopened = ContractFields { status: ContractStatus::Signed, ..closed.fields() };
+        assert_eq!(rules(closed.check_change(&reopened)), ["contract.transition"]);
+        let edited = ContractFields { weekly_hours: 20, ..closed.fields() };
+        assert_eq!(rules(closed.check_change(&edited)), ["contract.closed"]);
+        let skipped = ContractFields { status: ContractStatus::Closed, ..draft().fields() };
+        assert_eq!(rules(draft().check_change(&skipped)), ["contract.transition"]);
+    }
+
+    #[test]
+    fn documents_break_named_rules() {
+        let today = date("2026-11-24");
+        let mut fields = draft().fields();
+        fields.objectives = Vec::new();
+        fields.weekly_hours = 36;
+        fields.person_signed_on = Some(date("2026-11-25"));
+        assert_eq!(rules(fields.check(today)), ["objectives.count", "weekly_hours.range", "contract.signed_in_future"]);
+        let owner: Result<ActionOwner, _> = serde_json::from_value(serde_json::json!("someone"));
+        assert!(owner.is_err_and(|error| error.to_string().starts_with("owner.format: ")));
+    }
+
+    #[test]
+    fn intensive_accompaniment_needs_15_to_20_hours() {
+        let orientation = Orientation {
+            path_type: crate::person::PathType::Emploi,
+            intensive: true,
+            referent_organization_id: Uuid::nil(),
+            referent_counsellor: None,
+            decided_on: date("2026-11-20"),
+            decided_by: Uuid::nil(),
+        };
+        assert!(check_intensive_hours(10, Some(&orientation)).is_err_and(|e| e.rule == "weekly_hours.intensive"));
+        assert!(check_intensive_hours(15, Some(&orientation)).is_ok());
+        assert!(check_intensive_hours(10, None).is_ok());
+    }
+}

@@ -1,0 +1,81 @@
+use actix_web::{HttpResponse, post, web};
+use plateforme_api::openapi::CreateProblems;
+use plateforme_api::{ApiError, IdempotencyKey, Located, Problem, ValidJson, create_once};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::ValidationErrors;
+use plateforme_model::person::contract::{
+    Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
+};
+use plateforme_store::{Store, contracts, journal};
+use uuid::Uuid;
+
+use super::{CONTRACT, answered_before, contract_location, contract_view, unknown_organizations};
+use crate::access::{self, today};
+
+/// Draft a contract
+///
+/// Drafts the person's contract of reciprocal commitments (contrat d'engagement réciproque):
+/// objectives, actions and weekly hours of activity. It starts as a `draft` dated today
+/// (`drafted_on`), by the caller's organization; the signatures and the status follow by
+/// `PATCH`. A person has one contract in force at a time: while another is not closed, this
+/// answers 409 with its `existing_id`. For a person in intensive accompaniment the weekly hours
+/// are 15 to 20. Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
+    ),
+    request_body = NewContract,
+    responses(
+        (status = 201, description = "Drafted.", body = Contract,
+            headers(("Location" = String, description = "Path of the contract"), ("ETag" = String, description = "Version, for If-Match"))),
+        (status = 404, description = "Problem (RFC 9457). `not_found`: no such person, or not in your remit.",
+            body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
+    )
+)]
+#[post("/persons/{id}/contracts")]
+pub async fn create_contract(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    ValidJson(new): ValidJson<NewContract>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let claim = key.claim(caller.client_id(), &new)?;
+    let (loader, owners, saved) = (caller.clone(), new.owner_organizations(), claim.clone());
+    let (person, unknown, answered) = store
+        .run(move |conn| {
+            let person = access::load(conn, &loader, id, Operation::Write)?;
+            let unknown = contracts::unknown_organizations(conn, &owners)?;
+            Ok((person, unknown, answered_before(conn, saved.as_ref())?))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?;
+    let today = today();
+    if !answered {
+        let mut errors = ValidationErrors::new();
+        errors.check(check_next_review(new.next_review_on, today));
+        errors.check(check_intensive_hours(new.weekly_hours, person.record.orientation.as_ref()));
+        unknown_organizations(unknown).for_each(|error| errors.push(error));
+        errors.into_result().map_err(|errors| ApiError::validation(errors.into_vec()))?;
+    }
+    let record = ContractRecord::draft(new, caller.principal().organization_id, today);
+    let context = caller.write_context();
+    create_once(&store, claim, move |conn| {
+        // Again inside the write: the person may have left the caller's remit meanwhile.
+        access::load(conn, &caller, id, Operation::Write)?;
+        let contract = contracts::create(conn, &context, id, record)?;
+        journal::append(conn, &[caller.access(id, CONTRACT, Operation::Write)])?;
+        Ok(Located {
+            location: contract_location(id, contract.id),
+            version: contract.version,
+            resource: contract_view(&contract),
+        })
+    })
+    .await
+}

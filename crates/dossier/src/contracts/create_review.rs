@@ -1,0 +1,84 @@
+use actix_web::{HttpResponse, post, web};
+use plateforme_api::openapi::CreateProblems;
+use plateforme_api::{ApiError, IdempotencyKey, Located, Problem, ValidJson, create_once};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::ValidationErrors;
+use plateforme_model::person::contract::{ContractStatus, NewReview, Review, ReviewRecord};
+use plateforme_store::{Store, StoreError, contracts, journal, reviews};
+use uuid::Uuid;
+
+use super::{
+    REVIEW, answered_before, contract_location, contract_not_found, load_contract, review_view, unknown_organizations,
+};
+use crate::access;
+
+/// Record a review
+///
+/// Records a review (point d'étape) of the contract: when it was held, who took part, its
+/// outcome and the next steps. A review is never changed once recorded. It is held neither in
+/// the future nor before the contract was drafted, and a closed contract takes no more reviews
+/// (422 with the rule `contract.closed`). Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
+    ),
+    request_body = NewReview,
+    responses(
+        (status = 201, description = "Recorded.", body = Review,
+            headers(("Location" = String, description = "Path of the review"), ("ETag" = String, description = "Version (always 1)"))),
+        (status = 404, description = "Problem (RFC 9457). `not_found`: no such person or contract, or not in your remit.",
+            body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
+    )
+)]
+#[post("/persons/{id}/contracts/{contract_id}/reviews")]
+pub async fn create_review(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    key: IdempotencyKey,
+    ValidJson(new): ValidJson<NewReview>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id) = path.into_inner();
+    let claim = key.claim(caller.client_id(), &new)?;
+    let (loader, named, saved) = (caller.clone(), new.participant_organizations(), claim.clone());
+    let (contract, unknown, answered) = store
+        .run(move |conn| {
+            let Some((_, contract)) = load_contract(conn, &loader, id, contract_id, Operation::Write)? else {
+                return Ok(None);
+            };
+            let unknown = contracts::unknown_organizations(conn, &named)?;
+            Ok(Some((contract, unknown, answered_before(conn, saved.as_ref())?)))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    if !answered {
+        let mut errors = new.check_against(&contract.record).err().unwrap_or_else(ValidationErrors::new);
+        unknown_organizations(unknown).for_each(|error| errors.push(error));
+        errors.into_result().map_err(|errors| ApiError::validation(errors.into_vec()))?;
+    }
+    let record = ReviewRecord::of(new, caller.principal().organization_id);
+    let context = caller.write_context();
+    create_once(&store, claim, move |conn| {
+        // Again inside the write: the contract may have been closed meanwhile.
+        let (_, contract) =
+            load_contract(conn, &caller, id, contract_id, Operation::Write)?.ok_or(StoreError::NotFound)?;
+        if contract.record.status == ContractStatus::Closed {
+            return Err(StoreError::Conflict {
+                detail: format!("contract {contract_id} was closed meanwhile: it takes no more reviews"),
+                existing_id: None,
+            });
+        }
+        let review = reviews::create(conn, &context, id, contract_id, record)?;
+        journal::append(conn, &[caller.access(id, REVIEW, Operation::Write)])?;
+        let location = format!("{}/reviews/{}", contract_location(id, contract_id), review.id);
+        Ok(Located { location, version: review.version, resource: review_view(&review) })
+    })
+    .await
+}

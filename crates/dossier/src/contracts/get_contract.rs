@@ -1,0 +1,54 @@
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::responses::resource_response;
+use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::contract::Contract;
+use plateforme_store::{Store, journal};
+use uuid::Uuid;
+
+use super::{CONTRACT, contract_not_found, contract_view, load_contract};
+use crate::access;
+
+/// Read a contract
+///
+/// One contract of reciprocal commitments of the person: its status, objectives, actions,
+/// weekly hours, dates and signatures. The read is journaled. A person outside your remit, or a
+/// contract that is not this person's, answers 404.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
+    ),
+    responses(
+        (status = 200, description = "The contract.", body = Contract, headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 304, description = "Not modified."),
+        ReadProblems,
+    )
+)]
+#[get("/persons/{id}/contracts/{contract_id}")]
+pub async fn get_contract(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    _: ValidQuery<NoQuery>,
+    if_none_match: IfNoneMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id) = path.into_inner();
+    let contract = store
+        .run(move |conn| {
+            let Some((_, contract)) = load_contract(conn, &caller, id, contract_id, Operation::Read)? else {
+                return Ok(None);
+            };
+            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
+            Ok(Some(contract))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    Ok(resource_response(&if_none_match, contract.version, &contract_view(&contract)))
+}

@@ -1,0 +1,56 @@
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::responses::resource_response;
+use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::contract::Review;
+use plateforme_store::{Store, journal, reviews};
+use uuid::Uuid;
+
+use super::{REVIEW, load_contract, review_view};
+use crate::access;
+
+/// Read a review
+///
+/// One review (point d'étape) of the contract, as recorded: it never changes, so its ETag stays
+/// `"1"`. The read is journaled. A person outside your remit, or a review that is not of this
+/// person's contract, answers 404.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        ("review_id" = Uuid, Path, description = "Identifier of the review"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
+    ),
+    responses(
+        (status = 200, description = "The review.", body = Review, headers(("ETag" = String, description = "Version"))),
+        (status = 304, description = "Not modified."),
+        ReadProblems,
+    )
+)]
+#[get("/persons/{id}/contracts/{contract_id}/reviews/{review_id}")]
+pub async fn get_review(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid, Uuid)>,
+    _: ValidQuery<NoQuery>,
+    if_none_match: IfNoneMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id, review_id) = path.into_inner();
+    let review = store
+        .run(move |conn| {
+            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
+                return Ok(None);
+            }
+            let Some(review) = reviews::find(conn, contract_id, review_id)? else { return Ok(None) };
+            journal::append(conn, &[caller.access(id, REVIEW, Operation::Read)])?;
+            Ok(Some(review))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}")))?;
+    Ok(resource_response(&if_none_match, review.version, &review_view(&review)))
+}

@@ -1,0 +1,50 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_store::{Store, contracts, journal};
+use uuid::Uuid;
+
+use super::{CONTRACT, contract_not_found, load_contract};
+use crate::access;
+
+/// History of a contract
+///
+/// The versions of the contract, oldest first: who changed what (as a JSON Merge Patch), from
+/// which organization, when — the drafting, each change of commitments, the signatures and
+/// every change of status. Journaled.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        HistoryQuery,
+    ),
+    responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
+)]
+#[get("/persons/{id}/contracts/{contract_id}/history")]
+pub async fn list_contract_history(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    ValidQuery(query): ValidQuery<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id) = path.into_inner();
+    store
+        .run(move |conn| {
+            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
+                return Ok(false);
+            }
+            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
+            Ok(true)
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .then_some(())
+        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    history_response(&req, &store, contracts::RESOURCE_TYPE, contract_id, &query).await
+}

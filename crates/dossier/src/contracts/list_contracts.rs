@@ -1,0 +1,58 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::contract::Contract;
+use plateforme_store::{Store, contracts, journal};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{CONTRACT, contract_view};
+use crate::access;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContractsQuery {
+    /// Contracts per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Contracts of a person
+///
+/// The person's contracts of reciprocal commitments, oldest first: the one in force (at most one
+/// is not closed) and those closed before it. Journaled. A person outside your remit answers
+/// 404.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), ContractsQuery),
+    responses((status = 200, description = "One page of contracts.", body = PageBody<Contract>), ReadProblems)
+)]
+#[get("/persons/{id}/contracts")]
+pub async fn list_contracts(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    ValidQuery(query): ValidQuery<ContractsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let listed = store
+        .run(move |conn| {
+            access::load(conn, &caller, id, Operation::Read)?;
+            let page = contracts::list(conn, id, &page)?;
+            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
+            Ok(page)
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?;
+    Ok(page_response(&req, listed.map(|contract| contract_view(&contract))))
+}

@@ -1,0 +1,64 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::pagination::page_response;
+use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::contract::Review;
+use plateforme_store::{Store, journal, reviews};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{REVIEW, contract_not_found, load_contract, review_view};
+use crate::access;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewsQuery {
+    /// Reviews per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Reviews of a contract
+///
+/// The reviews (points d'étape) of the contract in the order they were held. Journaled. A
+/// person outside your remit, or a contract that is not this person's, answers 404.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:read"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        ReviewsQuery,
+    ),
+    responses((status = 200, description = "One page of reviews.", body = PageBody<Review>), ReadProblems)
+)]
+#[get("/persons/{id}/contracts/{contract_id}/reviews")]
+pub async fn list_reviews(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    ValidQuery(query): ValidQuery<ReviewsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id) = path.into_inner();
+    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let listed = store
+        .run(move |conn| {
+            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
+                return Ok(None);
+            }
+            let page = reviews::list(conn, contract_id, &page)?;
+            journal::append(conn, &[caller.access(id, REVIEW, Operation::Read)])?;
+            Ok(Some(page))
+        })
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    Ok(page_response(&req, listed.map(|review| review_view(&review))))
+}

@@ -1,0 +1,93 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, patch, web};
+use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::Operation;
+use plateforme_model::person::contract::{Contract, check_intensive_hours};
+use plateforme_model::{ValidationErrors, merge_patch};
+use plateforme_store::{Store, contracts, journal, write};
+use uuid::Uuid;
+
+use super::{CONTRACT, contract_not_found, contract_view, load_contract, unknown_organizations};
+use crate::access;
+
+/// Change a contract
+///
+/// Applies a JSON Merge Patch (RFC 7396) to the contract's `objectives`, `actions`,
+/// `weekly_hours`, `next_review_on`, signatures (`person_signed_on`, `organization_signed_on`)
+/// and `status` (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428
+/// without it, 412 when the contract changed since). The status follows the contract's life:
+/// `draft` → `signed` (with both signatures, dated neither before the drafting nor in the
+/// future) ⇄ `suspended` → `closed`, which is final; any other move answers 422 with the rule
+/// `contract.transition`. The organization that records its signature becomes the signing
+/// organization; signatures no longer change once the contract is signed.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["dossier:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the person"),
+        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
+        ("If-Match" = String, Header, description = "The ETag this change is based on"),
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+        description = "Merge patch of objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
+        example = json!({"person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25", "status": "signed"})),
+    responses(
+        (status = 200, description = "Changed.", body = Contract, headers(("ETag" = String, description = "The new version"))),
+        UpdateProblems,
+    )
+)]
+#[patch("/persons/{id}/contracts/{contract_id}")]
+pub async fn update_contract(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    patch: MergePatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, contract_id) = path.into_inner();
+    let loader = caller.clone();
+    let (person, current) = store
+        .run(move |conn| load_contract(conn, &loader, id, contract_id, Operation::Write))
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?
+        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    let expected = if_match.check(current.version)?;
+    let fields = patch.apply_to(&current.record.fields())?;
+    let record = current.record.with_fields(fields.clone(), caller.principal().organization_id);
+    let before = serde_json::to_value(&current.record).map_err(ApiError::internal)?;
+    let after = serde_json::to_value(&record).map_err(ApiError::internal)?;
+    let changes = merge_patch::diff(&before, &after);
+    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
+        // Nothing to write, but the contract is returned: that is a read, and journaled.
+        store.run(move |conn| journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])).await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::ETAG, etag(current.version)))
+            .json(contract_view(&current)));
+    }
+    let mut errors = current.record.check_change(&fields).err().unwrap_or_else(ValidationErrors::new);
+    if fields.weekly_hours != current.record.weekly_hours {
+        errors.check(check_intensive_hours(fields.weekly_hours, person.record.orientation.as_ref()));
+    }
+    // Only owners the patch adds need a look-up: those already recorded were checked then.
+    let known = current.record.fields().owner_organizations();
+    let added: Vec<_> =
+        fields.owner_organizations().into_iter().filter(|(_, owner)| !known.iter().any(|(_, k)| k == owner)).collect();
+    if !added.is_empty() {
+        let unknown = store.run(move |conn| contracts::unknown_organizations(conn, &added)).await?;
+        unknown_organizations(unknown).for_each(|error| errors.push(error));
+    }
+    errors.into_result().map_err(|errors| ApiError::validation(errors.into_vec()))?;
+    let context = caller.write_context();
+    let updated = store
+        .run(move |conn| {
+            write::transaction(conn, |conn| {
+                let updated = contracts::update(conn, &context, &current, expected, record, changes)?;
+                journal::append(conn, &[caller.access(id, CONTRACT, Operation::Write)])?;
+                Ok(updated)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(contract_view(&updated)))
+}
