@@ -11,6 +11,7 @@ mod contract;
 mod contracts;
 mod dossier;
 mod external_issuer;
+mod journey;
 mod organization_errors;
 mod organizations;
 mod rate_limits;
