@@ -67,6 +67,11 @@ problem_set!(
     CreateProblems: MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, Conflict
 );
 problem_set!(
+    /// Problems of a creation under a parent resource (a contract of a person…): the parent
+    /// may not exist, or be outside the caller's remit.
+    CreateUnderProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, NotFound, Conflict
+);
+problem_set!(
     /// Problems of a merge-patch update.
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );

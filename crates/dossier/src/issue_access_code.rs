@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Duration, Utc};
 use plateforme_api::ApiError;
-use plateforme_api::openapi::CreateProblems;
+use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_store::{Store, access_codes, journal, write};
@@ -47,7 +47,7 @@ fn new_code() -> String {
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person")),
-    responses((status = 201, description = "The code, shown once.", body = AccessCode), CreateProblems)
+    responses((status = 201, description = "The code, shown once.", body = AccessCode), CreateUnderProblems)
 )]
 #[post("/persons/{id}/access-codes")]
 pub async fn issue_access_code(

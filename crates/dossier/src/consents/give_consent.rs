@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
-use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, Problem, ValidJson, create_once};
+use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
@@ -31,9 +31,7 @@ use crate::access;
     responses(
         (status = 201, description = "Given.", body = Consent,
             headers(("Location" = String, description = "Path of the consent"), ("ETag" = String, description = "Version"))),
-        (status = 404, description = "Problem (RFC 9457). `not_found`: the person does not exist or is not visible to you.",
-            content_type = "application/problem+json", body = Problem),
-        CreateProblems,
+        CreateUnderProblems,
     )
 )]
 #[post("/persons/{id}/consents")]

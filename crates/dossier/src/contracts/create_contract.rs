@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
-use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, IdempotencyKey, Located, Problem, ValidJson, create_once};
+use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::ValidationErrors;
@@ -32,9 +32,7 @@ use crate::access::{self, today};
     responses(
         (status = 201, description = "Drafted.", body = Contract,
             headers(("Location" = String, description = "Path of the contract"), ("ETag" = String, description = "Version, for If-Match"))),
-        (status = 404, description = "Problem (RFC 9457). `not_found`: no such person, or not in your remit.",
-            body = Problem, content_type = "application/problem+json"),
-        CreateProblems,
+        CreateUnderProblems,
     )
 )]
 #[post("/persons/{id}/contracts")]

@@ -6,6 +6,7 @@ pub mod diagnostic;
 mod identity;
 pub mod names;
 mod record;
+pub mod review;
 
 pub use identity::{Identity, age_on};
 pub use record::{
