@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 mod fallback;
 mod health;
+pub mod portal;
 pub mod openapi;
 mod problems;
 pub mod seed;

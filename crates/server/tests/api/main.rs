@@ -14,5 +14,6 @@ mod external_issuer;
 mod journey;
 mod organization_errors;
 mod organizations;
+mod portal;
 mod rate_limits;
 mod tokens;
