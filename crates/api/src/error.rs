@@ -52,7 +52,7 @@ error_codes! {
     PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
     IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "The Idempotency-Key was already used for another request"),
     Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication is required"),
-    Forbidden => (StatusCode::FORBIDDEN, "forbidden", "The caller lacks a required scope"),
+    Forbidden => (StatusCode::FORBIDDEN, "forbidden", "The caller may not do this (missing scope or refused by the policy)"),
     TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too many requests"),
     ServiceUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "The service is temporarily unavailable"),
     Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "An unexpected error occurred"),

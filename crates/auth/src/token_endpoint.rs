@@ -121,7 +121,7 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
         other => {
             return Err(oauth_error(
                 "unsupported_grant_type",
-                format!("grant_type {other} is not supported; use client_credentials"),
+                format!("grant_type {other} is not supported; use client_credentials (or {PERSON_CODE_GRANT})"),
             ));
         }
     }

@@ -42,7 +42,7 @@ pub async fn get_server_metadata(auth: web::Data<SharedAuth>) -> HttpResponse {
         token_endpoint: format!("{issuer}/oauth/token"),
         jwks_uri: format!("{issuer}/.well-known/jwks.json"),
         issuer,
-        grant_types_supported: vec!["client_credentials"],
+        grant_types_supported: vec!["client_credentials", crate::token_endpoint::PERSON_CODE_GRANT],
         token_endpoint_auth_methods_supported: vec!["client_secret_basic", "client_secret_post"],
         response_types_supported: vec![],
         scopes_supported: crate::scopes::SCOPES.iter().map(|(name, _)| *name).collect(),

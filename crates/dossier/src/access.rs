@@ -6,6 +6,7 @@ use plateforme_api::ApiError;
 use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
 use plateforme_model::organization::OrganizationKind;
+use plateforme_model::person::Person;
 use plateforme_store::persons::{self, StoredPerson, Visibility};
 use plateforme_store::{DbConnection, Store, StoreError, journal};
 use uuid::Uuid;
@@ -77,6 +78,30 @@ pub fn visibility(principal: &Principal) -> Visibility {
 /// the département decides, France Travail by delegation.
 pub fn orients_rsa_beneficiaries(kind: OrganizationKind) -> bool {
     matches!(kind, OrganizationKind::Departement | OrganizationKind::FranceTravail)
+}
+
+/// The scopes of the sensitive parts (social constraints, health, disability).
+pub const SENSITIVE_READ: &str = "dossier.social:read";
+pub const SENSITIVE_WRITE: &str = "dossier.social:write";
+
+/// The person as this caller may see them: without the sensitive parts unless it holds
+/// `dossier.social:read`.
+pub fn view_for(caller: &Caller, person: &StoredPerson) -> Person {
+    let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
+    if caller.has_scope(SENSITIVE_READ) { view } else { view.withhold_sensitive() }
+}
+
+/// Writing a sensitive part needs `dossier.social:write`.
+pub fn check_sensitive_write(caller: &Caller, touches_sensitive: bool) -> Result<(), ApiError> {
+    if touches_sensitive && !caller.has_scope(SENSITIVE_WRITE) {
+        return Err(ApiError::new(
+            plateforme_api::ErrorCode::Forbidden,
+            format!(
+                "the disability recognition (statuses.rqth) is a sensitive part: writing it needs {SENSITIVE_WRITE}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub fn today() -> NaiveDate {

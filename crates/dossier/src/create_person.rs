@@ -1,14 +1,14 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
+use plateforme_auth::policy::{Operation, PersonAccess, Resource};
 use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration};
 use plateforme_store::{Store, journal, persons};
 use serde_json::json;
 
 use crate::NirKey;
-use crate::access::today;
+use crate::access;
 use crate::provenance::stamp;
 
 /// Register a person
@@ -53,14 +53,38 @@ pub async fn create_person(
         orientation: None,
         provenance: Default::default(),
     };
-    let document = serde_json::to_value(&record).map_err(ApiError::internal)?;
+    check_registration_remit(&caller, &record)?;
+    access::check_sensitive_write(&caller, record.statuses.rqth)?;
+    let document = json!({"identity": record.identity, "contact": record.contact, "statuses": record.statuses,
+        "registration": record.registration});
     stamp(&mut record.provenance, &document, &caller, "");
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         let person = persons::create(conn, &context, record, nir_hash)?;
         journal::append(conn, &[caller.access(person.id, "dossier", Operation::Write)])?;
-        let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
+        let view = access::view_for(&caller, &person);
         Ok(Located { location: crate::location(person.id), version: person.version, resource: view })
     })
     .await
+}
+
+/// An organization registers only persons it will then follow: a registration it could not
+/// read back would be lost to it (Cap emploi follows persons oriented to it; a département its
+/// RSA beneficiaries; régions, partners and employers follow nobody).
+fn check_registration_remit(caller: &Caller, record: &PersonRecord) -> Result<(), ApiError> {
+    let access = PersonAccess {
+        registered_by: Some(record.registration.registered_by),
+        oriented_to: Vec::new(),
+        rsa_beneficiary: record.statuses.rsa_beneficiary,
+        residence_departement: record.contact.residence_departement(),
+        shared_with: Vec::new(),
+    };
+    if caller.may(Operation::Write, Resource::Person(&access)) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::Forbidden,
+        "your organization would not follow this person, so it does not register them: France Travail and missions \
+         locales register; a département registers its RSA beneficiaries",
+    ))
 }

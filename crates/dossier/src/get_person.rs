@@ -7,7 +7,7 @@ use plateforme_model::person::Person;
 use plateforme_store::Store;
 use uuid::Uuid;
 
-use crate::access::{self, today};
+use crate::access;
 
 /// Read a dossier
 ///
@@ -37,6 +37,6 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let person = access::read(&store, &caller, id, "dossier").await?;
-    let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
+    let view = access::view_for(&caller, &person);
     Ok(resource_response(&if_none_match, person.version, &view))
 }

@@ -13,6 +13,9 @@ use utoipa::IntoParams;
 
 use crate::access::{self, today};
 
+/// Ten years: a longer wait is a data problem, not a list for action.
+const MAX_DAYS: u32 = 3650;
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -51,7 +54,16 @@ pub async fn list_unoriented_persons(
             ApiError::new(ErrorCode::InvalidQuery, "unoriented_for_days reaches before the calendar")
                 .with_errors(vec![FieldError::new("unoriented_for_days", "range", "at most 3650")])
         })?;
+    if query.unoriented_for_days > MAX_DAYS {
+        return Err(ApiError::new(ErrorCode::InvalidQuery, format!("unoriented_for_days: at most {MAX_DAYS}"))
+            .with_errors(vec![FieldError::new(
+                "unoriented_for_days",
+                "unoriented_for_days.range",
+                format!("0 to {MAX_DAYS} days"),
+            )]));
+    }
     let visibility = access::visibility(caller.principal());
+    let viewer = caller.clone();
     let listed = store
         .run(move |conn| {
             let page = persons::unoriented(conn, &visibility, registered_before, &page)?;
@@ -61,9 +73,5 @@ pub async fn list_unoriented_persons(
             Ok(page)
         })
         .await?;
-    let today = today();
-    Ok(page_response(
-        &req,
-        listed.map(|person| person.record.view(person.id, person.has_nir, person.version, person.times(), today)),
-    ))
+    Ok(page_response(&req, listed.map(|person| access::view_for(&viewer, &person))))
 }

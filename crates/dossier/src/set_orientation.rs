@@ -11,7 +11,7 @@ use plateforme_store::{Store, StoreError, journal, organizations, persons, write
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{self, orients_rsa_beneficiaries, today};
+use crate::access::{self, orients_rsa_beneficiaries};
 use crate::provenance::stamp;
 
 /// Orient a person
@@ -82,8 +82,9 @@ pub async fn set_orientation(
     let changes = json!({"orientation": orientation});
     let mut record = current.record.clone();
     record.orientation = Some(orientation);
-    stamp(&mut record.provenance, &json!({"orientation": {}}), &caller, "orientation");
+    stamp(&mut record.provenance, &json!({}), &caller, "orientation");
     let context = caller.write_context();
+    let viewer = caller.clone();
     let updated = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
@@ -93,7 +94,7 @@ pub async fn set_orientation(
             })
         })
         .await?;
-    let view = updated.record.view(id, updated.has_nir, updated.version, updated.times(), today());
+    let view = access::view_for(&viewer, &updated);
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(view))
 }
 

@@ -9,7 +9,7 @@ use plateforme_model::person::Person;
 use plateforme_store::{Store, journal, persons, write};
 use uuid::Uuid;
 
-use crate::access::{self, today};
+use crate::access;
 use crate::provenance::stamp;
 
 /// Update a dossier
@@ -52,15 +52,17 @@ pub async fn update_person(
     let after = serde_json::to_value(&fields).map_err(ApiError::internal)?;
     let changes = merge_patch::diff(&before, &after);
     if changes.as_object().is_some_and(|changes| changes.is_empty()) {
-        let view = current.record.view(id, current.has_nir, current.version, current.times(), today());
+        let view = access::view_for(&caller, &current);
         return Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(current.version))).json(view));
     }
+    access::check_sensitive_write(&caller, changes.pointer("/statuses/rqth").is_some())?;
     let mut record = current.record.clone();
     record.identity = fields.identity;
     record.contact = fields.contact;
     record.statuses = fields.statuses;
     stamp(&mut record.provenance, &changes, &caller, "");
     let context = caller.write_context();
+    let viewer = caller.clone();
     let updated = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
@@ -70,6 +72,6 @@ pub async fn update_person(
             })
         })
         .await?;
-    let view: Person = updated.record.view(id, updated.has_nir, updated.version, updated.times(), today());
+    let view: Person = access::view_for(&viewer, &updated);
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(view))
 }

@@ -46,7 +46,18 @@ pub struct Config {
     pub external_issuer: Option<ExternalIssuerConfig>,
     /// The secret key of the NIR's keyed hash (HMAC-SHA256), at least 32 bytes. Changing it
     /// makes every stored NIR hash unmatchable: keep it with the database's secrets.
-    pub nir_hash_key: Option<String>,
+    pub nir_hash_key: Option<Secret>,
+}
+
+/// A secret setting: read from the configuration, never shown by `Debug` (nor so in logs).
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for Config {
@@ -130,7 +141,7 @@ impl Config {
             }
             "PLATEFORME_ISSUER" => self.issuer = Some(value.to_owned()),
             "PLATEFORME_AUDIENCE" => self.audience = value.to_owned(),
-            "PLATEFORME_NIR_HASH_KEY" => self.nir_hash_key = Some(value.to_owned()),
+            "PLATEFORME_NIR_HASH_KEY" => self.nir_hash_key = Some(Secret(value.to_owned())),
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
             "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
@@ -163,7 +174,7 @@ impl Config {
             return Err(error("max_body_bytes", "must be at least 1024"));
         }
         match &self.nir_hash_key {
-            Some(key) if key.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),
+            Some(key) if key.0.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),
             None if self.profile == Profile::Production => {
                 return Err(error(
                     "nir_hash_key",
@@ -215,7 +226,9 @@ impl Config {
 
     /// The NIR hash key; outside production a fixed development key, so demo data matches.
     pub fn nir_key(&self) -> Vec<u8> {
-        self.nir_hash_key.clone().unwrap_or_else(|| "plateforme-development-nir-key-not-secret".into()).into_bytes()
+        let key =
+            self.nir_hash_key.as_ref().map(|key| key.0.as_str()).unwrap_or("plateforme-development-nir-key-not-secret");
+        key.as_bytes().to_vec()
     }
 
     /// The database URL without its password, for logs.

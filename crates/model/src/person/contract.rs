@@ -53,11 +53,15 @@ impl ContractStatus {
         [Self::Draft, Self::Signed, Self::Suspended, Self::Closed].into_iter().find(|status| status.as_str() == text)
     }
 
-    /// The transitions of the contract's life: draft → signed ⇄ suspended, then closed.
+    /// The transitions of the contract's life: draft → signed ⇄ suspended, then closed; a
+    /// draft never signed can be abandoned (closed), so that it does not block a new contract.
     pub fn may_become(self, next: ContractStatus) -> bool {
         use ContractStatus::{Closed, Draft, Signed, Suspended};
         self == next
-            || matches!((self, next), (Draft, Signed) | (Signed, Suspended | Closed) | (Suspended, Signed | Closed))
+            || matches!(
+                (self, next),
+                (Draft, Signed | Closed) | (Signed, Suspended | Closed) | (Suspended, Signed | Closed)
+            )
     }
 }
 
@@ -283,6 +287,7 @@ impl ContractRecord {
             ));
             return errors.into_result();
         }
+        let abandoned = from == ContractStatus::Draft && to == ContractStatus::Closed;
         let signatures = [
             ("person_signed_on", self.person_signed_on, next.person_signed_on, "the person"),
             ("organization_signed_on", self.organization_signed_on, next.organization_signed_on, "the organization"),
@@ -294,7 +299,7 @@ impl ContractRecord {
                     "contract.signatures_fixed",
                     format!("the contract is {}: its signatures no longer change", from.as_str()),
                 ));
-            } else if to != ContractStatus::Draft && after.is_none() {
+            } else if to != ContractStatus::Draft && !abandoned && after.is_none() {
                 errors.push(FieldError::new(
                     field,
                     "contract.unsigned",
@@ -489,8 +494,14 @@ mod tests {
     #[test]
     fn the_status_follows_the_life_cycle() {
         use ContractStatus::{Closed, Draft, Signed, Suspended};
-        let allowed =
-            [(Draft, Signed), (Signed, Suspended), (Suspended, Signed), (Signed, Closed), (Suspended, Closed)];
+        let allowed = [
+            (Draft, Signed),
+            (Draft, Closed),
+            (Signed, Suspended),
+            (Suspended, Signed),
+            (Signed, Closed),
+            (Suspended, Closed),
+        ];
         for from in [Draft, Signed, Suspended, Closed] {
             for to in [Draft, Signed, Suspended, Closed] {
                 assert_eq!(from.may_become(to), from == to || allowed.contains(&(from, to)), "{from:?} → {to:?}");
@@ -522,8 +533,10 @@ mod tests {
         assert_eq!(rules(closed.check_change(&reopened)), ["contract.transition"]);
         let edited = ContractFields { weekly_hours: 20, ..closed.fields() };
         assert_eq!(rules(closed.check_change(&edited)), ["contract.closed"]);
-        let skipped = ContractFields { status: ContractStatus::Closed, ..draft().fields() };
-        assert_eq!(rules(draft().check_change(&skipped)), ["contract.transition"]);
+        let abandoned = ContractFields { status: ContractStatus::Closed, ..draft().fields() };
+        assert!(rules(draft().check_change(&abandoned)).is_empty(), "a draft never signed may be abandoned");
+        let suspended = ContractFields { status: ContractStatus::Suspended, ..draft().fields() };
+        assert_eq!(rules(draft().check_change(&suspended)), ["contract.transition"]);
     }
 
     #[test]

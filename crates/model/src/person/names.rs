@@ -9,6 +9,9 @@ pub fn normalize(name: &str) -> String {
         match fold(character) {
             Some(replacement) => folded.push_str(replacement),
             None if character.is_ascii_alphanumeric() => folded.push(character.to_ascii_uppercase()),
+            // Letters of other scripts (Cyrillic, Arabic, Vietnamese…) are kept, uppercased:
+            // dropping them would make some names empty and others collide.
+            None if character.is_alphabetic() => folded.extend(character.to_uppercase()),
             None if character.is_whitespace() || "-'’‐‑–—".contains(character) => folded.push(' '),
             None => {}
         }
@@ -51,5 +54,7 @@ mod tests {
         }
         assert_eq!(normalize("Œdipe Çà"), "OEDIPE CA");
         assert_eq!(first_given_name("Marie-Hélène Louise"), "MARIE");
+        assert_eq!(normalize("Иванова"), "ИВАНОВА");
+        assert_eq!(normalize("Nguyễn"), "NGUYỄN");
     }
 }

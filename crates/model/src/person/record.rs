@@ -134,7 +134,7 @@ pub struct Orientation {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "identity": {"family_name": "Martin", "given_names": "Léa", "birth_date": "2006-03-14", "birth_commune": "69123"},
-    "nir": "2060369123045 11",
+    "nir": "2060369123045 70",
     "contact": {"email": "lea.martin@example.org", "phone": "06 12 34 56 78",
         "address": {"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}},
     "statuses": {"rsa_beneficiary": false, "rqth": false},
@@ -246,7 +246,9 @@ pub struct Provenance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusesView {
     pub rsa_beneficiary: bool,
-    pub rqth: bool,
+    /// Disability recognition is a sensitive part: present only with `dossier.social:read`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rqth: Option<bool>,
     /// Under 26 today (moins de 26 ans), derived from the birth date: never stored, never stale.
     pub under_26: bool,
 }
@@ -301,7 +303,7 @@ impl PersonRecord {
             contact: self.contact.clone(),
             statuses: StatusesView {
                 rsa_beneficiary: self.statuses.rsa_beneficiary,
-                rqth: self.statuses.rqth,
+                rqth: Some(self.statuses.rqth),
                 under_26: age_on(self.identity.birth_date, today) < 26,
             },
             registration: self.registration.clone(),
@@ -312,6 +314,16 @@ impl PersonRecord {
             created_at: times.0,
             updated_at: times.1,
         }
+    }
+}
+
+impl Person {
+    /// Leaves out what only `dossier.social:read` may read: the disability recognition, and
+    /// who set it.
+    pub fn withhold_sensitive(mut self) -> Person {
+        self.statuses.rqth = None;
+        self.provenance.remove("statuses.rqth");
+        self
     }
 }
 

@@ -322,7 +322,7 @@ async fn person_call(app: &TestApp, caller: &TestClient, ft: &TestClient, person
         // The current version, read by France Travail, so that only the policy can refuse.
         let current = crate::dossier::get_as(app, ft, &path).await;
         let tag = crate::helpers::header(&current, "etag").unwrap_or_default();
-        let flip = json!({"statuses": {"rqth": true}});
+        let flip = json!({"contact": {"phone": "07 00 00 00 01"}});
         request = request
             .header("if-match", tag)
             .header("content-type", "application/merge-patch+json")

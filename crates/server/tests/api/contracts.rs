@@ -13,6 +13,7 @@ use crate::helpers::{TestApp, TestClient, assert_problem, header, json};
 use crate::on_both_backends;
 
 on_both_backends!(
+    a_draft_never_signed_can_be_abandoned,
     a_contract_lives_from_draft_to_closed,
     history_and_timeline_show_the_contract_versions,
     concurrent_patches_of_one_version_let_one_win,
@@ -364,7 +365,7 @@ async fn illegal_transitions_are_refused(app: TestApp) {
     let ft = client(&app, FranceTravail).await;
     let person = person(&app, &ft, "Martin").await;
     let contract = draft(&app, &ft, &person).await;
-    for status in ["closed", "suspended"] {
+    for status in ["suspended"] {
         let response = patch(&app, &ft, &contract, 1, json!({"status": status})).await;
         let problem = assert_problem(response, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["rule"], "contract.transition");
@@ -494,4 +495,14 @@ async fn a_mission_locale_outside_the_remit_gets_404_on_everything(app: TestApp)
     assert_eq!(oriented.status().as_u16(), 200);
     assert_eq!(current(&app, &ml, &review_path).await["contract_id"], contract.rsplit('/').next().expect("id"));
     assert_eq!(patch(&app, &ml, &contract, 1, json!({"weekly_hours": 20})).await.status().as_u16(), 200);
+}
+
+async fn a_draft_never_signed_can_be_abandoned(app: TestApp) {
+    let ft = client(&app, FranceTravail).await;
+    let person = person(&app, &ft, "Abandon").await;
+    let contract = draft(&app, &ft, &person).await;
+    assert_eq!(patch(&app, &ft, &contract, 1, json!({"status": "closed"})).await.status().as_u16(), 200);
+    assert_eq!(current(&app, &ft, &contract).await["status"], "closed");
+    let again = draft(&app, &ft, &person).await;
+    assert_ne!(again, contract, "the abandoned draft no longer blocks a new contract");
 }

@@ -17,6 +17,8 @@ on_both_backends!(
     unoriented_persons_are_listed_for_action_within_the_remit,
     every_access_to_a_person_writes_exactly_one_journal_entry,
     a_person_reads_their_dossier_and_who_accessed_it,
+    organizations_register_only_persons_they_follow,
+    disability_recognition_is_a_sensitive_part,
 );
 
 pub const DOSSIER_SCOPES: &[&str] = &["dossier:read", "dossier:write", "dossier.social:read", "dossier.social:write"];
@@ -247,6 +249,7 @@ async fn the_departement_orients_its_rsa_beneficiaries(app: TestApp) {
     let oriented = json(oriented).await;
     assert_eq!(oriented["orientation"]["referent_organization_id"], ml.organization_id.to_string());
     assert_eq!(oriented["orientation"]["decided_by"], rhone.organization_id.to_string());
+    assert_eq!(oriented["provenance"]["orientation"]["organization_id"], rhone.organization_id.to_string());
     assert_eq!(get_as(&app, &ml, &path).await.status().as_u16(), 200, "the referent now sees the dossier");
     assert_problem(get_as(&app, &cap_emploi, &path).await, 404, "not_found").await;
     assert_problem(orient(&app, &ml, &oriented, &cap_emploi, "\"2\"").await, 403, "forbidden").await;
@@ -278,6 +281,9 @@ async fn unoriented_persons_are_listed_for_action_within_the_remit(app: TestApp)
     assert!(header(&paged, "link").is_some());
     assert_problem(get_as(&app, &ft, "/v1/persons").await, 400, "invalid_query").await;
     assert_problem(get_as(&app, &ft, "/v1/persons?unoriented_for_days=-1").await, 400, "invalid_query").await;
+    let too_far =
+        assert_problem(get_as(&app, &ft, "/v1/persons?unoriented_for_days=5000").await, 400, "invalid_query").await;
+    assert_eq!(too_far["errors"][0]["rule"], "unoriented_for_days.range");
 }
 
 async fn journal_of(app: &TestApp, person_id: &str) -> Vec<Value> {
@@ -355,4 +361,36 @@ async fn a_person_reads_their_dossier_and_who_accessed_it(app: TestApp) {
     assert_problem(person_on_org_route, 403, "forbidden").await;
     assert_problem(get_as(&app, &ft, "/v1/me/dossier").await, 403, "forbidden").await;
     assert_problem(app.client.get(app.url("/v1/me/journal")).send().await.expect("GET"), 401, "unauthorized").await;
+}
+
+async fn organizations_register_only_persons_they_follow(app: TestApp) {
+    let cap_emploi = app.register(CapEmploi, DOSSIER_SCOPES).await;
+    let refused = post_as(&app, &cap_emploi, "/v1/persons", &person("Suivi", false)).await;
+    assert_problem(refused, 403, "forbidden").await;
+    let departement = app.register(Departement, DOSSIER_SCOPES).await;
+    assert_problem(post_as(&app, &departement, "/v1/persons", &person("Suivi", false)).await, 403, "forbidden").await;
+    let beneficiary = post_as(&app, &departement, "/v1/persons", &person("Suivi", true)).await;
+    assert_eq!(beneficiary.status().as_u16(), 201, "a département registers its RSA beneficiaries");
+}
+
+async fn disability_recognition_is_a_sensitive_part(app: TestApp) {
+    let ft = france_travail(&app).await;
+    let mut body = person("Sensible", false);
+    body["statuses"]["rqth"] = json!(true);
+    let created = register_person(&app, &ft, &body).await;
+    assert_eq!(created["statuses"]["rqth"], true);
+    let path = format!("/v1/persons/{}", id_of(&created));
+
+    let plain = app.register(FranceTravail, &["dossier:read", "dossier:write"]).await;
+    let read = json(get_as(&app, &plain, &path).await).await;
+    assert!(read["statuses"].get("rqth").is_none(), "withheld without dossier.social:read: {read}");
+    assert!(read["provenance"].get("statuses.rqth").is_none());
+    assert_eq!(read["statuses"]["rsa_beneficiary"], false);
+    let write = patch(&app, &plain, &path, Some("\"1\""), &json!({"statuses": {"rqth": false}})).await;
+    assert_problem(write, 403, "forbidden").await;
+    let mut undeclared = person("Autre", false);
+    undeclared["statuses"]["rqth"] = json!(true);
+    assert_problem(post_as(&app, &plain, "/v1/persons", &undeclared).await, 403, "forbidden").await;
+    let other_field = patch(&app, &plain, &path, Some("\"1\""), &json!({"contact": {"phone": "07 00 00 00 02"}})).await;
+    assert_eq!(other_field.status().as_u16(), 200, "the rest of the dossier stays writable");
 }

@@ -253,7 +253,10 @@ async fn discovery_documents_describe_the_server(app: TestApp) {
         json(app.client.get(app.url("/.well-known/oauth-authorization-server")).send().await.expect("GET")).await;
     assert_eq!(metadata["issuer"], app.address);
     assert_eq!(metadata["token_endpoint"], format!("{}/oauth/token", app.address));
-    assert_eq!(metadata["grant_types_supported"], json!(["client_credentials"]));
+    assert_eq!(
+        metadata["grant_types_supported"],
+        json!(["client_credentials", "urn:plateforme:params:oauth:grant-type:person-access-code"])
+    );
     assert!(metadata["scopes_supported"].as_array().is_some_and(|s| s.contains(&json!("dossier.social:read"))));
 
     let jwks = json(app.client.get(app.url("/.well-known/jwks.json")).send().await.expect("GET")).await;
