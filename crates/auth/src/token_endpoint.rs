@@ -93,12 +93,14 @@ impl Refusal {
 /// `unsupported_grant_type`.
 #[utoipa::path(
     tag = "Access",
+    security(()),
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded",
         example = json!({"grant_type": "client_credentials", "scope": "organizations:read"})),
     responses(
         (status = 200, description = "The access token.", body = TokenResponse),
         (status = 400, description = "`invalid_request`, `invalid_scope`, `invalid_grant` or `unsupported_grant_type`.", body = OAuthError),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, disabled client.", body = OAuthError),
+        (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/oauth/token")]

@@ -12,7 +12,7 @@ use crate::state::SharedAuth;
 ///
 /// The JWK Set of the keys that sign access tokens (ES256). A key rotated out stays here
 /// until the tokens it signed have expired. Cache it and fetch it again on an unknown `kid`.
-#[utoipa::path(tag = "Access", responses((status = 200, description = "The JWK Set.", body = Object,
+#[utoipa::path(tag = "Access", security(()), responses((status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"), (status = 200, description = "The JWK Set.", body = Object,
     example = json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…", "alg": "ES256", "use": "sig"}]}))))]
 #[get("/.well-known/jwks.json")]
 pub async fn get_jwks(auth: web::Data<SharedAuth>) -> HttpResponse {
@@ -34,7 +34,7 @@ pub struct ServerMetadata {
 /// Authorization server metadata
 ///
 /// Where to get tokens and keys, and what the server supports (RFC 8414).
-#[utoipa::path(tag = "Access", responses((status = 200, description = "The metadata.", body = ServerMetadata)))]
+#[utoipa::path(tag = "Access", security(()), responses((status = 200, description = "The metadata.", body = ServerMetadata), (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json")))]
 #[get("/.well-known/oauth-authorization-server")]
 pub async fn get_server_metadata(auth: web::Data<SharedAuth>) -> HttpResponse {
     let issuer = auth.settings.tokens.issuer.trim_end_matches('/').to_owned();

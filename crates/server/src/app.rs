@@ -125,6 +125,7 @@ pub fn app(
         }))
         .app_data(web::Data::new(services))
         .service(get_openapi)
+        .configure(crate::portal::configure)
         .default_service(web::to(fallback))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
         .wrap(from_fn(plateforme_api::middleware::observe))

@@ -15,7 +15,7 @@ pub struct Health {
 /// Liveness
 ///
 /// Answers 200 while the process serves requests. Needs no credentials.
-#[utoipa::path(tag = "Health", responses((status = 200, description = "The process is alive.", body = Health)))]
+#[utoipa::path(tag = "Health", security(()), responses((status = 200, description = "The process is alive.", body = Health), (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json")))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -25,7 +25,8 @@ pub async fn live() -> HttpResponse {
 ///
 /// Answers 200 when the database answers, 503 otherwise: take the replica out of the load
 /// balancer until it is ready. Needs no credentials.
-#[utoipa::path(tag = "Health", responses(
+#[utoipa::path(tag = "Health", security(()), responses(
+    (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
     (status = 200, description = "Ready to serve.", body = Health),
     (status = 503, description = "The database does not answer.", body = Problem, content_type = "application/problem+json"),
 ))]

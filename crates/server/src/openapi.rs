@@ -23,6 +23,7 @@ Lists are cursor-paginated (`limit`, `cursor`, `Link: rel=\"next\"`). Every resp
         (name = "Health", description = "Liveness and readiness probes."),
         (name = "Problems", description = "The problem types of error responses."),
     ),
+    servers((url = "/", description = "This deployment")),
     components(schemas(plateforme_api::Problem, plateforme_model::FieldError)),
 )]
 struct BaseApi;

@@ -31,7 +31,7 @@ impl From<ErrorCode> for ProblemType {
 /// List problem types
 ///
 /// Every problem `type` the API answers with: its stable code, HTTP status and title.
-#[utoipa::path(tag = "Problems", responses((status = 200, description = "The problem types.", body = Vec<ProblemType>)))]
+#[utoipa::path(tag = "Problems", security(()), responses((status = 200, description = "The problem types.", body = Vec<ProblemType>), (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json")))]
 #[get("/problems")]
 pub async fn list_problem_types() -> HttpResponse {
     HttpResponse::Ok().json(ErrorCode::ALL.iter().copied().map(ProblemType::from).collect::<Vec<_>>())
@@ -40,7 +40,7 @@ pub async fn list_problem_types() -> HttpResponse {
 /// Describe a problem type
 ///
 /// The problem `type` URIs of error responses resolve here.
-#[utoipa::path(tag = "Problems",
+#[utoipa::path(tag = "Problems", security(()),
     params(("code" = String, Path, description = "The problem code, e.g. `precondition_failed`")),
     responses(
         (status = 200, description = "The problem type.", body = ProblemType),

@@ -135,7 +135,7 @@ pub struct Orientation {
 #[schema(example = json!({
     "identity": {"family_name": "Martin", "given_names": "Léa", "birth_date": "2006-03-14", "birth_commune": "69123"},
     "nir": "2060369123045 70",
-    "contact": {"email": "lea.martin@example.org", "phone": "06 12 34 56 78",
+    "contact": {"email": "lea.martin@example.org", "phone": "+33612345678",
         "address": {"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}},
     "statuses": {"rsa_beneficiary": false, "rqth": false},
     "registration": {"registered_on": "2026-11-02", "channel": "counter"}
