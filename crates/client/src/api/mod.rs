@@ -1,0 +1,8 @@
+//! The typed operations, one module per resource, each an `impl Client` block.
+
+pub mod admin;
+pub mod consents;
+pub mod contracts;
+pub mod diagnostic;
+pub mod organizations;
+pub mod persons;

@@ -1,0 +1,97 @@
+//! The real server, in-process on a free port, over a fresh SQLite database with the demo
+//! organizations and clients (`demo-<kind>` / `demo-<kind>-secret`, `demo-admin`).
+
+#![allow(dead_code, reason = "each test binary uses a part of the support")]
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use plateforme_client::{Client, ClientConfig, Method, Observer, RawResponse};
+use plateforme_server::app;
+use plateforme_server::config::Config;
+use plateforme_store::{Store, StoreOptions};
+
+pub struct TestServer {
+    pub base_url: String,
+    pub store: Store,
+    _folder: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts the server with `config` (its database, address and issuer are the test's).
+    pub async fn start(config: Config) -> TestServer {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let database_url = format!("sqlite://{}", folder.path().join("test.db").display());
+        let store = Store::connect(&database_url, &StoreOptions { max_connections: 8, ..StoreOptions::default() })
+            .expect("open the test database");
+        store.migrate().expect("migrate the test database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = Config { workers: Some(2), database_url, issuer: Some(base_url.clone()), ..config };
+        let services = app::Services::new(store.clone(), &config).expect("open the services");
+        actix_web::rt::spawn(app::serve(listener, services, &config).expect("start the server"));
+        let seeding = store.clone();
+        actix_web::rt::task::spawn_blocking(move || plateforme_server::seed::seed_demo(&seeding, 1000))
+            .await
+            .expect("seeding task")
+            .expect("seed the demo data");
+        TestServer { base_url, store, _folder: folder }
+    }
+
+    /// The configuration of a demo client: `kind` is `mission-locale`, `admin`…
+    pub fn config(&self, kind: &str) -> ClientConfig {
+        ClientConfig::new(&self.base_url, format!("demo-{kind}"), format!("demo-{kind}-secret"))
+    }
+
+    /// A demo client whose answers `recorder` sees.
+    pub fn client(&self, kind: &str, recorder: &Arc<Recorder>) -> Client {
+        Client::with_observer(self.config(kind), recorder.clone()).expect("client")
+    }
+}
+
+/// Every answer a client received: (method, path, status).
+#[derive(Default)]
+pub struct Recorder {
+    seen: Mutex<Vec<(Method, String, u16)>>,
+}
+
+impl Observer for Recorder {
+    fn observe(&self, response: &RawResponse) {
+        let entry = (response.method.clone(), response.url.path().to_owned(), response.status);
+        self.seen.lock().expect("recorder").push(entry);
+    }
+}
+
+impl Recorder {
+    pub fn new() -> Arc<Recorder> {
+        Arc::new(Recorder::default())
+    }
+
+    /// Answers received from the token endpoint.
+    pub fn token_requests(&self) -> usize {
+        self.seen.lock().expect("recorder").iter().filter(|(_, path, _)| path == "/oauth/token").count()
+    }
+
+    pub fn count(&self, method: &Method, path: &str) -> usize {
+        self.seen.lock().expect("recorder").iter().filter(|(m, p, _)| m == method && p == path).count()
+    }
+}
+
+/// A distinct valid SIRET for each `n` (Luhn check digit appended).
+pub fn siret(n: u64) -> String {
+    let base = format!("92{n:011}");
+    (0..10).map(|check| format!("{base}{check}")).find(|candidate| luhn_holds(candidate)).expect("a check digit")
+}
+
+fn luhn_holds(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(index, byte)| {
+            let digit = u32::from(byte - b'0');
+            if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
