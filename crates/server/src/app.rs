@@ -44,6 +44,7 @@ pub fn documented_routes() -> (
             scope("/v1")
                 .configure(plateforme_organizations::configure)
                 .configure(plateforme_dossier::configure)
+                .configure(plateforme_referentials::configure)
                 .configure(plateforme_auth::configure_admin),
         )
         .configure(plateforme_auth::configure_oauth)

@@ -16,4 +16,5 @@ mod organization_errors;
 mod organizations;
 mod portal;
 mod rate_limits;
+mod referentials;
 mod tokens;

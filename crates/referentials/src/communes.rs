@@ -1,0 +1,67 @@
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::{ListProblems, ReadProblems};
+use plateforme_api::{ApiError, NoQuery, ValidQuery};
+use plateforme_auth::Caller;
+
+use crate::data::{self, Commune};
+use crate::search::{SearchQuery, SearchResults, invalid_path};
+
+/// Search communes
+///
+/// Finds current communes by the start of their name — accents, case, hyphens and apostrophes
+/// do not matter (`saint-etienne` finds Saint-Étienne) — most populous first; or, when `q`
+/// is digits (or starts with `2A`/`2B`), by the start of their INSEE code or of one of their
+/// postal codes, in code order.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["organizations:read"]), ("oauth2" = ["offers:read"]), ("oauth2" = ["dossier:read"])),
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The matching communes, best first.", body = SearchResults<Commune>,
+            example = json!({"items": [{"code": "69123", "name": "Lyon", "departement": "69", "region": "84",
+                "population": 519127, "postal_codes": ["69001", "69002", "69003", "69004", "69005", "69006", "69007",
+                "69008", "69009"], "latitude": 45.76769, "longitude": 4.83537}]})),
+        ListProblems,
+    )
+)]
+#[get("/referentials/communes")]
+pub async fn search_communes(
+    _caller: Caller,
+    ValidQuery(query): ValidQuery<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (q, limit) = query.checked()?;
+    let items: Vec<Commune> = data::search_communes(&q, limit).into_iter().cloned().collect();
+    Ok(HttpResponse::Ok().json(SearchResults { items }))
+}
+
+/// Read a commune
+///
+/// Answers the current commune with this INSEE code (code officiel géographique, not a postal
+/// code): its name, département, région, population, postal codes and position.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["organizations:read"]), ("oauth2" = ["offers:read"]), ("oauth2" = ["dossier:read"])),
+    params(("code" = String, Path, description = "INSEE code of the commune", example = "69266")),
+    responses(
+        (status = 200, description = "The commune.", body = Commune,
+            example = json!({"code": "69266", "name": "Villeurbanne", "departement": "69", "region": "84",
+                "population": 163684, "postal_codes": ["69100"], "latitude": 45.7663, "longitude": 4.87966})),
+        ReadProblems,
+    )
+)]
+#[get("/referentials/communes/{code}")]
+pub async fn get_commune(
+    _caller: Caller,
+    code: web::Path<String>,
+    _: ValidQuery<NoQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    if code.len() != 5 || !code.bytes().all(|byte| byte.is_ascii_digit() || byte.is_ascii_uppercase()) {
+        return Err(invalid_path(
+            "commune.format",
+            format!("commune code {code:?} is not 5 characters, digits (or 2A, 2B) then digits"),
+        ));
+    }
+    let commune = data::commune(&code).ok_or_else(|| ApiError::not_found(format!("commune {code}")))?;
+    Ok(HttpResponse::Ok().json(commune))
+}
