@@ -49,6 +49,30 @@ pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &'static st
         .map_err(|error| not_found_as_person(error, id))
 }
 
+/// Reads one part of a person's dossier (a contract, a consent, a review…): the person under
+/// the caller's policy, then the part; the read is journaled as `section` only when the part
+/// exists. A person outside the remit answers 404 for the person, a missing part `missing`.
+pub async fn read_part<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: &'static str,
+    find: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError> + Send + 'static,
+    missing: impl FnOnce() -> ApiError,
+) -> Result<T, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            load(conn, &caller, person_id, Operation::Read)?;
+            let Some(part) = find(conn)? else { return Ok(None) };
+            journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
+            Ok(Some(part))
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))?
+        .ok_or_else(missing)
+}
+
 /// A missing person, named in the problem.
 pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
     match error {

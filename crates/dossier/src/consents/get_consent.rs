@@ -3,9 +3,8 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{Store, StoreError, consents, journal};
+use plateforme_store::{DbConnection, Store, StoreError, consents};
 use uuid::Uuid;
 
 use super::{SECTION, not_found};
@@ -39,18 +38,10 @@ pub async fn get_consent(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, consent_id) = path.into_inner();
-    let consent = store
-        .run(move |conn| {
-            access::load(conn, &caller, id, Operation::Read)?;
-            let consent = match consents::find(conn, id, consent_id) {
-                Err(StoreError::NotFound) => return Ok(None),
-                found => found?,
-            };
-            journal::append(conn, &[caller.access(id, SECTION, Operation::Read)])?;
-            Ok(Some(consent))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| not_found(id, consent_id))?;
+    let find = move |conn: &mut DbConnection| match consents::find(conn, id, consent_id) {
+        Err(StoreError::NotFound) => Ok(None),
+        found => found.map(Some),
+    };
+    let consent = access::read_part(&store, &caller, id, SECTION, find, || not_found(id, consent_id)).await?;
     Ok(resource_response(&if_none_match, consent.version, &consent))
 }

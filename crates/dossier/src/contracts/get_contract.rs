@@ -3,12 +3,11 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
 use plateforme_model::person::contract::Contract;
-use plateforme_store::{Store, journal};
+use plateforme_store::{DbConnection, Store, contracts};
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_not_found, contract_view, load_contract};
+use super::{CONTRACT, contract_not_found, contract_view};
 use crate::access;
 
 /// Read a contract
@@ -39,16 +38,8 @@ pub async fn get_contract(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, contract_id) = path.into_inner();
-    let contract = store
-        .run(move |conn| {
-            let Some((_, contract)) = load_contract(conn, &caller, id, contract_id, Operation::Read)? else {
-                return Ok(None);
-            };
-            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
-            Ok(Some(contract))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
+    let contract =
+        access::read_part(&store, &caller, id, CONTRACT, find, || contract_not_found(id, contract_id)).await?;
     Ok(resource_response(&if_none_match, contract.version, &contract_view(&contract)))
 }

@@ -3,12 +3,11 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
 use plateforme_model::person::contract::Review;
-use plateforme_store::{Store, journal, reviews};
+use plateforme_store::{DbConnection, Store, contracts, reviews};
 use uuid::Uuid;
 
-use super::{REVIEW, load_contract, review_view};
+use super::{REVIEW, review_view};
 use crate::access;
 
 /// Read a review
@@ -40,17 +39,14 @@ pub async fn get_review(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, contract_id, review_id) = path.into_inner();
-    let review = store
-        .run(move |conn| {
-            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
-                return Ok(None);
-            }
-            let Some(review) = reviews::find(conn, contract_id, review_id)? else { return Ok(None) };
-            journal::append(conn, &[caller.access(id, REVIEW, Operation::Read)])?;
-            Ok(Some(review))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}")))?;
+    // The review must belong to a contract of this person.
+    let find = move |conn: &mut DbConnection| {
+        if contracts::find(conn, id, contract_id)?.is_none() {
+            return Ok(None);
+        }
+        reviews::find(conn, contract_id, review_id)
+    };
+    let missing = || ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}"));
+    let review = access::read_part(&store, &caller, id, REVIEW, find, missing).await?;
     Ok(resource_response(&if_none_match, review.version, &review_view(&review)))
 }
