@@ -48,6 +48,7 @@ error_codes! {
     RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "No operation has this path"),
     MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "The operation does not accept this method"),
     Conflict => (StatusCode::CONFLICT, "conflict", "A record with the same business key exists already"),
+    InvalidTransition => (StatusCode::CONFLICT, "invalid_transition", "The resource's current state does not allow this change"),
     PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),
     PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
     IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "The Idempotency-Key was already used for another request"),
@@ -111,6 +112,15 @@ impl ApiError {
             many => format!("{} fields break validation rules", many.len()),
         };
         ApiError { errors, ..ApiError::new(ErrorCode::ValidationFailed, detail) }
+    }
+
+    /// The field errors this error names, or one error for the whole body when it names none
+    /// (as when a body is not JSON): how a batch reports a rejected line.
+    pub fn into_field_errors(self) -> Vec<FieldError> {
+        if !self.errors.is_empty() {
+            return self.errors;
+        }
+        vec![FieldError::new("body", self.code.code(), self.detail)]
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> ApiError {

@@ -118,7 +118,7 @@ fn too_large(limit: usize) -> ApiError {
     ApiError::new(ErrorCode::PayloadTooLarge, format!("the body exceeds the limit of {limit} bytes"))
 }
 
-fn check_media_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiError> {
+pub fn check_media_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiError> {
     let given = req.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
     let essence = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if accepted.contains(&essence.as_str()) {

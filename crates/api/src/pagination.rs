@@ -48,7 +48,7 @@ pub fn page_response<T: Serialize + ToSchema>(req: &HttpRequest, page: Page<T>) 
 }
 
 /// The same request with the cursor of the next page.
-fn next_url(req: &HttpRequest, cursor: &str) -> String {
+pub fn next_url(req: &HttpRequest, cursor: &str) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
         if name != "cursor" {

@@ -109,6 +109,29 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
     Ok(Caller { identity, request_id })
 }
 
+/// The caller of an operation open to the public (its contract lists an empty security
+/// requirement): `None` without a token, which the anonymous rate limit then counts; with a
+/// token, the caller as [`Caller`] checks it.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl MaybeCaller {
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.0.as_ref().is_some_and(|caller| caller.has_scope(scope))
+    }
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let anonymous = req.extensions().get::<Identity>().is_none()
+            && req.extensions().get::<crate::person::PersonIdentity>().is_none();
+        ready(if anonymous { Ok(MaybeCaller(None)) } else { authorize(req).map(|caller| MaybeCaller(Some(caller))) })
+    }
+}
+
 /// The scope alternatives of the matched operation, from the contract.
 fn required_scopes(req: &HttpRequest) -> Vec<Vec<String>> {
     let Some(auth) = req.app_data::<web::Data<SharedAuth>>() else { return Vec::new() };

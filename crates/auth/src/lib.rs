@@ -22,7 +22,7 @@ pub mod token_endpoint;
 pub mod tokens;
 pub mod well_known;
 
-pub use caller::Caller;
+pub use caller::{Caller, MaybeCaller};
 pub use state::{AuthSettings, AuthState, Profile, SharedAuth};
 
 use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme};

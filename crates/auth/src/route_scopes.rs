@@ -43,10 +43,16 @@ fn security_alternatives(operation: &utoipa::openapi::path::Operation) -> Vec<Ve
     let Some(requirements) = &operation.security else { return Vec::new() };
     // utoipa keeps requirements private to serialisation; read them back through JSON.
     let Ok(json) = serde_json::to_value(requirements) else { return Vec::new() };
+    // An empty requirement (`{}`) makes the token optional: it is kept as an alternative that
+    // needs no scope.
     json.as_array()
         .into_iter()
         .flatten()
-        .filter_map(|requirement| requirement.get(SCHEME))
-        .map(|scopes| scopes.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .filter_map(|requirement| match requirement.get(SCHEME) {
+            Some(scopes) => {
+                Some(scopes.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            }
+            None => requirement.as_object().filter(|object| object.is_empty()).map(|_| Vec::new()),
+        })
         .collect()
 }

@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod ids;
 pub mod merge_patch;
+pub mod offer;
 pub mod organization;
 pub mod person;
 pub mod validation;

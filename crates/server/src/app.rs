@@ -44,6 +44,7 @@ pub fn documented_routes() -> (
             scope("/v1")
                 .configure(plateforme_organizations::configure)
                 .configure(plateforme_dossier::configure)
+                .configure(plateforme_offers::configure)
                 .configure(plateforme_referentials::configure)
                 .configure(plateforme_auth::configure_admin),
         )
@@ -61,6 +62,9 @@ pub struct Services {
     pub store: Store,
     pub auth: SharedAuth,
     pub body_limit: BodyLimit,
+    pub batch_limit: plateforme_offers::BatchLimit,
+    /// How often the offer expiry sweep runs.
+    pub expiry_sweep: Duration,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -90,6 +94,8 @@ impl Services {
             store,
             auth: Arc::new(auth),
             body_limit: BodyLimit(config.max_body_bytes),
+            batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
+            expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -119,6 +125,7 @@ pub fn app(
     app.app_data(web::Data::new(services.store.clone()))
         .app_data(web::Data::new(services.auth.clone()))
         .app_data(services.body_limit)
+        .app_data(web::Data::new(services.batch_limit))
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
@@ -134,7 +141,10 @@ pub fn app(
 
 /// Starts serving on `listener`; the returned server runs until stopped or signalled
 /// (SIGTERM stops it gracefully, letting in-flight requests finish; SIGINT stops it at once).
+///
+/// Must be called within an actix system: the offer expiry sweep runs beside the server.
 pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
+    actix_web::rt::spawn(plateforme_offers::expiry::run(services.store.clone(), services.expiry_sweep));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30));

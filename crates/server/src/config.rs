@@ -24,8 +24,12 @@ pub struct Config {
     /// Connections in the database pool.
     pub database_pool_size: u32,
     pub log_format: LogFormat,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes (and largest line of an NDJSON batch).
     pub max_body_bytes: usize,
+    /// Largest NDJSON batch body accepted, in bytes.
+    pub max_batch_bytes: usize,
+    /// How often offers past their expiry are marked expired, in seconds.
+    pub offer_expiry_sweep_secs: u64,
     /// HTTP worker threads (the number of cores when absent).
     pub workers: Option<usize>,
     /// How long in-flight requests may run on shutdown, in seconds.
@@ -68,6 +72,8 @@ impl Default for Config {
             database_pool_size: 16,
             log_format: LogFormat::Text,
             max_body_bytes: 1024 * 1024,
+            max_batch_bytes: 256 * 1024 * 1024,
+            offer_expiry_sweep_secs: 60,
             workers: None,
             shutdown_timeout_secs: 30,
             profile: Profile::Development,
@@ -130,6 +136,8 @@ impl Config {
                 }
             }
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
+            "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
+            "PLATEFORME_OFFER_EXPIRY_SWEEP_SECS" => self.offer_expiry_sweep_secs = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
             "PLATEFORME_PROFILE" => {
@@ -172,6 +180,12 @@ impl Config {
         }
         if self.max_body_bytes < 1024 {
             return Err(error("max_body_bytes", "must be at least 1024"));
+        }
+        if self.max_batch_bytes < self.max_body_bytes {
+            return Err(error("max_batch_bytes", "must be at least max_body_bytes"));
+        }
+        if !(1..=86_400).contains(&self.offer_expiry_sweep_secs) {
+            return Err(error("offer_expiry_sweep_secs", "must be between 1 and 86400"));
         }
         match &self.nir_hash_key {
             Some(key) if key.0.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),

@@ -33,6 +33,7 @@ pub fn base() -> Document {
     let mut document = BaseApi::openapi();
     document.merge(plateforme_organizations::OrganizationsApi::openapi());
     document.merge(plateforme_dossier::DossierApi::openapi());
+    document.merge(plateforme_offers::OffersApi::openapi());
     document.merge(plateforme_referentials::ReferentialsApi::openapi());
     document.merge(plateforme_auth::AccessApi::openapi());
     document

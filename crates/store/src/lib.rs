@@ -18,6 +18,7 @@ pub mod history;
 pub mod idempotency;
 pub mod journal;
 mod migrations;
+pub mod offers;
 pub mod organizations;
 pub mod pagination;
 pub mod persons;

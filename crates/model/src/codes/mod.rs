@@ -79,6 +79,7 @@ macro_rules! code_type {
 mod commune;
 mod departement;
 mod email;
+mod naf;
 mod nir;
 mod phone;
 mod postal;
@@ -89,6 +90,7 @@ mod siret;
 pub use commune::CommuneCode;
 pub use departement::DepartementCode;
 pub use email::Email;
+pub use naf::NafCode;
 pub use nir::{Nir, NirHash};
 pub use phone::Phone;
 pub use postal::PostalCode;
@@ -134,6 +136,7 @@ mod tests {
         CommuneCode::parse(&example_of::<CommuneCode>()).unwrap();
         DepartementCode::parse(&example_of::<DepartementCode>()).unwrap();
         Email::parse(&example_of::<Email>()).unwrap();
+        NafCode::parse(&example_of::<NafCode>()).unwrap();
         Nir::parse(&example_of::<Nir>()).unwrap();
         NirHash::parse(&example_of::<NirHash>()).unwrap();
         Phone::parse(&example_of::<Phone>()).unwrap();

@@ -16,5 +16,6 @@ mod organization_errors;
 mod organizations;
 mod portal;
 mod rate_limits;
+mod offers;
 mod referentials;
 mod tokens;

@@ -1,0 +1,557 @@
+//! The offer as a source publishes it, and the rules it must follow on its own. Whether its
+//! ROME code, commune and NAF code exist is checked against the referentials by the offers API.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::codes::{CommuneCode, NafCode, RomeCode, Siret};
+use crate::validation::{FieldError, Validate, ValidationErrors};
+
+pub const MAX_TITLE: usize = 200;
+/// Descriptions are stored whole; this bound only refuses what no job description needs.
+pub const MAX_DESCRIPTION: usize = 50_000;
+pub const MAX_SKILLS: usize = 50;
+pub const MAX_SKILL: usize = 200;
+pub const MAX_EMPLOYER_NAME: usize = 200;
+pub const MAX_POSITIONS: u32 = 1000;
+pub const MAX_CONTRACT_MONTHS: u32 = 60;
+pub const MAX_WEEKLY_HOURS: f64 = 48.0;
+/// An offer lives 60 days when its source gives no expiry, and at most a year.
+pub const DEFAULT_LIFETIME_DAYS: i64 = 60;
+pub const MAX_LIFETIME_DAYS: i64 = 366;
+/// Legal monthly hours of a full-time job (35 h × 52 / 12), to compare hourly and monthly pay.
+pub const MONTHLY_HOURS: f64 = 151.67;
+
+/// The kind of contract (type de contrat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    /// Contrat à durée indéterminée.
+    Cdi,
+    /// Contrat à durée déterminée.
+    Cdd,
+    /// Mission d'intérim (travail temporaire).
+    Interim,
+    /// Contrat saisonnier.
+    Seasonal,
+    /// Contrat d'apprentissage.
+    Apprenticeship,
+    /// Contrat de professionnalisation.
+    Professionalisation,
+    /// Any other contract (e.g. contrat aidé, franchise, libéral).
+    Other,
+}
+
+impl ContractType {
+    pub const ALL: [ContractType; 7] = [
+        Self::Cdi,
+        Self::Cdd,
+        Self::Interim,
+        Self::Seasonal,
+        Self::Apprenticeship,
+        Self::Professionalisation,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cdi => "cdi",
+            Self::Cdd => "cdd",
+            Self::Interim => "interim",
+            Self::Seasonal => "seasonal",
+            Self::Apprenticeship => "apprenticeship",
+            Self::Professionalisation => "professionalisation",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ContractType> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// The period a salary is paid for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SalaryPeriod {
+    Hour,
+    Month,
+    Year,
+}
+
+/// Gross pay (salaire brut) in euros, as a range or a single bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"min": 2100.0, "max": 2600.0, "period": "month"}))]
+pub struct Salary {
+    /// Lowest gross pay in euros for the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, example = 2100.0)]
+    pub min: Option<f64>,
+    /// Highest gross pay in euros for the period; at least `min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, example = 2600.0)]
+    pub max: Option<f64>,
+    pub period: SalaryPeriod,
+}
+
+impl Salary {
+    /// The monthly equivalent of an amount paid per `period` (hours at the full-time legal rate).
+    pub fn monthly(amount: f64, period: SalaryPeriod) -> f64 {
+        match period {
+            SalaryPeriod::Hour => amount * MONTHLY_HOURS,
+            SalaryPeriod::Month => amount,
+            SalaryPeriod::Year => amount / 12.0,
+        }
+    }
+
+    /// The best monthly pay the offer states: its maximum, else its minimum.
+    pub fn best_monthly(&self) -> Option<f64> {
+        self.max.or(self.min).map(|amount| Self::monthly(amount, self.period))
+    }
+
+    fn check(&self, errors: &mut ValidationErrors) {
+        for (field, amount) in [("salary.min", self.min), ("salary.max", self.max)] {
+            match amount {
+                Some(amount) if !amount.is_finite() || amount < 0.0 => errors.push(FieldError::new(
+                    field,
+                    "salary.negative",
+                    format!("a salary is a positive amount of euros, not {amount}"),
+                )),
+                Some(amount) if amount > 10_000_000.0 => {
+                    errors.push(FieldError::new(field, "salary.range", "a salary above 10,000,000 € is not plausible"))
+                }
+                _ => {}
+            }
+        }
+        match (self.min, self.max) {
+            (None, None) => {
+                errors.push(FieldError::new("salary", "salary.empty", "give min, max or both, or leave salary out"))
+            }
+            (Some(min), Some(max)) if min > max => errors.push(FieldError::new(
+                "salary",
+                "salary.min_above_max",
+                format!("the minimum ({min}) is above the maximum ({max})"),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// Where the job is (lieu de travail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"commune": "69266", "latitude": 45.7719, "longitude": 4.8902}))]
+pub struct Workplace {
+    /// Commune code (code officiel géographique de l'INSEE, not the postal code).
+    pub commune: CommuneCode,
+    /// Latitude (WGS 84) of the workplace itself; with `longitude`. When left out, the position
+    /// of the commune's town hall is used and the workplace counts as imprecise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -90, maximum = 90, example = 45.7719)]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -180, maximum = 180, example = 4.8902)]
+    pub longitude: Option<f64>,
+}
+
+impl Workplace {
+    /// The position given by the source, when it gave one.
+    pub fn point(&self) -> Option<(f64, f64)> {
+        self.latitude.zip(self.longitude)
+    }
+
+    fn check(&self, errors: &mut ValidationErrors) {
+        match (self.latitude, self.longitude) {
+            (None, None) => {}
+            (Some(latitude), Some(longitude)) => {
+                if !(-90.0..=90.0).contains(&latitude) {
+                    errors.push(FieldError::new(
+                        "workplace.latitude",
+                        "latitude.range",
+                        "latitude is -90 to 90 degrees",
+                    ));
+                }
+                if !(-180.0..=180.0).contains(&longitude) {
+                    errors.push(FieldError::new(
+                        "workplace.longitude",
+                        "longitude.range",
+                        "longitude is -180 to 180 degrees",
+                    ));
+                }
+            }
+            _ => errors.push(FieldError::new(
+                "workplace",
+                "workplace.partial_position",
+                "give both latitude and longitude, or neither",
+            )),
+        }
+    }
+}
+
+/// Staff size band of the employer (tranche d'effectif salarié).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum SizeBand {
+    /// No employee.
+    #[serde(rename = "0")]
+    None,
+    #[serde(rename = "1-9")]
+    Micro,
+    #[serde(rename = "10-49")]
+    Small,
+    #[serde(rename = "50-249")]
+    Medium,
+    #[serde(rename = "250-4999")]
+    Intermediate,
+    #[serde(rename = "5000+")]
+    Large,
+}
+
+/// Who hires (employeur). Name or SIRET identify the employer for de-duplication.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Boulangerie Martin", "siret": "73282932000074", "naf": "10.71C", "size_band": "1-9"}))]
+pub struct Employer {
+    /// Name (raison sociale or enseigne). Leave out for an anonymous offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub siret: Option<Siret>,
+    /// NAF rév. 2 activity code (code APE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naf: Option<NafCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_band: Option<SizeBand>,
+}
+
+impl Employer {
+    /// Whether the employer is identified, by name or SIRET.
+    pub fn is_named(&self) -> bool {
+        self.siret.is_some() || self.name.as_deref().is_some_and(|name| !name.trim().is_empty())
+    }
+}
+
+/// How much experience the job asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExperienceLevel {
+    /// Beginners welcome (débutant accepté).
+    BeginnerAccepted,
+    /// Experience desired (expérience souhaitée).
+    Desired,
+    /// Experience required (expérience exigée).
+    Required,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"level": "desired", "months": 24}))]
+pub struct Experience {
+    pub level: ExperienceLevel,
+    /// Months of experience, when the level is desired or required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 600)]
+    pub months: Option<u32>,
+}
+
+/// Remote work (télétravail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RemoteWork {
+    #[default]
+    None,
+    /// Some days a week.
+    Partial,
+    Full,
+}
+
+/// Inclusive-hiring commitments (recrutement inclusif).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InclusiveHiring {
+    /// The employer is committed to hiring disabled workers (employeur engagé, handi-accueillant).
+    #[serde(default)]
+    pub disability_committed: bool,
+    /// Hiring without a CV (recrutement sans CV, e.g. méthode de recrutement par simulation).
+    #[serde(default)]
+    pub without_cv: bool,
+    /// Open to people in an integration scheme (insertion par l'activité économique, IAE).
+    #[serde(default)]
+    pub open_to_iae: bool,
+}
+
+/// A job offer as its source publishes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Développeur / Développeuse web",
+    "description": "Au sein d'une équipe de cinq personnes, vous développez les services en ligne de nos clients.",
+    "rome_code": "M1805",
+    "contract_type": "cdd", "contract_months": 12, "weekly_hours": 35.0,
+    "salary": {"min": 2400.0, "max": 2900.0, "period": "month"}, "positions": 1,
+    "workplace": {"commune": "69266"},
+    "employer": {"name": "Atelier Numérique", "siret": "73282932000074", "naf": "62.01Z", "size_band": "10-49"},
+    "skills": ["Rust", "PostgreSQL", "Accessibilité numérique"],
+    "qualification_level": 6, "experience": {"level": "desired", "months": 24}, "remote_work": "partial",
+    "inclusive_hiring": {"disability_committed": true, "without_cv": false, "open_to_iae": false},
+    "published_at": "2026-11-20T09:00:00Z", "expires_at": "2027-01-19T23:59:59Z"
+}))]
+pub struct OfferFields {
+    /// Title (intitulé du poste), 1 to 200 characters.
+    pub title: String,
+    /// Description (descriptif du poste), stored whole, up to 50,000 characters.
+    pub description: String,
+    /// The job's ROME 4.0 code (fiche métier), which must exist in the referential.
+    pub rome_code: RomeCode,
+    pub contract_type: ContractType,
+    /// Duration in months (durée du contrat), 1 to 60; not for a CDI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 60, example = 12)]
+    pub contract_months: Option<u32>,
+    /// Weekly working hours (durée hebdomadaire), above 0 and up to 48.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 35.0)]
+    pub weekly_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salary: Option<Salary>,
+    /// Number of positions (nombre de postes), 1 to 1000.
+    #[serde(default = "one_position")]
+    #[schema(minimum = 1, maximum = 1000, default = 1)]
+    pub positions: u32,
+    pub workplace: Workplace,
+    #[serde(default)]
+    pub employer: Employer,
+    /// Skills asked for (compétences), up to 50.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Qualification level of the national framework (niveau de qualification, 1 to 8: 3 is a
+    /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 8, example = 4)]
+    pub qualification_level: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experience: Option<Experience>,
+    #[serde(default)]
+    pub remote_work: RemoteWork,
+    #[serde(default)]
+    pub inclusive_hiring: InclusiveHiring,
+    /// When the offer was published (date de publication); the first publication's time when
+    /// left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<Utc>>,
+    /// When the offer leaves the searches (date d'expiration): after its publication, at most a
+    /// year later; 60 days after publication when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+fn one_position() -> u32 {
+    1
+}
+
+impl OfferFields {
+    /// The publication and expiry times, defaults applied: a publication without a date is
+    /// dated `now`; an offer without an expiry lives 60 days.
+    pub fn dates(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let published_at = self.published_at.unwrap_or(now);
+        let expires_at = self.expires_at.unwrap_or(published_at + Duration::days(DEFAULT_LIFETIME_DAYS));
+        (published_at, expires_at)
+    }
+
+    /// The document with its dates made explicit, as stored.
+    pub fn with_dates(mut self, now: DateTime<Utc>) -> OfferFields {
+        let (published_at, expires_at) = self.dates(now);
+        self.published_at = Some(published_at);
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    fn check_texts(&self, errors: &mut ValidationErrors) {
+        errors.check(check_length("title", "title.length", &self.title, MAX_TITLE));
+        errors.check(check_length("description", "description.length", &self.description, MAX_DESCRIPTION));
+        if self.skills.len() > MAX_SKILLS {
+            errors.push(FieldError::new("skills", "skills.count", format!("list at most {MAX_SKILLS} skills")));
+        }
+        for (index, skill) in self.skills.iter().enumerate() {
+            errors.check(check_length(&format!("skills[{index}]"), "skill.length", skill, MAX_SKILL));
+        }
+        if let Some(name) = &self.employer.name {
+            errors.check(check_length("employer.name", "employer.name.length", name, MAX_EMPLOYER_NAME));
+        }
+    }
+
+    fn check_numbers(&self, errors: &mut ValidationErrors) {
+        match (self.contract_type, self.contract_months) {
+            (ContractType::Cdi, Some(_)) => errors.push(FieldError::new(
+                "contract_months",
+                "contract_months.not_applicable",
+                "a CDI has no duration; leave contract_months out",
+            )),
+            (_, Some(months)) if !(1..=MAX_CONTRACT_MONTHS).contains(&months) => errors.push(FieldError::new(
+                "contract_months",
+                "contract_months.range",
+                format!("a contract lasts 1 to {MAX_CONTRACT_MONTHS} months, not {months}"),
+            )),
+            _ => {}
+        }
+        if let Some(hours) = self.weekly_hours
+            && !(hours.is_finite() && hours > 0.0 && hours <= MAX_WEEKLY_HOURS)
+        {
+            errors.push(FieldError::new(
+                "weekly_hours",
+                "weekly_hours.range",
+                format!("weekly hours are above 0 and at most {MAX_WEEKLY_HOURS}, not {hours}"),
+            ));
+        }
+        if !(1..=MAX_POSITIONS).contains(&self.positions) {
+            errors.push(FieldError::new(
+                "positions",
+                "positions.range",
+                format!("an offer has 1 to {MAX_POSITIONS} positions, not {}", self.positions),
+            ));
+        }
+        if let Some(level) = self.qualification_level
+            && !(1..=8).contains(&level)
+        {
+            errors.push(FieldError::new(
+                "qualification_level",
+                "qualification_level.range",
+                format!("qualification levels are 1 to 8, not {level}"),
+            ));
+        }
+        if let Some(months) = self.experience.as_ref().and_then(|experience| experience.months)
+            && months > 600
+        {
+            errors.push(FieldError::new("experience.months", "experience.range", "at most 600 months"));
+        }
+        if let Some(salary) = &self.salary {
+            salary.check(errors);
+        }
+    }
+
+    fn check_dates(&self, errors: &mut ValidationErrors) {
+        let Some(expires_at) = self.expires_at else { return };
+        let published_at = self.published_at.unwrap_or_else(crate::ids::now);
+        if expires_at <= published_at {
+            errors.push(FieldError::new(
+                "expires_at",
+                "expires_at.before_publication",
+                format!("the expiry ({expires_at}) must come after the publication ({published_at})"),
+            ));
+        } else if expires_at - published_at > Duration::days(MAX_LIFETIME_DAYS) {
+            errors.push(FieldError::new(
+                "expires_at",
+                "expires_at.too_late",
+                format!("an offer lives at most {MAX_LIFETIME_DAYS} days after its publication"),
+            ));
+        }
+    }
+}
+
+impl Validate for OfferFields {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        self.check_texts(&mut errors);
+        self.check_numbers(&mut errors);
+        self.workplace.check(&mut errors);
+        self.check_dates(&mut errors);
+        errors.into_result()
+    }
+}
+
+/// A text of 1 to `max` characters once trimmed.
+fn check_length(field: &str, rule: &str, text: &str, max: usize) -> Result<(), FieldError> {
+    let length = text.trim().chars().count();
+    if length == 0 || length > max {
+        return Err(FieldError::new(field, rule, format!("{field} needs 1 to {max} characters, not {length}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn example() -> OfferFields {
+        serde_json::from_value(serde_json::json!({
+            "title": "Développeur web", "description": "Vous développez des services en ligne.",
+            "rome_code": "M1805", "contract_type": "cdd", "contract_months": 12,
+            "workplace": {"commune": "69266"}, "employer": {"name": "Atelier Numérique", "siret": "73282932000074"},
+            "published_at": "2026-11-20T09:00:00Z", "expires_at": "2027-01-19T23:59:59Z"
+        }))
+        .unwrap()
+    }
+
+    fn rules(fields: &OfferFields) -> Vec<String> {
+        fields
+            .validate()
+            .err()
+            .map(|errors| errors.into_vec().into_iter().map(|e| e.rule).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_complete_offer_is_valid() {
+        assert!(rules(&example()).is_empty());
+        assert_eq!(example().positions, 1);
+    }
+
+    #[test]
+    fn salaries_are_checked() {
+        let mut offer = example();
+        offer.salary = Some(Salary { min: Some(-1.0), max: None, period: SalaryPeriod::Month });
+        assert_eq!(rules(&offer), ["salary.negative"]);
+        offer.salary = Some(Salary { min: Some(3000.0), max: Some(2000.0), period: SalaryPeriod::Month });
+        assert_eq!(rules(&offer), ["salary.min_above_max"]);
+        offer.salary = Some(Salary { min: None, max: None, period: SalaryPeriod::Year });
+        assert_eq!(rules(&offer), ["salary.empty"]);
+        let hourly = Salary { min: Some(12.0), max: None, period: SalaryPeriod::Hour };
+        assert!((hourly.best_monthly().unwrap() - 1820.04).abs() < 0.01);
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let mut offer = example();
+        offer.expires_at = offer.published_at;
+        assert_eq!(rules(&offer), ["expires_at.before_publication"]);
+        offer.expires_at = offer.published_at.map(|date| date + Duration::days(400));
+        assert_eq!(rules(&offer), ["expires_at.too_late"]);
+        offer.expires_at = None;
+        let (published, expires) = offer.dates(crate::ids::now());
+        assert_eq!(expires - published, Duration::days(DEFAULT_LIFETIME_DAYS));
+    }
+
+    #[test]
+    fn contract_and_numbers_are_checked() {
+        let mut offer = example();
+        offer.contract_type = ContractType::Cdi;
+        assert_eq!(rules(&offer), ["contract_months.not_applicable"]);
+        offer.contract_months = None;
+        offer.weekly_hours = Some(60.0);
+        offer.positions = 0;
+        offer.qualification_level = Some(9);
+        offer.title = " ".into();
+        offer.workplace.latitude = Some(45.0);
+        assert_eq!(
+            rules(&offer),
+            [
+                "title.length",
+                "weekly_hours.range",
+                "positions.range",
+                "qualification_level.range",
+                "workplace.partial_position"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_codes_are_refused() {
+        let mut json = serde_json::to_value(example()).unwrap();
+        json["colour"] = "blue".into();
+        assert!(serde_json::from_value::<OfferFields>(json).unwrap_err().to_string().contains("colour"));
+        let mut json = serde_json::to_value(example()).unwrap();
+        json["employer"]["siret"] = "73282932000075".into();
+        assert!(serde_json::from_value::<OfferFields>(json).unwrap_err().to_string().contains("siret.luhn"));
+    }
+}

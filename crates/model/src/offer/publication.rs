@@ -1,0 +1,133 @@
+//! An offer as the platform holds it: the document, where it comes from, and what the platform
+//! derives from it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{OfferFields, OfferStatus, Quality};
+use crate::validation::{FieldError, Validate, ValidationErrors};
+
+/// Which system, at the publishing organization, the offer comes from, and its reference there.
+/// With the publishing organization, it names one source's copy of an offer: publishing again
+/// under the same reference updates that copy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"system": "jobboard-rhone", "reference": "JB-2026-004512"}))]
+pub struct SourceRef {
+    /// The publishing system (système source), e.g. `ats-boulangerie`, `jobboard-rhone`:
+    /// 1 to 64 letters, digits, `.`, `_` or `-`.
+    #[schema(example = "jobboard-rhone")]
+    pub system: String,
+    /// The offer's reference in that system (référence externe): 1 to 200 visible characters.
+    #[schema(example = "JB-2026-004512")]
+    pub reference: String,
+}
+
+impl SourceRef {
+    pub fn check(&self, errors: &mut ValidationErrors) {
+        let system_ok = (1..=64).contains(&self.system.len())
+            && self.system.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !system_ok {
+            errors.push(FieldError::new(
+                "source.system",
+                "source.system.format",
+                "a source system is 1 to 64 letters, digits, '.', '_' or '-'",
+            ));
+        }
+        let length = self.reference.chars().count();
+        let reference_ok =
+            (1..=200).contains(&length) && self.reference.chars().all(|c| !c.is_control() && !c.is_whitespace());
+        if !reference_ok {
+            errors.push(FieldError::new(
+                "source.reference",
+                "source.reference.format",
+                "a reference is 1 to 200 visible characters, without spaces",
+            ));
+        }
+    }
+}
+
+/// One offer published by one source: the body of `POST /v1/offers` and each line of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    pub source: SourceRef,
+    pub offer: OfferFields,
+}
+
+impl Validate for Publication {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        self.source.check(&mut errors);
+        if let Err(offer_errors) = self.offer.validate() {
+            for error in offer_errors.into_vec() {
+                errors.push(FieldError { field: format!("offer.{}", error.field), ..error });
+            }
+        }
+        errors.into_result()
+    }
+}
+
+/// One source of an offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OfferSource {
+    /// The publishing organization.
+    pub organization_id: Uuid,
+    #[schema(example = "jobboard-rhone")]
+    pub system: String,
+    #[schema(example = "JB-2026-004512")]
+    pub reference: String,
+    /// When this source first published the offer.
+    pub first_published_at: DateTime<Utc>,
+    /// When this source last changed its copy (publishing the same document again changes nothing).
+    pub last_changed_at: DateTime<Utc>,
+}
+
+/// Where the job is, as the platform resolves it from the commune referential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"commune_name": "Villeurbanne", "departement": "69", "region": "84",
+    "latitude": 45.7719, "longitude": 4.8902, "precise": false}))]
+pub struct OfferLocation {
+    /// The commune's name (nom de la commune).
+    pub commune_name: String,
+    pub departement: String,
+    pub region: String,
+    /// The workplace's position when the source gave it, else the commune's town hall; absent
+    /// for the few communes without a known position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// Whether the position is the workplace's own (given by the source).
+    pub precise: bool,
+}
+
+/// A job offer as the platform holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Offer {
+    pub id: Uuid,
+    pub status: OfferStatus,
+    /// Why the status last changed, as the source said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    #[serde(flatten)]
+    pub fields: OfferFields,
+    pub location: OfferLocation,
+    pub quality: Quality,
+    /// Every source that publishes this offer, first publisher first.
+    pub sources: Vec<OfferSource>,
+    /// Version number, as in the `ETag`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Offer {
+    pub fn source_organizations(&self) -> Vec<Uuid> {
+        let mut organizations: Vec<Uuid> = self.sources.iter().map(|source| source.organization_id).collect();
+        organizations.dedup();
+        organizations
+    }
+}

@@ -1,0 +1,62 @@
+use actix_web::{HttpResponse, put, web};
+use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson};
+use plateforme_auth::Caller;
+use plateforme_model::offer::{Offer, StatusChange};
+use plateforme_store::offers::{self, lifecycle};
+use plateforme_store::{Store, write};
+use uuid::Uuid;
+
+/// Change an offer's status
+///
+/// A source of the offer (or France Travail) suspends it, reopens it, or marks it filled or
+/// cancelled. The offer's life: open ⇄ suspended; either becomes filled, cancelled or expired;
+/// filled and cancelled are final; an expired offer reopens when its source publishes it again
+/// with a later expiry (the platform alone sets `expired`, at the expiry time). Any other
+/// change is refused with 409 `invalid_transition` naming the rule. Every change is a new
+/// version with its change event. `If-Match` must carry the offer's current ETag.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["offers:write"])),
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the offer"),
+        ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
+    ),
+    request_body(content = StatusChange, description = "The new status, and why."),
+    responses(
+        (status = 200, description = "The offer in its new status.", body = Offer,
+            headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Problem (RFC 9457). `invalid_transition`: the offer's status does not allow this change (e.g. a filled offer cannot reopen).", body = plateforme_api::Problem, content_type = "application/problem+json"),
+        UpdateProblems,
+    )
+)]
+#[put("/offers/{id}/status")]
+pub async fn change_offer_status(
+    store: web::Data<Store>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    ValidJson(change): ValidJson<StatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let offer = store.run(move |conn| offers::find(conn, id)).await?;
+    crate::access::may_change(&caller, &offer)?;
+    let expected_version = if_match.check(offer.version)?;
+    if let Err(error) = change.check(offer.status) {
+        return Err(ApiError::new(ErrorCode::InvalidTransition, error.message.clone()).with_errors(vec![error]));
+    }
+    let context = caller.write_context();
+    let updated = store
+        .run(move |conn| {
+            write::transaction(conn, |conn| {
+                let current = offers::find_stored(conn, id)?;
+                if current.version != expected_version {
+                    return Err(plateforme_store::StoreError::VersionMismatch { current: current.version });
+                }
+                lifecycle::change_status(conn, &context, &current, &change)?;
+                offers::find(conn, id)
+            })
+        })
+        .await?;
+    Ok(crate::offer_response(HttpResponse::Ok(), &updated))
+}

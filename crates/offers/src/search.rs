@@ -1,0 +1,281 @@
+//! The query of an offer search, as the API takes it, checked into the store's request.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use plateforme_api::{ApiError, ErrorCode};
+use plateforme_model::FieldError;
+use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
+use plateforme_model::offer::ContractType;
+use plateforme_store::offers::search::{Near, SearchFilters, SearchRequest, SearchSort};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub const MAX_RADIUS_KM: f64 = 200.0;
+pub const DEFAULT_RADIUS_KM: f64 = 10.0;
+pub const MAX_LIST: usize = 20;
+/// Deeper than this, refine the search: results are paged by position.
+pub const MAX_OFFSET: i64 = 10_000;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to find in the title, skills and description (French stemming, accents and case
+    /// ignored: `developpeurs` finds "Développeur"). Every word must match.
+    #[param(example = "développeur web")]
+    pub q: Option<String>,
+    /// ROME codes, comma-separated (up to 20).
+    #[param(example = "M1805,M1810")]
+    pub rome: Option<String>,
+    /// Contract types, comma-separated: `cdi`, `cdd`, `interim`, `seasonal`, `apprenticeship`,
+    /// `professionalisation`, `other`.
+    #[param(example = "cdi,cdd")]
+    pub contract_type: Option<String>,
+    /// Commune codes (INSEE), comma-separated.
+    pub commune: Option<String>,
+    /// Département codes, comma-separated.
+    #[param(example = "69")]
+    pub departement: Option<String>,
+    /// Région codes, comma-separated.
+    pub region: Option<String>,
+    /// Search around this commune (its town hall), within `radius_km`.
+    #[param(example = "69123")]
+    pub near_commune: Option<String>,
+    /// Search around this point (with `longitude`), within `radius_km`.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Radius around the commune or point, in km: above 0, at most 200; 10 by default.
+    #[param(example = 15)]
+    pub radius_km: Option<f64>,
+    /// Offers published at or after this date (`2026-11-01`) or time (RFC 3339).
+    pub published_since: Option<String>,
+    /// Only offers of employers committed to hiring disabled workers.
+    pub disability_committed: Option<bool>,
+    /// Only offers hiring without a CV.
+    pub without_cv: Option<bool>,
+    /// Only offers open to people in an integration scheme (IAE).
+    pub open_to_iae: Option<bool>,
+    /// Only offers stating at least this monthly gross pay, in euros (hourly and yearly pay
+    /// are converted).
+    pub min_monthly_salary: Option<f64>,
+    /// Only offers with at least this quality score (0 to 100).
+    pub min_quality: Option<i32>,
+    /// `relevance` (the default with `q`; else `date`), `date` (most recent first) or
+    /// `distance` (nearest first; needs a commune or point).
+    pub sort: Option<String>,
+    /// Offers per page, 1 to 100 (20 by default).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl SearchQuery {
+    /// The store's request, or every broken rule as a 400 problem.
+    pub fn checked(self, now: DateTime<Utc>) -> Result<SearchRequest, ApiError> {
+        let mut errors = Vec::new();
+        let filters = SearchFilters {
+            text: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
+            rome_codes: list(&self.rome, "rome", &mut errors, |code| {
+                let code = RomeCode::parse(code)?;
+                if plateforme_referentials::rome(code.as_str()).is_none() {
+                    return Err(plateforme_model::CodeError::new(
+                        "rome.unknown",
+                        format!("{code} is not a ROME 4.0 code"),
+                    ));
+                }
+                Ok(code.to_string())
+            }),
+            contract_types: list(&self.contract_type, "contract_type", &mut errors, |kind| {
+                ContractType::parse(kind).map(|kind| kind.as_str().to_owned()).ok_or_else(|| {
+                    plateforme_model::CodeError::new(
+                        "contract_type.unknown",
+                        format!("{kind:?} is not a contract type"),
+                    )
+                })
+            }),
+            communes: list(&self.commune, "commune", &mut errors, |code| CommuneCode::parse(code).map(String::from)),
+            departements: list(&self.departement, "departement", &mut errors, |code| {
+                DepartementCode::parse(code).map(String::from)
+            }),
+            regions: list(&self.region, "region", &mut errors, |code| RegionCode::parse(code).map(String::from)),
+            near: self.near(&mut errors),
+            published_since: self.published_since.as_deref().and_then(|since| since_time(since, &mut errors)),
+            disability_committed: self.disability_committed.unwrap_or(false),
+            without_cv: self.without_cv.unwrap_or(false),
+            open_to_iae: self.open_to_iae.unwrap_or(false),
+            min_monthly_salary: self.min_monthly_salary.filter(|salary| {
+                check(
+                    salary.is_finite() && *salary >= 0.0,
+                    "min_monthly_salary",
+                    "salary.negative",
+                    "a positive amount",
+                    &mut errors,
+                )
+            }),
+            min_quality: self.min_quality.filter(|score| {
+                check((0..=100).contains(score), "min_quality", "quality.range", "0 to 100", &mut errors)
+            }),
+        };
+        let sort = self.sort(&filters, &mut errors);
+        let (limit, offset) = self.page(&mut errors);
+        if !errors.is_empty() {
+            let detail = errors
+                .iter()
+                .map(|error: &FieldError| format!("{}: {}", error.field, error.message))
+                .collect::<Vec<_>>();
+            return Err(ApiError::new(ErrorCode::InvalidQuery, detail.join("; ")).with_errors(errors));
+        }
+        Ok(SearchRequest { filters, sort, limit, offset, now })
+    }
+
+    fn near(&self, errors: &mut Vec<FieldError>) -> Option<Near> {
+        let radius_km = self.radius_km.unwrap_or(DEFAULT_RADIUS_KM);
+        let point = match (&self.near_commune, self.latitude, self.longitude) {
+            (None, None, None) => {
+                if self.radius_km.is_some() {
+                    errors.push(FieldError::new(
+                        "radius_km",
+                        "radius.without_center",
+                        "give near_commune or latitude and longitude",
+                    ));
+                }
+                return None;
+            }
+            (Some(code), None, None) => commune_point(code, errors)?,
+            (None, Some(latitude), Some(longitude)) => {
+                let valid = (-90.0..=90.0).contains(&latitude) && (-180.0..=180.0).contains(&longitude);
+                if !valid {
+                    errors.push(FieldError::new(
+                        "latitude",
+                        "position.range",
+                        "latitude -90 to 90, longitude -180 to 180",
+                    ));
+                    return None;
+                }
+                (latitude, longitude)
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "near_commune",
+                    "near.ambiguous",
+                    "give either near_commune, or latitude and longitude together",
+                ));
+                return None;
+            }
+        };
+        if !(radius_km > 0.0 && radius_km <= MAX_RADIUS_KM) {
+            errors.push(FieldError::new(
+                "radius_km",
+                "radius.range",
+                format!("the radius is above 0 and at most {MAX_RADIUS_KM} km, not {radius_km}"),
+            ));
+            return None;
+        }
+        Some(Near { latitude: point.0, longitude: point.1, radius_km })
+    }
+
+    fn sort(&self, filters: &SearchFilters, errors: &mut Vec<FieldError>) -> SearchSort {
+        match self.sort.as_deref() {
+            None | Some("relevance") => SearchSort::Relevance,
+            Some("date") => SearchSort::Date,
+            Some("distance") if filters.near.is_some() => SearchSort::Distance,
+            Some("distance") => {
+                if !errors.iter().any(|error| error.field == "near_commune" || error.field == "latitude") {
+                    errors.push(FieldError::new(
+                        "sort",
+                        "sort.distance_without_center",
+                        "sorting by distance needs near_commune or latitude and longitude",
+                    ));
+                }
+                SearchSort::Date
+            }
+            Some(other) => {
+                errors.push(FieldError::new(
+                    "sort",
+                    "sort.unknown",
+                    format!("{other:?}: sort by relevance, date or distance"),
+                ));
+                SearchSort::Date
+            }
+        }
+    }
+
+    fn page(&self, errors: &mut Vec<FieldError>) -> (i64, i64) {
+        let limit = self.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            errors.push(FieldError::new("limit", "limit.range", format!("limit is 1 to 100, not {limit}")));
+        }
+        let offset = match self.cursor.as_deref().map(decode_cursor) {
+            None => 0,
+            Some(Some(offset)) => offset,
+            Some(None) => {
+                errors.push(FieldError::new("cursor", "cursor.invalid", "not a cursor this API handed out"));
+                0
+            }
+        };
+        (limit.clamp(1, 100), offset)
+    }
+}
+
+/// Search pages are positions in the ranked results: the cursor carries the offset.
+pub fn encode_cursor(offset: i64) -> String {
+    format!("o{offset}")
+}
+
+fn decode_cursor(cursor: &str) -> Option<i64> {
+    cursor.strip_prefix('o')?.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
+}
+
+fn check(ok: bool, field: &str, rule: &str, expected: &str, errors: &mut Vec<FieldError>) -> bool {
+    if !ok {
+        errors.push(FieldError::new(field, rule, format!("{field} must be {expected}")));
+    }
+    ok
+}
+
+/// A comma-separated list of codes, each parsed; errors name the list and the position.
+fn list(
+    value: &Option<String>,
+    field: &str,
+    errors: &mut Vec<FieldError>,
+    parse: impl Fn(&str) -> Result<String, plateforme_model::CodeError>,
+) -> Vec<String> {
+    let Some(value) = value else { return Vec::new() };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.len() > MAX_LIST {
+        errors.push(FieldError::new(field, "list.too_long", format!("at most {MAX_LIST} values")));
+        return Vec::new();
+    }
+    let mut parsed = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match parse(item) {
+            Ok(code) => parsed.push(code),
+            Err(error) => errors.push(error.at(format!("{field}[{index}]"))),
+        }
+    }
+    parsed
+}
+
+fn commune_point(code: &str, errors: &mut Vec<FieldError>) -> Option<(f64, f64)> {
+    let commune = plateforme_referentials::commune(code);
+    match commune.and_then(|commune| commune.latitude.zip(commune.longitude)) {
+        Some(point) => Some(point),
+        None => {
+            let message =
+                if commune.is_some() { "this commune has no known position" } else { "not a current commune code" };
+            errors.push(FieldError::new("near_commune", "commune.unknown", format!("{code}: {message}")));
+            None
+        }
+    }
+}
+
+fn since_time(text: &str, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(time.with_timezone(&Utc));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return date.and_hms_opt(0, 0, 0).map(|time| time.and_utc());
+    }
+    errors.push(FieldError::new("published_since", "date.format", "a date (2026-11-01) or an RFC 3339 time"));
+    None
+}

@@ -1,0 +1,119 @@
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use plateforme_api::openapi::ListProblems;
+use plateforme_api::pagination::next_url;
+use plateforme_api::{ApiError, ValidQuery};
+use plateforme_auth::MaybeCaller;
+use plateforme_model::ids::now;
+use plateforme_model::offer::Offer;
+use plateforme_store::offers::search::{self, Near};
+use plateforme_store::{Store, offers};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::search::{SearchQuery, encode_cursor};
+
+/// An offer found by a search.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferHit {
+    #[serde(flatten)]
+    pub offer: Offer,
+    /// Great-circle distance in km from the searched commune or point, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 4.2)]
+    pub distance_km: Option<f64>,
+}
+
+/// How many offers match, per value.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"value": "cdi", "count": 42}))]
+pub struct FacetCount {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Counts over every match (all pages): each list adds up to `total`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Facets {
+    /// Per contract type, most frequent first.
+    pub contract_types: Vec<FacetCount>,
+    /// Per département of the workplace, most frequent first.
+    pub departements: Vec<FacetCount>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    /// The offers of this page, in the requested order.
+    pub items: Vec<OfferHit>,
+    /// Pass it as `cursor` to read the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// How many open offers match, all pages together.
+    pub total: i64,
+    pub facets: Facets,
+}
+
+/// Search offers
+///
+/// Searches the open offers: French full text over title, skills and description (stemmed,
+/// accents and case ignored; every word must match), combined with filters — ROME codes,
+/// contract types, communes, départements, régions, a radius around a commune or a point,
+/// publication date, inclusive-hiring flags, minimum monthly pay, minimum quality score — and
+/// sorted by relevance, date or distance. `total` and the facet counts (per contract type and
+/// per département) cover every match, so each facet list adds up to `total`. Offers leave the
+/// search at their expiry time. Pages follow `next_cursor` up to 10,000 results deep.
+///
+/// No token is needed: anonymous calls share the anonymous rate limit of their address
+/// (120 a minute by default); a client's token (any scope) gets the client's own limit.
+#[utoipa::path(
+    tag = crate::TAG,
+    security((), ("oauth2" = ["offers:read"])),
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "One page of offers, the total and the facets.", body = SearchResponse,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page"))),
+        ListProblems,
+    )
+)]
+#[get("/offers")]
+pub async fn search_offers(
+    req: HttpRequest,
+    _caller: MaybeCaller,
+    store: web::Data<Store>,
+    ValidQuery(query): ValidQuery<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = query.checked(now())?;
+    let near = request.filters.near;
+    let (results, offers) = store
+        .run(move |conn| {
+            let results = search::search(conn, &request)?;
+            let offers = offers::with_sources(conn, results.offers.clone())?;
+            Ok((results, offers))
+        })
+        .await?;
+    let next_cursor = results.next_offset.map(encode_cursor);
+    let body = SearchResponse {
+        items: offers.into_iter().map(|offer| hit(offer, near)).collect(),
+        next_cursor: next_cursor.clone(),
+        total: results.total,
+        facets: Facets { contract_types: counts(results.contract_types), departements: counts(results.departements) },
+    };
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &next_cursor {
+        response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(&req, cursor))));
+    }
+    Ok(response.json(body))
+}
+
+fn hit(offer: Offer, near: Option<Near>) -> OfferHit {
+    let distance_km = near.and_then(|near| {
+        let (latitude, longitude) = offer.location.latitude.zip(offer.location.longitude)?;
+        let distance = plateforme_referentials::data::haversine_km(near.latitude, near.longitude, latitude, longitude);
+        Some((distance * 10.0).round() / 10.0)
+    });
+    OfferHit { offer, distance_km }
+}
+
+fn counts(values: Vec<(String, i64)>) -> Vec<FacetCount> {
+    values.into_iter().map(|(value, count)| FacetCount { value, count }).collect()
+}

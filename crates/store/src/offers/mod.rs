@@ -1,0 +1,260 @@
+//! Queries of `offers` and `offer_sources`. The document is stored as JSON; the columns beside
+//! it are derived from it on every write (filters, sort keys, de-duplication keys, folded text).
+//!
+//! - `publish`: upsert by source, de-duplication across sources, in batches;
+//! - `search`: full text and filters, one results contract over both backends;
+//! - `lifecycle`: status changes, withdrawal by a source, the expiry sweep.
+
+mod index;
+pub mod lifecycle;
+pub mod publish;
+pub mod search;
+pub mod text;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use plateforme_model::offer::dedup::DedupKeys;
+use plateforme_model::offer::{Offer, OfferFields, OfferLocation, OfferSource, OfferStatus, Quality};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::timestamps::{from_db, to_db};
+use crate::{DbConnection, StoreError};
+
+pub const RESOURCE_TYPE: &str = "offer";
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        status -> Text,
+        title -> Text,
+        rome_code -> Text,
+        contract_type -> Text,
+        commune -> Text,
+        departement -> Text,
+        region -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        monthly_salary -> Nullable<Double>,
+        disability_committed -> Bool,
+        without_cv -> Bool,
+        open_to_iae -> Bool,
+        quality_score -> Integer,
+        published_at -> Timestamp,
+        expires_at -> Timestamp,
+        dedup_siret -> Nullable<Text>,
+        dedup_name -> Nullable<Text>,
+        search_title -> Text,
+        search_skills -> Text,
+        search_body -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_sources (organization_id, system, reference) {
+        organization_id -> Text,
+        system -> Text,
+        reference -> Text,
+        offer_id -> Text,
+        content_hash -> Text,
+        first_published_at -> Timestamp,
+        last_changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(offer_sources -> offers (offer_id));
+diesel::allow_tables_to_appear_in_same_query!(offers, offer_sources);
+
+/// What the store keeps of an offer's document: the fields as published (dates explicit) and
+/// where the platform placed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferDocument {
+    pub fields: OfferFields,
+    pub location: OfferLocation,
+    /// Why the status last changed, as the source said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+/// An offer as stored, without its sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredOffer {
+    pub id: Uuid,
+    pub status: OfferStatus,
+    pub document: OfferDocument,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredOffer {
+    pub fn into_offer(self, sources: Vec<OfferSource>) -> Offer {
+        Offer {
+            id: self.id,
+            status: self.status,
+            status_reason: self.document.status_reason,
+            quality: Quality::of(&self.document.fields),
+            fields: self.document.fields,
+            location: self.document.location,
+            sources,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = offers)]
+#[diesel(treat_none_as_null = true)]
+pub(crate) struct OfferRow {
+    id: String,
+    status: String,
+    title: String,
+    rome_code: String,
+    contract_type: String,
+    commune: String,
+    departement: String,
+    region: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    monthly_salary: Option<f64>,
+    disability_committed: bool,
+    without_cv: bool,
+    open_to_iae: bool,
+    quality_score: i32,
+    published_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    dedup_siret: Option<String>,
+    dedup_name: Option<String>,
+    search_title: String,
+    search_skills: String,
+    search_body: String,
+    record: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl OfferRow {
+    pub(crate) fn of(offer: &StoredOffer) -> Result<OfferRow, StoreError> {
+        let fields = &offer.document.fields;
+        let location = &offer.document.location;
+        let (published_at, expires_at) = fields.dates(offer.created_at);
+        let keys = DedupKeys::of(fields);
+        Ok(OfferRow {
+            id: offer.id.to_string(),
+            status: offer.status.as_str().to_owned(),
+            title: fields.title.clone(),
+            rome_code: fields.rome_code.to_string(),
+            contract_type: fields.contract_type.as_str().to_owned(),
+            commune: fields.workplace.commune.to_string(),
+            departement: location.departement.clone(),
+            region: location.region.clone(),
+            latitude: location.latitude,
+            longitude: location.longitude,
+            monthly_salary: fields.salary.as_ref().and_then(|salary| salary.best_monthly()),
+            disability_committed: fields.inclusive_hiring.disability_committed,
+            without_cv: fields.inclusive_hiring.without_cv,
+            open_to_iae: fields.inclusive_hiring.open_to_iae,
+            quality_score: i32::from(Quality::of(fields).score),
+            published_at: to_db(published_at),
+            expires_at: to_db(expires_at),
+            dedup_siret: keys.by_siret,
+            dedup_name: keys.by_name,
+            search_title: text::fold(&fields.title),
+            search_skills: text::fold(&fields.skills.join(" ")),
+            search_body: text::fold(&fields.description),
+            record: serde_json::to_string(&offer.document).map_err(StoreError::corrupt)?,
+            version: offer.version,
+            created_at: to_db(offer.created_at),
+            updated_at: to_db(offer.updated_at),
+        })
+    }
+
+    pub(crate) fn into_stored(self) -> Result<StoredOffer, StoreError> {
+        Ok(StoredOffer {
+            id: self.id.parse().map_err(StoreError::corrupt)?,
+            status: OfferStatus::parse(&self.status)
+                .ok_or_else(|| StoreError::corrupt(format!("offer status {:?}", self.status)))?,
+            document: serde_json::from_str(&self.record).map_err(StoreError::corrupt)?,
+            version: self.version,
+            created_at: from_db(self.created_at),
+            updated_at: from_db(self.updated_at),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = offer_sources)]
+pub(crate) struct SourceRow {
+    organization_id: String,
+    system: String,
+    reference: String,
+    offer_id: String,
+    content_hash: String,
+    first_published_at: NaiveDateTime,
+    last_changed_at: NaiveDateTime,
+}
+
+impl SourceRow {
+    fn into_source(self) -> Result<OfferSource, StoreError> {
+        Ok(OfferSource {
+            organization_id: self.organization_id.parse().map_err(StoreError::corrupt)?,
+            system: self.system,
+            reference: self.reference,
+            first_published_at: from_db(self.first_published_at),
+            last_changed_at: from_db(self.last_changed_at),
+        })
+    }
+}
+
+/// The offer with this id, without its sources.
+pub fn find_stored(conn: &mut DbConnection, id: Uuid) -> Result<StoredOffer, StoreError> {
+    let row: Option<OfferRow> =
+        offers::table.find(id.to_string()).select(OfferRow::as_select()).first(conn).optional()?;
+    row.ok_or(StoreError::NotFound)?.into_stored()
+}
+
+/// The offer with this id and its sources.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Offer, StoreError> {
+    let offer = find_stored(conn, id)?;
+    let sources = sources_of(conn, &[id])?.remove(&id).unwrap_or_default();
+    Ok(offer.into_offer(sources))
+}
+
+/// The sources of several offers, each offer's first publisher first.
+pub fn sources_of(
+    conn: &mut DbConnection,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<OfferSource>>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<SourceRow> = offer_sources::table
+        .filter(offer_sources::offer_id.eq_any(ids))
+        .order((offer_sources::first_published_at.asc(), offer_sources::organization_id.asc()))
+        .select(SourceRow::as_select())
+        .load(conn)?;
+    let mut sources: std::collections::HashMap<Uuid, Vec<OfferSource>> = std::collections::HashMap::new();
+    for row in rows {
+        let offer_id: Uuid = row.offer_id.parse().map_err(StoreError::corrupt)?;
+        sources.entry(offer_id).or_default().push(row.into_source()?);
+    }
+    Ok(sources)
+}
+
+/// Offers with their sources, in the order of `stored`.
+pub fn with_sources(conn: &mut DbConnection, stored: Vec<StoredOffer>) -> Result<Vec<Offer>, StoreError> {
+    let ids: Vec<Uuid> = stored.iter().map(|offer| offer.id).collect();
+    let mut sources = sources_of(conn, &ids)?;
+    Ok(stored
+        .into_iter()
+        .map(|offer| {
+            let offer_sources = sources.remove(&offer.id).unwrap_or_default();
+            offer.into_offer(offer_sources)
+        })
+        .collect())
+}

@@ -1,0 +1,2 @@
+DROP TABLE offer_sources;
+DROP TABLE offers;

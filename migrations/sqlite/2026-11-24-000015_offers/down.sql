@@ -1,0 +1,3 @@
+DROP TABLE offer_sources;
+DROP TABLE offers_fts;
+DROP TABLE offers;
