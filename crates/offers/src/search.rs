@@ -40,8 +40,11 @@ pub struct SearchQuery {
     /// Search around this commune (its town hall), within `radius_km`.
     #[param(example = "69123")]
     pub near_commune: Option<String>,
-    /// Search around this point (with `longitude`), within `radius_km`.
+    /// Search around this point (with `longitude`), within `radius_km`: WGS 84 degrees.
+    #[param(example = 45.764)]
     pub latitude: Option<f64>,
+    /// Longitude of the point to search around (with `latitude`): WGS 84 degrees.
+    #[param(example = 4.8357)]
     pub longitude: Option<f64>,
     /// Radius around the commune or point, in km: above 0, at most 200; 10 by default.
     #[param(example = 15)]

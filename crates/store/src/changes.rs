@@ -10,7 +10,7 @@ use crate::{DbConnection, StoreError};
 
 /// One change event.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
-#[diesel(table_name = changes)]
+#[diesel(table_name = changes, treat_none_as_default_value = false)]
 pub struct ChangeRow {
     pub seq: i64,
     pub resource_type: String,
@@ -32,23 +32,42 @@ impl ChangeRow {
 /// Takes the next sequence number and writes the event. The row lock on `change_sequence`
 /// is held until commit, so events become visible in sequence order.
 pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<i64, StoreError> {
+    append_all(conn, context, std::slice::from_ref(mutation))
+}
+
+/// Takes as many sequence numbers as there are mutations, in one update, and writes their
+/// events in order; answers the last sequence number (0 when there is nothing to write).
+pub(crate) fn append_all(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    mutations: &[Mutation],
+) -> Result<i64, StoreError> {
+    let Ok(count) = i64::try_from(mutations.len()) else { return Err(StoreError::corrupt("too many mutations")) };
+    if count == 0 {
+        return Ok(0);
+    }
     diesel::update(change_sequence::table.find(1))
-        .set(change_sequence::last_seq.eq(change_sequence::last_seq + 1))
+        .set(change_sequence::last_seq.eq(change_sequence::last_seq + count))
         .execute(conn)?;
-    let seq: i64 = change_sequence::table.find(1).select(change_sequence::last_seq).first(conn)?;
-    let row = ChangeRow {
-        seq,
-        resource_type: mutation.resource_type.to_owned(),
-        resource_id: mutation.resource_id.to_string(),
-        version: mutation.version,
-        action: mutation.action.as_str().to_owned(),
-        actor: context.actor.client_id.clone(),
-        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
-        occurred_at: to_db(plateforme_model::ids::now()),
-        subject_id: mutation.subject_id.map(|id| id.to_string()),
-    };
-    diesel::insert_into(changes::table).values(&row).execute(conn)?;
-    Ok(seq)
+    let last: i64 = change_sequence::table.find(1).select(change_sequence::last_seq).first(conn)?;
+    let occurred_at = to_db(plateforme_model::ids::now());
+    let rows: Vec<ChangeRow> = mutations
+        .iter()
+        .zip(last - count + 1..)
+        .map(|(mutation, seq)| ChangeRow {
+            seq,
+            resource_type: mutation.resource_type.to_owned(),
+            resource_id: mutation.resource_id.to_string(),
+            version: mutation.version,
+            action: mutation.action.as_str().to_owned(),
+            actor: context.actor.client_id.clone(),
+            actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+            occurred_at,
+            subject_id: mutation.subject_id.map(|id| id.to_string()),
+        })
+        .collect();
+    crate::bulk::insert_all!(conn, changes::table, rows.as_slice());
+    Ok(last)
 }
 
 /// Events after `after_seq`, in order.

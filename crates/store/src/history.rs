@@ -23,7 +23,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = history)]
+#[diesel(table_name = history, treat_none_as_default_value = false)]
 struct HistoryRow {
     resource_type: String,
     resource_id: String,
@@ -37,18 +37,31 @@ struct HistoryRow {
 }
 
 pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<(), StoreError> {
-    let row = HistoryRow {
-        resource_type: mutation.resource_type.to_owned(),
-        resource_id: mutation.resource_id.to_string(),
-        version: mutation.version,
-        action: mutation.action.as_str().to_owned(),
-        actor: context.actor.client_id.clone(),
-        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
-        request_id: context.request_id.clone(),
-        changed_at: to_db(plateforme_model::ids::now()),
-        changes: mutation.changes.to_string(),
-    };
-    diesel::insert_into(history::table).values(&row).execute(conn)?;
+    append_all(conn, context, std::slice::from_ref(mutation))
+}
+
+/// Appends the history rows of several mutations, in multi-row statements.
+pub(crate) fn append_all(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    mutations: &[Mutation],
+) -> Result<(), StoreError> {
+    let changed_at = to_db(plateforme_model::ids::now());
+    let rows: Vec<HistoryRow> = mutations
+        .iter()
+        .map(|mutation| HistoryRow {
+            resource_type: mutation.resource_type.to_owned(),
+            resource_id: mutation.resource_id.to_string(),
+            version: mutation.version,
+            action: mutation.action.as_str().to_owned(),
+            actor: context.actor.client_id.clone(),
+            actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+            request_id: context.request_id.clone(),
+            changed_at,
+            changes: mutation.changes.to_string(),
+        })
+        .collect();
+    crate::bulk::insert_all!(conn, history::table, rows.as_slice());
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! touch SQL.
 
 pub mod access_codes;
+mod bulk;
 pub mod changes;
 pub mod clients;
 pub mod connection;

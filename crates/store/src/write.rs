@@ -81,3 +81,9 @@ pub fn record(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutati
     history::append(conn, context, mutation)?;
     changes::append(conn, context, mutation)
 }
+
+/// Records several mutations in order, in multi-row statements: what bulk writes use.
+pub fn record_all(conn: &mut DbConnection, context: &WriteContext, mutations: &[Mutation]) -> Result<i64, StoreError> {
+    history::append_all(conn, context, mutations)?;
+    changes::append_all(conn, context, mutations)
+}

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     the_same_offer_from_two_job_boards_is_one_offer_with_two_sources,
     a_batch_is_answered_line_by_line_and_sending_it_again_changes_nothing,
     a_ten_megabyte_line_is_rejected_alone,
+    lines_of_one_batch_see_the_lines_before_them,
     bad_offers_are_refused_with_the_rule_and_change_nothing,
     search_finds_french_words_and_respects_every_filter,
     bad_searches_are_refused_with_the_rule,
@@ -202,6 +203,29 @@ async fn a_ten_megabyte_line_is_rejected_alone(app: TestApp) {
     assert_eq!(outcomes, ["created", "rejected", "created"], "{}", result["summary"]);
     assert_eq!(result["results"][1]["errors"][0]["rule"], "line.too_long");
     assert_eq!(result["results"][1]["line"], 2);
+}
+
+async fn lines_of_one_batch_see_the_lines_before_them(app: TestApp) {
+    let board = job_board(&app).await;
+    let changed = with(publication("IN-1"), "/offer/positions", json!(4));
+    let lines = vec![
+        publication("IN-1").to_string(),
+        publication("IN-1").to_string(),
+        publication("IN-2").to_string(),
+        changed.to_string(),
+    ];
+    let result = body_of(batch(&app, &board, &lines).await).await;
+    let results = result["results"].as_array().expect("results");
+    let outcomes: Vec<(&str, i64)> =
+        results.iter().map(|r| (r["outcome"].as_str().unwrap_or(""), r["version"].as_i64().unwrap_or(0))).collect();
+    assert_eq!(outcomes, [("created", 1), ("unchanged", 1), ("merged", 2), ("updated", 3)], "{result}");
+    let id = results[0]["offer_id"].as_str().expect("id");
+    assert!(results.iter().all(|r| r["offer_id"] == id));
+    let offer = body_of(get_as(&app, &board, &format!("/v1/offers/{id}")).await).await;
+    assert_eq!((offer["version"].as_i64(), offer["positions"].as_i64()), (Some(3), Some(4)));
+    assert_eq!(offer["sources"].as_array().map(Vec::len), Some(2));
+    let history = body_of(get_as(&app, &board, &format!("/v1/offers/{id}/history")).await).await;
+    assert_eq!(history["items"].as_array().map(Vec::len), Some(3));
 }
 
 async fn bad_offers_are_refused_with_the_rule_and_change_nothing(app: TestApp) {

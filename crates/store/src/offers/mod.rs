@@ -109,7 +109,7 @@ impl StoredOffer {
 }
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = offers)]
+#[diesel(table_name = offers, treat_none_as_default_value = false)]
 #[diesel(treat_none_as_null = true)]
 pub(crate) struct OfferRow {
     id: String,
@@ -190,7 +190,7 @@ impl OfferRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = offer_sources)]
+#[diesel(table_name = offer_sources, treat_none_as_default_value = false)]
 pub(crate) struct SourceRow {
     organization_id: String,
     system: String,

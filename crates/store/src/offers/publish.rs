@@ -8,13 +8,20 @@
 //! - the source is new and a live offer has the same de-duplication key: the source is added to
 //!   that offer, `merged`; the offer's document stays the one already held;
 //! - otherwise a new offer is `created`.
+//!
+//! A batch is decided in memory from three reads (the sources already known, the live offers
+//! sharing a key, those offers' sources), then written in multi-row statements: this is where
+//! bulk publication gets its speed. Each decision is a version with its change event, as if the
+//! lines had been published one by one.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
 use plateforme_model::merge_patch;
 use plateforme_model::offer::dedup::DedupKeys;
-use plateforme_model::offer::{OfferFields, OfferLocation, OfferStatus, SourceRef};
+use plateforme_model::offer::{OfferFields, OfferLocation, OfferSource, OfferStatus, SourceRef};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -36,9 +43,12 @@ pub struct Submission {
 impl Submission {
     fn content_hash(&self) -> Result<String, StoreError> {
         let json = serde_json::to_vec(&self.fields).map_err(StoreError::corrupt)?;
-        let digest = Sha256::digest(&json);
-        Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+        Ok(hex(&Sha256::digest(&json)))
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,189 +85,350 @@ pub enum Refusal {
     Final { offer_id: Uuid, status: OfferStatus },
 }
 
+pub type Answer = Result<Published, Refusal>;
+
+/// Tries of a batch that met a concurrent writer (the same new source, or an offer changed
+/// meanwhile): the batch is decided again from what is then committed.
+const TRIES: usize = 3;
+
 /// Publishes offers for `organization_id`, in one transaction, answering each in order.
 pub fn publish(
     conn: &mut DbConnection,
     context: &WriteContext,
     organization_id: Uuid,
     submissions: Vec<Submission>,
-) -> Result<Vec<Result<Published, Refusal>>, StoreError> {
-    write::transaction(conn, |conn| {
-        let time = now();
-        submissions
-            .into_iter()
-            .map(|submission| publish_one(conn, context, organization_id, submission, time))
-            .collect()
-    })
-}
-
-fn publish_one(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    organization_id: Uuid,
-    submission: Submission,
-    time: DateTime<Utc>,
-) -> Result<Result<Published, Refusal>, StoreError> {
-    let hash = submission.content_hash()?;
-    let known: Option<SourceRow> = offer_sources::table
-        .find((organization_id.to_string(), &submission.source.system, &submission.source.reference))
-        .select(SourceRow::as_select())
-        .first(conn)
-        .optional()?;
-    if let Some(source) = known {
-        let offer_id: Uuid = source.offer_id.parse().map_err(StoreError::corrupt)?;
-        let current = super::find_stored(conn, offer_id)?;
-        if source.content_hash == hash {
-            return Ok(Ok(Published { outcome: Outcome::Unchanged, offer_id, version: current.version }));
-        }
-        return update(conn, context, current, source, submission, hash, time);
-    }
-    let keys = DedupKeys::of(&submission.fields);
-    if let Some(twin) = live_twin(conn, &keys, time)? {
-        return merge(conn, context, twin, organization_id, &submission.source, hash, time).map(Ok);
-    }
-    create(conn, context, organization_id, submission, hash, time).map(Ok)
-}
-
-/// A live offer (open or suspended, not past its expiry) sharing a de-duplication key.
-fn live_twin(
-    conn: &mut DbConnection,
-    keys: &DedupKeys,
-    time: DateTime<Utc>,
-) -> Result<Option<StoredOffer>, StoreError> {
-    for (column_is_siret, key) in [(true, &keys.by_siret), (false, &keys.by_name)] {
-        let Some(key) = key else { continue };
-        let query = offers::table
-            .filter(offers::status.eq_any([OfferStatus::Open.as_str(), OfferStatus::Suspended.as_str()]))
-            .filter(offers::expires_at.gt(to_db(time)))
-            .order(offers::created_at.asc())
-            .select(OfferRow::as_select());
-        let row: Option<OfferRow> = if column_is_siret {
-            query.filter(offers::dedup_siret.eq(key)).first(conn).optional()?
-        } else {
-            query.filter(offers::dedup_name.eq(key)).first(conn).optional()?
-        };
-        if let Some(row) = row {
-            return row.into_stored().map(Some);
+) -> Result<Vec<Answer>, StoreError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let attempt = write::transaction(conn, |conn| {
+            let mut batch = Batch::load(conn, organization_id, &submissions, now())?;
+            let answers =
+                submissions.iter().map(|submission| batch.decide(submission)).collect::<Result<Vec<_>, _>>()?;
+            batch.write(conn, context)?;
+            Ok(answers)
+        });
+        match attempt {
+            Err(error) if tries < TRIES && is_race(&error) => continue,
+            result => return result,
         }
     }
-    Ok(None)
 }
 
-fn create(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    organization_id: Uuid,
-    submission: Submission,
-    hash: String,
-    time: DateTime<Utc>,
-) -> Result<Published, StoreError> {
-    let offer = StoredOffer {
-        id: new_id(),
-        status: OfferStatus::Open,
-        document: OfferDocument {
-            fields: submission.fields.with_dates(time),
-            location: submission.location,
-            status_reason: None,
-        },
-        version: 1,
-        created_at: time,
-        updated_at: time,
-    };
-    let row = OfferRow::of(&offer)?;
-    diesel::insert_into(offers::table).values(&row).execute(conn)?;
-    index::reindex(conn, &row)?;
-    insert_source(conn, offer.id, organization_id, &submission.source, hash, time)?;
-    let sources = sources_of(conn, &[offer.id])?.remove(&offer.id).unwrap_or_default();
-    let created = serde_json::to_value(offer.clone().into_offer(sources)).map_err(StoreError::corrupt)?;
-    write::record(conn, context, &mutation(offer.id, 1, Action::Created, created))?;
-    Ok(Published { outcome: Outcome::Created, offer_id: offer.id, version: 1 })
+fn is_race(error: &StoreError) -> bool {
+    error.is_unique_violation() || matches!(error, StoreError::VersionMismatch { .. })
 }
 
-fn merge(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    twin: StoredOffer,
-    organization_id: Uuid,
-    source: &SourceRef,
-    hash: String,
-    time: DateTime<Utc>,
-) -> Result<Published, StoreError> {
-    insert_source(conn, twin.id, organization_id, source, hash, time)?;
-    let version = bump_version(conn, &twin, time)?;
-    let sources = sources_of(conn, &[twin.id])?.remove(&twin.id).unwrap_or_default();
-    let changes = serde_json::json!({ "sources": sources });
-    write::record(conn, context, &mutation(twin.id, version, Action::Updated, changes))?;
-    Ok(Published { outcome: Outcome::Merged, offer_id: twin.id, version })
+/// An offer the batch reads or writes, as it stands after the decisions so far.
+struct Held {
+    offer: StoredOffer,
+    /// The version committed before this batch (for the optimistic check), `None` if new.
+    committed_version: Option<i64>,
+    sources: Vec<OfferSource>,
+    /// Whether its row must be written.
+    changed: bool,
 }
 
-fn update(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    current: StoredOffer,
-    source: SourceRow,
-    submission: Submission,
-    hash: String,
-    time: DateTime<Utc>,
-) -> Result<Result<Published, Refusal>, StoreError> {
-    if current.status.is_final() {
-        return Ok(Err(Refusal::Final { offer_id: current.id, status: current.status }));
-    }
-    let published_at = current.document.fields.published_at.unwrap_or(current.created_at);
-    let fields = submission.fields.with_dates(published_at);
-    let (_, expires_at) = fields.dates(published_at);
-    // Published again with a later expiry, an expired offer reopens.
-    let status =
-        if current.status == OfferStatus::Expired && expires_at > time { OfferStatus::Open } else { current.status };
-    let updated = StoredOffer {
-        status,
-        document: OfferDocument {
-            fields,
-            location: submission.location,
-            status_reason: current.document.status_reason.clone(),
-        },
-        version: current.version + 1,
-        updated_at: time,
-        ..current.clone()
-    };
-    let row = OfferRow::of(&updated)?;
-    let written = diesel::update(offers::table.find(&row.id))
-        .filter(offers::version.eq(current.version))
-        .set(&row)
-        .execute(conn)?;
-    if written == 0 {
-        return Err(StoreError::VersionMismatch { current: current.version });
-    }
-    index::reindex(conn, &row)?;
-    diesel::update(offer_sources::table.find((&source.organization_id, &source.system, &source.reference)))
-        .set((offer_sources::content_hash.eq(hash), offer_sources::last_changed_at.eq(to_db(time))))
-        .execute(conn)?;
-    let before = serde_json::to_value(current.into_offer(Vec::new())).map_err(StoreError::corrupt)?;
-    let after = serde_json::to_value(updated.clone().into_offer(Vec::new())).map_err(StoreError::corrupt)?;
-    let changes = merge_patch::diff(&before, &after);
-    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
-    Ok(Ok(Published { outcome: Outcome::Updated, offer_id: updated.id, version: updated.version }))
-}
-
-fn insert_source(
-    conn: &mut DbConnection,
+/// A source's copy as the batch knows it.
+struct KnownSource {
     offer_id: Uuid,
-    organization_id: Uuid,
-    source: &SourceRef,
     hash: String,
+    /// Whether its row exists in the database (else it is inserted by this batch).
+    committed: bool,
+    changed: bool,
+}
+
+/// The state a batch decides from, and what it will write.
+struct Batch {
+    organization_id: Uuid,
     time: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let row = SourceRow {
-        organization_id: organization_id.to_string(),
-        system: source.system.clone(),
-        reference: source.reference.clone(),
-        offer_id: offer_id.to_string(),
-        content_hash: hash,
-        first_published_at: to_db(time),
-        last_changed_at: to_db(time),
-    };
-    diesel::insert_into(offer_sources::table).values(&row).execute(conn)?;
-    Ok(())
+    sources: HashMap<(String, String), KnownSource>,
+    offers: HashMap<Uuid, Held>,
+    by_siret: HashMap<String, Uuid>,
+    by_name: HashMap<String, Uuid>,
+    created: Vec<Uuid>,
+    mutations: Vec<Mutation>,
+}
+
+impl Batch {
+    /// Reads what the decisions need: the sources already known, the offers they publish, and
+    /// the live offers sharing a de-duplication key with a publication.
+    fn load(
+        conn: &mut DbConnection,
+        organization_id: Uuid,
+        submissions: &[Submission],
+        time: DateTime<Utc>,
+    ) -> Result<Batch, StoreError> {
+        let references: Vec<&str> = submissions.iter().map(|submission| submission.source.reference.as_str()).collect();
+        let rows: Vec<SourceRow> = offer_sources::table
+            .filter(offer_sources::organization_id.eq(organization_id.to_string()))
+            .filter(offer_sources::reference.eq_any(references))
+            .select(SourceRow::as_select())
+            .load(conn)?;
+        let mut sources = HashMap::new();
+        let mut offer_ids = Vec::new();
+        for row in rows {
+            let offer_id: Uuid = row.offer_id.parse().map_err(StoreError::corrupt)?;
+            offer_ids.push(row.offer_id.clone());
+            let known = KnownSource { offer_id, hash: row.content_hash, committed: true, changed: false };
+            sources.insert((row.system, row.reference), known);
+        }
+        let keys: Vec<DedupKeys> = submissions.iter().map(|submission| DedupKeys::of(&submission.fields)).collect();
+        let siret_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_siret.as_ref()).collect();
+        let name_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_name.as_ref()).collect();
+        let live = [OfferStatus::Open.as_str(), OfferStatus::Suspended.as_str()];
+        let twins: Vec<OfferRow> = offers::table
+            .filter(offers::status.eq_any(live))
+            .filter(offers::expires_at.gt(to_db(time)))
+            .filter(offers::dedup_siret.eq_any(siret_keys).or(offers::dedup_name.eq_any(name_keys)))
+            .order(offers::created_at.asc())
+            .select(OfferRow::as_select())
+            .load(conn)?;
+        let mut by_siret = HashMap::new();
+        let mut by_name = HashMap::new();
+        let mut rows: Vec<OfferRow> = Vec::new();
+        for twin in twins {
+            let id: Uuid = twin.id.parse().map_err(StoreError::corrupt)?;
+            // Oldest first: the first offer met under a key keeps it.
+            if let Some(key) = &twin.dedup_siret {
+                by_siret.entry(key.clone()).or_insert(id);
+            }
+            if let Some(key) = &twin.dedup_name {
+                by_name.entry(key.clone()).or_insert(id);
+            }
+            rows.push(twin);
+        }
+        let known: Vec<OfferRow> =
+            offers::table.filter(offers::id.eq_any(&offer_ids)).select(OfferRow::as_select()).load(conn)?;
+        rows.extend(known);
+        let mut offers_held = HashMap::new();
+        for row in rows {
+            let offer = row.into_stored()?;
+            let committed_version = Some(offer.version);
+            offers_held.entry(offer.id).or_insert(Held {
+                offer,
+                committed_version,
+                sources: Vec::new(),
+                changed: false,
+            });
+        }
+        let ids: Vec<Uuid> = offers_held.keys().copied().collect();
+        for (id, offer_sources) in sources_of(conn, &ids)? {
+            if let Some(held) = offers_held.get_mut(&id) {
+                held.sources = offer_sources;
+            }
+        }
+        Ok(Batch {
+            organization_id,
+            time,
+            sources,
+            offers: offers_held,
+            by_siret,
+            by_name,
+            created: Vec::new(),
+            mutations: Vec::new(),
+        })
+    }
+
+    fn decide(&mut self, submission: &Submission) -> Result<Answer, StoreError> {
+        let hash = submission.content_hash()?;
+        let key = (submission.source.system.clone(), submission.source.reference.clone());
+        if let Some(known) = self.sources.get(&key) {
+            let (offer_id, same) = (known.offer_id, known.hash == hash);
+            let version = self.held(offer_id)?.offer.version;
+            if same {
+                return Ok(Ok(Published { outcome: Outcome::Unchanged, offer_id, version }));
+            }
+            return self.update(offer_id, key, submission, hash);
+        }
+        let keys = DedupKeys::of(&submission.fields);
+        let twin = keys
+            .by_siret
+            .as_ref()
+            .and_then(|key| self.by_siret.get(key))
+            .or_else(|| keys.by_name.as_ref().and_then(|key| self.by_name.get(key)))
+            .copied()
+            .filter(|id| self.offers.get(id).is_some_and(|held| held.offer.status.is_live()));
+        match twin {
+            Some(offer_id) => self.merge(offer_id, key, &submission.source, hash).map(Ok),
+            None => self.create(key, submission, hash, &keys).map(Ok),
+        }
+    }
+
+    fn held(&mut self, id: Uuid) -> Result<&mut Held, StoreError> {
+        self.offers.get_mut(&id).ok_or_else(|| StoreError::corrupt(format!("offer {id} of a known source")))
+    }
+
+    fn source(&self, source: &SourceRef) -> OfferSource {
+        OfferSource {
+            organization_id: self.organization_id,
+            system: source.system.clone(),
+            reference: source.reference.clone(),
+            first_published_at: self.time,
+            last_changed_at: self.time,
+        }
+    }
+
+    fn create(
+        &mut self,
+        key: (String, String),
+        submission: &Submission,
+        hash: String,
+        keys: &DedupKeys,
+    ) -> Result<Published, StoreError> {
+        let offer = StoredOffer {
+            id: new_id(),
+            status: OfferStatus::Open,
+            document: OfferDocument {
+                fields: submission.fields.clone().with_dates(self.time),
+                location: submission.location.clone(),
+                status_reason: None,
+            },
+            version: 1,
+            created_at: self.time,
+            updated_at: self.time,
+        };
+        let id = offer.id;
+        let sources = vec![self.source(&submission.source)];
+        let created = serde_json::to_value(offer.clone().into_offer(sources.clone())).map_err(StoreError::corrupt)?;
+        self.mutations.push(mutation(id, 1, Action::Created, created));
+        self.sources.insert(key, KnownSource { offer_id: id, hash, committed: false, changed: true });
+        if let Some(key) = &keys.by_siret {
+            self.by_siret.entry(key.clone()).or_insert(id);
+        }
+        if let Some(key) = &keys.by_name {
+            self.by_name.entry(key.clone()).or_insert(id);
+        }
+        self.offers.insert(id, Held { offer, committed_version: None, sources, changed: true });
+        self.created.push(id);
+        Ok(Published { outcome: Outcome::Created, offer_id: id, version: 1 })
+    }
+
+    fn merge(
+        &mut self,
+        offer_id: Uuid,
+        key: (String, String),
+        source: &SourceRef,
+        hash: String,
+    ) -> Result<Published, StoreError> {
+        let new_source = self.source(source);
+        let time = self.time;
+        let held = self.held(offer_id)?;
+        held.sources.push(new_source);
+        held.offer.version += 1;
+        held.offer.updated_at = time;
+        held.changed = true;
+        let version = held.offer.version;
+        let changes = serde_json::json!({ "sources": held.sources });
+        self.mutations.push(mutation(offer_id, version, Action::Updated, changes));
+        self.sources.insert(key, KnownSource { offer_id, hash, committed: false, changed: true });
+        Ok(Published { outcome: Outcome::Merged, offer_id, version })
+    }
+
+    fn update(
+        &mut self,
+        offer_id: Uuid,
+        key: (String, String),
+        submission: &Submission,
+        hash: String,
+    ) -> Result<Answer, StoreError> {
+        let time = self.time;
+        let held = self.held(offer_id)?;
+        let current = held.offer.clone();
+        if current.status.is_final() {
+            return Ok(Err(Refusal::Final { offer_id, status: current.status }));
+        }
+        let published_at = current.document.fields.published_at.unwrap_or(current.created_at);
+        let fields = submission.fields.clone().with_dates(published_at);
+        let (_, expires_at) = fields.dates(published_at);
+        // Published again with a later expiry, an expired offer reopens.
+        let status = if current.status == OfferStatus::Expired && expires_at > time {
+            OfferStatus::Open
+        } else {
+            current.status
+        };
+        let updated = StoredOffer {
+            status,
+            document: OfferDocument {
+                fields,
+                location: submission.location.clone(),
+                status_reason: current.document.status_reason.clone(),
+            },
+            version: current.version + 1,
+            updated_at: time,
+            ..current.clone()
+        };
+        let before = serde_json::to_value(current.into_offer(Vec::new())).map_err(StoreError::corrupt)?;
+        let after = serde_json::to_value(updated.clone().into_offer(Vec::new())).map_err(StoreError::corrupt)?;
+        let version = updated.version;
+        held.offer = updated;
+        held.changed = true;
+        if let Some(source) = held.sources.iter_mut().find(|source| source.system == key.0 && source.reference == key.1)
+        {
+            source.last_changed_at = time;
+        }
+        self.mutations.push(mutation(offer_id, version, Action::Updated, merge_patch::diff(&before, &after)));
+        if let Some(known) = self.sources.get_mut(&key) {
+            known.hash = hash;
+            known.changed = true;
+        }
+        Ok(Ok(Published { outcome: Outcome::Updated, offer_id, version }))
+    }
+
+    /// Writes the batch: new offers and sources in multi-row statements, changed ones one by
+    /// one with their version check, then the history and the change events.
+    fn write(self, conn: &mut DbConnection, context: &WriteContext) -> Result<(), StoreError> {
+        let mut new_rows = Vec::new();
+        for id in &self.created {
+            if let Some(held) = self.offers.get(id) {
+                new_rows.push(OfferRow::of(&held.offer)?);
+            }
+        }
+        crate::bulk::insert_all!(conn, offers::table, new_rows.as_slice());
+        for row in &new_rows {
+            index::reindex(conn, row)?;
+        }
+        for held in self.offers.values().filter(|held| held.changed) {
+            let Some(committed_version) = held.committed_version else { continue };
+            let row = OfferRow::of(&held.offer)?;
+            let written = diesel::update(offers::table.find(&row.id))
+                .filter(offers::version.eq(committed_version))
+                .set(&row)
+                .execute(conn)?;
+            if written == 0 {
+                return Err(StoreError::VersionMismatch { current: committed_version });
+            }
+            index::reindex(conn, &row)?;
+        }
+        self.write_sources(conn)?;
+        write::record_all(conn, context, &self.mutations)?;
+        Ok(())
+    }
+
+    fn write_sources(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        let organization_id = self.organization_id.to_string();
+        let time = to_db(self.time);
+        let mut new_rows = Vec::new();
+        for ((system, reference), known) in self.sources.iter().filter(|(_, known)| known.changed) {
+            if known.committed {
+                diesel::update(offer_sources::table.find((&organization_id, system, reference)))
+                    .set((offer_sources::content_hash.eq(&known.hash), offer_sources::last_changed_at.eq(time)))
+                    .execute(conn)?;
+            } else {
+                new_rows.push(SourceRow {
+                    organization_id: organization_id.clone(),
+                    system: system.clone(),
+                    reference: reference.clone(),
+                    offer_id: known.offer_id.to_string(),
+                    content_hash: known.hash.clone(),
+                    first_published_at: time,
+                    last_changed_at: time,
+                });
+            }
+        }
+        crate::bulk::insert_all!(conn, offer_sources::table, new_rows.as_slice());
+        Ok(())
+    }
 }
 
 /// Moves an offer to its next version without changing its document (a source came or went).
