@@ -22,6 +22,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use batch::BatchLimit;
+pub use prepare::prepare;
 
 pub const TAG: &str = "Offers";
 

@@ -40,16 +40,11 @@ pub fn prepare(publication: Publication) -> Result<Submission, Vec<FieldError>> 
 
 fn check_naf(publication: &Publication, errors: &mut ValidationErrors) {
     let Some(naf) = &publication.offer.employer.naf else { return };
-    if !naf_exists(naf.as_str()) {
+    if plateforme_referentials::naf(naf.as_str()).is_none() {
         errors.push(FieldError::new(
             "offer.employer.naf",
             "naf.unknown",
             format!("{naf} is not a NAF rév. 2 sub-class (see /v1/referentials/naf)"),
         ));
     }
-}
-
-// PENDING-NAF: replaced by plateforme_referentials::naf once the NAF referential lands.
-fn naf_exists(_code: &str) -> bool {
-    true
 }

@@ -11,7 +11,7 @@ use plateforme_store::{Store, offers};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::search::{SearchQuery, encode_cursor};
+use crate::search::{MAX_OFFSET, SearchQuery, encode_cursor};
 
 /// An offer found by a search.
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,7 +91,8 @@ pub async fn search_offers(
             Ok((results, offers))
         })
         .await?;
-    let next_cursor = results.next_offset.map(encode_cursor);
+    // Past 10,000 results deep, no cursor is handed out: the search must be refined.
+    let next_cursor = results.next_offset.filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
     let body = SearchResponse {
         items: offers.into_iter().map(|offer| hit(offer, near)).collect(),
         next_cursor: next_cursor.clone(),

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 const COMMUNES_TSV: &str = include_str!("../../../referentials/communes.tsv");
 const ROME_TSV: &str = include_str!("../../../referentials/rome.tsv");
+const NAF_TSV: &str = include_str!("../../../referentials/naf.tsv");
 
 /// A current commune (commune actuelle) of the code officiel géographique.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -56,6 +57,25 @@ pub struct Rome {
     pub label: String,
 }
 
+/// A NAF rév. 2 sub-class (sous-classe of the nomenclature d'activités française), the level of
+/// the code APE.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"code": "62.01Z", "label": "Programmation informatique", "section": "J", "division": "62"}))]
+pub struct Naf {
+    /// NAF code (code APE) in its INSEE form: 2 digits, a dot, 2 digits and a letter.
+    #[schema(example = "62.01Z")]
+    pub code: String,
+    /// Label (intitulé de la sous-classe).
+    #[schema(example = "Programmation informatique")]
+    pub label: String,
+    /// Section (section de la NAF): a letter A–U.
+    #[schema(example = "J")]
+    pub section: String,
+    /// Division (division de la NAF): the code's first 2 digits.
+    #[schema(example = "62")]
+    pub division: String,
+}
+
 /// Records, an index by code, and each record's normalized name for searches.
 struct Table<T> {
     records: Vec<T>,
@@ -73,6 +93,28 @@ impl<T> Table<T> {
     fn get(&self, code: &str) -> Option<&T> {
         self.by_code.get(code).and_then(|&index| self.records.get(index))
     }
+
+    /// The records whose normalized name has a word starting with `query` once normalized:
+    /// names starting with it first, then in the table's (code) order. At most `limit`.
+    fn search_words(&self, query: &str, limit: usize) -> Vec<&T> {
+        let prefix = normalize(query);
+        if prefix.is_empty() {
+            return Vec::new();
+        }
+        let word_prefix = format!(" {prefix}");
+        let mut found: Vec<(bool, &T)> = self
+            .records
+            .iter()
+            .zip(&self.normalized)
+            .filter_map(|(record, name)| {
+                let at_start = name.starts_with(&prefix);
+                (at_start || name.contains(&word_prefix)).then_some((!at_start, record))
+            })
+            .collect();
+        // A stable sort keeps the code order within each group.
+        found.sort_by_key(|(later, _)| *later);
+        found.into_iter().take(limit).map(|(_, record)| record).collect()
+    }
 }
 
 static COMMUNES: LazyLock<Table<Commune>> = LazyLock::new(|| {
@@ -83,6 +125,11 @@ static COMMUNES: LazyLock<Table<Commune>> = LazyLock::new(|| {
 static ROME_CODES: LazyLock<Table<Rome>> = LazyLock::new(|| {
     let records = rows(ROME_TSV).filter_map(parse_rome).collect();
     Table::new(records, |rome: &Rome| &rome.code, |rome| &rome.label)
+});
+
+static NAF_CODES: LazyLock<Table<Naf>> = LazyLock::new(|| {
+    let records = rows(NAF_TSV).filter_map(parse_naf).collect();
+    Table::new(records, |naf: &Naf| &naf.code, |naf| &naf.label)
 });
 
 /// The data lines of a TSV file (its one header line skipped).
@@ -125,6 +172,23 @@ fn parse_rome(line: &str) -> Option<Rome> {
     Some(Rome { code: code.to_owned(), label: label.to_owned() })
 }
 
+/// One line of `naf.tsv`; `None` when malformed.
+fn parse_naf(line: &str) -> Option<Naf> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    let [code, label, section, division] = fields.as_slice() else {
+        return None;
+    };
+    if code.is_empty() || label.is_empty() {
+        return None;
+    }
+    Some(Naf {
+        code: (*code).to_owned(),
+        label: (*label).to_owned(),
+        section: (*section).to_owned(),
+        division: (*division).to_owned(),
+    })
+}
+
 /// Every current commune, ordered by code.
 pub fn communes() -> &'static [Commune] {
     &COMMUNES.records
@@ -135,6 +199,11 @@ pub fn rome_codes() -> &'static [Rome] {
     &ROME_CODES.records
 }
 
+/// Every NAF rév. 2 sub-class, ordered by code.
+pub fn naf_codes() -> &'static [Naf] {
+    &NAF_CODES.records
+}
+
 /// The current commune with this INSEE code.
 pub fn commune(code: &str) -> Option<&'static Commune> {
     COMMUNES.get(code)
@@ -143,6 +212,12 @@ pub fn commune(code: &str) -> Option<&'static Commune> {
 /// The ROME code's record.
 pub fn rome(code: &str) -> Option<&'static Rome> {
     ROME_CODES.get(code)
+}
+
+/// The NAF rév. 2 sub-class with this code, in its INSEE form `62.01Z` (`NafCode::parse`
+/// normalizes `6201Z`).
+pub fn naf(code: &str) -> Option<&'static Naf> {
+    NAF_CODES.get(code)
 }
 
 /// Whether `query` looks like the start of a commune or postal code rather than a name.
@@ -199,22 +274,26 @@ pub fn search_rome(query: &str, limit: usize) -> Vec<&'static Rome> {
         let prefix = query.to_ascii_uppercase();
         return table.records.iter().filter(|rome| rome.code.starts_with(&prefix)).take(limit).collect();
     }
-    let prefix = normalize(query);
-    if prefix.is_empty() {
-        return Vec::new();
+    table.search_words(query, limit)
+}
+
+/// NAF sub-classes whose code starts with `query` (digits, with or without the dot, then maybe
+/// the letter: `62`, `6201`, `62.01z`; ordered by code), or whose label has a word starting
+/// with `query`, accents and case folded (labels starting with it first, then by code). At
+/// most `limit` results.
+pub fn search_naf(query: &str, limit: usize) -> Vec<&'static Naf> {
+    let query = query.trim();
+    let table = &*NAF_CODES;
+    let code_like =
+        query.starts_with(|c: char| c.is_ascii_digit()) && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    if code_like {
+        let mut prefix: String = query.chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect();
+        if prefix.len() > 2 {
+            prefix.insert(2, '.');
+        }
+        return table.records.iter().filter(|naf| naf.code.starts_with(&prefix)).take(limit).collect();
     }
-    let word_prefix = format!(" {prefix}");
-    let mut found: Vec<(bool, &Rome)> = table
-        .records
-        .iter()
-        .zip(&table.normalized)
-        .filter_map(|(rome, label)| {
-            let at_start = label.starts_with(&prefix);
-            (at_start || label.contains(&word_prefix)).then_some((!at_start, rome))
-        })
-        .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
-    found.into_iter().take(limit).map(|(_, rome)| rome).collect()
+    table.search_words(query, limit)
 }
 
 /// Great-circle distance in kilometres between two communes' positions (haversine, mean
@@ -247,16 +326,22 @@ mod tests {
         for line in rows(ROME_TSV) {
             assert!(parse_rome(line).is_some(), "rome.tsv: {line:?}");
         }
+        for line in rows(NAF_TSV) {
+            assert!(parse_naf(line).is_some(), "naf.tsv: {line:?}");
+        }
         assert_eq!(communes().len(), rows(COMMUNES_TSV).count());
         assert_eq!(rome_codes().len(), rows(ROME_TSV).count());
         assert_eq!(COMMUNES.by_code.len(), communes().len(), "commune codes are distinct");
         assert_eq!(ROME_CODES.by_code.len(), rome_codes().len(), "ROME codes are distinct");
+        assert_eq!(naf_codes().len(), rows(NAF_TSV).count());
+        assert_eq!(NAF_CODES.by_code.len(), naf_codes().len(), "NAF codes are distinct");
     }
 
     #[test]
     fn counts_match_the_sources() {
         assert_eq!(communes().len(), 34_969);
         assert_eq!(rome_codes().len(), 1_584);
+        assert_eq!(naf_codes().len(), 732);
         let located = communes().iter().filter(|commune| commune.latitude.is_some()).count();
         assert!(located > 34_800, "{located} communes have a position");
     }
@@ -325,5 +410,48 @@ mod tests {
         let developers = search_rome("developpeu", 10);
         assert!(developers.iter().any(|r| r.code == "M1805"), "{developers:?}");
         assert!(search_rome("informatique", 50).iter().any(|r| r.code == "M1805"), "by a later word");
+    }
+
+    #[test]
+    fn naf_codes_are_well_formed_and_complete() {
+        for naf in naf_codes() {
+            let parsed = plateforme_model::codes::NafCode::parse(&naf.code).ok();
+            assert_eq!(parsed.as_ref().map(|code| code.as_str()), Some(naf.code.as_str()), "{naf:?}");
+            assert!(naf.section.len() == 1 && ("A"..="U").contains(&naf.section.as_str()), "{naf:?}");
+            assert_eq!(naf.division, naf.code[..2], "{naf:?}");
+            assert_eq!(naf.label.trim(), naf.label, "{naf:?}");
+            assert!(!naf.label.contains("  "), "{naf:?}");
+        }
+        let sections: std::collections::BTreeSet<&str> = naf_codes().iter().map(|naf| naf.section.as_str()).collect();
+        assert_eq!(sections.len(), 21, "sections A to U");
+        assert!(naf_codes().windows(2).all(|w| w[0].code < w[1].code), "ordered by code");
+    }
+
+    #[test]
+    fn naf_codes_are_found() {
+        let programming = naf("62.01Z").unwrap();
+        assert_eq!(programming.label, "Programmation informatique");
+        assert_eq!((programming.section.as_str(), programming.division.as_str()), ("J", "62"));
+        assert!(naf("62.01Y").is_none());
+        assert!(naf("99.99Z").is_none());
+        assert!(naf("6201Z").is_none(), "the INSEE form only");
+        // By label words, accents and case folded; labels starting with the word first.
+        let bakeries = search_naf("boulangerie", 10);
+        let codes: Vec<&str> = bakeries.iter().map(|naf| naf.code.as_str()).collect();
+        assert_eq!(codes, ["10.71C", "10.71B"], "{bakeries:?}");
+        assert_eq!(search_naf("BOULANGERIE", 10), bakeries);
+        assert!(search_naf("pâtisserie", 10).iter().any(|naf| naf.code == "10.71D"));
+        assert!(search_naf("patisserie", 10).iter().any(|naf| naf.code == "10.71D"));
+        assert!(search_naf("informatique", 20).iter().any(|naf| naf.code == "62.01Z"), "by a later word");
+        // By code prefix, with or without the dot.
+        let division = search_naf("62", 50);
+        assert!(!division.is_empty() && division.iter().all(|naf| naf.code.starts_with("62.")));
+        assert_eq!(search_naf("6201", 5), search_naf("62.01", 5));
+        assert_eq!(search_naf("6201z", 5).iter().map(|naf| naf.code.as_str()).collect::<Vec<_>>(), ["62.01Z"]);
+        assert_eq!(search_naf("62.01Z", 5).len(), 1);
+        assert_eq!(search_naf("01", 3).len(), 3);
+        assert!(search_naf("00", 5).is_empty());
+        assert!(search_naf("zzzzqq", 5).is_empty());
+        assert!(search_naf("!!", 5).is_empty());
     }
 }

