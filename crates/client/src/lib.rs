@@ -50,6 +50,10 @@ pub mod api;
 pub mod model;
 
 pub use api::admin::JournalFilter;
+pub use api::offers::{
+    BatchResult, BatchSummary, ContractType, FacetCount, Facets, LineResult, OfferSearch, OfferSort, OfferStatus,
+    PublicationOutcome, Published, SearchPage, SourceRef,
+};
 pub use api::organizations::OrganizationFilter;
 pub use client::Client;
 pub use config::ClientConfig;

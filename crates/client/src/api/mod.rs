@@ -4,5 +4,6 @@ pub mod admin;
 pub mod consents;
 pub mod contracts;
 pub mod diagnostic;
+pub mod offers;
 pub mod organizations;
 pub mod persons;

@@ -159,9 +159,14 @@ impl Batch {
         submissions: &[Submission],
         time: DateTime<Utc>,
     ) -> Result<Batch, StoreError> {
+        let mut systems: Vec<&str> = submissions.iter().map(|submission| submission.source.system.as_str()).collect();
+        systems.sort_unstable();
+        systems.dedup();
         let references: Vec<&str> = submissions.iter().map(|submission| submission.source.reference.as_str()).collect();
+        // All three columns of the primary key are constrained, so the index serves the read.
         let rows: Vec<SourceRow> = offer_sources::table
             .filter(offer_sources::organization_id.eq(organization_id.to_string()))
+            .filter(offer_sources::system.eq_any(systems))
             .filter(offer_sources::reference.eq_any(references))
             .select(SourceRow::as_select())
             .load(conn)?;
@@ -176,14 +181,23 @@ impl Batch {
         let keys: Vec<DedupKeys> = submissions.iter().map(|submission| DedupKeys::of(&submission.fields)).collect();
         let siret_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_siret.as_ref()).collect();
         let name_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_name.as_ref()).collect();
+        // One read per key, each served by its partial index (an OR of both would scan).
         let live = [OfferStatus::Open.as_str(), OfferStatus::Suspended.as_str()];
-        let twins: Vec<OfferRow> = offers::table
+        let mut twins: Vec<OfferRow> = offers::table
             .filter(offers::status.eq_any(live))
             .filter(offers::expires_at.gt(to_db(time)))
-            .filter(offers::dedup_siret.eq_any(siret_keys).or(offers::dedup_name.eq_any(name_keys)))
-            .order(offers::created_at.asc())
+            .filter(offers::dedup_siret.eq_any(siret_keys))
             .select(OfferRow::as_select())
             .load(conn)?;
+        twins.extend(
+            offers::table
+                .filter(offers::status.eq_any(live))
+                .filter(offers::expires_at.gt(to_db(time)))
+                .filter(offers::dedup_name.eq_any(name_keys))
+                .select(OfferRow::as_select())
+                .load::<OfferRow>(conn)?,
+        );
+        twins.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         let mut by_siret = HashMap::new();
         let mut by_name = HashMap::new();
         let mut rows: Vec<OfferRow> = Vec::new();

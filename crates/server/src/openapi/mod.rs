@@ -1,6 +1,8 @@
 //! The OpenAPI contract, generated from the code: the paths come from the registered
 //! handlers, the rest (info, tags, shared schemas) from here and from each API crate.
 
+mod flatten;
+
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Document;
 
@@ -41,7 +43,11 @@ pub fn base() -> Document {
 
 /// The whole contract, as `openapi/openapi.json` holds it.
 pub fn document() -> Document {
-    crate::app::documented_routes().1
+    let mut document = crate::app::documented_routes().1;
+    if let Some(components) = document.components.as_mut() {
+        flatten::merge_all_of(&mut components.schemas);
+    }
+    document
 }
 
 /// The contract as pretty JSON with a final newline.

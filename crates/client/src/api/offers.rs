@@ -1,0 +1,515 @@
+//! `/v1/offers`: job offers published once for all (each job held once, with every source that
+//! publishes it), and their search, open to anyone.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::client::Client;
+use crate::error::{ClientError, FieldError};
+use crate::page::Pager;
+use crate::versioned::{Conditional, ETag, Versioned};
+
+/// The media type of a batch body: one JSON document per line.
+const NDJSON: &str = "application/x-ndjson";
+
+/// What became of a publication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationOutcome {
+    /// A new offer (the only outcome answered 201).
+    Created,
+    /// Another source already published the same job: this source joined its offer.
+    Merged,
+    /// This source's copy changed: the offer has a new version.
+    Updated,
+    /// This source sent the same document again: nothing was written.
+    Unchanged,
+    /// A batch line that was not published (see its `errors`); a single publication is
+    /// refused with a problem instead.
+    Rejected,
+    /// An outcome added to the API after this client was built.
+    #[serde(other)]
+    Unknown,
+}
+
+impl PublicationOutcome {
+    /// The wire name: `merged`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicationOutcome::Created => "created",
+            PublicationOutcome::Merged => "merged",
+            PublicationOutcome::Updated => "updated",
+            PublicationOutcome::Unchanged => "unchanged",
+            PublicationOutcome::Rejected => "rejected",
+            PublicationOutcome::Unknown => "unknown",
+        }
+    }
+}
+
+/// The answer to a publication: what became of it, and the offer as it now stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub outcome: PublicationOutcome,
+    /// The offer (`Offer` in the contract), with all its sources.
+    pub offer: Value,
+    pub etag: ETag,
+    /// The path of the offer (`Location`).
+    pub location: Option<String>,
+}
+
+impl Published {
+    pub fn offer_id(&self) -> Option<Uuid> {
+        self.offer["id"].as_str().and_then(|id| id.parse().ok())
+    }
+
+    /// The offer and its tag, to carry on with (a status change, a withdrawal).
+    pub fn into_versioned(self) -> Versioned<Value> {
+        Versioned { value: self.offer, etag: self.etag }
+    }
+}
+
+/// The body of a publication's answer (`PublicationResult`).
+#[derive(Deserialize)]
+struct PublicationResult {
+    outcome: PublicationOutcome,
+    offer: Value,
+}
+
+/// A source's name for an offer: the system it comes from and the reference there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub system: String,
+    pub reference: String,
+}
+
+/// The result of one line of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineResult {
+    /// Line number in the body, from 1 (empty lines are counted, not answered).
+    pub line: u64,
+    pub outcome: PublicationOutcome,
+    /// The line's source, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// Why a line was rejected: each rule broken, with the field and the rule's code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// How many lines of a batch had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchSummary {
+    pub lines: u64,
+    pub created: u64,
+    pub merged: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+/// The answer to a batch: one result per non-empty line, in order, and the count of each
+/// outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub summary: BatchSummary,
+    pub results: Vec<LineResult>,
+}
+
+/// Where an offer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferStatus {
+    Open,
+    Suspended,
+    /// Final.
+    Filled,
+    /// Final.
+    Cancelled,
+    /// Set by the platform at the expiry time, never by a source.
+    Expired,
+}
+
+impl OfferStatus {
+    pub const ALL: [OfferStatus; 5] =
+        [OfferStatus::Open, OfferStatus::Suspended, OfferStatus::Filled, OfferStatus::Cancelled, OfferStatus::Expired];
+
+    /// The wire name: `filled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Open => "open",
+            OfferStatus::Suspended => "suspended",
+            OfferStatus::Filled => "filled",
+            OfferStatus::Cancelled => "cancelled",
+            OfferStatus::Expired => "expired",
+        }
+    }
+
+    /// The status with this wire name (an offer's `status`).
+    pub fn parse(name: &str) -> Option<OfferStatus> {
+        OfferStatus::ALL.into_iter().find(|status| status.as_str() == name)
+    }
+}
+
+/// The kind of contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContractType {
+    Cdi,
+    Cdd,
+    Interim,
+    Seasonal,
+    Apprenticeship,
+    Professionalisation,
+    Other,
+}
+
+impl ContractType {
+    pub const ALL: [ContractType; 7] = [
+        ContractType::Cdi,
+        ContractType::Cdd,
+        ContractType::Interim,
+        ContractType::Seasonal,
+        ContractType::Apprenticeship,
+        ContractType::Professionalisation,
+        ContractType::Other,
+    ];
+
+    /// The wire name: `apprenticeship`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractType::Cdi => "cdi",
+            ContractType::Cdd => "cdd",
+            ContractType::Interim => "interim",
+            ContractType::Seasonal => "seasonal",
+            ContractType::Apprenticeship => "apprenticeship",
+            ContractType::Professionalisation => "professionalisation",
+            ContractType::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ContractType> {
+        ContractType::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// The order of search results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferSort {
+    /// Title matches first, then skills, then description (the default with `q`).
+    Relevance,
+    /// Newest first (the default without `q`).
+    Date,
+    /// Nearest first: needs `near_commune`, or `latitude` and `longitude`.
+    Distance,
+}
+
+impl OfferSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferSort::Relevance => "relevance",
+            OfferSort::Date => "date",
+            OfferSort::Distance => "distance",
+        }
+    }
+}
+
+/// A search of the open offers; every field is optional (the default searches them all).
+/// Lists hold up to 20 values, any of which matches.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferSearch {
+    /// Words in the title, skills or description: every word must match; French stemming,
+    /// accents and case ignored (`developpeurs` finds "Développeur").
+    pub q: Option<String>,
+    /// ROME 4.0 codes (`M1805`).
+    pub rome: Vec<String>,
+    pub contract_type: Vec<ContractType>,
+    /// Commune codes (INSEE, not postal codes).
+    pub commune: Vec<String>,
+    pub departement: Vec<String>,
+    pub region: Vec<String>,
+    /// Within `radius_km` of this commune's town hall.
+    pub near_commune: Option<String>,
+    /// Within `radius_km` of this point (WGS 84, with `longitude`).
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Above 0, at most 200 (10 by default); needs a commune or a point.
+    pub radius_km: Option<f64>,
+    /// A date (`2026-11-01`) or an RFC 3339 time.
+    pub published_since: Option<String>,
+    /// Only offers of employers committed to hiring disabled workers.
+    pub disability_committed: bool,
+    /// Only offers hiring without a CV.
+    pub without_cv: bool,
+    /// Only offers open to people in an integration scheme (IAE).
+    pub open_to_iae: bool,
+    /// Only offers whose best stated pay is at least this, per month in euros.
+    pub min_monthly_salary: Option<f64>,
+    /// Only offers with at least this quality score (0 to 100).
+    pub min_quality: Option<u8>,
+    pub sort: Option<OfferSort>,
+    /// Page size, 1 to 100 (the server's default, 20, when absent).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (the first page without).
+    pub cursor: Option<String>,
+}
+
+impl OfferSearch {
+    /// The same search at the page after `page`, or `None` after the last.
+    pub fn next(&self, page: &SearchPage) -> Option<OfferSearch> {
+        let cursor = page.next_cursor.clone()?;
+        Some(OfferSearch { cursor: Some(cursor), ..self.clone() })
+    }
+
+    /// The query parameters, `cursor` aside.
+    fn filters(&self) -> Vec<(String, String)> {
+        let mut query = Vec::new();
+        let mut push = |name: &str, value: String| query.push((name.to_owned(), value));
+        if let Some(q) = &self.q {
+            push("q", q.clone());
+        }
+        let contract_types: Vec<&str> = self.contract_type.iter().map(|kind| kind.as_str()).collect();
+        for (name, values) in [
+            ("rome", self.rome.iter().map(String::as_str).collect::<Vec<_>>()),
+            ("contract_type", contract_types),
+            ("commune", self.commune.iter().map(String::as_str).collect()),
+            ("departement", self.departement.iter().map(String::as_str).collect()),
+            ("region", self.region.iter().map(String::as_str).collect()),
+        ] {
+            if !values.is_empty() {
+                push(name, values.join(","));
+            }
+        }
+        if let Some(commune) = &self.near_commune {
+            push("near_commune", commune.clone());
+        }
+        for (name, number) in [
+            ("latitude", self.latitude),
+            ("longitude", self.longitude),
+            ("radius_km", self.radius_km),
+            ("min_monthly_salary", self.min_monthly_salary),
+        ] {
+            if let Some(number) = number {
+                push(name, number.to_string());
+            }
+        }
+        if let Some(since) = &self.published_since {
+            push("published_since", since.clone());
+        }
+        for (name, only) in [
+            ("disability_committed", self.disability_committed),
+            ("without_cv", self.without_cv),
+            ("open_to_iae", self.open_to_iae),
+        ] {
+            if only {
+                push(name, "true".to_owned());
+            }
+        }
+        if let Some(score) = self.min_quality {
+            push("min_quality", score.to_string());
+        }
+        if let Some(sort) = self.sort {
+            push("sort", sort.as_str().to_owned());
+        }
+        if let Some(limit) = self.limit {
+            push("limit", limit.to_string());
+        }
+        query
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        let mut query = self.filters();
+        if let Some(cursor) = &self.cursor {
+            query.push(("cursor".to_owned(), cursor.clone()));
+        }
+        query
+    }
+}
+
+/// How many offers match, per value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts over every match, all pages together: each list adds up to `total`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// Per contract type, most frequent first.
+    pub contract_types: Vec<FacetCount>,
+    /// Per département of the workplace, most frequent first.
+    pub departements: Vec<FacetCount>,
+}
+
+/// One page of a search, with the count of every match and the facets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    /// The offers of this page (`OfferHit`: the offer, with `distance_km` when the search has
+    /// a centre), in the order asked for.
+    pub items: Vec<Value>,
+    /// Absent on the last page (and 10,000 results deep: refine the search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// How many open offers match, all pages together.
+    pub total: u64,
+    pub facets: Facets,
+}
+
+impl Client {
+    /// Publishes an offer (`Publication`: `{"source": {...}, "offer": {...}}`) under the
+    /// client's organization: an upsert by source. 201 `created` for a new offer; 200 when the
+    /// same job was already published by another source (`merged`), this source's copy
+    /// changed (`updated`) or did not (`unchanged`). Sent once (the operation takes no
+    /// idempotency key); publishing the same document again is safe and answers `unchanged`.
+    /// A filled or cancelled offer refuses changes: 409 `invalid_transition`.
+    pub async fn publish_offer(&self, publication: &Value) -> Result<Published, ClientError> {
+        let response = self.post("/v1/offers").json(publication).send().await?.expect_status(&[200, 201])?;
+        let result: PublicationResult = response.json()?;
+        if (response.status == 201) != (result.outcome == PublicationOutcome::Created) {
+            return Err(ClientError::Decode {
+                context: response.context(),
+                message: format!("status {} with the outcome {}", response.status, result.outcome.as_str()),
+            });
+        }
+        Ok(Published {
+            outcome: result.outcome,
+            offer: result.offer,
+            etag: response.required_etag()?,
+            location: response.header("location").map(str::to_owned),
+        })
+    }
+
+    /// Publishes many offers in one NDJSON body (`application/x-ndjson`), one publication per
+    /// line. Each line is answered in order; a bad line is `rejected` alone, with its errors.
+    /// Sent once; sending the same lines again answers `unchanged` for every line published.
+    pub async fn publish_offer_batch(&self, lines: &[Value]) -> Result<BatchResult, ClientError> {
+        let mut body = Vec::new();
+        for line in lines {
+            serde_json::to_writer(&mut body, line)
+                .map_err(|error| ClientError::InvalidRequest(format!("batch line: {error}")))?;
+            body.push(b'\n');
+        }
+        let request = self.post("/v1/offers/batch").body(body, NDJSON);
+        request.send().await?.expect_status(&[200])?.json()
+    }
+
+    /// One page of open offers matching `search`, with the total and the facets.
+    pub async fn search_offers(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
+        let mut request = self.get("/v1/offers");
+        for (name, value) in &search.query() {
+            request = request.query(name, value);
+        }
+        request.send().await?.expect_status(&[200])?.json()
+    }
+
+    /// [`search_offers`](Client::search_offers) without a token, as anyone may: within the
+    /// anonymous rate limit of the caller's address (lower than a client's).
+    pub async fn search_offers_anonymously(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
+        let mut request = self.get("/v1/offers").anonymous();
+        for (name, value) in &search.query() {
+            request = request.query(name, value);
+        }
+        request.send().await?.expect_status(&[200])?.json()
+    }
+
+    /// Every open offer matching `search` (its `cursor` aside), page after page: each item an
+    /// `OfferHit`. Searches page at most 10,000 results deep.
+    pub fn offers(&self, search: &OfferSearch) -> Pager<Value> {
+        Pager::new(self.clone(), "/v1/offers", search.filters())
+    }
+
+    /// An offer with its sources. Open offers are public; the others are visible with
+    /// `offers:read` and to their sources (404 to others).
+    pub async fn get_offer(&self, id: Uuid) -> Result<Versioned<Value>, ClientError> {
+        self.read(format!("/v1/offers/{id}")).await
+    }
+
+    pub async fn get_offer_if_none_match(&self, id: Uuid, etag: &ETag) -> Result<Conditional<Value>, ClientError> {
+        self.read_if_none_match(format!("/v1/offers/{id}"), etag).await
+    }
+
+    /// Suspends, reopens, or marks filled or cancelled the version `if_match` names (a source
+    /// of the offer, or France Travail). A change the offer's life does not allow (a filled
+    /// offer reopening, `expired` asked for): 409 `invalid_transition`.
+    pub async fn change_offer_status(
+        &self,
+        id: Uuid,
+        status: OfferStatus,
+        reason: Option<&str>,
+        if_match: &ETag,
+    ) -> Result<Versioned<Value>, ClientError> {
+        let mut change = json!({"status": status.as_str()});
+        if let Some(reason) = reason {
+            change["reason"] = json!(reason);
+        }
+        self.replace(format!("/v1/offers/{id}/status"), &change, Some(if_match)).await
+    }
+
+    /// Withdraws the client's organization from the offer's sources, at the version `if_match`
+    /// names; the offer is deleted when no source remains.
+    pub async fn withdraw_offer(&self, id: Uuid, if_match: &ETag) -> Result<(), ClientError> {
+        let request = self.request(Method::DELETE, format!("/v1/offers/{id}")).if_match(if_match);
+        request.send().await?.expect_status(&[204])?;
+        Ok(())
+    }
+
+    /// The versions of an offer, oldest first (`offers:read`, or a source of the offer).
+    pub fn offer_history(&self, id: Uuid) -> Pager<Value> {
+        Pager::new(self.clone(), format!("/v1/offers/{id}/history"), Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_becomes_its_query_parameters() {
+        let search = OfferSearch {
+            q: Some("développeur web".into()),
+            rome: vec!["M1805".into(), "M1810".into()],
+            contract_type: vec![ContractType::Cdi, ContractType::Apprenticeship],
+            near_commune: Some("69123".into()),
+            radius_km: Some(15.5),
+            without_cv: true,
+            sort: Some(OfferSort::Distance),
+            limit: Some(5),
+            cursor: Some("o5".into()),
+            ..OfferSearch::default()
+        };
+        let query = search.query();
+        let query: Vec<(&str, &str)> = query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        assert_eq!(
+            query,
+            [
+                ("q", "développeur web"),
+                ("rome", "M1805,M1810"),
+                ("contract_type", "cdi,apprenticeship"),
+                ("near_commune", "69123"),
+                ("radius_km", "15.5"),
+                ("without_cv", "true"),
+                ("sort", "distance"),
+                ("limit", "5"),
+                ("cursor", "o5"),
+            ]
+        );
+        assert!(OfferSearch::default().query().is_empty());
+        let page =
+            SearchPage { items: Vec::new(), next_cursor: Some("o10".into()), total: 12, facets: Facets::default() };
+        assert_eq!(search.next(&page).and_then(|next| next.cursor).as_deref(), Some("o10"));
+    }
+
+    #[test]
+    fn outcomes_and_statuses_have_their_wire_names() {
+        let outcome: PublicationOutcome = serde_json::from_value(json!("merged")).expect("outcome");
+        assert_eq!(outcome, PublicationOutcome::Merged);
+        let later: PublicationOutcome = serde_json::from_value(json!("split")).expect("unknown outcome");
+        assert_eq!(later, PublicationOutcome::Unknown);
+        assert_eq!(OfferStatus::parse("filled"), Some(OfferStatus::Filled));
+        assert_eq!(ContractType::parse("professionalisation"), Some(ContractType::Professionalisation));
+    }
+}
