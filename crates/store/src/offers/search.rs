@@ -95,8 +95,7 @@ pub fn search(conn: &mut DbConnection, request: &SearchRequest) -> Result<Search
     let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
     let next_offset = (rows.len() > limit).then_some(request.offset + request.limit);
     rows.truncate(limit);
-    let contract_types = query.facet(conn, "contract_type")?;
-    let departements = query.facet(conn, "departement")?;
+    let (contract_types, departements) = query.facets(conn)?;
     Ok(SearchResults {
         offers: rows.into_iter().map(OfferRow::into_stored).collect::<Result<_, _>>()?,
         next_offset,
@@ -280,6 +279,32 @@ impl Query {
         query
     }
 
+    /// Counts per contract type and per département: one scan of the matches on PostgreSQL
+    /// (grouping sets), one per facet on SQLite, which has no grouping sets.
+    fn facets(&self, conn: &mut DbConnection) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+        if !self.postgres {
+            return Ok((self.facet(conn, "contract_type")?, self.facet(conn, "departement")?));
+        }
+        let sql = format!(
+            "SELECT o.contract_type, o.departement, COUNT(*) AS count FROM {} WHERE {} \
+             GROUP BY GROUPING SETS ((o.contract_type), (o.departement))",
+            self.from, self.conditions
+        );
+        let rows: Vec<GroupedRow> = self.bound(&sql).load(conn)?;
+        let (mut contract_types, mut departements) = (Vec::new(), Vec::new());
+        for row in rows {
+            match (row.contract_type, row.departement) {
+                (Some(value), None) => contract_types.push((value, row.count)),
+                (None, Some(value)) => departements.push((value, row.count)),
+                _ => {}
+            }
+        }
+        for facet in [&mut contract_types, &mut departements] {
+            facet.sort_by(|(a, a_count), (b, b_count)| b_count.cmp(a_count).then_with(|| a.cmp(b)));
+        }
+        Ok((contract_types, departements))
+    }
+
     fn facet(&self, conn: &mut DbConnection, column: &str) -> Result<Vec<(String, i64)>, StoreError> {
         let sql = format!(
             "SELECT o.{column} AS value, COUNT(*) AS count FROM {} WHERE {} GROUP BY o.{column} \
@@ -289,6 +314,16 @@ impl Query {
         let rows: Vec<FacetRow> = self.bound(&sql).load(conn)?;
         Ok(rows.into_iter().map(|row| (row.value, row.count)).collect())
     }
+}
+
+#[derive(QueryableByName)]
+struct GroupedRow {
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    contract_type: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    departement: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    count: i64,
 }
 
 #[derive(QueryableByName)]
