@@ -4,6 +4,7 @@
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod dataset;
 mod fallback;
 mod health;
 pub mod openapi;

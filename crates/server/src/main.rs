@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use plateforme_auth::Profile;
 use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
+use plateforme_server::dataset::{self, DatasetOptions};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 
@@ -31,8 +32,23 @@ enum Command {
     },
     /// Run the pending database migrations.
     Migrate,
-    /// Load the demo organizations (idempotent).
-    Seed,
+    /// Load the demo organizations and clients (idempotent); with `--persons` or `--offers`,
+    /// also a generated dataset at national scale, into a database that has none yet.
+    Seed {
+        /// Persons to generate, with their registrations, orientations, diagnostics and
+        /// contracts (0: the demo data only).
+        #[arg(long, default_value_t = 0)]
+        persons: u64,
+        /// Job offers to generate: accepted now, generated once the offers API lands.
+        #[arg(long, default_value_t = 0)]
+        offers: u64,
+        /// The seed of the generated dataset: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Persons written per transaction.
+        #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        batch_size: u64,
+    },
     /// Manage the OAuth clients of partner information systems.
     Clients {
         #[command(subcommand)]
@@ -82,7 +98,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             serve(store, &config)
         }
         Command::Migrate => Ok(()),
-        Command::Seed => seed_demo(&store, &config),
+        Command::Seed { persons, offers, seed, batch_size } => {
+            seed_demo(&store, &config)?;
+            if persons > 0 || offers > 0 {
+                let options = DatasetOptions { persons, offers, seed, batch_size: batch_size as usize };
+                seed_dataset(&store, &config, &options)?;
+            }
+            Ok(())
+        }
         Command::Clients { command } => commands::run_clients(&store, &config, command),
         Command::Keys { command } => commands::run_keys(&store, command),
         Command::Openapi { .. } => Ok(()),
@@ -107,11 +130,47 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
     Ok(())
 }
 
+/// Generates the dataset, with a progress line on standard error.
+fn seed_dataset(store: &Store, config: &Config, options: &DatasetOptions) -> Result<(), Box<dyn std::error::Error>> {
+    let mut progress = |progress: dataset::Progress| {
+        let seconds = progress.elapsed.as_secs_f64();
+        let end = if progress.done >= progress.total { "\n" } else { "" };
+        if progress.total > 1 {
+            let rate = if seconds > 0.0 { progress.done as f64 / seconds } else { 0.0 };
+            eprint!("\r{}: {}/{} in {seconds:.1} s ({rate:.0}/s){end}", progress.phase, progress.done, progress.total);
+        } else if progress.done >= progress.total {
+            eprintln!("{}: {seconds:.1} s", progress.phase);
+        }
+    };
+    let summary = dataset::generate(store, options, &config.nir_key(), &mut progress)?;
+    let counts = summary.counts;
+    eprintln!(
+        "dataset (seed {}): {} organizations, {} persons, {} diagnostics, {} contracts, {} history rows, {} change \
+         events in {:.1} s",
+        options.seed,
+        counts.organizations,
+        counts.persons,
+        counts.diagnostics,
+        counts.contracts,
+        counts.history,
+        counts.changes,
+        summary.elapsed.as_secs_f64()
+    );
+    if summary.offers < summary.offers_requested {
+        eprintln!(
+            "dataset: {} offers requested, {} generated: offers are generated once the offers API lands",
+            summary.offers_requested, summary.offers
+        );
+    }
+    Ok(())
+}
+
 fn serve(store: Store, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let services = app::Services::new(store, config)?;
     let listener = TcpListener::bind(&config.listen)?;
     tracing::info!(address = %listener.local_addr()?, "serving; the contract is at /openapi.json");
     let system = actix_web::rt::System::new();
-    system.block_on(app::serve(listener, services, config)?)?;
+    // `app::serve` spawns the offer expiry sweep: it must run inside the system.
+    system.block_on(async { app::serve(listener, services, config)?.await })?;
     Ok(())
 }

@@ -281,7 +281,7 @@ impl Query {
 
     /// Counts per contract type and per département: one scan of the matches on PostgreSQL
     /// (grouping sets), one per facet on SQLite, which has no grouping sets.
-    fn facets(&self, conn: &mut DbConnection) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+    fn facets(&self, conn: &mut DbConnection) -> Result<(FacetCounts, FacetCounts), StoreError> {
         if !self.postgres {
             return Ok((self.facet(conn, "contract_type")?, self.facet(conn, "departement")?));
         }
@@ -305,7 +305,7 @@ impl Query {
         Ok((contract_types, departements))
     }
 
-    fn facet(&self, conn: &mut DbConnection, column: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    fn facet(&self, conn: &mut DbConnection, column: &str) -> Result<FacetCounts, StoreError> {
         let sql = format!(
             "SELECT o.{column} AS value, COUNT(*) AS count FROM {} WHERE {} GROUP BY o.{column} \
              ORDER BY count DESC, value ASC",
@@ -315,6 +315,9 @@ impl Query {
         Ok(rows.into_iter().map(|row| (row.value, row.count)).collect())
     }
 }
+
+/// Values and how many matches have each.
+type FacetCounts = Vec<(String, i64)>;
 
 #[derive(QueryableByName)]
 struct GroupedRow {

@@ -1,0 +1,309 @@
+//! `plateforme-bench`: the load benchmark of DESIGN.md's performance targets, in one command.
+//!
+//! ```sh
+//! cargo run --release -p plateforme-bench -- \
+//!     --database-url postgres://postgres@127.0.0.1:5432/plateforme_bench \
+//!     --persons 1000000 --offers 500000 --report bench.md
+//! ```
+//!
+//! 1. builds the `plateforme` binary with the bench's profile, drops and creates the database,
+//!    and runs `plateforme seed --persons N --offers M --seed S` on it, then `VACUUM (ANALYZE)`;
+//! 2. runs `pgbench -i -s K` (K × 100,000 accounts ≥ N) in a database of its own beside it, then
+//!    `pgbench -S -c 16 -j 2 -T D`: the raw primary-key select rate of this PostgreSQL;
+//! 3. starts `plateforme serve` on a free port, gets a token of the demo France Travail client,
+//!    and drives each scenario with C keep-alive clients for D seconds after a warm-up;
+//! 4. opens 10,000 idle keep-alive connections and reads the server's resident memory, and its
+//!    peak over the run;
+//! 5. prints the table of targets (and writes it to `--report`). It exits with an error when a
+//!    request failed, not when a target is missed: a benchmark reports, it does not judge.
+//!
+//! `--smoke` runs it all at a tiny size in seconds, for CI.
+
+mod http;
+mod idle;
+mod load;
+mod postgres;
+mod report;
+mod server;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use clap::Parser;
+
+use crate::load::{Context, Scenario};
+use crate::postgres::DatabaseUrl;
+use crate::report::{Machine, Run};
+use crate::server::Server;
+
+#[derive(Parser, Debug)]
+#[command(name = "plateforme-bench", about = "Benchmarks Plateforme on PostgreSQL against the targets of DESIGN.md")]
+struct Args {
+    /// The benchmark's database: dropped and created again (its name must contain `bench`).
+    /// pgbench's tables go to a database of the same name followed by `_pgbench`.
+    #[arg(long, env = "BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/plateforme_bench")]
+    database_url: String,
+    /// Persons to generate [default: 1000000; 200 with --smoke].
+    #[arg(long)]
+    persons: Option<u64>,
+    /// Offers to generate (passed to `plateforme seed`, which generates them once the offers
+    /// API lands) [default: 500000; 100 with --smoke].
+    #[arg(long)]
+    offers: Option<u64>,
+    /// The dataset's seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Measured seconds per scenario, and pgbench's duration [default: 30; 3 with --smoke].
+    #[arg(long)]
+    duration: Option<u64>,
+    /// Unmeasured seconds before each scenario [default: 5; 1 with --smoke].
+    #[arg(long)]
+    warmup: Option<u64>,
+    /// Concurrent HTTP clients, each on its own keep-alive connection.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Idle keep-alive connections for the memory reading [default: 10000; 200 with --smoke].
+    #[arg(long)]
+    idle_connections: Option<usize>,
+    /// pgbench's clients (-c).
+    #[arg(long, default_value_t = 16)]
+    pgbench_clients: u32,
+    /// pgbench's threads (-j).
+    #[arg(long, default_value_t = 2)]
+    pgbench_threads: u32,
+    /// The server's HTTP workers [default: the server's own default, one per core].
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Only these scenarios (dossier-read, organizations-paging, calibration-health,
+    /// calibration-token); all by default.
+    #[arg(long = "scenario")]
+    scenarios: Vec<String>,
+    /// Also write the report (markdown) to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Tiny sizes and durations: proves the benchmark runs (CI), measures nothing.
+    #[arg(long)]
+    smoke: bool,
+    /// Keep the database when it holds persons already (skips the seeding, minutes at full size).
+    #[arg(long)]
+    reuse_database: bool,
+    /// The `plateforme` binary to run [default: built by cargo with this bench's profile].
+    #[arg(long)]
+    server_binary: Option<PathBuf>,
+}
+
+/// An error that stops the benchmark, with what to do about it.
+#[derive(Debug)]
+pub struct BenchError(String);
+
+impl BenchError {
+    pub fn new(message: impl Into<String>) -> BenchError {
+        BenchError(message.into())
+    }
+}
+
+impl std::fmt::Display for BenchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BenchError {}
+
+impl From<std::io::Error> for BenchError {
+    fn from(error: std::io::Error) -> BenchError {
+        BenchError(error.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for BenchError {
+    fn from(error: diesel::result::Error) -> BenchError {
+        BenchError(format!("PostgreSQL: {error}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("plateforme-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(run) if run.failed() => {
+            eprintln!("plateforme-bench: some requests failed (see the report)");
+            ExitCode::FAILURE
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("plateforme-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The demo client of France Travail: its token reads every dossier.
+const CLIENT: &str = "demo-france-travail";
+
+async fn run(args: Args) -> Result<Run, BenchError> {
+    let smoke = args.smoke;
+    let persons = args.persons.unwrap_or(if smoke { 200 } else { 1_000_000 });
+    let offers = args.offers.unwrap_or(if smoke { 100 } else { 500_000 });
+    let duration = Duration::from_secs(args.duration.unwrap_or(if smoke { 3 } else { 30 }));
+    let warmup = Duration::from_secs(args.warmup.unwrap_or(if smoke { 1 } else { 5 }));
+    let idle_connections = args.idle_connections.unwrap_or(if smoke { 200 } else { 10_000 });
+    let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
+        Scenario::ALL.to_vec()
+    } else {
+        args.scenarios
+            .iter()
+            .map(|name| {
+                Scenario::parse(name).ok_or_else(|| {
+                    let known: Vec<&str> = Scenario::ALL.iter().map(|scenario| scenario.name()).collect();
+                    BenchError::new(format!("unknown scenario {name:?}; known: {}", known.join(", ")))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let database = DatabaseUrl::parse(&args.database_url)?;
+    let mut run = Run {
+        command: format!(
+            "cargo run{} -p plateforme-bench -- {}",
+            if cfg!(debug_assertions) { "" } else { " --release" },
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        ),
+        smoke,
+        persons,
+        offers,
+        seed: args.seed,
+        clients: args.concurrency,
+        warmup,
+        duration,
+        ..Run::default()
+    };
+    run.machine = Machine::read(database.server_version()?);
+
+    let binary = server::binary(args.server_binary.as_deref())?;
+    let existing = if args.reuse_database { database.persons().filter(|count| *count > 0) } else { None };
+    match existing {
+        Some(count) => eprintln!("bench: reusing {} with {count} persons", database.name),
+        None => {
+            if !database.name.contains("bench") {
+                return Err(BenchError::new(format!(
+                    "the benchmark drops and creates its database: name one whose name contains `bench`, not {:?}",
+                    database.name
+                )));
+            }
+            eprintln!("bench: creating {} and seeding {persons} persons (seed {})", database.name, args.seed);
+            database.recreate()?;
+            run.seeding = Some(server::seed(&binary, &database.url(), persons, offers, args.seed)?);
+        }
+    }
+    let started = Instant::now();
+    database.vacuum_analyze()?;
+    run.vacuum = Some(started.elapsed());
+    run.persons_in_database = database.persons().unwrap_or(0);
+
+    run.pgbench = match postgres::find_pgbench() {
+        None => Some(Err("pgbench not found (Debian: apt-get install postgresql-client)".to_owned())),
+        Some(program) => {
+            let scale = postgres::pgbench_scale(run.persons_in_database.max(0) as u64);
+            eprintln!("bench: pgbench at scale {scale}, {} s", duration.as_secs());
+            let result = postgres::pgbench(
+                &program,
+                &database.pgbench(),
+                scale,
+                args.pgbench_clients,
+                args.pgbench_threads,
+                duration.as_secs(),
+            );
+            Some(result.map_err(|error| error.to_string()))
+        }
+    };
+
+    let server = Server::start(&binary, &database.url(), args.workers).await?;
+    run.server_log = server.log.display().to_string();
+    eprintln!("bench: server {} on {} (log {})", binary.display(), server.address, server.log.display());
+    let person_ids = Arc::new(database.sample_person_ids(100_000, args.seed)?);
+    for scenario in scenarios {
+        let context = Arc::new(Context {
+            address: server.address,
+            authorization: format!("Bearer {}", token(server.address).await?),
+            person_ids: person_ids.clone(),
+        });
+        eprintln!(
+            "bench: {} — {} clients, {} s + {} s",
+            scenario.name(),
+            args.concurrency,
+            warmup.as_secs(),
+            duration.as_secs()
+        );
+        let (server_before, postgres_before) = (server::cpu_time(server.pid()), server::postgres_cpu_time());
+        let mut measurement = load::run(scenario, context, args.concurrency, warmup, duration).await?;
+        measurement.server_cpu =
+            server::cpu_time(server.pid()).zip(server_before).map(|(after, before)| after - before);
+        measurement.postgres_cpu = Some(server::postgres_cpu_time().saturating_sub(postgres_before));
+        eprintln!(
+            "bench: {}: {:.0} requests/s, p95 {:.2} ms, {} errors",
+            scenario.name(),
+            measurement.throughput(),
+            measurement.percentile_ms(0.95),
+            measurement.errors
+        );
+        run.measurements.push(measurement);
+    }
+
+    let needed = idle_connections as u64 + 256;
+    run.idle = Some(match server::open_files_limit() {
+        Some(limit) if limit < needed => Err(format!(
+            "skipped: the open-file limit is {limit}, {needed} are needed; run `ulimit -n {}` first",
+            needed.max(20_000)
+        )),
+        _ => {
+            eprintln!("bench: {idle_connections} idle keep-alive connections");
+            idle::measure(server.address, idle_connections, server.pid()).await.map_err(|error| error.to_string())
+        }
+    });
+    run.peak = Some(server.memory()?);
+    drop(server);
+
+    let markdown = run.markdown();
+    println!("{markdown}");
+    if let Some(path) = &args.report {
+        std::fs::write(path, &markdown)
+            .map_err(|error| BenchError::new(format!("cannot write {}: {error}", path.display())))?;
+        eprintln!("bench: report written to {}", path.display());
+    }
+    Ok(run)
+}
+
+/// An access token of the demo France Travail client (client credentials, HTTP Basic).
+async fn token(address: std::net::SocketAddr) -> Result<String, BenchError> {
+    let mut connection = http::Connection::open(address).await?;
+    let credentials = STANDARD.encode(format!("{CLIENT}:{CLIENT}-secret"));
+    let response = connection
+        .send(
+            "POST",
+            "/oauth/token",
+            &[
+                ("Authorization", &format!("Basic {credentials}")),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            b"grant_type=client_credentials",
+        )
+        .await?;
+    let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+    body.get("access_token").and_then(|token| token.as_str()).map(str::to_owned).ok_or_else(|| {
+        BenchError::new(format!(
+            "no token for {CLIENT} ({}): {}",
+            response.status,
+            String::from_utf8_lossy(&response.body)
+        ))
+    })
+}
