@@ -111,7 +111,20 @@ async fn verify(auth: &SharedAuth, token: &str) -> Result<Bearer, TokenError> {
     {
         return external.verify(token, &auth.store).await.map(Bearer::Client);
     }
-    Ok(match tokens::verify(&auth.keys, &auth.settings.tokens, token)? {
+    let now = chrono::Utc::now().timestamp();
+    let verified = match auth.verified.get(token, now) {
+        Some(verified) => verified,
+        None => {
+            let verified = tokens::verify(&auth.keys, &auth.settings.tokens, token)?;
+            let expires = match &verified {
+                Verified::Client(claims) => claims.exp,
+                Verified::Person(claims) => claims.exp,
+            };
+            auth.verified.insert(token, verified.clone(), expires, now);
+            verified
+        }
+    };
+    Ok(match verified {
         Verified::Client(claims) => Bearer::Client(Identity::from(claims)),
         Verified::Person(claims) => Bearer::Person(PersonIdentity { person_id: claims.person_id }),
     })

@@ -18,6 +18,7 @@ pub mod route_scopes;
 pub mod scopes;
 pub mod secrets;
 pub mod state;
+pub mod token_cache;
 pub mod token_endpoint;
 pub mod tokens;
 pub mod well_known;

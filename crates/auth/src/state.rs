@@ -35,6 +35,8 @@ pub struct AuthState {
     pub limiter: RateLimiter,
     pub routes: RouteScopes,
     pub external: Option<ExternalIssuer>,
+    /// Tokens of ours already verified (see `token_cache`).
+    pub verified: crate::token_cache::TokenCache,
 }
 
 pub type SharedAuth = Arc<AuthState>;

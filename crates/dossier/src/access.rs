@@ -13,14 +13,19 @@ use uuid::Uuid;
 
 /// What the policy reads of a person.
 pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonAccess, StoreError> {
+    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, ..record_access(person) })
+}
+
+/// What the policy reads of a person, but the consents to share: what the record alone says.
+fn record_access(person: &StoredPerson) -> PersonAccess {
     let record = &person.record;
-    Ok(PersonAccess {
+    PersonAccess {
         registered_by: Some(record.registration.registered_by),
         oriented_to: record.orientation.iter().map(|orientation| orientation.referent_organization_id).collect(),
         rsa_beneficiary: record.statuses.rsa_beneficiary,
         residence_departement: record.contact.residence_departement(),
-        shared_with: persons::shared_with(conn, person.id)?,
-    })
+        shared_with: Vec::new(),
+    }
 }
 
 /// Loads a person the caller may touch with `operation`; outside the policy the person does
@@ -32,6 +37,11 @@ pub fn load(
     operation: Operation,
 ) -> Result<StoredPerson, StoreError> {
     let person = persons::find(conn, id)?;
+    // A consent to share can only open access, never close it: when the record alone allows
+    // the access (France Travail, the referent organization…), the consents are not read.
+    if caller.may(operation, Resource::Person(&record_access(&person))) {
+        return Ok(person);
+    }
     let access = person_access(conn, &person)?;
     if caller.may(operation, Resource::Person(&access)) { Ok(person) } else { Err(StoreError::NotFound) }
 }

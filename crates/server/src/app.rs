@@ -89,6 +89,7 @@ impl Services {
             limiter: RateLimiter::default(),
             routes: RouteScopes::from_openapi(&document),
             external: config.external_issuer.clone().map(ExternalIssuer::new),
+            verified: Default::default(),
         };
         Ok(Services {
             store,
