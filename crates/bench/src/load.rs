@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use crate::BenchError;
 use crate::http::Connection;
+use crate::offers::{self, ImportLines, OfferData, Random, Summary};
 
-/// A scenario the benchmark measures. To add one (e.g. `offers-search` and `offers-import` once
-/// the offers API lands): a variant here, its name in [`Scenario::name`] and [`Scenario::ALL`],
-/// its request in [`Client::step`], its row in `report.rs`; and remove it from [`PENDING`].
+/// A scenario the benchmark measures. To add one (e.g. `change-feed` once there is an endpoint):
+/// a variant here, its name in [`Scenario::name`] and [`Scenario::ALL`], its request in
+/// [`Client::step`], its row in `report.rs`; and remove it from [`PENDING`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// `GET /v1/persons/{id}` of random persons with a France Travail token: authorized by the
@@ -18,6 +19,12 @@ pub enum Scenario {
     DossierRead,
     /// `GET /v1/organizations?limit=100`, following `next_cursor` to the end, then again.
     OrganizationsPaging,
+    /// `GET /v1/offers` with a mix of French words, ROME codes, radius around populous
+    /// communes, contract types and sorts (`offers.rs`); every answer counts its facets.
+    OffersSearch,
+    /// `POST /v1/offers/batch`, NDJSON bodies of new publications, one in ten the same job as an
+    /// earlier line from another source (merged).
+    OffersImport,
     /// Calibration: `GET /health/live`, no token, no database — the HTTP stack alone.
     HealthLive,
     /// Calibration: `GET /v1/referentials/communes/75056` with the token, no database — the
@@ -26,21 +33,26 @@ pub enum Scenario {
 }
 
 /// Scenarios of the performance targets that cannot run yet, and why.
-pub const PENDING: &[(&str, &str)] = &[
-    ("offers-search", "pending: offers API"),
-    ("offers-import", "pending: offers API"),
-    ("change-feed", "pending: change feed API (no endpoint yet)"),
-    ("indicators", "pending: indicators API"),
-];
+pub const PENDING: &[(&str, &str)] =
+    &[("change-feed", "pending: change feed API (no endpoint yet)"), ("indicators", "pending: indicators API")];
 
 impl Scenario {
-    pub const ALL: [Scenario; 4] =
-        [Scenario::DossierRead, Scenario::OrganizationsPaging, Scenario::HealthLive, Scenario::TokenCheck];
+    /// In the order they run: the search before the import, which adds offers.
+    pub const ALL: [Scenario; 6] = [
+        Scenario::DossierRead,
+        Scenario::OrganizationsPaging,
+        Scenario::OffersSearch,
+        Scenario::OffersImport,
+        Scenario::HealthLive,
+        Scenario::TokenCheck,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Scenario::DossierRead => "dossier-read",
             Scenario::OrganizationsPaging => "organizations-paging",
+            Scenario::OffersSearch => "offers-search",
+            Scenario::OffersImport => "offers-import",
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
         }
@@ -54,9 +66,15 @@ impl Scenario {
 /// What every client of a run shares.
 pub struct Context {
     pub address: SocketAddr,
-    /// `Bearer …` of a France Travail token (sees every person).
+    /// `Bearer …` of a France Travail token (sees every person, publishes offers).
     pub authorization: String,
     pub person_ids: Arc<Vec<String>>,
+    /// What offer searches and imports are drawn from.
+    pub offers: Arc<OfferData>,
+    /// Makes this run's import references unique (they are upserts by source).
+    pub nonce: String,
+    /// Lines per import body.
+    pub import_lines: usize,
 }
 
 /// One scenario's figures.
@@ -66,15 +84,26 @@ pub struct Measurement {
     pub clients: usize,
     pub duration: Duration,
     pub requests: u64,
-    /// Records read (persons, organizations).
+    /// Records read or written (persons, organizations, offers found on the page, import lines
+    /// published).
     pub items: u64,
+    /// Failed requests, and for the import also each `rejected` line.
     pub errors: u64,
     pub first_error: Option<String>,
     /// Sorted, in microseconds.
     latencies: Vec<u32>,
+    /// offers-search: each answer's `total` (every match), sorted.
+    pub totals: Vec<u64>,
+    /// offers-search: per shape of query (`offers::SHAPES`), the latencies (sorted) and how many
+    /// answers had matches.
+    pub shapes: Vec<ShapeFigures>,
+    /// offers-import: the summaries of the measured batches, added up.
+    pub summary: Summary,
     /// CPU time the server and PostgreSQL used over the scenario (warm-up included), when known.
     pub server_cpu: Option<Duration>,
     pub postgres_cpu: Option<Duration>,
+    /// CPU time of the benchmark itself (the load driver) over the scenario.
+    pub driver_cpu: Option<Duration>,
     /// Wall time of the scenario, warm-up included: what the CPU times are spread over.
     pub wall: Duration,
     /// Requests over the wall time, warm-up included.
@@ -82,6 +111,27 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    fn empty(scenario: Scenario, clients: usize, duration: Duration) -> Measurement {
+        Measurement {
+            scenario,
+            clients,
+            duration,
+            requests: 0,
+            items: 0,
+            errors: 0,
+            first_error: None,
+            latencies: Vec::new(),
+            totals: Vec::new(),
+            shapes: vec![ShapeFigures::default(); offers::SHAPES.len()],
+            summary: Summary::default(),
+            server_cpu: None,
+            postgres_cpu: None,
+            driver_cpu: None,
+            wall: Duration::ZERO,
+            all_requests: 0,
+        }
+    }
+
     pub fn throughput(&self) -> f64 {
         self.requests as f64 / self.duration.as_secs_f64()
     }
@@ -96,7 +146,48 @@ impl Measurement {
         (self.all_requests > 0).then(|| cpu.as_secs_f64() * 1000.0 / self.all_requests as f64)
     }
 
+    /// Share of the wall time (warm-up included) a CPU time is, in cores.
+    pub fn cores_used(&self, cpu: Option<Duration>) -> Option<f64> {
+        let cpu = cpu?;
+        (self.wall > Duration::ZERO).then(|| cpu.as_secs_f64() / self.wall.as_secs_f64())
+    }
+
     /// The latency under which `quantile` of the requests answered, in milliseconds.
+    pub fn percentile_ms(&self, quantile: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let rank = ((self.latencies.len() as f64 * quantile).ceil() as usize).clamp(1, self.latencies.len());
+        f64::from(self.latencies[rank - 1]) / 1000.0
+    }
+
+    /// The search total under which `quantile` of the answers are.
+    pub fn total_percentile(&self, quantile: f64) -> u64 {
+        if self.totals.is_empty() {
+            return 0;
+        }
+        let rank = ((self.totals.len() as f64 * quantile).ceil() as usize).clamp(1, self.totals.len());
+        self.totals[rank - 1]
+    }
+
+    /// Share of the search answers with at least one match.
+    pub fn found_share(&self) -> f64 {
+        if self.totals.is_empty() {
+            return 0.0;
+        }
+        self.totals.iter().filter(|total| **total > 0).count() as f64 / self.totals.len() as f64
+    }
+}
+
+/// The figures of one shape of search query.
+#[derive(Debug, Clone, Default)]
+pub struct ShapeFigures {
+    /// Sorted, in microseconds.
+    pub latencies: Vec<u32>,
+    pub found: u64,
+}
+
+impl ShapeFigures {
     pub fn percentile_ms(&self, quantile: f64) -> f64 {
         if self.latencies.is_empty() {
             return 0.0;
@@ -109,39 +200,55 @@ impl Measurement {
 /// A client's own state.
 struct Client {
     connection: Option<Connection>,
-    rng: u64,
+    random: Random,
     cursor: Option<String>,
+    import: ImportLines,
 }
 
 /// What one request did.
+#[derive(Default)]
 struct Step {
     items: u64,
     error: Option<String>,
+    /// Errors beyond the request's own (rejected lines of a batch that was answered).
+    more_errors: u64,
+    total: Option<u64>,
+    /// The shape of a search query.
+    shape: Option<usize>,
+    summary: Option<Summary>,
 }
 
 impl Client {
-    fn next_random(&mut self) -> u64 {
-        // xorshift64*: the clients' request order is reproducible.
-        self.rng ^= self.rng >> 12;
-        self.rng ^= self.rng << 25;
-        self.rng ^= self.rng >> 27;
-        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    fn failed(error: String) -> Step {
+        Step { error: Some(error), ..Step::default() }
     }
 
     async fn step(&mut self, scenario: Scenario, context: &Context) -> Result<Step, std::io::Error> {
+        let authorization = ("Authorization", context.authorization.as_str());
+        let mut body = Vec::new();
+        let mut shape = None;
         let path = match scenario {
             Scenario::DossierRead => {
                 let ids = &context.person_ids;
                 if ids.is_empty() {
-                    return Ok(Step { items: 0, error: Some("no person to read".into()) });
+                    return Ok(Client::failed("no person to read".into()));
                 }
-                let index = (self.next_random() % ids.len() as u64) as usize;
+                let index = self.random.below(ids.len() as u64) as usize;
                 format!("/v1/persons/{}", ids[index])
             }
             Scenario::OrganizationsPaging => match &self.cursor {
                 Some(cursor) => format!("/v1/organizations?limit=100&cursor={cursor}"),
                 None => "/v1/organizations?limit=100".to_owned(),
             },
+            Scenario::OffersSearch => {
+                let (drawn, path) = context.offers.search_path(&mut self.random);
+                shape = Some(drawn);
+                path
+            }
+            Scenario::OffersImport => {
+                body = self.import.body(&context.offers, context.import_lines);
+                "/v1/offers/batch".to_owned()
+            }
             Scenario::HealthLive => "/health/live".to_owned(),
             Scenario::TokenCheck => "/v1/referentials/communes/75056".to_owned(),
         };
@@ -149,27 +256,51 @@ impl Client {
             Some(connection) => connection,
             None => self.connection.insert(Connection::open(context.address).await?),
         };
-        let response = if scenario == Scenario::HealthLive {
-            connection.get(&path, &[]).await?
-        } else {
-            connection.get(&path, &[("Authorization", &context.authorization)]).await?
+        let (method, response) = match scenario {
+            Scenario::HealthLive => ("GET", connection.get(&path, &[]).await?),
+            Scenario::OffersImport => (
+                "POST",
+                connection
+                    .send("POST", &path, &[authorization, ("Content-Type", "application/x-ndjson")], &body)
+                    .await?,
+            ),
+            _ => ("GET", connection.get(&path, &[authorization]).await?),
         };
         if response.closing {
             self.connection = None;
         }
         if response.status != 200 {
             let body = String::from_utf8_lossy(&response.body);
-            return Ok(Step { items: 0, error: Some(format!("GET {path}: {} {body}", response.status)) });
+            return Ok(Client::failed(format!("{method} {path}: {} {body}", response.status)));
         }
-        let items = match scenario {
-            Scenario::DossierRead | Scenario::HealthLive | Scenario::TokenCheck => 1,
+        let step = match scenario {
+            Scenario::DossierRead | Scenario::HealthLive | Scenario::TokenCheck => Step { items: 1, ..Step::default() },
             Scenario::OrganizationsPaging => {
                 let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
                 self.cursor = page.get("next_cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned);
-                page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64)
+                let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
+                Step { items, ..Step::default() }
             }
+            Scenario::OffersSearch => match offers::search_total(&response.body) {
+                // The first page (20 offers by default) of every match.
+                Some(total) => Step { items: total.min(20), total: Some(total), shape, ..Step::default() },
+                None => Client::failed(format!("GET {path}: no total in the answer")),
+            },
+            Scenario::OffersImport => match Summary::read(&response.body) {
+                Some(summary) => Step {
+                    items: summary.published(),
+                    more_errors: summary.rejected,
+                    error: (summary.rejected > 0).then(|| {
+                        let line = offers::first_rejection(&response.body).unwrap_or_default();
+                        format!("POST {path}: {} lines rejected, the first: {line}", summary.rejected)
+                    }),
+                    summary: Some(summary),
+                    ..Step::default()
+                },
+                None => Client::failed(format!("POST {path}: no summary in the answer")),
+            },
         };
-        Ok(Step { items, error: None })
+        Ok(step)
     }
 }
 
@@ -188,11 +319,14 @@ pub async fn run(
     for number in 0..clients {
         let context = context.clone();
         tasks.push(tokio::spawn(async move {
-            let mut client =
-                Client { connection: None, rng: 0x9E37_79B9_7F4A_7C15 ^ (number as u64 + 1), cursor: None };
-            let mut latencies: Vec<u32> = Vec::with_capacity(1 << 16);
-            let (mut requests, mut items, mut errors, mut all) = (0u64, 0u64, 0u64, 0u64);
-            let mut first_error = None;
+            let mut client = Client {
+                connection: None,
+                random: Random::new(number as u64 + 1),
+                cursor: None,
+                import: ImportLines::new(&context.nonce, number),
+            };
+            let mut measured = Measurement::empty(scenario, clients, duration);
+            measured.latencies.reserve(1 << 16);
             loop {
                 let sent = Instant::now();
                 if sent >= end {
@@ -200,55 +334,62 @@ pub async fn run(
                 }
                 let step = client.step(scenario, &context).await;
                 let done = Instant::now();
-                all += 1;
-                let (read, error) = match step {
-                    Ok(step) => (step.items, step.error),
-                    Err(error) => {
-                        client.connection = None;
-                        (0, Some(format!("I/O: {error}")))
-                    }
-                };
+                measured.all_requests += 1;
+                let step = step.unwrap_or_else(|error| {
+                    client.connection = None;
+                    Client::failed(format!("I/O: {error}"))
+                });
                 if sent < measure_from || done > end {
                     continue;
                 }
-                requests += 1;
-                items += read;
-                latencies.push(u32::try_from(done.duration_since(sent).as_micros()).unwrap_or(u32::MAX));
-                if let Some(error) = error {
-                    errors += 1;
-                    first_error.get_or_insert(error);
+                measured.requests += 1;
+                measured.items += step.items;
+                let latency = u32::try_from(done.duration_since(sent).as_micros()).unwrap_or(u32::MAX);
+                measured.latencies.push(latency);
+                if let Some(total) = step.total {
+                    measured.totals.push(total);
+                    if let Some(figures) = step.shape.and_then(|shape| measured.shapes.get_mut(shape)) {
+                        figures.latencies.push(latency);
+                        figures.found += u64::from(total > 0);
+                    }
+                }
+                if let Some(summary) = step.summary {
+                    measured.summary.add(summary);
+                }
+                measured.errors += step.more_errors;
+                if let Some(error) = step.error {
+                    if step.more_errors == 0 {
+                        measured.errors += 1;
+                    }
+                    measured.first_error.get_or_insert(error);
                 }
             }
-            (latencies, requests, items, errors, first_error, all)
+            measured
         }));
     }
-    let mut measurement = Measurement {
-        scenario,
-        clients,
-        duration,
-        requests: 0,
-        items: 0,
-        errors: 0,
-        first_error: None,
-        latencies: Vec::new(),
-        server_cpu: None,
-        postgres_cpu: None,
-        wall: Duration::ZERO,
-        all_requests: 0,
-    };
+    let mut measurement = Measurement::empty(scenario, clients, duration);
     for task in tasks {
-        let (latencies, requests, items, errors, first_error, all) =
-            task.await.map_err(|error| BenchError::new(format!("a client failed: {error}")))?;
-        measurement.all_requests += all;
-        measurement.latencies.extend(latencies);
-        measurement.requests += requests;
-        measurement.items += items;
-        measurement.errors += errors;
+        let measured = task.await.map_err(|error| BenchError::new(format!("a client failed: {error}")))?;
+        measurement.all_requests += measured.all_requests;
+        measurement.latencies.extend(measured.latencies);
+        measurement.totals.extend(measured.totals);
+        for (all, one) in measurement.shapes.iter_mut().zip(measured.shapes) {
+            all.latencies.extend(one.latencies);
+            all.found += one.found;
+        }
+        measurement.summary.add(measured.summary);
+        measurement.requests += measured.requests;
+        measurement.items += measured.items;
+        measurement.errors += measured.errors;
         if measurement.first_error.is_none() {
-            measurement.first_error = first_error;
+            measurement.first_error = measured.first_error;
         }
     }
     measurement.latencies.sort_unstable();
+    measurement.totals.sort_unstable();
+    for figures in &mut measurement.shapes {
+        figures.latencies.sort_unstable();
+    }
     measurement.wall = started.elapsed();
     Ok(measurement)
 }
@@ -260,18 +401,14 @@ mod tests {
     #[test]
     fn percentiles_are_read_from_sorted_latencies() {
         let measurement = Measurement {
-            scenario: Scenario::DossierRead,
-            clients: 1,
-            duration: Duration::from_secs(2),
             requests: 100,
             items: 100,
-            errors: 0,
-            first_error: None,
             latencies: (1..=100).map(|ms| ms * 1000).collect(),
+            totals: vec![0, 0, 3, 10, 200],
             server_cpu: Some(Duration::from_millis(50)),
-            postgres_cpu: None,
             wall: Duration::from_secs(3),
             all_requests: 200,
+            ..Measurement::empty(Scenario::DossierRead, 1, Duration::from_secs(2))
         };
         assert_eq!(measurement.cpu_per_request_ms(measurement.server_cpu), Some(0.25));
         assert_eq!(measurement.cpu_per_request_ms(measurement.postgres_cpu), None);
@@ -279,6 +416,9 @@ mod tests {
         assert_eq!(measurement.percentile_ms(0.95), 95.0);
         assert_eq!(measurement.percentile_ms(0.99), 99.0);
         assert_eq!(measurement.throughput(), 50.0);
+        assert_eq!(measurement.found_share(), 0.6);
+        assert_eq!(measurement.total_percentile(0.5), 3);
+        assert_eq!(measurement.cores_used(measurement.server_cpu), Some(0.05 / 3.0));
         for scenario in Scenario::ALL {
             assert_eq!(Scenario::parse(scenario.name()), Some(scenario));
         }

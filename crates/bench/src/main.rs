@@ -7,11 +7,14 @@
 //! ```
 //!
 //! 1. builds the `plateforme` binary with the bench's profile, drops and creates the database,
-//!    and runs `plateforme seed --persons N --offers M --seed S` on it, then `VACUUM (ANALYZE)`;
+//!    and runs `plateforme seed --persons N --offers M --seed S` on it (with an `ANALYZE` of the
+//!    offers tables every 30 s meanwhile, for PostgreSQL servers without autovacuum), then
+//!    `VACUUM (ANALYZE)`;
 //! 2. runs `pgbench -i -s K` (K × 100,000 accounts ≥ N) in a database of its own beside it, then
 //!    `pgbench -S -c 16 -j 2 -T D`: the raw primary-key select rate of this PostgreSQL;
 //! 3. starts `plateforme serve` on a free port, gets a token of the demo France Travail client,
-//!    and drives each scenario with C keep-alive clients for D seconds after a warm-up;
+//!    and drives each scenario with C keep-alive clients (offers-import: its own number) for D
+//!    seconds after a warm-up;
 //! 4. opens 10,000 idle keep-alive connections and reads the server's resident memory, and its
 //!    peak over the run;
 //! 5. prints the table of targets (and writes it to `--report`). It exits with an error when a
@@ -22,6 +25,7 @@
 mod http;
 mod idle;
 mod load;
+mod offers;
 mod postgres;
 mod report;
 mod server;
@@ -50,8 +54,8 @@ struct Args {
     /// Persons to generate [default: 1000000; 200 with --smoke].
     #[arg(long)]
     persons: Option<u64>,
-    /// Offers to generate (passed to `plateforme seed`, which generates them once the offers
-    /// API lands) [default: 500000; 100 with --smoke].
+    /// Offers to generate (published through the offers' publication path by `plateforme seed`)
+    /// [default: 500000; 300 with --smoke].
     #[arg(long)]
     offers: Option<u64>,
     /// The dataset's seed.
@@ -63,9 +67,16 @@ struct Args {
     /// Unmeasured seconds before each scenario [default: 5; 1 with --smoke].
     #[arg(long)]
     warmup: Option<u64>,
-    /// Concurrent HTTP clients, each on its own keep-alive connection.
+    /// Concurrent HTTP clients, each on its own keep-alive connection (every scenario but
+    /// offers-import).
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// Concurrent clients of offers-import, each sending one batch at a time.
+    #[arg(long, default_value_t = 4)]
+    import_concurrency: usize,
+    /// Lines (publications) per offers-import body [default: 1000; 100 with --smoke].
+    #[arg(long)]
+    import_lines: Option<usize>,
     /// Idle keep-alive connections for the memory reading [default: 10000; 200 with --smoke].
     #[arg(long)]
     idle_connections: Option<usize>,
@@ -78,8 +89,8 @@ struct Args {
     /// The server's HTTP workers [default: the server's own default, one per core].
     #[arg(long)]
     workers: Option<usize>,
-    /// Only these scenarios (dossier-read, organizations-paging, calibration-health,
-    /// calibration-token); all by default.
+    /// Only these scenarios (dossier-read, organizations-paging, offers-search, offers-import,
+    /// calibration-health, calibration-token); all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
     /// Also write the report (markdown) to this file.
@@ -154,7 +165,8 @@ const CLIENT: &str = "demo-france-travail";
 async fn run(args: Args) -> Result<Run, BenchError> {
     let smoke = args.smoke;
     let persons = args.persons.unwrap_or(if smoke { 200 } else { 1_000_000 });
-    let offers = args.offers.unwrap_or(if smoke { 100 } else { 500_000 });
+    let offers = args.offers.unwrap_or(if smoke { 300 } else { 500_000 });
+    let import_lines = args.import_lines.unwrap_or(if smoke { 100 } else { 1_000 }).max(1);
     let duration = Duration::from_secs(args.duration.unwrap_or(if smoke { 3 } else { 30 }));
     let warmup = Duration::from_secs(args.warmup.unwrap_or(if smoke { 1 } else { 5 }));
     let idle_connections = args.idle_connections.unwrap_or(if smoke { 200 } else { 10_000 });
@@ -202,13 +214,18 @@ async fn run(args: Args) -> Result<Run, BenchError> {
             }
             eprintln!("bench: creating {} and seeding {persons} persons (seed {})", database.name, args.seed);
             database.recreate()?;
-            run.seeding = Some(server::seed(&binary, &database.url(), persons, offers, args.seed)?);
+            // This machine's PostgreSQL runs without autovacuum (CI settings): the bench stands in
+            // for its auto-analyze while the seed publishes offers, else the planner, left with
+            // no statistics, reads every live offer for each batch's de-duplication lookups.
+            let mut analyze = || database.analyze(&["offers", "offer_sources"]);
+            run.seeding = Some(server::seed(&binary, &database.url(), persons, offers, args.seed, &mut analyze)?);
         }
     }
     let started = Instant::now();
     database.vacuum_analyze()?;
     run.vacuum = Some(started.elapsed());
     run.persons_in_database = database.persons().unwrap_or(0);
+    run.offers_in_database = database.open_offers();
 
     run.pgbench = match postgres::find_pgbench() {
         None => Some(Err("pgbench not found (Debian: apt-get install postgresql-client)".to_owned())),
@@ -231,28 +248,39 @@ async fn run(args: Args) -> Result<Run, BenchError> {
     run.server_log = server.log.display().to_string();
     eprintln!("bench: server {} on {} (log {})", binary.display(), server.address, server.log.display());
     let person_ids = Arc::new(database.sample_person_ids(100_000, args.seed)?);
+    let offer_data = Arc::new(offers::OfferData::new());
+    // Import references are upserts by source: each run sends new ones.
+    let nonce = format!(
+        "{:x}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis())
+    );
+    run.import_lines = import_lines;
     for scenario in scenarios {
         let context = Arc::new(Context {
             address: server.address,
             authorization: format!("Bearer {}", token(server.address).await?),
             person_ids: person_ids.clone(),
+            offers: offer_data.clone(),
+            nonce: nonce.clone(),
+            import_lines,
         });
-        eprintln!(
-            "bench: {} — {} clients, {} s + {} s",
-            scenario.name(),
-            args.concurrency,
-            warmup.as_secs(),
-            duration.as_secs()
-        );
-        let (server_before, postgres_before) = (server::cpu_time(server.pid()), server::postgres_cpu_time());
-        let mut measurement = load::run(scenario, context, args.concurrency, warmup, duration).await?;
-        measurement.server_cpu =
-            server::cpu_time(server.pid()).zip(server_before).map(|(after, before)| after - before);
+        let clients = if scenario == Scenario::OffersImport { args.import_concurrency } else { args.concurrency };
+        eprintln!("bench: {} — {clients} clients, {} s + {} s", scenario.name(), warmup.as_secs(), duration.as_secs());
+        let myself = std::process::id();
+        let (server_before, postgres_before, driver_before) =
+            (server::cpu_time(server.pid()), server::postgres_cpu_time(), server::cpu_time(myself));
+        let mut measurement = load::run(scenario, context, clients, warmup, duration).await?;
+        let since = |after: Option<Duration>, before: Option<Duration>| {
+            after.zip(before).map(|(after, before)| after.saturating_sub(before))
+        };
+        measurement.server_cpu = since(server::cpu_time(server.pid()), server_before);
         measurement.postgres_cpu = Some(server::postgres_cpu_time().saturating_sub(postgres_before));
+        measurement.driver_cpu = since(server::cpu_time(myself), driver_before);
         eprintln!(
-            "bench: {}: {:.0} requests/s, p95 {:.2} ms, {} errors",
+            "bench: {}: {:.0} requests/s, {:.0} records/s, p95 {:.2} ms, {} errors",
             scenario.name(),
             measurement.throughput(),
+            measurement.items_per_second(),
             measurement.percentile_ms(0.95),
             measurement.errors
         );

@@ -102,6 +102,29 @@ impl DatabaseUrl {
         Ok(ids.into_iter().map(|row| row.id).collect())
     }
 
+    /// Open offers in the database (what a search reads); `None` when there is no offers table.
+    pub fn open_offers(&self) -> Option<i64> {
+        let mut conn = PgConnection::establish(&self.url()).ok()?;
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            count: i64,
+        }
+        let count: Count = diesel::sql_query("SELECT count(*) AS count FROM offers WHERE status = 'open'")
+            .get_result(&mut conn)
+            .ok()?;
+        Some(count.count)
+    }
+
+    /// `ANALYZE` of these tables, those that exist (errors are ignored: statistics only help the
+    /// planner, and a table may not be created yet).
+    pub fn analyze(&self, tables: &[&str]) {
+        let Ok(mut conn) = PgConnection::establish(&self.url()) else { return };
+        for table in tables {
+            let _ = diesel::sql_query(format!("ANALYZE \"{table}\"")).execute(&mut conn);
+        }
+    }
+
     pub fn vacuum_analyze(&self) -> Result<(), BenchError> {
         diesel::sql_query("VACUUM (ANALYZE)").execute(&mut self.connect()?)?;
         Ok(())

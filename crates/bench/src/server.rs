@@ -50,13 +50,35 @@ fn base_command(binary: &Path, database_url: &str) -> Command {
     command
 }
 
-/// `plateforme seed --persons N --offers M --seed S`, its progress shown on standard error.
-pub fn seed(binary: &Path, database_url: &str, persons: u64, offers: u64, seed: u64) -> Result<Duration, BenchError> {
+/// How often `seed` calls its `tick` while the seeding runs.
+const SEED_TICK: Duration = Duration::from_secs(30);
+
+/// `plateforme seed --persons N --offers M --seed S`, its progress shown on standard error;
+/// `tick` is called every 30 s meanwhile.
+pub fn seed(
+    binary: &Path,
+    database_url: &str,
+    persons: u64,
+    offers: u64,
+    seed: u64,
+    tick: &mut dyn FnMut(),
+) -> Result<Duration, BenchError> {
     let started = Instant::now();
-    let status = base_command(binary, database_url)
+    let mut child = base_command(binary, database_url)
         .env("RUST_LOG", "warn")
         .args(["seed", "--persons", &persons.to_string(), "--offers", &offers.to_string(), "--seed", &seed.to_string()])
-        .status()?;
+        .spawn()?;
+    let mut next_tick = started + SEED_TICK;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() >= next_tick {
+            tick();
+            next_tick = Instant::now() + SEED_TICK;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     if !status.success() {
         return Err(BenchError::new("plateforme seed failed"));
     }

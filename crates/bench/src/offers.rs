@@ -1,0 +1,865 @@
+//! The requests of the two offer scenarios, drawn like the offers of the generated dataset
+//! (`crates/server/src/dataset/offers.rs`) so that searches find something and imports look
+//! like what partners send:
+//!
+//! - **search**: `GET /v1/offers` with a deterministic mix of queries — words of the titles the
+//!   generator writes (with and without accents, plural, upper case), ROME codes drawn with the
+//!   generator's own weights, a radius of 10 to 50 km around a populous commune (drawn by
+//!   population), and sometimes contract types, `sort=date` or `sort=distance`;
+//! - **import**: NDJSON bodies for `POST /v1/offers/batch`, one publication per line (valid
+//!   ROME codes, communes drawn by population, contract types, employers with SIRETs passing the
+//!   Luhn check), about one line in ten being the same job as an earlier line of the same
+//!   client sent by another source (it merges). References carry the run's nonce: every line is
+//!   new, so the server creates or merges, never answers `unchanged`.
+
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+use chrono::{DateTime, Duration, Utc};
+use plateforme_referentials::{communes, naf_codes, rome_codes};
+
+/// A small deterministic generator (xorshift64*): each client's requests are reproducible.
+#[derive(Debug, Clone)]
+pub struct Random(u64);
+
+impl Random {
+    pub fn new(seed: u64) -> Random {
+        // One SplitMix64 step spreads neighbouring seeds apart; never zero (xorshift would stay).
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Random((z ^ (z >> 31)).max(1))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..bound` (`bound` > 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(bound.max(1))) >> 64) as u64
+    }
+
+    pub fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.below(high - low + 1)
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Weighted choice by binary search over cumulative weights.
+#[derive(Debug, Clone)]
+struct Cumulative(Vec<u64>);
+
+impl Cumulative {
+    fn new(weights: impl IntoIterator<Item = u64>) -> Cumulative {
+        let mut total = 0;
+        Cumulative(
+            weights
+                .into_iter()
+                .map(|weight| {
+                    total += weight;
+                    total
+                })
+                .collect(),
+        )
+    }
+
+    fn draw(&self, random: &mut Random) -> usize {
+        let total = self.0.last().copied().unwrap_or(0);
+        let point = random.below(total.max(1));
+        self.0.partition_point(|cumulative| *cumulative <= point).min(self.0.len().saturating_sub(1))
+    }
+}
+
+/// FNV-1a, as the generator weighs ROME codes with it.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Communes a radius search is centred on: the most populous ones.
+const CENTRES: usize = 200;
+
+/// Second words of some text queries: skills and words of the descriptions the generator
+/// writes (they narrow the search; every word must match).
+const SECOND_WORDS: &[&str] =
+    &["débutants", "formation", "mutuelle", "soudure", "comptabilité", "permis", "relation client", "autonomie"];
+
+/// Skills of the import lines (as the generator's).
+const SKILLS: &[&str] = &[
+    "Travail en équipe",
+    "Accueil du public",
+    "Respect des règles d'hygiène",
+    "Gestion des stocks",
+    "Relation client",
+    "Utilisation d'outils bureautiques",
+    "Conduite de véhicule",
+    "Lecture de plans",
+    "Encaissement",
+    "Maintenance préventive",
+    "Rédaction de comptes rendus",
+    "Planification",
+    "Port de charges",
+    "Respect des consignes de sécurité",
+    "Autonomie",
+    "Anglais professionnel",
+    "Soudure",
+    "Caces R489",
+    "Permis B",
+    "Préparation de commandes",
+    "Tableur",
+    "Développement web",
+    "Comptabilité générale",
+];
+
+/// Employers of the import lines: other names than the generator's, so that imported lines
+/// merge with each other as planned, not by chance with the dataset's offers.
+const TRADES: &[&str] = &[
+    "Boulangerie",
+    "Transports",
+    "Clinique",
+    "Atelier",
+    "Garage",
+    "Restaurant",
+    "Bâtiment",
+    "Logistique",
+    "Services à la personne",
+    "Informatique",
+    "Hôtel",
+    "Supermarché",
+    "Menuiserie",
+    "Cabinet",
+    "Pharmacie",
+];
+const FAMILY_NAMES: &[&str] = &[
+    "Dubois",
+    "Lefebvre",
+    "Garnier",
+    "Roux",
+    "Fontaine",
+    "Chevalier",
+    "Lambert",
+    "Bonnet",
+    "Girard",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Faure",
+    "Rousseau",
+    "Perrin",
+    "Morel",
+    "Fournier",
+    "Masson",
+    "Lemoine",
+    "Barbier",
+];
+const LEGAL_FORMS: &[&str] = &["", " SARL", " SAS", " & Fils", " et Associés"];
+
+const CONTRACTS: &[(&str, u64)] = &[
+    ("cdi", 40),
+    ("cdd", 30),
+    ("interim", 15),
+    ("seasonal", 5),
+    ("apprenticeship", 5),
+    ("professionalisation", 3),
+    ("other", 2),
+];
+
+/// A ROME code and the title the generator gives its offers.
+#[derive(Debug, Clone)]
+struct Job {
+    code: &'static str,
+    /// The label up to its first ` / ` (`Conducteur / Conductrice d'engins agricoles` gives
+    /// `Conducteur`), as the generator takes it.
+    title: &'static str,
+    /// The title's words worth searching (4 letters or more).
+    words: Vec<&'static str>,
+}
+
+/// What the requests are drawn from: the referentials, weighted like the generator's offers.
+#[derive(Debug, Clone)]
+pub struct OfferData {
+    jobs: Vec<Job>,
+    /// The generator's weights: a code's weight is the square of a number from 1 to 20 drawn
+    /// from its code.
+    job_weights: Cumulative,
+    /// Indexes into `communes()` of the most populous communes with a position.
+    centres: Vec<usize>,
+    centre_weights: Cumulative,
+    /// Every commune with a population, by population: where import lines' jobs are.
+    workplaces: Vec<usize>,
+    workplace_weights: Cumulative,
+    naf: Vec<&'static str>,
+    today: DateTime<Utc>,
+}
+
+impl OfferData {
+    pub fn new() -> OfferData {
+        let jobs: Vec<Job> = rome_codes()
+            .iter()
+            .map(|rome| {
+                let title = rome.label.split(" / ").next().unwrap_or(&rome.label);
+                let words =
+                    title.split(|c: char| !c.is_alphanumeric()).filter(|word| word.chars().count() >= 4).collect();
+                Job { code: &rome.code, title, words }
+            })
+            .collect();
+        let job_weights = Cumulative::new(jobs.iter().map(|job| (fnv1a(job.code.as_bytes()) % 20 + 1).pow(2)));
+        let population = |index: &usize| communes()[*index].population.unwrap_or(0);
+        let workplaces: Vec<usize> =
+            (0..communes().len()).filter(|index| population(index) > 0 && accepted(&communes()[*index].code)).collect();
+        let workplace_weights = Cumulative::new(workplaces.iter().map(population));
+        // A few communes of the referential have no position (`nan`): no radius around them.
+        let mut placed: Vec<usize> =
+            workplaces.iter().copied().filter(|index| position(&communes()[*index]).is_some()).collect();
+        placed.sort_by_key(|index| std::cmp::Reverse(population(index)));
+        placed.truncate(CENTRES);
+        let centre_weights = Cumulative::new(placed.iter().map(population));
+        let today = Utc::now().date_naive().and_hms_opt(0, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
+        OfferData {
+            jobs,
+            job_weights,
+            centres: placed,
+            centre_weights,
+            workplaces,
+            workplace_weights,
+            naf: naf_codes().iter().map(|naf| naf.code.as_str()).collect(),
+            today,
+        }
+    }
+
+    fn job(&self, random: &mut Random) -> &Job {
+        &self.jobs[self.job_weights.draw(random)]
+    }
+
+    /// A job with a searchable word in its title.
+    fn job_with_words(&self, random: &mut Random) -> &Job {
+        for _ in 0..20 {
+            let job = self.job(random);
+            if !job.words.is_empty() {
+                return job;
+            }
+        }
+        self.jobs.iter().find(|job| !job.words.is_empty()).unwrap_or(&self.jobs[0])
+    }
+
+    /// One of the title's words as a user types it: as written, without accents, plural, or
+    /// in capitals.
+    fn typed(job: &Job, random: &mut Random) -> String {
+        let word = *random.pick(&job.words);
+        match random.below(100) {
+            0..40 => word.to_owned(),
+            40..60 => fold(word).to_lowercase(),
+            60..85 => plural(&word.to_lowercase()),
+            _ => fold(word).to_uppercase(),
+        }
+    }
+
+    /// One search: its shape (an index into [`SHAPES`]) and its path with the query.
+    pub fn search_path(&self, random: &mut Random) -> (usize, String) {
+        let point = random.below(100);
+        let shape = SHAPES.iter().position(|shape| point < shape.until).unwrap_or(SHAPES.len() - 1);
+        let Shape { words, rome, contracts, near, sort, .. } = SHAPES[shape];
+        let mut query = String::with_capacity(128);
+        let job = if words { self.job_with_words(random) } else { self.job(random) };
+        if words {
+            let mut typed = OfferData::typed(job, random);
+            if random.chance(0.15) {
+                let second = *random.pick(SECOND_WORDS);
+                typed.push(' ');
+                typed.push_str(second);
+            }
+            query.push_str("&q=");
+            percent_encode(&typed, &mut query);
+        }
+        if rome {
+            let _ = write!(query, "&rome={}", job.code);
+        }
+        if contracts {
+            query.push_str("&contract_type=");
+            query.push_str(CONTRACTS[random.below(3) as usize].0);
+            if random.chance(0.5) {
+                query.push(',');
+                query.push_str(CONTRACTS[3 + random.below(CONTRACTS.len() as u64 - 3) as usize].0);
+            }
+        }
+        if let Some(radii) = near {
+            let commune = &communes()[self.centres[self.centre_weights.draw(random)]];
+            let _ = write!(query, "&near_commune={}&radius_km={}", commune.code, random.pick(radii));
+        }
+        if let Some(sort) = sort {
+            let _ = write!(query, "&sort={sort}");
+        }
+        (shape, format!("/v1/offers?{}", &query[1..]))
+    }
+}
+
+/// A kind of search of the mix.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub name: &'static str,
+    /// Drawn when a number in 0..100 is below this (and above the previous shape's).
+    until: u64,
+    /// `q=`: a word of a title the generator writes (sometimes with a second word).
+    words: bool,
+    /// `rome=`: the code of that title, or a code drawn by the generator's weights.
+    rome: bool,
+    /// `contract_type=`: one or two types.
+    contracts: bool,
+    /// `near_commune=` a populous commune, `radius_km=` one of these.
+    near: Option<&'static [u64]>,
+    sort: Option<&'static str>,
+}
+
+const TEXT_RADII: &[u64] = &[10, 15, 20, 25, 30, 40, 50];
+const ROME_RADII: &[u64] = &[20, 30, 40, 50];
+
+/// The mix of searches, in shares of 100.
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        name: "words + radius (relevance)",
+        until: 25,
+        words: true,
+        rome: false,
+        contracts: false,
+        near: Some(TEXT_RADII),
+        sort: None,
+    },
+    Shape {
+        name: "ROME + radius (date)",
+        until: 45,
+        words: false,
+        rome: true,
+        contracts: false,
+        near: Some(ROME_RADII),
+        sort: None,
+    },
+    Shape {
+        name: "words, nationwide (relevance)",
+        until: 60,
+        words: true,
+        rome: false,
+        contracts: false,
+        near: None,
+        sort: None,
+    },
+    Shape {
+        name: "words + their ROME, nationwide (relevance)",
+        until: 70,
+        words: true,
+        rome: true,
+        contracts: false,
+        near: None,
+        sort: None,
+    },
+    Shape {
+        name: "words + radius, sort=distance",
+        until: 80,
+        words: true,
+        rome: false,
+        contracts: false,
+        near: Some(TEXT_RADII),
+        sort: Some("distance"),
+    },
+    Shape {
+        name: "ROME + contract types + radius, sort=date",
+        until: 90,
+        words: false,
+        rome: true,
+        contracts: true,
+        near: Some(ROME_RADII),
+        sort: Some("date"),
+    },
+    Shape {
+        name: "words + contract types + radius, sort=date",
+        until: 100,
+        words: true,
+        rome: false,
+        contracts: true,
+        near: Some(TEXT_RADII),
+        sort: Some("date"),
+    },
+];
+
+impl Default for OfferData {
+    fn default() -> Self {
+        OfferData::new()
+    }
+}
+
+/// Whether the API takes this commune code: the referential also lists the communes of the
+/// overseas collectivities (975, 977, 978, 98…), which the model's `CommuneCode` refuses.
+fn accepted(code: &str) -> bool {
+    match code.get(..2) {
+        Some("97") => matches!(code.get(..3), Some("971" | "972" | "973" | "974" | "976")),
+        Some("2A" | "2B") => true,
+        Some(prefix) => prefix.parse::<u32>().is_ok_and(|number| (1..=95).contains(&number) && number != 20),
+        None => false,
+    }
+}
+
+/// A commune's position, when the referential has a finite one.
+fn position(commune: &plateforme_referentials::data::Commune) -> Option<(f64, f64)> {
+    let (latitude, longitude) = commune.latitude.zip(commune.longitude)?;
+    (latitude.is_finite() && longitude.is_finite()).then_some((latitude, longitude))
+}
+
+/// Accents folded (the letters of French words).
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'À' | 'Â' | 'Ä' => 'A',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'É' | 'È' | 'Ê' | 'Ë' => 'E',
+            'î' | 'ï' => 'i',
+            'Î' | 'Ï' => 'I',
+            'ô' | 'ö' => 'o',
+            'Ô' | 'Ö' => 'O',
+            'ù' | 'û' | 'ü' => 'u',
+            'Ù' | 'Û' | 'Ü' => 'U',
+            'ç' => 'c',
+            'Ç' => 'C',
+            other => other,
+        })
+        .collect()
+}
+
+/// The plural of a French noun, for the common cases.
+fn plural(word: &str) -> String {
+    if word.ends_with(['s', 'x', 'z']) {
+        word.to_owned()
+    } else if word.ends_with("eau") || word.ends_with("eu") {
+        format!("{word}x")
+    } else if let Some(stem) = word.strip_suffix("al") {
+        format!("{stem}aux")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Appends `text` percent-encoded for a query string (UTF-8, unreserved characters as is).
+pub fn percent_encode(text: &str, out: &mut String) {
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
+
+/// Appends `text` as a JSON string.
+fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The digit that, appended to `body`, makes the whole pass the Luhn check.
+fn luhn_key(body: &str) -> u32 {
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(position, byte)| {
+            let digit = u32::from(byte - b'0');
+            if position % 2 == 0 {
+                let doubled = digit * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                digit
+            }
+        })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
+/// A SIRET passing the Luhn check, its SIREN too; SIRENs start with 7 (the dataset's with 8).
+fn siret(unit: u64, establishment: u64) -> String {
+    let siren_body = format!("7{:07}", unit % 10_000_000);
+    let siren = format!("{siren_body}{}", luhn_key(&siren_body));
+    let body = format!("{siren}{:04}", establishment % 10_000);
+    format!("{body}{}", luhn_key(&body))
+}
+
+/// A job as the import sends it: what makes two lines the same job, and the rest.
+#[derive(Debug, Clone)]
+struct Posting {
+    job: usize,
+    contract: &'static str,
+    employer: String,
+    siret: Option<String>,
+    /// Everything after the fields that decide the same job, already as JSON (`,"…":…`).
+    rest: String,
+    description: String,
+}
+
+/// The import lines of one client: unique references, and the jobs sent lately, which about
+/// one line in ten sends again from another source. The jobs are drawn from the run's nonce
+/// too: a run on a reused database sends other jobs than the runs before (the same ones would
+/// merge into those runs' offers).
+#[derive(Debug)]
+pub struct ImportLines {
+    prefix: String,
+    random: Random,
+    count: u64,
+    recent: VecDeque<Posting>,
+}
+
+/// Share of the lines that are an earlier job sent again by another source.
+pub const DUPLICATE_SHARE: f64 = 0.10;
+/// How far back a duplicate's job is taken from (lines of the same client).
+const RECENT: usize = 2_000;
+
+impl ImportLines {
+    /// `nonce` makes the references of this run unique; `client` those of this client.
+    pub fn new(nonce: &str, client: usize) -> ImportLines {
+        let prefix = format!("{nonce}-{client}-");
+        let random = Random::new(fnv1a(prefix.as_bytes()));
+        ImportLines { prefix, random, count: 0, recent: VecDeque::with_capacity(RECENT) }
+    }
+
+    /// An NDJSON body of `lines` publications.
+    pub fn body(&mut self, data: &OfferData, lines: usize) -> Vec<u8> {
+        let random = &mut self.random;
+        let mut out = String::with_capacity(lines * 1_200);
+        for _ in 0..lines {
+            self.count += 1;
+            let duplicate = !self.recent.is_empty() && random.chance(DUPLICATE_SHARE);
+            let (system, posting) = if duplicate {
+                let back = random.below(self.recent.len() as u64) as usize;
+                ("bench-jobboard", self.recent[self.recent.len() - 1 - back].clone())
+            } else {
+                let posting = posting(data, random);
+                if self.recent.len() == RECENT {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(posting.clone());
+                ("bench-import", posting)
+            };
+            let _ = write!(
+                out,
+                "{{\"source\":{{\"system\":\"{system}\",\"reference\":\"{}{}\"}},\"offer\":{{\"title\":",
+                self.prefix, self.count
+            );
+            let job = &data.jobs[posting.job];
+            json_string(job.title, &mut out);
+            out.push_str(",\"description\":");
+            if duplicate {
+                json_string(&format!("{}\n\nOffre relayée par un site partenaire.", posting.description), &mut out);
+            } else {
+                json_string(&posting.description, &mut out);
+            }
+            let _ = write!(
+                out,
+                ",\"rome_code\":\"{}\",\"contract_type\":\"{}\",\"employer\":{{\"name\":",
+                job.code, posting.contract
+            );
+            json_string(&posting.employer, &mut out);
+            if let Some(siret) = &posting.siret {
+                let _ = write!(out, ",\"siret\":\"{siret}\"");
+            }
+            out.push_str(&posting.rest);
+            out.push_str("}}\n");
+        }
+        out.into_bytes()
+    }
+}
+
+/// A new job, drawn as the generator draws its offers.
+fn posting(data: &OfferData, random: &mut Random) -> Posting {
+    let job = data.job_weights.draw(random);
+    let commune_index = data.workplaces[data.workplace_weights.draw(random)];
+    let commune = &communes()[commune_index];
+    let contract = {
+        let total: u64 = CONTRACTS.iter().map(|(_, weight)| weight).sum();
+        let mut point = random.below(total);
+        let mut chosen = CONTRACTS[0].0;
+        for (contract, weight) in CONTRACTS {
+            if point < *weight {
+                chosen = contract;
+                break;
+            }
+            point -= weight;
+        }
+        chosen
+    };
+    let employer = format!("{} {}{}", random.pick(TRADES), random.pick(FAMILY_NAMES), random.pick(LEGAL_FORMS));
+    let siret = random.chance(0.9).then(|| siret(fnv1a(employer.as_bytes()), commune_index as u64 % 9_000 + 1));
+    let title = data.jobs[job].title;
+    let description = format!(
+        "{employer} recrute un(e) {title} à {town} ({departement}). Vous rejoignez une équipe de {team} personnes et \
+         participez aux missions du poste : accueil, organisation du travail, suivi de la qualité. {extra}",
+        town = commune.name,
+        departement = commune.departement,
+        team = random.between(2, 40),
+        extra = if random.chance(0.5) {
+            "Formation assurée à la prise de poste ; les débutants motivés sont les bienvenus. Horaires de journée, du \
+             lundi au vendredi, avec une mutuelle d'entreprise et des titres-restaurant."
+        } else {
+            "Expérience appréciée."
+        },
+    );
+    let mut rest = String::with_capacity(600);
+    if random.chance(0.5) {
+        let _ = write!(rest, ",\"naf\":\"{}\"", random.pick(&data.naf));
+    }
+    let _ = write!(rest, ",\"size_band\":\"{}\"}}", random.pick(&["1-9", "10-49", "50-249", "250-4999"]));
+    let _ = write!(rest, ",\"workplace\":{{\"commune\":\"{}\"", commune.code);
+    if random.chance(0.3)
+        && let Some((latitude, longitude)) = position(commune)
+    {
+        let shift = |random: &mut Random| (random.below(101) as f64 - 50.0) / 10_000.0;
+        let _ = write!(
+            rest,
+            ",\"latitude\":{:.5},\"longitude\":{:.5}",
+            latitude + shift(random),
+            longitude + shift(random)
+        );
+    }
+    rest.push('}');
+    match contract {
+        "cdi" => {}
+        "apprenticeship" | "professionalisation" => {
+            let _ = write!(rest, ",\"contract_months\":{}", random.between(12, 36));
+        }
+        _ => {
+            let _ = write!(rest, ",\"contract_months\":{}", random.between(1, 18));
+        }
+    }
+    let hours = if random.chance(0.8) { 35 } else { random.between(10, 30) };
+    let _ = write!(rest, ",\"weekly_hours\":{hours}.0");
+    if random.chance(0.7) {
+        let min = random.between(1_800, 3_200);
+        let _ = write!(
+            rest,
+            ",\"salary\":{{\"min\":{min}.0,\"max\":{}.0,\"period\":\"month\"}}",
+            min + random.between(0, 800)
+        );
+    }
+    let positions = if random.chance(0.9) { 1 } else { random.between(2, 5) };
+    let _ = write!(rest, ",\"positions\":{positions},\"skills\":[");
+    for index in 0..random.between(0, 5) {
+        if index > 0 {
+            rest.push(',');
+        }
+        let skill = *random.pick(SKILLS);
+        json_string(skill, &mut rest);
+    }
+    rest.push(']');
+    if random.chance(0.6) {
+        let _ = write!(rest, ",\"qualification_level\":{}", random.between(3, 7));
+    }
+    let _ = write!(
+        rest,
+        ",\"experience\":{{\"level\":\"{}\"}},\"remote_work\":\"{}\"",
+        random.pick(&["beginner_accepted", "desired", "required"]),
+        if random.chance(0.1) { "partial" } else { "none" }
+    );
+    let _ = write!(
+        rest,
+        ",\"inclusive_hiring\":{{\"disability_committed\":{},\"without_cv\":{},\"open_to_iae\":{}}}",
+        random.chance(0.15),
+        random.chance(0.05),
+        random.chance(0.08)
+    );
+    let published_at =
+        data.today - Duration::days(random.between(0, 50) as i64) + Duration::minutes(random.between(0, 1439) as i64);
+    let expires_at = published_at + Duration::days(random.between(60, 90) as i64);
+    let _ = write!(
+        rest,
+        ",\"published_at\":\"{}\",\"expires_at\":\"{}\"",
+        published_at.format("%Y-%m-%dT%H:%M:%SZ"),
+        expires_at.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    Posting { job, contract, employer, siret, rest, description }
+}
+
+/// The `summary` of a batch's answer, read from the start of the body (the results that
+/// follow, one per line, are not parsed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub lines: u64,
+    pub created: u64,
+    pub merged: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+impl Summary {
+    pub fn read(body: &[u8]) -> Option<Summary> {
+        // `{"summary":{…numbers…},"results":[…]}`: the summary ends at the first `}`.
+        let end = body.iter().position(|byte| *byte == b'}')?;
+        let mut head = body[..=end].to_vec();
+        head.push(b'}');
+        let value: serde_json::Value = serde_json::from_slice(&head).ok()?;
+        let summary = value.get("summary")?;
+        let count = |name: &str| summary.get(name).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        Some(Summary {
+            lines: count("lines"),
+            created: count("created"),
+            merged: count("merged"),
+            updated: count("updated"),
+            unchanged: count("unchanged"),
+            rejected: count("rejected"),
+        })
+    }
+
+    pub fn add(&mut self, other: Summary) {
+        self.lines += other.lines;
+        self.created += other.created;
+        self.merged += other.merged;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.rejected += other.rejected;
+    }
+
+    /// Lines published (every outcome but `rejected`).
+    pub fn published(&self) -> u64 {
+        self.created + self.merged + self.updated + self.unchanged
+    }
+}
+
+/// The first rejected line of a batch's answer, with its errors (read only when there is one).
+pub fn first_rejection(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let rejected = value
+        .get("results")?
+        .as_array()?
+        .iter()
+        .find(|result| result.get("outcome").and_then(|outcome| outcome.as_str()) == Some("rejected"))?;
+    Some(rejected.to_string())
+}
+
+/// The `total` of a search answer, read without parsing the offers: the last `"total":` of the
+/// body is the answer's own (the facets that follow it hold `value` and `count` only, and a
+/// quote inside a string is escaped).
+pub fn search_total(body: &[u8]) -> Option<u64> {
+    const KEY: &[u8] = b"\"total\":";
+    let start = body.windows(KEY.len()).rposition(|window| window == KEY)? + KEY.len();
+    let digits: Vec<u8> = body[start..].iter().copied().take_while(u8::is_ascii_digit).collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn luhn_valid(number: &str) -> bool {
+        luhn_key(&number[..number.len() - 1]) == u32::from(number.as_bytes()[number.len() - 1] - b'0')
+    }
+
+    #[test]
+    fn sirets_and_their_sirens_pass_the_luhn_check() {
+        assert_eq!(luhn_key("7328293200007"), 4, "the model's example 73282932000074");
+        for unit in [0, 1, 999, 1_234_567, 9_999_999] {
+            for establishment in [1, 950, 9_000] {
+                let siret = siret(unit, establishment);
+                assert_eq!(siret.len(), 14, "{siret}");
+                assert!(luhn_valid(&siret), "{siret}");
+                assert!(luhn_valid(&siret[..9]), "{siret}");
+            }
+        }
+    }
+
+    #[test]
+    fn import_lines_are_json_with_unique_references_and_some_duplicates() {
+        let data = OfferData::new();
+        for client in 0..40 {
+            let body = ImportLines::new("x", client).body(&data, 1_000);
+            for line in String::from_utf8(body).expect("UTF-8").lines() {
+                serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+            }
+        }
+        let mut lines = ImportLines::new("n1", 3);
+        let body = lines.body(&data, 2_000);
+        let text = String::from_utf8(body).expect("UTF-8");
+        let mut references = std::collections::HashSet::new();
+        let mut duplicates = 0;
+        for line in text.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+            let reference = value["source"]["reference"].as_str().expect("reference").to_owned();
+            assert!(reference.starts_with("n1-3-"), "{reference}");
+            assert!(references.insert(reference), "unique references");
+            if value["source"]["system"] == "bench-jobboard" {
+                duplicates += 1;
+            }
+            let offer = &value["offer"];
+            let rome = offer["rome_code"].as_str().expect("rome");
+            assert!(plateforme_referentials::rome(rome).is_some(), "{rome}");
+            let commune = offer["workplace"]["commune"].as_str().expect("commune");
+            assert!(plateforme_referentials::commune(commune).is_some(), "{commune}");
+            if let Some(siret) = offer["employer"]["siret"].as_str() {
+                assert!(luhn_valid(siret), "{siret}");
+            }
+            if let Some(naf) = offer["employer"]["naf"].as_str() {
+                assert!(plateforme_referentials::naf(naf).is_some(), "{naf}");
+            }
+            assert_eq!(offer["contract_type"] == "cdi", offer.get("contract_months").is_none(), "{line}");
+        }
+        assert_eq!(references.len(), 2_000);
+        assert!((150..250).contains(&duplicates), "about 10 % duplicates: {duplicates}");
+    }
+
+    #[test]
+    fn search_paths_are_deterministic_and_encoded() {
+        let data = OfferData::new();
+        let draw = |seed| {
+            let mut random = Random::new(seed);
+            (0..400).map(|_| data.search_path(&mut random)).collect::<Vec<_>>()
+        };
+        let drawn = draw(1);
+        assert_eq!(drawn, draw(1));
+        for (index, shape) in SHAPES.iter().enumerate() {
+            assert!(drawn.iter().any(|(drawn, _)| *drawn == index), "{}", shape.name);
+        }
+        let paths: Vec<String> = drawn.into_iter().map(|(_, path)| path).collect();
+        for path in &paths {
+            assert!(path.starts_with("/v1/offers?"), "{path}");
+            assert!(path.is_ascii() && !path.contains(' '), "{path}");
+        }
+        assert!(paths.iter().any(|path| path.contains("q=") && path.contains("near_commune=")));
+        assert!(paths.iter().any(|path| path.contains("rome=") && path.contains("radius_km=")));
+        assert!(paths.iter().any(|path| path.contains("sort=distance")));
+        assert!(paths.iter().any(|path| path.contains("contract_type=")));
+        assert!(paths.iter().any(|path| path.contains("%C3%A9")), "some words keep their accents");
+    }
+
+    #[test]
+    fn answers_are_read_without_parsing_the_offers() {
+        let body = br#"{"items":[{"title":"say \"total\": 3","total":5}],"total":1234,"facets":{"contract_types":[{"value":"cdi","count":1234}]}}"#;
+        assert_eq!(search_total(body), Some(1234));
+        let batch = br#"{"summary":{"lines":3,"created":1,"merged":1,"updated":0,"unchanged":0,"rejected":1},"results":[{"line":3,"outcome":"rejected","errors":[]}]}"#;
+        let summary = Summary::read(batch).expect("summary");
+        assert_eq!((summary.lines, summary.created, summary.merged, summary.rejected), (3, 1, 1, 1));
+        assert_eq!(summary.published(), 2);
+        assert!(first_rejection(batch).is_some_and(|line| line.contains("\"line\":3")));
+        assert_eq!(plural("technicien"), "techniciens");
+        assert_eq!(plural("chapeau"), "chapeaux");
+        assert_eq!(fold("Ingénieur"), "Ingenieur");
+        for (code, taken) in [("69123", true), ("2A004", true), ("97411", true), ("97501", false), ("98818", false)] {
+            assert_eq!(accepted(code), taken, "{code}");
+        }
+    }
+}
