@@ -120,6 +120,16 @@ pub fn generate(
             store.run_blocking(|conn| publish(conn, &context, publisher, submissions))?;
         }
         done += size;
+        // The de-duplication reads use the partial indexes only once the planner knows the
+        // tables are no longer empty: statistics are refreshed as they grow (autovacuum may be
+        // off or late).
+        if store.backend() == plateforme_store::Backend::Postgres && (done == size || done % 100_000 < size) {
+            store.run_blocking(|conn| {
+                use diesel::RunQueryDsl;
+                diesel::sql_query("ANALYZE offers, offer_sources").execute(conn)?;
+                Ok(())
+            })?;
+        }
         progress(Progress { phase: "offers", done, total: options.offers, elapsed: started.elapsed() });
     }
     Ok(done)
