@@ -153,9 +153,15 @@ fn parse_commune(line: &str) -> Option<Commune> {
         region: (*region).to_owned(),
         population: optional(population)?,
         postal_codes: postal_codes.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect(),
-        latitude: optional(latitude)?,
-        longitude: optional(longitude)?,
+        latitude: coordinate(latitude)?,
+        longitude: coordinate(longitude)?,
     })
+}
+
+/// A coordinate cell: empty, or `nan` where the derivation found no position (two communes
+/// whose area the source gives no usable centroid for, e.g. Lanester), is no position.
+fn coordinate(cell: &str) -> Option<Option<f64>> {
+    optional::<f64>(cell).map(|value| value.filter(|value| value.is_finite()))
 }
 
 /// An empty cell is `Some(None)`; a cell that does not parse is `None`.
@@ -344,6 +350,8 @@ mod tests {
         assert_eq!(naf_codes().len(), 732);
         let located = communes().iter().filter(|commune| commune.latitude.is_some()).count();
         assert!(located > 34_800, "{located} communes have a position");
+        let finite = |value: Option<f64>| value.is_none_or(f64::is_finite);
+        assert!(communes().iter().all(|commune| finite(commune.latitude) && finite(commune.longitude)));
     }
 
     fn assert_near(commune: &Commune, latitude: f64, longitude: f64) {
