@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 use std::fmt::Write;
 
 use chrono::{DateTime, Duration, Utc};
+use plateforme_model::codes::Siret;
 use plateforme_referentials::{communes, naf_codes, rome_codes};
 
 /// A small deterministic generator (xorshift64*): each client's requests are reproducible.
@@ -460,46 +461,15 @@ pub fn percent_encode(text: &str, out: &mut String) {
 
 /// Appends `text` as a JSON string.
 fn json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// The digit that, appended to `body`, makes the whole pass the Luhn check.
-fn luhn_key(body: &str) -> u32 {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(position, byte)| {
-            let digit = u32::from(byte - b'0');
-            if position % 2 == 0 {
-                let doubled = digit * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                digit
-            }
-        })
-        .sum();
-    (10 - sum % 10) % 10
+    // serde_json escapes exactly as a JSON parser expects; a `str` always serializes.
+    out.push_str(&serde_json::to_string(text).unwrap_or_default());
 }
 
 /// A SIRET passing the Luhn check, its SIREN too; SIRENs start with 7 (the dataset's with 8).
 fn siret(unit: u64, establishment: u64) -> String {
-    let siren_body = format!("7{:07}", unit % 10_000_000);
-    let siren = format!("{siren_body}{}", luhn_key(&siren_body));
-    let body = format!("{siren}{:04}", establishment % 10_000);
-    format!("{body}{}", luhn_key(&body))
+    let (siren_body, nic_body) = (format!("7{:07}", unit % 10_000_000), format!("{:04}", establishment % 10_000));
+    // Eight and four digits always make a SIRET: the fallback is never taken.
+    Siret::with_keys(&siren_body, &nic_body).map(String::from).unwrap_or_default()
 }
 
 /// A job as the import sends it: what makes two lines the same job, and the rest.
@@ -767,12 +737,12 @@ mod tests {
     use super::*;
 
     fn luhn_valid(number: &str) -> bool {
-        luhn_key(&number[..number.len() - 1]) == u32::from(number.as_bytes()[number.len() - 1] - b'0')
+        Siret::luhn_key(&number[..number.len() - 1]) == u32::from(number.as_bytes()[number.len() - 1] - b'0')
     }
 
     #[test]
     fn sirets_and_their_sirens_pass_the_luhn_check() {
-        assert_eq!(luhn_key("7328293200007"), 4, "the model's example 73282932000074");
+        assert_eq!(Siret::luhn_key("7328293200007"), 4, "the model's example 73282932000074");
         for unit in [0, 1, 999, 1_234_567, 9_999_999] {
             for establishment in [1, 950, 9_000] {
                 let siret = siret(unit, establishment);
