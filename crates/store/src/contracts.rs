@@ -8,25 +8,12 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::{ContractRecord, ContractStatus};
 use uuid::Uuid;
 
-use crate::schema::organizations;
+use crate::schema::{contracts, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "contract";
-
-diesel::table! {
-    contracts (id) {
-        id -> Text,
-        person_id -> Text,
-        organization_id -> Text,
-        status -> Text,
-        record -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
 
 /// A contract as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,23 +8,12 @@ use plateforme_model::person::diagnostic::DiagnosticRecord;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::schema::diagnostics;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
 
 pub const RESOURCE_TYPE: &str = "diagnostic";
-
-diesel::table! {
-    diagnostics (person_id) {
-        person_id -> Text,
-        professional -> Text,
-        social -> Nullable<Text>,
-        provenance -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
 
 /// A diagnostic as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,9 +8,7 @@ use diesel::connection::Connection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use plateforme_model::person::contract::ContractStatus;
-use plateforme_store::contracts::contracts;
-use plateforme_store::diagnostics::diagnostics;
-use plateforme_store::schema::{changes, history, organizations, persons};
+use plateforme_store::schema::{changes, contracts, diagnostics, history, organizations, persons};
 use plateforme_store::{DbConnection, StoreError};
 use uuid::Uuid;
 

@@ -7,9 +7,7 @@ use diesel::prelude::*;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_server::config::Config;
 use plateforme_server::dataset::{self, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
-use plateforme_store::contracts::contracts;
-use plateforme_store::diagnostics::diagnostics;
-use plateforme_store::schema::{changes, history, organizations, persons};
+use plateforme_store::schema::{changes, contracts, diagnostics, history, organizations, persons};
 use plateforme_store::{Backend, Store, StoreError, StoreOptions};
 
 use crate::helpers::{FreshDatabase, TestApp, json};
