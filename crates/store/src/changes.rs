@@ -54,20 +54,25 @@ pub(crate) fn append_all(
     let rows: Vec<ChangeRow> = mutations
         .iter()
         .zip(last - count + 1..)
-        .map(|(mutation, seq)| ChangeRow {
-            seq,
-            resource_type: mutation.resource_type.to_owned(),
-            resource_id: mutation.resource_id.to_string(),
-            version: mutation.version,
-            action: mutation.action.as_str().to_owned(),
-            actor: context.actor.client_id.clone(),
-            actor_organization: context.actor.organization_id.map(|id| id.to_string()),
-            occurred_at,
-            subject_id: mutation.subject_id.map(|id| id.to_string()),
-        })
+        .map(|(mutation, seq)| row_of(context, mutation, seq, occurred_at))
         .collect();
     crate::bulk::insert_all!(conn, changes::table, rows.as_slice());
     Ok(last)
+}
+
+/// The change event of a mutation made at `occurred_at`, numbered `seq`.
+pub(crate) fn row_of(context: &WriteContext, mutation: &Mutation, seq: i64, occurred_at: NaiveDateTime) -> ChangeRow {
+    ChangeRow {
+        seq,
+        resource_type: mutation.resource_type.to_owned(),
+        resource_id: mutation.resource_id.to_string(),
+        version: mutation.version,
+        action: mutation.action.as_str().to_owned(),
+        actor: context.actor.client_id.clone(),
+        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+        occurred_at,
+        subject_id: mutation.subject_id.map(|id| id.to_string()),
+    }
 }
 
 /// Events after `after_seq`, in order.

@@ -27,8 +27,8 @@ pub struct StoredContract {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = contracts)]
-struct ContractRow {
+#[diesel(table_name = contracts, treat_none_as_default_value = false)]
+pub(crate) struct ContractRow {
     id: String,
     person_id: String,
     organization_id: String,
@@ -160,7 +160,7 @@ pub fn unknown_organizations(
     Ok(named.iter().filter(|(_, id)| !known.contains(&id.to_string())).cloned().collect())
 }
 
-fn row_of(contract: &StoredContract) -> Result<ContractRow, StoreError> {
+pub(crate) fn row_of(contract: &StoredContract) -> Result<ContractRow, StoreError> {
     let record = &contract.record;
     Ok(ContractRow {
         id: contract.id.to_string(),

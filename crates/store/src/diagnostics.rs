@@ -32,8 +32,8 @@ impl StoredDiagnostic {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = diagnostics)]
-struct DiagnosticRow {
+#[diesel(table_name = diagnostics, treat_none_as_default_value = false)]
+pub(crate) struct DiagnosticRow {
     person_id: String,
     professional: String,
     social: Option<String>,
@@ -127,7 +127,7 @@ fn document(record: &DiagnosticRecord) -> Result<Value, StoreError> {
     Ok(json!({"professional": professional, "social": social}))
 }
 
-fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
+pub(crate) fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
     let record = &diagnostic.record;
     Ok(DiagnosticRow {
         person_id: diagnostic.person_id.to_string(),

@@ -6,7 +6,7 @@
 //! touch SQL.
 
 pub mod access_codes;
-mod bulk;
+pub mod bulk;
 pub mod changes;
 pub mod clients;
 pub mod connection;
@@ -24,7 +24,7 @@ pub mod organizations;
 pub mod pagination;
 pub mod persons;
 pub mod reviews;
-pub mod schema;
+mod schema;
 pub mod signing_keys;
 mod store;
 mod timestamps;

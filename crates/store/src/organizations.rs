@@ -15,8 +15,8 @@ use crate::{DbConnection, Page, PageRequest, StoreError};
 pub const RESOURCE_TYPE: &str = "organization";
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = organizations)]
-struct OrganizationRow {
+#[diesel(table_name = organizations, treat_none_as_default_value = false)]
+pub(crate) struct OrganizationRow {
     id: String,
     kind: String,
     name: String,
@@ -180,7 +180,7 @@ fn conflict_or(conn: &mut DbConnection, error: StoreError, siret: &str) -> Store
     }
 }
 
-fn row_of(organization: &Organization, created_by: &str, updated_by: &str) -> Result<OrganizationRow, StoreError> {
+pub(crate) fn row_of(organization: &Organization, created_by: &str, updated_by: &str) -> Result<OrganizationRow, StoreError> {
     Ok(OrganizationRow {
         id: organization.id.to_string(),
         kind: organization.kind.as_str().to_owned(),

@@ -32,8 +32,8 @@ impl StoredPerson {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = persons)]
-struct PersonRow {
+#[diesel(table_name = persons, treat_none_as_default_value = false)]
+pub(crate) struct PersonRow {
     id: String,
     nir_hash: Option<String>,
     match_key: String,
@@ -276,7 +276,7 @@ pub fn shared_with(conn: &mut DbConnection, person_id: Uuid) -> Result<Vec<Uuid>
     ids.into_iter().flatten().map(|id| id.parse().map_err(StoreError::corrupt)).collect()
 }
 
-fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
+pub(crate) fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
     let record = &person.record;
     Ok(PersonRow {
         id: person.id.to_string(),
