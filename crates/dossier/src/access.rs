@@ -7,8 +7,8 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
-use plateforme_store::persons::{self, StoredPerson, Visibility};
-use plateforme_store::{DbConnection, Store, StoreError, journal};
+use plateforme_store::dossier::persons::{self, StoredPerson, Visibility};
+use plateforme_store::{DbConnection, Store, StoreError, access::journal};
 use uuid::Uuid;
 
 /// What the policy reads of a person.

@@ -7,8 +7,8 @@ use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::admin::JournalRecord;
 use plateforme_auth::person::PersonCaller;
 use plateforme_model::person::Person;
-use plateforme_store::journal::{self, JournalFilter};
-use plateforme_store::{Store, persons};
+use plateforme_store::access::journal::{self, JournalFilter};
+use plateforme_store::{Store, dossier::persons};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

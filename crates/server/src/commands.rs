@@ -75,7 +75,7 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
         ClientsCommand::List => {
             let mut page = plateforme_store::PageRequest::first(100);
             loop {
-                let clients = store.run_blocking(|conn| plateforme_store::clients::list(conn, None, &page))?;
+                let clients = store.run_blocking(|conn| plateforme_store::access::clients::list(conn, None, &page))?;
                 for client in &clients.items {
                     let state = if client.enabled { "enabled" } else { "disabled" };
                     println!(

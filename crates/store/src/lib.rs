@@ -5,27 +5,20 @@
 //! Domain queries live here too, one module per table or aggregate, so that handlers never
 //! touch SQL.
 
-pub mod access_codes;
+pub mod access;
 pub mod bulk;
 pub mod changes;
-pub mod clients;
 pub mod connection;
-pub mod consents;
-pub mod contracts;
-pub mod diagnostics;
+pub mod dossier;
 pub mod error;
 pub mod health;
 pub mod history;
 pub mod idempotency;
-pub mod journal;
 mod migrations;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;
-pub mod persons;
-pub mod reviews;
 mod schema;
-pub mod signing_keys;
 mod store;
 mod timestamps;
 pub mod write;

@@ -4,7 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{DbConnection, Store, StoreError, consents};
+use plateforme_store::{DbConnection, Store, StoreError, dossier::consents};
 use uuid::Uuid;
 
 use super::{SECTION, not_found};

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use plateforme_model::organization::Organization;
 use plateforme_store::bulk;
-use plateforme_store::contracts::StoredContract;
-use plateforme_store::diagnostics::StoredDiagnostic;
-use plateforme_store::persons::StoredPerson;
+use plateforme_store::dossier::contracts::StoredContract;
+use plateforme_store::dossier::diagnostics::StoredDiagnostic;
+use plateforme_store::dossier::persons::StoredPerson;
 use plateforme_store::{DbConnection, StoreError};
 
 use super::network::GeneratedOrganization;

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate, Utc};
 use futures_util::future::join_all;
 use plateforme_model::organization::OrganizationKind::{self, FranceTravail, MissionLocale};
 use plateforme_store::PageRequest;
-use plateforme_store::journal::{self, JournalFilter};
+use plateforme_store::access::journal::{self, JournalFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestClient, assert_problem, header, json};

@@ -15,11 +15,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::changes::{self, ChangeRow};
-use crate::contracts::{self, ContractRow, StoredContract};
-use crate::diagnostics::{self, DiagnosticRow, StoredDiagnostic};
+use crate::dossier::contracts::{self, ContractRow, StoredContract};
+use crate::dossier::diagnostics::{self, DiagnosticRow, StoredDiagnostic};
 use crate::history::{self, HistoryRow};
 use crate::organizations::{self, OrganizationRow};
-use crate::persons::{self, PersonRow, StoredPerson};
+use crate::dossier::persons::{self, PersonRow, StoredPerson};
 use crate::schema;
 use crate::timestamps::to_db;
 use crate::write::{Action, Actor, Mutation, WriteContext};

@@ -214,6 +214,6 @@ mod tests {
 
     #[test]
     fn the_policy_reads_the_kind_this_module_writes() {
-        assert_eq!(ConsentKind::DossierSharing.as_str(), crate::persons::SHARING);
+        assert_eq!(ConsentKind::DossierSharing.as_str(), crate::dossier::persons::SHARING);
     }
 }
