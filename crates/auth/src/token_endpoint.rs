@@ -135,7 +135,9 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
         .store
         .run(move |conn| organizations::find(conn, organization_id))
         .await
-        .map_err(|_| oauth_error("invalid_client", "the client's organization does not exist"))?;
+        .ok()
+        .flatten()
+        .ok_or_else(|| oauth_error("invalid_client", "the client's organization does not exist"))?;
     let settings = &auth.settings.tokens;
     let claims = tokens::claims_for(
         settings,

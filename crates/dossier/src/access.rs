@@ -36,7 +36,7 @@ pub fn load(
     id: Uuid,
     operation: Operation,
 ) -> Result<StoredPerson, StoreError> {
-    let person = persons::find(conn, id)?;
+    let person = persons::find(conn, id)?.ok_or(StoreError::NotFound)?;
     // A consent to share can only open access, never close it: when the record alone allows
     // the access (France Travail, the referent organization…), the consents are not read.
     if caller.may(operation, Resource::Person(&record_access(&person))) {

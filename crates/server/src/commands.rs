@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 use plateforme_auth::clients::{self, Registration};
-use plateforme_store::{Actor, Store, WriteContext};
+use plateforme_store::{Actor, Store, StoreError, WriteContext};
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -120,7 +120,8 @@ pub fn run_keys(store: &Store, command: KeysCommand) -> CommandResult {
 
 fn resolve_organization(store: &Store, id_or_siret: &str) -> Result<Uuid, Box<dyn std::error::Error>> {
     if let Ok(id) = id_or_siret.parse::<Uuid>() {
-        return Ok(store.run_blocking(|conn| plateforme_store::organizations::find(conn, id))?.id);
+        let found = store.run_blocking(|conn| plateforme_store::organizations::find(conn, id))?;
+        return Ok(found.ok_or(StoreError::NotFound)?.id);
     }
     let found = store.run_blocking(|conn| plateforme_store::organizations::find_by_siret(conn, id_or_siret))?;
     found

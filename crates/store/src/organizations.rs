@@ -74,9 +74,10 @@ pub fn create(
     Ok(organization)
 }
 
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Organization, StoreError> {
+/// The organization with this id, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Organization>, StoreError> {
     let row: Option<OrganizationRow> = organizations::table.find(id.to_string()).first(conn).optional()?;
-    row.map(organization_of_row).transpose()?.ok_or(StoreError::NotFound)
+    row.map(organization_of_row).transpose()
 }
 
 pub fn find_by_siret(conn: &mut DbConnection, siret: &str) -> Result<Option<Organization>, StoreError> {
@@ -112,7 +113,7 @@ pub fn update(
     expected_version: i64,
     fields: OrganizationFields,
 ) -> Result<Organization, StoreError> {
-    let current = find(conn, id)?;
+    let current = find(conn, id)?.ok_or(StoreError::NotFound)?;
     if current.version != expected_version {
         return Err(StoreError::VersionMismatch { current: current.version });
     }
@@ -147,7 +148,7 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, id)?.version }),
+        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, id)?.ok_or(StoreError::NotFound)?.version }),
         Ok(_) => {}
         Err(error) => return Err(conflict_or(conn, error.into(), updated.siret.as_str())),
     }

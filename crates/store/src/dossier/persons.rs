@@ -124,9 +124,10 @@ fn find_existing(
     id.map(|id| id.parse().map_err(StoreError::corrupt)).transpose()
 }
 
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<StoredPerson, StoreError> {
+/// The person with this id, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredPerson>, StoreError> {
     let row: Option<PersonRow> = persons::table.find(id.to_string()).first(conn).optional()?;
-    row.map(person_of_row).transpose()?.ok_or(StoreError::NotFound)
+    row.map(person_of_row).transpose()
 }
 
 /// Persons matching a NIR hash, or else an identity: the match key, narrowed by the birth
@@ -182,7 +183,7 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, updated.id)?.version }),
+        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version }),
         Ok(_) => {}
         Err(error) => {
             let error = StoreError::from(error);

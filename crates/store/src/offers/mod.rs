@@ -168,18 +168,18 @@ impl SourceRow {
     }
 }
 
-/// The offer with this id, without its sources.
-pub fn find_stored(conn: &mut DbConnection, id: Uuid) -> Result<StoredOffer, StoreError> {
+/// The offer with this id, without its sources, if any.
+pub fn find_stored(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredOffer>, StoreError> {
     let row: Option<OfferRow> =
         offers::table.find(id.to_string()).select(OfferRow::as_select()).first(conn).optional()?;
-    row.ok_or(StoreError::NotFound)?.into_stored()
+    row.map(OfferRow::into_stored).transpose()
 }
 
-/// The offer with this id and its sources.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Offer, StoreError> {
-    let offer = find_stored(conn, id)?;
+/// The offer with this id and its sources, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Offer>, StoreError> {
+    let Some(offer) = find_stored(conn, id)? else { return Ok(None) };
     let sources = sources_of(conn, &[id])?.remove(&id).unwrap_or_default();
-    Ok(offer.into_offer(sources))
+    Ok(Some(offer.into_offer(sources)))
 }
 
 /// The sources of several offers, each offer's first publisher first.
