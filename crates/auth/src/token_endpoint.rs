@@ -253,11 +253,12 @@ fn form_decode(text: &str) -> Option<String> {
 
 async fn authenticate_client(auth: &SharedAuth, client_id: String, secret: String) -> Result<ClientRecord, Refusal> {
     let lookup_id = client_id.clone();
-    let client =
-        auth.store.run(move |conn| plateforme_store::access::clients::find(conn, &lookup_id)).await.map_err(|error| {
+    let client = auth.store.run(move |conn| plateforme_store::access::clients::find(conn, &lookup_id)).await.map_err(
+        |error| {
             tracing::error!(%error, "client lookup failed");
             Refusal::Unavailable
-        })?;
+        },
+    )?;
     let stored_hash =
         client.as_ref().map_or_else(|| secrets::decoy_hash().to_owned(), |client| client.secret_hash.clone());
     let matches = web::block(move || secrets::verify(&secret, &stored_hash)).await.unwrap_or(false);

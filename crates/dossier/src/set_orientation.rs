@@ -7,7 +7,7 @@ use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationInput, Person};
-use plateforme_store::{Store, access::journal, organizations, dossier::persons, write};
+use plateforme_store::{Store, access::journal, dossier::persons, organizations, write};
 use serde_json::json;
 use uuid::Uuid;
 

@@ -128,7 +128,11 @@ pub fn of_resource(
 
 /// One page of the events concerning one subject (a person and every part of their dossier:
 /// their timeline), in feed order; the cursor is the last sequence number seen.
-pub fn of_subject(conn: &mut DbConnection, subject_id: Uuid, page: &PageRequest) -> Result<Page<ChangeEvent>, StoreError> {
+pub fn of_subject(
+    conn: &mut DbConnection,
+    subject_id: Uuid,
+    page: &PageRequest,
+) -> Result<Page<ChangeEvent>, StoreError> {
     let after: i64 = match &page.after {
         Some(after) => after.parse().map_err(|_| StoreError::InvalidCursor)?,
         None => 0,

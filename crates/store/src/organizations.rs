@@ -148,7 +148,9 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, id)?.ok_or(StoreError::NotFound)?.version }),
+        Ok(0) => {
+            return Err(StoreError::VersionMismatch { current: find(conn, id)?.ok_or(StoreError::NotFound)?.version });
+        }
         Ok(_) => {}
         Err(error) => return Err(conflict_or(conn, error.into(), updated.siret.as_str())),
     }
@@ -181,7 +183,11 @@ fn conflict_or(conn: &mut DbConnection, error: StoreError, siret: &str) -> Store
     }
 }
 
-pub(crate) fn row_of(organization: &Organization, created_by: &str, updated_by: &str) -> Result<OrganizationRow, StoreError> {
+pub(crate) fn row_of(
+    organization: &Organization,
+    created_by: &str,
+    updated_by: &str,
+) -> Result<OrganizationRow, StoreError> {
     Ok(OrganizationRow {
         id: organization.id.to_string(),
         kind: organization.kind.as_str().to_owned(),

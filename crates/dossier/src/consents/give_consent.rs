@@ -5,7 +5,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::{Consent, NewConsent};
-use plateforme_store::{Store, dossier::consents, access::journal, organizations};
+use plateforme_store::{Store, access::journal, dossier::consents, organizations};
 use uuid::Uuid;
 
 use super::{SECTION, location};

@@ -45,10 +45,6 @@ fn count(versions: &[Version]) -> i64 {
 }
 
 impl Batch {
-    pub fn counts(&self) -> Counts {
-        self.0.counts()
-    }
-
     pub fn add_organization(&mut self, organization: &GeneratedOrganization) -> Result<(), DatasetError> {
         let fields = organization.fields.clone();
         let created = Organization {

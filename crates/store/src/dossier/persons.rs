@@ -183,7 +183,11 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version }),
+        Ok(0) => {
+            return Err(StoreError::VersionMismatch {
+                current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version,
+            });
+        }
         Ok(_) => {}
         Err(error) => {
             let error = StoreError::from(error);
