@@ -146,3 +146,41 @@ pub fn of_subject(
     let page = Page::from_rows(rows, page, |row| row.seq.to_string());
     Ok(Page { items: events_of_rows(page.items)?, next_cursor: page.next_cursor })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+    use uuid::Uuid;
+
+    use super::{ChangeRow, event_of_row};
+    use crate::write::Action;
+
+    fn row(action: &str, resource_id: &str) -> ChangeRow {
+        ChangeRow {
+            seq: 7,
+            resource_type: "contract".into(),
+            resource_id: resource_id.into(),
+            version: 2,
+            action: action.into(),
+            actor: "client".into(),
+            actor_organization: None,
+            occurred_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap_or_default().naive_utc(),
+            subject_id: Some(Uuid::nil().to_string()),
+        }
+    }
+
+    #[test]
+    fn an_event_reads_back_typed() {
+        let id = Uuid::now_v7();
+        let event = event_of_row(row("updated", &id.to_string())).expect("a valid row");
+        assert_eq!((event.seq, event.resource_id, event.action), (7, id, Action::Updated));
+        assert_eq!(event.subject_id, Some(Uuid::nil()));
+        assert_eq!(event.occurred_at.timestamp(), 1_764_000_000);
+    }
+
+    #[test]
+    fn a_row_that_is_not_an_event_is_corrupt() {
+        assert!(event_of_row(row("renamed", &Uuid::nil().to_string())).is_err());
+        assert!(event_of_row(row("created", "not-a-uuid")).is_err());
+    }
+}
