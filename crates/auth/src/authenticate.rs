@@ -166,7 +166,7 @@ async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Bearer
 /// The client's own limit, read once a window.
 async fn client_limit(auth: &SharedAuth, client_id: &str) -> u32 {
     let client_id = client_id.to_owned();
-    let found = auth.store.run(move |conn| plateforme_store::clients::find(conn, &client_id)).await;
+    let found = auth.store.run(move |conn| plateforme_store::access::clients::find(conn, &client_id)).await;
     match found {
         Ok(Some(client)) if client.rate_limit_per_minute > 0 => client.rate_limit_per_minute,
         _ => auth.settings.default_rate_limit_per_minute,

@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use plateforme_api::middleware::RequestId;
 use plateforme_api::{ApiError, ErrorCode};
-use plateforme_store::journal::Access;
+use plateforme_store::access::journal::Access;
 use plateforme_store::{Actor, WriteContext};
 use uuid::Uuid;
 

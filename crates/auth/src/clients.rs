@@ -2,7 +2,7 @@
 //! `plateforme clients …` commands and the admin API.
 
 use plateforme_model::FieldError;
-use plateforme_store::clients::{self, ClientRecord, NewClient};
+use plateforme_store::access::clients::{self, ClientRecord, NewClient};
 use plateforme_store::{Store, StoreError, WriteContext, write};
 use uuid::Uuid;
 

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use p256::ecdsa::SigningKey;
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
-use plateforme_store::signing_keys::{self, SigningKeyRecord};
+use plateforme_store::access::signing_keys::{self, SigningKeyRecord};
 use plateforme_store::{DbConnection, Store, StoreError};
 use rand_core::OsRng;
 use serde_json::{Value, json};

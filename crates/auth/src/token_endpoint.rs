@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use plateforme_store::clients::ClientRecord;
+use plateforme_store::access::clients::ClientRecord;
 use plateforme_store::organizations;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -135,7 +135,9 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
         .store
         .run(move |conn| organizations::find(conn, organization_id))
         .await
-        .map_err(|_| oauth_error("invalid_client", "the client's organization does not exist"))?;
+        .ok()
+        .flatten()
+        .ok_or_else(|| oauth_error("invalid_client", "the client's organization does not exist"))?;
     let settings = &auth.settings.tokens;
     let claims = tokens::claims_for(
         settings,
@@ -164,7 +166,7 @@ async fn person_token(form: &TokenRequest, auth: &SharedAuth) -> Result<TokenRes
         .ok_or_else(|| oauth_error("invalid_request", "code is required"))?;
     let person_id = auth
         .store
-        .run(move |conn| plateforme_store::access_codes::redeem(conn, &code))
+        .run(move |conn| plateforme_store::dossier::access_codes::redeem(conn, &code))
         .await
         .map_err(|error| {
             tracing::error!(%error, "redeeming an access code failed");
@@ -251,11 +253,12 @@ fn form_decode(text: &str) -> Option<String> {
 
 async fn authenticate_client(auth: &SharedAuth, client_id: String, secret: String) -> Result<ClientRecord, Refusal> {
     let lookup_id = client_id.clone();
-    let client =
-        auth.store.run(move |conn| plateforme_store::clients::find(conn, &lookup_id)).await.map_err(|error| {
+    let client = auth.store.run(move |conn| plateforme_store::access::clients::find(conn, &lookup_id)).await.map_err(
+        |error| {
             tracing::error!(%error, "client lookup failed");
             Refusal::Unavailable
-        })?;
+        },
+    )?;
     let stored_hash =
         client.as_ref().map_or_else(|| secrets::decoy_hash().to_owned(), |client| client.secret_hash.clone());
     let matches = web::block(move || secrets::verify(&secret, &stored_hash)).await.unwrap_or(false);

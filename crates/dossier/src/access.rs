@@ -7,8 +7,8 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
-use plateforme_store::persons::{self, StoredPerson, Visibility};
-use plateforme_store::{DbConnection, Store, StoreError, journal};
+use plateforme_store::dossier::persons::{self, StoredPerson, Visibility};
+use plateforme_store::{DbConnection, Store, StoreError, access::journal};
 use uuid::Uuid;
 
 /// What the policy reads of a person.
@@ -36,7 +36,7 @@ pub fn load(
     id: Uuid,
     operation: Operation,
 ) -> Result<StoredPerson, StoreError> {
-    let person = persons::find(conn, id)?;
+    let person = persons::find(conn, id)?.ok_or(StoreError::NotFound)?;
     // A consent to share can only open access, never close it: when the record alone allows
     // the access (France Travail, the referent organization…), the consents are not read.
     if caller.may(operation, Resource::Person(&record_access(&person))) {

@@ -4,7 +4,7 @@ use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, cr
 use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, PersonAccess, Resource};
 use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration};
-use plateforme_store::{Store, journal, persons};
+use plateforme_store::{Store, access::journal, dossier::persons};
 use serde_json::json;
 
 use crate::NirKey;

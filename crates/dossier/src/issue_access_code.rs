@@ -5,7 +5,7 @@ use plateforme_api::ApiError;
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_store::{Store, access_codes, journal, write};
+use plateforme_store::{Store, access::journal, dossier::access_codes, write};
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use utoipa::ToSchema;

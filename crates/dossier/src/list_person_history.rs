@@ -3,7 +3,7 @@ use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_store::{Store, persons};
+use plateforme_store::{Store, dossier::persons};
 use uuid::Uuid;
 
 use crate::access;

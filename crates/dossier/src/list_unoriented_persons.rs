@@ -7,7 +7,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
-use plateforme_store::{Store, journal, persons};
+use plateforme_store::{Store, access::journal, dossier::persons};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

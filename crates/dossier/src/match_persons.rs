@@ -7,7 +7,7 @@ use plateforme_auth::policy::{Operation, Resource};
 use plateforme_model::codes::{CommuneCode, Nir};
 use plateforme_model::person::{Contact, Identity, Statuses};
 use plateforme_model::{Validate, ValidationErrors};
-use plateforme_store::{Store, journal, persons};
+use plateforme_store::{Store, access::journal, dossier::persons};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

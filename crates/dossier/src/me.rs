@@ -7,8 +7,8 @@ use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::admin::JournalRecord;
 use plateforme_auth::person::PersonCaller;
 use plateforme_model::person::Person;
-use plateforme_store::journal::{self, JournalFilter};
-use plateforme_store::{Store, persons};
+use plateforme_store::access::journal::{self, JournalFilter};
+use plateforme_store::{Store, StoreError, dossier::persons};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -26,8 +26,10 @@ use crate::access::{self, today};
 #[get("/me/dossier")]
 pub async fn get_my_dossier(store: web::Data<Store>, me: PersonCaller) -> Result<HttpResponse, ApiError> {
     let id = me.person_id;
-    let person =
-        store.run(move |conn| persons::find(conn, id)).await.map_err(|error| access::not_found_as_person(error, id))?;
+    let person = store
+        .run(move |conn| persons::find(conn, id)?.ok_or(StoreError::NotFound))
+        .await
+        .map_err(|error| access::not_found_as_person(error, id))?;
     Ok(HttpResponse::Ok().json(person.record.view(id, person.has_nir, person.version, person.times(), today())))
 }
 

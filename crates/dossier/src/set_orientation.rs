@@ -7,7 +7,7 @@ use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationInput, Person};
-use plateforme_store::{Store, StoreError, journal, organizations, persons, write};
+use plateforme_store::{Store, access::journal, dossier::persons, organizations, write};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -47,11 +47,7 @@ pub async fn set_orientation(
     let (current, referent) = store
         .run(move |conn| {
             let person = access::load(conn, &loader, id, Operation::Write)?;
-            let referent = match organizations::find(conn, referent_id) {
-                Ok(referent) => Some(referent),
-                Err(StoreError::NotFound) => None,
-                Err(error) => return Err(error),
-            };
+            let referent = organizations::find(conn, referent_id)?;
             Ok((person, referent))
         })
         .await

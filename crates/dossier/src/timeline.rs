@@ -4,8 +4,8 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_store::changes::{self, ChangeRow};
-use plateforme_store::{Page, PageRequest, Store, StoreError};
+use plateforme_store::Store;
+use plateforme_store::changes::{self, ChangeEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -31,17 +31,17 @@ pub struct TimelineEvent {
     pub actor_organization: Option<String>,
 }
 
-impl From<ChangeRow> for TimelineEvent {
-    fn from(row: ChangeRow) -> Self {
+impl From<ChangeEvent> for TimelineEvent {
+    fn from(event: ChangeEvent) -> Self {
         TimelineEvent {
-            seq: row.seq,
-            occurred_at: row.occurred_at(),
-            resource_type: row.resource_type,
-            resource_id: row.resource_id,
-            version: row.version,
-            action: row.action,
-            actor: row.actor,
-            actor_organization: row.actor_organization,
+            seq: event.seq,
+            occurred_at: event.occurred_at,
+            resource_type: event.resource_type,
+            resource_id: event.resource_id.to_string(),
+            version: event.version,
+            action: event.action.as_str().to_owned(),
+            actor: event.actor,
+            actor_organization: event.actor_organization.map(|id| id.to_string()),
         }
     }
 }
@@ -78,19 +78,6 @@ pub async fn get_timeline(
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
     access::read(&store, &caller, id, "timeline").await?;
-    let events = store.run(move |conn| timeline_page(conn, id, &page)).await?;
+    let events = store.run(move |conn| changes::of_subject(conn, id, &page)).await?;
     Ok(page_response(&req, events.map(TimelineEvent::from)))
-}
-
-fn timeline_page(
-    conn: &mut plateforme_store::DbConnection,
-    id: Uuid,
-    page: &PageRequest,
-) -> Result<Page<ChangeRow>, StoreError> {
-    let after: i64 = match &page.after {
-        Some(after) => after.parse().map_err(|_| StoreError::InvalidCursor)?,
-        None => 0,
-    };
-    let rows = changes::of_subject(conn, &id.to_string(), after, page.fetch_limit())?;
-    Ok(Page::from_rows(rows, page, |row| row.seq.to_string()))
 }

@@ -6,7 +6,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::merge_patch;
 use plateforme_model::person::Person;
-use plateforme_store::{Store, journal, persons, write};
+use plateforme_store::{Store, access::journal, dossier::persons, write};
 use uuid::Uuid;
 
 use crate::access;

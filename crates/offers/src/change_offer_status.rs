@@ -4,7 +4,7 @@ use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::Caller;
 use plateforme_model::offer::{Offer, StatusChange};
 use plateforme_store::offers::{self, lifecycle};
-use plateforme_store::{Store, write};
+use plateforme_store::{Store, StoreError, write};
 use uuid::Uuid;
 
 /// Change an offer's status
@@ -39,7 +39,7 @@ pub async fn change_offer_status(
     ValidJson(change): ValidJson<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let offer = store.run(move |conn| offers::find(conn, id)).await?;
+    let offer = store.run(move |conn| offers::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     crate::access::may_change(&caller, &offer)?;
     let expected_version = if_match.check(offer.version)?;
     if let Err(error) = change.check(offer.status) {
@@ -49,12 +49,12 @@ pub async fn change_offer_status(
     let updated = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
-                let current = offers::find_stored(conn, id)?;
+                let current = offers::find_stored(conn, id)?.ok_or(StoreError::NotFound)?;
                 if current.version != expected_version {
-                    return Err(plateforme_store::StoreError::VersionMismatch { current: current.version });
+                    return Err(StoreError::VersionMismatch { current: current.version });
                 }
                 lifecycle::change_status(conn, &context, &current, &change)?;
-                offers::find(conn, id)
+                offers::find(conn, id)?.ok_or(StoreError::NotFound)
             })
         })
         .await?;

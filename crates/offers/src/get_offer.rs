@@ -34,7 +34,7 @@ pub async fn get_offer(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let offer = store.run(move |conn| offers::find(conn, id)).await?;
+    let offer = store.run(move |conn| offers::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     if !crate::access::may_read(&caller, &offer) {
         return Err(StoreError::NotFound.into());
     }

@@ -4,7 +4,7 @@ use plateforme_api::{ApiError, ErrorCode, ValidJson};
 use plateforme_auth::Caller;
 use plateforme_model::offer::{Offer, Publication};
 use plateforme_store::offers::publish::{self, Outcome, Published, Refusal};
-use plateforme_store::{Store, offers};
+use plateforme_store::{Store, StoreError, offers};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -57,9 +57,9 @@ pub async fn publish_offer(
     let (answer, offer) = store
         .run(move |conn| {
             let mut answers = publish::publish(conn, &context, organization_id, vec![submission])?;
-            let answer = answers.pop().ok_or_else(|| plateforme_store::StoreError::NotFound)?;
+            let answer = answers.pop().ok_or(StoreError::NotFound)?;
             let offer = match &answer {
-                Ok(published) => Some(offers::find(conn, published.offer_id)?),
+                Ok(published) => Some(offers::find(conn, published.offer_id)?.ok_or(StoreError::NotFound)?),
                 Err(_) => None,
             };
             Ok((answer, offer))

@@ -34,7 +34,7 @@ pub async fn withdraw_offer(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let offer = store.run(move |conn| offers::find(conn, id)).await?;
+    let offer = store.run(move |conn| offers::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     let organization_id = caller.principal().organization_id;
     if !offer.source_organizations().contains(&organization_id) {
         return Err(ApiError::new(ErrorCode::Forbidden, "your organization is not a source of this offer"));
@@ -44,7 +44,7 @@ pub async fn withdraw_offer(
     let withdrawal: Withdrawal = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
-                let current = offers::find_stored(conn, id)?;
+                let current = offers::find_stored(conn, id)?.ok_or(StoreError::NotFound)?;
                 if current.version != expected_version {
                     return Err(StoreError::VersionMismatch { current: current.version });
                 }

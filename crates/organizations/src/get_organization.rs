@@ -4,7 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::organization::Organization;
-use plateforme_store::{Store, organizations};
+use plateforme_store::{Store, StoreError, organizations};
 use uuid::Uuid;
 
 /// Read an organization
@@ -33,6 +33,6 @@ pub async fn get_organization(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let organization = store.run(move |conn| organizations::find(conn, id)).await?;
+    let organization = store.run(move |conn| organizations::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     Ok(resource_response(&if_none_match, organization.version, &organization))
 }

@@ -5,7 +5,7 @@ use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, OrganizationAccess, Resource};
 use plateforme_model::organization::Organization;
-use plateforme_store::{Store, organizations, write};
+use plateforme_store::{Store, StoreError, organizations, write};
 use uuid::Uuid;
 
 /// Update an organization
@@ -50,7 +50,7 @@ pub async fn update_organization(
             "an organization may update only its own record; other updates need the admin scope",
         ));
     }
-    let current = store.run(move |conn| organizations::find(conn, id)).await?;
+    let current = store.run(move |conn| organizations::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     let expected_version = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.fields())?;
     // What an organization is (kind, SIRET, territory) decides what the policy lets it see:

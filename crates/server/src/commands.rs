@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 use plateforme_auth::clients::{self, Registration};
-use plateforme_store::{Actor, Store, WriteContext};
+use plateforme_store::{Actor, Store, StoreError, WriteContext};
 use uuid::Uuid;
 
 use crate::config::Config;
@@ -75,7 +75,7 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
         ClientsCommand::List => {
             let mut page = plateforme_store::PageRequest::first(100);
             loop {
-                let clients = store.run_blocking(|conn| plateforme_store::clients::list(conn, None, &page))?;
+                let clients = store.run_blocking(|conn| plateforme_store::access::clients::list(conn, None, &page))?;
                 for client in &clients.items {
                     let state = if client.enabled { "enabled" } else { "disabled" };
                     println!(
@@ -120,7 +120,8 @@ pub fn run_keys(store: &Store, command: KeysCommand) -> CommandResult {
 
 fn resolve_organization(store: &Store, id_or_siret: &str) -> Result<Uuid, Box<dyn std::error::Error>> {
     if let Ok(id) = id_or_siret.parse::<Uuid>() {
-        return Ok(store.run_blocking(|conn| plateforme_store::organizations::find(conn, id))?.id);
+        let found = store.run_blocking(|conn| plateforme_store::organizations::find(conn, id))?;
+        return Ok(found.ok_or(StoreError::NotFound)?.id);
     }
     let found = store.run_blocking(|conn| plateforme_store::organizations::find_by_siret(conn, id_or_siret))?;
     found

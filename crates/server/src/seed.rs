@@ -118,7 +118,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
             ));
         }
         for (client_id, scopes) in demo_clients {
-            if store.run_blocking(|conn| plateforme_store::clients::find(conn, &client_id))?.is_some() {
+            if store.run_blocking(|conn| plateforme_store::access::clients::find(conn, &client_id))?.is_some() {
                 continue;
             }
             let registration = Registration {

@@ -24,7 +24,7 @@ pub struct HistoryEntry {
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = history, treat_none_as_default_value = false)]
-struct HistoryRow {
+pub(crate) struct HistoryRow {
     resource_type: String,
     resource_id: String,
     version: i64,
@@ -47,22 +47,24 @@ pub(crate) fn append_all(
     mutations: &[Mutation],
 ) -> Result<(), StoreError> {
     let changed_at = to_db(plateforme_model::ids::now());
-    let rows: Vec<HistoryRow> = mutations
-        .iter()
-        .map(|mutation| HistoryRow {
-            resource_type: mutation.resource_type.to_owned(),
-            resource_id: mutation.resource_id.to_string(),
-            version: mutation.version,
-            action: mutation.action.as_str().to_owned(),
-            actor: context.actor.client_id.clone(),
-            actor_organization: context.actor.organization_id.map(|id| id.to_string()),
-            request_id: context.request_id.clone(),
-            changed_at,
-            changes: mutation.changes.to_string(),
-        })
-        .collect();
+    let rows: Vec<HistoryRow> = mutations.iter().map(|mutation| row_of(context, mutation, changed_at)).collect();
     crate::bulk::insert_all!(conn, history::table, rows.as_slice());
     Ok(())
+}
+
+/// The history row of a mutation made at `changed_at`.
+pub(crate) fn row_of(context: &WriteContext, mutation: &Mutation, changed_at: NaiveDateTime) -> HistoryRow {
+    HistoryRow {
+        resource_type: mutation.resource_type.to_owned(),
+        resource_id: mutation.resource_id.to_string(),
+        version: mutation.version,
+        action: mutation.action.as_str().to_owned(),
+        actor: context.actor.client_id.clone(),
+        actor_organization: context.actor.organization_id.map(|id| id.to_string()),
+        request_id: context.request_id.clone(),
+        changed_at,
+        changes: mutation.changes.to_string(),
+    }
 }
 
 /// The versions of one resource, oldest first. An empty first page means no such resource.

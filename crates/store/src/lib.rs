@@ -1,31 +1,45 @@
 //! Storage of Plateforme: one diesel schema and one connection type over PostgreSQL and SQLite,
 //! the pool, the embedded migrations, and the mechanisms every domain reuses (the write
 //! transaction with its history row and change event, idempotency records, cursor pages).
+//! Domain queries live here too, so that handlers never touch SQL.
 //!
-//! Domain queries live here too, one module per table or aggregate, so that handlers never
-//! touch SQL.
+//! # Layout
+//!
+//! - Shared mechanisms, at the top: `connection`, `store` (pool and `Store`), `migrations`,
+//!   `schema` (every table, private to the crate), `write` (the write transaction),
+//!   `history`, `changes` (the change feed), `idempotency`, `pagination`, `bulk`, `error`,
+//!   `timestamps`, `health`.
+//! - One folder per domain, one module per table or aggregate in it: `dossier` (persons,
+//!   contracts, reviews, diagnostics, consents, access codes), `access` (clients, signing
+//!   keys, journal), `offers`; `organizations` is a domain of one module. A new domain
+//!   (profiles, training…) adds its folder the same way.
+//!
+//! # Conventions
+//!
+//! - **Lookups** are named `find` and answer `Result<Option<T>, StoreError>`: `Ok(None)` when
+//!   there is no such record, `Err` only when the database failed. A caller for which absence
+//!   is an error says so (`.ok_or(StoreError::NotFound)`, or its own 404).
+//! - **Rows stay inside.** Each module declares its diesel row type privately (or
+//!   `pub(crate)`) with a `row_of` builder and hands out typed records (`Stored…`,
+//!   `HistoryEntry`, `ChangeEvent`): typed ids, `DateTime<Utc>`, enums; no `NaiveDateTime`
+//!   nor table leaves the crate.
+//! - **Writes** run in `write::transaction` and end with `write::record` (history row and
+//!   change event).
 
-pub mod access_codes;
-mod bulk;
+pub mod access;
+pub mod bulk;
 pub mod changes;
-pub mod clients;
 pub mod connection;
-pub mod consents;
-pub mod contracts;
-pub mod diagnostics;
+pub mod dossier;
 pub mod error;
 pub mod health;
 pub mod history;
 pub mod idempotency;
-pub mod journal;
 mod migrations;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;
-pub mod persons;
-pub mod reviews;
-pub mod schema;
-pub mod signing_keys;
+mod schema;
 mod store;
 mod timestamps;
 pub mod write;

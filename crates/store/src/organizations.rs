@@ -15,8 +15,8 @@ use crate::{DbConnection, Page, PageRequest, StoreError};
 pub const RESOURCE_TYPE: &str = "organization";
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = organizations)]
-struct OrganizationRow {
+#[diesel(table_name = organizations, treat_none_as_default_value = false)]
+pub(crate) struct OrganizationRow {
     id: String,
     kind: String,
     name: String,
@@ -74,9 +74,10 @@ pub fn create(
     Ok(organization)
 }
 
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Organization, StoreError> {
+/// The organization with this id, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Organization>, StoreError> {
     let row: Option<OrganizationRow> = organizations::table.find(id.to_string()).first(conn).optional()?;
-    row.map(organization_of_row).transpose()?.ok_or(StoreError::NotFound)
+    row.map(organization_of_row).transpose()
 }
 
 pub fn find_by_siret(conn: &mut DbConnection, siret: &str) -> Result<Option<Organization>, StoreError> {
@@ -112,7 +113,7 @@ pub fn update(
     expected_version: i64,
     fields: OrganizationFields,
 ) -> Result<Organization, StoreError> {
-    let current = find(conn, id)?;
+    let current = find(conn, id)?.ok_or(StoreError::NotFound)?;
     if current.version != expected_version {
         return Err(StoreError::VersionMismatch { current: current.version });
     }
@@ -147,7 +148,9 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, id)?.version }),
+        Ok(0) => {
+            return Err(StoreError::VersionMismatch { current: find(conn, id)?.ok_or(StoreError::NotFound)?.version });
+        }
         Ok(_) => {}
         Err(error) => return Err(conflict_or(conn, error.into(), updated.siret.as_str())),
     }
@@ -180,7 +183,11 @@ fn conflict_or(conn: &mut DbConnection, error: StoreError, siret: &str) -> Store
     }
 }
 
-fn row_of(organization: &Organization, created_by: &str, updated_by: &str) -> Result<OrganizationRow, StoreError> {
+pub(crate) fn row_of(
+    organization: &Organization,
+    created_by: &str,
+    updated_by: &str,
+) -> Result<OrganizationRow, StoreError> {
     Ok(OrganizationRow {
         id: organization.id.to_string(),
         kind: organization.kind.as_str().to_owned(),

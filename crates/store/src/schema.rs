@@ -1,5 +1,7 @@
-//! The diesel schema, written once for both backends: only types both share (Text, BigInt,
-//! Integer, Timestamp) appear here. UUIDs and JSON are stored as text.
+//! The diesel schema, written once for both backends and private to the store: every table is
+//! declared here and nowhere else, and nothing outside the store names a table or a column
+//! (other crates go through the store's functions). Only types both backends share (Text,
+//! BigInt, Integer, Double, Bool, Timestamp) appear here; UUIDs and JSON are stored as text.
 
 diesel::table! {
     history (resource_type, resource_id, version) {
@@ -134,8 +136,101 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_access_codes (code_hash) {
+        code_hash -> Text,
+        person_id -> Text,
+        issued_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        person_id -> Text,
+        organization_id -> Text,
+        status -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    diagnostics (person_id) {
+        person_id -> Text,
+        professional -> Text,
+        social -> Nullable<Text>,
+        provenance -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        person_id -> Text,
+        contract_id -> Text,
+        held_on -> Text,
+        organization_id -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        status -> Text,
+        title -> Text,
+        rome_code -> Text,
+        contract_type -> Text,
+        commune -> Text,
+        departement -> Text,
+        region -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        monthly_salary -> Nullable<Double>,
+        disability_committed -> Bool,
+        without_cv -> Bool,
+        open_to_iae -> Bool,
+        quality_score -> Integer,
+        published_at -> Timestamp,
+        expires_at -> Timestamp,
+        dedup_siret -> Nullable<Text>,
+        dedup_name -> Nullable<Text>,
+        search_title -> Text,
+        search_skills -> Text,
+        search_body -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_sources (organization_id, system, reference) {
+        organization_id -> Text,
+        system -> Text,
+        reference -> Text,
+        offer_id -> Text,
+        content_hash -> Text,
+        first_published_at -> Timestamp,
+        last_changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
+diesel::joinable!(offer_sources -> offers (offer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     history,
@@ -148,4 +243,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_journal,
     persons,
     consents,
+    person_access_codes,
+    contracts,
+    reviews,
+    diagnostics,
+    offers,
+    offer_sources,
 );

@@ -28,6 +28,7 @@ pub struct WriteContext {
     pub request_id: Option<String>,
 }
 
+/// What a mutation did to its resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Created,
@@ -42,6 +43,11 @@ impl Action {
             Action::Updated => "updated",
             Action::Deleted => "deleted",
         }
+    }
+
+    /// The action named `text` (as `as_str` writes it), if any.
+    pub fn parse(text: &str) -> Option<Action> {
+        [Action::Created, Action::Updated, Action::Deleted].into_iter().find(|action| action.as_str() == text)
     }
 }
 
@@ -86,4 +92,17 @@ pub fn record(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutati
 pub fn record_all(conn: &mut DbConnection, context: &WriteContext, mutations: &[Mutation]) -> Result<i64, StoreError> {
     history::append_all(conn, context, mutations)?;
     changes::append_all(conn, context, mutations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn an_action_reads_back_as_it_is_written() {
+        for action in [Action::Created, Action::Updated, Action::Deleted] {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(Action::parse("renamed"), None);
+    }
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_store::journal::{self, JournalEntry, JournalFilter};
+use plateforme_store::access::journal::{self, JournalEntry, JournalFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;

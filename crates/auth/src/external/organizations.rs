@@ -64,11 +64,7 @@ impl Organizations {
         let reference = reference.clone();
         let found = store
             .run(move |conn| match reference {
-                OrganizationRef::Id(id) => match organizations::find(conn, id) {
-                    Ok(organization) => Ok(Some(organization)),
-                    Err(StoreError::NotFound) => Ok(None),
-                    Err(error) => Err(error),
-                },
+                OrganizationRef::Id(id) => organizations::find(conn, id),
                 OrganizationRef::Siret(siret) => organizations::find_by_siret(conn, siret.as_str()),
             })
             .await?;

@@ -4,7 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{DbConnection, Store, StoreError, consents};
+use plateforme_store::{DbConnection, Store, dossier::consents};
 use uuid::Uuid;
 
 use super::{SECTION, not_found};
@@ -38,10 +38,7 @@ pub async fn get_consent(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, consent_id) = path.into_inner();
-    let find = move |conn: &mut DbConnection| match consents::find(conn, id, consent_id) {
-        Err(StoreError::NotFound) => Ok(None),
-        found => found.map(Some),
-    };
+    let find = move |conn: &mut DbConnection| consents::find(conn, id, consent_id);
     let consent = access::read_part(&store, &caller, id, SECTION, find, || not_found(id, consent_id)).await?;
     Ok(resource_response(&if_none_match, consent.version, &consent))
 }

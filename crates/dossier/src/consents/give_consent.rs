@@ -5,7 +5,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::{Consent, NewConsent};
-use plateforme_store::{Store, StoreError, consents, journal, organizations};
+use plateforme_store::{Store, access::journal, dossier::consents, organizations};
 use uuid::Uuid;
 
 use super::{SECTION, location};
@@ -68,13 +68,12 @@ pub async fn give_consent(
 
 /// The partner a dossier is shared with is an organization of the network.
 async fn check_partner(store: &Store, partner: Uuid) -> Result<(), ApiError> {
-    match store.run(move |conn| organizations::find(conn, partner)).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::validation(vec![FieldError::new(
+    match store.run(move |conn| organizations::find(conn, partner)).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::validation(vec![FieldError::new(
             "partner_organization_id",
             "organization.unknown",
             format!("no organization has the id {partner}"),
         )])),
-        Err(error) => Err(error.into()),
     }
 }

@@ -5,7 +5,7 @@ use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{Store, consents, journal};
+use plateforme_store::{Store, access::journal, dossier::consents};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;

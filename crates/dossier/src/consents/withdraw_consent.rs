@@ -6,7 +6,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{Store, StoreError, consents, journal, write};
+use plateforme_store::{Store, StoreError, access::journal, dossier::consents, write};
 use uuid::Uuid;
 
 use super::{SECTION, not_found};

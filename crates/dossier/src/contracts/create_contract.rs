@@ -7,7 +7,7 @@ use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{
     Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
 };
-use plateforme_store::{Store, contracts, journal};
+use plateforme_store::{Store, access::journal, dossier::contracts};
 use uuid::Uuid;
 
 use super::{CONTRACT, answered_before, contract_location, contract_view, unknown_organizations};

@@ -5,7 +5,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{ContractStatus, NewReview, Review, ReviewRecord};
-use plateforme_store::{Store, StoreError, contracts, journal, reviews};
+use plateforme_store::{Store, StoreError, access::journal, dossier::contracts, dossier::reviews};
 use uuid::Uuid;
 
 use super::{

@@ -4,7 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::person::contract::Contract;
-use plateforme_store::{DbConnection, Store, contracts};
+use plateforme_store::{DbConnection, Store, dossier::contracts};
 use uuid::Uuid;
 
 use super::{CONTRACT, contract_not_found, contract_view};

@@ -4,7 +4,7 @@ use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::person::contract::Review;
-use plateforme_store::{DbConnection, Store, contracts, reviews};
+use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
 use uuid::Uuid;
 
 use super::{REVIEW, review_view};

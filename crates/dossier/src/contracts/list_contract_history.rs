@@ -4,7 +4,7 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_store::{Store, contracts, journal};
+use plateforme_store::{Store, access::journal, dossier::contracts};
 use uuid::Uuid;
 
 use super::{CONTRACT, contract_not_found, load_contract};

@@ -5,7 +5,7 @@ use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::person::contract::Review;
-use plateforme_store::{Store, journal, reviews};
+use plateforme_store::{Store, access::journal, dossier::reviews};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;

@@ -6,7 +6,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::person::contract::{Contract, check_intensive_hours};
 use plateforme_model::{ValidationErrors, merge_patch};
-use plateforme_store::{Store, contracts, journal, write};
+use plateforme_store::{Store, access::journal, dossier::contracts, write};
 use uuid::Uuid;
 
 use super::{CONTRACT, contract_not_found, contract_view, load_contract, unknown_organizations};

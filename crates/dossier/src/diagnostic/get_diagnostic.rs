@@ -5,7 +5,7 @@ use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::person::diagnostic::Diagnostic;
-use plateforme_store::{Store, diagnostics, journal};
+use plateforme_store::{Store, access::journal, dossier::diagnostics};
 use uuid::Uuid;
 
 use super::{SOCIAL_READ, section};

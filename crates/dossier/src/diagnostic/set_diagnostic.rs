@@ -5,7 +5,7 @@ use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
 use plateforme_model::person::diagnostic::{Diagnostic, DiagnosticInput, DiagnosticRecord};
-use plateforme_store::{DbConnection, Store, StoreError, diagnostics, journal, write};
+use plateforme_store::{DbConnection, Store, StoreError, access::journal, dossier::diagnostics, write};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 

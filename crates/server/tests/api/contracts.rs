@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate, Utc};
 use futures_util::future::join_all;
 use plateforme_model::organization::OrganizationKind::{self, FranceTravail, MissionLocale};
 use plateforme_store::PageRequest;
-use plateforme_store::journal::{self, JournalFilter};
+use plateforme_store::access::journal::{self, JournalFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestClient, assert_problem, header, json};
@@ -16,6 +16,7 @@ on_both_backends!(
     a_draft_never_signed_can_be_abandoned,
     a_contract_lives_from_draft_to_closed,
     history_and_timeline_show_the_contract_versions,
+    the_timeline_pages_in_feed_order,
     concurrent_patches_of_one_version_let_one_win,
     a_contract_signed_before_it_was_drafted_is_refused,
     bad_contracts_are_refused_with_the_rule_broken,
@@ -235,6 +236,43 @@ async fn history_and_timeline_show_the_contract_versions(app: TestApp) {
         .collect();
     let expected = [("person", 1), ("contract", 1), ("contract", 2), ("contract", 3), ("review", 1)];
     assert_eq!(events, expected.map(|(kind, version)| (kind.to_owned(), version)), "in order on the person's path");
+}
+
+/// The (resource type, version) of each event of a timeline page.
+fn timeline_events(page: &Value) -> Vec<(String, i64)> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| (e["resource_type"].as_str().unwrap_or("").to_owned(), e["version"].as_i64().unwrap_or(0)))
+        .collect()
+}
+
+async fn the_timeline_pages_in_feed_order(app: TestApp) {
+    let ft = client(&app, FranceTravail).await;
+    let person = person(&app, &ft, "Martin").await;
+    let contract = draft(&app, &ft, &person).await;
+    let objectives = json!({"objectives": ["Trouver un emploi de cariste"]});
+    assert_eq!(patch(&app, &ft, &contract, 1, objectives).await.status().as_u16(), 200);
+    let whole = timeline_events(&current(&app, &ft, &format!("{person}/timeline")).await);
+
+    // One event a page, each page's cursor leading to the next: the same events, in order.
+    let (mut paged, mut cursor) = (Vec::new(), None::<String>);
+    for _ in 0..=whole.len() {
+        let query = cursor.map_or(String::new(), |cursor| format!("&cursor={cursor}"));
+        let page = current(&app, &ft, &format!("{person}/timeline?limit=1{query}")).await;
+        paged.extend(timeline_events(&page));
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(paged, whole);
+    assert!(cursor.is_none(), "the last page has no next cursor");
+    assert_eq!(whole.len(), 3, "the person, the contract's two versions: {whole:?}");
+    // A cursor of this API's form whose key is not a position in the feed.
+    let not_a_position = get(&app, &ft, &format!("{person}/timeline?cursor=azE6bm90LWEtbnVtYmVy")).await;
+    assert_problem(not_a_position, 400, "invalid_query").await;
 }
 
 async fn concurrent_patches_of_one_version_let_one_win(app: TestApp) {

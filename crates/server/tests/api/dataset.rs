@@ -4,13 +4,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_server::config::Config;
 use plateforme_server::dataset::{self, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
-use plateforme_store::contracts::contracts;
-use plateforme_store::diagnostics::diagnostics;
-use plateforme_store::schema::{changes, history, organizations, persons};
-use plateforme_store::{Backend, Store, StoreError, StoreOptions};
+use plateforme_store::connection::MultiBackend;
+use plateforme_store::{Backend, DbConnection, Store, StoreError, StoreOptions};
 
 use crate::helpers::{FreshDatabase, TestApp, json};
 use crate::on_both_backends;
@@ -31,104 +30,178 @@ async fn generate(store: &Store, options: DatasetOptions) -> Result<DatasetSumma
         .expect("the generator's task")
 }
 
-type PersonDump = (String, Option<String>, String, String, String, Option<String>, bool, Option<String>, String, i64);
-type Times = (NaiveDateTime, NaiveDateTime);
-type OrganizationDump = (String, String, String, String, String, NaiveDateTime);
-type HistoryDump = (String, String, i64, String, Option<String>, NaiveDateTime, String);
-type ChangeDump = (String, String, i64, String, NaiveDateTime, Option<String>);
+// What the generator wrote, read with plain SQL: the store's schema is private to it, and
+// these columns are the very facts under test.
+#[derive(Debug, PartialEq, QueryableByName)]
+struct OrganizationDump {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    siret: String,
+    #[diesel(sql_type = Text)]
+    territory: String,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct PersonDump {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    nir_hash: Option<String>,
+    #[diesel(sql_type = Text)]
+    match_key: String,
+    #[diesel(sql_type = Text)]
+    identity_key: String,
+    #[diesel(sql_type = Text)]
+    registered_by: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    oriented_to: Option<String>,
+    #[diesel(sql_type = Bool)]
+    rsa_beneficiary: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    residence_departement: Option<String>,
+    #[diesel(sql_type = Text)]
+    record: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct DiagnosticDump {
+    #[diesel(sql_type = Text)]
+    person_id: String,
+    #[diesel(sql_type = Text)]
+    professional: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    social: Option<String>,
+    #[diesel(sql_type = Text)]
+    provenance: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct ContractDump {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    person_id: String,
+    #[diesel(sql_type = Text)]
+    organization_id: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Text)]
+    record: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct HistoryDump {
+    #[diesel(sql_type = Text)]
+    resource_type: String,
+    #[diesel(sql_type = Text)]
+    resource_id: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    actor_organization: Option<String>,
+    #[diesel(sql_type = Timestamp)]
+    changed_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    changes: String,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct ChangeDump {
+    #[diesel(sql_type = Text)]
+    resource_type: String,
+    #[diesel(sql_type = Text)]
+    resource_id: String,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = Timestamp)]
+    occurred_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Text>)]
+    subject_id: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct Seq {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    seq: Option<i64>,
+}
 
 /// Everything the generator wrote, in a stable order; change events without their sequence
 /// numbers, which depend on what the database held before.
 #[derive(Debug, PartialEq)]
 struct Dump {
     organizations: Vec<OrganizationDump>,
-    persons: Vec<(PersonDump, Times)>,
-    diagnostics: Vec<(String, String, Option<String>, String, i64)>,
-    contracts: Vec<(String, String, String, String, String, i64)>,
+    persons: Vec<PersonDump>,
+    diagnostics: Vec<DiagnosticDump>,
+    contracts: Vec<ContractDump>,
     history: Vec<HistoryDump>,
     changes: Vec<ChangeDump>,
+}
+
+/// The rows of `sql` written by the dataset's client, named `:client` in it.
+fn rows_by_dataset<T: QueryableByName<MultiBackend> + 'static>(
+    conn: &mut DbConnection,
+    sql: &str,
+) -> Result<Vec<T>, StoreError> {
+    rows(conn, &sql.replace(":client", &format!("'{DATASET_CLIENT}'")))
+}
+
+fn rows<T: QueryableByName<MultiBackend> + 'static>(conn: &mut DbConnection, sql: &str) -> Result<Vec<T>, StoreError> {
+    Ok(diesel::sql_query(sql).load(conn)?)
 }
 
 fn dump(store: &Store) -> Dump {
     store
         .run_blocking(|conn| {
             Ok(Dump {
-                organizations: organizations::table
-                    .filter(organizations::created_by.eq(DATASET_CLIENT))
-                    .order(organizations::id)
-                    .select((
-                        organizations::id,
-                        organizations::kind,
-                        organizations::name,
-                        organizations::siret,
-                        organizations::territory,
-                        organizations::created_at,
-                    ))
-                    .load(conn)?,
-                persons: persons::table
-                    .order(persons::id)
-                    .select((
-                        (
-                            persons::id,
-                            persons::nir_hash,
-                            persons::match_key,
-                            persons::identity_key,
-                            persons::registered_by,
-                            persons::oriented_to,
-                            persons::rsa_beneficiary,
-                            persons::residence_departement,
-                            persons::record,
-                            persons::version,
-                        ),
-                        (persons::created_at, persons::updated_at),
-                    ))
-                    .load(conn)?,
-                diagnostics: diagnostics::table
-                    .order(diagnostics::person_id)
-                    .select((
-                        diagnostics::person_id,
-                        diagnostics::professional,
-                        diagnostics::social,
-                        diagnostics::provenance,
-                        diagnostics::version,
-                    ))
-                    .load(conn)?,
-                contracts: contracts::table
-                    .order(contracts::id)
-                    .select((
-                        contracts::id,
-                        contracts::person_id,
-                        contracts::organization_id,
-                        contracts::status,
-                        contracts::record,
-                        contracts::version,
-                    ))
-                    .load(conn)?,
-                history: history::table
-                    .filter(history::actor.eq(DATASET_CLIENT))
-                    .order((history::resource_type, history::resource_id, history::version))
-                    .select((
-                        history::resource_type,
-                        history::resource_id,
-                        history::version,
-                        history::action,
-                        history::actor_organization,
-                        history::changed_at,
-                        history::changes,
-                    ))
-                    .load(conn)?,
-                changes: changes::table
-                    .filter(changes::actor.eq(DATASET_CLIENT))
-                    .order(changes::seq)
-                    .select((
-                        changes::resource_type,
-                        changes::resource_id,
-                        changes::version,
-                        changes::action,
-                        changes::occurred_at,
-                        changes::subject_id,
-                    ))
-                    .load(conn)?,
+                organizations: rows_by_dataset(
+                    conn,
+                    "SELECT id, kind, name, siret, territory, created_at FROM organizations \
+                     WHERE created_by = :client ORDER BY id",
+                )?,
+                persons: rows(
+                    conn,
+                    "SELECT id, nir_hash, match_key, identity_key, registered_by, oriented_to, rsa_beneficiary, \
+                     residence_departement, record, version, created_at, updated_at FROM persons ORDER BY id",
+                )?,
+                diagnostics: rows(
+                    conn,
+                    "SELECT person_id, professional, social, provenance, version FROM diagnostics ORDER BY person_id",
+                )?,
+                contracts: rows(
+                    conn,
+                    "SELECT id, person_id, organization_id, status, record, version FROM contracts ORDER BY id",
+                )?,
+                history: rows_by_dataset(
+                    conn,
+                    "SELECT resource_type, resource_id, version, action, actor_organization, changed_at, changes \
+                     FROM history WHERE actor = :client ORDER BY resource_type, resource_id, version",
+                )?,
+                changes: rows_by_dataset(
+                    conn,
+                    "SELECT resource_type, resource_id, version, action, occurred_at, subject_id \
+                     FROM changes WHERE actor = :client ORDER BY seq",
+                )?,
             })
         })
         .expect("read what the generator wrote")
@@ -156,9 +229,9 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
     assert_eq!(written.persons.len() as u64, PERSONS);
     assert_eq!(written.history.len() as u64, counts.history);
     assert_eq!(written.changes.len() as u64, counts.changes);
-    let versions: i64 = written.persons.iter().map(|(person, _)| person.9).sum::<i64>()
-        + written.diagnostics.iter().map(|diagnostic| diagnostic.4).sum::<i64>()
-        + written.contracts.iter().map(|contract| contract.5).sum::<i64>()
+    let versions: i64 = written.persons.iter().map(|person| person.version).sum::<i64>()
+        + written.diagnostics.iter().map(|diagnostic| diagnostic.version).sum::<i64>()
+        + written.contracts.iter().map(|contract| contract.version).sum::<i64>()
         + written.organizations.len() as i64;
     assert_eq!(versions as u64, counts.history, "one history row and one change event per version");
 
@@ -174,21 +247,14 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
     let again = generate(&app.store, options(42)).await;
     assert!(matches!(again, Err(DatasetError::AlreadyGenerated { .. })), "{again:?}");
     assert!(dump(&app.store) == written);
-    let sequence: i64 = app
+    let sequence: Vec<Seq> = app
         .store
-        .run_blocking(|conn| {
-            Ok::<_, StoreError>(
-                plateforme_store::schema::change_sequence::table
-                    .select(plateforme_store::schema::change_sequence::last_seq)
-                    .first(conn)?,
-            )
-        })
+        .run_blocking(|conn| rows(conn, "SELECT last_seq AS seq FROM change_sequence WHERE id = 1"))
         .expect("the feed's counter");
-    let last: Option<i64> = app
-        .store
-        .run_blocking(|conn| Ok::<_, StoreError>(changes::table.select(diesel::dsl::max(changes::seq)).first(conn)?))
-        .expect("the last event");
-    assert_eq!(Some(sequence), last, "the feed's counter follows the generated events");
+    let last: Vec<Seq> =
+        app.store.run_blocking(|conn| rows(conn, "SELECT MAX(seq) AS seq FROM changes")).expect("the last event");
+    let (sequence, last) = (sequence.first().and_then(|row| row.seq), last.first().and_then(|row| row.seq));
+    assert_eq!(sequence, last, "the feed's counter follows the generated events");
 
     // Read back through the API by France Travail, which sees every dossier, sensitive parts
     // included: each record deserializes and validates on its way out.
@@ -197,7 +263,7 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
         let request = app.client.get(app.url(&path)).bearer_auth(&reader.token);
         async move { request.send().await.expect("GET") }
     };
-    for ((id, nir_hash, .., version), _) in written.persons.iter().step_by(7) {
+    for PersonDump { id, nir_hash, version, .. } in written.persons.iter().step_by(7) {
         let response = get(format!("/v1/persons/{id}")).await;
         assert_eq!(response.status().as_u16(), 200, "/v1/persons/{id}");
         let person = json(response).await;
@@ -207,15 +273,15 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
         let history = json(get(format!("/v1/persons/{id}/history")).await).await;
         assert_eq!(history["items"].as_array().map(Vec::len), Some(*version as usize), "{history}");
         let contracts = json(get(format!("/v1/persons/{id}/contracts")).await).await;
-        let expected = written.contracts.iter().filter(|contract| &contract.1 == id).count();
+        let expected = written.contracts.iter().filter(|contract| &contract.person_id == id).count();
         assert_eq!(contracts["items"].as_array().map(Vec::len), Some(expected), "{contracts}");
     }
-    for (person_id, ..) in written.diagnostics.iter().step_by(5) {
+    for DiagnosticDump { person_id, .. } in written.diagnostics.iter().step_by(5) {
         let response = get(format!("/v1/persons/{person_id}/diagnostic")).await;
         assert_eq!(response.status().as_u16(), 200);
         assert!(json(response).await["professional"]["target_rome_codes"].as_array().is_some_and(|c| !c.is_empty()));
     }
-    for (id, person_id, ..) in written.contracts.iter().step_by(3) {
+    for ContractDump { id, person_id, .. } in written.contracts.iter().step_by(3) {
         let response = get(format!("/v1/persons/{person_id}/contracts/{id}")).await;
         assert_eq!(response.status().as_u16(), 200, "contract {id}");
     }

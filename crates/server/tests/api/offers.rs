@@ -488,9 +488,9 @@ async fn withdrawing_the_last_source_deletes_the_offer_with_a_change_event(app: 
     assert_problem(app.get(&format!("/v1/offers/{id}")).await, 404, "not_found").await;
 
     let store = app.store.clone();
-    let offer_id = id.clone();
+    let offer_id = id.parse().expect("a UUID");
     let events =
-        store.run(move |conn| plateforme_store::changes::of_resource(conn, "offer", &offer_id)).await.expect("changes");
+        store.run(move |conn| plateforme_store::changes::of_resource(conn, "offer", offer_id)).await.expect("changes");
     let actions: Vec<&str> = events.iter().map(|event| event.action.as_str()).collect();
     assert_eq!(actions, ["created", "updated", "updated", "deleted"]);
     assert_eq!(search(&app, "").await["total"], 0);

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use plateforme_model::organization::OrganizationKind;
-use plateforme_store::signing_keys;
+use plateforme_store::access::signing_keys;
 use reqwest::Response;
 use serde_json::{Value, json};
 

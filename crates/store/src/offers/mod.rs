@@ -18,56 +18,11 @@ use plateforme_model::offer::{Offer, OfferFields, OfferLocation, OfferSource, Of
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::schema::{offer_sources, offers};
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, StoreError};
 
 pub const RESOURCE_TYPE: &str = "offer";
-
-diesel::table! {
-    offers (id) {
-        id -> Text,
-        status -> Text,
-        title -> Text,
-        rome_code -> Text,
-        contract_type -> Text,
-        commune -> Text,
-        departement -> Text,
-        region -> Text,
-        latitude -> Nullable<Double>,
-        longitude -> Nullable<Double>,
-        monthly_salary -> Nullable<Double>,
-        disability_committed -> Bool,
-        without_cv -> Bool,
-        open_to_iae -> Bool,
-        quality_score -> Integer,
-        published_at -> Timestamp,
-        expires_at -> Timestamp,
-        dedup_siret -> Nullable<Text>,
-        dedup_name -> Nullable<Text>,
-        search_title -> Text,
-        search_skills -> Text,
-        search_body -> Text,
-        record -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    offer_sources (organization_id, system, reference) {
-        organization_id -> Text,
-        system -> Text,
-        reference -> Text,
-        offer_id -> Text,
-        content_hash -> Text,
-        first_published_at -> Timestamp,
-        last_changed_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(offer_sources -> offers (offer_id));
-diesel::allow_tables_to_appear_in_same_query!(offers, offer_sources);
 
 /// What the store keeps of an offer's document: the fields as published (dates explicit) and
 /// where the platform placed it.
@@ -213,18 +168,18 @@ impl SourceRow {
     }
 }
 
-/// The offer with this id, without its sources.
-pub fn find_stored(conn: &mut DbConnection, id: Uuid) -> Result<StoredOffer, StoreError> {
+/// The offer with this id, without its sources, if any.
+pub fn find_stored(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredOffer>, StoreError> {
     let row: Option<OfferRow> =
         offers::table.find(id.to_string()).select(OfferRow::as_select()).first(conn).optional()?;
-    row.ok_or(StoreError::NotFound)?.into_stored()
+    row.map(OfferRow::into_stored).transpose()
 }
 
-/// The offer with this id and its sources.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Offer, StoreError> {
-    let offer = find_stored(conn, id)?;
+/// The offer with this id and its sources, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Offer>, StoreError> {
+    let Some(offer) = find_stored(conn, id)? else { return Ok(None) };
     let sources = sources_of(conn, &[id])?.remove(&id).unwrap_or_default();
-    Ok(offer.into_offer(sources))
+    Ok(Some(offer.into_offer(sources)))
 }
 
 /// The sources of several offers, each offer's first publisher first.

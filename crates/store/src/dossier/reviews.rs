@@ -7,24 +7,12 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::ReviewRecord;
 use uuid::Uuid;
 
+use crate::schema::reviews;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "review";
-
-diesel::table! {
-    reviews (id) {
-        id -> Text,
-        person_id -> Text,
-        contract_id -> Text,
-        held_on -> Text,
-        organization_id -> Text,
-        record -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-    }
-}
 
 /// A review as stored.
 #[derive(Debug, Clone, PartialEq)]

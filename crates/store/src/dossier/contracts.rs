@@ -8,25 +8,12 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::{ContractRecord, ContractStatus};
 use uuid::Uuid;
 
-use crate::schema::organizations;
+use crate::schema::{contracts, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "contract";
-
-diesel::table! {
-    contracts (id) {
-        id -> Text,
-        person_id -> Text,
-        organization_id -> Text,
-        status -> Text,
-        record -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
 
 /// A contract as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +27,8 @@ pub struct StoredContract {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = contracts)]
-struct ContractRow {
+#[diesel(table_name = contracts, treat_none_as_default_value = false)]
+pub(crate) struct ContractRow {
     id: String,
     person_id: String,
     organization_id: String,
@@ -173,7 +160,7 @@ pub fn unknown_organizations(
     Ok(named.iter().filter(|(_, id)| !known.contains(&id.to_string())).cloned().collect())
 }
 
-fn row_of(contract: &StoredContract) -> Result<ContractRow, StoreError> {
+pub(crate) fn row_of(contract: &StoredContract) -> Result<ContractRow, StoreError> {
     let record = &contract.record;
     Ok(ContractRow {
         id: contract.id.to_string(),

@@ -6,19 +6,9 @@ use plateforme_model::ids::now;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::schema::person_access_codes;
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, StoreError};
-
-diesel::table! {
-    person_access_codes (code_hash) {
-        code_hash -> Text,
-        person_id -> Text,
-        issued_by -> Text,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
-    }
-}
 
 /// Codes are short enough to be typed; a plain hash suffices as each works once, for minutes.
 fn hash(code: &str) -> String {

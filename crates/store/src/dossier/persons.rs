@@ -32,8 +32,8 @@ impl StoredPerson {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = persons)]
-struct PersonRow {
+#[diesel(table_name = persons, treat_none_as_default_value = false)]
+pub(crate) struct PersonRow {
     id: String,
     nir_hash: Option<String>,
     match_key: String,
@@ -124,9 +124,10 @@ fn find_existing(
     id.map(|id| id.parse().map_err(StoreError::corrupt)).transpose()
 }
 
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<StoredPerson, StoreError> {
+/// The person with this id, if any.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredPerson>, StoreError> {
     let row: Option<PersonRow> = persons::table.find(id.to_string()).first(conn).optional()?;
-    row.map(person_of_row).transpose()?.ok_or(StoreError::NotFound)
+    row.map(person_of_row).transpose()
 }
 
 /// Persons matching a NIR hash, or else an identity: the match key, narrowed by the birth
@@ -182,7 +183,11 @@ pub fn update(
             .execute(conn)
     });
     match written {
-        Ok(0) => return Err(StoreError::VersionMismatch { current: find(conn, updated.id)?.version }),
+        Ok(0) => {
+            return Err(StoreError::VersionMismatch {
+                current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version,
+            });
+        }
         Ok(_) => {}
         Err(error) => {
             let error = StoreError::from(error);
@@ -276,7 +281,7 @@ pub fn shared_with(conn: &mut DbConnection, person_id: Uuid) -> Result<Vec<Uuid>
     ids.into_iter().flatten().map(|id| id.parse().map_err(StoreError::corrupt)).collect()
 }
 
-fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
+pub(crate) fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
     let record = &person.record;
     Ok(PersonRow {
         id: person.id.to_string(),

@@ -92,13 +92,13 @@ fn active_id(conn: &mut DbConnection, person_id: Uuid, new: &NewConsent) -> Resu
 }
 
 /// One consent of the person.
-pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Consent, StoreError> {
+pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Option<Consent>, StoreError> {
     let row: Option<ConsentRow> = consents::table
         .find(id.to_string())
         .filter(consents::person_id.eq(person_id.to_string()))
         .first(conn)
         .optional()?;
-    row.map(consent_of_row).transpose()?.ok_or(StoreError::NotFound)
+    row.map(consent_of_row).transpose()
 }
 
 /// Withdraws a consent of the person, at once. A consent withdrawn already answers `Conflict`
@@ -109,7 +109,7 @@ pub fn withdraw(
     person_id: Uuid,
     id: Uuid,
 ) -> Result<Consent, StoreError> {
-    let current = find(conn, person_id, id)?;
+    let current = find(conn, person_id, id)?.ok_or(StoreError::NotFound)?;
     if let Some(at) = current.withdrawn_at {
         return Err(withdrawn_already(id, at));
     }
@@ -120,7 +120,7 @@ pub fn withdraw(
         .set((consents::withdrawn_at.eq(Some(to_db(at))), consents::version.eq(current.version + 1)))
         .execute(conn)?;
     if written == 0 {
-        let winner = find(conn, person_id, id)?;
+        let winner = find(conn, person_id, id)?.ok_or(StoreError::NotFound)?;
         return Err(withdrawn_already(id, winner.withdrawn_at.unwrap_or(at)));
     }
     let withdrawn = Consent { active: false, withdrawn_at: Some(at), version: current.version + 1, ..current };
@@ -214,6 +214,6 @@ mod tests {
 
     #[test]
     fn the_policy_reads_the_kind_this_module_writes() {
-        assert_eq!(ConsentKind::DossierSharing.as_str(), crate::persons::SHARING);
+        assert_eq!(ConsentKind::DossierSharing.as_str(), crate::dossier::persons::SHARING);
     }
 }

@@ -8,23 +8,12 @@ use plateforme_model::person::diagnostic::DiagnosticRecord;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::schema::diagnostics;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
 
 pub const RESOURCE_TYPE: &str = "diagnostic";
-
-diesel::table! {
-    diagnostics (person_id) {
-        person_id -> Text,
-        professional -> Text,
-        social -> Nullable<Text>,
-        provenance -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
 
 /// A diagnostic as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +32,8 @@ impl StoredDiagnostic {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = diagnostics)]
-struct DiagnosticRow {
+#[diesel(table_name = diagnostics, treat_none_as_default_value = false)]
+pub(crate) struct DiagnosticRow {
     person_id: String,
     professional: String,
     social: Option<String>,
@@ -138,7 +127,7 @@ fn document(record: &DiagnosticRecord) -> Result<Value, StoreError> {
     Ok(json!({"professional": professional, "social": social}))
 }
 
-fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
+pub(crate) fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
     let record = &diagnostic.record;
     Ok(DiagnosticRow {
         person_id: diagnostic.person_id.to_string(),

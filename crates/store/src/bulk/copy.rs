@@ -1,0 +1,223 @@
+//! Loading prepared records in bulk, as the dataset generator does: each record with the
+//! rows the store's own writes would have written beside it (one history row and one change
+//! event per version), a batch per transaction. The rows are built by the same functions the
+//! normal insert paths use (`row_of` of each module), so a table's row is declared once.
+//!
+//! PostgreSQL gets them by `COPY … FROM STDIN (FORMAT binary)`; SQLite by prepared single-row
+//! inserts inside one immediate transaction, which is as fast as SQLite goes.
+
+use chrono::{DateTime, Utc};
+use diesel::connection::Connection;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use plateforme_model::organization::Organization;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::changes::{self, ChangeRow};
+use crate::dossier::contracts::{self, ContractRow, StoredContract};
+use crate::dossier::diagnostics::{self, DiagnosticRow, StoredDiagnostic};
+use crate::dossier::persons::{self, PersonRow, StoredPerson};
+use crate::history::{self, HistoryRow};
+use crate::organizations::{self, OrganizationRow};
+use crate::schema;
+use crate::timestamps::to_db;
+use crate::write::{Action, Actor, Mutation, WriteContext};
+use crate::{DbConnection, StoreError};
+
+#[derive(QueryableByName)]
+struct LastSeq {
+    #[diesel(sql_type = BigInt)]
+    last_seq: i64,
+}
+
+/// Takes `count` sequence numbers from the change feed's counter; the first of them.
+macro_rules! reserve {
+    ($conn:expr, $count:expr) => {{
+        let count = i64::try_from($count).map_err(StoreError::corrupt)?;
+        let sql = format!("UPDATE change_sequence SET last_seq = last_seq + {count} WHERE id = 1 RETURNING last_seq");
+        let reserved: LastSeq = diesel::sql_query(sql).get_result($conn)?;
+        reserved.last_seq - count + 1
+    }};
+}
+
+/// `COPY table FROM STDIN (FORMAT binary)` of the rows; nothing for no rows.
+macro_rules! copy {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        if !$rows.is_empty() {
+            diesel::copy_from($table).from_insertable($rows).execute($conn)?;
+        }
+    };
+}
+
+/// One prepared insert per row (SQLite caches the statement).
+macro_rules! insert_each {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for row in $rows {
+            diesel::insert_into($table).values(row).execute($conn)?;
+        }
+    };
+}
+
+/// One version of a loaded record: when it was made, by which organization (none for the
+/// operator's own records), and what it changed (the whole document for the first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub at: DateTime<Utc>,
+    pub by: Option<Uuid>,
+    pub changes: Value,
+}
+
+/// How many rows of each table a batch held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub organizations: u64,
+    pub persons: u64,
+    pub diagnostics: u64,
+    pub contracts: u64,
+    pub history: u64,
+    pub changes: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: Counts) {
+        self.organizations += other.organizations;
+        self.persons += other.persons;
+        self.diagnostics += other.diagnostics;
+        self.contracts += other.contracts;
+        self.history += other.history;
+        self.changes += other.changes;
+    }
+}
+
+/// Records to write in one transaction, all by one client (`actor`), with their versions.
+/// Each record's `version` is expected to be the number of its versions.
+pub struct Batch {
+    actor: String,
+    organizations: Vec<OrganizationRow>,
+    persons: Vec<PersonRow>,
+    diagnostics: Vec<DiagnosticRow>,
+    contracts: Vec<ContractRow>,
+    history: Vec<HistoryRow>,
+    /// Change events in order; their sequence numbers are taken when the batch is written.
+    changes: Vec<ChangeRow>,
+}
+
+impl Batch {
+    /// An empty batch whose records are written by the client `actor`.
+    pub fn new(actor: &str) -> Batch {
+        Batch {
+            actor: actor.to_owned(),
+            organizations: Vec::new(),
+            persons: Vec::new(),
+            diagnostics: Vec::new(),
+            contracts: Vec::new(),
+            history: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        let count = |rows: usize| rows as u64;
+        Counts {
+            organizations: count(self.organizations.len()),
+            persons: count(self.persons.len()),
+            diagnostics: count(self.diagnostics.len()),
+            contracts: count(self.contracts.len()),
+            history: count(self.history.len()),
+            changes: count(self.changes.len()),
+        }
+    }
+
+    pub fn add_organization(&mut self, organization: &Organization, versions: &[Version]) -> Result<(), StoreError> {
+        self.organizations.push(organizations::row_of(organization, &self.actor, &self.actor)?);
+        self.add_versions(organizations::RESOURCE_TYPE, organization.id, None, versions);
+        Ok(())
+    }
+
+    /// A person, with the keyed hash of their NIR when they have one.
+    pub fn add_person(
+        &mut self,
+        person: &StoredPerson,
+        nir_hash: Option<String>,
+        versions: &[Version],
+    ) -> Result<(), StoreError> {
+        self.persons.push(persons::row_of(person, nir_hash)?);
+        self.add_versions(persons::RESOURCE_TYPE, person.id, Some(person.id), versions);
+        Ok(())
+    }
+
+    pub fn add_diagnostic(&mut self, diagnostic: &StoredDiagnostic, versions: &[Version]) -> Result<(), StoreError> {
+        self.diagnostics.push(diagnostics::row_of(diagnostic)?);
+        let person_id = diagnostic.person_id;
+        self.add_versions(diagnostics::RESOURCE_TYPE, person_id, Some(person_id), versions);
+        Ok(())
+    }
+
+    pub fn add_contract(&mut self, contract: &StoredContract, versions: &[Version]) -> Result<(), StoreError> {
+        self.contracts.push(contracts::row_of(contract)?);
+        self.add_versions(contracts::RESOURCE_TYPE, contract.id, Some(contract.person_id), versions);
+        Ok(())
+    }
+
+    /// A history row and a change event per version, as `write::record` writes them.
+    fn add_versions(&mut self, resource_type: &'static str, id: Uuid, subject_id: Option<Uuid>, versions: &[Version]) {
+        for (number, version) in (1..).zip(versions) {
+            let context = WriteContext {
+                actor: Actor { client_id: self.actor.clone(), organization_id: version.by },
+                request_id: None,
+            };
+            let mutation = Mutation {
+                resource_type,
+                resource_id: id,
+                version: number,
+                action: if number == 1 { Action::Created } else { Action::Updated },
+                changes: version.changes.clone(),
+                subject_id,
+            };
+            let at = to_db(version.at);
+            self.history.push(history::row_of(&context, &mutation, at));
+            // Numbered when the batch is written.
+            self.changes.push(changes::row_of(&context, &mutation, 0, at));
+        }
+    }
+
+    /// Writes the batch in one transaction, taking its change sequence numbers from the feed's
+    /// counter in that same transaction (so they follow any event written before, and the
+    /// counter's lock orders this batch among concurrent writers, as `write::record` does).
+    pub fn write(mut self, conn: &mut DbConnection) -> Result<Counts, StoreError> {
+        let counts = self.counts();
+        match conn {
+            DbConnection::Postgres(pg) => pg.transaction(|pg| {
+                let first = reserve!(pg, self.changes.len());
+                self.number_changes(first);
+                copy!(pg, schema::organizations::table, &self.organizations);
+                copy!(pg, schema::persons::table, &self.persons);
+                copy!(pg, schema::diagnostics::table, &self.diagnostics);
+                copy!(pg, schema::contracts::table, &self.contracts);
+                copy!(pg, schema::history::table, &self.history);
+                copy!(pg, schema::changes::table, &self.changes);
+                Ok::<_, StoreError>(())
+            })?,
+            DbConnection::Sqlite(sqlite) => sqlite.immediate_transaction(|sqlite| {
+                let first = reserve!(sqlite, self.changes.len());
+                self.number_changes(first);
+                insert_each!(sqlite, schema::organizations::table, &self.organizations);
+                insert_each!(sqlite, schema::persons::table, &self.persons);
+                insert_each!(sqlite, schema::diagnostics::table, &self.diagnostics);
+                insert_each!(sqlite, schema::contracts::table, &self.contracts);
+                insert_each!(sqlite, schema::history::table, &self.history);
+                insert_each!(sqlite, schema::changes::table, &self.changes);
+                Ok::<_, StoreError>(())
+            })?,
+        }
+        Ok(counts)
+    }
+
+    /// Numbers the events `first`, `first + 1`… in order.
+    fn number_changes(&mut self, first: i64) {
+        for (change, seq) in self.changes.iter_mut().zip(first..) {
+            change.seq = seq;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The person dossier's storage: the person record and the parts of their dossier, one module
+//! per table, each with its `RESOURCE_TYPE`, its `Stored…` type and its queries. Every write
+//! names the person as the change's subject, so it appears on the person's timeline.
+
+pub mod access_codes;
+pub mod consents;
+pub mod contracts;
+pub mod diagnostics;
+pub mod persons;
+pub mod reviews;
