@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::ErrorCode;
+
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// An RFC 9457 problem: what went wrong, in a form both machines and humans read.
@@ -29,7 +31,7 @@ pub struct Problem {
     /// What went wrong in this occurrence.
     pub detail: String,
     /// Stable machine-readable code, the last segment of `type`.
-    pub code: String,
+    pub code: ErrorCode,
     /// The request path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
