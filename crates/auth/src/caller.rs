@@ -137,7 +137,8 @@ impl FromRequest for MaybeCaller {
 fn required_scopes(req: &HttpRequest) -> Result<Vec<Vec<String>>, ApiError> {
     let auth = req.app_data::<web::Data<SharedAuth>>();
     let pattern = req.match_pattern();
-    let known = auth.zip(pattern.as_deref()).and_then(|(auth, pattern)| auth.routes.required(req.method().as_str(), pattern));
+    let known =
+        auth.zip(pattern.as_deref()).and_then(|(auth, pattern)| auth.routes.required(req.method().as_str(), pattern));
     known.map(<[Vec<String>]>::to_vec).ok_or_else(|| {
         tracing::error!(method = %req.method(), path = %req.path(), "an operation outside the contract asks for a caller");
         ApiError::new(ErrorCode::Forbidden, "this operation is not in the contract, so no token is enough to call it")

@@ -19,12 +19,7 @@ pub struct ProblemType {
 
 impl From<ErrorCode> for ProblemType {
     fn from(code: ErrorCode) -> Self {
-        ProblemType {
-            problem_type: code.type_uri(),
-            code,
-            status: code.status().as_u16(),
-            title: code.title(),
-        }
+        ProblemType { problem_type: code.type_uri(), code, status: code.status().as_u16(), title: code.title() }
     }
 }
 
