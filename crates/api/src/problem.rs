@@ -38,7 +38,9 @@ pub struct Problem {
     /// The request id, also in the `X-Request-Id` response header: quote it to the operator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// One entry per broken rule, for validation errors.
+    /// One entry per broken rule, for validation errors. A text holding a control character
+    /// (other than tabs and line breaks in a JSON string value) breaks the rule
+    /// `text.control_character`, in a body, a query parameter or the path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// On a conflict: the id of the record that already holds the business key.

@@ -149,6 +149,7 @@ pub fn app(
         .configure(crate::portal::configure)
         .default_service(web::to(fallback))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
+        .wrap(from_fn(plateforme_api::middleware::refuse_control_characters_in_path))
         .wrap(from_fn(plateforme_api::middleware::observe))
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod consents_and_diagnostic;
 mod contract;
 mod contracts;
+mod control_characters;
 mod dataset;
 mod dossier;
 mod external_issuer;
