@@ -20,4 +20,5 @@ mod organizations;
 mod portal;
 mod rate_limits;
 mod referentials;
+mod route_table;
 mod tokens;
