@@ -33,7 +33,17 @@ pub struct NoQuery {}
 /// first, naming the parameter (see [`crate::text`]).
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded::parse(query.as_bytes());
-    for (name, value) in pairs.clone() {
+    refuse_control_characters(pairs)?;
+    let deserializer = serde_urlencoded::Deserializer::new(pairs);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let error = field_error(&path, &error.into_inner().to_string());
+        ApiError::new(ErrorCode::InvalidQuery, format!("{}: {}", error.field, error.message)).with_errors(vec![error])
+    })
+}
+
+fn refuse_control_characters(pairs: form_urlencoded::Parse<'_>) -> Result<(), ApiError> {
+    for (name, value) in pairs {
         let field = name.escape_default().to_string();
         let checked =
             text::check(&field, &name, Text::SingleLine).and_then(|()| text::check(&field, &value, Text::SingleLine));
@@ -42,10 +52,5 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
                 .with_errors(vec![error]));
         }
     }
-    let deserializer = serde_urlencoded::Deserializer::new(pairs);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let error = field_error(&path, &error.into_inner().to_string());
-        ApiError::new(ErrorCode::InvalidQuery, format!("{}: {}", error.field, error.message)).with_errors(vec![error])
-    })
+    Ok(())
 }
