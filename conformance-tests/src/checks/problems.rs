@@ -10,7 +10,7 @@ use crate::report::Report;
 use crate::settings::Kind;
 use crate::suite::Suite;
 
-const READS: [&str; 7] = [
+const READS: [&str; 10] = [
     "problem.route_not_found",
     "problem.method_not_allowed",
     "problem.not_found",
@@ -18,7 +18,13 @@ const READS: [&str; 7] = [
     "problem.invalid_query",
     "problem.unknown_query_parameter",
     "problem.invalid_cursor",
+    "problem.control_character.query",
+    "problem.control_character.path",
+    "problem.control_character.token_form",
 ];
+
+/// The rule of a text holding a control character, wherever the request carries it.
+const CONTROL_CHARACTER: &str = "text.control_character";
 
 pub async fn run(suite: &Suite, report: &mut Report) {
     match suite.reader() {
@@ -48,7 +54,12 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         None => super::skip_all(
             suite,
             report,
-            &["problem.persons.malformed_json", "problem.persons.validation_failed", "problem.persons.unknown_field"],
+            &[
+                "problem.persons.malformed_json",
+                "problem.persons.validation_failed",
+                "problem.persons.unknown_field",
+                "problem.persons.control_character",
+            ],
             Kind::FranceTravail,
         ),
     }
@@ -91,6 +102,39 @@ async fn reads(suite: &Suite, client: &Client, report: &mut Report) {
         cursor.and_then(|r| expect_rule(&r, 400, "invalid_query", "cursor", "cursor.invalid")),
     );
     report.record("problem.invalid_header", invalid_header(client).await);
+    control_characters(client, report).await;
+}
+
+/// A NUL in a query parameter, in the path and in the token form: refused with the rule on
+/// every backend (PostgreSQL would fail the statement, SQLite store it).
+async fn control_characters(client: &Client, report: &mut Report) {
+    let query = send(client.get("/v1/organizations").query("cursor", "conformance\u{0}")).await;
+    report.record(
+        "problem.control_character.query",
+        query.and_then(|r| expect_rule(&r, 400, "invalid_query", "cursor", CONTROL_CHARACTER)),
+    );
+    let path = send(client.get("/v1/organizations/conformance%00")).await;
+    report.record(
+        "problem.control_character.path",
+        path.and_then(|r| expect_rule(&r, 400, "invalid_path", "path", CONTROL_CHARACTER)),
+    );
+    let form = [("grant_type", "client_credentials"), ("client_id", "conformance\u{0}"), ("client_secret", "x")];
+    let token = send(client.post("/oauth/token").anonymous().form(&form)).await;
+    report.record("problem.control_character.token_form", token.and_then(|r| oauth_refusal(&r, "invalid_request")));
+}
+
+/// Passes when the token endpoint answers the RFC 6749 `error`, naming the rule.
+fn oauth_refusal(response: &RawResponse, error: &str) -> Verdict {
+    let body: Value = response.json().map_err(|failure| format!("{}: {failure}", response.context()))?;
+    let described = body["error_description"].as_str().is_some_and(|text| text.contains(CONTROL_CHARACTER));
+    if response.status == 400 && body["error"] == error && described {
+        return Ok(());
+    }
+    Err(format!(
+        "{} answered {} {body}, expected 400 {error} naming {CONTROL_CHARACTER}",
+        response.context(),
+        response.status
+    ))
 }
 
 fn method_not_allowed(response: &RawResponse) -> Verdict {
@@ -166,5 +210,12 @@ async fn person_writes(suite: &Suite, france_travail: &Client, report: &mut Repo
     report.record(
         "problem.persons.unknown_field",
         unknown.and_then(|r| expect_rule(&r, 422, "validation_failed", "conformance", "unknown_field")),
+    );
+    let mut nul = fixtures::person(&suite.run_id, "refused", false);
+    nul["identity"]["family_name"] = json!("Conformance\u{0}");
+    let refused = send(france_travail.post("/v1/persons").json(&nul)).await;
+    report.record(
+        "problem.persons.control_character",
+        refused.and_then(|r| expect_rule(&r, 422, "validation_failed", "identity.family_name", CONTROL_CHARACTER)),
     );
 }

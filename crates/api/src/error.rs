@@ -6,6 +6,11 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use plateforme_model::FieldError;
 use plateforme_store::StoreError;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
@@ -60,6 +65,11 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// The code whose stable name is `code`.
+    pub fn from_code(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|known| known.code() == code)
+    }
+
     /// The problem `type` URI; `GET /problems/{code}` describes it.
     pub fn type_uri(self) -> String {
         format!("/problems/{}", self.code())
@@ -82,6 +92,41 @@ impl ErrorCode {
         }
     }
 }
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ErrorCode, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        ErrorCode::from_code(&code).ok_or_else(|| D::Error::custom(format!("{code} is not a problem code of this API")))
+    }
+}
+
+/// In the contract, the codes are a string enum generated from the table, so that a partner's
+/// generated client can match on them.
+impl PartialSchema for ErrorCode {
+    fn schema() -> RefOr<Schema> {
+        let rows: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|code| format!("- `{}` ({}): {}", code.code(), code.status().as_u16(), code.title()))
+            .collect();
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(ErrorCode::ALL.iter().map(|code| code.code())))
+            .description(Some(format!(
+                "Stable machine-readable code of a problem, the last segment of its `type`; `GET /problems/{{code}}` \
+                 describes it. New codes may be added: treat an unknown one by its HTTP status.\n\n{}",
+                rows.join("\n")
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorCode {}
 
 /// An error answered as an RFC 9457 problem.
 #[derive(Debug)]
@@ -149,7 +194,7 @@ impl ApiError {
             title: self.code.title().to_owned(),
             status: self.code.status().as_u16(),
             detail: self.detail.clone(),
-            code: self.code.code().to_owned(),
+            code: self.code,
             instance: None,
             request_id: None,
             errors: self.errors.clone(),

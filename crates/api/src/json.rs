@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode, text};
 
 /// The largest body accepted, in bytes (app data; 1 MiB when not set).
 #[derive(Debug, Clone, Copy)]
@@ -128,12 +128,25 @@ pub fn check_media_type(req: &HttpRequest, accepted: &[&str]) -> Result<(), ApiE
     Err(ApiError::new(ErrorCode::UnsupportedMediaType, format!("{given}; send {}", accepted.join(" or "))))
 }
 
-/// Parses JSON bytes into `T`, naming the offending field on failure.
+/// Parses JSON bytes into `T`, naming the offending field on failure. A string holding a
+/// control character is refused first (see [`crate::text`]): every JSON body and every line
+/// of a batch is read here.
 pub fn parse_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    refuse_control_characters(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     deserializer.end().map_err(|error| malformed(&error))?;
     Ok(value)
+}
+
+/// 422 naming the first string that holds a control character; a body that is not JSON is
+/// left to the parser, which says why.
+fn refuse_control_characters(bytes: &[u8]) -> Result<(), ApiError> {
+    if !text::json_may_hold_control(bytes) {
+        return Ok(());
+    }
+    let Ok(document) = serde_json::from_slice::<Value>(bytes) else { return Ok(()) };
+    text::check_json(&document).map_err(|error| ApiError::validation(vec![error]))
 }
 
 /// Reads a JSON value into `T`, naming the offending field on failure.

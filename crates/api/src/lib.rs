@@ -13,6 +13,7 @@ pub mod preconditions;
 pub mod problem;
 pub mod query;
 pub mod responses;
+pub mod text;
 
 pub use error::{ApiError, ErrorCode};
 pub use idempotency::{IdempotencyKey, Located, create_once};

@@ -7,11 +7,11 @@ use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse};
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use tracing::Instrument;
 
 use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
-use crate::{ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode, text};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Error bodies are small; a larger one is not rewritten.
@@ -56,6 +56,21 @@ pub async fn observe(
         );
     });
     Ok(response)
+}
+
+/// Refuses a path holding a control character (400 `invalid_path`) before routing: path
+/// parameters reach handlers, and the database, decoded, and `web::Path` cannot check them,
+/// so every path is checked once, here (see [`crate::text`]).
+pub async fn refuse_control_characters_in_path(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Err(error) = text::check_path(req.path()) {
+        let error = ApiError::new(ErrorCode::InvalidPath, format!("{}: {}", error.field, error.message))
+            .with_errors(vec![error]);
+        return Ok(req.into_response(error.error_response()));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// Rewrites an error response as a problem carrying the request path and id. Our own

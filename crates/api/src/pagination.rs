@@ -5,10 +5,11 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use plateforme_model::FieldError;
 use plateforme_store::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
-use plateforme_store::{Page, PageRequest};
+use plateforme_store::{Page, PageRequest, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::text::{self, Text};
 use crate::{ApiError, ErrorCode};
 
 /// The paging parameters every list accepts; list query types flatten nothing and repeat
@@ -24,7 +25,14 @@ impl PageQuery {
             return Err(ApiError::new(ErrorCode::InvalidQuery, format!("limit: {message}"))
                 .with_errors(vec![FieldError::new("limit", "limit.range", message)]));
         }
-        Ok(PageRequest::from_cursor(limit, cursor)?)
+        let request = PageRequest::from_cursor(limit, cursor)?;
+        // The API hands out no key with a control character: such a cursor was forged, and
+        // its key must not reach the database (PostgreSQL refuses a NUL in text).
+        let forged = request.after.as_deref().is_some_and(|key| text::check("cursor", key, Text::SingleLine).is_err());
+        if forged {
+            return Err(StoreError::InvalidCursor.into());
+        }
+        Ok(request)
     }
 }
 

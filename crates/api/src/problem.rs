@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::ErrorCode;
+
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// An RFC 9457 problem: what went wrong, in a form both machines and humans read.
@@ -29,14 +31,16 @@ pub struct Problem {
     /// What went wrong in this occurrence.
     pub detail: String,
     /// Stable machine-readable code, the last segment of `type`.
-    pub code: String,
+    pub code: ErrorCode,
     /// The request path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// The request id, also in the `X-Request-Id` response header: quote it to the operator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// One entry per broken rule, for validation errors.
+    /// One entry per broken rule, for validation errors. A text holding a control character
+    /// (other than tabs and line breaks in a JSON string value) breaks the rule
+    /// `text.control_character`, in a body, a query parameter or the path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// On a conflict: the id of the record that already holds the business key.

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use std::future::{Ready, ready};
 
 use crate::json::field_error;
+use crate::text::{self, Text};
 use crate::{ApiError, ErrorCode};
 
 /// Query parameters of type `T` (which should be `deny_unknown_fields`).
@@ -28,12 +29,28 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 #[serde(deny_unknown_fields)]
 pub struct NoQuery {}
 
+/// Parses a query string into `T`; a parameter holding a control character is refused
+/// first, naming the parameter (see [`crate::text`]).
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded::parse(query.as_bytes());
+    refuse_control_characters(pairs)?;
     let deserializer = serde_urlencoded::Deserializer::new(pairs);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let error = field_error(&path, &error.into_inner().to_string());
         ApiError::new(ErrorCode::InvalidQuery, format!("{}: {}", error.field, error.message)).with_errors(vec![error])
     })
+}
+
+fn refuse_control_characters(pairs: form_urlencoded::Parse<'_>) -> Result<(), ApiError> {
+    for (name, value) in pairs {
+        let field = name.escape_default().to_string();
+        let checked =
+            text::check(&field, &name, Text::SingleLine).and_then(|()| text::check(&field, &value, Text::SingleLine));
+        if let Err(error) = checked {
+            return Err(ApiError::new(ErrorCode::InvalidQuery, format!("{}: {}", error.field, error.message))
+                .with_errors(vec![error]));
+        }
+    }
+    Ok(())
 }

@@ -79,7 +79,7 @@ impl FromRequest for Caller {
 fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let identity = req.extensions().get::<Identity>().cloned();
-    let required = required_scopes(req);
+    let required = required_scopes(req)?;
     if req.extensions().get::<crate::person::PersonIdentity>().is_some() {
         return Err(ApiError::new(ErrorCode::Forbidden, "a person token reaches only the /v1/me operations"));
     }
@@ -92,11 +92,11 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
         )
         .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"plateforme\"")));
     };
-    let satisfied =
-        required.is_empty() || required.iter().any(|scopes| scopes.iter().all(|scope| identity.has_scope(scope)));
+    // The route table holds at least one alternative per operation: an empty list opens nothing.
+    let satisfied = required.iter().any(|scopes| scopes.iter().all(|scope| identity.has_scope(scope)));
     if !satisfied {
-        let challenge =
-            format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{}\"", required[0].join(" "));
+        let first = required.first().map(|scopes| scopes.join(" ")).unwrap_or_default();
+        let challenge = format!("Bearer realm=\"plateforme\", error=\"insufficient_scope\", scope=\"{first}\"");
         let error = ApiError::new(
             ErrorCode::Forbidden,
             format!("the token lacks the scope this operation needs: {}", alternatives(&required)),
@@ -132,11 +132,17 @@ impl FromRequest for MaybeCaller {
     }
 }
 
-/// The scope alternatives of the matched operation, from the contract.
-fn required_scopes(req: &HttpRequest) -> Vec<Vec<String>> {
-    let Some(auth) = req.app_data::<web::Data<SharedAuth>>() else { return Vec::new() };
-    let Some(pattern) = req.match_pattern() else { return Vec::new() };
-    auth.routes.required(req.method().as_str(), &pattern).map(<[Vec<String>]>::to_vec).unwrap_or_default()
+/// The scope alternatives of the matched operation, from the contract. An operation the
+/// contract does not know is refused rather than opened to any token: the table fails closed.
+fn required_scopes(req: &HttpRequest) -> Result<Vec<Vec<String>>, ApiError> {
+    let auth = req.app_data::<web::Data<SharedAuth>>();
+    let pattern = req.match_pattern();
+    let known =
+        auth.zip(pattern.as_deref()).and_then(|(auth, pattern)| auth.routes.required(req.method().as_str(), pattern));
+    known.map(<[Vec<String>]>::to_vec).ok_or_else(|| {
+        tracing::error!(method = %req.method(), path = %req.path(), "an operation outside the contract asks for a caller");
+        ApiError::new(ErrorCode::Forbidden, "this operation is not in the contract, so no token is enough to call it")
+    })
 }
 
 /// `a and b or c`: the scope sets that would each do.

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use plateforme_api::text::Text;
 use plateforme_store::access::clients::ClientRecord;
 use plateforme_store::organizations;
 use serde::{Deserialize, Serialize};
@@ -98,7 +99,7 @@ impl Refusal {
         example = json!({"grant_type": "client_credentials", "scope": "organizations:read"})),
     responses(
         (status = 200, description = "The access token.", body = TokenResponse),
-        (status = 400, description = "`invalid_request`, `invalid_scope`, `invalid_grant` or `unsupported_grant_type`.", body = OAuthError),
+        (status = 400, description = "`invalid_request` (also a field or credential holding a control character, rule `text.control_character`), `invalid_scope`, `invalid_grant` or `unsupported_grant_type`.", body = OAuthError),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, disabled client.", body = OAuthError),
         (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
     )
@@ -199,6 +200,9 @@ fn parse_form(req: &HttpRequest, body: &[u8]) -> Result<TokenRequest, Refusal> {
     }
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
         .map_err(|error| oauth_error("invalid_request", format!("the form is malformed: {error}")))?;
+    for (name, value) in &pairs {
+        refuse_control_characters(name, name).and_then(|()| refuse_control_characters(name, value))?;
+    }
     let mut names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
     names.sort_unstable();
     if let Some(window) = names.windows(2).find(|pair| pair[0] == pair[1]) {
@@ -244,7 +248,17 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refu
     let decode = |part: &str| {
         form_decode(part).ok_or_else(|| oauth_error("invalid_client", "the Basic credentials are malformed"))
     };
-    Ok(Some((decode(id)?, decode(secret)?)))
+    let (id, secret) = (decode(id)?, decode(secret)?);
+    refuse_control_characters("client_id", &id).and_then(|()| refuse_control_characters("client_secret", &secret))?;
+    Ok(Some((id, secret)))
+}
+
+/// `invalid_request` for a field or credential holding a control character, which no client
+/// id, secret, scope or code holds (see `plateforme_api::text`).
+fn refuse_control_characters(field: &str, value: &str) -> Result<(), Refusal> {
+    let field = field.escape_default().to_string();
+    plateforme_api::text::check(&field, value, Text::SingleLine)
+        .map_err(|error| oauth_error("invalid_request", format!("{}: {} ({})", error.field, error.message, error.rule)))
 }
 
 fn form_decode(text: &str) -> Option<String> {

@@ -12,7 +12,7 @@ use plateforme_api::{ApiError, BodyLimit, ErrorCode};
 use plateforme_auth::external::ExternalIssuer;
 use plateforme_auth::keys::KeyRing;
 use plateforme_auth::rate_limit::RateLimiter;
-use plateforme_auth::route_scopes::RouteScopes;
+use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
@@ -56,6 +56,16 @@ pub fn documented_routes() -> (
         .split_for_parts()
 }
 
+/// Why the services cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An operation of the contract does not say who may call it.
+    #[error(transparent)]
+    Security(#[from] UndeclaredSecurity),
+}
+
 /// What every worker shares: built once per process.
 #[derive(Clone)]
 pub struct Services {
@@ -72,9 +82,15 @@ pub struct Services {
 
 impl Services {
     /// Opens the signing keys (creating the first one on a new database) and reads the
-    /// contract once: it says which routes exist and which scopes each needs.
-    pub fn new(store: Store, config: &Config) -> Result<Services, StoreError> {
-        let document = openapi::document();
+    /// contract once: it says which routes exist and which scopes each needs. An operation
+    /// that declares no security stops the start.
+    pub fn new(store: Store, config: &Config) -> Result<Services, StartError> {
+        Services::with_contract(store, config, openapi::document())
+    }
+
+    /// The same, from a given contract (tests give one with a flaw).
+    pub fn with_contract(store: Store, config: &Config, document: Document) -> Result<Services, StartError> {
+        let routes = RouteScopes::from_openapi(&document)?;
         let lifetime = chrono::Duration::seconds(i64::try_from(config.token_lifetime_secs).unwrap_or(600));
         let settings = AuthSettings {
             tokens: TokenSettings { issuer: config.issuer(), audience: config.audience.clone(), lifetime },
@@ -87,7 +103,7 @@ impl Services {
             keys: KeyRing::open(store.clone(), lifetime)?,
             store: store.clone(),
             limiter: RateLimiter::default(),
-            routes: RouteScopes::from_openapi(&document),
+            routes,
             external: config.external_issuer.clone().map(ExternalIssuer::new),
             verified: Default::default(),
         };
@@ -137,6 +153,7 @@ pub fn app(
         .configure(crate::portal::configure)
         .default_service(web::to(fallback))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
+        .wrap(from_fn(plateforme_api::middleware::refuse_control_characters_in_path))
         .wrap(from_fn(plateforme_api::middleware::observe))
 }
 

@@ -12,19 +12,14 @@ use utoipa::ToSchema;
 pub struct ProblemType {
     #[serde(rename = "type")]
     problem_type: String,
-    code: &'static str,
+    code: ErrorCode,
     status: u16,
     title: &'static str,
 }
 
 impl From<ErrorCode> for ProblemType {
     fn from(code: ErrorCode) -> Self {
-        ProblemType {
-            problem_type: code.type_uri(),
-            code: code.code(),
-            status: code.status().as_u16(),
-            title: code.title(),
-        }
+        ProblemType { problem_type: code.type_uri(), code, status: code.status().as_u16(), title: code.title() }
     }
 }
 
@@ -48,7 +43,6 @@ pub async fn list_problem_types() -> HttpResponse {
     ))]
 #[get("/problems/{code}")]
 pub async fn get_problem_type(code: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let found = ErrorCode::ALL.iter().copied().find(|known| known.code() == code.as_str());
-    let code = found.ok_or_else(|| ApiError::not_found(format!("problem type {code}")))?;
+    let code = ErrorCode::from_code(&code).ok_or_else(|| ApiError::not_found(format!("problem type {code}")))?;
     Ok(HttpResponse::Ok().json(ProblemType::from(code)))
 }

@@ -15,7 +15,10 @@ one data model and one set of REST APIs through which France Travail, missions l
 départements, régions, partners and employers read and write the same records.\n\n\
 Conventions: JSON in UTF-8 with `snake_case` fields; identifiers are UUIDv7; times are RFC 3339 UTC. \
 Errors are RFC 9457 problems (`application/problem+json`) with a stable `code` and per-field `errors`; \
-`GET /problems` lists them. Every resource has a `version` carried by `ETag`; writes need `If-Match` \
+`GET /problems` lists them. No text may hold a control character (U+0000–U+001F, U+007F–U+009F), \
+except tabs and line breaks in JSON string values: such a request is refused with the rule \
+`text.control_character` in `errors` (422 `validation_failed` in a body or a batch line, \
+400 `invalid_query` in a query parameter, 400 `invalid_path` in the path, `invalid_request` at the token endpoint). Every resource has a `version` carried by `ETag`; writes need `If-Match` \
 (428 without, 412 when stale); `If-None-Match` answers 304. POST accepts `Idempotency-Key`. \
 Lists are cursor-paginated (`limit`, `cursor`, `Link: rel=\"next\"`). Every response carries `X-Request-Id`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
