@@ -1,5 +1,10 @@
 //! The one path to a person's data: load the person with what the policy needs, decide, and
 //! journal the access — in the same database call, so that no access is answered unjournaled.
+//!
+//! Handlers read through three verbs, so none repeats load → read → journal: [`read`] (the
+//! person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
+//! [`read_list`] (one page of a list: contracts, consents, the timeline). Writes call [`load`]
+//! with [`Operation::Write`] inside their transaction and journal there.
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
@@ -8,7 +13,7 @@ use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
 use plateforme_store::persons::{self, StoredPerson, Visibility};
-use plateforme_store::{DbConnection, Store, StoreError, journal};
+use plateforme_store::{DbConnection, Page, Store, StoreError, journal};
 use uuid::Uuid;
 
 /// What the policy reads of a person.
@@ -51,9 +56,7 @@ pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &'static st
     let caller = caller.clone();
     store
         .run(move |conn| {
-            let person = load(conn, &caller, id, Operation::Read)?;
-            journal::append(conn, &[caller.access(id, section, Operation::Read)])?;
-            Ok(person)
+            read_under_policy(conn, &caller, id, section, |_, person| Ok(Some(person)))?.ok_or(StoreError::NotFound)
         })
         .await
         .map_err(|error| not_found_as_person(error, id))
@@ -72,15 +75,46 @@ pub async fn read_part<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let caller = caller.clone();
     store
-        .run(move |conn| {
-            load(conn, &caller, person_id, Operation::Read)?;
-            let Some(part) = find(conn)? else { return Ok(None) };
-            journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
-            Ok(Some(part))
-        })
+        .run(move |conn| read_under_policy(conn, &caller, person_id, section, |conn, _| find(conn)))
         .await
         .map_err(|error| not_found_as_person(error, person_id))?
         .ok_or_else(missing)
+}
+
+/// Reads one page of a list of a person's dossier (contracts, consents, timeline…): the person
+/// under the caller's policy, then the page; the read is journaled once as `section`, whatever
+/// the page holds (an empty page still tells the caller something of the person).
+pub async fn read_list<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: &'static str,
+    list: impl FnOnce(&mut DbConnection) -> Result<Page<T>, StoreError> + Send + 'static,
+) -> Result<Page<T>, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            read_under_policy(conn, &caller, person_id, section, |conn, _| list(conn).map(Some))?
+                .ok_or(StoreError::NotFound)
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
+/// The one sequence of every read of a person's data: the person under the caller's policy
+/// (`NotFound` outside it), then what is read of them, journaled as `section` when there is
+/// something to answer — in the same database call, so no read is answered unjournaled.
+fn read_under_policy<R>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: &'static str,
+    read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError>,
+) -> Result<Option<R>, StoreError> {
+    let person = load(conn, caller, person_id, Operation::Read)?;
+    let Some(found) = read(conn, person)? else { return Ok(None) };
+    journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
+    Ok(Some(found))
 }
 
 /// A missing person, named in the problem.

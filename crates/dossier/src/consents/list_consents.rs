@@ -3,9 +3,8 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{Store, consents, journal};
+use plateforme_store::{DbConnection, Store, consents};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -47,14 +46,7 @@ pub async fn list_consents(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let consents = store
-        .run(move |conn| {
-            access::load(conn, &caller, id, Operation::Read)?;
-            let consents = consents::list(conn, id, query.active, &page)?;
-            journal::append(conn, &[caller.access(id, SECTION, Operation::Read)])?;
-            Ok(consents)
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let list = move |conn: &mut DbConnection| consents::list(conn, id, query.active, &page);
+    let consents = access::read_list(&store, &caller, id, SECTION, list).await?;
     Ok(page_response(&req, consents))
 }
