@@ -1,15 +1,15 @@
 //! The one path to a person's data: load the person with what the policy needs, decide, and
 //! journal the access — in the same database call, so that no access is answered unjournaled.
 //!
-//! Handlers read through three verbs, so none repeats load → read → journal: [`read`] (the
-//! person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
+//! Handlers read through three verbs, so none repeats load → read → journal: [`read_person`]
+//! (the person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
 //! [`read_list`] (one page of a list: contracts, consents, the timeline). Writes call [`load`]
 //! with [`Operation::Write`] inside their transaction and journal there.
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
 use plateforme_store::persons::{self, StoredPerson, Visibility};
@@ -51,8 +51,21 @@ pub fn load(
     if caller.may(operation, Resource::Person(&access)) { Ok(person) } else { Err(StoreError::NotFound) }
 }
 
+/// The timeline's read, until the timeline reads its pages through [`read_list`] (its paging
+/// is moving into the store): the one caller left that names its section by a string.
+pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &str) -> Result<StoredPerson, ApiError> {
+    let section = JournalSection::parse(section)
+        .ok_or_else(|| ApiError::internal(format!("{section:?} is not a journal section")))?;
+    read_person(store, caller, id, section).await
+}
+
 /// Reads a person for the caller and journals the read of `section` before returning.
-pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &'static str) -> Result<StoredPerson, ApiError> {
+pub async fn read_person(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    section: JournalSection,
+) -> Result<StoredPerson, ApiError> {
     let caller = caller.clone();
     store
         .run(move |conn| {
@@ -69,7 +82,7 @@ pub async fn read_part<T: Send + 'static>(
     store: &Store,
     caller: &Caller,
     person_id: Uuid,
-    section: &'static str,
+    section: JournalSection,
     find: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError> + Send + 'static,
     missing: impl FnOnce() -> ApiError,
 ) -> Result<T, ApiError> {
@@ -88,7 +101,7 @@ pub async fn read_list<T: Send + 'static>(
     store: &Store,
     caller: &Caller,
     person_id: Uuid,
-    section: &'static str,
+    section: JournalSection,
     list: impl FnOnce(&mut DbConnection) -> Result<Page<T>, StoreError> + Send + 'static,
 ) -> Result<Page<T>, ApiError> {
     let caller = caller.clone();
@@ -108,7 +121,7 @@ fn read_under_policy<R>(
     conn: &mut DbConnection,
     caller: &Caller,
     person_id: Uuid,
-    section: &'static str,
+    section: JournalSection,
     read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError>,
 ) -> Result<Option<R>, StoreError> {
     let person = load(conn, caller, person_id, Operation::Read)?;

@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::consent::Consent;
 use plateforme_store::{DbConnection, Store, StoreError, consents};
 use uuid::Uuid;
 
-use super::{SECTION, not_found};
+use super::not_found;
 use crate::access;
 
 /// Read a consent
@@ -42,6 +42,7 @@ pub async fn get_consent(
         Err(StoreError::NotFound) => Ok(None),
         found => found.map(Some),
     };
-    let consent = access::read_part(&store, &caller, id, SECTION, find, || not_found(id, consent_id)).await?;
+    let consent =
+        access::read_part(&store, &caller, id, JournalSection::Consents, find, || not_found(id, consent_id)).await?;
     Ok(resource_response(&if_none_match, consent.version, &consent))
 }

@@ -2,11 +2,11 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{DbConnection, Store, contracts};
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_not_found};
+use super::contract_not_found;
 use crate::access;
 
 /// History of a contract
@@ -34,6 +34,7 @@ pub async fn list_contract_history(
 ) -> Result<HttpResponse, ApiError> {
     let (id, contract_id) = path.into_inner();
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
-    access::read_part(&store, &caller, id, CONTRACT, find, || contract_not_found(id, contract_id)).await?;
+    access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
+        .await?;
     history_response(&req, &store, contracts::RESOURCE_TYPE, contract_id, &query).await
 }

@@ -2,14 +2,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
 use plateforme_store::{DbConnection, Store, contracts};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_view};
+use super::contract_view;
 use crate::access;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,6 +45,6 @@ pub async fn list_contracts(
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
     let list = move |conn: &mut DbConnection| contracts::list(conn, id, &page);
-    let listed = access::read_list(&store, &caller, id, CONTRACT, list).await?;
+    let listed = access::read_list(&store, &caller, id, JournalSection::Contract, list).await?;
     Ok(page_response(&req, listed.map(|contract| contract_view(&contract))))
 }

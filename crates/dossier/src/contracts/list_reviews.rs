@@ -2,14 +2,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
 use plateforme_store::{DbConnection, Store, contracts, reviews};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{REVIEW, contract_not_found, review_view};
+use super::{contract_not_found, review_view};
 use crate::access;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -52,6 +52,8 @@ pub async fn list_reviews(
         Some(_) => reviews::list(conn, contract_id, &page).map(Some),
         None => Ok(None),
     };
-    let listed = access::read_part(&store, &caller, id, REVIEW, list, || contract_not_found(id, contract_id)).await?;
+    let listed =
+        access::read_part(&store, &caller, id, JournalSection::Review, list, || contract_not_found(id, contract_id))
+            .await?;
     Ok(page_response(&req, listed.map(|review| review_view(&review))))
 }

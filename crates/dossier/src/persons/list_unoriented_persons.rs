@@ -3,8 +3,8 @@ use chrono::Days;
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, ErrorCode, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
 use plateforme_store::{Store, journal, persons};
@@ -67,8 +67,11 @@ pub async fn list_unoriented_persons(
     let listed = store
         .run(move |conn| {
             let page = persons::unoriented(conn, &visibility, registered_before, &page)?;
-            let reads: Vec<_> =
-                page.items.iter().map(|person| caller.access(person.id, "registration", Operation::Read)).collect();
+            let reads: Vec<_> = page
+                .items
+                .iter()
+                .map(|person| caller.access(person.id, JournalSection::Registration, Operation::Read))
+                .collect();
             journal::append(conn, &reads)?;
             Ok(page)
         })
