@@ -8,11 +8,11 @@
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
+use plateforme_auth::policy::{Operation, PersonAccess, Resource};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
-use plateforme_store::persons::{self, StoredPerson, Visibility};
+use plateforme_store::persons::{self, StoredPerson};
 use plateforme_store::{DbConnection, Page, Store, StoreError, journal};
 use uuid::Uuid;
 
@@ -135,23 +135,6 @@ pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
     match error {
         StoreError::NotFound => ApiError::not_found(format!("person {id}")),
         other => other.into(),
-    }
-}
-
-/// The SQL form of the caller's person rule, for lists.
-pub fn visibility(principal: &Principal) -> Visibility {
-    let organization_id = principal.organization_id;
-    match policy::rule(principal.kind, policy::ResourceKind::Person, Operation::Read) {
-        Rule::Everything => Visibility::All,
-        Rule::RegisteredOrOrientedToSelf => Visibility::RegisteredOrOriented { organization_id, shared: false },
-        Rule::RegisteredOrientedOrShared => Visibility::RegisteredOrOriented { organization_id, shared: true },
-        Rule::OrientedToSelf => Visibility::Oriented { organization_id, shared: false },
-        Rule::OrientedOrShared => Visibility::Oriented { organization_id, shared: true },
-        Rule::RsaResidentOfTerritory => {
-            Visibility::RsaResidentIn(principal.territory.departements.iter().map(ToString::to_string).collect())
-        }
-        Rule::SharedWithSelf => Visibility::SharedWith(organization_id),
-        _ => Visibility::Nothing,
     }
 }
 

@@ -3,7 +3,7 @@ use chrono::Days;
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, ErrorCode, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::policy::Operation;
+use plateforme_auth::policy::{self, Operation};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
@@ -62,7 +62,8 @@ pub async fn list_unoriented_persons(
                 format!("0 to {MAX_DAYS} days"),
             )]));
     }
-    let visibility = access::visibility(caller.principal());
+    // The policy's person rule, as the filter of the list: the same rule that judges one person.
+    let visibility = policy::person_filter(caller.principal(), Operation::Read);
     let viewer = caller.clone();
     let listed = store
         .run(move |conn| {

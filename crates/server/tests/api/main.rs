@@ -11,6 +11,7 @@ mod contract;
 mod contracts;
 mod dataset;
 mod dossier;
+mod dossier_visibility;
 mod external_issuer;
 mod journey;
 mod offers;
