@@ -13,6 +13,7 @@ use plateforme_store::{Actor, WriteContext};
 use uuid::Uuid;
 
 use crate::identity::Identity;
+use crate::journal_section::JournalSection;
 use crate::policy::{self, Operation, Principal, Resource};
 use crate::state::SharedAuth;
 
@@ -51,17 +52,14 @@ impl Caller {
         policy::allows(&self.identity.principal, operation, resource)
     }
 
-    /// The journal entry of an access by this caller to a person's data.
-    pub fn access(&self, person_id: Uuid, section: &str, action: Operation) -> Access {
+    /// The journal entry of an access by this caller to a part of a person's data.
+    pub fn access(&self, person_id: Uuid, section: JournalSection, action: Operation) -> Access {
         Access {
             client_id: self.identity.client_id.clone(),
             organization_id: Some(self.identity.principal.organization_id),
             person_id,
-            section: section.to_owned(),
-            action: match action {
-                Operation::Read => "read".into(),
-                Operation::Write => "write".into(),
-            },
+            section: section.as_str().to_owned(),
+            action: action.as_str().to_owned(),
             request_id: self.request_id.clone(),
         }
     }

@@ -10,6 +10,7 @@ pub mod caller;
 pub mod clients;
 pub mod external;
 pub mod identity;
+pub mod journal_section;
 pub mod keys;
 pub mod person;
 pub mod policy;
@@ -24,6 +25,7 @@ pub mod tokens;
 pub mod well_known;
 
 pub use caller::{Caller, MaybeCaller};
+pub use journal_section::JournalSection;
 pub use state::{AuthSettings, AuthState, Profile, SharedAuth};
 
 use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme};

@@ -1,14 +1,19 @@
 //! The one path to a person's data: load the person with what the policy needs, decide, and
 //! journal the access — in the same database call, so that no access is answered unjournaled.
+//!
+//! Handlers read through three verbs, so none repeats load → read → journal: [`read_person`]
+//! (the person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
+//! [`read_list`] (one page of a list: contracts, consents, the timeline). Writes call [`load`]
+//! with [`Operation::Write`] inside their transaction and journal there.
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::Caller;
-use plateforme_auth::policy::{self, Operation, PersonAccess, Principal, Resource, Rule};
+use plateforme_auth::policy::{Operation, PersonAccess, Resource};
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
-use plateforme_store::dossier::persons::{self, StoredPerson, Visibility};
-use plateforme_store::{DbConnection, Store, StoreError, access::journal};
+use plateforme_store::dossier::persons::{self, StoredPerson};
+use plateforme_store::{DbConnection, Page, Store, StoreError, access::journal};
 use uuid::Uuid;
 
 /// What the policy reads of a person.
@@ -47,13 +52,16 @@ pub fn load(
 }
 
 /// Reads a person for the caller and journals the read of `section` before returning.
-pub async fn read(store: &Store, caller: &Caller, id: Uuid, section: &'static str) -> Result<StoredPerson, ApiError> {
+pub async fn read_person(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    section: JournalSection,
+) -> Result<StoredPerson, ApiError> {
     let caller = caller.clone();
     store
         .run(move |conn| {
-            let person = load(conn, &caller, id, Operation::Read)?;
-            journal::append(conn, &[caller.access(id, section, Operation::Read)])?;
-            Ok(person)
+            read_under_policy(conn, &caller, id, section, |_, person| Ok(Some(person)))?.ok_or(StoreError::NotFound)
         })
         .await
         .map_err(|error| not_found_as_person(error, id))
@@ -66,21 +74,52 @@ pub async fn read_part<T: Send + 'static>(
     store: &Store,
     caller: &Caller,
     person_id: Uuid,
-    section: &'static str,
+    section: JournalSection,
     find: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError> + Send + 'static,
     missing: impl FnOnce() -> ApiError,
 ) -> Result<T, ApiError> {
     let caller = caller.clone();
     store
-        .run(move |conn| {
-            load(conn, &caller, person_id, Operation::Read)?;
-            let Some(part) = find(conn)? else { return Ok(None) };
-            journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
-            Ok(Some(part))
-        })
+        .run(move |conn| read_under_policy(conn, &caller, person_id, section, |conn, _| find(conn)))
         .await
         .map_err(|error| not_found_as_person(error, person_id))?
         .ok_or_else(missing)
+}
+
+/// Reads one page of a list of a person's dossier (contracts, consents, timeline…): the person
+/// under the caller's policy, then the page; the read is journaled once as `section`, whatever
+/// the page holds (an empty page still tells the caller something of the person).
+pub async fn read_list<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    list: impl FnOnce(&mut DbConnection) -> Result<Page<T>, StoreError> + Send + 'static,
+) -> Result<Page<T>, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            read_under_policy(conn, &caller, person_id, section, |conn, _| list(conn).map(Some))?
+                .ok_or(StoreError::NotFound)
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
+/// The one sequence of every read of a person's data: the person under the caller's policy
+/// (`NotFound` outside it), then what is read of them, journaled as `section` when there is
+/// something to answer — in the same database call, so no read is answered unjournaled.
+fn read_under_policy<R>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError>,
+) -> Result<Option<R>, StoreError> {
+    let person = load(conn, caller, person_id, Operation::Read)?;
+    let Some(found) = read(conn, person)? else { return Ok(None) };
+    journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
+    Ok(Some(found))
 }
 
 /// A missing person, named in the problem.
@@ -88,23 +127,6 @@ pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
     match error {
         StoreError::NotFound => ApiError::not_found(format!("person {id}")),
         other => other.into(),
-    }
-}
-
-/// The SQL form of the caller's person rule, for lists.
-pub fn visibility(principal: &Principal) -> Visibility {
-    let organization_id = principal.organization_id;
-    match policy::rule(principal.kind, policy::ResourceKind::Person, Operation::Read) {
-        Rule::Everything => Visibility::All,
-        Rule::RegisteredOrOrientedToSelf => Visibility::RegisteredOrOriented { organization_id, shared: false },
-        Rule::RegisteredOrientedOrShared => Visibility::RegisteredOrOriented { organization_id, shared: true },
-        Rule::OrientedToSelf => Visibility::Oriented { organization_id, shared: false },
-        Rule::OrientedOrShared => Visibility::Oriented { organization_id, shared: true },
-        Rule::RsaResidentOfTerritory => {
-            Visibility::RsaResidentIn(principal.territory.departements.iter().map(ToString::to_string).collect())
-        }
-        Rule::SharedWithSelf => Visibility::SharedWith(organization_id),
-        _ => Visibility::Nothing,
     }
 }
 

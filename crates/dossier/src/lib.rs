@@ -5,18 +5,11 @@
 mod access;
 mod consents;
 mod contracts;
-mod create_person;
 mod diagnostic;
-mod get_person;
-mod issue_access_code;
-mod list_person_history;
-mod list_unoriented_persons;
-mod match_persons;
 mod me;
+mod persons;
 mod provenance;
-mod set_orientation;
 mod timeline;
-mod update_person;
 
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -28,20 +21,10 @@ pub const TAG: &str = "Dossier";
 /// The secret key of the NIR's keyed hash.
 pub struct NirKey(pub Vec<u8>);
 
-/// Registers the routes under `/v1`. Fixed paths come before `/persons/{id}`.
+/// Registers the routes under `/v1`, each part in its own module, in the contract's order.
 pub fn configure(config: &mut ServiceConfig) {
-    config
-        .service(match_persons::match_persons)
-        .service(create_person::create_person)
-        .service(list_unoriented_persons::list_unoriented_persons)
-        .service(get_person::get_person)
-        .service(update_person::update_person)
-        .service(set_orientation::set_orientation)
-        .service(list_person_history::list_person_history)
-        .service(timeline::get_timeline)
-        .service(issue_access_code::issue_access_code)
-        .service(me::get_my_dossier)
-        .service(me::get_my_journal);
+    persons::configure(config);
+    me::configure(config);
     contracts::configure(config);
     diagnostic::configure(config);
     consents::configure(config);

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::Store;
 use plateforme_store::changes::{self, ChangeEvent};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,9 @@ pub async fn get_timeline(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    access::read(&store, &caller, id, "timeline").await?;
-    let events = store.run(move |conn| changes::of_subject(conn, id, &page)).await?;
+    let events = access::read_list(&store, &caller, id, JournalSection::Timeline, move |conn| {
+        changes::of_subject(conn, id, &page)
+    })
+    .await?;
     Ok(page_response(&req, events.map(TimelineEvent::from)))
 }

@@ -10,9 +10,12 @@
 //! Everything fails closed: a combination missing from the table is [`Rule::Nothing`], and a rule
 //! evaluated against a resource it does not speak of (a person rule against an offer) denies.
 
+mod persons;
 mod table;
 #[cfg(test)]
 mod tests;
+
+pub use persons::{PersonCondition, person_filter};
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::{OrganizationKind, Territory};
@@ -246,20 +249,15 @@ impl Rule {
         match self {
             Self::Everything => true,
             Self::Nothing => false,
-            Self::RegisteredOrOrientedToSelf => {
-                person(resource).is_some_and(|p| registered_by(p, me) || oriented_to(p, me))
+            // Defined once, by their conditions, in `persons`: the list filter follows them too.
+            Self::RegisteredOrOrientedToSelf
+            | Self::RegisteredOrientedOrShared
+            | Self::OrientedToSelf
+            | Self::OrientedOrShared
+            | Self::SharedWithSelf
+            | Self::RsaResidentOfTerritory => {
+                person(resource).is_some_and(|person| persons::admits(self, principal, person))
             }
-            Self::RegisteredOrientedOrShared => {
-                person(resource).is_some_and(|p| registered_by(p, me) || oriented_to(p, me) || shared_with(p, me))
-            }
-            Self::OrientedToSelf => person(resource).is_some_and(|p| oriented_to(p, me)),
-            Self::OrientedOrShared => person(resource).is_some_and(|p| oriented_to(p, me) || shared_with(p, me)),
-            Self::SharedWithSelf => person(resource).is_some_and(|p| shared_with(p, me)),
-            Self::RsaResidentOfTerritory => person(resource).is_some_and(|p| {
-                // An unknown residence cannot be placed in any territory, so it is outside.
-                p.rsa_beneficiary
-                    && p.residence_departement.as_ref().is_some_and(|d| territory.departements.contains(d))
-            }),
             Self::PublishedBySelf => match resource {
                 Resource::Offer(offer) => offer.source_organizations.contains(&me),
                 Resource::Training(training) => training.published_by == me,
@@ -306,18 +304,6 @@ fn indicators(resource: Resource<'_>) -> Option<&IndicatorsAccess> {
         Resource::Indicators(indicators) => Some(indicators),
         _ => None,
     }
-}
-
-fn registered_by(person: &PersonAccess, organization: Uuid) -> bool {
-    person.registered_by == Some(organization)
-}
-
-fn oriented_to(person: &PersonAccess, organization: Uuid) -> bool {
-    person.oriented_to.contains(&organization)
-}
-
-fn shared_with(person: &PersonAccess, organization: Uuid) -> bool {
-    person.shared_with.contains(&organization)
 }
 
 /// One row of the policy: which records organizations of `kind` may touch by `operation` on

@@ -491,3 +491,79 @@ fn kinds_and_operations_have_stable_names() {
     let operations: Vec<_> = Operation::ALL.into_iter().map(Operation::as_str).collect();
     assert_eq!(operations, ["read", "write"]);
 }
+
+/// The list filter of every kind, written out: what a list for action may show.
+#[test]
+fn the_list_filter_of_each_kind_is_its_person_rule() {
+    use plateforme_store::dossier::persons::PersonCriterion::{OrientedTo, RegisteredBy, RsaResidentIn, SharedWith};
+    use plateforme_store::dossier::persons::Visibility::{All, AnyOf};
+    let expected = [
+        (FranceTravail, All, All),
+        (
+            MissionLocale,
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
+        ),
+        (CapEmploi, AnyOf(vec![OrientedTo(ME), SharedWith(ME)]), AnyOf(vec![OrientedTo(ME)])),
+        (Departement, AnyOf(vec![RsaResidentIn(vec!["69".into()])]), AnyOf(vec![RsaResidentIn(vec!["69".into()])])),
+        (Region, AnyOf(vec![]), AnyOf(vec![])),
+        (Partner, AnyOf(vec![SharedWith(ME)]), AnyOf(vec![])),
+        (Employer, AnyOf(vec![]), AnyOf(vec![])),
+    ];
+    for (kind, read, write) in expected {
+        assert_eq!(person_filter(&principal(kind), Operation::Read), read, "{kind:?} read");
+        assert_eq!(person_filter(&principal(kind), Operation::Write), write, "{kind:?} write");
+    }
+}
+
+/// Whether a person meets a criterion, as the store's SQL reads it from the derived columns.
+fn meets(criterion: &plateforme_store::dossier::persons::PersonCriterion, person: &PersonAccess) -> bool {
+    use plateforme_store::dossier::persons::PersonCriterion;
+    match criterion {
+        PersonCriterion::RegisteredBy(id) => person.registered_by == Some(*id),
+        PersonCriterion::OrientedTo(id) => person.oriented_to.contains(id),
+        PersonCriterion::SharedWith(id) => person.shared_with.contains(id),
+        PersonCriterion::RsaResidentIn(codes) => {
+            person.rsa_beneficiary
+                && person.residence_departement.as_ref().is_some_and(|code| codes.contains(&code.to_string()))
+        }
+    }
+}
+
+/// In memory, for every kind and every person of the matrix: the list filter admits exactly the
+/// persons the policy admits one by one. (The SQL itself is checked against the policy on both
+/// backends by the server's test `dossier_visibility`.)
+#[test]
+fn the_list_filter_admits_whom_the_policy_admits() {
+    use plateforme_store::dossier::persons::Visibility;
+    for kind in OrganizationKind::ALL {
+        let principal = principal(kind);
+        for operation in Operation::ALL {
+            let filter = person_filter(&principal, operation);
+            for case in CASES {
+                let Record::Person(person) = record(case) else { continue };
+                let listed = match &filter {
+                    Visibility::All => true,
+                    Visibility::AnyOf(criteria) => criteria.iter().any(|criterion| meets(criterion, &person)),
+                };
+                assert_eq!(
+                    listed,
+                    allows(&principal, operation, Resource::Person(&person)),
+                    "{kind:?} {operation:?} {case:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Every person rule is defined by at least one condition, and only person rules have any.
+#[test]
+fn person_rules_and_only_they_have_conditions() {
+    for rule in Rule::ALL {
+        let conditional_person_rule =
+            rule.applies_to(ResourceKind::Person) && !matches!(rule, Rule::Everything | Rule::Nothing);
+        assert_eq!(!rule.person_conditions().is_empty(), conditional_person_rule, "{rule:?}");
+    }
+    let used: HashSet<_> = Rule::ALL.iter().flat_map(|rule| rule.person_conditions()).collect();
+    assert_eq!(used.len(), PersonCondition::ALL.len(), "every condition serves a rule");
+}

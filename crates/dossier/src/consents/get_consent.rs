@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::consent::Consent;
 use plateforme_store::{DbConnection, Store, dossier::consents};
 use uuid::Uuid;
 
-use super::{SECTION, not_found};
+use super::not_found;
 use crate::access;
 
 /// Read a consent
@@ -39,6 +39,7 @@ pub async fn get_consent(
 ) -> Result<HttpResponse, ApiError> {
     let (id, consent_id) = path.into_inner();
     let find = move |conn: &mut DbConnection| consents::find(conn, id, consent_id);
-    let consent = access::read_part(&store, &caller, id, SECTION, find, || not_found(id, consent_id)).await?;
+    let consent =
+        access::read_part(&store, &caller, id, JournalSection::Consents, find, || not_found(id, consent_id)).await?;
     Ok(resource_response(&if_none_match, consent.version, &consent))
 }

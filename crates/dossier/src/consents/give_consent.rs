@@ -1,14 +1,14 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::{Consent, NewConsent};
 use plateforme_store::{Store, access::journal, dossier::consents, organizations};
 use uuid::Uuid;
 
-use super::{SECTION, location};
+use super::location;
 use crate::access;
 
 /// Give a consent
@@ -51,7 +51,7 @@ pub async fn give_consent(
     create_once(&store, claim, move |conn| {
         access::load(conn, &caller, id, Operation::Write)?;
         let consent = consents::give(conn, &context, id, &new)?;
-        journal::append(conn, &[caller.access(id, SECTION, Operation::Write)])?;
+        journal::append(conn, &[caller.access(id, JournalSection::Consents, Operation::Write)])?;
         Ok(Located { location: location(id, consent.id), version: consent.version, resource: consent })
     })
     .await

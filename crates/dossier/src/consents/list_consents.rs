@@ -2,15 +2,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{Store, access::journal, dossier::consents};
+use plateforme_store::{DbConnection, Store, dossier::consents};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::SECTION;
 use crate::access;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -47,14 +45,7 @@ pub async fn list_consents(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let consents = store
-        .run(move |conn| {
-            access::load(conn, &caller, id, Operation::Read)?;
-            let consents = consents::list(conn, id, query.active, &page)?;
-            journal::append(conn, &[caller.access(id, SECTION, Operation::Read)])?;
-            Ok(consents)
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let list = move |conn: &mut DbConnection| consents::list(conn, id, query.active, &page);
+    let consents = access::read_list(&store, &caller, id, JournalSection::Consents, list).await?;
     Ok(page_response(&req, consents))
 }

@@ -19,9 +19,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(withdraw_consent::withdraw_consent);
 }
 
-/// The journal section of every access to consents.
-const SECTION: &str = "consents";
-
 fn location(person_id: Uuid, consent_id: Uuid) -> String {
     format!("{}/consents/{consent_id}", crate::location(person_id))
 }

@@ -2,14 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, Problem, etag};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::Consent;
 use plateforme_store::{Store, StoreError, access::journal, dossier::consents, write};
 use uuid::Uuid;
 
-use super::{SECTION, not_found};
+use super::not_found;
 use crate::access;
 
 /// Withdraw a consent
@@ -51,7 +51,7 @@ pub async fn withdraw_consent(
                     Err(conflict @ StoreError::Conflict { .. }) => return Ok(Err(withdrawn_already(conflict))),
                     withdrawn => withdrawn?,
                 };
-                journal::append(conn, &[caller.access(id, SECTION, Operation::Write)])?;
+                journal::append(conn, &[caller.access(id, JournalSection::Consents, Operation::Write)])?;
                 Ok(Ok(withdrawn))
             })
         })

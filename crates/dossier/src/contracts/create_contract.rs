@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{
     Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
@@ -10,7 +10,7 @@ use plateforme_model::person::contract::{
 use plateforme_store::{Store, access::journal, dossier::contracts};
 use uuid::Uuid;
 
-use super::{CONTRACT, answered_before, contract_location, contract_view, unknown_organizations};
+use super::{answered_before, contract_location, contract_view, unknown_organizations};
 use crate::access::{self, today};
 
 /// Draft a contract
@@ -68,7 +68,7 @@ pub async fn create_contract(
         // Again inside the write: the person may have left the caller's remit meanwhile.
         access::load(conn, &caller, id, Operation::Write)?;
         let contract = contracts::create(conn, &context, id, record)?;
-        journal::append(conn, &[caller.access(id, CONTRACT, Operation::Write)])?;
+        journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Write)])?;
         Ok(Located {
             location: contract_location(id, contract.id),
             version: contract.version,

@@ -1,15 +1,15 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{ContractStatus, NewReview, Review, ReviewRecord};
 use plateforme_store::{Store, StoreError, access::journal, dossier::contracts, dossier::reviews};
 use uuid::Uuid;
 
 use super::{
-    REVIEW, answered_before, contract_location, contract_not_found, load_contract, review_view, unknown_organizations,
+    answered_before, contract_location, contract_not_found, load_contract, review_view, unknown_organizations,
 };
 use crate::access;
 
@@ -74,7 +74,7 @@ pub async fn create_review(
             });
         }
         let review = reviews::create(conn, &context, id, contract_id, record)?;
-        journal::append(conn, &[caller.access(id, REVIEW, Operation::Write)])?;
+        journal::append(conn, &[caller.access(id, JournalSection::Review, Operation::Write)])?;
         let location = format!("{}/reviews/{}", contract_location(id, contract_id), review.id);
         Ok(Located { location, version: review.version, resource: review_view(&review) })
     })

@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
 use plateforme_store::{DbConnection, Store, dossier::contracts};
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_not_found, contract_view};
+use super::{contract_not_found, contract_view};
 use crate::access;
 
 /// Read a contract
@@ -40,6 +40,7 @@ pub async fn get_contract(
     let (id, contract_id) = path.into_inner();
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
     let contract =
-        access::read_part(&store, &caller, id, CONTRACT, find, || contract_not_found(id, contract_id)).await?;
+        access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
+            .await?;
     Ok(resource_response(&if_none_match, contract.version, &contract_view(&contract)))
 }

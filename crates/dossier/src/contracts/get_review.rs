@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
 use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
 use uuid::Uuid;
 
-use super::{REVIEW, review_view};
+use super::review_view;
 use crate::access;
 
 /// Read a review
@@ -47,6 +47,6 @@ pub async fn get_review(
         reviews::find(conn, contract_id, review_id)
     };
     let missing = || ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}"));
-    let review = access::read_part(&store, &caller, id, REVIEW, find, missing).await?;
+    let review = access::read_part(&store, &caller, id, JournalSection::Review, find, missing).await?;
     Ok(resource_response(&if_none_match, review.version, &review_view(&review)))
 }

@@ -2,12 +2,11 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
-use plateforme_store::{Store, access::journal, dossier::contracts};
+use plateforme_auth::{Caller, JournalSection};
+use plateforme_store::{DbConnection, Store, dossier::contracts};
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_not_found, load_contract};
+use super::contract_not_found;
 use crate::access;
 
 /// History of a contract
@@ -34,17 +33,8 @@ pub async fn list_contract_history(
     ValidQuery(query): ValidQuery<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, contract_id) = path.into_inner();
-    store
-        .run(move |conn| {
-            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
-                return Ok(false);
-            }
-            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
-            Ok(true)
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .then_some(())
-        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
+    access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
+        .await?;
     history_response(&req, &store, contracts::RESOURCE_TYPE, contract_id, &query).await
 }

@@ -2,15 +2,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
-use plateforme_store::{Store, access::journal, dossier::contracts};
+use plateforme_store::{DbConnection, Store, dossier::contracts};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_view};
+use super::contract_view;
 use crate::access;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,14 +44,7 @@ pub async fn list_contracts(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let listed = store
-        .run(move |conn| {
-            access::load(conn, &caller, id, Operation::Read)?;
-            let page = contracts::list(conn, id, &page)?;
-            journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])?;
-            Ok(page)
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let list = move |conn: &mut DbConnection| contracts::list(conn, id, &page);
+    let listed = access::read_list(&store, &caller, id, JournalSection::Contract, list).await?;
     Ok(page_response(&req, listed.map(|contract| contract_view(&contract))))
 }

@@ -2,15 +2,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
-use plateforme_store::{Store, access::journal, dossier::reviews};
+use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{REVIEW, contract_not_found, load_contract, review_view};
+use super::{contract_not_found, review_view};
 use crate::access;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,17 +47,13 @@ pub async fn list_reviews(
 ) -> Result<HttpResponse, ApiError> {
     let (id, contract_id) = path.into_inner();
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let listed = store
-        .run(move |conn| {
-            if load_contract(conn, &caller, id, contract_id, Operation::Read)?.is_none() {
-                return Ok(None);
-            }
-            let page = reviews::list(conn, contract_id, &page)?;
-            journal::append(conn, &[caller.access(id, REVIEW, Operation::Read)])?;
-            Ok(Some(page))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    // The reviews are a part of the dossier only under a contract of this person.
+    let list = move |conn: &mut DbConnection| match contracts::find(conn, id, contract_id)? {
+        Some(_) => reviews::list(conn, contract_id, &page).map(Some),
+        None => Ok(None),
+    };
+    let listed =
+        access::read_part(&store, &caller, id, JournalSection::Review, list, || contract_not_found(id, contract_id))
+            .await?;
     Ok(page_response(&req, listed.map(|review| review_view(&review))))
 }

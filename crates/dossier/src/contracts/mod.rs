@@ -27,10 +27,6 @@ use uuid::Uuid;
 
 use crate::access;
 
-/// The journal sections of a contract and of its reviews.
-const CONTRACT: &str = "contract";
-const REVIEW: &str = "review";
-
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(create_contract::create_contract)

@@ -2,14 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::{Contract, check_intensive_hours};
 use plateforme_model::{ValidationErrors, merge_patch};
 use plateforme_store::{Store, access::journal, dossier::contracts, write};
 use uuid::Uuid;
 
-use super::{CONTRACT, contract_not_found, contract_view, load_contract, unknown_organizations};
+use super::{contract_not_found, contract_view, load_contract, unknown_organizations};
 use crate::access;
 
 /// Change a contract
@@ -61,7 +61,9 @@ pub async fn update_contract(
     let changes = merge_patch::diff(&before, &after);
     if changes.as_object().is_some_and(|changes| changes.is_empty()) {
         // Nothing to write, but the contract is returned: that is a read, and journaled.
-        store.run(move |conn| journal::append(conn, &[caller.access(id, CONTRACT, Operation::Read)])).await?;
+        store
+            .run(move |conn| journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Read)]))
+            .await?;
         return Ok(HttpResponse::Ok()
             .insert_header((header::ETAG, etag(current.version)))
             .json(contract_view(&current)));
@@ -84,7 +86,7 @@ pub async fn update_contract(
         .run(move |conn| {
             write::transaction(conn, |conn| {
                 let updated = contracts::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, CONTRACT, Operation::Write)])?;
+                journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Write)])?;
                 Ok(updated)
             })
         })

@@ -2,13 +2,13 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::diagnostic::Diagnostic;
 use plateforme_store::{Store, access::journal, dossier::diagnostics};
 use uuid::Uuid;
 
-use super::{SOCIAL_READ, section};
+use super::SOCIAL_READ;
 use crate::access;
 
 /// Read the diagnostic
@@ -49,7 +49,7 @@ pub async fn get_diagnostic(
             let view = diagnostic.map(|found| found.record.view(id, found.version, found.times(), sees_social));
             // Learning that there is no diagnostic yet is a read of the dossier too.
             let social = view.as_ref().is_some_and(|view| view.social.is_some());
-            journal::append(conn, &[caller.access(id, section(social), Operation::Read)])?;
+            journal::append(conn, &[caller.access(id, JournalSection::diagnostic(social), Operation::Read)])?;
             Ok(view)
         })
         .await

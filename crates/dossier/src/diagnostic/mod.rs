@@ -15,12 +15,6 @@ pub fn configure(config: &mut ServiceConfig) {
 const SOCIAL_READ: &str = "dossier.social:read";
 const SOCIAL_WRITE: &str = "dossier.social:write";
 
-/// The journal section of an access to the diagnostic: the social part is named whenever it
-/// was written or returned, so that the person sees who saw it.
-fn section(social: bool) -> &'static str {
-    if social { "diagnostic+social" } else { "diagnostic" }
-}
-
 fn location(person_id: uuid::Uuid) -> String {
     format!("{}/diagnostic", crate::location(person_id))
 }

@@ -2,14 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::diagnostic::{Diagnostic, DiagnosticInput, DiagnosticRecord};
 use plateforme_store::{DbConnection, Store, StoreError, access::journal, dossier::diagnostics, write};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{SOCIAL_READ, SOCIAL_WRITE, location, section};
+use super::{SOCIAL_READ, SOCIAL_WRITE, location};
 use crate::access;
 use crate::provenance::stamp;
 
@@ -112,7 +112,7 @@ fn record(
     };
     let view = stored.record.view(id, stored.version, stored.times(), caller.has_scope(SOCIAL_READ));
     let social = social_written || view.social.is_some();
-    journal::append(conn, &[caller.access(id, section(social), Operation::Write)])?;
+    journal::append(conn, &[caller.access(id, JournalSection::diagnostic(social), Operation::Write)])?;
     Ok(Ok((view, created)))
 }
 

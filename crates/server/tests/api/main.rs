@@ -12,6 +12,7 @@ mod contracts;
 mod control_characters;
 mod dataset;
 mod dossier;
+mod dossier_visibility;
 mod external_issuer;
 mod journey;
 mod offers;

@@ -2,11 +2,14 @@
 //! derived from the record on every write, so they never disagree with it.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
 use plateforme_model::ids::now;
 use plateforme_model::person::PersonRecord;
 use uuid::Uuid;
 
+use crate::connection::MultiBackend;
 use crate::schema::{consents, persons};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -49,25 +52,27 @@ pub(crate) struct PersonRow {
     updated_at: NaiveDateTime,
 }
 
-/// Which persons a list may show: the SQL form of the policy's person rules.
+/// Which persons a list may show. The policy derives it from its person rule
+/// (`plateforme_auth::policy::person_filter`); the store only turns it into SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visibility {
+    /// Every person.
     All,
-    Nothing,
-    /// Registered by or oriented to the organization, or shared with it when `shared`.
-    RegisteredOrOriented {
-        organization_id: Uuid,
-        shared: bool,
-    },
-    /// Oriented to the organization, or shared with it when `shared`.
-    Oriented {
-        organization_id: Uuid,
-        shared: bool,
-    },
-    /// RSA beneficiaries resident in these départements.
-    RsaResidentIn(Vec<String>),
-    /// Persons who consented to share their dossier with the organization.
+    /// The persons meeting any of these criteria: nobody when there are none.
+    AnyOf(Vec<PersonCriterion>),
+}
+
+/// One condition a person may meet, as the policy states it and SQL checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonCriterion {
+    /// Registered by the organization.
+    RegisteredBy(Uuid),
+    /// Oriented to the organization (it is the referent).
+    OrientedTo(Uuid),
+    /// Sharing their dossier with the organization by an active consent.
     SharedWith(Uuid),
+    /// RSA beneficiaries resident in one of these départements (INSEE codes).
+    RsaResidentIn(Vec<String>),
 }
 
 /// Registers a person. The NIR hash and the identity key are unique: registering a person
@@ -226,35 +231,46 @@ pub fn unoriented(
             persons::registered_on.gt(date.clone()).or(persons::registered_on.eq(date).and(persons::id.gt(id))),
         );
     }
-    // Dossiers shared by consent are few per organization: read their ids first, as boxed
-    // subqueries do not compose over both backends.
-    let shared = |conn: &mut DbConnection, organization_id: &Uuid| shared_persons(conn, *organization_id);
-    query = match visibility {
-        Visibility::All => query,
-        Visibility::Nothing => return Ok(Page { items: Vec::new(), next_cursor: None }),
-        Visibility::RegisteredOrOriented { organization_id, shared: with_shared } => {
-            let id = organization_id.to_string();
-            let shared_ids = if *with_shared { shared(conn, organization_id)? } else { Vec::new() };
-            query.filter(
-                persons::registered_by
-                    .eq(id.clone())
-                    .or(persons::oriented_to.eq(id))
-                    .or(persons::id.eq_any(shared_ids)),
-            )
-        }
-        Visibility::Oriented { organization_id, shared: with_shared } => {
-            let shared_ids = if *with_shared { shared(conn, organization_id)? } else { Vec::new() };
-            query.filter(persons::oriented_to.eq(organization_id.to_string()).or(persons::id.eq_any(shared_ids)))
-        }
-        Visibility::RsaResidentIn(departements) => query
-            .filter(persons::rsa_beneficiary.eq(true))
-            .filter(persons::residence_departement.eq_any(departements.clone())),
-        Visibility::SharedWith(organization_id) => query.filter(persons::id.eq_any(shared(conn, organization_id)?)),
-    };
+    if let Visibility::AnyOf(criteria) = visibility {
+        let Some(visible) = meeting_any(conn, criteria)? else {
+            return Ok(Page { items: Vec::new(), next_cursor: None });
+        };
+        query = query.filter(visible);
+    }
     let rows: Vec<PersonRow> = query.load(conn)?;
     let page = Page::from_rows(rows, page, |row| format!("{}|{}", row.registered_on, row.id));
     let items = page.items.into_iter().map(person_of_row).collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+/// A condition on a row of `persons`, built at run time.
+type PersonPredicate = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Nullable<Bool>>>;
+
+/// The SQL of "meets any of `criteria`"; `None` when there are none, as nobody does.
+fn meeting_any(conn: &mut DbConnection, criteria: &[PersonCriterion]) -> Result<Option<PersonPredicate>, StoreError> {
+    let mut predicates = Vec::with_capacity(criteria.len());
+    for criterion in criteria {
+        predicates.push(meeting(conn, criterion)?);
+    }
+    Ok(predicates.into_iter().reduce(|either, or| Box::new(either.or(or))))
+}
+
+/// The SQL of one criterion, over the columns derived from the record on every write.
+fn meeting(conn: &mut DbConnection, criterion: &PersonCriterion) -> Result<PersonPredicate, StoreError> {
+    Ok(match criterion {
+        PersonCriterion::RegisteredBy(organization_id) => {
+            Box::new(persons::registered_by.eq(organization_id.to_string()).nullable())
+        }
+        PersonCriterion::OrientedTo(organization_id) => Box::new(persons::oriented_to.eq(organization_id.to_string())),
+        // Dossiers shared by consent are few per organization: read their ids first, as boxed
+        // subqueries do not compose over both backends.
+        PersonCriterion::SharedWith(organization_id) => {
+            Box::new(persons::id.eq_any(shared_persons(conn, *organization_id)?).nullable())
+        }
+        PersonCriterion::RsaResidentIn(departements) => {
+            Box::new(persons::rsa_beneficiary.eq(true).and(persons::residence_departement.eq_any(departements.clone())))
+        }
+    })
 }
 
 /// The persons who currently share their dossier with an organization.

@@ -3,8 +3,8 @@ use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Duration, Utc};
 use plateforme_api::ApiError;
 use plateforme_api::openapi::CreateUnderProblems;
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{Store, access::journal, dossier::access_codes, write};
 use rand_core::{OsRng, RngCore};
 use serde::Serialize;
@@ -62,7 +62,7 @@ pub async fn issue_access_code(
         .run(move |conn| {
             write::transaction(conn, |conn| {
                 access::load(conn, &caller, id, Operation::Write)?;
-                journal::append(conn, &[caller.access(id, "access_code", Operation::Write)])?;
+                journal::append(conn, &[caller.access(id, JournalSection::AccessCode, Operation::Write)])?;
                 access_codes::issue(conn, id, &stored, caller.client_id(), Duration::minutes(CODE_LIFETIME_MINUTES))
             })
         })

@@ -2,8 +2,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::merge_patch;
 use plateforme_model::person::Person;
 use plateforme_store::{Store, access::journal, dossier::persons, write};
@@ -67,7 +67,7 @@ pub async fn update_person(
         .run(move |conn| {
             write::transaction(conn, |conn| {
                 let updated = persons::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, "dossier", Operation::Write)])?;
+                journal::append(conn, &[caller.access(id, JournalSection::Dossier, Operation::Write)])?;
                 Ok(updated)
             })
         })

@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use plateforme_api::openapi::CreateProblems;
 use plateforme_api::{ApiError, ValidJson};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, Resource};
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::codes::{CommuneCode, Nir};
 use plateforme_model::person::{Contact, Identity, Statuses};
 use plateforme_model::{Validate, ValidationErrors};
@@ -121,7 +121,8 @@ pub async fn match_persons(
                     },
                 });
             }
-            let reads: Vec<_> = matches.iter().map(|m| caller.access(m.person_id, "match", Operation::Read)).collect();
+            let reads: Vec<_> =
+                matches.iter().map(|m| caller.access(m.person_id, JournalSection::Match, Operation::Read)).collect();
             journal::append(conn, &reads)?;
             Ok(matches)
         })

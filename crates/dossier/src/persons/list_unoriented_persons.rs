@@ -3,8 +3,8 @@ use chrono::Days;
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
 use plateforme_api::{ApiError, ErrorCode, PageBody, PageQuery, ValidQuery};
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
+use plateforme_auth::policy::{self, Operation};
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
 use plateforme_store::{Store, access::journal, dossier::persons};
@@ -62,13 +62,17 @@ pub async fn list_unoriented_persons(
                 format!("0 to {MAX_DAYS} days"),
             )]));
     }
-    let visibility = access::visibility(caller.principal());
+    // The policy's person rule, as the filter of the list: the same rule that judges one person.
+    let visibility = policy::person_filter(caller.principal(), Operation::Read);
     let viewer = caller.clone();
     let listed = store
         .run(move |conn| {
             let page = persons::unoriented(conn, &visibility, registered_before, &page)?;
-            let reads: Vec<_> =
-                page.items.iter().map(|person| caller.access(person.id, "registration", Operation::Read)).collect();
+            let reads: Vec<_> = page
+                .items
+                .iter()
+                .map(|person| caller.access(person.id, JournalSection::Registration, Operation::Read))
+                .collect();
             journal::append(conn, &reads)?;
             Ok(page)
         })

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::responses::resource_response;
 use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::Person;
 use plateforme_store::Store;
 use uuid::Uuid;
@@ -36,7 +36,7 @@ pub async fn get_person(
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let person = access::read(&store, &caller, id, "dossier").await?;
+    let person = access::read_person(&store, &caller, id, JournalSection::Dossier).await?;
     let view = access::view_for(&caller, &person);
     Ok(resource_response(&if_none_match, person.version, &view))
 }

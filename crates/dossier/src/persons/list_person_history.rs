@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
-use plateforme_auth::Caller;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{Store, dossier::persons};
 use uuid::Uuid;
 
@@ -27,6 +27,6 @@ pub async fn list_person_history(
     ValidQuery(query): ValidQuery<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    access::read(&store, &caller, id, "history").await?;
+    access::read_person(&store, &caller, id, JournalSection::History).await?;
     history_response(&req, &store, persons::RESOURCE_TYPE, id, &query).await
 }

@@ -2,8 +2,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationInput, Person};
@@ -85,7 +85,7 @@ pub async fn set_orientation(
         .run(move |conn| {
             write::transaction(conn, |conn| {
                 let updated = persons::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, "orientation", Operation::Write)])?;
+                journal::append(conn, &[caller.access(id, JournalSection::Orientation, Operation::Write)])?;
                 Ok(updated)
             })
         })

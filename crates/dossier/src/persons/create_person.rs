@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateProblems;
 use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, PersonAccess, Resource};
+use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration};
 use plateforme_store::{Store, access::journal, dossier::persons};
 use serde_json::json;
@@ -61,7 +61,7 @@ pub async fn create_person(
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         let person = persons::create(conn, &context, record, nir_hash)?;
-        journal::append(conn, &[caller.access(person.id, "dossier", Operation::Write)])?;
+        journal::append(conn, &[caller.access(person.id, JournalSection::Dossier, Operation::Write)])?;
         let view = access::view_for(&caller, &person);
         Ok(Located { location: crate::location(person.id), version: person.version, resource: view })
     })

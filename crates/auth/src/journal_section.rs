@@ -1,0 +1,113 @@
+//! The parts of a person's data an access journal entry names. The names are data: they are
+//! stored in `access_journal.section` and shown to the person at `/v1/me/journal`, so a name
+//! never changes once written; a new part gets a new variant.
+
+/// Which part of a person's data an access touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JournalSection {
+    /// The dossier itself: registration, reading and updating the person.
+    Dossier,
+    /// A match found by `POST /v1/persons/match`.
+    Match,
+    /// A person listed for action (registered, not oriented yet).
+    Registration,
+    /// The orientation decision.
+    Orientation,
+    /// The versions of the person's record.
+    History,
+    /// The events of the person's path.
+    Timeline,
+    /// The diagnostic without its social part.
+    Diagnostic,
+    /// The diagnostic with its social part (sensitive): named apart so the person sees who saw it.
+    DiagnosticSocial,
+    /// A contract of reciprocal commitments, or its history.
+    Contract,
+    /// A review of a contract.
+    Review,
+    /// The person's consents.
+    Consents,
+    /// A one-time code giving the person access to their own dossier.
+    AccessCode,
+}
+
+impl JournalSection {
+    pub const ALL: [JournalSection; 12] = [
+        Self::Dossier,
+        Self::Match,
+        Self::Registration,
+        Self::Orientation,
+        Self::History,
+        Self::Timeline,
+        Self::Diagnostic,
+        Self::DiagnosticSocial,
+        Self::Contract,
+        Self::Review,
+        Self::Consents,
+        Self::AccessCode,
+    ];
+
+    /// The name stored in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dossier => "dossier",
+            Self::Match => "match",
+            Self::Registration => "registration",
+            Self::Orientation => "orientation",
+            Self::History => "history",
+            Self::Timeline => "timeline",
+            Self::Diagnostic => "diagnostic",
+            Self::DiagnosticSocial => "diagnostic+social",
+            Self::Contract => "contract",
+            Self::Review => "review",
+            Self::Consents => "consents",
+            Self::AccessCode => "access_code",
+        }
+    }
+
+    /// The section a stored name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|section| section.as_str() == name)
+    }
+
+    /// The diagnostic's section: the social part is named whenever it was written or returned.
+    pub fn diagnostic(social: bool) -> Self {
+        if social { Self::DiagnosticSocial } else { Self::Diagnostic }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JournalSection;
+
+    /// The names are stored: changing one would split a person's journal in two.
+    #[test]
+    fn the_stored_names_do_not_change() {
+        let names: Vec<_> = JournalSection::ALL.into_iter().map(JournalSection::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "dossier",
+                "match",
+                "registration",
+                "orientation",
+                "history",
+                "timeline",
+                "diagnostic",
+                "diagnostic+social",
+                "contract",
+                "review",
+                "consents",
+                "access_code"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_name_reads_back_as_its_section() {
+        for section in JournalSection::ALL {
+            assert_eq!(JournalSection::parse(section.as_str()), Some(section));
+        }
+        assert_eq!(JournalSection::parse("contracts"), None);
+    }
+}

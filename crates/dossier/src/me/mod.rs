@@ -1,0 +1,12 @@
+//! The person's own view: their dossier, and who accessed it (RGPD right of access). These
+//! operations take a person token (scope `me`), never a partner's, so they go through
+//! `PersonCaller` rather than the policy: the person reaches only their own dossier.
+
+mod get_my_dossier;
+mod get_my_journal;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(get_my_dossier::get_my_dossier).service(get_my_journal::get_my_journal);
+}
