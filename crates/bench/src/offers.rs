@@ -1,5 +1,5 @@
 //! The requests of the two offer scenarios, drawn like the offers of the generated dataset
-//! (`crates/server/src/dataset/offers.rs`) so that searches find something and imports look
+//! (`crates/dataset/src/offers.rs`) so that searches find something and imports look
 //! like what partners send:
 //!
 //! - **search**: `GET /v1/offers` with a deterministic mix of queries — words of the titles the

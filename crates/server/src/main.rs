@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plateforme_auth::Profile;
+use plateforme_dataset::{self as dataset, DatasetOptions};
 use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
-use plateforme_server::dataset::{self, DatasetOptions};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 

@@ -4,9 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use plateforme_dataset::{self as dataset, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_server::config::Config;
-use plateforme_server::dataset::{self, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
 use plateforme_store::contracts::contracts;
 use plateforme_store::diagnostics::diagnostics;
 use plateforme_store::schema::{changes, history, organizations, persons};

@@ -588,7 +588,7 @@ mod tests {
     use plateforme_model::person::{NewPerson, OrientationInput, RegistrationInput};
 
     use super::*;
-    use crate::dataset::{REFERENCE_DATE, organizations_epoch};
+    use crate::{REFERENCE_DATE, organizations_epoch};
 
     fn generate(seed: u64, count: u64) -> Vec<GeneratedPerson> {
         let network = Network::build(seed, organizations_epoch()).expect("network");
