@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Duration, Utc};
 use plateforme_model::codes::Siret;
-use plateforme_referentials::{communes, naf_codes, rome_codes};
+use plateforme_reference_data::{communes, naf_codes, rome_codes};
 
 /// A small deterministic generator (xorshift64*): each client's requests are reproducible.
 #[derive(Debug, Clone)]
@@ -409,7 +409,7 @@ fn accepted(code: &str) -> bool {
 }
 
 /// A commune's position, when the referential has a finite one.
-fn position(commune: &plateforme_referentials::data::Commune) -> Option<(f64, f64)> {
+fn position(commune: &plateforme_reference_data::Commune) -> Option<(f64, f64)> {
     let (latitude, longitude) = commune.latitude.zip(commune.longitude)?;
     (latitude.is_finite() && longitude.is_finite()).then_some((latitude, longitude))
 }
@@ -777,14 +777,14 @@ mod tests {
             }
             let offer = &value["offer"];
             let rome = offer["rome_code"].as_str().expect("rome");
-            assert!(plateforme_referentials::rome(rome).is_some(), "{rome}");
+            assert!(plateforme_reference_data::rome(rome).is_some(), "{rome}");
             let commune = offer["workplace"]["commune"].as_str().expect("commune");
-            assert!(plateforme_referentials::commune(commune).is_some(), "{commune}");
+            assert!(plateforme_reference_data::commune(commune).is_some(), "{commune}");
             if let Some(siret) = offer["employer"]["siret"].as_str() {
                 assert!(luhn_valid(siret), "{siret}");
             }
             if let Some(naf) = offer["employer"]["naf"].as_str() {
-                assert!(plateforme_referentials::naf(naf).is_some(), "{naf}");
+                assert!(plateforme_reference_data::naf(naf).is_some(), "{naf}");
             }
             assert_eq!(offer["contract_type"] == "cdi", offer.get("contract_months").is_none(), "{line}");
         }

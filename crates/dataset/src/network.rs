@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
-use plateforme_referentials::{Commune, communes, data::haversine_km};
+use plateforme_reference_data::{Commune, communes, haversine_km};
 use uuid::Uuid;
 
 use super::DatasetError;

@@ -18,7 +18,7 @@ use plateforme_model::offer::{
     Salary, SalaryPeriod, SizeBand, SourceRef, Workplace,
 };
 use plateforme_model::organization::OrganizationKind;
-use plateforme_referentials::{communes, rome_codes};
+use plateforme_reference_data::{communes, rome_codes};
 use plateforme_store::offers::publish::{Submission, publish};
 use plateforme_store::{Actor, Store, WriteContext};
 
