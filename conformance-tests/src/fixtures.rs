@@ -3,6 +3,7 @@
 //! with "conformance" and the run's id, idempotency keys with `conformance-`.
 
 use plateforme_client::{NewOrganization, OrganizationKind, Territory};
+use plateforme_model::codes::Siret;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,25 +22,13 @@ pub fn idempotency_key(run: &str, label: &str) -> String {
     format!("conformance-{run}-{label}-{}", Uuid::now_v7().simple())
 }
 
-/// A SIRET that passes the Luhn check, random enough not to collide with a real one: `99`, 11
-/// random digits and the check digit.
+/// A SIRET that passes the Luhn check (its SIREN too), random enough not to collide with a
+/// real one: SIREN `99` + 6 random digits, NIC 4 random digits, with their keys.
 pub fn siret() -> String {
-    let random = (Uuid::now_v7().as_u128() as u64) % 100_000_000_000;
-    let base = format!("99{random:011}");
-    (0..10).map(|check| format!("{base}{check}")).find(|candidate| luhn_holds(candidate)).unwrap_or(base)
-}
-
-fn luhn_holds(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(index, byte)| {
-            let digit = u32::from(byte - b'0');
-            if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    let random = (Uuid::now_v7().as_u128() as u64) % 10_000_000_000;
+    let (unit, establishment) = (random / 10_000, random % 10_000);
+    // Eight and four digits, not all zeros, always make a SIRET: the fallback is never taken.
+    Siret::with_keys(&format!("99{unit:06}"), &format!("{establishment:04}")).map(String::from).unwrap_or_default()
 }
 
 /// An organization in Auvergne-Rhône-Alpes: a région covers exactly its région, the other
@@ -78,10 +67,8 @@ mod tests {
     fn sirets_pass_the_luhn_check() {
         for _ in 0..20 {
             let siret = siret();
-            assert_eq!(siret.len(), 14);
-            assert!(luhn_holds(&siret), "{siret}");
+            assert!(Siret::parse(&siret).is_ok() && siret.starts_with("99"), "{siret}");
         }
-        assert!(luhn_holds("73282932000074"));
         assert_eq!(run_id().len(), 8);
     }
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use crate::BenchError;
 use crate::http::Connection;
-use crate::offers::{self, ImportLines, OfferData, Random, Summary};
+use plateforme_dataset::rng::Rng;
+
+use crate::offers::{self, ImportLines, OfferData, Summary};
 
 /// A scenario the benchmark measures. To add one (e.g. `change-feed` once there is an endpoint):
 /// a variant here, its name in [`Scenario::name`] and [`Scenario::ALL`], its request in
@@ -200,7 +202,7 @@ impl ShapeFigures {
 /// A client's own state.
 struct Client {
     connection: Option<Connection>,
-    random: Random,
+    random: Rng,
     cursor: Option<String>,
     import: ImportLines,
 }
@@ -321,7 +323,7 @@ pub async fn run(
         tasks.push(tokio::spawn(async move {
             let mut client = Client {
                 connection: None,
-                random: Random::new(number as u64 + 1),
+                random: Rng::new(number as u64 + 1, "requests"),
                 cursor: None,
                 import: ImportLines::new(&context.nonce, number),
             };

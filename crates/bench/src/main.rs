@@ -1,4 +1,4 @@
-//! `plateforme-bench`: the load benchmark of DESIGN.md's performance targets, in one command.
+//! `plateforme-bench`: the load benchmark of the performance targets (docs/performance.md), in one command.
 //!
 //! ```sh
 //! cargo run --release -p plateforme-bench -- \
@@ -45,7 +45,7 @@ use crate::report::{Machine, Run};
 use crate::server::Server;
 
 #[derive(Parser, Debug)]
-#[command(name = "plateforme-bench", about = "Benchmarks Plateforme on PostgreSQL against the targets of DESIGN.md")]
+#[command(name = "plateforme-bench", about = "Benchmarks Plateforme on PostgreSQL against its performance targets")]
 struct Args {
     /// The benchmark's database: dropped and created again (its name must contain `bench`).
     /// pgbench's tables go to a database of the same name followed by `_pgbench`.
@@ -248,7 +248,7 @@ async fn run(args: Args) -> Result<Run, BenchError> {
     run.server_log = server.log.display().to_string();
     eprintln!("bench: server {} on {} (log {})", binary.display(), server.address, server.log.display());
     let person_ids = Arc::new(database.sample_person_ids(100_000, args.seed)?);
-    let offer_data = Arc::new(offers::OfferData::new());
+    let offer_data = Arc::new(offers::OfferData::new().map_err(|error| BenchError::new(error.to_string()))?);
     // Import references are upserts by source: each run sends new ones.
     let nonce = format!(
         "{:x}",

@@ -1,5 +1,5 @@
 //! The requests of the two offer scenarios, drawn like the offers of the generated dataset
-//! (`crates/server/src/dataset/offers.rs`) so that searches find something and imports look
+//! (`crates/dataset/src/offers.rs`) so that searches find something and imports look
 //! like what partners send:
 //!
 //! - **search**: `GET /v1/offers` with a deterministic mix of queries — words of the titles the
@@ -16,76 +16,14 @@ use std::collections::VecDeque;
 use std::fmt::Write;
 
 use chrono::{DateTime, Duration, Utc};
-use plateforme_model::codes::Siret;
-use plateforme_referentials::{communes, naf_codes, rome_codes};
-
-/// A small deterministic generator (xorshift64*): each client's requests are reproducible.
-#[derive(Debug, Clone)]
-pub struct Random(u64);
-
-impl Random {
-    pub fn new(seed: u64) -> Random {
-        // One SplitMix64 step spreads neighbouring seeds apart; never zero (xorshift would stay).
-        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Random((z ^ (z >> 31)).max(1))
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..bound` (`bound` > 0).
-    pub fn below(&mut self, bound: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(bound.max(1))) >> 64) as u64
-    }
-
-    pub fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.below(high - low + 1)
-    }
-
-    pub fn chance(&mut self, p: f64) -> bool {
-        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// Weighted choice by binary search over cumulative weights.
-#[derive(Debug, Clone)]
-struct Cumulative(Vec<u64>);
-
-impl Cumulative {
-    fn new(weights: impl IntoIterator<Item = u64>) -> Cumulative {
-        let mut total = 0;
-        Cumulative(
-            weights
-                .into_iter()
-                .map(|weight| {
-                    total += weight;
-                    total
-                })
-                .collect(),
-        )
-    }
-
-    fn draw(&self, random: &mut Random) -> usize {
-        let total = self.0.last().copied().unwrap_or(0);
-        let point = random.below(total.max(1));
-        self.0.partition_point(|cumulative| *cumulative <= point).min(self.0.len().saturating_sub(1))
-    }
-}
-
-/// FNV-1a, as the generator weighs ROME codes with it.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
-}
+use plateforme_dataset::DatasetError;
+use plateforme_dataset::network::siret;
+use plateforme_dataset::offers::{CONTRACTS, SKILLS, TRADES, description, job_title, rome_table};
+use plateforme_dataset::rng::{Rng, WeightedTable, fnv1a};
+use plateforme_model::codes::CommuneCode;
+use plateforme_model::offer::ContractType;
+use plateforme_model::person::names::normalize;
+use plateforme_reference_data::{communes, naf_codes, rome_codes};
 
 /// Communes a radius search is centred on: the most populous ones.
 const CENTRES: usize = 200;
@@ -95,52 +33,9 @@ const CENTRES: usize = 200;
 const SECOND_WORDS: &[&str] =
     &["débutants", "formation", "mutuelle", "soudure", "comptabilité", "permis", "relation client", "autonomie"];
 
-/// Skills of the import lines (as the generator's).
-const SKILLS: &[&str] = &[
-    "Travail en équipe",
-    "Accueil du public",
-    "Respect des règles d'hygiène",
-    "Gestion des stocks",
-    "Relation client",
-    "Utilisation d'outils bureautiques",
-    "Conduite de véhicule",
-    "Lecture de plans",
-    "Encaissement",
-    "Maintenance préventive",
-    "Rédaction de comptes rendus",
-    "Planification",
-    "Port de charges",
-    "Respect des consignes de sécurité",
-    "Autonomie",
-    "Anglais professionnel",
-    "Soudure",
-    "Caces R489",
-    "Permis B",
-    "Préparation de commandes",
-    "Tableur",
-    "Développement web",
-    "Comptabilité générale",
-];
-
-/// Employers of the import lines: other names than the generator's, so that imported lines
-/// merge with each other as planned, not by chance with the dataset's offers.
-const TRADES: &[&str] = &[
-    "Boulangerie",
-    "Transports",
-    "Clinique",
-    "Atelier",
-    "Garage",
-    "Restaurant",
-    "Bâtiment",
-    "Logistique",
-    "Services à la personne",
-    "Informatique",
-    "Hôtel",
-    "Supermarché",
-    "Menuiserie",
-    "Cabinet",
-    "Pharmacie",
-];
+/// Employers of the import lines: the generator's trades with other names than its own (and
+/// SIRENs of another series), so that imported lines merge with each other as planned, not
+/// by chance with the dataset's offers.
 const FAMILY_NAMES: &[&str] = &[
     "Dubois",
     "Lefebvre",
@@ -165,15 +60,8 @@ const FAMILY_NAMES: &[&str] = &[
 ];
 const LEGAL_FORMS: &[&str] = &["", " SARL", " SAS", " & Fils", " et Associés"];
 
-const CONTRACTS: &[(&str, u64)] = &[
-    ("cdi", 40),
-    ("cdd", 30),
-    ("interim", 15),
-    ("seasonal", 5),
-    ("apprenticeship", 5),
-    ("professionalisation", 3),
-    ("other", 2),
-];
+/// The first digit of the import lines' SIRENs (the dataset's are 8…, the demo's 9…).
+const BENCH_SIRENS: u8 = 7;
 
 /// A ROME code and the title the generator gives its offers.
 #[derive(Debug, Clone)]
@@ -190,43 +78,46 @@ struct Job {
 #[derive(Debug, Clone)]
 pub struct OfferData {
     jobs: Vec<Job>,
-    /// The generator's weights: a code's weight is the square of a number from 1 to 20 drawn
-    /// from its code.
-    job_weights: Cumulative,
+    /// The generator's weights (`plateforme_dataset::offers::rome_weight`).
+    job_weights: WeightedTable,
     /// Indexes into `communes()` of the most populous communes with a position.
     centres: Vec<usize>,
-    centre_weights: Cumulative,
+    centre_weights: WeightedTable,
     /// Every commune with a population, by population: where import lines' jobs are.
     workplaces: Vec<usize>,
-    workplace_weights: Cumulative,
+    workplace_weights: WeightedTable,
     naf: Vec<&'static str>,
     today: DateTime<Utc>,
 }
 
 impl OfferData {
-    pub fn new() -> OfferData {
+    pub fn new() -> Result<OfferData, DatasetError> {
         let jobs: Vec<Job> = rome_codes()
             .iter()
             .map(|rome| {
-                let title = rome.label.split(" / ").next().unwrap_or(&rome.label);
+                let title = job_title(rome);
                 let words =
                     title.split(|c: char| !c.is_alphanumeric()).filter(|word| word.chars().count() >= 4).collect();
                 Job { code: &rome.code, title, words }
             })
             .collect();
-        let job_weights = Cumulative::new(jobs.iter().map(|job| (fnv1a(job.code.as_bytes()) % 20 + 1).pow(2)));
+        let job_weights = rome_table()?;
         let population = |index: &usize| communes()[*index].population.unwrap_or(0);
-        let workplaces: Vec<usize> =
-            (0..communes().len()).filter(|index| population(index) > 0 && accepted(&communes()[*index].code)).collect();
-        let workplace_weights = Cumulative::new(workplaces.iter().map(population));
-        // A few communes of the referential have no position (`nan`): no radius around them.
+        // The referential also lists the communes of the overseas collectivities (975, 977,
+        // 978, 98…), which the API refuses.
+        let workplaces: Vec<usize> = (0..communes().len())
+            .filter(|index| population(index) > 0 && CommuneCode::parse(&communes()[*index].code).is_ok())
+            .collect();
+        let no_commune = || DatasetError::Invalid("no commune with a population".into());
+        let workplace_weights = WeightedTable::new(workplaces.iter().map(population)).ok_or_else(no_commune)?;
+        // A few communes of the referential have no position: no radius around them.
         let mut placed: Vec<usize> =
-            workplaces.iter().copied().filter(|index| position(&communes()[*index]).is_some()).collect();
+            workplaces.iter().copied().filter(|index| communes()[*index].position().is_some()).collect();
         placed.sort_by_key(|index| std::cmp::Reverse(population(index)));
         placed.truncate(CENTRES);
-        let centre_weights = Cumulative::new(placed.iter().map(population));
+        let centre_weights = WeightedTable::new(placed.iter().map(population)).ok_or_else(no_commune)?;
         let today = Utc::now().date_naive().and_hms_opt(0, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
-        OfferData {
+        Ok(OfferData {
             jobs,
             job_weights,
             centres: placed,
@@ -235,15 +126,15 @@ impl OfferData {
             workplace_weights,
             naf: naf_codes().iter().map(|naf| naf.code.as_str()).collect(),
             today,
-        }
+        })
     }
 
-    fn job(&self, random: &mut Random) -> &Job {
+    fn job(&self, random: &mut Rng) -> &Job {
         &self.jobs[self.job_weights.draw(random)]
     }
 
     /// A job with a searchable word in its title.
-    fn job_with_words(&self, random: &mut Random) -> &Job {
+    fn job_with_words(&self, random: &mut Rng) -> &Job {
         for _ in 0..20 {
             let job = self.job(random);
             if !job.words.is_empty() {
@@ -255,18 +146,18 @@ impl OfferData {
 
     /// One of the title's words as a user types it: as written, without accents, plural, or
     /// in capitals.
-    fn typed(job: &Job, random: &mut Random) -> String {
+    fn typed(job: &Job, random: &mut Rng) -> String {
         let word = *random.pick(&job.words);
         match random.below(100) {
             0..40 => word.to_owned(),
-            40..60 => fold(word).to_lowercase(),
+            40..60 => normalize(word).to_lowercase(),
             60..85 => plural(&word.to_lowercase()),
-            _ => fold(word).to_uppercase(),
+            _ => normalize(word),
         }
     }
 
     /// One search: its shape (an index into [`SHAPES`]) and its path with the query.
-    pub fn search_path(&self, random: &mut Random) -> (usize, String) {
+    pub fn search_path(&self, random: &mut Rng) -> (usize, String) {
         let point = random.below(100);
         let shape = SHAPES.iter().position(|shape| point < shape.until).unwrap_or(SHAPES.len() - 1);
         let Shape { words, rome, contracts, near, sort, .. } = SHAPES[shape];
@@ -287,10 +178,11 @@ impl OfferData {
         }
         if contracts {
             query.push_str("&contract_type=");
-            query.push_str(CONTRACTS[random.below(3) as usize].0);
+            // One of the three common types, sometimes with one of the rarer ones.
+            query.push_str(CONTRACTS[random.below(3) as usize].0.as_str());
             if random.chance(0.5) {
                 query.push(',');
-                query.push_str(CONTRACTS[3 + random.below(CONTRACTS.len() as u64 - 3) as usize].0);
+                query.push_str(CONTRACTS[3 + random.below(CONTRACTS.len() as u64 - 3) as usize].0.as_str());
             }
         }
         if let Some(radii) = near {
@@ -391,50 +283,6 @@ pub const SHAPES: &[Shape] = &[
     },
 ];
 
-impl Default for OfferData {
-    fn default() -> Self {
-        OfferData::new()
-    }
-}
-
-/// Whether the API takes this commune code: the referential also lists the communes of the
-/// overseas collectivities (975, 977, 978, 98…), which the model's `CommuneCode` refuses.
-fn accepted(code: &str) -> bool {
-    match code.get(..2) {
-        Some("97") => matches!(code.get(..3), Some("971" | "972" | "973" | "974" | "976")),
-        Some("2A" | "2B") => true,
-        Some(prefix) => prefix.parse::<u32>().is_ok_and(|number| (1..=95).contains(&number) && number != 20),
-        None => false,
-    }
-}
-
-/// A commune's position, when the referential has a finite one.
-fn position(commune: &plateforme_referentials::data::Commune) -> Option<(f64, f64)> {
-    let (latitude, longitude) = commune.latitude.zip(commune.longitude)?;
-    (latitude.is_finite() && longitude.is_finite()).then_some((latitude, longitude))
-}
-
-/// Accents folded (the letters of French words).
-fn fold(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'À' | 'Â' | 'Ä' => 'A',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'É' | 'È' | 'Ê' | 'Ë' => 'E',
-            'î' | 'ï' => 'i',
-            'Î' | 'Ï' => 'I',
-            'ô' | 'ö' => 'o',
-            'Ô' | 'Ö' => 'O',
-            'ù' | 'û' | 'ü' => 'u',
-            'Ù' | 'Û' | 'Ü' => 'U',
-            'ç' => 'c',
-            'Ç' => 'C',
-            other => other,
-        })
-        .collect()
-}
-
 /// The plural of a French noun, for the common cases.
 fn plural(word: &str) -> String {
     if word.ends_with(['s', 'x', 'z']) {
@@ -465,18 +313,11 @@ fn json_string(text: &str, out: &mut String) {
     out.push_str(&serde_json::to_string(text).unwrap_or_default());
 }
 
-/// A SIRET passing the Luhn check, its SIREN too; SIRENs start with 7 (the dataset's with 8).
-fn siret(unit: u64, establishment: u64) -> String {
-    let (siren_body, nic_body) = (format!("7{:07}", unit % 10_000_000), format!("{:04}", establishment % 10_000));
-    // Eight and four digits always make a SIRET: the fallback is never taken.
-    Siret::with_keys(&siren_body, &nic_body).map(String::from).unwrap_or_default()
-}
-
 /// A job as the import sends it: what makes two lines the same job, and the rest.
 #[derive(Debug, Clone)]
 struct Posting {
     job: usize,
-    contract: &'static str,
+    contract: ContractType,
     employer: String,
     siret: Option<String>,
     /// Everything after the fields that decide the same job, already as JSON (`,"…":…`).
@@ -491,7 +332,7 @@ struct Posting {
 #[derive(Debug)]
 pub struct ImportLines {
     prefix: String,
-    random: Random,
+    random: Rng,
     count: u64,
     recent: VecDeque<Posting>,
 }
@@ -505,7 +346,7 @@ impl ImportLines {
     /// `nonce` makes the references of this run unique; `client` those of this client.
     pub fn new(nonce: &str, client: usize) -> ImportLines {
         let prefix = format!("{nonce}-{client}-");
-        let random = Random::new(fnv1a(prefix.as_bytes()));
+        let random = Rng::new(0, &prefix);
         ImportLines { prefix, random, count: 0, recent: VecDeque::with_capacity(RECENT) }
     }
 
@@ -543,7 +384,8 @@ impl ImportLines {
             let _ = write!(
                 out,
                 ",\"rome_code\":\"{}\",\"contract_type\":\"{}\",\"employer\":{{\"name\":",
-                job.code, posting.contract
+                job.code,
+                posting.contract.as_str()
             );
             json_string(&posting.employer, &mut out);
             if let Some(siret) = &posting.siret {
@@ -557,39 +399,19 @@ impl ImportLines {
 }
 
 /// A new job, drawn as the generator draws its offers.
-fn posting(data: &OfferData, random: &mut Random) -> Posting {
+fn posting(data: &OfferData, random: &mut Rng) -> Posting {
     let job = data.job_weights.draw(random);
     let commune_index = data.workplaces[data.workplace_weights.draw(random)];
     let commune = &communes()[commune_index];
-    let contract = {
-        let total: u64 = CONTRACTS.iter().map(|(_, weight)| weight).sum();
-        let mut point = random.below(total);
-        let mut chosen = CONTRACTS[0].0;
-        for (contract, weight) in CONTRACTS {
-            if point < *weight {
-                chosen = contract;
-                break;
-            }
-            point -= weight;
-        }
-        chosen
-    };
+    let contract = random.weighted(CONTRACTS);
     let employer = format!("{} {}{}", random.pick(TRADES), random.pick(FAMILY_NAMES), random.pick(LEGAL_FORMS));
-    let siret = random.chance(0.9).then(|| siret(fnv1a(employer.as_bytes()), commune_index as u64 % 9_000 + 1));
-    let title = data.jobs[job].title;
-    let description = format!(
-        "{employer} recrute un(e) {title} à {town} ({departement}). Vous rejoignez une équipe de {team} personnes et \
-         participez aux missions du poste : accueil, organisation du travail, suivi de la qualité. {extra}",
-        town = commune.name,
-        departement = commune.departement,
-        team = random.between(2, 40),
-        extra = if random.chance(0.5) {
-            "Formation assurée à la prise de poste ; les débutants motivés sont les bienvenus. Horaires de journée, du \
-             lundi au vendredi, avec une mutuelle d'entreprise et des titres-restaurant."
-        } else {
-            "Expérience appréciée."
-        },
-    );
+    let unit = (fnv1a(employer.as_bytes()) % 10_000_000) as u32;
+    let siret = random
+        .chance(0.9)
+        .then(|| siret(BENCH_SIRENS, unit, (commune_index % 9_000 + 1) as u32))
+        .and_then(Result::ok)
+        .map(String::from);
+    let description = description(random, &employer, data.jobs[job].title, commune);
     let mut rest = String::with_capacity(600);
     if random.chance(0.5) {
         let _ = write!(rest, ",\"naf\":\"{}\"", random.pick(&data.naf));
@@ -597,9 +419,9 @@ fn posting(data: &OfferData, random: &mut Random) -> Posting {
     let _ = write!(rest, ",\"size_band\":\"{}\"}}", random.pick(&["1-9", "10-49", "50-249", "250-4999"]));
     let _ = write!(rest, ",\"workplace\":{{\"commune\":\"{}\"", commune.code);
     if random.chance(0.3)
-        && let Some((latitude, longitude)) = position(commune)
+        && let Some((latitude, longitude)) = commune.position()
     {
-        let shift = |random: &mut Random| (random.below(101) as f64 - 50.0) / 10_000.0;
+        let shift = |random: &mut Rng| (random.below(101) as f64 - 50.0) / 10_000.0;
         let _ = write!(
             rest,
             ",\"latitude\":{:.5},\"longitude\":{:.5}",
@@ -609,8 +431,8 @@ fn posting(data: &OfferData, random: &mut Random) -> Posting {
     }
     rest.push('}');
     match contract {
-        "cdi" => {}
-        "apprenticeship" | "professionalisation" => {
+        ContractType::Cdi => {}
+        ContractType::Apprenticeship | ContractType::Professionalisation => {
             let _ = write!(rest, ",\"contract_months\":{}", random.between(12, 36));
         }
         _ => {
@@ -653,9 +475,8 @@ fn posting(data: &OfferData, random: &mut Random) -> Posting {
         random.chance(0.05),
         random.chance(0.08)
     );
-    let published_at =
-        data.today - Duration::days(random.between(0, 50) as i64) + Duration::minutes(random.between(0, 1439) as i64);
-    let expires_at = published_at + Duration::days(random.between(60, 90) as i64);
+    let published_at = data.today - Duration::days(random.between(0, 50)) + Duration::minutes(random.between(0, 1439));
+    let expires_at = published_at + Duration::days(random.between(60, 90));
     let _ = write!(
         rest,
         ",\"published_at\":\"{}\",\"expires_at\":\"{}\"",
@@ -696,13 +517,21 @@ impl Summary {
         })
     }
 
+    /// Adds another answer's counts. The destructuring names every field: one added later
+    /// does not compile until it is summed too.
     pub fn add(&mut self, other: Summary) {
-        self.lines += other.lines;
-        self.created += other.created;
-        self.merged += other.merged;
-        self.updated += other.updated;
-        self.unchanged += other.unchanged;
-        self.rejected += other.rejected;
+        let Summary { lines, created, merged, updated, unchanged, rejected } = other;
+        let counts = [
+            (&mut self.lines, lines),
+            (&mut self.created, created),
+            (&mut self.merged, merged),
+            (&mut self.updated, updated),
+            (&mut self.unchanged, unchanged),
+            (&mut self.rejected, rejected),
+        ];
+        for (total, count) in counts {
+            *total += count;
+        }
     }
 
     /// Lines published (every outcome but `rejected`).
@@ -734,28 +563,13 @@ pub fn search_total(body: &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use plateforme_model::codes::Siret;
+
     use super::*;
-
-    fn luhn_valid(number: &str) -> bool {
-        Siret::luhn_key(&number[..number.len() - 1]) == u32::from(number.as_bytes()[number.len() - 1] - b'0')
-    }
-
-    #[test]
-    fn sirets_and_their_sirens_pass_the_luhn_check() {
-        assert_eq!(Siret::luhn_key("7328293200007"), 4, "the model's example 73282932000074");
-        for unit in [0, 1, 999, 1_234_567, 9_999_999] {
-            for establishment in [1, 950, 9_000] {
-                let siret = siret(unit, establishment);
-                assert_eq!(siret.len(), 14, "{siret}");
-                assert!(luhn_valid(&siret), "{siret}");
-                assert!(luhn_valid(&siret[..9]), "{siret}");
-            }
-        }
-    }
 
     #[test]
     fn import_lines_are_json_with_unique_references_and_some_duplicates() {
-        let data = OfferData::new();
+        let data = OfferData::new().expect("offer data");
         for client in 0..40 {
             let body = ImportLines::new("x", client).body(&data, 1_000);
             for line in String::from_utf8(body).expect("UTF-8").lines() {
@@ -777,14 +591,14 @@ mod tests {
             }
             let offer = &value["offer"];
             let rome = offer["rome_code"].as_str().expect("rome");
-            assert!(plateforme_referentials::rome(rome).is_some(), "{rome}");
+            assert!(plateforme_reference_data::rome(rome).is_some(), "{rome}");
             let commune = offer["workplace"]["commune"].as_str().expect("commune");
-            assert!(plateforme_referentials::commune(commune).is_some(), "{commune}");
+            assert!(plateforme_reference_data::commune(commune).is_some(), "{commune}");
             if let Some(siret) = offer["employer"]["siret"].as_str() {
-                assert!(luhn_valid(siret), "{siret}");
+                assert!(Siret::parse(siret).is_ok() && siret.starts_with('7'), "{siret}");
             }
             if let Some(naf) = offer["employer"]["naf"].as_str() {
-                assert!(plateforme_referentials::naf(naf).is_some(), "{naf}");
+                assert!(plateforme_reference_data::naf(naf).is_some(), "{naf}");
             }
             assert_eq!(offer["contract_type"] == "cdi", offer.get("contract_months").is_none(), "{line}");
         }
@@ -794,9 +608,9 @@ mod tests {
 
     #[test]
     fn search_paths_are_deterministic_and_encoded() {
-        let data = OfferData::new();
+        let data = OfferData::new().expect("offer data");
         let draw = |seed| {
-            let mut random = Random::new(seed);
+            let mut random = Rng::new(seed, "test");
             (0..400).map(|_| data.search_path(&mut random)).collect::<Vec<_>>()
         };
         let drawn = draw(1);
@@ -824,12 +638,17 @@ mod tests {
         let summary = Summary::read(batch).expect("summary");
         assert_eq!((summary.lines, summary.created, summary.merged, summary.rejected), (3, 1, 1, 1));
         assert_eq!(summary.published(), 2);
+        let mut total = Summary::default();
+        total.add(summary);
+        total.add(summary);
+        assert_eq!(total, Summary { lines: 6, created: 2, merged: 2, updated: 0, unchanged: 0, rejected: 2 });
         assert!(first_rejection(batch).is_some_and(|line| line.contains("\"line\":3")));
         assert_eq!(plural("technicien"), "techniciens");
         assert_eq!(plural("chapeau"), "chapeaux");
-        assert_eq!(fold("Ingénieur"), "Ingenieur");
+        let data = OfferData::new().expect("offer data");
+        let workplace = |code: &str| data.workplaces.iter().any(|index| communes()[*index].code == code);
         for (code, taken) in [("69123", true), ("2A004", true), ("97411", true), ("97501", false), ("98818", false)] {
-            assert_eq!(accepted(code), taken, "{code}");
+            assert_eq!(workplace(code), taken, "{code}");
         }
     }
 }

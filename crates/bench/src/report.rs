@@ -1,4 +1,4 @@
-//! The report: the performance targets of DESIGN.md with what was measured, then the details.
+//! The report: the performance targets with what was measured, then the details.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -10,15 +10,15 @@ use crate::postgres::PgbenchResult;
 use crate::server::Memory;
 
 const MIB: f64 = 1024.0 * 1024.0;
-/// DESIGN.md: dossier reads at ≥ 40 % of pgbench's select-only TPS.
+/// Target: dossier reads at ≥ 40 % of pgbench's select-only TPS.
 pub const DOSSIER_RATIO_TARGET: f64 = 0.40;
-/// DESIGN.md: ≤ 200 MiB at 10,000 idle keep-alive connections.
+/// Target: ≤ 200 MiB at 10,000 idle keep-alive connections.
 pub const IDLE_MEMORY_TARGET: f64 = 200.0 * MIB;
-/// DESIGN.md: offers search p95 ≤ 50 ms at 16 concurrent clients over 500,000 offers.
+/// Target: offers search p95 ≤ 50 ms at 16 concurrent clients over 500,000 offers.
 pub const SEARCH_P95_TARGET_MS: f64 = 50.0;
 pub const SEARCH_CLIENTS: usize = 16;
 pub const SEARCH_OFFERS: i64 = 500_000;
-/// DESIGN.md: bulk offer import (NDJSON, with de-duplication) ≥ 20,000 offers/s.
+/// Target: bulk offer import (NDJSON, with de-duplication) ≥ 20,000 offers/s.
 pub const IMPORT_TARGET: f64 = 20_000.0;
 
 #[derive(Debug, Clone, Default)]

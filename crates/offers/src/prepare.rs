@@ -9,14 +9,14 @@ use plateforme_store::offers::publish::Submission;
 pub fn prepare(publication: Publication) -> Result<Submission, Vec<FieldError>> {
     let mut errors = publication.validate().err().unwrap_or_default();
     let offer = &publication.offer;
-    if plateforme_referentials::rome(offer.rome_code.as_str()).is_none() {
+    if plateforme_reference_data::rome(offer.rome_code.as_str()).is_none() {
         errors.push(FieldError::new(
             "offer.rome_code",
             "rome.unknown",
             format!("{} is not a ROME 4.0 code (see /v1/referentials/rome)", offer.rome_code),
         ));
     }
-    let commune = plateforme_referentials::commune(offer.workplace.commune.as_str());
+    let commune = plateforme_reference_data::commune(offer.workplace.commune.as_str());
     if commune.is_none() {
         errors.push(FieldError::new(
             "offer.workplace.commune",
@@ -40,7 +40,7 @@ pub fn prepare(publication: Publication) -> Result<Submission, Vec<FieldError>> 
 
 fn check_naf(publication: &Publication, errors: &mut ValidationErrors) {
     let Some(naf) = &publication.offer.employer.naf else { return };
-    if plateforme_referentials::naf(naf.as_str()).is_none() {
+    if plateforme_reference_data::naf(naf.as_str()).is_none() {
         errors.push(FieldError::new(
             "offer.employer.naf",
             "naf.unknown",

@@ -80,7 +80,7 @@ impl SearchQuery {
             text: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
             rome_codes: list(&self.rome, "rome", &mut errors, |code| {
                 let code = RomeCode::parse(code)?;
-                if plateforme_referentials::rome(code.as_str()).is_none() {
+                if plateforme_reference_data::rome(code.as_str()).is_none() {
                     return Err(plateforme_model::CodeError::new(
                         "rome.unknown",
                         format!("{code} is not a ROME 4.0 code"),
@@ -260,7 +260,7 @@ fn list(
 }
 
 fn commune_point(code: &str, errors: &mut Vec<FieldError>) -> Option<(f64, f64)> {
-    let commune = plateforme_referentials::commune(code);
+    let commune = plateforme_reference_data::commune(code);
     match commune.and_then(|commune| commune.latitude.zip(commune.longitude)) {
         Some(point) => Some(point),
         None => {

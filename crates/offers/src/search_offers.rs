@@ -109,7 +109,7 @@ pub async fn search_offers(
 fn hit(offer: Offer, near: Option<Near>) -> OfferHit {
     let distance_km = near.and_then(|near| {
         let (latitude, longitude) = offer.location.latitude.zip(offer.location.longitude)?;
-        let distance = plateforme_referentials::data::haversine_km(near.latitude, near.longitude, latitude, longitude);
+        let distance = plateforme_reference_data::haversine_km(near.latitude, near.longitude, latitude, longitude);
         Some((distance * 10.0).round() / 10.0)
     });
     OfferHit { offer, distance_km }

@@ -3,8 +3,8 @@ use plateforme_api::openapi::{ListProblems, ReadProblems};
 use plateforme_api::{ApiError, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 
-use crate::data::{self, Commune};
 use crate::search::{SearchQuery, SearchResults, invalid_path};
+use plateforme_reference_data::{self as data, Commune};
 
 /// Search communes
 ///

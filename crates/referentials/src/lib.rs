@@ -1,22 +1,15 @@
 //! Reference data API: the INSEE communes (with their postal codes and positions), the
-//! ROME 4.0 job codes and the NAF rév. 2 activity codes (codes APE). The data is derived from public packages by
-//! `scripts/derive-referentials` and embedded at build time (see `referentials/SOURCES.md`),
-//! so a fresh machine needs no download. One file per operation; the handler's name is the
-//! operationId.
+//! ROME 4.0 job codes and the NAF rév. 2 activity codes (codes APE), read from
+//! `plateforme-reference-data` (the data, its lookups and searches, with no HTTP). One file per
+//! operation; the handler's name is the operationId.
 
 mod communes;
-pub mod data;
 mod naf;
 mod rome;
 mod search;
 
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
-
-pub use data::{
-    Commune, Naf, Rome, commune, communes, distance_km, naf, naf_codes, rome, rome_codes, search_communes, search_naf,
-    search_rome,
-};
 
 pub const TAG: &str = "Referentials";
 

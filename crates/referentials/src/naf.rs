@@ -4,8 +4,8 @@ use plateforme_api::{ApiError, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::codes::NafCode;
 
-use crate::data::{self, Naf};
 use crate::search::{SearchQuery, SearchResults, invalid_path};
+use plateforme_reference_data::{self as data, Naf};
 
 /// Search NAF codes
 ///

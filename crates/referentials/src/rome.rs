@@ -4,8 +4,8 @@ use plateforme_api::{ApiError, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
 use plateforme_model::codes::RomeCode;
 
-use crate::data::{self, Rome};
 use crate::search::{SearchQuery, SearchResults, invalid_path};
+use plateforme_reference_data::{self as data, Rome};
 
 /// Search ROME codes
 ///

@@ -4,7 +4,6 @@
 pub mod app;
 pub mod commands;
 pub mod config;
-pub mod dataset;
 mod fallback;
 mod health;
 pub mod openapi;

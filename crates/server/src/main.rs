@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use plateforme_auth::Profile;
+use plateforme_dataset::{self as dataset, DatasetOptions};
 use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
-use plateforme_server::dataset::{self, DatasetOptions};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 
@@ -39,7 +39,7 @@ enum Command {
         /// contracts (0: the demo data only).
         #[arg(long, default_value_t = 0)]
         persons: u64,
-        /// Job offers to generate: accepted now, generated once the offers API lands.
+        /// Job offers to generate, published as partners publish them (de-duplication included).
         #[arg(long, default_value_t = 0)]
         offers: u64,
         /// The seed of the generated dataset: the same seed gives the same data.
@@ -145,23 +145,18 @@ fn seed_dataset(store: &Store, config: &Config, options: &DatasetOptions) -> Res
     let summary = dataset::generate(store, options, &config.nir_key(), &mut progress)?;
     let counts = summary.counts;
     eprintln!(
-        "dataset (seed {}): {} organizations, {} persons, {} diagnostics, {} contracts, {} history rows, {} change \
-         events in {:.1} s",
+        "dataset (seed {}): {} organizations, {} persons, {} diagnostics, {} contracts, {} offers, {} history rows, \
+         {} change events in {:.1} s",
         options.seed,
         counts.organizations,
         counts.persons,
         counts.diagnostics,
         counts.contracts,
+        summary.offers,
         counts.history,
         counts.changes,
         summary.elapsed.as_secs_f64()
     );
-    if summary.offers < summary.offers_requested {
-        eprintln!(
-            "dataset: {} offers requested, {} generated: offers are generated once the offers API lands",
-            summary.offers_requested, summary.offers
-        );
-    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use plateforme_client::{Client, ClientConfig, Method, Observer, RawResponse};
+use plateforme_model::codes::Siret;
 use plateforme_server::app;
 use plateforme_server::config::Config;
 use plateforme_store::{Store, StoreOptions};
@@ -77,21 +78,9 @@ impl Recorder {
     }
 }
 
-/// A distinct valid SIRET for each `n` (Luhn check digit appended).
+/// A distinct valid SIRET for each `n` below 10^10: SIREN `92` + 6 digits, NIC 4 digits, with
+/// their Luhn keys.
 pub fn siret(n: u64) -> String {
-    let base = format!("92{n:011}");
-    (0..10).map(|check| format!("{base}{check}")).find(|candidate| luhn_holds(candidate)).expect("a check digit")
-}
-
-fn luhn_holds(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(index, byte)| {
-            let digit = u32::from(byte - b'0');
-            if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    let (unit, establishment) = ((n / 10_000) % 1_000_000, n % 10_000);
+    Siret::with_keys(&format!("92{unit:06}"), &format!("{establishment:04}")).expect("a SIRET").into()
 }

@@ -5,9 +5,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use plateforme_dataset::{self as dataset, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_server::config::Config;
-use plateforme_server::dataset::{self, DATASET_CLIENT, DatasetError, DatasetOptions, DatasetSummary};
 use plateforme_store::connection::MultiBackend;
 use plateforme_store::{Backend, DbConnection, Store, StoreError, StoreOptions};
 

@@ -4,6 +4,7 @@ use std::net::TcpListener;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use plateforme_auth::clients::{self, Registration};
+use plateforme_model::codes::Siret;
 use plateforme_model::organization::{OrganizationFields, OrganizationKind};
 use plateforme_server::app;
 use plateforme_server::config::Config;
@@ -280,26 +281,11 @@ fn database_names_are_replaced() {
     assert_eq!(database_url_with_name("postgres://u@h", "t"), "postgres://u@h/t");
 }
 
-/// A distinct valid SIRET for each `n`: a made-up 13-digit prefix and its Luhn digit.
+/// A distinct valid SIRET for each `n` below 10^10: SIREN `91` + 6 digits, NIC 4 digits, with
+/// their Luhn keys.
 pub fn siret(n: u64) -> String {
-    let base = format!("91{n:011}");
-    (0..10)
-        .map(|check| format!("{base}{check}"))
-        .find(|candidate| luhn_holds(candidate))
-        .expect("one check digit always fits")
-}
-
-fn luhn_holds(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(index, byte)| {
-            let digit = u32::from(byte - b'0');
-            if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    let (unit, establishment) = ((n / 10_000) % 1_000_000, n % 10_000);
+    Siret::with_keys(&format!("91{unit:06}"), &format!("{establishment:04}")).expect("a SIRET").into()
 }
 
 /// A valid organization body (a mission locale in Lyon).

@@ -20,7 +20,7 @@ use plateforme_model::person::{
     Address, Contact, Identity, Orientation, PathType, PersonRecord, Provenance, Registration, RegistrationChannel,
     Statuses,
 };
-use plateforme_referentials::{communes, rome_codes};
+use plateforme_reference_data::{communes, rome_codes};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -511,7 +511,7 @@ impl<'a> PersonGenerator<'a> {
 fn contact(
     rng: &mut Rng,
     identity: &Identity,
-    commune: &plateforme_referentials::Commune,
+    commune: &plateforme_reference_data::Commune,
 ) -> Result<Contact, DatasetError> {
     let slug = |name: &str| normalize(name).to_ascii_lowercase().replace(' ', "-");
     let first = identity.given_names.split(' ').next().unwrap_or_default();
@@ -588,7 +588,7 @@ mod tests {
     use plateforme_model::person::{NewPerson, OrientationInput, RegistrationInput};
 
     use super::*;
-    use crate::dataset::{REFERENCE_DATE, organizations_epoch};
+    use crate::{REFERENCE_DATE, organizations_epoch};
 
     fn generate(seed: u64, count: u64) -> Vec<GeneratedPerson> {
         let network = Network::build(seed, organizations_epoch()).expect("network");

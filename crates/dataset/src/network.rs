@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
-use plateforme_referentials::{Commune, communes, data::haversine_km};
+use plateforme_reference_data::{Commune, communes, haversine_km};
 use uuid::Uuid;
 
 use super::DatasetError;
@@ -276,7 +276,7 @@ impl Builder<'_> {
         // One millisecond apart: ids sort in creation order.
         let created_at = self.created_at + chrono::Duration::milliseconds(index as i64);
         let id = self.rng.uuid_v7(created_at.timestamp_millis());
-        let siret = siret(unit, number)?;
+        let siret = siret(DATASET_SIRENS, unit, number)?;
         self.organizations.push(GeneratedOrganization {
             id,
             fields: OrganizationFields { kind, name, siret, territory },
@@ -286,11 +286,16 @@ impl Builder<'_> {
     }
 }
 
-/// A SIRET that passes the Luhn check, as does its SIREN: SIREN `8` + 7 digits of the legal
-/// unit + key, then NIC of 4 digits of the establishment + key. The leading 8 keeps the
-/// generated SIRETs apart from the demo ones (9…).
-pub fn siret(unit: u32, establishment: u32) -> Result<Siret, DatasetError> {
-    Siret::with_keys(&format!("8{unit:07}"), &format!("{establishment:04}"))
+/// The first digit of the SIRENs the dataset generates (organizations and offers' employers):
+/// apart from the demo data's (9…) and the benchmark's imported employers (7…).
+pub const DATASET_SIRENS: u8 = 8;
+
+/// A SIRET that passes the Luhn check, as does its SIREN: SIREN `series` + 7 digits of the
+/// legal unit (modulo 10^7) + key, then NIC of 4 digits of the establishment (modulo 10^4) +
+/// key. Each generator has its own `series`, so that their employers never meet by chance.
+pub fn siret(series: u8, unit: u32, establishment: u32) -> Result<Siret, DatasetError> {
+    let (unit, establishment) = (unit % 10_000_000, establishment % 10_000);
+    Siret::with_keys(&format!("{series}{unit:07}"), &format!("{establishment:04}"))
         .map_err(|error| DatasetError::Invalid(format!("generated SIRET of unit {unit}: {error}")))
 }
 
@@ -419,10 +424,16 @@ mod tests {
 
     #[test]
     fn sirets_pass_the_luhn_check() {
-        for unit in [1, 2, 999, 1_234_567] {
-            for establishment in [1, 2, 950] {
-                siret(unit, establishment).expect("valid");
+        for series in [7, DATASET_SIRENS] {
+            for unit in [0, 1, 2, 999, 1_234_567, 9_999_999, 12_345_678] {
+                for establishment in [1, 2, 950, 9_000, 10_001] {
+                    let siret = siret(series, unit, establishment).expect("valid").to_string();
+                    assert_eq!(siret.len(), 14, "{siret}");
+                    assert!(siret.starts_with(&series.to_string()), "{siret}");
+                    assert_eq!(Siret::luhn_key(&siret[..8]), u32::from(siret.as_bytes()[8] - b'0'), "SIREN {siret}");
+                }
             }
         }
+        assert!(siret(10, 1, 1).is_err(), "a series is one digit");
     }
 }

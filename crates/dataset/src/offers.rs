@@ -18,11 +18,11 @@ use plateforme_model::offer::{
     Salary, SalaryPeriod, SizeBand, SourceRef, Workplace,
 };
 use plateforme_model::organization::OrganizationKind;
-use plateforme_referentials::{communes, rome_codes};
+use plateforme_reference_data::{Commune, Rome, communes, rome_codes};
 use plateforme_store::offers::publish::{Submission, publish};
 use plateforme_store::{Actor, Store, WriteContext};
 
-use super::network::{Network, siret};
+use super::network::{DATASET_SIRENS, Network, siret};
 use super::rng::{Rng, WeightedTable, fnv1a};
 use super::{DATASET_CLIENT, DatasetError, DatasetOptions, Progress};
 
@@ -31,7 +31,8 @@ const BATCH: u64 = 4_000;
 /// Publishing organizations (France Travail agencies standing for national systems).
 const PUBLISHERS: usize = 8;
 
-const CONTRACTS: &[(ContractType, u32)] = &[
+/// Contract types with their weights, as France Travail's offers roughly go.
+pub const CONTRACTS: &[(ContractType, u32)] = &[
     (ContractType::Cdi, 40),
     (ContractType::Cdd, 30),
     (ContractType::Interim, 15),
@@ -41,7 +42,8 @@ const CONTRACTS: &[(ContractType, u32)] = &[
     (ContractType::Other, 2),
 ];
 
-const SKILLS: &[&str] = &[
+/// Skills an offer asks for (0 to 5 of them).
+pub const SKILLS: &[&str] = &[
     "Travail en équipe",
     "Accueil du public",
     "Respect des règles d'hygiène",
@@ -69,7 +71,8 @@ const SKILLS: &[&str] = &[
     "Cuisine traditionnelle",
 ];
 
-const EMPLOYERS: &[&str] = &[
+/// Trades an employer's name starts with (`Boulangerie du Centre`).
+pub const TRADES: &[&str] = &[
     "Boulangerie",
     "Transports",
     "Clinique",
@@ -88,6 +91,42 @@ const EMPLOYERS: &[&str] = &[
 ];
 
 const TOWNS_OF_NAMES: &[&str] = &["du Centre", "des Lilas", "Martin", "Bernard", "du Val", "Moreau", "de la Gare"];
+
+/// How often offers of this ROME code are drawn: skewed (a few jobs are common, most are
+/// rare), a code's weight being the square of a number from 1 to 20 drawn from the code.
+pub fn rome_weight(code: &str) -> u64 {
+    (fnv1a(code.as_bytes()) % 20 + 1).pow(2)
+}
+
+/// The ROME codes weighted by [`rome_weight`], in the order of `rome_codes()`.
+pub fn rome_table() -> Result<WeightedTable, DatasetError> {
+    WeightedTable::new(rome_codes().iter().map(|rome| rome_weight(&rome.code)))
+        .ok_or_else(|| DatasetError::Invalid("no ROME code".into()))
+}
+
+/// The title of an offer of this ROME code: its label up to the first ` / `
+/// (`Conducteur / Conductrice d'engins agricoles` gives `Conducteur`).
+pub fn job_title(rome: &Rome) -> &str {
+    rome.label.split(" / ").next().unwrap_or(&rome.label)
+}
+
+/// An offer's description: who recruits, for what and where, a team size and, for half of
+/// them, what the job offers (words the searches look for).
+pub fn description(rng: &mut Rng, employer: &str, title: &str, commune: &Commune) -> String {
+    format!(
+        "{employer} recrute un(e) {title} à {town} ({departement}). Vous rejoignez une équipe de {team} personnes et \
+         participez aux missions du poste : accueil, organisation du travail, suivi de la qualité. {extra}",
+        town = commune.name,
+        departement = commune.departement,
+        team = rng.between(2, 40),
+        extra = if rng.chance(0.5) {
+            "Formation assurée à la prise de poste ; les débutants motivés sont les bienvenus. Horaires de journée, du \
+             lundi au vendredi, avec une mutuelle d'entreprise et des titres-restaurant."
+        } else {
+            "Expérience appréciée."
+        },
+    )
+}
 
 /// Generates `options.offers` offers; answers how many were published (merged ones included).
 pub fn generate(
@@ -146,9 +185,7 @@ struct OfferGenerator<'a> {
 
 impl<'a> OfferGenerator<'a> {
     fn new(network: &'a Network, seed: u64) -> Result<OfferGenerator<'a>, DatasetError> {
-        // Skewed: a code's weight is the square of a number from 1 to 20 drawn from its name.
-        let rome = WeightedTable::new(rome_codes().iter().map(|rome| (fnv1a(rome.code.as_bytes()) % 20 + 1).pow(2)))
-            .ok_or_else(|| DatasetError::Invalid("no ROME code".into()))?;
+        let rome = rome_table()?;
         let today = Utc::now().date_naive().and_hms_opt(0, 0, 0).map(|time| time.and_utc()).unwrap_or_default();
         let publishers: Vec<uuid::Uuid> = network
             .organizations
@@ -209,7 +246,7 @@ impl<'a> OfferGenerator<'a> {
         let rng = &mut self.rng;
         let commune = &communes()[commune_index];
         let rome = &rome_codes()[self.rome.draw(rng)];
-        let label = rome.label.split(" / ").next().unwrap_or(&rome.label).to_owned();
+        let label = job_title(rome).to_owned();
         let contract_type = rng.weighted(CONTRACTS);
         let contract_months = match contract_type {
             ContractType::Cdi => None,
@@ -217,12 +254,12 @@ impl<'a> OfferGenerator<'a> {
             _ => Some(rng.between(1, 18) as u32),
         };
         let named = rng.chance(0.85);
-        let employer_name = format!("{} {}", rng.pick(EMPLOYERS), rng.pick(TOWNS_OF_NAMES));
+        let employer_name = format!("{} {}", rng.pick(TRADES), rng.pick(TOWNS_OF_NAMES));
         let employer = if named {
             let unit = (fnv1a(employer_name.as_bytes()) % 9_000_000) as u32;
             Employer {
                 name: Some(employer_name.clone()),
-                siret: Some(siret(unit, (commune_index % 9_000) as u32)?),
+                siret: Some(siret(DATASET_SIRENS, unit, (commune_index % 9_000) as u32)?),
                 naf: None,
                 size_band: Some(*rng.pick(&[
                     SizeBand::Micro,
@@ -242,20 +279,8 @@ impl<'a> OfferGenerator<'a> {
         let precise = rng.chance(0.3);
         let published_at = self.today - Duration::days(rng.between(0, 50)) + Duration::minutes(rng.between(0, 1439));
         let expires_at = published_at + Duration::days(rng.between(60, 90));
-        let description = format!(
-            "{employer} recrute un(e) {label} à {town} ({departement}). Vous rejoignez une équipe de {team} personnes \
-             et participez aux missions du poste : accueil, organisation du travail, suivi de la qualité. {extra}",
-            employer = if named { employer_name.as_str() } else { "Notre entreprise" },
-            town = commune.name,
-            departement = commune.departement,
-            team = rng.between(2, 40),
-            extra = if rng.chance(0.5) {
-                "Formation assurée à la prise de poste ; les débutants motivés sont les bienvenus. Horaires de journée, \
-                 du lundi au vendredi, avec une mutuelle d'entreprise et des titres-restaurant."
-            } else {
-                "Expérience appréciée."
-            },
-        );
+        let employer_name = if named { employer_name.as_str() } else { "Notre entreprise" };
+        let description = description(rng, employer_name, &label, commune);
         Ok(OfferFields {
             title: label,
             description,

@@ -9,7 +9,8 @@
 //!   the proportions of France Travail's registered jobseekers, NIRs consistent with the birth
 //!   date and place (stored as the application stores them: their keyed hash under the
 //!   configured key), registration, orientation, diagnostic and contract.
-//! - **Offers** ([`offers`]): accepted on the command line, generated once the offers API lands.
+//! - **Offers** ([`offers`]): published through the store's publication path, de-duplication
+//!   included, about one in ten sent again by a second source.
 //!
 //! Same seed, same data: every id, date and choice comes from a seeded generator ([`rng`]), not
 //! from the clock. Each record gets what the application's writes would have written beside
@@ -56,7 +57,7 @@ pub fn organizations_epoch() -> DateTime<Utc> {
 #[derive(Debug, Clone)]
 pub struct DatasetOptions {
     pub persons: u64,
-    /// Generated once the offers API lands; counted as requested until then.
+    /// Job offers to generate.
     pub offers: u64,
     pub seed: u64,
     /// Persons per transaction.
@@ -83,7 +84,6 @@ pub struct Progress {
 #[derive(Debug, Clone, Default)]
 pub struct DatasetSummary {
     pub counts: Counts,
-    pub offers_requested: u64,
     pub offers: u64,
     pub elapsed: Duration,
 }
@@ -149,7 +149,7 @@ pub fn generate(
         })?;
         progress(Progress { phase: "analyze", done: 1, total: 1, elapsed: phase.elapsed() });
     }
-    Ok(DatasetSummary { counts, offers_requested: options.offers, offers, elapsed: started.elapsed() })
+    Ok(DatasetSummary { counts, offers, elapsed: started.elapsed() })
 }
 
 /// Generates the persons on a thread of their own and writes them batch by batch.
