@@ -14,6 +14,7 @@ mod dossier;
 mod external_issuer;
 mod journey;
 mod offers;
+mod offers_ownership;
 mod organization_errors;
 mod organizations;
 mod portal;
