@@ -83,7 +83,8 @@ async fn a_stranger_that_publishes_a_twin_cannot_rewrite_nor_cancel_the_offer(ap
     let version = twin["offer"]["version"].as_i64().expect("version");
 
     // Rewriting it is refused, and names the owner; nothing is written.
-    let problem = assert_problem(publish(&app, &stranger, &scam(baker("X-1", &own_siret))).await, 403, "forbidden").await;
+    let problem =
+        assert_problem(publish(&app, &stranger, &scam(baker("X-1", &own_siret))).await, 403, "forbidden").await;
     assert!(problem["detail"].as_str().unwrap_or("").contains(&employer.organization_id.to_string()), "{problem}");
     let batch = app
         .client
@@ -165,7 +166,10 @@ async fn an_employer_publishes_only_for_its_own_siret(app: TestApp) {
     let employer = app.register(OrganizationKind::Employer, WRITE).await;
     let problem =
         assert_problem(publish(&app, &employer, &baker("E-1", &siret(777_001))).await, 422, "validation_failed").await;
-    assert_eq!((problem["errors"][0]["field"].as_str(), problem["errors"][0]["rule"].as_str()), (Some("offer.employer.siret"), Some("siret.not_own")));
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["rule"].as_str()),
+        (Some("offer.employer.siret"), Some("siret.not_own"))
+    );
     let mut unnamed = baker("E-2", &siret(777_001));
     unnamed["offer"]["employer"] = json!({"name": "Boulangerie des Pentes"});
     let problem = assert_problem(publish(&app, &employer, &unnamed).await, 422, "validation_failed").await;
