@@ -48,9 +48,10 @@ pub struct PublicationResult {
             headers(("Location" = String, description = "Path of the offer"), ("ETag" = String, description = "Version of the offer"))),
         (status = 200, description = "An existing offer (`outcome`: `merged`, `updated` or `unchanged`).", body = PublicationResult,
             headers(("Location" = String, description = "Path of the offer"), ("ETag" = String, description = "Version of the offer"))),
+        // After the shared problems, so that these descriptions replace theirs.
+        CreateProblems,
         (status = 403, description = "Problem (RFC 9457). `forbidden`: the caller's organization does not publish offers, or its source's offer is owned by another organization, whose text a merged source does not change (the detail names the owner).", body = plateforme_api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Problem (RFC 9457). `invalid_transition`: this source's offer is filled or cancelled and takes no more changes. `conflict`: the changed document is the job of another live offer.", body = plateforme_api::Problem, content_type = "application/problem+json"),
-        CreateProblems,
     )
 )]
 #[post("/offers")]
