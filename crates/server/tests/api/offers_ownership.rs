@@ -2,8 +2,10 @@
 //! publishes a twin joins the offer as a source but cannot rewrite it nor change its status;
 //! an employer speaks for its own SIRET; twins published at the same instant make one offer.
 
+use diesel::connection::SimpleConnection;
 use futures_util::future::join_all;
 use plateforme_model::organization::OrganizationKind;
+use plateforme_store::Backend;
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -14,6 +16,7 @@ crate::on_both_backends!(
     an_employer_takes_back_its_job_from_whoever_published_it_first,
     an_employer_publishes_only_for_its_own_siret,
     ten_twins_published_at_the_same_instant_make_one_offer,
+    twins_from_before_the_unique_index_do_not_stop_the_migration,
 );
 
 const WRITE: &[&str] = &["offers:write", "offers:read"];
@@ -207,4 +210,64 @@ async fn ten_twins_published_at_the_same_instant_make_one_offer(app: TestApp) {
     assert_eq!(read(&app, &id).await["sources"].as_array().map(Vec::len), Some(10));
     let search = app.client.get(app.url("/v1/offers?q=boulanger")).send().await.expect("search");
     assert_eq!(body_of(search).await["total"], 1);
+}
+
+/// Runs SQL statements on the test database.
+async fn execute(app: &TestApp, sql: String) {
+    app.store
+        .run(move |conn| conn.batch_execute(&sql).map_err(plateforme_store::StoreError::from))
+        .await
+        .expect("SQL statements");
+}
+
+/// A database with live twins (as concurrent publications made them before the unique index)
+/// migrates: the older twin keeps the fingerprint and takes the next twin, the younger one
+/// lives on, refused (409) a change that would make it its twin's job again.
+async fn twins_from_before_the_unique_index_do_not_stop_the_migration(app: TestApp) {
+    let (first, second, third) = (
+        app.register(OrganizationKind::Partner, WRITE).await,
+        app.register(OrganizationKind::Partner, WRITE).await,
+        app.register(OrganizationKind::Partner, WRITE).await,
+    );
+    let employer_siret = siret(777_020);
+    let older = body_of(publish(&app, &first, &baker("OLD-1", &employer_siret)).await).await;
+    let mut other_job = baker("OLD-2", &employer_siret);
+    other_job["offer"]["title"] = json!("Pâtissier");
+    let younger = body_of(publish(&app, &second, &other_job).await).await;
+    let (older_id, younger_id) = (
+        older["offer"]["id"].as_str().expect("id").to_owned(),
+        younger["offer"]["id"].as_str().expect("id").to_owned(),
+    );
+
+    // Back to the schema before migration 17, where the younger offer becomes the older's twin.
+    let down = match app.store.backend() {
+        Backend::Postgres => include_str!("../../../../migrations/postgres/2026-11-24-000017_offer_ownership/down.sql"),
+        Backend::Sqlite => include_str!("../../../../migrations/sqlite/2026-11-24-000017_offer_ownership/down.sql"),
+    };
+    execute(&app, down.to_owned()).await;
+    execute(
+        &app,
+        format!(
+            "DELETE FROM __diesel_schema_migrations WHERE version = '20261124000017';
+             UPDATE offers SET dedup_siret = (SELECT dedup_siret FROM offers WHERE id = '{older_id}'),
+                 dedup_name = (SELECT dedup_name FROM offers WHERE id = '{older_id}'),
+                 created_at = (SELECT created_at FROM offers WHERE id = '{older_id}')
+             WHERE id = '{younger_id}';"
+        ),
+    )
+    .await;
+    let store = app.store.clone();
+    let migrated = actix_web::rt::task::spawn_blocking(move || store.migrate()).await.expect("task");
+    assert_eq!(migrated.expect("the migration runs over live twins"), 1);
+
+    // Owners come from the first sources; the younger twin is still there, readable.
+    assert_eq!(read(&app, &older_id).await["owner_organization_id"], first.organization_id.to_string());
+    assert_eq!(read(&app, &younger_id).await["owner_organization_id"], second.organization_id.to_string());
+    // A new publication of the job joins the older twin, which holds the fingerprint.
+    let joined = body_of(publish(&app, &third, &baker("NEW-1", &employer_siret)).await).await;
+    assert_eq!((joined["outcome"].as_str(), joined["offer"]["id"].as_str()), (Some("merged"), Some(older_id.as_str())));
+    // The younger twin's own changes would give it the fingerprint its twin holds: refused.
+    let mut changed = baker("OLD-2", &employer_siret);
+    changed["offer"]["positions"] = json!(2);
+    assert_problem(publish(&app, &second, &changed).await, 409, "conflict").await;
 }
