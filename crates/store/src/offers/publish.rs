@@ -334,8 +334,12 @@ impl Batch {
         let twin = if speaks_for_employer { by_siret } else { by_siret.or_else(by_name) }
             .copied()
             .filter(|id| self.offers.get(id).is_some_and(|held| held.offer.status.is_live()));
+        let owned_by_another =
+            |id: &Uuid| self.offers.get(id).is_some_and(|held| held.offer.owner != self.publisher.organization_id);
         match twin {
-            Some(offer_id) if speaks_for_employer => self.take_over(offer_id, key, submission, hash).map(Ok),
+            Some(offer_id) if speaks_for_employer && owned_by_another(&offer_id) => {
+                self.take_over(offer_id, key, submission, hash).map(Ok)
+            }
             Some(offer_id) => self.merge(offer_id, key, &submission.source, hash).map(Ok),
             None => self.create(key, submission, hash, &keys).map(Ok),
         }
