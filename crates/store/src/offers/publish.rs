@@ -453,14 +453,23 @@ impl Batch {
         Ok(Published { outcome: Outcome::Merged, offer_id, version })
     }
 
-    /// Another live offer than `offer_id` holding `fingerprint`, if the batch knows one.
+    /// Another live offer than `offer_id` holding `fingerprint`, if the batch knows one. The
+    /// fingerprint is a key by SIRET or by name, so the offer first met under that key is the
+    /// one to look at (a look-up, not a scan: batches update hundreds of offers).
     fn live_twin(&self, offer_id: Uuid, fingerprint: Option<&String>) -> Option<Uuid> {
         let fingerprint = fingerprint?;
-        self.offers
-            .values()
-            .filter(|held| held.offer.id != offer_id && held.offer.status.is_live())
-            .find(|held| DedupKeys::of(&held.offer.document.fields).fingerprint() == Some(fingerprint))
-            .map(|held| held.offer.id)
+        let holds_it = |id: &&Uuid| {
+            **id != offer_id
+                && self.offers.get(id).is_some_and(|held| {
+                    held.offer.status.is_live()
+                        && DedupKeys::of(&held.offer.document.fields).fingerprint() == Some(fingerprint)
+                })
+        };
+        self.by_siret
+            .get(fingerprint)
+            .filter(holds_it)
+            .or_else(|| self.by_name.get(fingerprint).filter(holds_it))
+            .copied()
     }
 
     fn update(
