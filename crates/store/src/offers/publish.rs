@@ -603,3 +603,30 @@ pub(crate) fn bump_version(
 pub(crate) fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
     Mutation { resource_type: super::RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: None }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(siret: Option<&str>) -> OfferFields {
+        let mut employer = serde_json::json!({"name": "Boulangerie des Pentes"});
+        if let Some(siret) = siret {
+            employer["siret"] = serde_json::json!(siret);
+        }
+        serde_json::from_value(serde_json::json!({
+            "title": "Boulanger", "description": "Au fournil.", "rome_code": "D1102",
+            "contract_type": "cdi", "workplace": {"commune": "69266"}, "employer": employer
+        }))
+        .expect("offer fields")
+    }
+
+    #[test]
+    fn an_employer_speaks_for_its_own_siret_only() {
+        let employer = Publisher { organization_id: Uuid::nil(), employer_siret: Some("90000000600008".into()) };
+        assert!(employer.is_employer_of(&fields(Some("90000000600008"))));
+        assert!(!employer.is_employer_of(&fields(Some("90000000500000"))));
+        assert!(!employer.is_employer_of(&fields(None)), "a name alone is not the employer's word");
+        let job_board = Publisher::organization(Uuid::nil());
+        assert!(!job_board.is_employer_of(&fields(Some("90000000600008"))));
+    }
+}
