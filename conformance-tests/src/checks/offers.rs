@@ -1,11 +1,13 @@
 //! Job offers: publishing once for all (a new offer, the same job from a second publisher
 //! merged into it, the same document again unchanged), the kinds that do not publish, NDJSON
 //! batches with a result per line, the public search with its facets and its refusals, the
-//! status lifecycle under `If-Match`, and withdrawal.
+//! status lifecycle under `If-Match`, withdrawal, and ownership: the employer takes over the
+//! job it names, and a second organization's twin cannot change the first's text or status.
 //!
-//! The suite runs against long-lived deployments: the employer (its name and SIRET), the source
-//! references and a word of the description are the run's own, so merges happen only between
-//! this run's publications and the search finds this run's offer alone.
+//! The suite runs against long-lived deployments: the employer's name, the source references
+//! and a word of the titles and descriptions are the run's own, so merges happen only between
+//! this run's publications and the search finds this run's offer alone. The SIRET is the
+//! employer client's own when the suite has one (an employer publishes only its own jobs).
 
 use plateforme_client::{Client, ETag, OfferSearch, OfferStatus, PublicationOutcome, Published, SearchPage, Versioned};
 use serde_json::{Value, json};
@@ -18,7 +20,7 @@ use crate::settings::Kind;
 use crate::suite::{Actor, Suite};
 
 /// The checks that need the partner's client, which publishes the run's offers.
-const WITH_PARTNER: [&str; 8] = [
+const WITH_PARTNER: [&str; 9] = [
     "offers.publish",
     "offers.publish.merge",
     "offers.publish.unchanged",
@@ -27,6 +29,7 @@ const WITH_PARTNER: [&str; 8] = [
     "offers.status.invalid_transition",
     "offers.batch",
     "offers.withdraw",
+    "offers.ownership.twin_cannot_take_over",
 ];
 
 /// The kinds that do not publish offers (docs/offers.md, Access).
@@ -46,13 +49,14 @@ struct Fixture {
 }
 
 impl Fixture {
-    fn new(run: &str) -> Fixture {
+    /// `siret`: the employer client's own, when the suite has an employer client.
+    fn new(run: &str, siret: Option<String>) -> Fixture {
         let letters: String =
             run.chars().map(|c| if c.is_ascii_digit() { char::from(b'g' + (c as u8 - b'0')) } else { c }).collect();
         Fixture {
             run: run.to_owned(),
             employer_name: format!("Conformance {run} Électricité Générale"),
-            siret: fixtures::siret(),
+            siret: siret.unwrap_or_else(fixtures::siret),
             word: format!("cf{letters}"),
         }
     }
@@ -65,7 +69,7 @@ impl Fixture {
     /// The electrician's job in Lyon, as the partner publishes it.
     fn electrician(&self) -> Value {
         json!({
-            "title": "Électricien / Électricienne du bâtiment",
+            "title": format!("Électricien / Électricienne du bâtiment {}", self.word),
             "description": format!("Installation et mise en conformité des réseaux électriques de logements neufs. \
                 Offre de test de la suite de conformance, référence {}.", self.word),
             "rome_code": "F1602", "contract_type": "cdi", "weekly_hours": 35.0,
@@ -80,7 +84,7 @@ impl Fixture {
     /// The same job as the employer's own site publishes it: written otherwise, the same job.
     fn electrician_respelled(&self) -> Value {
         json!({
-            "title": "ELECTRICIEN - ELECTRICIENNE DU BATIMENT",
+            "title": format!("ELECTRICIEN - ELECTRICIENNE DU BATIMENT {}", self.word.to_uppercase()),
             "description": "Poste d'électricien du bâtiment à Lyon, publié par l'employeur.",
             "rome_code": "F1602", "contract_type": "cdi",
             "workplace": {"commune": "69123"},
@@ -91,17 +95,35 @@ impl Fixture {
     /// Another job of the run's employer (published in the batch, then withdrawn).
     fn painter(&self) -> Value {
         json!({
-            "title": "Peintre en bâtiment",
+            "title": format!("Peintre en bâtiment {}", self.word),
             "description": format!("Travaux de peinture intérieure. Offre de test, référence {}.", self.word),
             "rome_code": "F1606", "contract_type": "cdd", "contract_months": 6,
             "workplace": {"commune": "69266"},
             "employer": {"name": self.employer_name, "siret": self.siret}
         })
     }
+
+    /// The employer's plumber job, which a second organization publishes too.
+    fn plumber(&self) -> Value {
+        json!({
+            "title": format!("Plombier / Plombière {}", self.word),
+            "description": format!("Installation sanitaire et thermique. Offre de test, référence {}.", self.word),
+            "rome_code": "F1603", "contract_type": "cdi",
+            "workplace": {"commune": "69123"},
+            "employer": {"name": self.employer_name, "siret": self.siret}
+        })
+    }
+}
+
+/// The employer client's organization's SIRET, if the suite has an employer client that reads it.
+async fn employer_siret(suite: &Suite) -> Option<String> {
+    let employer = suite.actor(Kind::Employer)?;
+    let organization = employer.client.get_organization(employer.organization_id()?).await.ok()?;
+    Some(organization.value.siret)
 }
 
 pub async fn run(suite: &Suite, report: &mut Report) {
-    let fixture = Fixture::new(&suite.run_id);
+    let fixture = Fixture::new(&suite.run_id, employer_siret(suite).await);
     for kind in NOT_PUBLISHING {
         let name = format!("offers.publish.forbidden.{kind}");
         match suite.actor(kind) {
@@ -118,9 +140,9 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     match publish(partner, &fixture).await {
         Ok(published) => {
             report.record("offers.publish", Ok(()));
-            let current = merge_and_republish(suite, partner, &fixture, published, report).await;
+            let (current, owner) = merge_and_republish(suite, partner, &fixture, published, report).await;
             report.record("offers.search.anonymous", search(suite.anonymous(), &fixture, &current).await);
-            lifecycle(&partner.client, current, report).await;
+            lifecycle(&owner.client, current, report).await;
         }
         Err(why) => {
             report.record("offers.publish", Err(why));
@@ -128,6 +150,11 @@ pub async fn run(suite: &Suite, report: &mut Report) {
                 report.skip(*name, "needs offers.publish");
             }
         }
+    }
+    match suite.actor(Kind::Employer) {
+        Some(employer) => report
+            .record("offers.ownership.twin_cannot_take_over", twin_cannot_take_over(employer, partner, &fixture).await),
+        None => report.skip("offers.ownership.twin_cannot_take_over", suite.missing(Kind::Employer)),
     }
     match batch(&partner.client, &fixture).await {
         Ok(painter) => {
@@ -170,31 +197,35 @@ async fn publish(partner: &Actor, fixture: &Fixture) -> Result<Published, String
     Ok(published)
 }
 
-/// The same job from the employer joins the partner's offer; the partner's document sent again
-/// changes nothing. Returns the offer at its latest version.
-async fn merge_and_republish(
-    suite: &Suite,
-    partner: &Actor,
+/// The same job from the employer joins the partner's offer, and the employer takes it over;
+/// the partner's document sent again changes nothing. Returns the offer at its latest version
+/// and its owner.
+async fn merge_and_republish<'a>(
+    suite: &'a Suite,
+    partner: &'a Actor,
     fixture: &Fixture,
     published: Published,
     report: &mut Report,
-) -> Versioned<Value> {
+) -> (Versioned<Value>, &'a Actor) {
     let mut current = published.into_versioned();
+    let mut owner = partner;
     match suite.actor(Kind::Employer) {
         Some(employer) => match merge(employer, partner, fixture, &current).await {
             Ok(merged) => {
                 report.record("offers.publish.merge", Ok(()));
                 current = merged.into_versioned();
+                owner = employer;
             }
             Err(why) => report.record("offers.publish.merge", Err(why)),
         },
         None => report.skip("offers.publish.merge", suite.missing(Kind::Employer)),
     }
     report.record("offers.publish.unchanged", unchanged(&partner.client, fixture, &current).await);
-    current
+    (current, owner)
 }
 
-/// 200 `merged`: the same offer, one version more, with both organizations as sources.
+/// 200 `merged`: the same offer, one version more, with both organizations as sources; the
+/// employer the offer names now owns it, and its document replaced the partner's.
 async fn merge(
     employer: &Actor,
     partner: &Actor,
@@ -214,11 +245,72 @@ async fn merge(
     if merged.etag.version() != expected {
         return Err(format!("after the merge: ETag {}, expected version {expected:?}", merged.etag));
     }
-    if merged.offer["title"] != first.value["title"] {
-        return Err(format!("the merged offer's title is {}, expected the one held", merged.offer["title"]));
+    let respelled = fixture.electrician_respelled();
+    if merged.offer["title"] != respelled["title"] {
+        return Err(format!(
+            "the merged offer's title is {}, expected the employer's, {}",
+            merged.offer["title"], respelled["title"]
+        ));
     }
+    expect_owner(&merged.offer, employer.organization_id())?;
     expect_sources(&merged.offer, &[partner.organization_id(), employer.organization_id()])?;
     Ok(merged)
+}
+
+/// The employer publishes its plumber job; the partner publishes the same job (200 `merged`),
+/// then tries to rewrite it and to cancel it: both 403 `forbidden`, and the offer keeps the
+/// employer's text and status. Both withdraw it afterwards.
+async fn twin_cannot_take_over(employer: &Actor, partner: &Actor, fixture: &Fixture) -> Verdict {
+    let own = fixture.publication("plumber-employer", fixture.plumber());
+    let created = step("publish_offer", employer.client.publish_offer(&own).await)?;
+    let id = offer_id(&created.offer)?;
+    let verdict = try_to_take_over(partner, fixture, &created, id).await;
+    // Leave nothing behind on a long-lived deployment (best effort: the verdict is above).
+    if let Ok(read) = partner.client.get_offer(id).await {
+        let _ = partner.client.withdraw_offer(id, &read.etag).await;
+    }
+    if let Ok(read) = employer.client.get_offer(id).await {
+        let _ = employer.client.withdraw_offer(id, &read.etag).await;
+    }
+    verdict
+}
+
+async fn try_to_take_over(partner: &Actor, fixture: &Fixture, created: &Published, id: Uuid) -> Verdict {
+    if created.outcome != PublicationOutcome::Created {
+        return Err(format!("the employer's new job is {}, expected created", created.outcome.as_str()));
+    }
+    let twin = fixture.publication("plumber-partner", fixture.plumber());
+    let merged = step("publish_offer", partner.client.publish_offer(&twin).await)?;
+    if merged.outcome != PublicationOutcome::Merged || offer_id(&merged.offer)? != id {
+        return Err(format!(
+            "the partner's twin is {} into {}, expected merged into {id}",
+            merged.outcome.as_str(),
+            merged.offer["id"]
+        ));
+    }
+    expect_owner(&merged.offer, created.offer["owner_organization_id"].as_str().and_then(|owner| owner.parse().ok()))?;
+    let mut rewritten = fixture.plumber();
+    rewritten["description"] = json!("Envoyez des frais de dossier pour obtenir ce poste.");
+    let rewrite = partner.client.publish_offer(&fixture.publication("plumber-partner", rewritten)).await;
+    expect_error(rewrite, 403, "forbidden").map_err(|why| format!("the twin's rewrite: {why}"))?;
+    let cancel = partner.client.change_offer_status(id, OfferStatus::Cancelled, None, &merged.etag).await;
+    expect_error(cancel, 403, "forbidden").map_err(|why| format!("the twin's cancellation: {why}"))?;
+    let read = step("get_offer", partner.client.get_offer(id).await)?;
+    if read.value["description"] != created.offer["description"] || read.value["status"] != "open" {
+        return Err(format!(
+            "after the twin's attempts the offer is {} with description {}, expected open with the employer's",
+            read.value["status"], read.value["description"]
+        ));
+    }
+    Ok(())
+}
+
+fn expect_owner(offer: &Value, owner: Option<Uuid>) -> Verdict {
+    let found: Option<Uuid> = offer["owner_organization_id"].as_str().and_then(|id| id.parse().ok());
+    if found.is_none() || found != owner {
+        return Err(format!("the offer's owner is {found:?}, expected {owner:?}"));
+    }
+    Ok(())
 }
 
 /// The same document again: 200 `unchanged`, the same offer at the same version.

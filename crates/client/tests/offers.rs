@@ -28,6 +28,9 @@ fn electrician(reference: &str, employer_name: &str) -> Value {
     })
 }
 
+/// The SIRET of the demo employer (`plateforme_server::seed`).
+const DEMO_EMPLOYER_SIRET: &str = "90000000600008";
+
 async fn organization_id(client: &Client) -> Uuid {
     let claims = client.access_token().await.expect("token").unverified_claims().expect("claims");
     claims["organization_id"].as_str().and_then(|id| id.parse().ok()).expect("organization_id")
@@ -52,7 +55,10 @@ async fn an_offer_is_published_once_for_all_and_found_without_a_token() {
     let partner = server.client("partner", &recorder);
     let employer = server.client("employer", &recorder);
 
-    let published = partner.publish_offer(&electrician("JB-1", "Électricité Typée")).await.expect("publish");
+    // The demo employer's job: an employer organization publishes only under its own SIRET.
+    let mut job = electrician("JB-1", "Électricité Typée");
+    job["offer"]["employer"]["siret"] = json!(DEMO_EMPLOYER_SIRET);
+    let published = partner.publish_offer(&job).await.expect("publish");
     assert_eq!(published.outcome, PublicationOutcome::Created);
     assert_eq!(published.etag, ETag::for_version(1));
     let id = published.offer_id().expect("the offer's id");
@@ -61,6 +67,7 @@ async fn an_offer_is_published_once_for_all_and_found_without_a_token() {
     // The employer's own site publishes the same job, written otherwise: one offer, two sources.
     let mut respelled = electrician("SITE-7", "ELECTRICITE TYPEE");
     respelled["offer"]["title"] = json!("ELECTRICIEN - ELECTRICIENNE DU BATIMENT");
+    respelled["offer"]["employer"]["siret"] = json!(DEMO_EMPLOYER_SIRET);
     let merged = employer.publish_offer(&respelled).await.expect("merge");
     assert_eq!(
         (merged.outcome, merged.offer_id(), merged.etag.version()),
@@ -72,7 +79,7 @@ async fn an_offer_is_published_once_for_all_and_found_without_a_token() {
     );
     assert_eq!(merged.location, published.location, "a 200 names the offer too");
 
-    let again = partner.publish_offer(&electrician("JB-1", "Électricité Typée")).await.expect("publish again");
+    let again = partner.publish_offer(&job).await.expect("publish again");
     assert_eq!((again.outcome, again.etag.clone()), (PublicationOutcome::Unchanged, merged.etag.clone()));
     assert_eq!(partner.get_offer(id).await.expect("read").etag, merged.etag);
     assert!(partner.get_offer_if_none_match(id, &merged.etag).await.expect("conditional read").is_not_modified());

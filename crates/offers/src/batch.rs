@@ -10,12 +10,12 @@ use plateforme_auth::Caller;
 use plateforme_model::FieldError;
 use plateforme_model::offer::{Publication, SourceRef};
 use plateforme_store::Store;
-use plateforme_store::offers::publish::{self, Submission};
+use plateforme_store::offers::publish::{self, Publisher, Submission};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::access::may_publish;
+use crate::access::{check_employer, may_publish, publisher};
 use crate::publish_offer::refused;
 
 pub const NDJSON: &str = "application/x-ndjson";
@@ -102,10 +102,11 @@ pub async fn publish_offer_batch(
 ) -> Result<HttpResponse, ApiError> {
     plateforme_api::json::check_media_type(&req, &[NDJSON])?;
     may_publish(&caller)?;
+    let publisher = publisher(&store, &caller).await?;
     let line_limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
     let batch_limit = req.app_data::<web::Data<BatchLimit>>().map(|limit| *limit.get_ref()).unwrap_or_default();
     let mut lines = Lines::new(line_limit);
-    let mut batch = Batch { caller: &caller, store: &store, pending: Vec::new(), results: Vec::new() };
+    let mut batch = Batch { caller: &caller, publisher, store: &store, pending: Vec::new(), results: Vec::new() };
     let mut read = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk =
@@ -192,6 +193,7 @@ impl Lines {
 /// The lines read so far: the valid ones wait to be published by chunks.
 struct Batch<'a> {
     caller: &'a Caller,
+    publisher: Publisher,
     store: &'a Store,
     pending: Vec<(usize, Submission)>,
     results: Vec<LineResult>,
@@ -205,7 +207,7 @@ impl Batch<'_> {
                 None,
                 vec![FieldError::new("line", "line.too_long", "the line is over the body limit")],
             ),
-            Line::Bytes(number, bytes) => match read_line(&bytes) {
+            Line::Bytes(number, bytes) => match read_line(&bytes).and_then(|submission| self.own_job(submission)) {
                 Ok(submission) => {
                     self.results.push(placeholder(number));
                     self.pending.push((self.results.len() - 1, submission));
@@ -217,6 +219,14 @@ impl Batch<'_> {
             },
         }
         Ok(())
+    }
+
+    /// An employer organization's line must name its own SIRET.
+    fn own_job(&self, submission: Submission) -> Result<Submission, (Option<SourceRef>, Vec<FieldError>)> {
+        match check_employer(&self.publisher, &submission.fields) {
+            Ok(()) => Ok(submission),
+            Err(error) => Err((Some(submission.source), vec![error])),
+        }
     }
 
     fn reject(&mut self, line: usize, source: Option<SourceRef>, errors: Vec<FieldError>) {
@@ -239,9 +249,8 @@ impl Batch<'_> {
         let (slots, submissions): (Vec<usize>, Vec<Submission>) = pending.into_iter().unzip();
         let sources: Vec<SourceRef> = submissions.iter().map(|submission| submission.source.clone()).collect();
         let context = self.caller.write_context();
-        let organization_id = self.caller.principal().organization_id;
-        let answers =
-            self.store.run(move |conn| publish::publish(conn, &context, organization_id, submissions)).await?;
+        let publisher = self.publisher.clone();
+        let answers = self.store.run(move |conn| publish::publish_as(conn, &context, &publisher, submissions)).await?;
         for ((slot, source), answer) in slots.into_iter().zip(sources).zip(answers) {
             let result = &mut self.results[slot];
             result.source = Some(source);
@@ -254,9 +263,7 @@ impl Batch<'_> {
                 Err(refusal) => {
                     let error = refused(&refusal);
                     result.outcome = "rejected".into();
-                    result.offer_id = match refusal {
-                        publish::Refusal::Final { offer_id, .. } => Some(offer_id),
-                    };
+                    result.offer_id = Some(refusal.offer_id());
                     result.errors = vec![FieldError::new("line", error.code.code(), error.detail)];
                 }
             }

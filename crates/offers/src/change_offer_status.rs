@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 /// Change an offer's status
 ///
-/// A source of the offer (or France Travail) suspends it, reopens it, or marks it filled or
-/// cancelled. The offer's life: open ⇄ suspended; either becomes filled, cancelled or expired;
+/// The offer's owner (or France Travail, as moderator) suspends it, reopens it, or marks it
+/// filled or cancelled; another source of the offer is refused (403): joining an offer by
+/// publishing the same job gives no control of it. The offer's life: open ⇄ suspended; either becomes filled, cancelled or expired;
 /// filled and cancelled are final; an expired offer reopens when its source publishes it again
 /// with a later expiry (the platform alone sets `expired`, at the expiry time). Any other
 /// change is refused with 409 `invalid_transition` naming the rule. Every change is a new

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 /// Read an offer
 ///
-/// Answers the offer with its sources, quality score and `ETag`. Open offers are public; a
-/// suspended, filled, cancelled or expired offer is visible with `offers:read` and to its
+/// Answers the offer with its sources, owner, quality score and `ETag`. Open offers are public;
+/// a suspended, filled, cancelled or expired offer is visible with `offers:read` and to its
 /// sources (404 to others). With `If-None-Match` naming the current version, answers 304.
 #[utoipa::path(
     tag = crate::TAG,

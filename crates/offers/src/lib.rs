@@ -44,7 +44,8 @@ pub fn configure(config: &mut ServiceConfig) {
 boards, France Travail and partners publish each offer with their own reference; the platform holds one offer per job, \
 with all its sources (de-duplication rule: same employer by SIRET or normalized name, same normalized title, ROME code, \
 commune and contract type). Searching open offers needs no token (anonymous calls share a lower rate limit per address); \
-publishing needs `offers:write`, and a source changes only the offers it publishes.")))]
+publishing needs `offers:write`; joining an offer gives no control of it: its owner (the organization whose publication \
+created it, or the employer organization of its SIRET) alone changes its text and status, with France Travail's moderation.")))]
 pub struct OffersApi;
 
 fn location(id: uuid::Uuid) -> String {

@@ -8,9 +8,11 @@ use uuid::Uuid;
 
 /// Withdraw an offer
 ///
-/// The caller's organization stops publishing the offer: its sources are removed. When no
-/// source remains, the offer is deleted, and the change feed says so (a `deleted` event), so
-/// partners that mirror offers remove it too. Another source's offer is refused (403). To end
+/// The caller's organization stops publishing the offer: its sources are removed (any source
+/// withdraws its own, owner or not; when the owner leaves, the oldest remaining source owns the
+/// offer). When no source remains, the offer is deleted, and the change feed says so (a
+/// `deleted` event), so partners that mirror offers remove it too. An offer the caller's
+/// organization is not a source of is refused (403). To end
 /// a job that is filled or cancelled, prefer `PUT /v1/offers/{id}/status`: the offer stays
 /// readable with its final status. `If-Match` must carry the offer's current ETag.
 #[utoipa::path(

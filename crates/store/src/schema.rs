@@ -206,6 +206,8 @@ diesel::table! {
         expires_at -> Timestamp,
         dedup_siret -> Nullable<Text>,
         dedup_name -> Nullable<Text>,
+        fingerprint -> Nullable<Text>,
+        owner_organization_id -> Text,
         search_title -> Text,
         search_skills -> Text,
         search_body -> Text,

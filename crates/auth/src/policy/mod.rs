@@ -64,6 +64,10 @@ pub struct PersonAccess {
 pub struct OfferAccess {
     /// The organizations that published it (an offer published "once for all" may have several).
     pub source_organizations: Vec<Uuid>,
+    /// The organization that controls its text and status (docs/offers.md, Ownership).
+    pub owner: Option<Uuid>,
+    /// Whether it is open to applications (open offers are public).
+    pub open: bool,
 }
 
 /// What the policy needs to know of a training catalogue entry.
@@ -160,6 +164,10 @@ pub enum Rule {
     RsaResidentOfTerritory,
     /// Offers the organization is a source of; training entries it published.
     PublishedBySelf,
+    /// Offers the organization owns (a merged source does not).
+    OwnedBySelf,
+    /// Open offers, and offers the organization is a source of: what the public reads.
+    OpenOrPublishedBySelf,
     /// Training entries of one of the territory's régions.
     InOwnRegion,
     /// Indicators: national ones, and those of one of the territory's régions or of a
@@ -174,7 +182,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 16] = [
         Self::Everything,
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
@@ -184,6 +192,8 @@ impl Rule {
         Self::SharedWithSelf,
         Self::RsaResidentOfTerritory,
         Self::PublishedBySelf,
+        Self::OwnedBySelf,
+        Self::OpenOrPublishedBySelf,
         Self::InOwnRegion,
         Self::NationalOrOwnRegion,
         Self::NationalOrOwnDepartements,
@@ -209,6 +219,8 @@ impl Rule {
                 "RSA beneficiaries resident in a département of the organization's territory"
             }
             Self::PublishedBySelf => "offers the organization is a source of, and training entries it published",
+            Self::OwnedBySelf => "offers the organization owns (not those it is only a merged source of)",
+            Self::OpenOrPublishedBySelf => "open offers, and offers the organization is a source of",
             Self::InOwnRegion => "training entries of a région of the organization's territory",
             Self::NationalOrOwnRegion => {
                 "national indicators, and those of a région of the organization's territory or of a département in it"
@@ -233,6 +245,7 @@ impl Rule {
             | Self::SharedWithSelf
             | Self::RsaResidentOfTerritory => resource == ResourceKind::Person,
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
+            Self::OwnedBySelf | Self::OpenOrPublishedBySelf => resource == ResourceKind::Offer,
             Self::InOwnRegion => resource == ResourceKind::Training,
             Self::NationalOrOwnRegion | Self::NationalOrOwnDepartements | Self::NationalOnly => {
                 resource == ResourceKind::Indicators
@@ -263,6 +276,8 @@ impl Rule {
                 Resource::Training(training) => training.published_by == me,
                 _ => false,
             },
+            Self::OwnedBySelf => offer(resource).is_some_and(|offer| offer.owner == Some(me)),
+            Self::OpenOrPublishedBySelf => Self::admits_public(self, Some(principal), resource),
             Self::InOwnRegion => match resource {
                 Resource::Training(training) => territory.regions.contains(&training.region),
                 _ => false,
@@ -289,6 +304,26 @@ impl Rule {
                 _ => false,
             },
         }
+    }
+}
+
+impl Rule {
+    /// Evaluates a rule of the public table for a caller that may have no organization.
+    fn admits_public(self, principal: Option<&Principal>, resource: Resource<'_>) -> bool {
+        match self {
+            Self::OpenOrPublishedBySelf => offer(resource).is_some_and(|offer| {
+                offer.open || principal.is_some_and(|me| offer.source_organizations.contains(&me.organization_id))
+            }),
+            Self::Everything => true,
+            rule => principal.is_some_and(|principal| rule.admits(principal, resource)),
+        }
+    }
+}
+
+fn offer(resource: Resource<'_>) -> Option<&OfferAccess> {
+    match resource {
+        Resource::Offer(offer) => Some(offer),
+        _ => None,
     }
 }
 
@@ -325,6 +360,18 @@ fn lookup(rows: &[Row], kind: OrganizationKind, resource: ResourceKind, operatio
 /// Whether `principal` may perform `operation` on this record.
 pub fn allows(principal: &Principal, operation: Operation, resource: Resource<'_>) -> bool {
     rule(principal.kind, resource.kind(), operation).admits(principal, resource)
+}
+
+/// The rule for a **public** caller: one without a token (`principal` is `None`), or whose
+/// token lacks the operation's scope, so that it calls a public operation as the public does
+/// ([`table::PUBLIC`]). [`Rule::Nothing`] for what the public table does not name.
+pub fn public_rule(resource: ResourceKind, operation: Operation) -> Rule {
+    table::PUBLIC.iter().find(|(r, o, _)| *r == resource && *o == operation).map_or(Rule::Nothing, |(_, _, rule)| *rule)
+}
+
+/// Whether a public caller (see [`public_rule`]) may perform `operation` on this record.
+pub fn allows_public(principal: Option<&Principal>, operation: Operation, resource: Resource<'_>) -> bool {
+    public_rule(resource.kind(), operation).admits_public(principal, resource)
 }
 
 /// The table, for documentation: every (kind, resource, operation, rule) row, in a stable order

@@ -71,6 +71,8 @@ impl Rule {
             Self::Everything
             | Self::Nothing
             | Self::PublishedBySelf
+            | Self::OwnedBySelf
+            | Self::OpenOrPublishedBySelf
             | Self::InOwnRegion
             | Self::NationalOrOwnRegion
             | Self::NationalOrOwnDepartements

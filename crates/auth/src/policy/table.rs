@@ -4,19 +4,20 @@
 //! each one rather than inferring it from an absence; a missing row would still deny.
 //!
 //! What every kind shares: offers and the training catalogue are shared information, readable by
-//! all (whether a *closed* offer shows is the offers handler's concern); every organization is
+//! all (closed offers too, for a client granted `offers:read`; the public reads by [`PUBLIC`]);
+//! offers are written by their owner alone, and France Travail moderates them; every organization is
 //! readable, and each writes only its own record (administration of the others goes through an
 //! admin scope, not this policy); indicators are computed, so nobody writes them, and national
 //! ones are open data.
 
 use super::Operation::{Read, Write};
 use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
-use super::Row;
 use super::Rule::{
-    Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing, OrientedOrShared,
-    OrientedToSelf, PublishedBySelf, RegisteredOrOrientedToSelf, RegisteredOrientedOrShared, RsaResidentOfTerritory,
-    SelfOnly, SharedWithSelf,
+    Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing,
+    OpenOrPublishedBySelf, OrientedOrShared, OrientedToSelf, OwnedBySelf, PublishedBySelf, RegisteredOrOrientedToSelf,
+    RegisteredOrientedOrShared, RsaResidentOfTerritory, SelfOnly, SharedWithSelf,
 };
+use super::{Operation, ResourceKind, Row, Rule};
 use plateforme_model::organization::OrganizationKind::{
     CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
 };
@@ -86,11 +87,11 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Organization, Write, SelfOnly),
 
     // Partners (SIAE, OPCO, Apec, Afpa, training providers…) see a dossier only by the person's
-    // consent, and write only what they published.
+    // consent, and write only what they published (offers: those they own, not those they joined).
     (Partner,       Person,       Read,  SharedWithSelf),
     (Partner,       Person,       Write, Nothing),
     (Partner,       Offer,        Read,  Everything),
-    (Partner,       Offer,        Write, PublishedBySelf),
+    (Partner,       Offer,        Write, OwnedBySelf),
     (Partner,       Training,     Read,  Everything),
     (Partner,       Training,     Write, PublishedBySelf),
     (Partner,       Indicators,   Read,  NationalOnly),
@@ -103,11 +104,19 @@ pub(super) const TABLE: &[Row] = &[
     (Employer,      Person,       Read,  Nothing),
     (Employer,      Person,       Write, Nothing),
     (Employer,      Offer,        Read,  Everything),
-    (Employer,      Offer,        Write, PublishedBySelf),
+    (Employer,      Offer,        Write, OwnedBySelf),
     (Employer,      Training,     Read,  Everything),
     (Employer,      Training,     Write, Nothing),
     (Employer,      Indicators,   Read,  NationalOnly),
     (Employer,      Indicators,   Write, Nothing),
     (Employer,      Organization, Read,  Everything),
     (Employer,      Organization, Write, SelfOnly),
+];
+
+/// What the public reads: callers without a token, and clients whose token lacks the scope that
+/// grants the operation (they call a public operation as the public does). Open offers are
+/// public; a source also reads its own offers whatever their status.
+#[rustfmt::skip]
+pub(super) const PUBLIC: &[(ResourceKind, Operation, Rule)] = &[
+    (Offer,         Read,  OpenOrPublishedBySelf),
 ];

@@ -99,7 +99,14 @@ fn record(case: &str) -> Record {
         change(&mut person);
         Record::Person(person)
     };
-    let offer = |sources: &[Uuid]| Record::Offer(OfferAccess { source_organizations: sources.to_vec() });
+    // The first source owns the offer (it created it); the others joined it.
+    let offer = |sources: &[Uuid]| {
+        Record::Offer(OfferAccess {
+            source_organizations: sources.to_vec(),
+            owner: sources.first().copied(),
+            open: true,
+        })
+    };
     let training = |code: &str, published_by| Record::Training(TrainingAccess { region: region(code), published_by });
     let indicators = |region_code: Option<&str>, departement_code: Option<&str>| {
         Record::Indicators(IndicatorsAccess {
@@ -287,7 +294,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Partner,       "RSA beneficiary of unknown residence",                false, false),
     (Partner,       "person with an empty dossier",                        false, false),
     (Partner,       "offer it published",                                  true,  true),
-    (Partner,       "offer co-published by it and another",                true,  true),
+    (Partner,       "offer co-published by it and another",                true,  false),
     (Partner,       "offer of another organization",                       true,  false),
     (Partner,       "training it published in its région",                 true,  true),
     (Partner,       "training it published in another région",             true,  true),
@@ -313,7 +320,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Employer,      "RSA beneficiary of unknown residence",                false, false),
     (Employer,      "person with an empty dossier",                        false, false),
     (Employer,      "offer it published",                                  true,  true),
-    (Employer,      "offer co-published by it and another",                true,  true),
+    (Employer,      "offer co-published by it and another",                true,  false),
     (Employer,      "offer of another organization",                       true,  false),
     (Employer,      "training it published in its région",                 true,  false),
     (Employer,      "training it published in another région",             true,  false),
@@ -566,4 +573,27 @@ fn person_rules_and_only_they_have_conditions() {
     }
     let used: HashSet<_> = Rule::ALL.iter().flat_map(|rule| rule.person_conditions()).collect();
     assert_eq!(used.len(), PersonCondition::ALL.len(), "every condition serves a rule");
+}
+
+#[test]
+fn the_public_reads_open_offers_and_a_source_its_own() {
+    let me = principal(Partner);
+    let open = OfferAccess { source_organizations: vec![OTHER], owner: Some(OTHER), open: true };
+    let closed = OfferAccess { open: false, ..open.clone() };
+    let own_closed = OfferAccess { source_organizations: vec![OTHER, me.organization_id], ..closed.clone() };
+    assert!(allows_public(None, Operation::Read, Resource::Offer(&open)));
+    assert!(!allows_public(None, Operation::Read, Resource::Offer(&closed)));
+    assert!(!allows_public(Some(&me), Operation::Read, Resource::Offer(&closed)));
+    assert!(allows_public(Some(&me), Operation::Read, Resource::Offer(&own_closed)));
+    assert!(!allows_public(Some(&me), Operation::Write, Resource::Offer(&open)), "the public writes nothing");
+    assert_eq!(public_rule(ResourceKind::Person, Operation::Read), Rule::Nothing);
+}
+
+#[test]
+fn an_offer_is_written_by_its_owner_and_france_travail_only() {
+    let owned_by_other = OfferAccess { source_organizations: vec![OTHER, ME], owner: Some(OTHER), open: true };
+    for kind in [Partner, Employer] {
+        assert!(!allows(&principal(kind), Operation::Write, Resource::Offer(&owned_by_other)), "{kind:?}");
+    }
+    assert!(allows(&principal(FranceTravail), Operation::Write, Resource::Offer(&owned_by_other)));
 }

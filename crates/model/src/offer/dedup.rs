@@ -37,6 +37,12 @@ impl DedupKeys {
             .map(|name| key(&format!("name:{name}|{job}")));
         DedupKeys { by_siret, by_name }
     }
+
+    /// The key under which the offer is unique among live offers (a unique index holds it): by
+    /// SIRET when the employer's SIRET is given, else by name; none for an anonymous offer.
+    pub fn fingerprint(&self) -> Option<&String> {
+        self.by_siret.as_ref().or(self.by_name.as_ref())
+    }
 }
 
 /// A short digest: keys are compared, never read.
@@ -62,6 +68,9 @@ mod tests {
         let keys = DedupKeys::of(&second);
         assert_eq!(keys.by_siret, None);
         assert_eq!(keys.by_name, DedupKeys::of(&first).by_name);
+        assert_eq!(keys.fingerprint(), keys.by_name.as_ref(), "without a SIRET, the name key");
+        let first = DedupKeys::of(&first);
+        assert_eq!(first.fingerprint(), first.by_siret.as_ref(), "the SIRET key first");
     }
 
     #[test]

@@ -118,6 +118,11 @@ pub struct Offer {
     pub quality: Quality,
     /// Every source that publishes this offer, first publisher first.
     pub sources: Vec<OfferSource>,
+    /// The organization that controls the offer's text and status (with France Travail's
+    /// moderation of the status): the one whose publication created it, or the employer
+    /// organization whose SIRET it names once that employer publishes it. Other sources are
+    /// listed, not in control.
+    pub owner_organization_id: Uuid,
     /// Version number, as in the `ETag`.
     pub version: i64,
     pub created_at: DateTime<Utc>,

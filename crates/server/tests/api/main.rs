@@ -16,6 +16,7 @@ mod dossier_visibility;
 mod external_issuer;
 mod journey;
 mod offers;
+mod offers_ownership;
 mod organization_errors;
 mod organizations;
 mod portal;

@@ -504,7 +504,10 @@ async fn only_publishers_publish_and_anyone_searches(app: TestApp) {
     let response = app.client.post(app.url("/v1/offers")).json(&publication("X")).send().await.expect("POST");
     assert_problem(response, 401, "unauthorized").await;
     let employer = app.register(OrganizationKind::Employer, WRITE).await;
-    assert_eq!(publish(&app, &employer, &publication("E-1")).await.status().as_u16(), 201);
+    // An employer publishes its own jobs: under its own SIRET (docs/offers.md, Ownership).
+    let own = body_of(app.get(&format!("/v1/organizations/{}", employer.organization_id)).await).await;
+    let own_job = with(publication("E-1"), "/offer/employer/siret", own["siret"].clone());
+    assert_eq!(publish(&app, &employer, &own_job).await.status().as_u16(), 201);
 
     // The public search needs no token and counts against the anonymous limit.
     let response = app.client.get(app.url("/v1/offers?q=developpeur")).send().await.expect("GET");

@@ -38,11 +38,26 @@ fn write_version(conn: &mut DbConnection, current: &StoredOffer, updated: &Store
     let written = diesel::update(offers::table.find(&row.id))
         .filter(offers::version.eq(current.version))
         .set(&row)
-        .execute(conn)?;
+        .execute(conn)
+        .map_err(|error| twin_conflict(error.into()))?;
     if written == 0 {
         return Err(StoreError::VersionMismatch { current: current.version });
     }
     Ok(())
+}
+
+/// The refusal of a write that would make a second live offer of one job (the unique index on
+/// the fingerprint): a duplicate from before the index, put live again while its twin lives.
+pub(crate) fn twin_conflict(error: StoreError) -> StoreError {
+    if error.is_unique_violation() {
+        return StoreError::Conflict {
+            detail: "another live offer is this job (the same employer, title, ROME code, commune and contract type); \
+                withdraw this one and publish into that one"
+                .into(),
+            existing_id: None,
+        };
+    }
+    error
 }
 
 /// What withdrawing its sources did to an offer.
@@ -76,7 +91,17 @@ pub fn withdraw(
     if remaining > 0 {
         let version = super::publish::bump_version(conn, current, now())?;
         let sources = super::sources_of(conn, &[current.id])?.remove(&current.id).unwrap_or_default();
-        write::record(conn, context, &mutation(current.id, version, Action::Updated, json!({ "sources": sources })))?;
+        let mut changes = json!({ "sources": sources });
+        // The owner left: the oldest remaining source owns the offer (docs/offers.md, Ownership).
+        if current.owner == organization_id
+            && let Some(heir) = sources.first().map(|source| source.organization_id)
+        {
+            diesel::update(offers::table.find(&id))
+                .set(offers::owner_organization_id.eq(heir.to_string()))
+                .execute(conn)?;
+            changes["owner_organization_id"] = json!(heir);
+        }
+        write::record(conn, context, &mutation(current.id, version, Action::Updated, changes))?;
         return Ok(Withdrawal::SourcesRemoved { version });
     }
     index::unindex(conn, &id)?;
@@ -102,20 +127,24 @@ pub fn expire_due(conn: &mut DbConnection, time: DateTime<Utc>, limit: i64) -> R
             .limit(limit)
             .select(OfferRow::as_select())
             .load(conn)?;
-        let context = platform_context();
         let count = due.len();
         for row in due {
-            let current = row.into_stored()?;
-            let updated = StoredOffer {
-                status: OfferStatus::Expired,
-                version: current.version + 1,
-                updated_at: time,
-                ..current.clone()
-            };
-            write_version(conn, &current, &updated)?;
-            let changes = json!({ "status": OfferStatus::Expired });
-            write::record(conn, &context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
+            expire(conn, &row.into_stored()?, time)?;
         }
         Ok(count)
     })
+}
+
+/// Marks a live offer past its expiry `expired`, as the platform, with its change event.
+pub(crate) fn expire(
+    conn: &mut DbConnection,
+    current: &StoredOffer,
+    time: DateTime<Utc>,
+) -> Result<StoredOffer, StoreError> {
+    let updated =
+        StoredOffer { status: OfferStatus::Expired, version: current.version + 1, updated_at: time, ..current.clone() };
+    write_version(conn, current, &updated)?;
+    let changes = json!({ "status": OfferStatus::Expired });
+    write::record(conn, &platform_context(), &mutation(updated.id, updated.version, Action::Updated, changes))?;
+    Ok(updated)
 }

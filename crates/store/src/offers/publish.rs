@@ -4,10 +4,16 @@
 //! For each publication, in order:
 //! - the source is known and sends the same document again: `unchanged`, nothing written;
 //! - the source is known and its document changed: the offer is `updated` (refused when filled
-//!   or cancelled; an expired offer published with a later expiry reopens);
+//!   or cancelled, and when the publisher does not own the offer; an expired offer published
+//!   with a later expiry reopens);
 //! - the source is new and a live offer has the same de-duplication key: the source is added to
-//!   that offer, `merged`; the offer's document stays the one already held;
-//! - otherwise a new offer is `created`.
+//!   that offer, `merged`; the offer's document stays the owner's — unless the publisher is the
+//!   employer the offer names, which takes the offer over with its document;
+//! - otherwise a new offer is `created`, owned by the publisher.
+//!
+//! Ownership (docs/offers.md): merging never gives a stranger control of an offer. A unique
+//! index on the fingerprint of live offers makes the de-duplication hold under concurrency: a
+//! batch that loses the race to create an offer is decided again, and joins it.
 //!
 //! A batch is decided in memory from three reads (the sources already known, the live offers
 //! sharing a key, those offers' sources), then written in multi-row statements: this is where
@@ -78,31 +84,79 @@ pub struct Published {
     pub version: i64,
 }
 
+/// Who publishes: the organization, and the SIRET it speaks for when it is the employer itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    pub organization_id: Uuid,
+    /// An employer organization's own SIRET: it owns the offers naming it (docs/offers.md).
+    pub employer_siret: Option<String>,
+}
+
+impl Publisher {
+    /// A publisher that is not the employer of what it publishes (job board, network, partner).
+    pub fn organization(organization_id: Uuid) -> Publisher {
+        Publisher { organization_id, employer_siret: None }
+    }
+
+    /// Whether it speaks for the employer an offer names.
+    fn is_employer_of(&self, fields: &OfferFields) -> bool {
+        let named = fields.employer.siret.as_ref().map(ToString::to_string);
+        self.employer_siret.is_some() && self.employer_siret == named
+    }
+}
+
 /// A publication the state of its offer refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The source's offer is filled or cancelled: it takes no more changes.
     Final { offer_id: Uuid, status: OfferStatus },
+    /// The source's document changed, but another organization owns the offer: a merged source
+    /// does not rewrite it.
+    NotOwner { offer_id: Uuid, owner: Uuid },
+    /// The changed document is the job of another live offer.
+    Twin { offer_id: Uuid, twin_id: Uuid },
+}
+
+impl Refusal {
+    /// The offer the refused publication is a source of.
+    pub fn offer_id(&self) -> Uuid {
+        match self {
+            Self::Final { offer_id, .. } | Self::NotOwner { offer_id, .. } | Self::Twin { offer_id, .. } => *offer_id,
+        }
+    }
 }
 
 pub type Answer = Result<Published, Refusal>;
 
-/// Tries of a batch that met a concurrent writer (the same new source, or an offer changed
-/// meanwhile): the batch is decided again from what is then committed.
-const TRIES: usize = 3;
+/// Tries of a batch that met a concurrent writer (the same new source, the same new job, or an
+/// offer changed meanwhile): the batch is decided again from what is then committed. Each
+/// round lets at least one of the writers contending for an offer through, so this bounds how
+/// many publications of one job may arrive at the same instant and all succeed.
+const TRIES: usize = 16;
 
-/// Publishes offers for `organization_id`, in one transaction, answering each in order.
+/// Publishes offers for `organization_id` (not the employer itself), in one transaction,
+/// answering each in order.
 pub fn publish(
     conn: &mut DbConnection,
     context: &WriteContext,
     organization_id: Uuid,
     submissions: Vec<Submission>,
 ) -> Result<Vec<Answer>, StoreError> {
+    publish_as(conn, context, &Publisher::organization(organization_id), submissions)
+}
+
+/// Publishes offers for `publisher`, in one transaction, answering each in order.
+pub fn publish_as(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    publisher: &Publisher,
+    submissions: Vec<Submission>,
+) -> Result<Vec<Answer>, StoreError> {
     let mut tries = 0;
     loop {
         tries += 1;
         let attempt = write::transaction(conn, |conn| {
-            let mut batch = Batch::load(conn, organization_id, &submissions, now())?;
+            let mut batch = Batch::load(conn, publisher, &submissions, now())?;
             let answers =
                 submissions.iter().map(|submission| batch.decide(submission)).collect::<Result<Vec<_>, _>>()?;
             batch.write(conn, context)?;
@@ -110,7 +164,9 @@ pub fn publish(
         });
         match attempt {
             Err(error) if tries < TRIES && is_race(&error) => continue,
-            result => return result,
+            // Still a second live offer of one job after every try: a duplicate from before the
+            // unique index (docs/offers.md, Known gaps).
+            result => return result.map_err(super::lifecycle::twin_conflict),
         }
     }
 }
@@ -140,7 +196,7 @@ struct KnownSource {
 
 /// The state a batch decides from, and what it will write.
 struct Batch {
-    organization_id: Uuid,
+    publisher: Publisher,
     time: DateTime<Utc>,
     sources: HashMap<(String, String), KnownSource>,
     offers: HashMap<Uuid, Held>,
@@ -155,10 +211,11 @@ impl Batch {
     /// the live offers sharing a de-duplication key with a publication.
     fn load(
         conn: &mut DbConnection,
-        organization_id: Uuid,
+        publisher: &Publisher,
         submissions: &[Submission],
         time: DateTime<Utc>,
     ) -> Result<Batch, StoreError> {
+        let organization_id = publisher.organization_id;
         let mut systems: Vec<&str> = submissions.iter().map(|submission| submission.source.system.as_str()).collect();
         systems.sort_unstable();
         systems.dedup();
@@ -185,39 +242,48 @@ impl Batch {
         let live = [OfferStatus::Open.as_str(), OfferStatus::Suspended.as_str()];
         let mut twins: Vec<OfferRow> = offers::table
             .filter(offers::status.eq_any(live))
-            .filter(offers::expires_at.gt(to_db(time)))
             .filter(offers::dedup_siret.eq_any(siret_keys))
             .select(OfferRow::as_select())
             .load(conn)?;
         twins.extend(
             offers::table
                 .filter(offers::status.eq_any(live))
-                .filter(offers::expires_at.gt(to_db(time)))
                 .filter(offers::dedup_name.eq_any(name_keys))
                 .select(OfferRow::as_select())
                 .load::<OfferRow>(conn)?,
         );
         twins.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        twins.dedup_by(|a, b| a.id == b.id);
         let mut by_siret = HashMap::new();
         let mut by_name = HashMap::new();
-        let mut rows: Vec<OfferRow> = Vec::new();
+        let mut stored: Vec<StoredOffer> = Vec::new();
         for twin in twins {
-            let id: Uuid = twin.id.parse().map_err(StoreError::corrupt)?;
+            let due = twin.expires_at <= to_db(time);
+            let (siret_key, name_key) = (twin.dedup_siret.clone(), twin.dedup_name.clone());
+            let offer = twin.into_stored()?;
+            if due {
+                // Past its expiry but not swept yet: it still holds the fingerprint the new
+                // publication needs, so it expires now, as the sweep would have.
+                stored.push(super::lifecycle::expire(conn, &offer, time)?);
+                continue;
+            }
             // Oldest first: the first offer met under a key keeps it.
-            if let Some(key) = &twin.dedup_siret {
-                by_siret.entry(key.clone()).or_insert(id);
+            if let Some(key) = siret_key {
+                by_siret.entry(key).or_insert(offer.id);
             }
-            if let Some(key) = &twin.dedup_name {
-                by_name.entry(key.clone()).or_insert(id);
+            if let Some(key) = name_key {
+                by_name.entry(key).or_insert(offer.id);
             }
-            rows.push(twin);
+            stored.push(offer);
         }
         let known: Vec<OfferRow> =
             offers::table.filter(offers::id.eq_any(&offer_ids)).select(OfferRow::as_select()).load(conn)?;
-        rows.extend(known);
+        for row in known {
+            stored.push(row.into_stored()?);
+        }
         let mut offers_held = HashMap::new();
-        for row in rows {
-            let offer = row.into_stored()?;
+        // An offer read twice (a twin and a known source's) keeps its first, freshest, reading.
+        for offer in stored {
             let committed_version = Some(offer.version);
             offers_held.entry(offer.id).or_insert(Held {
                 offer,
@@ -233,7 +299,7 @@ impl Batch {
             }
         }
         Ok(Batch {
-            organization_id,
+            publisher: publisher.clone(),
             time,
             sources,
             offers: offers_held,
@@ -253,17 +319,27 @@ impl Batch {
             if same {
                 return Ok(Ok(Published { outcome: Outcome::Unchanged, offer_id, version }));
             }
+            let owner = self.held(offer_id)?.offer.owner;
+            if owner != self.publisher.organization_id {
+                return Ok(Err(Refusal::NotOwner { offer_id, owner }));
+            }
             return self.update(offer_id, key, submission, hash);
         }
         let keys = DedupKeys::of(&submission.fields);
-        let twin = keys
-            .by_siret
-            .as_ref()
-            .and_then(|key| self.by_siret.get(key))
-            .or_else(|| keys.by_name.as_ref().and_then(|key| self.by_name.get(key)))
+        let speaks_for_employer = self.publisher.is_employer_of(&submission.fields);
+        let by_siret = keys.by_siret.as_ref().and_then(|key| self.by_siret.get(key));
+        // The employer joins only an offer naming its SIRET: one sharing its name alone is
+        // another publisher's reading of that name, which the employer cannot claim.
+        let by_name = || keys.by_name.as_ref().and_then(|key| self.by_name.get(key));
+        let twin = if speaks_for_employer { by_siret } else { by_siret.or_else(by_name) }
             .copied()
             .filter(|id| self.offers.get(id).is_some_and(|held| held.offer.status.is_live()));
+        let owned_by_another =
+            |id: &Uuid| self.offers.get(id).is_some_and(|held| held.offer.owner != self.publisher.organization_id);
         match twin {
+            Some(offer_id) if speaks_for_employer && owned_by_another(&offer_id) => {
+                self.take_over(offer_id, key, submission, hash).map(Ok)
+            }
             Some(offer_id) => self.merge(offer_id, key, &submission.source, hash).map(Ok),
             None => self.create(key, submission, hash, &keys).map(Ok),
         }
@@ -275,7 +351,7 @@ impl Batch {
 
     fn source(&self, source: &SourceRef) -> OfferSource {
         OfferSource {
-            organization_id: self.organization_id,
+            organization_id: self.publisher.organization_id,
             system: source.system.clone(),
             reference: source.reference.clone(),
             first_published_at: self.time,
@@ -298,6 +374,7 @@ impl Batch {
                 location: submission.location.clone(),
                 status_reason: None,
             },
+            owner: self.publisher.organization_id,
             version: 1,
             created_at: self.time,
             updated_at: self.time,
@@ -339,6 +416,62 @@ impl Batch {
         Ok(Published { outcome: Outcome::Merged, offer_id, version })
     }
 
+    /// The employer the offer names joins it: it becomes the owner, and its document replaces
+    /// the one held (whoever published the job first does not speak for the employer).
+    fn take_over(
+        &mut self,
+        offer_id: Uuid,
+        key: (String, String),
+        submission: &Submission,
+        hash: String,
+    ) -> Result<Published, StoreError> {
+        let new_source = self.source(&submission.source);
+        let (time, owner) = (self.time, self.publisher.organization_id);
+        let held = self.held(offer_id)?;
+        let current = held.offer.clone();
+        let before =
+            serde_json::to_value(current.clone().into_offer(held.sources.clone())).map_err(StoreError::corrupt)?;
+        let published_at = current.document.fields.published_at.unwrap_or(current.created_at);
+        held.sources.push(new_source);
+        held.offer = StoredOffer {
+            document: OfferDocument {
+                fields: submission.fields.clone().with_dates(published_at),
+                location: submission.location.clone(),
+                status_reason: current.document.status_reason.clone(),
+            },
+            owner,
+            version: current.version + 1,
+            updated_at: time,
+            ..current
+        };
+        held.changed = true;
+        let after =
+            serde_json::to_value(held.offer.clone().into_offer(held.sources.clone())).map_err(StoreError::corrupt)?;
+        let version = held.offer.version;
+        self.mutations.push(mutation(offer_id, version, Action::Updated, merge_patch::diff(&before, &after)));
+        self.sources.insert(key, KnownSource { offer_id, hash, committed: false, changed: true });
+        Ok(Published { outcome: Outcome::Merged, offer_id, version })
+    }
+
+    /// Another live offer than `offer_id` holding `fingerprint`, if the batch knows one. The
+    /// fingerprint is a key by SIRET or by name, so the offer first met under that key is the
+    /// one to look at (a look-up, not a scan: batches update hundreds of offers).
+    fn live_twin(&self, offer_id: Uuid, fingerprint: Option<&String>) -> Option<Uuid> {
+        let fingerprint = fingerprint?;
+        let holds_it = |id: &&Uuid| {
+            **id != offer_id
+                && self.offers.get(id).is_some_and(|held| {
+                    held.offer.status.is_live()
+                        && DedupKeys::of(&held.offer.document.fields).fingerprint() == Some(fingerprint)
+                })
+        };
+        self.by_siret
+            .get(fingerprint)
+            .filter(holds_it)
+            .or_else(|| self.by_name.get(fingerprint).filter(holds_it))
+            .copied()
+    }
+
     fn update(
         &mut self,
         offer_id: Uuid,
@@ -347,8 +480,7 @@ impl Batch {
         hash: String,
     ) -> Result<Answer, StoreError> {
         let time = self.time;
-        let held = self.held(offer_id)?;
-        let current = held.offer.clone();
+        let current = self.held(offer_id)?.offer.clone();
         if current.status.is_final() {
             return Ok(Err(Refusal::Final { offer_id, status: current.status }));
         }
@@ -361,6 +493,12 @@ impl Batch {
         } else {
             current.status
         };
+        // A live offer may not become the job another live offer already is (the unique index).
+        let fingerprint = DedupKeys::of(&fields).fingerprint().cloned();
+        if let Some(twin_id) = self.live_twin(offer_id, fingerprint.as_ref()).filter(|_| status.is_live()) {
+            return Ok(Err(Refusal::Twin { offer_id, twin_id }));
+        }
+        let held = self.held(offer_id)?;
         let updated = StoredOffer {
             status,
             document: OfferDocument {
@@ -420,7 +558,7 @@ impl Batch {
     }
 
     fn write_sources(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        let organization_id = self.organization_id.to_string();
+        let organization_id = self.publisher.organization_id.to_string();
         let time = to_db(self.time);
         let mut new_rows = Vec::new();
         for ((system, reference), known) in self.sources.iter().filter(|(_, known)| known.changed) {
@@ -464,4 +602,31 @@ pub(crate) fn bump_version(
 
 pub(crate) fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
     Mutation { resource_type: super::RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(siret: Option<&str>) -> OfferFields {
+        let mut employer = serde_json::json!({"name": "Boulangerie des Pentes"});
+        if let Some(siret) = siret {
+            employer["siret"] = serde_json::json!(siret);
+        }
+        serde_json::from_value(serde_json::json!({
+            "title": "Boulanger", "description": "Au fournil.", "rome_code": "D1102",
+            "contract_type": "cdi", "workplace": {"commune": "69266"}, "employer": employer
+        }))
+        .expect("offer fields")
+    }
+
+    #[test]
+    fn an_employer_speaks_for_its_own_siret_only() {
+        let employer = Publisher { organization_id: Uuid::nil(), employer_siret: Some("90000000600008".into()) };
+        assert!(employer.is_employer_of(&fields(Some("90000000600008"))));
+        assert!(!employer.is_employer_of(&fields(Some("90000000500000"))));
+        assert!(!employer.is_employer_of(&fields(None)), "a name alone is not the employer's word");
+        let job_board = Publisher::organization(Uuid::nil());
+        assert!(!job_board.is_employer_of(&fields(Some("90000000600008"))));
+    }
 }

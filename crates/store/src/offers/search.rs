@@ -126,6 +126,8 @@ const OFFER_COLUMNS: &[&str] = &[
     "expires_at",
     "dedup_siret",
     "dedup_name",
+    "fingerprint",
+    "owner_organization_id",
     "search_title",
     "search_skills",
     "search_body",
