@@ -71,18 +71,24 @@ pub fn next_url(req: &HttpRequest, cursor: &str) -> String {
     format!("{}?{}", req.path(), query.finish())
 }
 
-/// Declares the query of a list that takes nothing but its page: `limit`, described in the
-/// list's own words as the contract shows them ("Contracts per page, …"), and `cursor`; its
+/// Declares the query of a list: its own filters (`{}` when it has none), then its page — `limit`, described in
+/// the list's own words as the contract shows them ("Contracts per page, …"), and `cursor`; its
 /// `page_request` checks both. Serde's `deny_unknown_fields` refuses any other parameter, which
 /// is why the two fields are declared in each query rather than flattened from one type.
 #[macro_export]
 macro_rules! paging_query {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident { limit: $limit_doc:literal }) => {
+    (
+        $(#[$meta:meta])* $vis:vis struct $name:ident {
+            $($(#[$filter_meta:meta])* $filter:ident: $filter_type:ty),* $(,)?
+        }
+        limit: $limit_doc:literal
+    ) => {
         $(#[$meta])*
         #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
         #[serde(deny_unknown_fields)]
         #[into_params(parameter_in = Query)]
         $vis struct $name {
+            $($(#[$filter_meta])* $filter: $filter_type,)*
             #[doc = $limit_doc]
             #[param(minimum = 1, maximum = 100)]
             limit: Option<i64>,

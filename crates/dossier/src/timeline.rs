@@ -47,7 +47,8 @@ impl From<ChangeEvent> for TimelineEvent {
 }
 
 plateforme_api::paging_query! {
-    pub struct TimelineQuery { limit: "Events per page, 1 to 100 (20 by default)." }
+    pub struct TimelineQuery {}
+    limit: "Events per page, 1 to 100 (20 by default)."
 }
 
 /// Timeline of a person's path

@@ -11,7 +11,8 @@ use super::contract_view;
 use crate::access;
 
 plateforme_api::paging_query! {
-    pub struct ContractsQuery { limit: "Contracts per page, 1 to 100 (20 by default)." }
+    pub struct ContractsQuery {}
+    limit: "Contracts per page, 1 to 100 (20 by default)."
 }
 
 /// Contracts of a person

@@ -10,7 +10,8 @@ use super::{ContractPath, contract_not_found, review_view};
 use crate::access;
 
 plateforme_api::paging_query! {
-    pub struct ReviewsQuery { limit: "Reviews per page, 1 to 100 (20 by default)." }
+    pub struct ReviewsQuery {}
+    limit: "Reviews per page, 1 to 100 (20 by default)."
 }
 
 /// Reviews of a contract

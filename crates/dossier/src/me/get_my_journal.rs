@@ -8,7 +8,8 @@ use plateforme_store::Store;
 use plateforme_store::access::journal::{self, JournalFilter};
 
 plateforme_api::paging_query! {
-    pub struct MyJournalQuery { limit: "Entries per page, 1 to 100 (20 by default)." }
+    pub struct MyJournalQuery {}
+    limit: "Entries per page, 1 to 100 (20 by default)."
 }
 
 /// Who accessed my data
