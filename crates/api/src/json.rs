@@ -57,6 +57,15 @@ impl MergePatch {
     }
 }
 
+/// What a change changes: the merge patch (RFC 7396) from `before` to `after`, the history's
+/// `changes`; `None` when they are the same, for a change that changes nothing writes no version.
+pub fn changes_between(before: &impl Serialize, after: &impl Serialize) -> Result<Option<Value>, ApiError> {
+    let before = serde_json::to_value(before).map_err(ApiError::internal)?;
+    let after = serde_json::to_value(after).map_err(ApiError::internal)?;
+    let changes = plateforme_model::merge_patch::diff(&before, &after);
+    Ok(changes.as_object().is_none_or(|changes| !changes.is_empty()).then_some(changes))
+}
+
 impl FromRequest for MergePatch {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;

@@ -1,11 +1,12 @@
 use actix_web::{HttpResponse, patch, web};
+use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, IfMatch, MergePatch};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
+use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{Contract, check_intensive_hours};
-use plateforme_model::{ValidationErrors, merge_patch};
 use plateforme_store::{Store, access::journal, dossier::contracts};
 
 use super::{ContractPath, contract_not_found, contract_view, unknown_organizations};
@@ -50,16 +51,13 @@ pub async fn update_contract(
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
     let record = current.record.with_fields(fields.clone(), caller.principal().organization_id);
-    let before = serde_json::to_value(&current.record).map_err(ApiError::internal)?;
-    let after = serde_json::to_value(&record).map_err(ApiError::internal)?;
-    let changes = merge_patch::diff(&before, &after);
-    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
+    let Some(changes) = changes_between(&current.record, &record)? else {
         // Nothing to write, but the contract is returned: that is a read, and journaled.
         store
             .run(move |conn| journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Read)]))
             .await?;
         return Ok(current_response(current.version, &contract_view(&current)));
-    }
+    };
     let mut errors = current.record.check_change(&fields).err().unwrap_or_else(ValidationErrors::new);
     if fields.weekly_hours != current.record.weekly_hours {
         errors.check(check_intensive_hours(fields.weekly_hours, person.record.orientation.as_ref()));

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, patch, web};
+use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_model::merge_patch;
 use plateforme_model::person::Person;
 use plateforme_store::{Store, dossier::persons};
 use uuid::Uuid;
@@ -43,12 +43,9 @@ pub async fn update_person(
     let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
-    let before = serde_json::to_value(current.record.fields()).map_err(ApiError::internal)?;
-    let after = serde_json::to_value(&fields).map_err(ApiError::internal)?;
-    let changes = merge_patch::diff(&before, &after);
-    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
+    let Some(changes) = changes_between(&current.record.fields(), &fields)? else {
         return Ok(current_response(current.version, &access::view_for(&caller, &current)));
-    }
+    };
     access::check_sensitive_write(&caller, changes.pointer("/statuses/rqth").is_some())?;
     let mut record = current.record.clone();
     record.identity = fields.identity;
