@@ -161,20 +161,20 @@ pub fn write_part<T>(
 }
 
 /// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
-/// `section`, in one transaction: the version the change is based on guards it, so a change
-/// made meanwhile answers 412.
+/// `section`, in one transaction. The person is not loaded again: the change names the version
+/// it is based on, so a write made meanwhile answers 412 instead of being overwritten.
 pub async fn commit<T: Send + 'static>(
     store: &Store,
     caller: &Caller,
     person_id: Uuid,
     section: JournalSection,
-    write: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let caller = caller.clone();
     let written = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
-                let written = write(conn)?;
+                let written = change(conn)?;
                 journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
                 Ok(written)
             })
