@@ -238,6 +238,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_change_that_changes_nothing_has_no_changes() {
+        let before = serde_json::json!({"name": "ML Lyon", "territory": {"communes": ["69123"]}});
+        assert_eq!(changes_between(&before, &before).map_err(|error| error.code), Ok(None));
+        let after = serde_json::json!({"name": "ML Lyon", "territory": null});
+        let changes = changes_between(&before, &after).map_err(|error| error.code);
+        assert_eq!(changes, Ok(Some(serde_json::json!({"territory": null}))));
+    }
+
+    #[test]
     fn serde_messages_become_rules() {
         let nested = field_error("territory.colour", "unknown field `colour`");
         assert_eq!(nested.field, "territory.colour");
