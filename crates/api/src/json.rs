@@ -57,6 +57,15 @@ impl MergePatch {
     }
 }
 
+/// What a change changes: the merge patch (RFC 7396) from `before` to `after`, the history's
+/// `changes`; `None` when they are the same, for a change that changes nothing writes no version.
+pub fn changes_between(before: &impl Serialize, after: &impl Serialize) -> Result<Option<Value>, ApiError> {
+    let before = serde_json::to_value(before).map_err(ApiError::internal)?;
+    let after = serde_json::to_value(after).map_err(ApiError::internal)?;
+    let changes = plateforme_model::merge_patch::diff(&before, &after);
+    Ok(changes.as_object().is_none_or(|changes| !changes.is_empty()).then_some(changes))
+}
+
 impl FromRequest for MergePatch {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -227,6 +236,15 @@ fn join_path(path: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_that_changes_nothing_has_no_changes() {
+        let before = serde_json::json!({"name": "ML Lyon", "territory": {"communes": ["69123"]}});
+        assert_eq!(changes_between(&before, &before).map_err(|error| error.code), Ok(None));
+        let after = serde_json::json!({"name": "ML Lyon", "territory": null});
+        let changes = changes_between(&before, &after).map_err(|error| error.code);
+        assert_eq!(changes, Ok(Some(serde_json::json!({"territory": null}))));
+    }
 
     #[test]
     fn serde_messages_become_rules() {

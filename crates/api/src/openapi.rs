@@ -1,12 +1,16 @@
 //! The problem responses of each kind of operation, declared once for the OpenAPI document:
 //! a handler lists `responses((status = 200, …), ReadProblems)` and every status its
-//! extractors and the store can answer is documented.
+//! extractors and the store can answer is documented. Likewise the request headers of the
+//! conventions: a handler lists `params(…, IfNoneMatch)` and the header is described once.
 
 use std::collections::BTreeMap;
 
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
 
-use crate::ErrorCode;
+use crate::{ErrorCode, IdempotencyKey, IfNoneMatch};
 
 fn problem(codes: &[ErrorCode]) -> RefOr<Response> {
     let causes = codes.iter().map(|code| format!("`{}`: {}", code.code(), code.title())).collect::<Vec<_>>();
@@ -75,3 +79,27 @@ problem_set!(
     /// Problems of a merge-patch update.
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
+
+/// An optional request header whose value is a string (typed as a handler's
+/// `("Name" = Option<String>, Header, …)` declares it).
+fn optional_header(name: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .description(Some(description))
+        .required(Required::False)
+        .schema(Some(ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]))))
+        .build()
+}
+
+impl IntoParams for IfNoneMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![optional_header("If-None-Match", "ETag held by the client; 304 when still current")]
+    }
+}
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![optional_header("Idempotency-Key", "Makes the request safe to retry (1 to 255 visible ASCII characters).")]
+    }
+}

@@ -5,7 +5,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use plateforme_model::FieldError;
 use plateforme_store::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
-use plateforme_store::{Page, PageRequest, StoreError};
+use plateforme_store::{Page, StoreError};
+
+/// The page a request asks for, as the store reads it.
+pub use plateforme_store::PageRequest;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,7 +16,8 @@ use crate::text::{self, Text};
 use crate::{ApiError, ErrorCode};
 
 /// The paging parameters every list accepts; list query types flatten nothing and repeat
-/// these two fields, then call [`PageQuery::page_request`].
+/// these two fields, then call [`PageQuery::page_request`]. A list that takes nothing else
+/// declares its query with [`paging_query!`](crate::paging_query).
 pub struct PageQuery;
 
 impl PageQuery {
@@ -65,4 +69,38 @@ pub fn next_url(req: &HttpRequest, cursor: &str) -> String {
     }
     query.append_pair("cursor", cursor);
     format!("{}?{}", req.path(), query.finish())
+}
+
+/// Declares the query of a list: its own filters (`{}` when it has none), then its page — `limit`, described in
+/// the list's own words as the contract shows them ("Contracts per page, …"), and `cursor`; its
+/// `page_request` checks both. Serde's `deny_unknown_fields` refuses any other parameter, which
+/// is why the two fields are declared in each query rather than flattened from one type.
+#[macro_export]
+macro_rules! paging_query {
+    (
+        $(#[$meta:meta])* $vis:vis struct $name:ident {
+            $($(#[$filter_meta:meta])* $filter:ident: $filter_type:ty),* $(,)?
+        }
+        limit: $limit_doc:literal
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+        #[serde(deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
+        $vis struct $name {
+            $($(#[$filter_meta])* $filter: $filter_type,)*
+            #[doc = $limit_doc]
+            #[param(minimum = 1, maximum = 100)]
+            limit: Option<i64>,
+            /// The `next_cursor` of the previous page.
+            cursor: Option<String>,
+        }
+
+        impl $name {
+            /// The page asked for: `limit` checked (1 to 100, 20 by default), `cursor` decoded.
+            pub fn page_request(&self) -> Result<$crate::pagination::PageRequest, $crate::ApiError> {
+                $crate::PageQuery::page_request(self.limit, self.cursor.as_deref())
+            }
+        }
+    };
 }

@@ -1,4 +1,5 @@
 //! Answers for single resources: the body with its `ETag`, or 304 when the client holds it.
+//! Every read and every change of one resource answers through here, so the header is set once.
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -11,5 +12,12 @@ pub fn resource_response(if_none_match: &IfNoneMatch, version: i64, resource: &i
     if if_none_match.holds(version) {
         return HttpResponse::NotModified().insert_header((header::ETAG, etag(version))).finish();
     }
+    current_response(version, resource)
+}
+
+/// 200 with the resource as it stands and the `ETag` of its version: the answer of a read, and
+/// of a change (written, or unchanged when it changed nothing), whose `ETag` the next
+/// `If-Match` carries.
+pub fn current_response(version: i64, resource: &impl Serialize) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::ETAG, etag(version))).json(resource)
 }

@@ -3,8 +3,11 @@
 //!
 //! Handlers read through three verbs, so none repeats load → read → journal: [`read_person`]
 //! (the person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
-//! [`read_list`] (one page of a list: contracts, consents, the timeline). Writes call [`load`]
-//! with [`Operation::Write`] inside their transaction and journal there.
+//! [`read_list`] (one page of a list: contracts, consents, the timeline). Writes go through
+//! two more, so none repeats load → write → journal either: [`load_for_write`] (the person, and
+//! what the checks before the write need) and [`write_part`] (inside the write's transaction:
+//! the person under the policy again, the write, its journal entry); [`commit`] writes and
+//! journals a change prepared from a person loaded before.
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
@@ -13,7 +16,7 @@ use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
 use plateforme_store::dossier::persons::{self, StoredPerson};
-use plateforme_store::{DbConnection, Page, Store, StoreError, access::journal};
+use plateforme_store::{DbConnection, Page, Store, StoreError, access::journal, write};
 use uuid::Uuid;
 
 /// What the policy reads of a person.
@@ -120,6 +123,64 @@ fn read_under_policy<R>(
     let Some(found) = read(conn, person)? else { return Ok(None) };
     journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
     Ok(Some(found))
+}
+
+/// Loads the person the caller may write, with what `also` reads next to it (a referent, a
+/// contract…), for the checks a write makes before its transaction. A person outside the
+/// policy answers 404 for the person.
+pub async fn load_for_write<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    also: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            let person = load(conn, &caller, person_id, Operation::Write)?;
+            also(conn, person)
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
+/// Writes a part of a person's dossier inside the caller's transaction (that of `create_once`):
+/// the person under the policy for writing again, since they may have left the caller's remit
+/// since the checks, then the write, journaled as `section`.
+pub fn write_part<T>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    write: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    load(conn, caller, person_id, Operation::Write)?;
+    let written = write(conn)?;
+    journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+    Ok(written)
+}
+
+/// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
+/// `section`, in one transaction. The person is not loaded again: the change names the version
+/// it is based on, so a write made meanwhile answers 412 instead of being overwritten.
+pub async fn commit<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let caller = caller.clone();
+    let written = store
+        .run(move |conn| {
+            write::transaction(conn, |conn| {
+                let written = change(conn)?;
+                journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+                Ok(written)
+            })
+        })
+        .await?;
+    Ok(written)
 }
 
 /// A missing person, named in the problem.

@@ -2,12 +2,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::Store;
 use plateforme_store::changes::{self, ChangeEvent};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::access;
@@ -46,15 +46,9 @@ impl From<ChangeEvent> for TimelineEvent {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct TimelineQuery {
-    /// Events per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct TimelineQuery {}
+    limit: "Events per page, 1 to 100 (20 by default)."
 }
 
 /// Timeline of a person's path
@@ -76,7 +70,7 @@ pub async fn get_timeline(
     ValidQuery(query): ValidQuery<TimelineQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let page = query.page_request()?;
     let events = access::read_list(&store, &caller, id, JournalSection::Timeline, move |conn| {
         changes::of_subject(conn, id, &page)
     })

@@ -14,10 +14,7 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the organization"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the organization"), IfNoneMatch),
     responses(
         (status = 200, description = "The organization.", body = Organization, headers(("ETag" = String, description = "Version, for If-Match"))),
         (status = 304, description = "Not modified: the client's copy is current."),

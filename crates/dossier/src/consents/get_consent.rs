@@ -5,9 +5,8 @@ use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::consent::Consent;
 use plateforme_store::{DbConnection, Store, dossier::consents};
-use uuid::Uuid;
 
-use super::not_found;
+use super::{ConsentPath, not_found};
 use crate::access;
 
 /// Read a consent
@@ -18,11 +17,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("consent_id" = Uuid, Path, description = "Identifier of the consent"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
-    ),
+    params(ConsentPath, IfNoneMatch),
     responses(
         (status = 200, description = "The consent.", body = Consent, headers(("ETag" = String, description = "Version"))),
         (status = 304, description = "Not modified."),
@@ -33,11 +28,11 @@ use crate::access;
 pub async fn get_consent(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ConsentPath>,
     _: ValidQuery<NoQuery>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, consent_id) = path.into_inner();
+    let ConsentPath { id, consent_id } = path.into_inner();
     let find = move |conn: &mut DbConnection| consents::find(conn, id, consent_id);
     let consent =
         access::read_part(&store, &caller, id, JournalSection::Consents, find, || not_found(id, consent_id)).await?;

@@ -1,11 +1,10 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::{Consent, NewConsent};
-use plateforme_store::{Store, access::journal, dossier::consents, organizations};
+use plateforme_store::{Store, dossier::consents, organizations};
 use uuid::Uuid;
 
 use super::location;
@@ -23,10 +22,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewConsent,
     responses(
         (status = 201, description = "Given.", body = Consent,
@@ -49,9 +45,9 @@ pub async fn give_consent(
     let claim = key.claim(caller.client_id(), &new)?;
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
-        access::load(conn, &caller, id, Operation::Write)?;
-        let consent = consents::give(conn, &context, id, &new)?;
-        journal::append(conn, &[caller.access(id, JournalSection::Consents, Operation::Write)])?;
+        let consent = access::write_part(conn, &caller, id, JournalSection::Consents, |conn| {
+            consents::give(conn, &context, id, &new)
+        })?;
         Ok(Located { location: location(id, consent.id), version: consent.version, resource: consent })
     })
     .await

@@ -8,6 +8,8 @@ mod list_consents;
 mod withdraw_consent;
 
 use plateforme_api::{ApiError, ErrorCode};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -17,6 +19,17 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_consents::list_consents)
         .service(get_consent::get_consent)
         .service(withdraw_consent::withdraw_consent);
+}
+
+/// The path of one consent of a person: what the handlers extract, and what the contract
+/// documents, from one declaration.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ConsentPath {
+    /// Identifier of the person
+    id: Uuid,
+    /// Identifier of the consent
+    consent_id: Uuid,
 }
 
 fn location(person_id: Uuid, consent_id: Uuid) -> String {

@@ -1,15 +1,14 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::{ApiError, Problem, etag};
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, Problem};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::Consent;
 use plateforme_store::{Store, StoreError, access::journal, dossier::consents, write};
-use uuid::Uuid;
 
-use super::not_found;
+use super::{ConsentPath, not_found};
 use crate::access;
 
 /// Withdraw a consent
@@ -23,10 +22,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("consent_id" = Uuid, Path, description = "Identifier of the consent"),
-    ),
+    params(ConsentPath),
     responses(
         (status = 200, description = "Withdrawn.", body = Consent, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Problem (RFC 9457). `conflict`: the consent was withdrawn already (rule `consent.already_withdrawn`).",
@@ -38,9 +34,9 @@ use crate::access;
 pub async fn withdraw_consent(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ConsentPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, consent_id) = path.into_inner();
+    let ConsentPath { id, consent_id } = path.into_inner();
     let context = caller.write_context();
     let withdrawn = store
         .run(move |conn| {
@@ -57,7 +53,7 @@ pub async fn withdraw_consent(
         })
         .await
         .map_err(|error| access::not_found_as_person(error, id))??;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(withdrawn.version))).json(withdrawn))
+    Ok(current_response(withdrawn.version, &withdrawn))
 }
 
 /// The second withdrawal of a consent, with the rule that names it.

@@ -1,13 +1,12 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{
     Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
 };
-use plateforme_store::{Store, access::journal, dossier::contracts};
+use plateforme_store::{Store, dossier::contracts};
 use uuid::Uuid;
 
 use super::{answered_before, contract_location, contract_view, unknown_organizations};
@@ -24,10 +23,7 @@ use crate::access::{self, today};
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewContract,
     responses(
         (status = 201, description = "Drafted.", body = Contract,
@@ -45,15 +41,12 @@ pub async fn create_contract(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let claim = key.claim(caller.client_id(), &new)?;
-    let (loader, owners, saved) = (caller.clone(), new.owner_organizations(), claim.clone());
-    let (person, unknown, answered) = store
-        .run(move |conn| {
-            let person = access::load(conn, &loader, id, Operation::Write)?;
-            let unknown = contracts::unknown_organizations(conn, &owners)?;
-            Ok((person, unknown, answered_before(conn, saved.as_ref())?))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let (owners, saved) = (new.owner_organizations(), claim.clone());
+    let (person, unknown, answered) = access::load_for_write(&store, &caller, id, move |conn, person| {
+        let unknown = contracts::unknown_organizations(conn, &owners)?;
+        Ok((person, unknown, answered_before(conn, saved.as_ref())?))
+    })
+    .await?;
     let today = today();
     if !answered {
         let mut errors = ValidationErrors::new();
@@ -65,10 +58,9 @@ pub async fn create_contract(
     let record = ContractRecord::draft(new, caller.principal().organization_id, today);
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
-        // Again inside the write: the person may have left the caller's remit meanwhile.
-        access::load(conn, &caller, id, Operation::Write)?;
-        let contract = contracts::create(conn, &context, id, record)?;
-        journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Write)])?;
+        let contract = access::write_part(conn, &caller, id, JournalSection::Contract, |conn| {
+            contracts::create(conn, &context, id, record)
+        })?;
         Ok(Located {
             location: contract_location(id, contract.id),
             version: contract.version,

@@ -1,16 +1,12 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateUnderProblems;
 use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
-use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{ContractStatus, NewReview, Review, ReviewRecord};
-use plateforme_store::{Store, StoreError, access::journal, dossier::contracts, dossier::reviews};
-use uuid::Uuid;
+use plateforme_store::{Store, StoreError, dossier::contracts, dossier::reviews};
 
-use super::{
-    answered_before, contract_location, contract_not_found, load_contract, review_view, unknown_organizations,
-};
+use super::{ContractPath, answered_before, contract_location, contract_not_found, review_view, unknown_organizations};
 use crate::access;
 
 /// Record a review
@@ -22,11 +18,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters)."),
-    ),
+    params(ContractPath, IdempotencyKey),
     request_body = NewReview,
     responses(
         (status = 201, description = "Recorded.", body = Review,
@@ -38,24 +30,20 @@ use crate::access;
 pub async fn create_review(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ContractPath>,
     key: IdempotencyKey,
     ValidJson(new): ValidJson<NewReview>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id) = path.into_inner();
+    let ContractPath { id, contract_id } = path.into_inner();
     let claim = key.claim(caller.client_id(), &new)?;
-    let (loader, named, saved) = (caller.clone(), new.participant_organizations(), claim.clone());
-    let (contract, unknown, answered) = store
-        .run(move |conn| {
-            let Some((_, contract)) = load_contract(conn, &loader, id, contract_id, Operation::Write)? else {
-                return Ok(None);
-            };
-            let unknown = contracts::unknown_organizations(conn, &named)?;
-            Ok(Some((contract, unknown, answered_before(conn, saved.as_ref())?)))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    let (named, saved) = (new.participant_organizations(), claim.clone());
+    let (contract, unknown, answered) = access::load_for_write(&store, &caller, id, move |conn, _| {
+        let Some(contract) = contracts::find(conn, id, contract_id)? else { return Ok(None) };
+        let unknown = contracts::unknown_organizations(conn, &named)?;
+        Ok(Some((contract, unknown, answered_before(conn, saved.as_ref())?)))
+    })
+    .await?
+    .ok_or_else(|| contract_not_found(id, contract_id))?;
     if !answered {
         let mut errors = new.check_against(&contract.record).err().unwrap_or_else(ValidationErrors::new);
         unknown_organizations(unknown).for_each(|error| errors.push(error));
@@ -64,17 +52,17 @@ pub async fn create_review(
     let record = ReviewRecord::of(new, caller.principal().organization_id);
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
-        // Again inside the write: the contract may have been closed meanwhile.
-        let (_, contract) =
-            load_contract(conn, &caller, id, contract_id, Operation::Write)?.ok_or(StoreError::NotFound)?;
-        if contract.record.status == ContractStatus::Closed {
-            return Err(StoreError::Conflict {
-                detail: format!("contract {contract_id} was closed meanwhile: it takes no more reviews"),
-                existing_id: None,
-            });
-        }
-        let review = reviews::create(conn, &context, id, contract_id, record)?;
-        journal::append(conn, &[caller.access(id, JournalSection::Review, Operation::Write)])?;
+        let review = access::write_part(conn, &caller, id, JournalSection::Review, |conn| {
+            // Again inside the write: the contract may have been closed meanwhile.
+            let contract = contracts::find(conn, id, contract_id)?.ok_or(StoreError::NotFound)?;
+            if contract.record.status == ContractStatus::Closed {
+                return Err(StoreError::Conflict {
+                    detail: format!("contract {contract_id} was closed meanwhile: it takes no more reviews"),
+                    existing_id: None,
+                });
+            }
+            reviews::create(conn, &context, id, contract_id, record)
+        })?;
         let location = format!("{}/reviews/{}", contract_location(id, contract_id), review.id);
         Ok(Located { location, version: review.version, resource: review_view(&review) })
     })

@@ -5,9 +5,8 @@ use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
 use plateforme_store::{DbConnection, Store, dossier::contracts};
-use uuid::Uuid;
 
-use super::{contract_not_found, contract_view};
+use super::{ContractPath, contract_not_found, contract_view};
 use crate::access;
 
 /// Read a contract
@@ -18,11 +17,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
-    ),
+    params(ContractPath, IfNoneMatch),
     responses(
         (status = 200, description = "The contract.", body = Contract, headers(("ETag" = String, description = "Version, for If-Match"))),
         (status = 304, description = "Not modified."),
@@ -33,11 +28,11 @@ use crate::access;
 pub async fn get_contract(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ContractPath>,
     _: ValidQuery<NoQuery>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id) = path.into_inner();
+    let ContractPath { id, contract_id } = path.into_inner();
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
     let contract =
         access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))

@@ -5,9 +5,8 @@ use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
 use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
-use uuid::Uuid;
 
-use super::review_view;
+use super::{ReviewPath, review_view};
 use crate::access;
 
 /// Read a review
@@ -18,12 +17,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        ("review_id" = Uuid, Path, description = "Identifier of the review"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
-    ),
+    params(ReviewPath, IfNoneMatch),
     responses(
         (status = 200, description = "The review.", body = Review, headers(("ETag" = String, description = "Version"))),
         (status = 304, description = "Not modified."),
@@ -34,11 +28,11 @@ use crate::access;
 pub async fn get_review(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid, Uuid)>,
+    path: web::Path<ReviewPath>,
     _: ValidQuery<NoQuery>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id, review_id) = path.into_inner();
+    let ReviewPath { id, contract_id, review_id } = path.into_inner();
     // The review must belong to a contract of this person.
     let find = move |conn: &mut DbConnection| {
         if contracts::find(conn, id, contract_id)?.is_none() {

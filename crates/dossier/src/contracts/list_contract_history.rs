@@ -4,9 +4,8 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{DbConnection, Store, dossier::contracts};
-use uuid::Uuid;
 
-use super::contract_not_found;
+use super::{ContractPath, contract_not_found};
 use crate::access;
 
 /// History of a contract
@@ -17,11 +16,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        HistoryQuery,
-    ),
+    params(ContractPath, HistoryQuery),
     responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/history")]
@@ -29,10 +24,10 @@ pub async fn list_contract_history(
     req: HttpRequest,
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ContractPath>,
     ValidQuery(query): ValidQuery<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id) = path.into_inner();
+    let ContractPath { id, contract_id } = path.into_inner();
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
     access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
         .await?;

@@ -1,26 +1,18 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
 use plateforme_store::{DbConnection, Store, dossier::contracts};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::contract_view;
 use crate::access;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ContractsQuery {
-    /// Contracts per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct ContractsQuery {}
+    limit: "Contracts per page, 1 to 100 (20 by default)."
 }
 
 /// Contracts of a person
@@ -43,7 +35,7 @@ pub async fn list_contracts(
     ValidQuery(query): ValidQuery<ContractsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let page = query.page_request()?;
     let list = move |conn: &mut DbConnection| contracts::list(conn, id, &page);
     let listed = access::read_list(&store, &caller, id, JournalSection::Contract, list).await?;
     Ok(page_response(&req, listed.map(|contract| contract_view(&contract))))

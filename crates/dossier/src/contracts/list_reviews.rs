@@ -1,26 +1,17 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, PageBody, ValidQuery};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
 use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
-use serde::Deserialize;
-use utoipa::IntoParams;
-use uuid::Uuid;
 
-use super::{contract_not_found, review_view};
+use super::{ContractPath, contract_not_found, review_view};
 use crate::access;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ReviewsQuery {
-    /// Reviews per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct ReviewsQuery {}
+    limit: "Reviews per page, 1 to 100 (20 by default)."
 }
 
 /// Reviews of a contract
@@ -30,11 +21,7 @@ pub struct ReviewsQuery {
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        ReviewsQuery,
-    ),
+    params(ContractPath, ReviewsQuery),
     responses((status = 200, description = "One page of reviews.", body = PageBody<Review>), ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/reviews")]
@@ -42,11 +29,11 @@ pub async fn list_reviews(
     req: HttpRequest,
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ContractPath>,
     ValidQuery(query): ValidQuery<ReviewsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id) = path.into_inner();
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let ContractPath { id, contract_id } = path.into_inner();
+    let page = query.page_request()?;
     // The reviews are a part of the dossier only under a contract of this person.
     let list = move |conn: &mut DbConnection| match contracts::find(conn, id, contract_id)? {
         Some(_) => reviews::list(conn, contract_id, &page).map(Some),

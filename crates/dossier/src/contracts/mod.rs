@@ -13,19 +13,16 @@ mod list_reviews;
 mod update_contract;
 
 use plateforme_api::ApiError;
-use plateforme_auth::Caller;
-use plateforme_auth::policy::Operation;
 use plateforme_model::FieldError;
 use plateforme_model::person::contract::{Contract, Review};
-use plateforme_store::dossier::contracts::{self, StoredContract};
-use plateforme_store::dossier::persons::StoredPerson;
+use plateforme_store::dossier::contracts::StoredContract;
 use plateforme_store::dossier::reviews::StoredReview;
 use plateforme_store::idempotency::{self, IdempotencyClaim};
 use plateforme_store::{DbConnection, StoreError};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-
-use crate::access;
 
 pub fn configure(config: &mut ServiceConfig) {
     config
@@ -39,19 +36,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_review::get_review);
 }
 
-/// Loads the person the caller may touch with `operation`, and the person's contract `id`;
-/// `None` when the person has no such contract. A person outside the policy is `NotFound`.
-fn load_contract(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    person_id: Uuid,
-    id: Uuid,
-    operation: Operation,
-) -> Result<Option<(StoredPerson, StoredContract)>, StoreError> {
-    let person = access::load(conn, caller, person_id, operation)?;
-    Ok(contracts::find(conn, person_id, id)?.map(|contract| (person, contract)))
-}
-
 /// Whether a response is saved under the request's `Idempotency-Key`: `create_once` then
 /// replays it, so the checks the first request passed must not refuse the retry.
 fn answered_before(conn: &mut DbConnection, claim: Option<&IdempotencyClaim>) -> Result<bool, StoreError> {
@@ -59,6 +43,29 @@ fn answered_before(conn: &mut DbConnection, claim: Option<&IdempotencyClaim>) ->
         Some(claim) => Ok(idempotency::find(conn, &claim.caller, &claim.key)?.is_some()),
         None => Ok(false),
     }
+}
+
+/// The path of one contract of a person: what the handlers extract, and what the contract
+/// documents, from one declaration.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ContractPath {
+    /// Identifier of the person
+    id: Uuid,
+    /// Identifier of the contract
+    contract_id: Uuid,
+}
+
+/// The path of one review of a person's contract.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ReviewPath {
+    /// Identifier of the person
+    id: Uuid,
+    /// Identifier of the contract
+    contract_id: Uuid,
+    /// Identifier of the review
+    review_id: Uuid,
 }
 
 fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {

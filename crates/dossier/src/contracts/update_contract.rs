@@ -1,15 +1,15 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
+use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, IfMatch, MergePatch};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
+use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{Contract, check_intensive_hours};
-use plateforme_model::{ValidationErrors, merge_patch};
-use plateforme_store::{Store, access::journal, dossier::contracts, write};
-use uuid::Uuid;
+use plateforme_store::{Store, access::journal, dossier::contracts};
 
-use super::{contract_not_found, contract_view, load_contract, unknown_organizations};
+use super::{ContractPath, contract_not_found, contract_view, unknown_organizations};
 use crate::access;
 
 /// Change a contract
@@ -25,11 +25,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("contract_id" = Uuid, Path, description = "Identifier of the contract"),
-        ("If-Match" = String, Header, description = "The ETag this change is based on"),
-    ),
+    params(ContractPath, ("If-Match" = String, Header, description = "The ETag this change is based on")),
     request_body(content = Object, content_type = "application/merge-patch+json",
         description = "Merge patch of objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
         example = json!({"person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25", "status": "signed"})),
@@ -42,32 +38,26 @@ use crate::access;
 pub async fn update_contract(
     store: web::Data<Store>,
     caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
+    path: web::Path<ContractPath>,
     if_match: IfMatch,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, contract_id) = path.into_inner();
-    let loader = caller.clone();
-    let (person, current) = store
-        .run(move |conn| load_contract(conn, &loader, id, contract_id, Operation::Write))
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?
-        .ok_or_else(|| contract_not_found(id, contract_id))?;
+    let ContractPath { id, contract_id } = path.into_inner();
+    let (person, current) = access::load_for_write(&store, &caller, id, move |conn, person| {
+        Ok(contracts::find(conn, id, contract_id)?.map(|contract| (person, contract)))
+    })
+    .await?
+    .ok_or_else(|| contract_not_found(id, contract_id))?;
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
     let record = current.record.with_fields(fields.clone(), caller.principal().organization_id);
-    let before = serde_json::to_value(&current.record).map_err(ApiError::internal)?;
-    let after = serde_json::to_value(&record).map_err(ApiError::internal)?;
-    let changes = merge_patch::diff(&before, &after);
-    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
+    let Some(changes) = changes_between(&current.record, &record)? else {
         // Nothing to write, but the contract is returned: that is a read, and journaled.
         store
             .run(move |conn| journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Read)]))
             .await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::ETAG, etag(current.version)))
-            .json(contract_view(&current)));
-    }
+        return Ok(current_response(current.version, &contract_view(&current)));
+    };
     let mut errors = current.record.check_change(&fields).err().unwrap_or_else(ValidationErrors::new);
     if fields.weekly_hours != current.record.weekly_hours {
         errors.check(check_intensive_hours(fields.weekly_hours, person.record.orientation.as_ref()));
@@ -82,14 +72,9 @@ pub async fn update_contract(
     }
     errors.into_result().map_err(|errors| ApiError::validation(errors.into_vec()))?;
     let context = caller.write_context();
-    let updated = store
-        .run(move |conn| {
-            write::transaction(conn, |conn| {
-                let updated = contracts::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, JournalSection::Contract, Operation::Write)])?;
-                Ok(updated)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(contract_view(&updated)))
+    let updated = access::commit(&store, &caller, id, JournalSection::Contract, move |conn| {
+        contracts::update(conn, &context, &current, expected, record, changes)
+    })
+    .await?;
+    Ok(current_response(updated.version, &contract_view(&updated)))
 }

@@ -22,10 +22,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client; 304 when still current"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), IfNoneMatch),
     responses(
         (status = 200, description = "The diagnostic.", body = Diagnostic, headers(("ETag" = String, description = "Version, for If-Match"))),
         (status = 304, description = "Not modified."),

@@ -21,7 +21,7 @@ use crate::provenance::stamp;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry (1 to 255 visible ASCII characters).")),
+    params(IdempotencyKey),
     request_body = NewPerson,
     responses(
         (status = 201, description = "Registered.", body = Person,

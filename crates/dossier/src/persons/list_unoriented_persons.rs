@@ -2,32 +2,25 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Days;
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, ErrorCode, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, ErrorCode, PageBody, ValidQuery};
 use plateforme_auth::policy::{self, Operation};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
 use plateforme_store::{Store, access::journal, dossier::persons};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::access::{self, today};
 
 /// Ten years: a longer wait is a data problem, not a list for action.
 const MAX_DAYS: u32 = 3650;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UnorientedQuery {
-    /// Persons registered at least this many days ago and still not oriented (0 to 3650).
-    #[param(minimum = 0, maximum = 3650, example = 30)]
-    unoriented_for_days: u32,
-    /// Persons per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct UnorientedQuery {
+        /// Persons registered at least this many days ago and still not oriented (0 to 3650).
+        #[param(minimum = 0, maximum = 3650, example = 30)]
+        unoriented_for_days: u32,
+    }
+    limit: "Persons per page, 1 to 100 (20 by default)."
 }
 
 /// Persons waiting for an orientation
@@ -48,7 +41,7 @@ pub async fn list_unoriented_persons(
     caller: Caller,
     ValidQuery(query): ValidQuery<UnorientedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+    let page = query.page_request()?;
     let registered_before =
         today().checked_sub_days(Days::new(u64::from(query.unoriented_for_days))).ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidQuery, "unoriented_for_days reaches before the calendar")

@@ -1,13 +1,12 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
-use plateforme_auth::policy::Operation;
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationInput, Person};
-use plateforme_store::{Store, access::journal, dossier::persons, organizations, write};
+use plateforme_store::{Store, dossier::persons, organizations};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,15 +42,11 @@ pub async fn set_orientation(
     ValidJson(input): ValidJson<OrientationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (loader, referent_id) = (caller.clone(), input.referent_organization_id);
-    let (current, referent) = store
-        .run(move |conn| {
-            let person = access::load(conn, &loader, id, Operation::Write)?;
-            let referent = organizations::find(conn, referent_id)?;
-            Ok((person, referent))
-        })
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let referent_id = input.referent_organization_id;
+    let (current, referent) = access::load_for_write(&store, &caller, id, move |conn, person| {
+        Ok((person, organizations::find(conn, referent_id)?))
+    })
+    .await?;
     let expected = if_match.check(current.version)?;
     check_referent(referent.map(|referent| referent.kind))?;
     if input.decided_on < current.record.registration.registered_on {
@@ -80,18 +75,11 @@ pub async fn set_orientation(
     record.orientation = Some(orientation);
     stamp(&mut record.provenance, &json!({}), &caller, "orientation");
     let context = caller.write_context();
-    let viewer = caller.clone();
-    let updated = store
-        .run(move |conn| {
-            write::transaction(conn, |conn| {
-                let updated = persons::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, JournalSection::Orientation, Operation::Write)])?;
-                Ok(updated)
-            })
-        })
-        .await?;
-    let view = access::view_for(&viewer, &updated);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(view))
+    let updated = access::commit(&store, &caller, id, JournalSection::Orientation, move |conn| {
+        persons::update(conn, &context, &current, expected, record, changes)
+    })
+    .await?;
+    Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
 }
 
 /// Only an organization that accompanies people can be a referent.

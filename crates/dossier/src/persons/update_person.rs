@@ -1,12 +1,11 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
+use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
-use plateforme_auth::policy::Operation;
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_model::merge_patch;
 use plateforme_model::person::Person;
-use plateforme_store::{Store, access::journal, dossier::persons, write};
+use plateforme_store::{Store, dossier::persons};
 use uuid::Uuid;
 
 use crate::access;
@@ -41,20 +40,12 @@ pub async fn update_person(
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let loader = caller.clone();
-    let current = store
-        .run(move |conn| access::load(conn, &loader, id, Operation::Write))
-        .await
-        .map_err(|error| access::not_found_as_person(error, id))?;
+    let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
-    let before = serde_json::to_value(current.record.fields()).map_err(ApiError::internal)?;
-    let after = serde_json::to_value(&fields).map_err(ApiError::internal)?;
-    let changes = merge_patch::diff(&before, &after);
-    if changes.as_object().is_some_and(|changes| changes.is_empty()) {
-        let view = access::view_for(&caller, &current);
-        return Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(current.version))).json(view));
-    }
+    let Some(changes) = changes_between(&current.record.fields(), &fields)? else {
+        return Ok(current_response(current.version, &access::view_for(&caller, &current)));
+    };
     access::check_sensitive_write(&caller, changes.pointer("/statuses/rqth").is_some())?;
     let mut record = current.record.clone();
     record.identity = fields.identity;
@@ -62,16 +53,9 @@ pub async fn update_person(
     record.statuses = fields.statuses;
     stamp(&mut record.provenance, &changes, &caller, "");
     let context = caller.write_context();
-    let viewer = caller.clone();
-    let updated = store
-        .run(move |conn| {
-            write::transaction(conn, |conn| {
-                let updated = persons::update(conn, &context, &current, expected, record, changes)?;
-                journal::append(conn, &[caller.access(id, JournalSection::Dossier, Operation::Write)])?;
-                Ok(updated)
-            })
-        })
-        .await?;
-    let view: Person = access::view_for(&viewer, &updated);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(view))
+    let updated = access::commit(&store, &caller, id, JournalSection::Dossier, move |conn| {
+        persons::update(conn, &context, &current, expected, record, changes)
+    })
+    .await?;
+    Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
 }

@@ -280,15 +280,7 @@ async fn person_in_remit_of(
             let id = registered(app, ft, &name, false).await;
             let body = json!({"path_type": "emploi", "referent_organization_id": caller.organization_id,
                 "decided_on": chrono::Utc::now().date_naive()});
-            let response = app
-                .client
-                .put(app.url(&format!("/v1/persons/{id}/orientation")))
-                .bearer_auth(&ft.token)
-                .header("if-match", "\"1\"")
-                .json(&body)
-                .send()
-                .await
-                .expect("PUT");
+            let response = app.put_as(&ft.token, &format!("/v1/persons/{id}/orientation"), Some("\"1\""), &body).await;
             assert_eq!(response.status().as_u16(), 200, "orient to Cap emploi");
             Some(id)
         }

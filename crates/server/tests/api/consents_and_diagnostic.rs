@@ -110,9 +110,8 @@ async fn a_diagnostic_reads_back_with_its_social_part(app: TestApp) {
     assert_eq!(read.status().as_u16(), 200);
     assert_eq!(header(&read, "etag").as_deref(), Some("\"1\""));
     assert_eq!(json(read).await, created);
-    let unchanged =
-        app.client.get(app.url(&path)).bearer_auth(&counsellor.token).header("if-none-match", "\"1\"").send().await;
-    assert_eq!(unchanged.expect("GET").status().as_u16(), 304);
+    let unchanged = app.get_if_none_match(&counsellor.token, &path, "\"1\"").await;
+    assert_eq!(unchanged.status().as_u16(), 304);
 
     let missing = get(&app, &counsellor, &format!("/v1/persons/{}/diagnostic", uuid::Uuid::now_v7())).await;
     assert_problem(missing, 404, "not_found").await;

@@ -144,9 +144,8 @@ async fn a_contract_lives_from_draft_to_closed(app: TestApp) {
     assert_eq!(json(retry).await, drafted, "a retry returns the first response");
 
     assert_eq!(current(&app, &ft, &location).await, drafted);
-    let unchanged =
-        app.client.get(app.url(&location)).bearer_auth(&ft.token).header("if-none-match", "\"1\"").send().await;
-    assert_eq!(unchanged.expect("GET").status().as_u16(), 304);
+    let unchanged = app.get_if_none_match(&ft.token, &location, "\"1\"").await;
+    assert_eq!(unchanged.status().as_u16(), 304);
     let second = post(&app, &ft, &format!("{person}/contracts"), &contract()).await;
     let problem = assert_problem(second, 409, "conflict").await;
     assert_eq!(problem["existing_id"], drafted["id"], "one contract in force per person");
@@ -376,15 +375,7 @@ async fn bad_contracts_are_refused_with_the_rule_broken(app: TestApp) {
     let intensive = self::person(&app, &ft, "Durand").await;
     let orientation = json!({"path_type": "emploi", "intensive": true,
         "referent_organization_id": ft.organization_id, "decided_on": today()});
-    let oriented = app
-        .client
-        .put(app.url(&format!("{intensive}/orientation")))
-        .bearer_auth(&ft.token)
-        .header("if-match", "\"1\"")
-        .json(&orientation)
-        .send()
-        .await
-        .expect("PUT");
+    let oriented = app.put_as(&ft.token, &format!("{intensive}/orientation"), Some("\"1\""), &orientation).await;
     assert_eq!(oriented.status().as_u16(), 200);
     let light = with("weekly_hours", json!(10));
     refused(post(&app, &ft, &format!("{intensive}/contracts"), &light).await, "weekly_hours", "weekly_hours.intensive")
@@ -521,15 +512,7 @@ async fn a_mission_locale_outside_the_remit_gets_404_on_everything(app: TestApp)
     // Once the person is oriented to the mission locale, the same calls are answered.
     let orientation = json!({"path_type": "socio_professionnel", "referent_organization_id": ml.organization_id,
         "decided_on": today()});
-    let oriented = app
-        .client
-        .put(app.url(&format!("{person}/orientation")))
-        .bearer_auth(&ft.token)
-        .header("if-match", "\"1\"")
-        .json(&orientation)
-        .send()
-        .await
-        .expect("PUT");
+    let oriented = app.put_as(&ft.token, &format!("{person}/orientation"), Some("\"1\""), &orientation).await;
     assert_eq!(oriented.status().as_u16(), 200);
     assert_eq!(current(&app, &ml, &review_path).await["contract_id"], contract.rsplit('/').next().expect("id"));
     assert_eq!(patch(&app, &ml, &contract, 1, json!({"weekly_hours": 20})).await.status().as_u16(), 200);

@@ -215,15 +215,7 @@ async fn orient(
 ) -> reqwest::Response {
     let body = json!({"path_type": "socio_professionnel", "intensive": true, "referent_organization_id": referent.organization_id,
         "referent_counsellor": "Camille Durand", "decided_on": Utc::now().date_naive()});
-    let path = format!("/v1/persons/{}/orientation", id_of(person));
-    app.client
-        .put(app.url(&path))
-        .bearer_auth(&client.token)
-        .header("if-match", etag)
-        .json(&body)
-        .send()
-        .await
-        .expect("PUT")
+    app.put_as(&client.token, &format!("/v1/persons/{}/orientation", id_of(person)), Some(etag), &body).await
 }
 
 async fn the_departement_orients_its_rsa_beneficiaries(app: TestApp) {

@@ -225,6 +225,20 @@ impl TestApp {
         self.patch_as(&self.token, path, if_match, body).await
     }
 
+    /// A GET as `token` from a client that holds the version `tag` names (`If-None-Match`).
+    pub async fn get_if_none_match(&self, token: &str, path: &str, tag: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).header("if-none-match", tag).send().await.expect("GET")
+    }
+
+    /// A PUT of `body` as `token`, with `If-Match` when given.
+    pub async fn put_as(&self, token: &str, path: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.put(self.url(path)).bearer_auth(token).json(body);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        request.send().await.expect("PUT")
+    }
+
     pub async fn patch_as(&self, token: &str, path: &str, if_match: Option<&str>, body: &Value) -> Response {
         let mut request = self
             .client

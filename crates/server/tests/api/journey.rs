@@ -13,20 +13,6 @@ use crate::on_both_backends;
 
 on_both_backends!(a_path_back_to_work_across_the_network);
 
-async fn put_as(
-    app: &TestApp,
-    client: &TestClient,
-    path: &str,
-    if_match: Option<&str>,
-    body: &Value,
-) -> reqwest::Response {
-    let mut request = app.client.put(app.url(path)).bearer_auth(&client.token).json(body);
-    if let Some(tag) = if_match {
-        request = request.header("if-match", tag);
-    }
-    request.send().await.expect("PUT")
-}
-
 async fn a_path_back_to_work_across_the_network(app: TestApp) {
     let today = Utc::now().date_naive();
     let france_travail = app.register(FranceTravail, DOSSIER_SCOPES).await;
@@ -60,7 +46,7 @@ async fn a_path_back_to_work_across_the_network(app: TestApp) {
     // The département decides the orientation: an intensive path at the mission locale.
     let orientation = json!({"path_type": "socio_professionnel", "intensive": true,
         "referent_organization_id": mission_locale.organization_id, "referent_counsellor": "Camille Durand", "decided_on": today});
-    let oriented = put_as(&app, &rhone, &format!("{dossier}/orientation"), Some("\"1\""), &orientation).await;
+    let oriented = app.put_as(&rhone.token, &format!("{dossier}/orientation"), Some("\"1\""), &orientation).await;
     assert_eq!(oriented.status().as_u16(), 200);
 
     // The mission locale now follows him: diagnostic, contract, review.
@@ -70,7 +56,7 @@ async fn a_path_back_to_work_across_the_network(app: TestApp) {
             "experience_months": 6, "autonomy_level": "medium"},
         "social": {"mobility": {"severity": "high", "note": "Pas de permis B"}}
     });
-    let written = put_as(&app, &mission_locale, &format!("{dossier}/diagnostic"), None, &diagnostic).await;
+    let written = app.put_as(&mission_locale.token, &format!("{dossier}/diagnostic"), None, &diagnostic).await;
     assert_eq!(written.status().as_u16(), 201);
     let contract = json!({"objectives": ["Trouver un emploi de cariste"],
         "actions": [{"description": "Préparer le CACES R489", "owner": "person"}], "weekly_hours": 15});
