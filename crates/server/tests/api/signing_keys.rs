@@ -1,11 +1,11 @@
 //! Signing keys at rest (issue 20, defect 4): sealed under the key-encryption key (KEK), the
 //! KEK rotates without refusing a token, a wrong KEK stops the start, retired keys go once
-//! their tokens have expired.
+//! their tokens have expired, and a token has one valid signature (low S).
 
 use std::process::{Command, Output};
 
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use plateforme_auth::key_encryption::KeyEncryption;
 use plateforme_auth::keys::{self, Reseal};
 use plateforme_auth::tokens::{self, TokenSettings, Verified};
@@ -13,7 +13,7 @@ use plateforme_server::app::Services;
 use plateforme_server::config::{Config, DEVELOPMENT_KEY_ENCRYPTION_KEY, Secret};
 use plateforme_store::access::signing_keys::{self, SigningKeyRecord};
 
-use crate::helpers::{FreshDatabase, TestApp};
+use crate::helpers::{FreshDatabase, TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -22,6 +22,7 @@ on_both_backends!(
     a_token_signed_before_a_kek_rotation_verifies_after_rewrap,
     a_server_with_the_wrong_kek_does_not_start_nor_replace_the_keys,
     retired_keys_are_deleted_once_their_tokens_have_expired,
+    a_high_s_signature_is_refused,
 );
 
 const NEW_KEK: &str = "the operator's new key-encryption key, 32+ bytes";
@@ -141,6 +142,42 @@ async fn retired_keys_are_deleted_once_their_tokens_have_expired(app: TestApp) {
     assert!(kids.contains(&recent_kid), "still published: {kids:?}");
     assert!(!kids.contains(&expired_kid), "deleted: {kids:?}");
     assert_eq!(kids.len(), 2, "the active key and the recent one");
+}
+
+/// The order of P-256, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa,
+    0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// The same token with its signature (r, s) made (r, n - s): as valid to plain ECDSA.
+fn with_high_s(token: &str) -> String {
+    let (signed, signature) = token.rsplit_once('.').expect("a signature");
+    let mut signature = URL_SAFE_NO_PAD.decode(signature).expect("base64");
+    let s = &mut signature[32..];
+    let mut borrow = 0i16;
+    for (digit, order) in s.iter_mut().rev().zip(P256_ORDER.iter().rev()) {
+        let difference = i16::from(*order) - i16::from(*digit) - borrow;
+        borrow = i16::from(difference < 0);
+        *digit = difference.rem_euclid(256) as u8;
+    }
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature))
+}
+
+async fn a_high_s_signature_is_refused(app: TestApp) {
+    let high = with_high_s(&app.token);
+    assert_ne!(high, app.token);
+    let flipped = p256::ecdsa::Signature::from_slice(
+        &URL_SAFE_NO_PAD.decode(high.rsplit_once('.').expect("signature").1).expect("base64"),
+    )
+    .expect("still a signature");
+    assert!(flipped.normalize_s().is_some(), "the server signed in the low-S form, so n - s is high");
+
+    let refused = app.client.get(app.url("/v1/organizations")).bearer_auth(&high).send().await.expect("GET");
+    let problem = assert_problem(refused, 401, "unauthorized").await;
+    assert!(problem["detail"].as_str().unwrap_or("").contains("low-S"), "{problem}");
+    let original = app.client.get(app.url("/v1/organizations")).bearer_auth(&app.token).send().await.expect("GET");
+    assert_eq!(original.status().as_u16(), 200, "the low-S form still works");
 }
 
 // The command line: production needs a KEK, and `keys rewrap` moves every key to the new one.
