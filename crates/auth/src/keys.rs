@@ -143,15 +143,17 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Loads the keys: fails when a stored key does not open under the configured KEKs (never
-    /// replacing it with a new one), seals the keys still in clear, creates the first key when
-    /// the database has none and deletes the retired keys whose tokens have all expired.
+    /// Loads the keys: deletes the retired keys whose tokens have all expired (first, so that a
+    /// KEK dropped since cannot be needed for them), fails when a stored key does not open under
+    /// the configured KEKs (never replacing it with a new one), seals the keys still in clear
+    /// and creates the first key when the database has none.
     pub fn open(
         store: Store,
         token_lifetime: chrono::Duration,
         encryption: KeyEncryption,
     ) -> Result<KeyRing, StoreError> {
         let encryption = Arc::new(encryption);
+        delete_expired(&store, token_lifetime)?;
         let sealed = store.run_blocking(|conn| reseal(conn, &encryption, Reseal::ClearOnly))?;
         if sealed > 0 {
             tracing::info!(sealed, kek = encryption.current_id(), "signing keys stored in clear are now sealed");
@@ -208,14 +210,24 @@ impl KeyRing {
     }
 }
 
-/// Reads the published keys. A retired key stays published for a token lifetime (plus a
-/// minute of clock skew) after its retirement, then is deleted: no token it signed is valid.
-fn load(store: &Store, token_lifetime: chrono::Duration, encryption: &KeyEncryption) -> Result<Loaded, StoreError> {
-    let since = retired_keys_expire_before(token_lifetime);
-    let deleted = store.run_blocking(|conn| signing_keys::delete_retired_before(conn, since))?;
+/// Deletes the retired keys no valid token can have been signed by; returns the moment before
+/// which a retirement makes a key expired.
+fn delete_expired(
+    store: &Store,
+    token_lifetime: chrono::Duration,
+) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    let before = retired_keys_expire_before(token_lifetime);
+    let deleted = store.run_blocking(|conn| signing_keys::delete_retired_before(conn, before))?;
     if deleted > 0 {
         tracing::info!(deleted, "retired signing keys deleted: every token they signed has expired");
     }
+    Ok(before)
+}
+
+/// Reads the published keys. A retired key stays published for a token lifetime (plus a
+/// minute of clock skew) after its retirement, then is deleted: no token it signed is valid.
+fn load(store: &Store, token_lifetime: chrono::Duration, encryption: &KeyEncryption) -> Result<Loaded, StoreError> {
+    let since = delete_expired(store, token_lifetime)?;
     let records = store.run_blocking(|conn| signing_keys::published(conn, since))?;
     let mut verifying = HashMap::new();
     let mut jwks = Vec::new();

@@ -117,17 +117,19 @@ async fn a_server_with_the_wrong_kek_does_not_start_nor_replace_the_keys(app: Te
 }
 
 async fn retired_keys_are_deleted_once_their_tokens_have_expired(app: TestApp) {
-    let kek = development_kek();
     let now = chrono::Utc::now();
-    let retired = |age: chrono::Duration| {
-        let mut key = keys::generate(&kek).expect("a key");
+    let retired = |kek: &KeyEncryption, age: chrono::Duration| {
+        let mut key = keys::generate(kek).expect("a key");
         key.created_at = now - age - chrono::Duration::days(1);
         key.retired_at = Some(now - age);
         key
     };
     // The default token lifetime is ten minutes: a token signed just before the retirement
-    // of the first key may still be valid, none signed by the second is.
-    let (recent, expired) = (retired(chrono::Duration::minutes(5)), retired(chrono::Duration::hours(1)));
+    // of the first key may still be valid, none signed by the second is. The second was sealed
+    // under a KEK dropped since: being deleted first, it does not stop the start.
+    let dropped = KeyEncryption::new(NEW_KEK.as_bytes(), &[]).expect("KEK");
+    let recent = retired(&development_kek(), chrono::Duration::minutes(5));
+    let expired = retired(&dropped, chrono::Duration::hours(1));
     let (recent_kid, expired_kid) = (recent.kid.clone(), expired.kid.clone());
     app.store
         .run(move |conn| {
