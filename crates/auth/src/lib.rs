@@ -11,6 +11,7 @@ pub mod clients;
 pub mod external;
 pub mod identity;
 pub mod journal_section;
+pub mod key_encryption;
 pub mod keys;
 pub mod person;
 pub mod policy;

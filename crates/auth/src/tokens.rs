@@ -1,7 +1,10 @@
 //! Access tokens: JWTs as RFC 9068 profiles them, signed ES256 with a `kid`, carrying the
 //! client's organization so that no request needs a database read to know who calls.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, Header, Validation};
+use p256::ecdsa::Signature;
 use plateforme_model::organization::{OrganizationKind, Territory};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -84,11 +87,45 @@ pub fn sign(keys: &KeyRing, claims: &impl Serialize) -> Result<String, TokenErro
     let mut header = Header::new(Algorithm::ES256);
     header.typ = Some(TOKEN_TYPE.into());
     header.kid = Some(kid);
-    jsonwebtoken::encode(&header, claims, &key).map_err(|error| TokenError::Invalid(error.to_string()))
+    let token = jsonwebtoken::encode(&header, claims, &key).map_err(|error| TokenError::Invalid(error.to_string()))?;
+    with_low_s(token)
 }
 
-/// Checks a token of ours: ES256 only, a known `kid`, `typ` at+jwt, our issuer and audience,
-/// not expired and not before its `nbf`.
+/// ECDSA accepts both (r, s) and (r, n - s) for the same message; P-256 signers do not choose
+/// between them. Tokens are signed in the low-S form and verification refuses the other, so a
+/// token has one valid form: no one can make a second valid token of the same claims (to slip
+/// past what remembers tokens by their text, such as the cache of verified tokens).
+fn with_low_s(token: String) -> Result<String, TokenError> {
+    let (signed, signature) = split_signature(&token)?;
+    match signature.normalize_s() {
+        Some(low) => Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(low.to_bytes()))),
+        None => Ok(token),
+    }
+}
+
+/// Refuses a signature in its high-S form (s > n/2): see [`with_low_s`].
+fn refuse_high_s(token: &str) -> Result<(), TokenError> {
+    let (_, signature) = split_signature(token)?;
+    if signature.normalize_s().is_some() {
+        return Err(TokenError::Invalid("the token's signature is not in its low-S form (s > n/2)".into()));
+    }
+    Ok(())
+}
+
+/// The signed part of a JWS (header and payload) and its ES256 signature.
+fn split_signature(token: &str) -> Result<(&str, Signature), TokenError> {
+    let (signed, encoded) =
+        token.rsplit_once('.').ok_or_else(|| TokenError::Malformed("the token has no signature".into()))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| TokenError::Malformed("the token's signature is not base64url".into()))?;
+    let signature = Signature::from_slice(&bytes)
+        .map_err(|_| TokenError::Invalid("the token's signature is not an ES256 signature (r, s)".into()))?;
+    Ok((signed, signature))
+}
+
+/// Checks a token of ours: ES256 only, a low-S signature, a known `kid`, `typ` at+jwt, our
+/// issuer and audience, not expired and not before its `nbf`.
 pub fn verify(keys: &KeyRing, settings: &TokenSettings, token: &str) -> Result<Verified, TokenError> {
     let header = jsonwebtoken::decode_header(token).map_err(|error| TokenError::Malformed(error.to_string()))?;
     if header.alg != Algorithm::ES256 {
@@ -98,6 +135,7 @@ pub fn verify(keys: &KeyRing, settings: &TokenSettings, token: &str) -> Result<V
         return Err(TokenError::WrongType);
     }
     let kid = header.kid.ok_or_else(|| TokenError::Malformed("the token has no kid".into()))?;
+    refuse_high_s(token)?;
     let key = keys.verifying_key(&kid).ok_or(TokenError::UnknownKey(kid))?;
     let validation = validation(settings);
     let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
@@ -172,5 +210,40 @@ pub fn claims_for(
         organization_id: organization.0,
         organization_kind: organization.1,
         territory: organization.2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use p256::ecdsa::SigningKey;
+    use p256::ecdsa::signature::Signer;
+    use rand_core::OsRng;
+
+    use super::*;
+
+    /// A P-256 signer leaves about half its signatures in the high-S form: find one.
+    fn high_s_token() -> String {
+        let key = SigningKey::random(&mut OsRng);
+        (0..256)
+            .map(|n| {
+                let signed = format!("header.payload{n}");
+                let signature: Signature = key.sign(signed.as_bytes());
+                (signed, signature)
+            })
+            .find(|(_, signature)| signature.normalize_s().is_some())
+            .map(|(signed, signature)| format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes())))
+            .expect("a high-S signature in 256 draws")
+    }
+
+    #[test]
+    fn a_token_has_one_valid_form_the_low_s_one() -> Result<(), TokenError> {
+        let high = high_s_token();
+        assert!(matches!(refuse_high_s(&high), Err(TokenError::Invalid(_))));
+        let low = with_low_s(high.clone())?;
+        assert_ne!(low, high);
+        assert_eq!(low.rsplit_once('.').map(|(signed, _)| signed), high.rsplit_once('.').map(|(signed, _)| signed));
+        refuse_high_s(&low)?;
+        assert_eq!(with_low_s(low.clone())?, low, "a low-S token is signed as it is");
+        Ok(())
     }
 }

@@ -100,7 +100,7 @@ impl Services {
         };
         let auth = AuthState {
             settings,
-            keys: KeyRing::open(store.clone(), lifetime)?,
+            keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
             store: store.clone(),
             limiter: RateLimiter::default(),
             routes,
@@ -118,6 +118,11 @@ impl Services {
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
         })
     }
+}
+
+/// The KEKs of the configuration (checked when it was loaded).
+fn key_encryption(config: &Config) -> Result<plateforme_auth::key_encryption::KeyEncryption, StoreError> {
+    config.key_encryption().map_err(|error| StoreError::Config(error.to_string()))
 }
 
 /// The contract as served at `/openapi.json`.

@@ -1,8 +1,9 @@
-//! The administration commands: `clients …` and `keys rotate`. They share their logic with
+//! The administration commands: `clients …` and `keys rotate|rewrap`. They share their logic with
 //! the admin API (`plateforme_auth::clients`, `plateforme_auth::keys`).
 
 use clap::Subcommand;
 use plateforme_auth::clients::{self, Registration};
+use plateforme_auth::keys;
 use plateforme_store::{Actor, Store, StoreError, WriteContext};
 use uuid::Uuid;
 
@@ -41,6 +42,9 @@ pub enum ClientsCommand {
 pub enum KeysCommand {
     /// Create a new signing key; older keys stay published until their tokens expire.
     Rotate,
+    /// Seal every signing key under the current key-encryption key (after changing it, with
+    /// the former one among the previous keys); then the former one can be dropped.
+    Rewrap,
 }
 
 type CommandResult = Result<(), Box<dyn std::error::Error>>;
@@ -108,11 +112,19 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
     Ok(())
 }
 
-pub fn run_keys(store: &Store, command: KeysCommand) -> CommandResult {
+pub fn run_keys(store: &Store, config: &Config, command: KeysCommand) -> CommandResult {
+    let encryption = config.key_encryption()?;
     match command {
         KeysCommand::Rotate => {
-            let kid = store.run_blocking(plateforme_auth::keys::rotate)?;
+            let kid = store.run_blocking(|conn| keys::rotate(conn, &encryption))?;
             println!("signing key {kid} is active; running servers use it within a minute");
+        }
+        KeysCommand::Rewrap => {
+            let resealed = store.run_blocking(|conn| keys::reseal(conn, &encryption, keys::Reseal::NotUnderCurrent))?;
+            println!(
+                "{resealed} signing keys sealed anew; every key is under the key-encryption key {}",
+                encryption.current_id()
+            );
         }
     }
     Ok(())

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use plateforme_auth::Profile;
 use plateforme_auth::external::ExternalIssuerConfig;
+use plateforme_auth::key_encryption::{self, KeyEncryption, KeyEncryptionError};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -51,6 +52,13 @@ pub struct Config {
     /// The secret key of the NIR's keyed hash (HMAC-SHA256), at least 32 bytes. Changing it
     /// makes every stored NIR hash unmatchable: keep it with the database's secrets.
     pub nir_hash_key: Option<Secret>,
+    /// The key-encryption key (KEK) that seals the private signing keys in the database, at
+    /// least 32 bytes. Without it the database cannot sign a token: keep it apart from the
+    /// database's backups. Required under the production profile.
+    pub key_encryption_key: Option<Secret>,
+    /// Former KEKs, still accepted to open the keys they sealed until `plateforme keys rewrap`
+    /// has sealed every key under the current one.
+    pub previous_key_encryption_keys: Vec<Secret>,
 }
 
 /// A secret setting: read from the configuration, never shown by `Debug` (nor so in logs).
@@ -84,6 +92,8 @@ impl Default for Config {
             anonymous_rate_limit_per_minute: 120,
             external_issuer: None,
             nir_hash_key: None,
+            key_encryption_key: None,
+            previous_key_encryption_keys: Vec::new(),
         }
     }
 }
@@ -100,6 +110,9 @@ fn error(key: &str, message: impl Into<String>) -> ConfigError {
 }
 
 const ENV_PREFIX: &str = "PLATEFORME_";
+/// The KEK of a development server that sets none (documented in docs/operations.md, so that a
+/// database moved to production can name it as a previous KEK).
+pub const DEVELOPMENT_KEY_ENCRYPTION_KEY: &str = "plateforme-development-key-encryption-key-not-secret";
 /// The file named by `--config` or this variable.
 pub const CONFIG_FILE_ENV: &str = "PLATEFORME_CONFIG";
 
@@ -150,6 +163,15 @@ impl Config {
             "PLATEFORME_ISSUER" => self.issuer = Some(value.to_owned()),
             "PLATEFORME_AUDIENCE" => self.audience = value.to_owned(),
             "PLATEFORME_NIR_HASH_KEY" => self.nir_hash_key = Some(Secret(value.to_owned())),
+            "PLATEFORME_KEY_ENCRYPTION_KEY" => self.key_encryption_key = Some(Secret(value.to_owned())),
+            "PLATEFORME_PREVIOUS_KEY_ENCRYPTION_KEYS" => {
+                self.previous_key_encryption_keys = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|key| !key.is_empty())
+                    .map(|key| Secret(key.to_owned()))
+                    .collect();
+            }
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
             "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
@@ -197,6 +219,7 @@ impl Config {
             }
             _ => {}
         }
+        self.check_key_encryption_keys()?;
         if self.workers == Some(0) {
             return Err(error("workers", "must be at least 1"));
         }
@@ -231,6 +254,32 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    fn check_key_encryption_keys(&self) -> Result<(), ConfigError> {
+        let too_short = |key: &Secret| key.0.len() < key_encryption::MIN_SECRET_BYTES;
+        match &self.key_encryption_key {
+            Some(key) if too_short(key) => return Err(error("key_encryption_key", "must be at least 32 bytes")),
+            None if self.profile == Profile::Production => {
+                return Err(error(
+                    "key_encryption_key",
+                    "is required under the production profile (PLATEFORME_KEY_ENCRYPTION_KEY)",
+                ));
+            }
+            _ => {}
+        }
+        if self.previous_key_encryption_keys.iter().any(too_short) {
+            return Err(error("previous_key_encryption_keys", "each must be at least 32 bytes"));
+        }
+        Ok(())
+    }
+
+    /// The KEKs that seal and open the signing keys; outside production, without one set, a
+    /// fixed development KEK (not secret: the keys of a development database are not either).
+    pub fn key_encryption(&self) -> Result<KeyEncryption, KeyEncryptionError> {
+        let current = self.key_encryption_key.as_ref().map_or(DEVELOPMENT_KEY_ENCRYPTION_KEY, |key| key.0.as_str());
+        let previous: Vec<&[u8]> = self.previous_key_encryption_keys.iter().map(|key| key.0.as_bytes()).collect();
+        KeyEncryption::new(current.as_bytes(), &previous)
     }
 
     /// The token issuer: the configured one, or this server's own address.
@@ -369,6 +418,32 @@ mod tests {
         assert_eq!((external.audience.as_str(), external.scope_claim.as_str()), ("other", "scp"));
         assert_eq!(symmetric.as_deref(), Some("external_issuer.algorithms"));
         assert!(unknown.contains("jwks_ttl"), "{unknown}");
+        Ok(())
+    }
+
+    const NIR: (&str, &str) = ("PLATEFORME_NIR_HASH_KEY", "a NIR hash key of at least 32 bytes");
+
+    #[test]
+    fn production_requires_a_key_encryption_key() -> Result<(), ConfigError> {
+        let production = ("PLATEFORME_PROFILE", "production");
+        let without = Config::load(None, env(&[production, NIR])).err().map(|e| e.key);
+        assert_eq!(without.as_deref(), Some("key_encryption_key"));
+        let with = env(&[production, NIR, ("PLATEFORME_KEY_ENCRYPTION_KEY", "a key-encryption key of 32+ bytes")]);
+        assert_eq!(Config::load(None, with)?.profile, Profile::Production);
+        let short = Config::load(None, env(&[("PLATEFORME_KEY_ENCRYPTION_KEY", "short")])).err().map(|e| e.key);
+        assert_eq!(short.as_deref(), Some("key_encryption_key"));
+        Ok(())
+    }
+
+    #[test]
+    fn previous_key_encryption_keys_are_a_list() -> Result<(), ConfigError> {
+        let previous = "a first former KEK of at least 32 bytes, a second former KEK of at least 32 bytes";
+        let config = Config::load(None, env(&[("PLATEFORME_PREVIOUS_KEY_ENCRYPTION_KEYS", previous)]))?;
+        assert_eq!(config.previous_key_encryption_keys.len(), 2);
+        assert!(config.key_encryption().is_ok(), "the development KEK seals");
+        let short = env(&[("PLATEFORME_PREVIOUS_KEY_ENCRYPTION_KEYS", "a former KEK of at least 32 bytes,short")]);
+        let key = Config::load(None, short).err().map(|e| e.key);
+        assert_eq!(key.as_deref(), Some("previous_key_encryption_keys"));
         Ok(())
     }
 

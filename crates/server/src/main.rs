@@ -107,7 +107,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Clients { command } => commands::run_clients(&store, &config, command),
-        Command::Keys { command } => commands::run_keys(&store, command),
+        Command::Keys { command } => commands::run_keys(&store, &config, command),
         Command::Openapi { .. } => Ok(()),
     }
 }

@@ -85,10 +85,11 @@ diesel::table! {
     signing_keys (kid) {
         kid -> Text,
         algorithm -> Text,
-        private_key_pem -> Text,
+        private_key -> Text,
         public_jwk -> Text,
         created_at -> Timestamp,
         retired_at -> Nullable<Timestamp>,
+        kek_id -> Nullable<Text>,
     }
 }
 

@@ -21,7 +21,8 @@ pub struct RotatedKey {
     responses((status = 200, description = "The new key's id.", body = RotatedKey), ListProblems))]
 #[post("/admin/keys/rotate")]
 pub async fn rotate_signing_key(_caller: Caller, auth: web::Data<SharedAuth>) -> Result<HttpResponse, ApiError> {
-    let kid = auth.store.run(crate::keys::rotate).await?;
+    let encryption = auth.keys.encryption();
+    let kid = auth.store.run(move |conn| crate::keys::rotate(conn, &encryption)).await?;
     let keys = auth.get_ref().clone();
     web::block(move || keys.keys.refresh()).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(RotatedKey { kid }))

@@ -23,4 +23,5 @@ mod portal;
 mod rate_limits;
 mod referentials;
 mod route_table;
+mod signing_keys;
 mod tokens;

@@ -4,6 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use plateforme_model::organization::OrganizationKind;
+use plateforme_server::config::Config;
 use plateforme_store::access::signing_keys;
 use reqwest::Response;
 use serde_json::{Value, json};
@@ -128,18 +129,27 @@ fn valid_claims(app: &TestApp, client: &TestClient) -> Value {
     })
 }
 
-async fn server_key(app: &TestApp) -> (String, EncodingKey) {
+/// The server's active key, opened with the development key-encryption key (the tests' own).
+pub async fn server_key(app: &TestApp) -> (String, EncodingKey) {
     let since = chrono::Utc::now() - chrono::Duration::days(1);
     let keys = app.store.run(move |conn| signing_keys::published(conn, since)).await.expect("keys");
     let key = keys.into_iter().find(|key| key.retired_at.is_none()).expect("an active key");
-    (key.kid, EncodingKey::from_ec_pem(key.private_key_pem.as_bytes()).expect("key"))
+    let encryption = Config::default().key_encryption().expect("the development KEK");
+    let pem = plateforme_auth::keys::open_private_key(&encryption, &key).expect("the key opens");
+    (key.kid, EncodingKey::from_ec_pem(pem.as_bytes()).expect("key"))
 }
 
+/// Signs as the server does: in the low-S form, the only one it accepts.
 fn sign(kid: &str, key: &EncodingKey, claims: &Value) -> String {
     let mut header = Header::new(Algorithm::ES256);
     header.typ = Some("at+jwt".into());
     header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(&header, claims, key).expect("sign")
+    let token = jsonwebtoken::encode(&header, claims, key).expect("sign");
+    let (signed, signature) = token.rsplit_once('.').expect("a signature");
+    let signature = URL_SAFE_NO_PAD.decode(signature).expect("base64");
+    let signature = p256::ecdsa::Signature::from_slice(&signature).expect("an ES256 signature");
+    let low = signature.normalize_s().unwrap_or(signature);
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(low.to_bytes()))
 }
 
 fn claims_of(token: &str) -> Value {
