@@ -104,13 +104,10 @@ fn format_error(value: &str) -> CodeError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
 
     fn e164(value: &str) -> String {
         Phone::parse(value).unwrap().to_string()
-    }
-
-    fn rule(value: &str) -> &'static str {
-        Phone::parse(value).unwrap_err().rule
     }
 
     #[test]
@@ -157,22 +154,17 @@ mod tests {
 
     #[test]
     fn rejects_each_broken_rule() {
-        for value in ["", "+", "01 23 45 67 8a", "+33 1 23 45 67 8x", "(01) 23 45 67 89"] {
-            assert_eq!(rule(value), "phone.format", "{value:?}");
-        }
-        for value in ["1234567890", "+0123456789", "+33 00 12 34 56 78", "000123456789"] {
-            assert_eq!(rule(value), "phone.format", "{value:?}");
-        }
-        for value in ["0", "01 23 45 67", "01 23 45 67 89 0", "+33 1 23 45 67", "+1234567", "+1234567890123456"] {
-            assert_eq!(rule(value), "phone.length", "{value:?}");
-        }
+        let bad_characters = ["", "+", "01 23 45 67 8a", "+33 1 23 45 67 8x", "(01) 23 45 67 89"];
+        assert_refused(Phone::parse, "phone.format", &bad_characters);
+        let bad_prefixes = ["1234567890", "+0123456789", "+33 00 12 34 56 78", "000123456789"];
+        assert_refused(Phone::parse, "phone.format", &bad_prefixes);
+        let bad_lengths = ["0", "01 23 45 67", "01 23 45 67 89 0", "+33 1 23 45 67", "+1234567", "+1234567890123456"];
+        assert_refused(Phone::parse, "phone.length", &bad_lengths);
     }
 
     #[test]
     fn serde_round_trip() {
-        let phone: Phone = serde_json::from_str("\"06 12 34 56 78\"").unwrap();
-        assert_eq!(serde_json::to_string(&phone).unwrap(), "\"+33612345678\"");
-        let error = serde_json::from_str::<Phone>("\"06 12 34\"").unwrap_err();
-        assert!(error.to_string().contains("does not have 10 digits"), "{error}");
+        assert_json_round_trip::<Phone>("06 12 34 56 78", "+33612345678");
+        assert_json_refused::<Phone>("06 12 34", "does not have 10 digits");
     }
 }
