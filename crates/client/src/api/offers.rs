@@ -328,20 +328,13 @@ impl Client {
 
     /// One page of open offers matching `search`, with the total and the facets.
     pub async fn search_offers(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
-        let mut request = self.get("/v1/offers");
-        for (name, value) in &search.query() {
-            request = request.query(name, value);
-        }
-        request.send().await?.expect_status(&[200])?.json()
+        self.get("/v1/offers").query_pairs(&search.query()).send().await?.expect_status(&[200])?.json()
     }
 
     /// [`search_offers`](Client::search_offers) without a token, as anyone may: within the
     /// anonymous rate limit of the caller's address (lower than a client's).
     pub async fn search_offers_anonymously(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
-        let mut request = self.get("/v1/offers").anonymous();
-        for (name, value) in &search.query() {
-            request = request.query(name, value);
-        }
+        let request = self.get("/v1/offers").anonymous().query_pairs(&search.query());
         request.send().await?.expect_status(&[200])?.json()
     }
 
