@@ -133,6 +133,12 @@ mod checks {
         }
     }
 
+    /// `parse` refuses `value` with a message that says `words`.
+    pub(super) fn assert_refusal_says<T: Debug>(parse: fn(&str) -> Result<T, CodeError>, value: &str, words: &str) {
+        let message = parse(value).unwrap_err().message;
+        assert!(message.contains(words), "{message}");
+    }
+
     /// The JSON string `input` reads as a `T` that writes back as the JSON string `written`.
     pub(super) fn assert_json_round_trip<T: Serialize + DeserializeOwned>(input: &str, written: &str) {
         let value: T = serde_json::from_str(&serde_json::to_string(input).unwrap()).unwrap();

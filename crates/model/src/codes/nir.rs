@@ -138,7 +138,7 @@ impl NirHash {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_refused};
+    use crate::codes::checks::{assert_json_refused, assert_refusal_says, assert_refused};
 
     fn with_key(body: &str) -> String {
         format!("{body}{}", key_of(body))
@@ -200,8 +200,7 @@ mod tests {
         }
         assert_eq!(rule("1850578006048A0"), "nir.format");
         assert_eq!(rule("1850578006048é0"), "nir.format");
-        let message = Nir::parse("185052a00404881").unwrap_err().message;
-        assert!(message.contains("uppercase"), "{message}");
+        assert_refusal_says(Nir::parse, "185052a00404881", "uppercase");
     }
 
     #[test]

@@ -37,7 +37,7 @@ impl RomeCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
 
     #[test]
     fn accepts_rome_codes() {
@@ -50,8 +50,7 @@ mod tests {
     fn rejects_malformed_codes() {
         let malformed = ["", "M", "M180", "M18050", "O1805", "Z1805", "11805", "M18O5", " M1805"];
         assert_refused(RomeCode::parse, "rome.format", &malformed);
-        let message = RomeCode::parse("m1805").unwrap_err().message;
-        assert!(message.contains("uppercase"), "{message}");
+        assert_refusal_says(RomeCode::parse, "m1805", "uppercase");
     }
 
     #[test]
