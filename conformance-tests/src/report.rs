@@ -51,6 +51,24 @@ impl Report {
         self.push(CheckResult { name: name.into(), outcome });
     }
 
+    /// Records a step that other checks build on, and hands its value on; when it failed, each
+    /// of `dependents` is skipped as needing it, and there is no value.
+    pub fn record_step<T>(&mut self, name: &str, outcome: Result<T, String>, dependents: &[&str]) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.record(name, Ok(()));
+                Some(value)
+            }
+            Err(why) => {
+                self.record(name, Err(why));
+                for dependent in dependents {
+                    self.skip(*dependent, format!("needs {name}"));
+                }
+                None
+            }
+        }
+    }
+
     pub fn skip(&mut self, name: impl Into<String>, why: impl Into<String>) {
         self.push(CheckResult { name: name.into(), outcome: Outcome::Skip(why.into()) });
     }

@@ -237,25 +237,7 @@ impl<'a> Validator<'a> {
         depth: usize,
         out: &mut Vec<Violation>,
     ) {
-        let count = items.len() as u64;
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
-            && count < min
-        {
-            out.push(Violation {
-                path: path.to_owned(),
-                rule: "minItems",
-                message: format!("{count} items; at least {min}"),
-            });
-        }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
-            && count > max
-        {
-            out.push(Violation {
-                path: path.to_owned(),
-                rule: "maxItems",
-                message: format!("{count} items; at most {max}"),
-            });
-        }
+        check_count(schema, ["minItems", "maxItems"], items.len() as u64, "items", path, out);
         if let Some(item) = schema.get("items") {
             for (index, value) in items.iter().enumerate() {
                 self.check(item, value, &format!("{path}[{index}]"), depth + 1, out);
@@ -265,29 +247,33 @@ impl<'a> Validator<'a> {
 }
 
 fn check_string(schema: &Map<String, Value>, text: &str, path: &str, out: &mut Vec<Violation>) {
-    let length = text.chars().count() as u64;
-    if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
-        && length < min
-    {
-        out.push(Violation {
-            path: path.to_owned(),
-            rule: "minLength",
-            message: format!("{length} characters; at least {min}"),
-        });
-    }
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
-        && length > max
-    {
-        out.push(Violation {
-            path: path.to_owned(),
-            rule: "maxLength",
-            message: format!("{length} characters; at most {max}"),
-        });
-    }
+    check_count(schema, ["minLength", "maxLength"], text.chars().count() as u64, "characters", path, out);
     if let Some(format) = schema.get("format").and_then(Value::as_str)
         && !formats::string_conforms(format, text)
     {
         out.push(Violation { path: path.to_owned(), rule: "format", message: format!("{text:?} is not a {format}") });
+    }
+}
+
+/// The bounds an array's items and a string's characters share: `count` of `unit` against the
+/// schema's minimum and maximum keywords (each keyword the rule it breaks).
+fn check_count(
+    schema: &Map<String, Value>,
+    [min_rule, max_rule]: [&'static str; 2],
+    count: u64,
+    unit: &str,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    let bound = |rule: &str| schema.get(rule).and_then(Value::as_u64);
+    let broken = [
+        (min_rule, bound(min_rule).filter(|min| count < *min), "at least"),
+        (max_rule, bound(max_rule).filter(|max| count > *max), "at most"),
+    ];
+    for (rule, limit, words) in broken {
+        if let Some(limit) = limit {
+            out.push(Violation { path: path.to_owned(), rule, message: format!("{count} {unit}; {words} {limit}") });
+        }
     }
 }
 
@@ -427,5 +413,21 @@ mod tests {
         }
         assert!(found.iter().any(|violation| violation.starts_with("$.link: oneOf: matches none")), "{found:#?}");
         assert!(violations(json!({"id": id, "kind": "a", "count": 1.5})).iter().any(|v| v.contains("type")));
+    }
+
+    #[test]
+    fn lengths_and_item_counts_are_bounded_both_ways() {
+        let document = json!({});
+        let validator = Validator::new(&document);
+        let named = |schema: Value, instance: Value| -> Vec<String> {
+            validator.validate(&schema, &instance).iter().map(ToString::to_string).collect()
+        };
+        let text = json!({"type": "string", "minLength": 2, "maxLength": 3});
+        assert_eq!(named(text.clone(), json!("é")), ["$: minLength: 1 characters; at least 2"]);
+        assert_eq!(named(text.clone(), json!("éèê")), Vec::<String>::new());
+        assert_eq!(named(text, json!("abcd")), ["$: maxLength: 4 characters; at most 3"]);
+        let list = json!({"type": "array", "minItems": 1, "maxItems": 2});
+        assert_eq!(named(list.clone(), json!([])), ["$: minItems: 0 items; at least 1"]);
+        assert_eq!(named(list, json!([1, 2, 3])), ["$: maxItems: 3 items; at most 2"]);
     }
 }

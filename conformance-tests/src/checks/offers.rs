@@ -137,34 +137,20 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         super::skip_all(suite, report, &WITH_PARTNER, Kind::Partner);
         return;
     };
-    match publish(partner, &fixture).await {
-        Ok(published) => {
-            report.record("offers.publish", Ok(()));
-            let (current, owner) = merge_and_republish(suite, partner, &fixture, published, report).await;
-            report.record("offers.search.anonymous", search(suite.anonymous(), &fixture, &current).await);
-            lifecycle(&owner.client, current, report).await;
-        }
-        Err(why) => {
-            report.record("offers.publish", Err(why));
-            for name in &WITH_PARTNER[1..6] {
-                report.skip(*name, "needs offers.publish");
-            }
-        }
+    let published = publish(partner, &fixture).await;
+    if let Some(published) = report.record_step("offers.publish", published, &WITH_PARTNER[1..6]) {
+        let (current, owner) = merge_and_republish(suite, partner, &fixture, published, report).await;
+        report.record("offers.search.anonymous", search(suite.anonymous(), &fixture, &current).await);
+        lifecycle(&owner.client, current, report).await;
     }
     match suite.actor(Kind::Employer) {
         Some(employer) => report
             .record("offers.ownership.twin_cannot_take_over", twin_cannot_take_over(employer, partner, &fixture).await),
         None => report.skip("offers.ownership.twin_cannot_take_over", suite.missing(Kind::Employer)),
     }
-    match batch(&partner.client, &fixture).await {
-        Ok(painter) => {
-            report.record("offers.batch", Ok(()));
-            report.record("offers.withdraw", withdraw(&partner.client, painter).await);
-        }
-        Err(why) => {
-            report.record("offers.batch", Err(why));
-            report.skip("offers.withdraw", "needs offers.batch");
-        }
+    let batch = batch(&partner.client, &fixture).await;
+    if let Some(painter) = report.record_step("offers.batch", batch, &["offers.withdraw"]) {
+        report.record("offers.withdraw", withdraw(&partner.client, painter).await);
     }
 }
 
@@ -210,14 +196,13 @@ async fn merge_and_republish<'a>(
     let mut current = published.into_versioned();
     let mut owner = partner;
     match suite.actor(Kind::Employer) {
-        Some(employer) => match merge(employer, partner, fixture, &current).await {
-            Ok(merged) => {
-                report.record("offers.publish.merge", Ok(()));
+        Some(employer) => {
+            let merged = merge(employer, partner, fixture, &current).await;
+            if let Some(merged) = report.record_step("offers.publish.merge", merged, &[]) {
                 current = merged.into_versioned();
                 owner = employer;
             }
-            Err(why) => report.record("offers.publish.merge", Err(why)),
-        },
+        }
         None => report.skip("offers.publish.merge", suite.missing(Kind::Employer)),
     }
     report.record("offers.publish.unchanged", unchanged(&partner.client, fixture, &current).await);
@@ -404,16 +389,8 @@ async fn lifecycle(partner: &Client, current: Versioned<Value>, report: &mut Rep
                 }
                 Ok(filled)
             });
-    let filled = match filled {
-        Ok(filled) => {
-            report.record("offers.status.filled", Ok(()));
-            filled
-        }
-        Err(why) => {
-            report.record("offers.status.filled", Err(why));
-            report.skip("offers.status.invalid_transition", "needs offers.status.filled");
-            return;
-        }
+    let Some(filled) = report.record_step("offers.status.filled", filled, &["offers.status.invalid_transition"]) else {
+        return;
     };
     let reopened = partner.change_offer_status(id, OfferStatus::Open, None, &filled.etag).await;
     report.record(

@@ -40,19 +40,7 @@ pub async fn run(suite: &Suite, report: &mut Report) -> Option<Versioned<Organiz
         check_created(&created, "/v1/organizations/")?;
         Ok(created)
     });
-    let created = match created {
-        Ok(created) => {
-            report.record("organizations.create", Ok(()));
-            created
-        }
-        Err(why) => {
-            report.record("organizations.create", Err(why));
-            for name in &WITH_ADMIN[1..] {
-                report.skip(*name, "needs organizations.create");
-            }
-            return None;
-        }
-    };
+    let created = report.record_step("organizations.create", created, &WITH_ADMIN[1..])?;
     report.record("organizations.idempotency.replay", replay(client, &new, &key, &created).await);
     let mut other = new.clone();
     other.name = format!("{} (other body)", new.name);
@@ -156,16 +144,9 @@ async fn versions(
         }
         Ok(updated)
     });
-    let updated = match updated {
-        Ok(updated) => {
-            report.record("organizations.etag.update", Ok(()));
-            updated
-        }
-        Err(why) => {
-            report.record("organizations.etag.update", Err(why));
-            report.skip("organizations.etag.precondition_failed", "needs organizations.etag.update");
-            return Some(current);
-        }
+    let dependents = ["organizations.etag.precondition_failed"];
+    let Some(updated) = report.record_step("organizations.etag.update", updated, &dependents) else {
+        return Some(current);
     };
     let stale = client.update_organization(id, &json!({"name": "conformance stale"}), &current.etag).await;
     report.record(

@@ -43,19 +43,7 @@ pub async fn run(suite: &Suite, report: &mut Report) -> Option<Registered> {
         let id = created.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the person has no id")?;
         Ok((id, created))
     });
-    let (id, created): (Uuid, Created<Value>) = match created {
-        Ok(created) => {
-            report.record("persons.create", Ok(()));
-            created
-        }
-        Err(why) => {
-            report.record("persons.create", Err(why));
-            for name in &CHECKS[1..] {
-                report.skip(*name, "needs persons.create");
-            }
-            return None;
-        }
-    };
+    let (id, created): (Uuid, Created<Value>) = report.record_step("persons.create", created, &CHECKS[1..])?;
     report.record("persons.idempotency.replay", replay(client, &body, &key, &created).await);
     let mut other = body.clone();
     other["identity"]["family_name"] = json!(fixtures::family_name(&suite.run_id, "Autre"));
@@ -133,16 +121,9 @@ async fn versions(client: &Client, id: Uuid, current: Versioned<Value>, report: 
             }
             Ok(updated)
         });
-    let updated = match updated {
-        Ok(updated) => {
-            report.record("persons.etag.update", Ok(()));
-            updated
-        }
-        Err(why) => {
-            report.record("persons.etag.update", Err(why));
-            report.skip("persons.etag.precondition_failed", "needs persons.etag.update");
-            return current;
-        }
+    let Some(updated) = report.record_step("persons.etag.update", updated, &["persons.etag.precondition_failed"])
+    else {
+        return current;
     };
     let stale = client.update_person(id, &json!({"statuses": {"rqth": false}}), &current.etag).await;
     report.record(

@@ -47,17 +47,7 @@ pub async fn measure(address: SocketAddr, count: usize, pid: u32) -> Result<Idle
         for _ in 0..wave {
             set.spawn(Connection::open(address));
         }
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok(Ok(connection)) => connections.push(connection),
-                Ok(Err(error)) => {
-                    first_error.get_or_insert_with(|| format!("connect: {error}"));
-                }
-                Err(error) => {
-                    first_error.get_or_insert_with(|| error.to_string());
-                }
-            }
-        }
+        gather(set, "connect", &mut connections, &mut first_error).await;
     }
     let opening_time = started.elapsed();
 
@@ -74,17 +64,7 @@ pub async fn measure(address: SocketAddr, count: usize, pid: u32) -> Result<Idle
         });
     }
     let mut served: Vec<Connection> = Vec::with_capacity(count);
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok(Ok(connection)) => served.push(connection),
-            Ok(Err(error)) => {
-                first_error.get_or_insert_with(|| format!("request: {error}"));
-            }
-            Err(error) => {
-                first_error.get_or_insert_with(|| error.to_string());
-            }
-        }
-    }
+    gather(set, "request", &mut served, &mut first_error).await;
     let requests_time = started.elapsed();
     // Let the server finish with the responses' buffers, then read (well inside the 5 s
     // keep-alive window).
@@ -94,4 +74,25 @@ pub async fn measure(address: SocketAddr, count: usize, pid: u32) -> Result<Idle
     let opened = served.len();
     drop(served);
     Ok(IdleResult { wanted: count, opened, open_at_reading, before, during, opening_time, requests_time, first_error })
+}
+
+/// Waits for every task of `set`, keeping the connections that came through in `into` and
+/// the first failure in `first_error` (`step` says which step failed, for an I/O error).
+async fn gather(
+    mut set: JoinSet<std::io::Result<Connection>>,
+    step: &str,
+    into: &mut Vec<Connection>,
+    first_error: &mut Option<String>,
+) {
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(Ok(connection)) => into.push(connection),
+            Ok(Err(error)) => {
+                first_error.get_or_insert_with(|| format!("{step}: {error}"));
+            }
+            Err(error) => {
+                first_error.get_or_insert_with(|| error.to_string());
+            }
+        }
+    }
 }

@@ -62,6 +62,12 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
+    /// Every pair as a query parameter, in order (a search's or a list's filters).
+    pub fn query_pairs(mut self, pairs: &[(String, String)]) -> Self {
+        self.query.extend_from_slice(pairs);
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             (Ok(name), Ok(value)) => {

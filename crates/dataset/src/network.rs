@@ -100,7 +100,9 @@ impl Network {
         for (departement_index, (code, members)) in by_departement.iter().enumerate() {
             let region = RegionCode::of_departement(code);
             let of = departement_names.get(code.as_str()).copied().unwrap_or("");
-            let whole = Territory { regions: vec![region.clone()], departements: vec![code.clone()], communes: vec![] };
+            let in_departement =
+                |communes| Territory { regions: vec![region.clone()], departements: vec![code.clone()], communes };
+            let whole = in_departement(Vec::new());
             let departement_org = builder.add(
                 OrganizationKind::Departement,
                 format!("Conseil départemental {of}"),
@@ -132,53 +134,21 @@ impl Network {
             };
             let mut agencies = Vec::with_capacity(agency_seats.len());
             for (seat_index, &(commune, how_many)) in agency_seats.iter().enumerate() {
-                let territory = Territory {
-                    regions: vec![region.clone()],
-                    departements: vec![code.clone()],
-                    communes: covered(seat_index, &agency_of)?,
-                };
-                let mut seat = Seat::default();
-                for number in 1..=how_many {
-                    let town = &all[commune].name;
-                    let name = if how_many > 1 {
-                        format!("France Travail {town} {number}")
-                    } else {
-                        format!("France Travail {town}")
-                    };
+                let territory = in_departement(covered(seat_index, &agency_of)?);
+                let next_agency = || {
                     agency_number += 1;
-                    let establishment = Some((france_travail, agency_number));
-                    seat.organizations.push(builder.add(
-                        OrganizationKind::FranceTravail,
-                        name,
-                        territory.clone(),
-                        establishment,
-                    )?);
-                }
-                agencies.push(seat);
+                    Some((france_travail, agency_number))
+                };
+                let town = &all[commune].name;
+                let kind = OrganizationKind::FranceTravail;
+                agencies.push(builder.seat(kind, "France Travail", town, how_many, territory, next_agency)?);
             }
             let mut missions_locales = Vec::with_capacity(mission_seats.len());
             for (seat_index, &(commune, how_many)) in mission_seats.iter().enumerate() {
-                let territory = Territory {
-                    regions: vec![region.clone()],
-                    departements: vec![code.clone()],
-                    communes: covered(seat_index, &mission_of)?,
-                };
-                let mut seat = Seat::default();
-                for number in 1..=how_many {
-                    let town = &all[commune].name;
-                    let name = if how_many > 1 {
-                        format!("Mission locale de {town} {number}")
-                    } else {
-                        format!("Mission locale de {town}")
-                    };
-                    seat.organizations.push(builder.add(
-                        OrganizationKind::MissionLocale,
-                        name,
-                        territory.clone(),
-                        None,
-                    )?);
-                }
-                missions_locales.push(seat);
+                let territory = in_departement(covered(seat_index, &mission_of)?);
+                let town = &all[commune].name;
+                let kind = OrganizationKind::MissionLocale;
+                missions_locales.push(builder.seat(kind, "Mission locale de", town, how_many, territory, || None)?);
             }
             let births =
                 WeightedTable::new(members.iter().map(|&i| population(&all[i]))).map(|table| (members.clone(), table));
@@ -254,6 +224,26 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// The organizations of `kind` seated in one town, all covering `territory`: named
+    /// "{prefix} {town}", numbered when the town has more than one; `establishment` gives
+    /// each its legal unit and establishment number (`None`: a legal unit of its own).
+    fn seat(
+        &mut self,
+        kind: OrganizationKind,
+        prefix: &str,
+        town: &str,
+        how_many: usize,
+        territory: Territory,
+        mut establishment: impl FnMut() -> Option<(u32, u32)>,
+    ) -> Result<Seat, DatasetError> {
+        let mut seat = Seat::default();
+        for number in 1..=how_many {
+            let name = if how_many > 1 { format!("{prefix} {town} {number}") } else { format!("{prefix} {town}") };
+            seat.organizations.push(self.add(kind, name, territory.clone(), establishment())?);
+        }
+        Ok(seat)
+    }
+
     fn next_legal_unit(&mut self) -> u32 {
         self.legal_units += 1;
         self.legal_units

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use plateforme_model::codes::{CommuneCode, Email, Nir, Phone, PostalCode, RomeCode};
+use plateforme_model::merge_patch::leaf_paths;
 use plateforme_model::person::contract::{ActionOwner, ContractAction, ContractRecord, ContractStatus};
 use plateforme_model::person::diagnostic::{
     AutonomyLevel, Constraint, DiagnosticRecord, ProfessionalDiagnostic, QualificationLevel, Severity, SocialDiagnostic,
@@ -558,20 +559,6 @@ fn instant(rng: &mut Rng, date: NaiveDate) -> DateTime<Utc> {
 fn stamp(provenance: &mut BTreeMap<String, Provenance>, changes: &Value, prefix: &str, by: Uuid, at: DateTime<Utc>) {
     for path in leaf_paths(changes, prefix) {
         provenance.insert(path, Provenance { organization_id: Some(by), client_id: DATASET_CLIENT.to_owned(), at });
-    }
-}
-
-fn leaf_paths(value: &Value, prefix: &str) -> Vec<String> {
-    match value {
-        Value::Object(members) if !members.is_empty() => members
-            .iter()
-            .flat_map(|(name, member)| {
-                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
-                leaf_paths(member, &path)
-            })
-            .collect(),
-        _ if prefix.is_empty() => Vec::new(),
-        _ => vec![prefix.to_owned()],
     }
 }
 

@@ -52,6 +52,24 @@ pub fn diff(before: &Value, after: &Value) -> Value {
     }
 }
 
+/// The leaf paths of a JSON document or merge patch under `prefix` (`contact.address`,
+/// `identity.family_name`…): the fields a change touched, as provenance records them. Objects
+/// are walked into; anything else (values, arrays, `null` removals) is a leaf, and so is an
+/// empty object under a prefix (`orientation`).
+pub fn leaf_paths(value: &Value, prefix: &str) -> Vec<String> {
+    match value {
+        Value::Object(members) if !members.is_empty() => members
+            .iter()
+            .flat_map(|(name, member)| {
+                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                leaf_paths(member, &path)
+            })
+            .collect(),
+        _ if prefix.is_empty() => Vec::new(),
+        _ => vec![prefix.to_owned()],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +111,15 @@ mod tests {
         apply(&mut target, &patch);
         assert_eq!(target, after);
         assert_eq!(diff(&after, &after), json!({}));
+    }
+
+    #[test]
+    fn leaves_are_the_fields_a_change_touched() {
+        let change = json!({"identity": {"family_name": "X"}, "contact": {"address": null, "phone": "+33612345678"}});
+        let mut paths = leaf_paths(&change, "");
+        paths.sort();
+        assert_eq!(paths, ["contact.address", "contact.phone", "identity.family_name"]);
+        assert_eq!(leaf_paths(&json!({"path_type": "social"}), "orientation"), ["orientation.path_type"]);
+        assert!(leaf_paths(&json!({}), "").is_empty());
     }
 }

@@ -140,11 +140,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_embedded_file_parses() {
-        for line in rows(COMMUNES_TSV) {
-            assert!(parse_commune(line).is_some(), "communes.tsv: {line:?}");
-        }
-        assert_eq!(communes().len(), rows(COMMUNES_TSV).count());
-        assert_eq!(COMMUNES.by_code.len(), communes().len(), "commune codes are distinct");
+        COMMUNES.assert_holds_every_row(COMMUNES_TSV, parse_commune, "communes.tsv", "commune codes");
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn search_naf(query: &str, limit: usize) -> Vec<&'static Naf> {
         if prefix.len() > 2 {
             prefix.insert(2, '.');
         }
-        return table.records.iter().filter(|naf| naf.code.starts_with(&prefix)).take(limit).collect();
+        return table.with_code_prefix(&prefix, limit);
     }
     table.search_words(query, limit)
 }
@@ -87,11 +87,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_embedded_file_parses() {
-        for line in rows(NAF_TSV) {
-            assert!(parse_naf(line).is_some(), "naf.tsv: {line:?}");
-        }
-        assert_eq!(naf_codes().len(), rows(NAF_TSV).count());
-        assert_eq!(NAF_CODES.by_code.len(), naf_codes().len(), "NAF codes are distinct");
+        NAF_CODES.assert_holds_every_row(NAF_TSV, parse_naf, "naf.tsv", "NAF codes");
         assert_eq!(naf_codes().len(), 732, "as in the source");
     }
 

@@ -56,8 +56,7 @@ pub fn search_rome(query: &str, limit: usize) -> Vec<&'static Rome> {
         && !chars.as_str().is_empty()
         && chars.as_str().bytes().all(|byte| byte.is_ascii_digit());
     if code_like {
-        let prefix = query.to_ascii_uppercase();
-        return table.records.iter().filter(|rome| rome.code.starts_with(&prefix)).take(limit).collect();
+        return table.with_code_prefix(&query.to_ascii_uppercase(), limit);
     }
     table.search_words(query, limit)
 }
@@ -68,11 +67,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_embedded_file_parses() {
-        for line in rows(ROME_TSV) {
-            assert!(parse_rome(line).is_some(), "rome.tsv: {line:?}");
-        }
-        assert_eq!(rome_codes().len(), rows(ROME_TSV).count());
-        assert_eq!(ROME_CODES.by_code.len(), rome_codes().len(), "ROME codes are distinct");
+        ROME_CODES.assert_holds_every_row(ROME_TSV, parse_rome, "rome.tsv", "ROME codes");
         assert_eq!(rome_codes().len(), 1_584, "as in the source");
     }
 

@@ -10,17 +10,24 @@ pub(crate) struct Table<T> {
     pub(crate) records: Vec<T>,
     pub(crate) by_code: HashMap<String, usize>,
     pub(crate) normalized: Vec<String>,
+    /// A record's code, kept for the searches by code prefix.
+    code: fn(&T) -> &str,
 }
 
 impl<T> Table<T> {
-    pub(crate) fn new(records: Vec<T>, code: impl Fn(&T) -> &str, name: impl Fn(&T) -> &str) -> Table<T> {
+    pub(crate) fn new(records: Vec<T>, code: fn(&T) -> &str, name: impl Fn(&T) -> &str) -> Table<T> {
         let by_code = records.iter().enumerate().map(|(index, record)| (code(record).to_owned(), index)).collect();
         let normalized = records.iter().map(|record| normalize(name(record))).collect();
-        Table { records, by_code, normalized }
+        Table { records, by_code, normalized, code }
     }
 
     pub(crate) fn get(&self, code: &str) -> Option<&T> {
         self.by_code.get(code).and_then(|&index| self.records.get(index))
+    }
+
+    /// The records whose code starts with `prefix`, in code order. At most `limit`.
+    pub(crate) fn with_code_prefix(&self, prefix: &str, limit: usize) -> Vec<&T> {
+        self.records.iter().filter(|record| (self.code)(record).starts_with(prefix)).take(limit).collect()
     }
 
     /// The records whose normalized name has a word starting with `query` once normalized:
@@ -54,4 +61,17 @@ pub(crate) fn rows(tsv: &str) -> impl Iterator<Item = &str> {
 /// An empty cell is `Some(None)`; a cell that does not parse is `None`.
 pub(crate) fn optional<T: std::str::FromStr>(cell: &str) -> Option<Option<T>> {
     if cell.is_empty() { Some(None) } else { cell.parse().ok().map(Some) }
+}
+
+#[cfg(test)]
+impl<T> Table<T> {
+    /// What every embedded file's test checks first: each data row of `tsv` parses, the table
+    /// holds one record a row, and no two records share a code (`codes` names them).
+    pub(crate) fn assert_holds_every_row(&self, tsv: &str, parse: impl Fn(&str) -> Option<T>, file: &str, codes: &str) {
+        for line in rows(tsv) {
+            assert!(parse(line).is_some(), "{file}: {line:?}");
+        }
+        assert_eq!(self.records.len(), rows(tsv).count());
+        assert_eq!(self.by_code.len(), self.records.len(), "{codes} are distinct");
+    }
 }

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+/// Where an offer stands, and the kind of contract: the shared model's own types, so that their
+/// wire names have one home.
+pub use plateforme_model::offer::{ContractType, OfferStatus};
+
 use crate::client::Client;
 use crate::error::{ClientError, FieldError};
 use crate::page::Pager;
@@ -119,81 +123,6 @@ pub struct BatchSummary {
 pub struct BatchResult {
     pub summary: BatchSummary,
     pub results: Vec<LineResult>,
-}
-
-/// Where an offer stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OfferStatus {
-    Open,
-    Suspended,
-    /// Final.
-    Filled,
-    /// Final.
-    Cancelled,
-    /// Set by the platform at the expiry time, never by a source.
-    Expired,
-}
-
-impl OfferStatus {
-    pub const ALL: [OfferStatus; 5] =
-        [OfferStatus::Open, OfferStatus::Suspended, OfferStatus::Filled, OfferStatus::Cancelled, OfferStatus::Expired];
-
-    /// The wire name: `filled`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferStatus::Open => "open",
-            OfferStatus::Suspended => "suspended",
-            OfferStatus::Filled => "filled",
-            OfferStatus::Cancelled => "cancelled",
-            OfferStatus::Expired => "expired",
-        }
-    }
-
-    /// The status with this wire name (an offer's `status`).
-    pub fn parse(name: &str) -> Option<OfferStatus> {
-        OfferStatus::ALL.into_iter().find(|status| status.as_str() == name)
-    }
-}
-
-/// The kind of contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ContractType {
-    Cdi,
-    Cdd,
-    Interim,
-    Seasonal,
-    Apprenticeship,
-    Professionalisation,
-    Other,
-}
-
-impl ContractType {
-    pub const ALL: [ContractType; 7] = [
-        ContractType::Cdi,
-        ContractType::Cdd,
-        ContractType::Interim,
-        ContractType::Seasonal,
-        ContractType::Apprenticeship,
-        ContractType::Professionalisation,
-        ContractType::Other,
-    ];
-
-    /// The wire name: `apprenticeship`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContractType::Cdi => "cdi",
-            ContractType::Cdd => "cdd",
-            ContractType::Interim => "interim",
-            ContractType::Seasonal => "seasonal",
-            ContractType::Apprenticeship => "apprenticeship",
-            ContractType::Professionalisation => "professionalisation",
-            ContractType::Other => "other",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<ContractType> {
-        ContractType::ALL.into_iter().find(|kind| kind.as_str() == name)
-    }
 }
 
 /// The order of search results.
@@ -399,20 +328,13 @@ impl Client {
 
     /// One page of open offers matching `search`, with the total and the facets.
     pub async fn search_offers(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
-        let mut request = self.get("/v1/offers");
-        for (name, value) in &search.query() {
-            request = request.query(name, value);
-        }
-        request.send().await?.expect_status(&[200])?.json()
+        self.get("/v1/offers").query_pairs(&search.query()).send().await?.expect_status(&[200])?.json()
     }
 
     /// [`search_offers`](Client::search_offers) without a token, as anyone may: within the
     /// anonymous rate limit of the caller's address (lower than a client's).
     pub async fn search_offers_anonymously(&self, search: &OfferSearch) -> Result<SearchPage, ClientError> {
-        let mut request = self.get("/v1/offers").anonymous();
-        for (name, value) in &search.query() {
-            request = request.query(name, value);
-        }
+        let request = self.get("/v1/offers").anonymous().query_pairs(&search.query());
         request.send().await?.expect_status(&[200])?.json()
     }
 

@@ -41,11 +41,7 @@ impl Client {
         if let Some(cursor) = cursor {
             query.push(("cursor".to_owned(), cursor.to_owned()));
         }
-        let mut request = self.get("/v1/organizations");
-        for (name, value) in &query {
-            request = request.query(name, value);
-        }
-        request.send().await?.expect_status(&[200])?.json()
+        self.get("/v1/organizations").query_pairs(&query).send().await?.expect_status(&[200])?.json()
     }
 
     /// Every organization matching `filter`, page after page.

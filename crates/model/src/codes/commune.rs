@@ -59,10 +59,7 @@ fn departement_part(code: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rule(value: &str) -> &'static str {
-        CommuneCode::parse(value).unwrap_err().rule
-    }
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
 
     #[test]
     fn accepts_communes_and_finds_their_departement() {
@@ -85,25 +82,20 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for value in ["", "6912", "691230", "2a004", "2C004", "6912A", "69 12", "é123", "1é23"] {
-            assert_eq!(rule(value), "commune.format", "{value:?}");
-        }
+        let malformed = ["", "6912", "691230", "2a004", "2C004", "6912A", "69 12", "é123", "1é23"];
+        assert_refused(CommuneCode::parse, "commune.format", &malformed);
     }
 
     #[test]
     fn rejects_codes_outside_any_departement() {
-        for value in ["00123", "20004", "96001", "97501", "97701", "98735"] {
-            assert_eq!(rule(value), "commune.departement", "{value:?}");
-        }
-        let message = CommuneCode::parse("20004").unwrap_err().message;
-        assert!(message.contains("\"20004\""), "{message}");
+        let outside = ["00123", "20004", "96001", "97501", "97701", "98735"];
+        assert_refused(CommuneCode::parse, "commune.departement", &outside);
+        assert_refusal_says(CommuneCode::parse, "20004", "\"20004\"");
     }
 
     #[test]
     fn serde_round_trip() {
-        let code: CommuneCode = serde_json::from_str("\"2A004\"").unwrap();
-        assert_eq!(serde_json::to_string(&code).unwrap(), "\"2A004\"");
-        let error = serde_json::from_str::<CommuneCode>("\"2A04\"").unwrap_err();
-        assert!(error.to_string().contains("not 5 characters"), "{error}");
+        assert_json_round_trip::<CommuneCode>("2A004", "2A004");
+        assert_json_refused::<CommuneCode>("2A04", "not 5 characters");
     }
 }

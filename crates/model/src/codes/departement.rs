@@ -76,10 +76,7 @@ impl DepartementCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rule(value: &str) -> &'static str {
-        DepartementCode::parse(value).unwrap_err().rule
-    }
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
 
     #[test]
     fn accepts_every_kind_of_departement() {
@@ -102,9 +99,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for value in ["", "1", "6", "2C", "A1", "9710", " 69", "69 "] {
-            assert_eq!(rule(value), "departement.format", "{value:?}");
-        }
+        let malformed = ["", "1", "6", "2C", "A1", "9710", " 69", "69 "];
+        assert_refused(DepartementCode::parse, "departement.format", &malformed);
     }
 
     #[test]
@@ -117,18 +113,14 @@ mod tests {
 
     #[test]
     fn rejects_codes_that_are_no_departement() {
-        for value in ["00", "20", "96", "99", "069", "970", "975", "977", "978", "988"] {
-            assert_eq!(rule(value), "departement.unknown", "{value:?}");
-        }
-        let message = DepartementCode::parse("975").unwrap_err().message;
-        assert!(message.contains("\"975\""), "{message}");
+        let unknown = ["00", "20", "96", "99", "069", "970", "975", "977", "978", "988"];
+        assert_refused(DepartementCode::parse, "departement.unknown", &unknown);
+        assert_refusal_says(DepartementCode::parse, "975", "\"975\"");
     }
 
     #[test]
     fn serde_round_trip() {
-        let code: DepartementCode = serde_json::from_str("\"2B\"").unwrap();
-        assert_eq!(serde_json::to_string(&code).unwrap(), "\"2B\"");
-        let error = serde_json::from_str::<DepartementCode>("\"20\"").unwrap_err();
-        assert!(error.to_string().contains("does not exist"), "{error}");
+        assert_json_round_trip::<DepartementCode>("2B", "2B");
+        assert_json_refused::<DepartementCode>("20", "does not exist");
     }
 }

@@ -117,6 +117,41 @@ fn is_digits(value: &str, len: usize) -> bool {
     value.len() == len && value.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The checks every code's tests make, written once so that each test lists only its values.
+#[cfg(test)]
+mod checks {
+    use std::fmt::Debug;
+
+    use serde::{Serialize, de::DeserializeOwned};
+
+    use crate::validation::CodeError;
+
+    /// `parse` refuses every one of `values` under `rule`.
+    pub(super) fn assert_refused<T: Debug>(parse: fn(&str) -> Result<T, CodeError>, rule: &str, values: &[&str]) {
+        for value in values {
+            assert_eq!(parse(value).unwrap_err().rule, rule, "{value:?}");
+        }
+    }
+
+    /// `parse` refuses `value` with a message that says `words`.
+    pub(super) fn assert_refusal_says<T: Debug>(parse: fn(&str) -> Result<T, CodeError>, value: &str, words: &str) {
+        let message = parse(value).unwrap_err().message;
+        assert!(message.contains(words), "{message}");
+    }
+
+    /// The JSON string `input` reads as a `T` that writes back as the JSON string `written`.
+    pub(super) fn assert_json_round_trip<T: Serialize + DeserializeOwned>(input: &str, written: &str) {
+        let value: T = serde_json::from_str(&serde_json::to_string(input).unwrap()).unwrap();
+        assert_eq!(serde_json::to_string(&value).unwrap(), serde_json::to_string(written).unwrap());
+    }
+
+    /// The JSON string `input` is refused, with an error that says `reason`.
+    pub(super) fn assert_json_refused<T: DeserializeOwned + Debug>(input: &str, reason: &str) {
+        let error = serde_json::from_str::<T>(&serde_json::to_string(input).unwrap()).unwrap_err();
+        assert!(error.to_string().contains(reason), "{error}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,6 +138,7 @@ impl NirHash {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_refusal_says, assert_refused};
 
     fn with_key(body: &str) -> String {
         format!("{body}{}", key_of(body))
@@ -176,9 +177,8 @@ mod tests {
 
     #[test]
     fn rejects_wrong_lengths() {
-        for value in ["", "18505780060483", "1850578006048301", "1 85 05 78 006 048 3"] {
-            assert_eq!(rule(value), "nir.length", "{value:?}");
-        }
+        let wrong_lengths = ["", "18505780060483", "1850578006048301", "1 85 05 78 006 048 3"];
+        assert_refused(Nir::parse, "nir.length", &wrong_lengths);
     }
 
     #[test]
@@ -200,8 +200,7 @@ mod tests {
         }
         assert_eq!(rule("1850578006048A0"), "nir.format");
         assert_eq!(rule("1850578006048é0"), "nir.format");
-        let message = Nir::parse("185052a00404881").unwrap_err().message;
-        assert!(message.contains("uppercase"), "{message}");
+        assert_refusal_says(Nir::parse, "185052a00404881", "uppercase");
     }
 
     #[test]
@@ -251,10 +250,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<NirHash>(&json).unwrap(), hash);
         let upper = hash.as_str().to_uppercase();
         let longer = format!("{hash}0");
-        for bad in ["", "7b76", upper.as_str(), longer.as_str()] {
-            assert_eq!(NirHash::parse(bad).unwrap_err().rule, "nir_hash.format", "{bad:?}");
-        }
-        let error = serde_json::from_str::<NirHash>("\"xyz\"").unwrap_err();
-        assert!(error.to_string().contains("64 lowercase hexadecimal"), "{error}");
+        assert_refused(NirHash::parse, "nir_hash.format", &["", "7b76", upper.as_str(), longer.as_str()]);
+        assert_json_refused::<NirHash>("xyz", "64 lowercase hexadecimal");
     }
 }

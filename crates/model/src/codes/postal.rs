@@ -37,6 +37,7 @@ impl PostalCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
 
     #[test]
     fn accepts_postal_codes() {
@@ -47,23 +48,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for value in ["", "6900", "690030", "69 003", "2A000", "6900a", "٠١٢٣٤"] {
-            assert_eq!(PostalCode::parse(value).unwrap_err().rule, "postal.format", "{value:?}");
-        }
+        let malformed = ["", "6900", "690030", "69 003", "2A000", "6900a", "٠١٢٣٤"];
+        assert_refused(PostalCode::parse, "postal.format", &malformed);
     }
 
     #[test]
     fn rejects_codes_of_no_area() {
-        for value in ["00000", "00123", "99000"] {
-            assert_eq!(PostalCode::parse(value).unwrap_err().rule, "postal.unknown", "{value:?}");
-        }
+        assert_refused(PostalCode::parse, "postal.unknown", &["00000", "00123", "99000"]);
     }
 
     #[test]
     fn serde_round_trip() {
-        let code: PostalCode = serde_json::from_str("\"20000\"").unwrap();
-        assert_eq!(serde_json::to_string(&code).unwrap(), "\"20000\"");
-        let error = serde_json::from_str::<PostalCode>("\"00100\"").unwrap_err();
-        assert!(error.to_string().contains("postal code \"00100\""), "{error}");
+        assert_json_round_trip::<PostalCode>("20000", "20000");
+        assert_json_refused::<PostalCode>("00100", "postal code \"00100\"");
     }
 }

@@ -72,6 +72,7 @@ impl RegionCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
 
     fn region_of(departement: &str) -> String {
         RegionCode::of_departement(&DepartementCode::parse(departement).unwrap()).to_string()
@@ -86,13 +87,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed_and_former_regions() {
-        for value in ["", "1", "011", "8A", " 84"] {
-            assert_eq!(RegionCode::parse(value).unwrap_err().rule, "region.format", "{value:?}");
-        }
+        assert_refused(RegionCode::parse, "region.format", &["", "1", "011", "8A", " 84"]);
         // 05 was never used; 82 (Rhône-Alpes) and 42 (Alsace) are regions merged in 2016.
-        for value in ["00", "05", "42", "82", "99"] {
-            assert_eq!(RegionCode::parse(value).unwrap_err().rule, "region.unknown", "{value:?}");
-        }
+        assert_refused(RegionCode::parse, "region.unknown", &["00", "05", "42", "82", "99"]);
     }
 
     #[test]
@@ -135,9 +132,7 @@ mod tests {
 
     #[test]
     fn serde_round_trip() {
-        let code: RegionCode = serde_json::from_str("\"11\"").unwrap();
-        assert_eq!(serde_json::to_string(&code).unwrap(), "\"11\"");
-        let error = serde_json::from_str::<RegionCode>("\"82\"").unwrap_err();
-        assert!(error.to_string().contains("\"82\" does not exist"), "{error}");
+        assert_json_round_trip::<RegionCode>("11", "11");
+        assert_json_refused::<RegionCode>("82", "\"82\" does not exist");
     }
 }

@@ -37,6 +37,7 @@ impl RomeCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
 
     #[test]
     fn accepts_rome_codes() {
@@ -47,18 +48,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for value in ["", "M", "M180", "M18050", "O1805", "Z1805", "11805", "M18O5", " M1805"] {
-            assert_eq!(RomeCode::parse(value).unwrap_err().rule, "rome.format", "{value:?}");
-        }
-        let message = RomeCode::parse("m1805").unwrap_err().message;
-        assert!(message.contains("uppercase"), "{message}");
+        let malformed = ["", "M", "M180", "M18050", "O1805", "Z1805", "11805", "M18O5", " M1805"];
+        assert_refused(RomeCode::parse, "rome.format", &malformed);
+        assert_refusal_says(RomeCode::parse, "m1805", "uppercase");
     }
 
     #[test]
     fn serde_round_trip() {
-        let code: RomeCode = serde_json::from_str("\"M1805\"").unwrap();
-        assert_eq!(serde_json::to_string(&code).unwrap(), "\"M1805\"");
-        let error = serde_json::from_str::<RomeCode>("\"M185\"").unwrap_err();
-        assert!(error.to_string().contains("ROME code \"M185\""), "{error}");
+        assert_json_round_trip::<RomeCode>("M1805", "M1805");
+        assert_json_refused::<RomeCode>("M185", "ROME code \"M185\"");
     }
 }

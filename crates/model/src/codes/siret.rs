@@ -102,6 +102,7 @@ fn luhn_holds(digits: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
 
     fn rule(value: &str) -> &'static str {
         Siret::parse(value).unwrap_err().rule
@@ -162,13 +163,11 @@ mod tests {
 
     #[test]
     fn rejects_each_broken_rule() {
-        for value in ["7328293200007A", "73282932-000074", "73282932\t000074", "７3282932000074"] {
-            assert_eq!(rule(value), "siret.format", "{value:?}");
-        }
+        let not_digits = ["7328293200007A", "73282932-000074", "73282932\t000074", "７3282932000074"];
+        assert_refused(Siret::parse, "siret.format", &not_digits);
         assert_eq!(rule("00000000000000"), "siret.format");
-        for value in ["", "7328293200007", "732829320000740", "   "] {
-            assert_eq!(rule(value), "siret.length", "{value:?}");
-        }
+        let bad_lengths = ["", "7328293200007", "732829320000740", "   "];
+        assert_refused(Siret::parse, "siret.length", &bad_lengths);
         let error = Siret::parse("73282932000075").unwrap_err();
         assert_eq!(error.rule, "siret.luhn");
         assert_eq!(error.message, "SIRET 73282932000075 fails the Luhn checksum");
@@ -176,9 +175,7 @@ mod tests {
 
     #[test]
     fn serde_round_trip() {
-        let siret: Siret = serde_json::from_str("\"732 829 320 00074\"").unwrap();
-        assert_eq!(serde_json::to_string(&siret).unwrap(), "\"73282932000074\"");
-        let error = serde_json::from_str::<Siret>("\"73282932000075\"").unwrap_err();
-        assert!(error.to_string().contains("fails the Luhn checksum"), "{error}");
+        assert_json_round_trip::<Siret>("732 829 320 00074", "73282932000074");
+        assert_json_refused::<Siret>("73282932000075", "fails the Luhn checksum");
     }
 }
