@@ -100,9 +100,7 @@ pub fn list(
         query = query.filter(organizations::id.gt(after));
     }
     let rows: Vec<OrganizationRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(organization_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.id.clone()).try_map(organization_of_row)
 }
 
 /// Replaces the writable fields of version `expected_version`. Unchanged fields make no new version.

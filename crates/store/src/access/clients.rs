@@ -125,9 +125,7 @@ pub fn list(
         query = query.filter(oauth_clients::client_id.gt(after));
     }
     let rows: Vec<ClientRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.client_id.clone());
-    let items = page.items.into_iter().map(record_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.client_id.clone()).try_map(record_of_row)
 }
 
 /// Replaces the secret hash; the history says the secret was rotated, never what it is.

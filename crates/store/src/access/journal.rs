@@ -97,9 +97,7 @@ pub fn list(
         query = query.filter(access_journal::id.gt(after));
     }
     let rows: Vec<JournalRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(entry_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.id.clone()).try_map(entry_of_row)
 }
 
 fn entry_of_row(row: JournalRow) -> Result<JournalEntry, StoreError> {

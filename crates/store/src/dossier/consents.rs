@@ -158,9 +158,7 @@ pub fn list(
         query = query.filter(consents::id.gt(after.clone()));
     }
     let rows: Vec<ConsentRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(consent_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.id.clone()).try_map(consent_of_row)
 }
 
 /// A consent is a part of the person's dossier: its events are on the person's timeline.

@@ -110,9 +110,7 @@ pub fn list(conn: &mut DbConnection, person_id: Uuid, page: &PageRequest) -> Res
         query = query.filter(contracts::id.gt(after));
     }
     let rows: Vec<ContractRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(contract_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.id.clone()).try_map(contract_of_row)
 }
 
 /// Writes a new version of the record if the contract is still at `expected_version`. The
