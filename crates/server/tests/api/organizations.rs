@@ -35,24 +35,10 @@ async fn created_organizations_read_back_with_their_etag(app: TestApp) {
     assert_eq!(header(&read, "etag").as_deref(), Some("\"1\""));
     assert_eq!(json(read).await, created);
 
-    let unchanged = app
-        .client
-        .get(app.url(&location))
-        .bearer_auth(&app.token)
-        .header("if-none-match", "\"1\"")
-        .send()
-        .await
-        .expect("GET");
+    let unchanged = app.get_if_none_match(&location, "\"1\"").await;
     assert_eq!(unchanged.status().as_u16(), 304);
     assert_eq!(header(&unchanged, "etag").as_deref(), Some("\"1\""));
-    let stale = app
-        .client
-        .get(app.url(&location))
-        .bearer_auth(&app.token)
-        .header("if-none-match", "\"0\"")
-        .send()
-        .await
-        .expect("GET");
+    let stale = app.get_if_none_match(&location, "\"0\"").await;
     assert_eq!(stale.status().as_u16(), 200);
 }
 
