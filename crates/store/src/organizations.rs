@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::schema::organizations;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
+use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "organization";
@@ -92,15 +93,11 @@ pub fn list(
     filter: &OrganizationFilter,
     page: &PageRequest,
 ) -> Result<Page<Organization>, StoreError> {
-    let mut query = organizations::table.order(organizations::id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = organizations::table.into_boxed();
     if let Some(kind) = filter.kind {
         query = query.filter(organizations::kind.eq(kind.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(organizations::id.gt(after));
-    }
-    let rows: Vec<OrganizationRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| row.id.clone()).try_map(organization_of_row)
+    page_by_key!(conn, query, page, organizations::id, OrganizationRow, organization_of_row)
 }
 
 /// Replaces the writable fields of version `expected_version`. Unchanged fields make no new version.

@@ -67,6 +67,24 @@ impl<T> Page<T> {
     }
 }
 
+/// Loads one page of a boxed query in the order of its unique text column `$table::$key`
+/// (an id: ids are UUIDv7, so id order is creation order), starting after the page's cursor,
+/// and turns each `$row` into what the store hands out; the cursor is the last row's `$key`.
+/// The keyset paging of every list in key order, written once; a macro because each table's
+/// boxed query and column are their own diesel types.
+macro_rules! page_by_key {
+    ($conn:expr, $query:expr, $page:expr, $table:ident :: $key:ident, $row:ty, $convert:expr) => {{
+        let mut query = $query.order($table::$key.asc()).limit($page.fetch_limit());
+        if let Some(after) = &$page.after {
+            query = query.filter($table::$key.gt(after.clone()));
+        }
+        let rows: Vec<$row> = query.load($conn)?;
+        $crate::Page::from_rows(rows, $page, |row: &$row| row.$key.clone()).try_map($convert)
+    }};
+}
+
+pub(crate) use page_by_key;
+
 const CURSOR_PREFIX: &str = "k1:";
 
 fn encode_cursor(key: &str) -> String {

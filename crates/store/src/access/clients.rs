@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::schema::{oauth_clients, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
+use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "oauth_client";
@@ -117,15 +118,11 @@ pub fn list(
     organization_id: Option<Uuid>,
     page: &PageRequest,
 ) -> Result<Page<ClientRecord>, StoreError> {
-    let mut query = oauth_clients::table.order(oauth_clients::client_id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = oauth_clients::table.into_boxed();
     if let Some(organization_id) = organization_id {
         query = query.filter(oauth_clients::organization_id.eq(organization_id.to_string()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(oauth_clients::client_id.gt(after));
-    }
-    let rows: Vec<ClientRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| row.client_id.clone()).try_map(record_of_row)
+    page_by_key!(conn, query, page, oauth_clients::client_id, ClientRow, record_of_row)
 }
 
 /// Replaces the secret hash; the history says the secret was rotated, never what it is.

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::schema::access_journal;
 use crate::timestamps::{from_db, to_db};
+use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 /// One access to a person's data.
@@ -83,7 +84,7 @@ pub fn list(
     filter: &JournalFilter,
     page: &PageRequest,
 ) -> Result<Page<JournalEntry>, StoreError> {
-    let mut query = access_journal::table.order(access_journal::id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = access_journal::table.into_boxed();
     if let Some(person_id) = filter.person_id {
         query = query.filter(access_journal::person_id.eq(person_id.to_string()));
     }
@@ -93,11 +94,7 @@ pub fn list(
     if let Some(organization_id) = filter.organization_id {
         query = query.filter(access_journal::organization_id.eq(organization_id.to_string()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(access_journal::id.gt(after));
-    }
-    let rows: Vec<JournalRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| row.id.clone()).try_map(entry_of_row)
+    page_by_key!(conn, query, page, access_journal::id, JournalRow, entry_of_row)
 }
 
 fn entry_of_row(row: JournalRow) -> Result<JournalEntry, StoreError> {

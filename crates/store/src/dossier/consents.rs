@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::schema::consents;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
+use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "consent";
@@ -144,21 +145,13 @@ pub fn list(
     active: Option<bool>,
     page: &PageRequest,
 ) -> Result<Page<Consent>, StoreError> {
-    let mut query = consents::table
-        .filter(consents::person_id.eq(person_id.to_string()))
-        .order(consents::id.asc())
-        .limit(page.fetch_limit())
-        .into_boxed();
-    query = match active {
+    let query = consents::table.filter(consents::person_id.eq(person_id.to_string())).into_boxed();
+    let query = match active {
         Some(true) => query.filter(consents::withdrawn_at.is_null()),
         Some(false) => query.filter(consents::withdrawn_at.is_not_null()),
         None => query,
     };
-    if let Some(after) = &page.after {
-        query = query.filter(consents::id.gt(after.clone()));
-    }
-    let rows: Vec<ConsentRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| row.id.clone()).try_map(consent_of_row)
+    page_by_key!(conn, query, page, consents::id, ConsentRow, consent_of_row)
 }
 
 /// A consent is a part of the person's dossier: its events are on the person's timeline.
