@@ -300,10 +300,7 @@ mod tests {
     #[test]
     fn a_value_outside_its_choices_lists_them() {
         let message = |name, value| Config::load(None, env(&[(name, value)])).err().map(|e| e.message);
-        assert_eq!(
-            message("PLATEFORME_LOG_FORMAT", "yaml").as_deref(),
-            Some("must be text or json; got \"yaml\"")
-        );
+        assert_eq!(message("PLATEFORME_LOG_FORMAT", "yaml").as_deref(), Some("must be text or json; got \"yaml\""));
         assert_eq!(
             message("PLATEFORME_PROFILE", "prod").as_deref(),
             Some("must be development or production; got \"prod\"")

@@ -7,10 +7,10 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::organization::{Organization, OrganizationFields, OrganizationKind};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::organizations;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
-use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "organization";

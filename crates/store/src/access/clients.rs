@@ -7,10 +7,10 @@ use plateforme_model::ids::now;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::{oauth_clients, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
-use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "oauth_client";

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::access_journal;
 use crate::timestamps::{from_db, to_db};
-use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 /// One access to a person's data.

@@ -9,10 +9,10 @@ use plateforme_model::person::consent::{Consent, ConsentKind, NewConsent};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::consents;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
-use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "consent";

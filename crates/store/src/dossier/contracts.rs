@@ -8,10 +8,10 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::{ContractRecord, ContractStatus};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::{contracts, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
-use crate::pagination::page_by_key;
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
 pub const RESOURCE_TYPE: &str = "contract";
