@@ -10,28 +10,24 @@ use crate::schema::access_journal;
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
-/// One access to a person's data.
+/// One access to a person's data, as journaled: the access, with the id and time it was
+/// given when it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
+    pub access: Access,
+}
+
+/// An access to record; id and time are given when it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
     pub client_id: String,
     pub organization_id: Option<Uuid>,
     pub person_id: Uuid,
     /// The part of the dossier touched, e.g. `identity`, `social_diagnostic`.
     pub section: String,
     /// `read` or `write`.
-    pub action: String,
-    pub request_id: Option<String>,
-}
-
-/// An access to record; id and time are given when it is written.
-#[derive(Debug, Clone)]
-pub struct Access {
-    pub client_id: String,
-    pub organization_id: Option<Uuid>,
-    pub person_id: Uuid,
-    pub section: String,
     pub action: String,
     pub request_id: Option<String>,
 }
@@ -101,11 +97,13 @@ fn entry_of_row(row: JournalRow) -> Result<JournalEntry, StoreError> {
     Ok(JournalEntry {
         id: row.id.parse().map_err(StoreError::corrupt)?,
         occurred_at: from_db(row.occurred_at),
-        client_id: row.client_id,
-        organization_id: row.organization_id.map(|id| id.parse()).transpose().map_err(StoreError::corrupt)?,
-        person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
-        section: row.section,
-        action: row.action,
-        request_id: row.request_id,
+        access: Access {
+            client_id: row.client_id,
+            organization_id: row.organization_id.map(|id| id.parse()).transpose().map_err(StoreError::corrupt)?,
+            person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
+            section: row.section,
+            action: row.action,
+            request_id: row.request_id,
+        },
     })
 }
