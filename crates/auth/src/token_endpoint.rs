@@ -139,23 +139,13 @@ async fn token_for(req: &HttpRequest, body: &[u8], auth: &SharedAuth) -> Result<
         .ok()
         .flatten()
         .ok_or_else(|| oauth_error("invalid_client", "the client's organization does not exist"))?;
-    let settings = &auth.settings.tokens;
     let claims = tokens::claims_for(
-        settings,
+        &auth.settings.tokens,
         &client.client_id,
         &granted,
         (organization.id, organization.kind, organization.territory),
     );
-    let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
-        tracing::error!(%error, "signing a token failed");
-        Refusal::Unavailable
-    })?;
-    Ok(TokenResponse {
-        access_token,
-        token_type: "Bearer",
-        expires_in: settings.lifetime.num_seconds(),
-        scope: granted.join(" "),
-    })
+    signed(auth, &claims, granted.join(" "))
 }
 
 /// A person's token for a one-time code: the code works once, until it expires.
@@ -179,17 +169,22 @@ async fn person_token(form: &TokenRequest, auth: &SharedAuth) -> Result<TokenRes
                 "the code is unknown, expired or already used; ask your counsellor for a new one",
             )
         })?;
-    let settings = &auth.settings.tokens;
-    let claims = tokens::person_claims(settings, person_id);
-    let access_token = tokens::sign(&auth.keys, &claims).map_err(|error| {
+    let claims = tokens::person_claims(&auth.settings.tokens, person_id);
+    signed(auth, &claims, claims.scope.clone())
+}
+
+/// The answer of both grants: the claims signed with the current key, valid for the
+/// configured lifetime, and the scopes they grant.
+fn signed(auth: &SharedAuth, claims: &impl Serialize, scope: String) -> Result<TokenResponse, Refusal> {
+    let access_token = tokens::sign(&auth.keys, claims).map_err(|error| {
         tracing::error!(%error, "signing a token failed");
         Refusal::Unavailable
     })?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
-        expires_in: settings.lifetime.num_seconds(),
-        scope: claims.scope,
+        expires_in: auth.settings.tokens.lifetime.num_seconds(),
+        scope,
     })
 }
 

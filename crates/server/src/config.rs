@@ -142,11 +142,7 @@ impl Config {
             "PLATEFORME_LISTEN" => self.listen = value.to_owned(),
             "PLATEFORME_DATABASE_POOL_SIZE" => self.database_pool_size = parse(name, value)?,
             "PLATEFORME_LOG_FORMAT" => {
-                self.log_format = match value {
-                    "text" => LogFormat::Text,
-                    "json" => LogFormat::Json,
-                    _ => return Err(error(name, format!("must be text or json; got {value:?}"))),
-                }
+                self.log_format = one_of(name, value, &[("text", LogFormat::Text), ("json", LogFormat::Json)])?;
             }
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
             "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
@@ -154,11 +150,8 @@ impl Config {
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
             "PLATEFORME_PROFILE" => {
-                self.profile = match value {
-                    "development" => Profile::Development,
-                    "production" => Profile::Production,
-                    _ => return Err(error(name, format!("must be development or production; got {value:?}"))),
-                }
+                self.profile =
+                    one_of(name, value, &[("development", Profile::Development), ("production", Profile::Production)])?;
             }
             "PLATEFORME_ISSUER" => self.issuer = Some(value.to_owned()),
             "PLATEFORME_AUDIENCE" => self.audience = value.to_owned(),
@@ -314,6 +307,17 @@ where
     value.parse().map_err(|e| error(key, format!("{e}; got {value:?}")))
 }
 
+/// The choice `value` names among `choices`; otherwise an error that lists them all.
+fn one_of<T: Copy>(key: &str, value: &str, choices: &[(&str, T)]) -> Result<T, ConfigError> {
+    match choices.iter().find(|(name, _)| *name == value) {
+        Some((_, choice)) => Ok(*choice),
+        None => {
+            let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            Err(error(key, format!("must be {}; got {value:?}", names.join(" or "))))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +344,17 @@ mod tests {
         assert_eq!(unknown.as_deref(), Some("PLATEFORME_LISTNE"));
         let url = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).err().map(|e| e.key);
         assert_eq!(url.as_deref(), Some("database_url"));
+    }
+
+    #[test]
+    fn a_value_outside_its_choices_lists_them() {
+        let message = |name, value| Config::load(None, env(&[(name, value)])).err().map(|e| e.message);
+        assert_eq!(message("PLATEFORME_LOG_FORMAT", "yaml").as_deref(), Some("must be text or json; got \"yaml\""));
+        assert_eq!(
+            message("PLATEFORME_PROFILE", "prod").as_deref(),
+            Some("must be development or production; got \"prod\"")
+        );
+        assert!(message("PLATEFORME_PROFILE", "development").is_none(), "a listed choice is taken");
     }
 
     #[test]

@@ -143,8 +143,7 @@ pub fn of_subject(
         .order(changes::seq.asc())
         .limit(page.fetch_limit())
         .load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.seq.to_string());
-    Ok(Page { items: events_of_rows(page.items)?, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.seq.to_string()).try_map(event_of_row)
 }
 
 #[cfg(test)]

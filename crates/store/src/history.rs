@@ -88,9 +88,7 @@ pub fn list(
     if rows.is_empty() && page.after.is_none() {
         return Err(StoreError::NotFound);
     }
-    let page = Page::from_rows(rows, page, |row| row.version.to_string());
-    let items = page.items.into_iter().map(entry_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| row.version.to_string()).try_map(entry_of_row)
 }
 
 fn entry_of_row(row: HistoryRow) -> Result<HistoryEntry, StoreError> {

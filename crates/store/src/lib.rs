@@ -25,6 +25,9 @@
 //!   nor table leaves the crate.
 //! - **Writes** run in `write::transaction` and end with `write::record` (history row and
 //!   change event).
+//! - **Lists** page by key (`pagination`): a list in id order hands its boxed query to
+//!   `page_by_key!`, which orders, limits and starts after the cursor; every list turns its
+//!   rows into records with `Page::try_map`.
 
 pub mod access;
 pub mod bulk;

@@ -7,6 +7,7 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::organization::{Organization, OrganizationFields, OrganizationKind};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::organizations;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -92,17 +93,11 @@ pub fn list(
     filter: &OrganizationFilter,
     page: &PageRequest,
 ) -> Result<Page<Organization>, StoreError> {
-    let mut query = organizations::table.order(organizations::id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = organizations::table.into_boxed();
     if let Some(kind) = filter.kind {
         query = query.filter(organizations::kind.eq(kind.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(organizations::id.gt(after));
-    }
-    let rows: Vec<OrganizationRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(organization_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    page_by_key!(conn, query, page, organizations::id, OrganizationRow, organization_of_row)
 }
 
 /// Replaces the writable fields of version `expected_version`. Unchanged fields make no new version.

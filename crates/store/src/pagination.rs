@@ -58,7 +58,32 @@ impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
     }
+
+    /// Like `map`, for a conversion that can fail (a stored row into what the store hands
+    /// out): the first error is the page's.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        let items = self.items.into_iter().map(f).collect::<Result<Vec<_>, E>>()?;
+        Ok(Page { items, next_cursor: self.next_cursor })
+    }
 }
+
+/// Loads one page of a boxed query in the order of its unique text column `$table::$key`
+/// (an id: ids are UUIDv7, so id order is creation order), starting after the page's cursor,
+/// and turns each `$row` into what the store hands out; the cursor is the last row's `$key`.
+/// The keyset paging of every list in key order, written once; a macro because each table's
+/// boxed query and column are their own diesel types.
+macro_rules! page_by_key {
+    ($conn:expr, $query:expr, $page:expr, $table:ident :: $key:ident, $row:ty, $convert:expr) => {{
+        let mut query = $query.order($table::$key.asc()).limit($page.fetch_limit());
+        if let Some(after) = &$page.after {
+            query = query.filter($table::$key.gt(after.clone()));
+        }
+        let rows: Vec<$row> = query.load($conn)?;
+        $crate::Page::from_rows(rows, $page, |row: &$row| row.$key.clone()).try_map($convert)
+    }};
+}
+
+pub(crate) use page_by_key;
 
 const CURSOR_PREFIX: &str = "k1:";
 
@@ -89,6 +114,16 @@ mod tests {
     fn the_last_page_has_no_cursor() {
         let page = Page::from_rows(vec![1, 2], &PageRequest::first(2), ToString::to_string);
         assert_eq!(page.next_cursor, None);
+    }
+
+    #[test]
+    fn a_failed_conversion_fails_the_page() {
+        let page = Page::from_rows(vec!["1", "x", "3"], &PageRequest::first(5), |s| (*s).to_owned());
+        assert!(page.clone().try_map(str::parse::<i32>).is_err());
+        let numbers = Page::from_rows(vec!["1", "2", "3"], &PageRequest::first(2), |s| (*s).to_owned());
+        let numbers = numbers.try_map(str::parse::<i32>).expect("numbers");
+        assert_eq!(numbers.items, vec![1, 2]);
+        assert!(numbers.next_cursor.is_some());
     }
 
     #[test]

@@ -33,15 +33,16 @@ pub struct JournalRecord {
 
 impl From<JournalEntry> for JournalRecord {
     fn from(entry: JournalEntry) -> Self {
+        let access = entry.access;
         JournalRecord {
             id: entry.id,
             occurred_at: entry.occurred_at,
-            client_id: entry.client_id,
-            organization_id: entry.organization_id,
-            person_id: entry.person_id,
-            section: entry.section,
-            action: entry.action,
-            request_id: entry.request_id,
+            client_id: access.client_id,
+            organization_id: access.organization_id,
+            person_id: access.person_id,
+            section: access.section,
+            action: access.action,
+            request_id: access.request_id,
         }
     }
 }

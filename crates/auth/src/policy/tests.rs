@@ -150,6 +150,13 @@ fn record(case: &str) -> Record {
     }
 }
 
+/// Every kind's principal with every record of `CASES`, for the checks that hold for all.
+fn every_kind_meeting_every_record() -> impl Iterator<Item = (OrganizationKind, Principal, &'static str, Record)> {
+    OrganizationKind::ALL
+        .into_iter()
+        .flat_map(|kind| CASES.into_iter().map(move |case| (kind, principal(kind), case, record(case))))
+}
+
 /// The expected decisions, written out from the product issue, not derived from the table:
 /// (kind, record, may read, may write).
 #[rustfmt::skip]
@@ -391,14 +398,10 @@ fn every_row_pairs_a_rule_with_a_resource_it_applies_to() {
 
 #[test]
 fn a_rule_denies_every_record_it_does_not_apply_to() {
-    for kind in OrganizationKind::ALL {
-        let principal = principal(kind);
-        for case in CASES {
-            let record = record(case);
-            for rule in Rule::ALL {
-                if !rule.applies_to(record.resource().kind()) {
-                    assert!(!rule.admits(&principal, record.resource()), "{rule:?} admits {case:?} for {kind:?}");
-                }
+    for (kind, principal, case, record) in every_kind_meeting_every_record() {
+        for rule in Rule::ALL {
+            if !rule.applies_to(record.resource().kind()) {
+                assert!(!rule.admits(&principal, record.resource()), "{rule:?} admits {case:?} for {kind:?}");
             }
         }
     }
@@ -429,13 +432,9 @@ fn what_every_kind_shares() {
 /// Writing a record implies being able to read it: no kind may change what it cannot see.
 #[test]
 fn whatever_a_kind_may_write_it_may_read() {
-    for kind in OrganizationKind::ALL {
-        let principal = principal(kind);
-        for case in CASES {
-            let record = record(case);
-            if allows(&principal, Operation::Write, record.resource()) {
-                assert!(allows(&principal, Operation::Read, record.resource()), "{kind:?} writes {case:?} unseen");
-            }
+    for (kind, principal, case, record) in every_kind_meeting_every_record() {
+        if allows(&principal, Operation::Write, record.resource()) {
+            assert!(allows(&principal, Operation::Read, record.resource()), "{kind:?} writes {case:?} unseen");
         }
     }
 }

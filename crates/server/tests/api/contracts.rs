@@ -199,7 +199,7 @@ async fn a_contract_lives_from_draft_to_closed(app: TestApp) {
     let entries =
         app.store.run(move |conn| journal::list(conn, &filter, &PageRequest::first(100))).await.expect("journal");
     let sections: Vec<(String, String)> =
-        entries.items.into_iter().map(|entry| (entry.section, entry.action)).collect();
+        entries.items.into_iter().map(|entry| (entry.access.section, entry.access.action)).collect();
     for (section, action) in [("contract", "write"), ("contract", "read"), ("review", "write"), ("review", "read")] {
         assert!(sections.contains(&(section.into(), action.into())), "{section} {action} journaled: {sections:?}");
     }

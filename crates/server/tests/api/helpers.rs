@@ -217,6 +217,7 @@ impl TestApp {
         self.client.get(self.url(path)).bearer_auth(&self.token).send().await.expect("GET")
     }
 
+    /// A conditional GET: 304 when the resource is still at `etag`.
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
         self.client.post(self.url(path)).bearer_auth(&self.token).json(body).send().await.expect("POST")
     }

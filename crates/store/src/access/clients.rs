@@ -7,6 +7,7 @@ use plateforme_model::ids::now;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::{oauth_clients, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -117,17 +118,11 @@ pub fn list(
     organization_id: Option<Uuid>,
     page: &PageRequest,
 ) -> Result<Page<ClientRecord>, StoreError> {
-    let mut query = oauth_clients::table.order(oauth_clients::client_id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = oauth_clients::table.into_boxed();
     if let Some(organization_id) = organization_id {
         query = query.filter(oauth_clients::organization_id.eq(organization_id.to_string()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(oauth_clients::client_id.gt(after));
-    }
-    let rows: Vec<ClientRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.client_id.clone());
-    let items = page.items.into_iter().map(record_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    page_by_key!(conn, query, page, oauth_clients::client_id, ClientRow, record_of_row)
 }
 
 /// Replaces the secret hash; the history says the secret was rotated, never what it is.

@@ -5,32 +5,29 @@ use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::access_journal;
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, Page, PageRequest, StoreError};
 
-/// One access to a person's data.
+/// One access to a person's data, as journaled: the access, with the id and time it was
+/// given when it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
+    pub access: Access,
+}
+
+/// An access to record; id and time are given when it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
     pub client_id: String,
     pub organization_id: Option<Uuid>,
     pub person_id: Uuid,
     /// The part of the dossier touched, e.g. `identity`, `social_diagnostic`.
     pub section: String,
     /// `read` or `write`.
-    pub action: String,
-    pub request_id: Option<String>,
-}
-
-/// An access to record; id and time are given when it is written.
-#[derive(Debug, Clone)]
-pub struct Access {
-    pub client_id: String,
-    pub organization_id: Option<Uuid>,
-    pub person_id: Uuid,
-    pub section: String,
     pub action: String,
     pub request_id: Option<String>,
 }
@@ -83,7 +80,7 @@ pub fn list(
     filter: &JournalFilter,
     page: &PageRequest,
 ) -> Result<Page<JournalEntry>, StoreError> {
-    let mut query = access_journal::table.order(access_journal::id.asc()).limit(page.fetch_limit()).into_boxed();
+    let mut query = access_journal::table.into_boxed();
     if let Some(person_id) = filter.person_id {
         query = query.filter(access_journal::person_id.eq(person_id.to_string()));
     }
@@ -93,24 +90,20 @@ pub fn list(
     if let Some(organization_id) = filter.organization_id {
         query = query.filter(access_journal::organization_id.eq(organization_id.to_string()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(access_journal::id.gt(after));
-    }
-    let rows: Vec<JournalRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(entry_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    page_by_key!(conn, query, page, access_journal::id, JournalRow, entry_of_row)
 }
 
 fn entry_of_row(row: JournalRow) -> Result<JournalEntry, StoreError> {
     Ok(JournalEntry {
         id: row.id.parse().map_err(StoreError::corrupt)?,
         occurred_at: from_db(row.occurred_at),
-        client_id: row.client_id,
-        organization_id: row.organization_id.map(|id| id.parse()).transpose().map_err(StoreError::corrupt)?,
-        person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
-        section: row.section,
-        action: row.action,
-        request_id: row.request_id,
+        access: Access {
+            client_id: row.client_id,
+            organization_id: row.organization_id.map(|id| id.parse()).transpose().map_err(StoreError::corrupt)?,
+            person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
+            section: row.section,
+            action: row.action,
+            request_id: row.request_id,
+        },
     })
 }

@@ -9,6 +9,7 @@ use plateforme_model::person::consent::{Consent, ConsentKind, NewConsent};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::consents;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -144,23 +145,13 @@ pub fn list(
     active: Option<bool>,
     page: &PageRequest,
 ) -> Result<Page<Consent>, StoreError> {
-    let mut query = consents::table
-        .filter(consents::person_id.eq(person_id.to_string()))
-        .order(consents::id.asc())
-        .limit(page.fetch_limit())
-        .into_boxed();
-    query = match active {
+    let query = consents::table.filter(consents::person_id.eq(person_id.to_string())).into_boxed();
+    let query = match active {
         Some(true) => query.filter(consents::withdrawn_at.is_null()),
         Some(false) => query.filter(consents::withdrawn_at.is_not_null()),
         None => query,
     };
-    if let Some(after) = &page.after {
-        query = query.filter(consents::id.gt(after.clone()));
-    }
-    let rows: Vec<ConsentRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(consent_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    page_by_key!(conn, query, page, consents::id, ConsentRow, consent_of_row)
 }
 
 /// A consent is a part of the person's dossier: its events are on the person's timeline.

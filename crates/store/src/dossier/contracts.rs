@@ -8,6 +8,7 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::{ContractRecord, ContractStatus};
 use uuid::Uuid;
 
+use crate::pagination::page_by_key;
 use crate::schema::{contracts, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -101,18 +102,8 @@ pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Option
 
 /// The person's contracts, oldest first (ids are UUIDv7).
 pub fn list(conn: &mut DbConnection, person_id: Uuid, page: &PageRequest) -> Result<Page<StoredContract>, StoreError> {
-    let mut query = contracts::table
-        .filter(contracts::person_id.eq(person_id.to_string()))
-        .order(contracts::id.asc())
-        .limit(page.fetch_limit())
-        .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(contracts::id.gt(after));
-    }
-    let rows: Vec<ContractRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| row.id.clone());
-    let items = page.items.into_iter().map(contract_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    let query = contracts::table.filter(contracts::person_id.eq(person_id.to_string())).into_boxed();
+    page_by_key!(conn, query, page, contracts::id, ContractRow, contract_of_row)
 }
 
 /// Writes a new version of the record if the contract is still at `expected_version`. The

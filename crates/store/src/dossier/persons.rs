@@ -238,9 +238,7 @@ pub fn unoriented(
         query = query.filter(visible);
     }
     let rows: Vec<PersonRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| format!("{}|{}", row.registered_on, row.id));
-    let items = page.items.into_iter().map(person_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| format!("{}|{}", row.registered_on, row.id)).try_map(person_of_row)
 }
 
 /// A condition on a row of `persons`, built at run time.

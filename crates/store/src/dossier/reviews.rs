@@ -88,9 +88,7 @@ pub fn list(conn: &mut DbConnection, contract_id: Uuid, page: &PageRequest) -> R
         query = query.filter(reviews::held_on.gt(date.clone()).or(reviews::held_on.eq(date).and(reviews::id.gt(id))));
     }
     let rows: Vec<ReviewRow> = query.load(conn)?;
-    let page = Page::from_rows(rows, page, |row| format!("{}|{}", row.held_on, row.id));
-    let items = page.items.into_iter().map(review_of_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+    Page::from_rows(rows, page, |row| format!("{}|{}", row.held_on, row.id)).try_map(review_of_row)
 }
 
 fn row_of(review: &StoredReview) -> Result<ReviewRow, StoreError> {
