@@ -5,6 +5,7 @@ mod helpers;
 
 mod access_matrix;
 mod admin_clients;
+mod anonymous_buckets;
 mod cli;
 mod consents_and_diagnostic;
 mod contract;
@@ -23,4 +24,5 @@ mod portal;
 mod rate_limits;
 mod referentials;
 mod route_table;
+mod token_revocation;
 mod tokens;
