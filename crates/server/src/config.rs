@@ -320,6 +320,26 @@ mod tests {
     }
 
     #[test]
+    fn the_anonymous_buckets_and_the_revocation_bound_are_settings() -> Result<(), ConfigError> {
+        let config = Config::load(
+            None,
+            env(&[
+                ("PLATEFORME_PUBLIC_READ_RATE_LIMIT_PER_MINUTE", "600"),
+                ("PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE", "300"),
+                ("PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS", "2"),
+            ]),
+        )?;
+        assert_eq!((config.public_read_rate_limit_per_minute, config.token_rate_limit_per_minute), (600, 300));
+        assert_eq!(config.token_revocation_refresh_secs, 2);
+        assert_eq!(Config::default().token_revocation_refresh_secs, 5, "the bound the docs state");
+        let zero = Config::load(None, env(&[("PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE", "0")])).err().map(|e| e.key);
+        assert_eq!(zero.as_deref(), Some("rate limits"));
+        let slow = Config::load(None, env(&[("PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS", "61")])).err().map(|e| e.key);
+        assert_eq!(slow.as_deref(), Some("token_revocation_refresh_secs"));
+        Ok(())
+    }
+
+    #[test]
     fn an_unknown_file_key_is_named() -> Result<(), Box<dyn std::error::Error>> {
         let file = std::env::temp_dir().join(format!("plateforme-config-{}.toml", std::process::id()));
         std::fs::write(&file, "listen = \"127.0.0.1:1\"\ncolour = 3\n")?;
