@@ -46,11 +46,6 @@ impl Revocations {
         }
     }
 
-    /// The bound within which a revocation made elsewhere reaches this replica.
-    pub fn refresh_every(&self) -> Duration {
-        self.refresh_every
-    }
-
     /// Whether a token of `client_id` issued at `iat` (seconds since the epoch) is revoked.
     pub fn refuses(&self, client_id: &str, iat: i64) -> bool {
         let Ok(loaded) = self.loaded.read() else { return false };
