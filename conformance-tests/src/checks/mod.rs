@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod pagination;
 pub mod persons;
 pub mod problems;
+pub mod rate_limits;
 pub mod responses;
 pub mod tokens;
 

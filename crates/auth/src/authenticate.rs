@@ -11,7 +11,7 @@ use plateforme_api::{ApiError, ErrorCode};
 
 use crate::identity::Identity;
 use crate::person::PersonIdentity;
-use crate::rate_limit::Quota;
+use crate::rate_limit::{AnonymousPurpose, Quota};
 use crate::state::SharedAuth;
 use crate::tokens::{self, TokenError, Verified};
 
@@ -22,15 +22,19 @@ pub async fn authenticate(
     let Some(auth) = req.app_data::<web::Data<SharedAuth>>().map(|data| data.get_ref().clone()) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
+    // Probes and discovery documents: never limited, and no token to check.
+    let Some(purpose) = AnonymousPurpose::of(req.method(), req.path()) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
     let identity = match bearer_token(&req) {
         Ok(None) => None,
         Ok(Some(token)) => match verify(&auth, &token).await {
             Ok(identity) => Some(identity),
-            Err(error) => return Ok(refuse_counted(&auth, req, invalid_token(&error))),
+            Err(error) => return Ok(refuse_counted(&auth, req, purpose, invalid_token(&error))),
         },
-        Err(error) => return Ok(refuse_counted(&auth, req, error)),
+        Err(error) => return Ok(refuse_counted(&auth, req, purpose, error)),
     };
-    let quota = count(&auth, &req, identity.as_ref()).await;
+    let quota = count(&auth, &req, purpose, identity.as_ref()).await;
     let identity = match identity {
         Some(Bearer::Person(person)) => {
             req.extensions_mut().insert(person);
@@ -57,9 +61,14 @@ fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody
 }
 
 /// Refuses a request with bad credentials, counted against its address: guessing tokens
-/// is rate-limited like any anonymous call.
-fn refuse_counted<B>(auth: &SharedAuth, req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
-    let quota = auth.limiter.hit(&address_key(&req), auth.settings.anonymous_rate_limit_per_minute);
+/// is rate-limited like any anonymous call of the same purpose.
+fn refuse_counted<B>(
+    auth: &SharedAuth,
+    req: ServiceRequest,
+    purpose: AnonymousPurpose,
+    error: ApiError,
+) -> ServiceResponse<EitherBody<B>> {
+    let quota = auth.limiter.hit(&address_key(&req, purpose), auth.settings.anonymous_limit(purpose));
     let error = if quota.allowed { error } else { too_many(quota) };
     let mut response = refuse(req, error);
     add_quota_headers(response.headers_mut(), quota);
@@ -74,10 +83,11 @@ fn too_many(quota: Quota) -> ApiError {
     .with_header(header::RETRY_AFTER, HeaderValue::from(quota.reset_secs))
 }
 
-/// The peer's own address: `X-Forwarded-For` is not trusted, as any caller can write it.
-fn address_key(req: &ServiceRequest) -> String {
+/// The window of the peer's own address for this purpose: `X-Forwarded-For` is not trusted,
+/// as any caller can write it.
+fn address_key(req: &ServiceRequest, purpose: AnonymousPurpose) -> String {
     let address = req.peer_addr().map(|peer| peer.ip().to_string()).unwrap_or_else(|| "unknown".into());
-    format!("address:{address}")
+    format!("{}:address:{address}", purpose.as_str())
 }
 
 /// The token of `Authorization: Bearer …`, if any. Other schemes are not ours to judge
@@ -125,9 +135,24 @@ async fn verify(auth: &SharedAuth, token: &str) -> Result<Bearer, TokenError> {
         }
     };
     Ok(match verified {
-        Verified::Client(claims) => Bearer::Client(Identity::from(claims)),
+        Verified::Client(claims) => {
+            refuse_revoked(auth, &claims).await?;
+            Bearer::Client(Identity::from(claims))
+        }
         Verified::Person(claims) => Bearer::Person(PersonIdentity { person_id: claims.person_id }),
     })
+}
+
+/// Refuses a client's token issued before the client was disabled or its secret rotated. The
+/// check follows the cache: a token verified before its revocation is refused all the same.
+async fn refuse_revoked(auth: &SharedAuth, claims: &tokens::Claims) -> Result<(), TokenError> {
+    auth.revocations.keep_fresh(&auth.store).await;
+    if auth.revocations.refuses(&claims.client_id, claims.iat) {
+        return Err(TokenError::Invalid(
+            "the token was revoked (its client was disabled or its secret rotated); get a new one".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn invalid_token(error: &TokenError) -> ApiError {
@@ -144,8 +169,8 @@ fn invalid_token(error: &TokenError) -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, error.to_string()).with_header(header::WWW_AUTHENTICATE, value)
 }
 
-/// Counts the request: per client with a token, per address without.
-async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Bearer>) -> Quota {
+/// Counts the request: per client with a token, per address and purpose without.
+async fn count(auth: &SharedAuth, req: &ServiceRequest, purpose: AnonymousPurpose, identity: Option<&Bearer>) -> Quota {
     let (key, limit) = match identity {
         Some(Bearer::Person(person)) => {
             (format!("person:{}", person.person_id), auth.settings.default_rate_limit_per_minute)
@@ -158,7 +183,7 @@ async fn count(auth: &SharedAuth, req: &ServiceRequest, identity: Option<&Bearer
             };
             (key, limit)
         }
-        None => (address_key(req), auth.settings.anonymous_rate_limit_per_minute),
+        None => (address_key(req, purpose), auth.settings.anonymous_limit(purpose)),
     };
     auth.limiter.hit(&key, limit)
 }

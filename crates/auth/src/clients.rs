@@ -81,7 +81,9 @@ pub fn register(
     Ok((record, secret))
 }
 
-/// Gives the client a new secret; the old one stops working at once.
+/// Gives the client a new secret; the old one stops working at once, and so do the tokens
+/// issued with it (on every replica within the revocation refresh period). Answers once the
+/// revocation's second has passed, so that a token got with the new secret is valid.
 pub fn rotate_secret(
     store: &Store,
     context: &WriteContext,
@@ -92,10 +94,15 @@ pub fn rotate_secret(
     let record = store.run_blocking(|conn| {
         write::transaction(conn, |conn| clients::set_secret(conn, context, client_id, &secret_hash))
     })?;
+    if let Some(valid_after) = record.tokens_valid_after {
+        wait_until(valid_after);
+    }
     Ok((record, secret))
 }
 
-/// Disables the client: it gets no new token. Tokens already issued live until they expire.
+/// Disables the client: it gets no new token, and the tokens already issued are refused (on
+/// every replica within the revocation refresh period). Enabling it again does not bring them
+/// back.
 pub fn set_enabled(
     store: &Store,
     context: &WriteContext,
@@ -103,4 +110,11 @@ pub fn set_enabled(
     enabled: bool,
 ) -> Result<ClientRecord, StoreError> {
     store.run_blocking(|conn| write::transaction(conn, |conn| clients::set_enabled(conn, context, client_id, enabled)))
+}
+
+/// Blocks until `instant` (at most a second after a revocation).
+fn wait_until(instant: chrono::DateTime<chrono::Utc>) {
+    if let Ok(left) = (instant - chrono::Utc::now()).to_std() {
+        std::thread::sleep(left);
+    }
 }

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod person;
 pub mod policy;
 pub mod rate_limit;
+pub mod revocations;
 pub mod route_scopes;
 pub mod scopes;
 pub mod secrets;
@@ -50,7 +51,9 @@ pub fn configure_admin(config: &mut ServiceConfig) {
     tags(
         (name = "Access", description = "OAuth2 client credentials: get a token at `/oauth/token` with your client id and \
 secret, then send it as `Authorization: Bearer …`. Each operation lists the scopes it needs; the policy then limits which \
-records your organization sees (records outside it answer 404)."),
+records your organization sees (records outside it answer 404). A token lives 10 minutes by default (`expires_in`); when its \
+client is disabled or its secret rotated, it is refused within 5 seconds on every server (the server's \
+`token_revocation_refresh_secs`)."),
         (name = "Administration", description = "Clients, keys and the access journal; `admin` scope."),
     )
 )]

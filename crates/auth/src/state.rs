@@ -6,7 +6,8 @@ use plateforme_store::Store;
 
 use crate::external::ExternalIssuer;
 use crate::keys::KeyRing;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{AnonymousPurpose, RateLimiter};
+use crate::revocations::Revocations;
 use crate::route_scopes::RouteScopes;
 use crate::tokens::TokenSettings;
 
@@ -24,8 +25,23 @@ pub struct AuthSettings {
     pub profile: Profile,
     /// Requests a minute for clients without a limit of their own.
     pub default_rate_limit_per_minute: u32,
-    /// Requests a minute per address for calls without a token.
+    /// Requests a minute per address for calls without a token but those below.
     pub anonymous_rate_limit_per_minute: u32,
+    /// Requests a minute per address for the public offer search and reads without a token.
+    pub public_read_rate_limit_per_minute: u32,
+    /// Requests a minute per address at the token endpoint (person-code exchanges included).
+    pub token_rate_limit_per_minute: u32,
+}
+
+impl AuthSettings {
+    /// The limit of an anonymous call's bucket.
+    pub fn anonymous_limit(&self, purpose: AnonymousPurpose) -> u32 {
+        match purpose {
+            AnonymousPurpose::PublicRead => self.public_read_rate_limit_per_minute,
+            AnonymousPurpose::Token => self.token_rate_limit_per_minute,
+            AnonymousPurpose::Other => self.anonymous_rate_limit_per_minute,
+        }
+    }
 }
 
 pub struct AuthState {
@@ -37,6 +53,8 @@ pub struct AuthState {
     pub external: Option<ExternalIssuer>,
     /// Tokens of ours already verified (see `token_cache`).
     pub verified: crate::token_cache::TokenCache,
+    /// Clients whose tokens were revoked (see `revocations`).
+    pub revocations: Revocations,
 }
 
 pub type SharedAuth = Arc<AuthState>;

@@ -6,7 +6,8 @@
 //! The cache is keyed by the token's SHA-256 digest (the token itself is not kept) and holds
 //! what verification answered, with the token's expiry; an entry is never used past it. What
 //! this changes: a token stays accepted until its expiry even if its signing key is retired
-//! meanwhile — as it already does for a disabled client.
+//! meanwhile. A revoked client's token is not: the revocations are checked after this cache,
+//! on every request (see `revocations`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -12,6 +12,7 @@ use plateforme_api::{ApiError, BodyLimit, ErrorCode};
 use plateforme_auth::external::ExternalIssuer;
 use plateforme_auth::keys::KeyRing;
 use plateforme_auth::rate_limit::RateLimiter;
+use plateforme_auth::revocations::Revocations;
 use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
@@ -97,7 +98,10 @@ impl Services {
             profile: config.profile,
             default_rate_limit_per_minute: config.default_rate_limit_per_minute,
             anonymous_rate_limit_per_minute: config.anonymous_rate_limit_per_minute,
+            public_read_rate_limit_per_minute: config.public_read_rate_limit_per_minute,
+            token_rate_limit_per_minute: config.token_rate_limit_per_minute,
         };
+        let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
         let auth = AuthState {
             settings,
             keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
@@ -106,6 +110,7 @@ impl Services {
             routes,
             external: config.external_issuer.clone().map(ExternalIssuer::new),
             verified: Default::default(),
+            revocations: Revocations::new(revocation_refresh, lifetime),
         };
         Ok(Services {
             store,

@@ -45,8 +45,17 @@ pub struct Config {
     pub token_lifetime_secs: u64,
     /// Requests a minute for a client without a limit of its own.
     pub default_rate_limit_per_minute: u32,
-    /// Requests a minute per address for calls without a token.
+    /// Requests a minute per address for calls without a token, but the public offer reads and
+    /// the token endpoint (each their own bucket) and the probes and discovery documents
+    /// (never limited).
     pub anonymous_rate_limit_per_minute: u32,
+    /// Requests a minute per address for the public offer search and reads without a token.
+    pub public_read_rate_limit_per_minute: u32,
+    /// Requests a minute per address at `/oauth/token` (person-code exchanges included).
+    pub token_rate_limit_per_minute: u32,
+    /// How often each server re-reads the revoked clients, in seconds: the bound within which a
+    /// client disabled (or whose secret is rotated) on one server sees its tokens refused on all.
+    pub token_revocation_refresh_secs: u64,
     /// An external identity provider whose tokens are accepted too.
     pub external_issuer: Option<ExternalIssuerConfig>,
     /// The secret key of the NIR's keyed hash (HMAC-SHA256), at least 32 bytes. Changing it
@@ -90,6 +99,9 @@ impl Default for Config {
             token_lifetime_secs: 600,
             default_rate_limit_per_minute: 1200,
             anonymous_rate_limit_per_minute: 120,
+            public_read_rate_limit_per_minute: 120,
+            token_rate_limit_per_minute: 120,
+            token_revocation_refresh_secs: 5,
             external_issuer: None,
             nir_hash_key: None,
             key_encryption_key: None,
@@ -168,6 +180,11 @@ impl Config {
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
             "PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE" => self.anonymous_rate_limit_per_minute = parse(name, value)?,
+            "PLATEFORME_PUBLIC_READ_RATE_LIMIT_PER_MINUTE" => {
+                self.public_read_rate_limit_per_minute = parse(name, value)?;
+            }
+            "PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE" => self.token_rate_limit_per_minute = parse(name, value)?,
+            "PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS" => self.token_revocation_refresh_secs = parse(name, value)?,
             // Each variable fills in the `[external_issuer]` table (starting it when the file has
             // none); `check` then names any of the three required ones left unset.
             "PLATEFORME_EXTERNAL_ISSUER" => self.external_issuer.get_or_insert_default().issuer = value.to_owned(),
@@ -219,8 +236,17 @@ impl Config {
         if !(60..=86_400).contains(&self.token_lifetime_secs) {
             return Err(error("token_lifetime_secs", "must be between 60 and 86400"));
         }
-        if self.default_rate_limit_per_minute == 0 || self.anonymous_rate_limit_per_minute == 0 {
+        let limits = [
+            self.default_rate_limit_per_minute,
+            self.anonymous_rate_limit_per_minute,
+            self.public_read_rate_limit_per_minute,
+            self.token_rate_limit_per_minute,
+        ];
+        if limits.contains(&0) {
             return Err(error("rate limits", "must be at least 1 request a minute"));
+        }
+        if !(1..=60).contains(&self.token_revocation_refresh_secs) {
+            return Err(error("token_revocation_refresh_secs", "must be between 1 and 60"));
         }
         if let Some(issuer) = &self.issuer
             && !(issuer.starts_with("https://") || issuer.starts_with("http://"))
@@ -355,6 +381,26 @@ mod tests {
             Some("must be development or production; got \"prod\"")
         );
         assert!(message("PLATEFORME_PROFILE", "development").is_none(), "a listed choice is taken");
+    }
+
+    #[test]
+    fn the_anonymous_buckets_and_the_revocation_bound_are_settings() -> Result<(), ConfigError> {
+        let config = Config::load(
+            None,
+            env(&[
+                ("PLATEFORME_PUBLIC_READ_RATE_LIMIT_PER_MINUTE", "600"),
+                ("PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE", "300"),
+                ("PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS", "2"),
+            ]),
+        )?;
+        assert_eq!((config.public_read_rate_limit_per_minute, config.token_rate_limit_per_minute), (600, 300));
+        assert_eq!(config.token_revocation_refresh_secs, 2);
+        assert_eq!(Config::default().token_revocation_refresh_secs, 5, "the bound the docs state");
+        let zero = Config::load(None, env(&[("PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE", "0")])).err().map(|e| e.key);
+        assert_eq!(zero.as_deref(), Some("rate limits"));
+        let slow = Config::load(None, env(&[("PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS", "61")])).err().map(|e| e.key);
+        assert_eq!(slow.as_deref(), Some("token_revocation_refresh_secs"));
+        Ok(())
     }
 
     #[test]

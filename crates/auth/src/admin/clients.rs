@@ -27,7 +27,8 @@ pub struct Client {
     pub name: String,
     /// The scopes the client may ask for.
     pub scopes: Vec<String>,
-    /// A disabled client gets no new token.
+    /// A disabled client gets no new token, and its tokens issued before it was disabled are
+    /// refused within 5 seconds (the server's `token_revocation_refresh_secs`).
     pub enabled: bool,
     /// Demo clients have published secrets and are refused by production servers.
     pub demo: bool,
@@ -223,8 +224,10 @@ async fn change_client<T: Send + 'static>(
 
 /// Rotate a client's secret
 ///
-/// Gives the client a new secret, answered once; the old secret stops working at once.
-/// Tokens already issued stay valid until they expire.
+/// Gives the client a new secret, answered once; the old secret stops working at once, and the
+/// tokens issued before are refused within 5 seconds on every server (the server's
+/// `token_revocation_refresh_secs`). A token got with the new secret is valid as soon as this
+/// answers.
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["admin"])),
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The new secret, once.", body = ClientCredentials), ReadProblems))]
@@ -235,13 +238,15 @@ pub async fn rotate_client_secret(
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (record, secret) = change_client(&caller, &auth, client_id.into_inner(), clients::rotate_secret).await?;
+    revoke_here(&auth, &record);
     Ok(credentials_response(actix_web::http::StatusCode::OK, record, secret))
 }
 
 /// Disable a client
 ///
-/// The client gets no new token; tokens already issued stay valid until they expire (10
-/// minutes at most by default).
+/// The client gets no new token, and the tokens already issued are refused within 5 seconds on
+/// every server (the server's `token_revocation_refresh_secs`); enabling it again does not
+/// bring them back.
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["admin"])),
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The disabled client.", body = Client), ReadProblems))]
@@ -256,7 +261,8 @@ pub async fn disable_client(
 
 /// Enable a client
 ///
-/// Lets a disabled client get tokens again.
+/// Lets a disabled client get tokens again (the tokens revoked when it was disabled stay
+/// refused).
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["admin"])),
     params(("client_id" = String, Path, description = "The client id")),
     responses((status = 200, description = "The enabled client.", body = Client), ReadProblems))]
@@ -279,5 +285,14 @@ async fn set_enabled(
         clients::set_enabled(store, context, client_id, enabled)
     };
     let record = change_client(&caller, &auth, client_id.into_inner(), change).await?;
+    revoke_here(&auth, &record);
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(record.version))).json(Client::from(record)))
+}
+
+/// Makes a revocation hold on this server at once; the others read it within their refresh
+/// period.
+fn revoke_here(auth: &SharedAuth, record: &ClientRecord) {
+    if let Some(valid_after) = record.tokens_valid_after {
+        auth.revocations.revoke(&record.client_id, valid_after);
+    }
 }

@@ -92,6 +92,8 @@ pub struct TestApp {
     pub token: String,
     /// The administrator's client.
     pub admin: Option<TestClient>,
+    /// The database the server uses (a second server may share it).
+    pub database_url: String,
     _database: TestDatabase,
 }
 
@@ -140,8 +142,15 @@ impl TestApp {
         let services = app::Services::new(store.clone(), &config).expect("open the services");
         let server = app::serve(listener, services, &config).expect("start the server");
         actix_web::rt::spawn(server);
-        let mut app =
-            TestApp { address, client: Client::new(), store, token: String::new(), admin: None, _database: database };
+        let mut app = TestApp {
+            address,
+            client: Client::new(),
+            store,
+            token: String::new(),
+            admin: None,
+            database_url: url.to_owned(),
+            _database: database,
+        };
         let admin = app.register(OrganizationKind::FranceTravail, ADMIN_SCOPES).await;
         app.token = admin.token.clone();
         app.admin = Some(admin);

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access_matrix;
 mod admin_clients;
+mod anonymous_buckets;
 mod cli;
 mod consents_and_diagnostic;
 mod contract;
@@ -24,4 +25,5 @@ mod rate_limits;
 mod referentials;
 mod route_table;
 mod signing_keys;
+mod token_revocation;
 mod tokens;

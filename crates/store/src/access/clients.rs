@@ -29,6 +29,9 @@ pub struct ClientRecord {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Tokens issued before this instant are refused: set when the client is disabled or its
+    /// secret rotated.
+    pub tokens_valid_after: Option<DateTime<Utc>>,
 }
 
 /// A client to register.
@@ -57,6 +60,7 @@ struct ClientRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    tokens_valid_after: Option<NaiveDateTime>,
 }
 
 /// What the history records of a client: everything but the secret.
@@ -92,6 +96,7 @@ pub fn create(conn: &mut DbConnection, context: &WriteContext, client: NewClient
         version: 1,
         created_at: time,
         updated_at: time,
+        tokens_valid_after: None,
     };
     let row = row_of(&record)?;
     let inserted = conn.transaction(|conn| diesel::insert_into(oauth_clients::table).values(&row).execute(conn));
@@ -125,23 +130,56 @@ pub fn list(
     page_by_key!(conn, query, page, oauth_clients::client_id, ClientRow, record_of_row)
 }
 
-/// Replaces the secret hash; the history says the secret was rotated, never what it is.
+/// Replaces the secret hash and revokes the tokens issued so far; the history says the secret
+/// was rotated, never what it is.
 pub fn set_secret(
     conn: &mut DbConnection,
     context: &WriteContext,
     client_id: &str,
     secret_hash: &str,
 ) -> Result<ClientRecord, StoreError> {
-    update(conn, context, client_id, |row| row.secret_hash = secret_hash.to_owned(), json!({"secret": "rotated"}))
+    let change = |row: &mut ClientRecord| {
+        row.secret_hash = secret_hash.to_owned();
+        row.tokens_valid_after = Some(revocation_instant(now()));
+    };
+    update(conn, context, client_id, change, json!({"secret": "rotated"}))
 }
 
+/// Disabling revokes the tokens issued so far; enabling again does not bring them back.
 pub fn set_enabled(
     conn: &mut DbConnection,
     context: &WriteContext,
     client_id: &str,
     enabled: bool,
 ) -> Result<ClientRecord, StoreError> {
-    update(conn, context, client_id, |row| row.enabled = enabled, json!({"enabled": enabled}))
+    let change = |row: &mut ClientRecord| {
+        row.enabled = enabled;
+        if !enabled {
+            row.tokens_valid_after = Some(revocation_instant(now()));
+        }
+    };
+    update(conn, context, client_id, change, json!({"enabled": enabled}))
+}
+
+/// The instant from which tokens are valid again after a revocation at `time`: the next whole
+/// second, since a token's `iat` counts whole seconds. A token issued in the second of the
+/// revocation, before it, is then refused too; one issued after it is valid once that second
+/// has passed.
+pub fn revocation_instant(time: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(time.timestamp() + 1, 0).unwrap_or(time)
+}
+
+/// The clients whose tokens were revoked after `since`, with the instant before which their
+/// tokens are refused. Older revocations only concern tokens that have expired anyway.
+pub fn revoked_since(
+    conn: &mut DbConnection,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+    let rows: Vec<(String, Option<NaiveDateTime>)> = oauth_clients::table
+        .filter(oauth_clients::tokens_valid_after.gt(to_db(since)))
+        .select((oauth_clients::client_id, oauth_clients::tokens_valid_after))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(client_id, after)| after.map(|after| (client_id, from_db(after)))).collect())
 }
 
 fn update(
@@ -164,6 +202,7 @@ fn update(
             oauth_clients::enabled.eq(row.enabled),
             oauth_clients::version.eq(row.version),
             oauth_clients::updated_at.eq(row.updated_at),
+            oauth_clients::tokens_valid_after.eq(row.tokens_valid_after),
         ))
         .execute(conn)?;
     if updated == 0 {
@@ -215,6 +254,7 @@ fn row_of(record: &ClientRecord) -> Result<ClientRow, StoreError> {
         version: record.version,
         created_at: to_db(record.created_at),
         updated_at: to_db(record.updated_at),
+        tokens_valid_after: record.tokens_valid_after.map(to_db),
     })
 }
 
@@ -231,5 +271,6 @@ fn record_of_row(row: ClientRow) -> Result<ClientRecord, StoreError> {
         version: row.version,
         created_at: from_db(row.created_at),
         updated_at: from_db(row.updated_at),
+        tokens_valid_after: row.tokens_valid_after.map(from_db),
     })
 }
