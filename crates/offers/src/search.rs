@@ -5,6 +5,7 @@ use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::FieldError;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::offer::ContractType;
+use plateforme_store::cursor;
 use plateforme_store::offers::search::{Near, SearchFilters, SearchRequest, SearchSort};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -220,13 +221,18 @@ impl SearchQuery {
     }
 }
 
-/// Search pages are positions in the ranked results: the cursor carries the offset.
+/// Search pages are positions in the ranked results: the cursor carries the offset, signed
+/// like every cursor ([`cursor::seal`]).
 pub fn encode_cursor(offset: i64) -> String {
-    format!("o{offset}")
+    cursor::seal(&format!("o{offset}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<i64> {
-    cursor.strip_prefix('o')?.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
+/// The offset of a cursor this API handed out: a valid MAC over `o` and decimal digits only.
+fn decode_cursor(sealed: &str) -> Option<i64> {
+    let content = cursor::open(sealed).ok()?;
+    let digits =
+        content.strip_prefix('o').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
+    digits.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
 }
 
 fn check(ok: bool, field: &str, rule: &str, expected: &str, errors: &mut Vec<FieldError>) -> bool {
