@@ -1,5 +1,6 @@
 //! Lenient parsing refused (issue 20, defect 6): a cursor is opaque and signed, so a forged,
-//! unsigned or mangled one answers 400 `cursor.invalid` on every list instead of a page.
+//! unsigned or mangled one answers 400 `cursor.invalid` on every list instead of a page; and
+//! the contract states the minimum of a client's rate limit the server enforces.
 
 use crate::helpers::{TestApp, assert_problem, create_organization, json, next_link, unique_number};
 
@@ -7,6 +8,7 @@ crate::on_both_backends!(
     forged_cursors_are_refused_on_every_list,
     forged_offset_cursors_are_refused_by_the_offer_search,
     the_cursors_handed_out_still_page,
+    the_contract_states_the_rate_limit_the_server_enforces,
 );
 
 /// Cursors no deployment signed: base64url of `k1:` (an empty key, once read as the first
@@ -77,4 +79,17 @@ async fn the_cursors_handed_out_still_page(app: TestApp) {
         let path = with_cursor("/v1/organizations?limit=2&kind=mission_locale", &mangled);
         assert_cursor_refused(app.get(&path).await, &mangled).await;
     }
+}
+
+async fn the_contract_states_the_rate_limit_the_server_enforces(app: TestApp) {
+    let contract = json(app.client.get(app.url("/openapi.json")).send().await.expect("GET /openapi.json")).await;
+    for schema in ["ClientRegistration", "Client"] {
+        let limit = &contract["components"]["schemas"][schema]["properties"]["rate_limit_per_minute"];
+        assert_eq!(limit["minimum"], 1, "{schema}: {limit}");
+    }
+    let admin = app.admin.clone().expect("admin");
+    let zero = serde_json::json!({"organization_id": admin.organization_id, "name": "x", "scopes": ["offers:read"],
+        "rate_limit_per_minute": 0});
+    let problem = assert_problem(app.post_json("/v1/admin/clients", &zero).await, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["rule"], "rate_limit.range", "{problem}");
 }
