@@ -1,14 +1,21 @@
 //! Lenient parsing refused (issue 20, defect 6): a cursor is opaque and signed, so a forged,
 //! unsigned or mangled one answers 400 `cursor.invalid` on every list instead of a page; and
+//! dates are read only as `YYYY-MM-DD` and times only as RFC 3339, within plausible ranges; and
 //! the contract states the minimum of a client's rate limit the server enforces.
 
-use crate::helpers::{TestApp, assert_problem, create_organization, json, next_link, unique_number};
+use plateforme_model::organization::OrganizationKind;
+use serde_json::{Value, json};
+
+use crate::dossier::{france_travail, person, post_as};
+use crate::helpers::{TestApp, assert_problem, create_organization, json, next_link, siret, unique_number};
 
 crate::on_both_backends!(
     forged_cursors_are_refused_on_every_list,
     forged_offset_cursors_are_refused_by_the_offer_search,
     the_cursors_handed_out_still_page,
     the_contract_states_the_rate_limit_the_server_enforces,
+    lenient_dates_are_refused_in_the_dossier,
+    lenient_or_implausible_offer_dates_are_refused,
 );
 
 /// Cursors no deployment signed: base64url of `k1:` (an empty key, once read as the first
@@ -88,8 +95,78 @@ async fn the_contract_states_the_rate_limit_the_server_enforces(app: TestApp) {
         assert_eq!(limit["minimum"], 1, "{schema}: {limit}");
     }
     let admin = app.admin.clone().expect("admin");
-    let zero = serde_json::json!({"organization_id": admin.organization_id, "name": "x", "scopes": ["offers:read"],
+    let zero = json!({"organization_id": admin.organization_id, "name": "x", "scopes": ["offers:read"],
         "rate_limit_per_minute": 0});
     let problem = assert_problem(app.post_json("/v1/admin/clients", &zero).await, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["rule"], "rate_limit.range", "{problem}");
+}
+
+/// Asserts a 422 naming `field` with `rule`.
+async fn assert_invalid(response: reqwest::Response, field: &str, rule: &str, context: &str) {
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["rule"].as_str()),
+        (Some(field), Some(rule)),
+        "{context}: {problem}"
+    );
+}
+
+async fn lenient_dates_are_refused_in_the_dossier(app: TestApp) {
+    let ft = france_travail(&app).await;
+    for lenient in ["1990-1-1", "+002006-03-14", "2006-03-14T00:00:00Z"] {
+        let probe = json!({"family_name": "MARTIN", "given_names": "Lea", "birth_date": lenient});
+        let response = post_as(&app, &ft, "/v1/persons/match", &probe).await;
+        assert_invalid(response, "birth_date", "date.format", lenient).await;
+        let mut body = person("Martin", false);
+        body["identity"]["birth_date"] = json!(lenient);
+        let response = post_as(&app, &ft, "/v1/persons", &body).await;
+        assert_invalid(response, "identity.birth_date", "date.format", lenient).await;
+    }
+    let mut body = person("Martin", false);
+    body["registration"]["registered_on"] = json!("2026-1-05");
+    let response = post_as(&app, &ft, "/v1/persons", &body).await;
+    assert_invalid(response, "registration.registered_on", "date.format", "registered_on").await;
+}
+
+/// A valid publication of a developer job in Villeurbanne, published at `published_at`.
+fn publication(published_at: &str) -> Value {
+    json!({
+        "source": {"system": "jobboard", "reference": format!("strict-{}", unique_number())},
+        "offer": {
+            "title": "Développeur web", "description": "Vous développez les services en ligne de nos clients.",
+            "rome_code": "M1805", "contract_type": "cdd", "contract_months": 12,
+            "workplace": {"commune": "69266"},
+            "employer": {"name": "Atelier Numérique", "siret": siret(4243), "naf": "62.01Z"},
+            "published_at": published_at
+        }
+    })
+}
+
+async fn lenient_or_implausible_offer_dates_are_refused(app: TestApp) {
+    let board = app.register(OrganizationKind::Partner, &["offers:write", "offers:read"]).await;
+    let publish = |body: Value| {
+        let request = app.client.post(app.url("/v1/offers")).bearer_auth(&board.token).json(&body);
+        async move { request.send().await.expect("POST /v1/offers") }
+    };
+    let cases = [
+        ("+002026-11-20T09:00:00Z", "timestamp.format"),
+        ("2026-11-20", "timestamp.format"),
+        ("2026-11-20 09:00:00Z", "timestamp.format"),
+        ("1000-01-01T00:00:00Z", "published_at.too_early"),
+        ("2999-01-01T00:00:00Z", "published_at.too_late"),
+    ];
+    for (published_at, rule) in cases {
+        let response = publish(publication(published_at)).await;
+        assert_invalid(response, "offer.published_at", rule, published_at).await;
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let response = publish(publication(&now)).await;
+    assert_eq!(response.status().as_u16(), 201, "{}", json(response).await);
+    // The search's own date filter reads dates as strictly.
+    for lenient in ["2026-1-1", "+002026-01-01"] {
+        let path = format!("/v1/offers?published_since={}", lenient.replace('+', "%2B"));
+        let response = app.client.get(app.url(&path)).send().await.expect("GET /v1/offers");
+        let problem = assert_problem(response, 400, "invalid_query").await;
+        assert_eq!(problem["errors"][0]["rule"], "date.format", "{lenient}: {problem}");
+    }
 }
