@@ -6,11 +6,12 @@
 use plateforme_model::organization::OrganizationKind;
 use serde_json::{Value, json};
 
-use crate::dossier::{france_travail, person, post_as};
+use crate::dossier::{france_travail, get_as, person, post_as, register_person};
 use crate::helpers::{TestApp, assert_problem, create_organization, json, next_link, siret, unique_number};
 
 crate::on_both_backends!(
     forged_cursors_are_refused_on_every_list,
+    forged_cursors_are_refused_on_the_dossier_lists,
     forged_offset_cursors_are_refused_by_the_offer_search,
     the_cursors_handed_out_still_page,
     the_contract_states_the_rate_limit_the_server_enforces,
@@ -48,6 +49,21 @@ async fn forged_cursors_are_refused_on_every_list(app: TestApp) {
         for forged in FORGED {
             let path = with_cursor(list, forged);
             assert_cursor_refused(app.get(&path).await, &path).await;
+        }
+    }
+}
+
+async fn forged_cursors_are_refused_on_the_dossier_lists(app: TestApp) {
+    let ft = france_travail(&app).await;
+    let created = register_person(&app, &ft, &person("Martin", false)).await;
+    let id = created["id"].as_str().expect("id");
+    let lists = ["/v1/persons?unoriented_for_days=30".to_owned()]
+        .into_iter()
+        .chain(["history", "timeline", "contracts", "consents"].map(|list| format!("/v1/persons/{id}/{list}")));
+    for list in lists {
+        for forged in FORGED {
+            let path = with_cursor(&list, forged);
+            assert_cursor_refused(get_as(&app, &ft, &path).await, &path).await;
         }
     }
 }
