@@ -35,6 +35,7 @@ pub async fn run(settings: &Settings) -> Report {
     checks::problems::run(&suite, &mut report).await;
     let organization = checks::organizations::run(&suite, &mut report).await;
     checks::pagination::run(&suite, &mut report).await;
+    checks::strict_parsing::run(&suite, &mut report).await;
     let person = checks::persons::run(&suite, &mut report).await.map(|registered| registered.id);
     checks::dossier::run(&suite, person, &mut report).await;
     checks::access::run(&suite, organization.as_ref(), &mut report).await;

@@ -12,6 +12,7 @@ pub mod persons;
 pub mod problems;
 pub mod rate_limits;
 pub mod responses;
+pub mod strict_parsing;
 pub mod tokens;
 
 use plateforme_client::{ClientError, Problem, RawResponse};

@@ -70,7 +70,7 @@ async fn send(request: plateforme_client::RequestBuilder<'_>) -> Result<RawRespo
 }
 
 /// Passes when the answer is the problem `code` and names `field` and `rule` in `errors`.
-fn expect_rule(response: &RawResponse, status: u16, code: &str, field: &str, rule: &str) -> Verdict {
+pub(super) fn expect_rule(response: &RawResponse, status: u16, code: &str, field: &str, rule: &str) -> Verdict {
     let problem = expect_problem(response, status, code)?;
     if problem.breaks(field, rule) {
         return Ok(());

@@ -2,6 +2,7 @@
 //! validation. No I/O: this crate depends on neither diesel nor actix.
 
 pub mod codes;
+pub mod date;
 pub mod ids;
 pub mod merge_patch;
 pub mod offer;

@@ -1,10 +1,11 @@
 //! The query of an offer search, as the API takes it, checked into the store's request.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use plateforme_api::{ApiError, ErrorCode};
-use plateforme_model::FieldError;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::offer::ContractType;
+use plateforme_model::{FieldError, date};
+use plateforme_store::cursor;
 use plateforme_store::offers::search::{Near, SearchFilters, SearchRequest, SearchSort};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -220,13 +221,18 @@ impl SearchQuery {
     }
 }
 
-/// Search pages are positions in the ranked results: the cursor carries the offset.
+/// Search pages are positions in the ranked results: the cursor carries the offset, signed
+/// like every cursor ([`cursor::seal`]).
 pub fn encode_cursor(offset: i64) -> String {
-    format!("o{offset}")
+    cursor::seal(&format!("o{offset}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<i64> {
-    cursor.strip_prefix('o')?.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
+/// The offset of a cursor this API handed out: a valid MAC over `o` and decimal digits only.
+fn decode_cursor(sealed: &str) -> Option<i64> {
+    let content = cursor::open(sealed).ok()?;
+    let digits =
+        content.strip_prefix('o').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
+    digits.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
 }
 
 fn check(ok: bool, field: &str, rule: &str, expected: &str, errors: &mut Vec<FieldError>) -> bool {
@@ -273,10 +279,11 @@ fn commune_point(code: &str, errors: &mut Vec<FieldError>) -> Option<(f64, f64)>
 }
 
 fn since_time(text: &str, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
-    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        return Some(time.with_timezone(&Utc));
+    // The model's strict parsers: `2026-1-1` or a signed year is no date.
+    if let Ok(time) = date::parse_timestamp(text) {
+        return Some(time);
     }
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    if let Ok(date) = date::parse_date(text) {
         return date.and_hms_opt(0, 0, 0).map(|time| time.and_utc());
     }
     errors.push(FieldError::new("published_since", "date.format", "a date (2026-11-01) or an RFC 3339 time"));

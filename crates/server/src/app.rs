@@ -102,6 +102,7 @@ impl Services {
             token_rate_limit_per_minute: config.token_rate_limit_per_minute,
         };
         let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
+        plateforme_store::cursor::install_key(config.cursor_key());
         let auth = AuthState {
             settings,
             keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,

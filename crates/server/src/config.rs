@@ -301,6 +301,14 @@ impl Config {
         KeyEncryption::new(current.as_bytes(), &previous)
     }
 
+    /// The key that signs the lists' cursors: derived from the current key-encryption key
+    /// (domain-separated, see `plateforme_store::cursor`), so every replica shares it with no
+    /// setting of its own. Rotating the KEK invalidates the cursors handed out before.
+    pub fn cursor_key(&self) -> [u8; 32] {
+        let kek = self.key_encryption_key.as_ref().map_or(DEVELOPMENT_KEY_ENCRYPTION_KEY, |key| key.0.as_str());
+        plateforme_store::cursor::derive_key(kek.as_bytes())
+    }
+
     /// The token issuer: the configured one, or this server's own address.
     pub fn issuer(&self) -> String {
         self.issuer.clone().unwrap_or_else(|| format!("http://{}", self.listen))

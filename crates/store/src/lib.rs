@@ -33,6 +33,7 @@ pub mod access;
 pub mod bulk;
 pub mod changes;
 pub mod connection;
+pub mod cursor;
 pub mod dossier;
 pub mod error;
 pub mod health;

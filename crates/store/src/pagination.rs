@@ -2,10 +2,8 @@
 //! of the previous page. No offsets: a page never repeats or skips a record because others were
 //! added before it.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use crate::StoreError;
+use crate::cursor;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -85,15 +83,17 @@ macro_rules! page_by_key {
 
 pub(crate) use page_by_key;
 
+/// What a keyset cursor's content starts with (the signed content of an offset cursor of the
+/// offer search starts with `o`: one cannot be read as the other).
 const CURSOR_PREFIX: &str = "k1:";
 
+/// A keyset cursor: the last key seen, signed ([`cursor::seal`]).
 fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+    cursor::seal(&format!("{CURSOR_PREFIX}{key}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, StoreError> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| StoreError::InvalidCursor)?;
-    let text = String::from_utf8(bytes).map_err(|_| StoreError::InvalidCursor)?;
+fn decode_cursor(sealed: &str) -> Result<String, StoreError> {
+    let text = cursor::open(sealed)?;
     text.strip_prefix(CURSOR_PREFIX).map(str::to_owned).ok_or(StoreError::InvalidCursor)
 }
 
@@ -127,8 +127,14 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_cursor_of_another_kind_is_refused() {
+        assert!(matches!(PageRequest::from_cursor(2, Some(&cursor::seal("o40"))), Err(StoreError::InvalidCursor)));
+    }
+
+    #[test]
     fn a_forged_cursor_is_refused() {
-        for bad in ["!!", "YWJj", ""] {
+        // `azE6` is base64("k1:"): an unsigned cursor of the empty key, once read as the first page.
+        for bad in ["!!", "YWJj", "", "azE6", "azE6YQ"] {
             assert!(matches!(PageRequest::from_cursor(2, Some(bad)), Err(StoreError::InvalidCursor)), "{bad}");
         }
     }

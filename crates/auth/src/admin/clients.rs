@@ -32,6 +32,8 @@ pub struct Client {
     pub enabled: bool,
     /// Demo clients have published secrets and are refused by production servers.
     pub demo: bool,
+    /// Requests a minute, at least 1.
+    #[schema(minimum = 1)]
     pub rate_limit_per_minute: u32,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -74,7 +76,9 @@ pub struct ClientRegistration {
     pub scopes: Vec<String>,
     /// Chosen id (letters, digits, `-`, `_`); generated when absent.
     pub client_id: Option<String>,
-    /// Requests a minute; the server's default when absent.
+    /// Requests a minute, at least 1 (the server refuses 0 with `rate_limit.range`); the
+    /// server's default when absent.
+    #[schema(minimum = 1)]
     pub rate_limit_per_minute: Option<u32>,
 }
 

@@ -25,6 +25,7 @@ pub struct MatchRequest {
     pub nir: Option<Nir>,
     pub family_name: String,
     pub given_names: String,
+    #[serde(deserialize_with = "plateforme_model::date::strict")]
     pub birth_date: NaiveDate,
     /// Narrows the match when given.
     pub birth_commune: Option<CommuneCode>,

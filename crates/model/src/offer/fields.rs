@@ -1,7 +1,7 @@
 //! The offer as a source publishes it, and the rules it must follow on its own. Whether its
 //! ROME code, commune and NAF code exist is checked against the referentials by the offers API.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,6 +20,11 @@ pub const MAX_WEEKLY_HOURS: f64 = 48.0;
 /// An offer lives 60 days when its source gives no expiry, and at most a year.
 pub const DEFAULT_LIFETIME_DAYS: i64 = 60;
 pub const MAX_LIFETIME_DAYS: i64 = 366;
+/// The earliest year an offer may say it was published: older is a mistake or a forgery (an
+/// offer "published" in year 1000 and never expired would be open forever).
+pub const EARLIEST_PUBLICATION_YEAR: i32 = 2000;
+/// How far ahead an offer may be scheduled: a year, like its lifetime.
+pub const MAX_PUBLICATION_AHEAD_DAYS: i64 = 366;
 /// Legal monthly hours of a full-time job (35 h × 52 / 12), to compare hourly and monthly pay.
 pub const MONTHLY_HOURS: f64 = 151.67;
 
@@ -338,11 +343,11 @@ pub struct OfferFields {
     pub inclusive_hiring: InclusiveHiring,
     /// When the offer was published (date de publication); the first publication's time when
     /// left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::strict_time_option")]
     pub published_at: Option<DateTime<Utc>>,
     /// When the offer leaves the searches (date d'expiration): after its publication, at most a
     /// year later; 60 days after publication when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::strict_time_option")]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -431,8 +436,12 @@ impl OfferFields {
     }
 
     fn check_dates(&self, errors: &mut ValidationErrors) {
+        let now = crate::ids::now();
+        if let Some(published_at) = self.published_at {
+            check_publication(published_at, now, errors);
+        }
         let Some(expires_at) = self.expires_at else { return };
-        let published_at = self.published_at.unwrap_or_else(crate::ids::now);
+        let published_at = self.published_at.unwrap_or(now);
         if expires_at <= published_at {
             errors.push(FieldError::new(
                 "expires_at",
@@ -446,6 +455,23 @@ impl OfferFields {
                 format!("an offer lives at most {MAX_LIFETIME_DAYS} days after its publication"),
             ));
         }
+    }
+}
+
+/// A publication from [`EARLIEST_PUBLICATION_YEAR`] to [`MAX_PUBLICATION_AHEAD_DAYS`] ahead.
+fn check_publication(published_at: DateTime<Utc>, now: DateTime<Utc>, errors: &mut ValidationErrors) {
+    if published_at.year() < EARLIEST_PUBLICATION_YEAR {
+        errors.push(FieldError::new(
+            "published_at",
+            "published_at.too_early",
+            format!("an offer is published in {EARLIEST_PUBLICATION_YEAR} or later, not {published_at}"),
+        ));
+    } else if published_at - now > Duration::days(MAX_PUBLICATION_AHEAD_DAYS) {
+        errors.push(FieldError::new(
+            "published_at",
+            "published_at.too_late",
+            format!("an offer is published at most {MAX_PUBLICATION_AHEAD_DAYS} days ahead, not {published_at}"),
+        ));
     }
 }
 
@@ -520,6 +546,26 @@ pub(crate) mod tests {
         offer.expires_at = None;
         let (published, expires) = offer.dates(crate::ids::now());
         assert_eq!(expires - published, Duration::days(DEFAULT_LIFETIME_DAYS));
+    }
+
+    #[test]
+    fn a_publication_is_from_2000_to_a_year_ahead() {
+        let now = crate::ids::now();
+        let published = |at: DateTime<Utc>| OfferFields { published_at: Some(at), expires_at: None, ..example() };
+        let year_1000 = DateTime::parse_from_rfc3339("1000-01-01T00:00:00Z").expect("time").with_timezone(&Utc);
+        assert_eq!(rules(&published(year_1000)), ["published_at.too_early"]);
+        let year_2000 = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").expect("time").with_timezone(&Utc);
+        assert!(rules(&published(year_2000)).is_empty());
+        assert!(rules(&published(now + Duration::days(MAX_PUBLICATION_AHEAD_DAYS - 1))).is_empty());
+        assert_eq!(rules(&published(now + Duration::days(MAX_PUBLICATION_AHEAD_DAYS + 1))), ["published_at.too_late"]);
+    }
+
+    #[test]
+    fn offer_dates_are_read_strictly() {
+        let mut input = serde_json::to_value(example()).expect("json");
+        input["published_at"] = "+002026-11-20T09:00:00Z".into();
+        let refused = serde_json::from_value::<OfferFields>(input).expect_err("a signed year");
+        assert!(refused.to_string().starts_with("timestamp.format: "), "{refused}");
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub struct ContractAction {
     #[schema(value_type = String, example = "person")]
     pub owner: ActionOwner,
     /// When it is due (échéance).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub due_on: Option<NaiveDate>,
     /// Whether it is done (réalisée).
     #[serde(default)]
@@ -137,7 +137,7 @@ pub struct NewContract {
     #[schema(minimum = 0, maximum = 35)]
     pub weekly_hours: i32,
     /// Date of the next review (prochain point d'étape), on or after the drafting date.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub next_review_on: Option<NaiveDate>,
 }
 
@@ -149,14 +149,14 @@ pub struct ContractFields {
     #[serde(default)]
     pub actions: Vec<ContractAction>,
     pub weekly_hours: i32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub next_review_on: Option<NaiveDate>,
     /// Date the person signed (signature de la personne).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub person_signed_on: Option<NaiveDate>,
     /// Date the organization signed (signature de l'organisme); the caller's organization is
     /// recorded as the signing organization.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub organization_signed_on: Option<NaiveDate>,
     pub status: ContractStatus,
 }

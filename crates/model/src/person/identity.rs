@@ -19,6 +19,7 @@ pub struct Identity {
     /// Given names (prénoms), space-separated, 1 to 200 characters.
     pub given_names: String,
     /// Birth date (date de naissance).
+    #[serde(deserialize_with = "crate::date::strict")]
     pub birth_date: NaiveDate,
     /// INSEE code of the birth commune (commune de naissance), for people born in France.
     #[serde(default)]

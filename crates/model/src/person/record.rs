@@ -71,6 +71,7 @@ pub enum RegistrationChannel {
 #[serde(deny_unknown_fields)]
 pub struct RegistrationInput {
     /// Date of registration (date d'inscription).
+    #[serde(deserialize_with = "crate::date::strict")]
     pub registered_on: NaiveDate,
     pub channel: RegistrationChannel,
 }
@@ -78,6 +79,7 @@ pub struct RegistrationInput {
 /// A registration as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Registration {
+    #[serde(deserialize_with = "crate::date::strict")]
     pub registered_on: NaiveDate,
     pub channel: RegistrationChannel,
     /// The organization that registered the person.
@@ -113,6 +115,7 @@ pub struct OrientationInput {
     #[serde(default)]
     pub referent_counsellor: Option<String>,
     /// The date of the decision.
+    #[serde(deserialize_with = "crate::date::strict")]
     pub decided_on: NaiveDate,
 }
 

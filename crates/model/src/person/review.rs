@@ -39,6 +39,7 @@ pub struct ReviewParticipant {
 pub struct NewReview {
     /// Date of the review (date du point d'étape), not in the future and not before the
     /// contract was drafted.
+    #[serde(deserialize_with = "crate::date::strict")]
     pub held_on: NaiveDate,
     /// Who took part, 1 to 20.
     pub participants: Vec<ReviewParticipant>,

@@ -25,5 +25,6 @@ mod rate_limits;
 mod referentials;
 mod route_table;
 mod signing_keys;
+mod strict_parsing;
 mod token_revocation;
 mod tokens;
