@@ -24,6 +24,7 @@ mod portal;
 mod rate_limits;
 mod referentials;
 mod route_table;
+mod shadowed_paths;
 mod signing_keys;
 mod token_revocation;
 mod tokens;
