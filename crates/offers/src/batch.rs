@@ -85,9 +85,23 @@ pub struct BatchResult {
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["offers:write"])),
-    request_body(content = String, content_type = "application/x-ndjson",
-        description = "One publication (as the body of `POST /v1/offers`) per line.",
-        example = json!("{\"source\":{\"system\":\"jobboard-rhone\",\"reference\":\"JB-1\"},\"offer\":{\"title\":\"Boulanger\",\"description\":\"Fabrication du pain.\",\"rome_code\":\"D1102\",\"contract_type\":\"cdi\",\"workplace\":{\"commune\":\"69123\"}}}\n{\"source\":{\"system\":\"jobboard-rhone\",\"reference\":\"JB-2\"},\"offer\":{\"title\":\"Serveur\"}}\n")),
+    // NDJSON is a sequence of JSON values, so its schema is the array of the lines' schema:
+    // each item is one line, a `Publication` written on one line (OpenAPI 3.1's reading of a
+    // sequential media type), which a tool can generate and check line by line.
+    request_body(content = Vec<Publication>, content_type = "application/x-ndjson",
+        description = "One publication (a `Publication`, as the body of `POST /v1/offers`) per line, each \
+                       written as one line of JSON: the schema is the sequence of lines as an array, \
+                       each item one line: the example is sent as two lines, \
+                       `{\"source\":{\"system\":\"jobboard-rhone\",\"reference\":\"JB-1\"},\"offer\":{…}}` then the \
+                       second publication, each ended by a line feed.",
+        example = json!([
+            {"source": {"system": "jobboard-rhone", "reference": "JB-1"},
+             "offer": {"title": "Boulanger", "description": "Fabrication du pain.", "rome_code": "D1102",
+                       "contract_type": "cdi", "workplace": {"commune": "69123"}}},
+            {"source": {"system": "jobboard-rhone", "reference": "JB-2"},
+             "offer": {"title": "Serveur", "description": "Service en salle.", "rome_code": "G1803",
+                       "contract_type": "cdd", "contract_months": 6, "workplace": {"commune": "69123"}}}
+        ])),
     responses(
         (status = 200, description = "Every line's result, and the count of each outcome.", body = BatchResult),
         CreateProblems,

@@ -38,17 +38,21 @@ pub struct SearchQuery {
     pub departement: Option<String>,
     /// Région codes, comma-separated.
     pub region: Option<String>,
-    /// Search around this commune (its town hall), within `radius_km`.
-    #[param(example = "69123")]
+    /// Search around this commune (its town hall), within `radius_km`. Not with `latitude` and
+    /// `longitude`: give one centre or the other (`near.ambiguous` otherwise).
+    #[param(example = "69123", min_length = 5, max_length = 5)]
     pub near_commune: Option<String>,
-    /// Search around this point (with `longitude`), within `radius_km`: WGS 84 degrees.
-    #[param(example = 45.764)]
+    /// Search around this point (with `longitude`, both or neither), within `radius_km`: WGS 84
+    /// degrees, -90 to 90. Not with `near_commune`: give one centre or the other.
+    #[param(example = 45.764, minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
-    /// Longitude of the point to search around (with `latitude`): WGS 84 degrees.
-    #[param(example = 4.8357)]
+    /// Longitude of the point to search around (with `latitude`, both or neither): WGS 84
+    /// degrees, -180 to 180. Not with `near_commune`.
+    #[param(example = 4.8357, minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
-    /// Radius around the commune or point, in km: above 0, at most 200; 10 by default.
-    #[param(example = 15)]
+    /// Radius around the commune or point, in km: above 0, at most 200; 10 by default. Only
+    /// with `near_commune` or `latitude` and `longitude`.
+    #[param(example = 15, exclusive_minimum = 0, maximum = 200)]
     pub radius_km: Option<f64>,
     /// Offers published at or after this date (`2026-11-01`) or time (RFC 3339).
     pub published_since: Option<String>,
@@ -60,11 +64,14 @@ pub struct SearchQuery {
     pub open_to_iae: Option<bool>,
     /// Only offers stating at least this monthly gross pay, in euros (hourly and yearly pay
     /// are converted).
+    #[param(minimum = 0)]
     pub min_monthly_salary: Option<f64>,
     /// Only offers with at least this quality score (0 to 100).
+    #[param(minimum = 0, maximum = 100)]
     pub min_quality: Option<i32>,
     /// `relevance` (the default with `q`; else `date`), `date` (most recent first) or
     /// `distance` (nearest first; needs a commune or point).
+    #[param(pattern = "^(?:relevance|date|distance)$")]
     pub sort: Option<String>,
     /// Offers per page, 1 to 100 (20 by default).
     #[param(minimum = 1, maximum = 100, example = 20)]

@@ -22,7 +22,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::config::Config;
-use crate::fallback::{KnownRoutes, fallback};
+use crate::fallback::{KnownRoutes, fallback, refuse_shadowed_methods};
 use crate::{health, openapi, problems};
 
 /// The routes that the contract documents, and the contract.
@@ -163,6 +163,7 @@ pub fn app(
         .service(get_openapi)
         .configure(crate::portal::configure)
         .default_service(web::to(fallback))
+        .wrap(from_fn(refuse_shadowed_methods))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
         .wrap(from_fn(plateforme_api::middleware::refuse_control_characters_in_path))
         .wrap(from_fn(plateforme_api::middleware::observe))

@@ -18,6 +18,8 @@ code_type!(
          (971–974, 976) then 2 digits.",
         "69123",
     )
+    .min_length(Some(5))
+    .max_length(Some(5))
 );
 
 impl CommuneCode {
@@ -59,7 +61,10 @@ fn departement_part(code: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused, assert_schema_agrees,
+        every_string, joined,
+    };
 
     #[test]
     fn accepts_communes_and_finds_their_departement() {
@@ -91,6 +96,13 @@ mod tests {
         let outside = ["00123", "20004", "96001", "97501", "97701", "98735"];
         assert_refused(CommuneCode::parse, "commune.departement", &outside);
         assert_refusal_says(CommuneCode::parse, "20004", "\"20004\"");
+    }
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let departements = every_string("0123456789ABa", 3);
+        assert_schema_agrees(CommuneCode::parse, &[], joined(&departements, &["", "1", "12", "1A", "123"]));
+        assert_schema_agrees(CommuneCode::parse, &[], ["6912A", "69 12", "é123", "069123"].map(String::from));
     }
 
     #[test]

@@ -17,6 +17,8 @@ code_type!(
          for Corsica, 971–974 and 976 overseas. Uppercase only.",
         "69",
     )
+    .min_length(Some(2))
+    .max_length(Some(3))
 );
 
 impl DepartementCode {
@@ -76,7 +78,17 @@ impl DepartementCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused, assert_schema_agrees,
+        every_string,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        for length in 0..=4 {
+            assert_schema_agrees(DepartementCode::parse, &[], every_string("0123456789ABab", length));
+        }
+    }
 
     #[test]
     fn accepts_every_kind_of_departement() {

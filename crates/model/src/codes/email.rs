@@ -14,10 +14,12 @@ pub struct Email(String);
 code_type!(
     Email,
     string_schema(
-        r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
-        "Email address (adresse électronique): one @, a local part of at most 64 characters, \
-         a domain of dot-separated labels (letters, digits, inner hyphens), 254 characters at \
-         most. The domain is returned in lowercase.",
+        r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+        "Email address (adresse électronique): one @, a local part of at most 64 characters \
+         (dot-separated atoms of RFC 5322; letters beyond ASCII are accepted too), a domain of \
+         dot-separated labels of at most 63 characters (letters, digits, inner hyphens) ending \
+         in a top-level domain that starts with a letter, 254 characters at most. The domain is \
+         returned in lowercase.",
         "prenom.nom@francetravail.fr",
     )
     .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
@@ -97,7 +99,19 @@ fn domain_problem(domain: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refused, assert_schema_agrees, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let locals = ["prenom.nom", "a", ".a", "a.", "a..b", "a b", "a(b)", "é", "a+b", ""].map(String::from);
+        let domains =
+            ["@x.fr", "@X.FR", "@x", "@-x.fr", "@x-.fr", "@x..fr", "@x.1", "@1.x", "@x_y.fr", "@x.fr@y.fr", ""];
+        // Non-ASCII local parts parse but are outside the pattern: the contract is stricter there.
+        let ascii = joined(&locals, &domains).into_iter().filter(|candidate| candidate.is_ascii());
+        assert_schema_agrees(Email::parse, &[], ascii);
+    }
 
     fn rule(value: &str) -> &'static str {
         Email::parse(value).unwrap_err().rule

@@ -122,7 +122,9 @@ fn is_digits(value: &str, len: usize) -> bool {
 mod checks {
     use std::fmt::Debug;
 
+    use regex::{Regex, RegexBuilder};
     use serde::{Serialize, de::DeserializeOwned};
+    use utoipa::PartialSchema;
 
     use crate::validation::CodeError;
 
@@ -137,6 +139,99 @@ mod checks {
     pub(super) fn assert_refusal_says<T: Debug>(parse: fn(&str) -> Result<T, CodeError>, value: &str, words: &str) {
         let message = parse(value).unwrap_err().message;
         assert!(message.contains(words), "{message}");
+    }
+
+    /// The pattern `T`'s schema states, read as JSON Schema reads it (ECMA-262 without the `u`
+    /// flag: `\d` is an ASCII digit, hence `unicode(false)`).
+    fn pattern_of<T: PartialSchema>() -> Regex {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        RegexBuilder::new(schema["pattern"].as_str().unwrap()).unicode(false).build().unwrap()
+    }
+
+    /// The length bounds `T`'s schema states, in characters.
+    fn length_of<T: PartialSchema>() -> (usize, usize) {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let bound = |key: &str| schema[key].as_u64().and_then(|n| usize::try_from(n).ok());
+        (bound("minLength").unwrap_or(0), bound("maxLength").unwrap_or(usize::MAX))
+    }
+
+    /// A code as its schema's tests see it: its normalized text.
+    pub(super) trait Code: PartialSchema + Debug {
+        fn text(&self) -> &str;
+    }
+
+    macro_rules! codes {
+        ($($ty:ty),* $(,)?) => {$(
+            impl Code for $ty {
+                fn text(&self) -> &str {
+                    self.as_str()
+                }
+            }
+        )*};
+    }
+
+    codes!(
+        super::CommuneCode,
+        super::DepartementCode,
+        super::Email,
+        super::NafCode,
+        super::Nir,
+        super::NirHash,
+        super::Phone,
+        super::PostalCode,
+        super::RegionCode,
+        super::RomeCode,
+        super::Siret,
+    );
+
+    /// The schema of `T` says what `parse` accepts, for every one of `candidates`: a candidate
+    /// that matches the pattern parses, except refusals under the `described` rules (a checksum,
+    /// which no pattern can state and the description does); what parses is written in a form
+    /// the pattern matches; and whatever matches has a length within the schema's bounds. So a
+    /// client that follows the contract is never refused for the form of a code, and every code
+    /// the server answers is one the contract describes.
+    pub(super) fn assert_schema_agrees<T: Code>(
+        parse: fn(&str) -> Result<T, CodeError>,
+        described: &[&str],
+        candidates: impl IntoIterator<Item = String>,
+    ) {
+        let pattern = pattern_of::<T>();
+        let (min, max) = length_of::<T>();
+        let within_length = |text: &str| (min..=max).contains(&text.chars().count());
+        for candidate in candidates {
+            match parse(&candidate) {
+                Ok(code) => {
+                    let text = code.text();
+                    assert!(
+                        pattern.is_match(text) && within_length(text),
+                        "{candidate:?} parses as {text:?}, outside the schema"
+                    );
+                }
+                Err(error) if !described.contains(&error.rule) => {
+                    assert!(
+                        !pattern.is_match(&candidate),
+                        "{candidate:?} matches {pattern} but is refused: {}",
+                        error.message
+                    );
+                }
+                Err(_) => {}
+            }
+            if pattern.is_match(&candidate) {
+                assert!(within_length(&candidate), "{candidate:?} matches but is not {min}..={max} characters long");
+            }
+        }
+    }
+
+    /// Every string of `length` characters over `alphabet`: small codes are checked whole.
+    pub(super) fn every_string(alphabet: &str, length: usize) -> Vec<String> {
+        (0..length).fold(vec![String::new()], |prefixes, _| {
+            prefixes.iter().flat_map(|prefix| alphabet.chars().map(move |c| format!("{prefix}{c}"))).collect()
+        })
+    }
+
+    /// Every `prefix` followed by every `suffix`.
+    pub(super) fn joined(prefixes: &[String], suffixes: &[&str]) -> Vec<String> {
+        prefixes.iter().flat_map(|prefix| suffixes.iter().map(move |suffix| format!("{prefix}{suffix}"))).collect()
     }
 
     /// The JSON string `input` reads as a `T` that writes back as the JSON string `written`.

@@ -13,11 +13,14 @@ pub struct NafCode(String);
 code_type!(
     NafCode,
     string_schema(
-        r"^\d{2}\.\d{2}[A-Z]$",
+        r"^\d{2}\.?\d{2}[A-Z]$",
         "NAF rév. 2 activity code (nomenclature d'activités française, code APE), sub-class level: \
-         2 digits, a dot, 2 digits and an uppercase letter. `6201Z` is accepted and normalized to `62.01Z`.",
+         2 digits, a dot, 2 digits and an uppercase letter. `6201Z` is accepted and normalized to `62.01Z`, \
+         the form responses use.",
         "62.01Z",
     )
+    .min_length(Some(5))
+    .max_length(Some(6))
 );
 
 impl NafCode {
@@ -46,7 +49,14 @@ impl NafCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_refusal_says, assert_refused};
+    use crate::codes::checks::{assert_refusal_says, assert_refused, assert_schema_agrees, joined};
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let starts = ["62", "6", "620", "A2", "6.", ".6"].map(String::from);
+        let ends = ["01Z", ".01Z", "01z", ".0Z", "..01Z", "01ZZ", ".01", "0.1Z", ".011"];
+        assert_schema_agrees(NafCode::parse, &[], joined(&starts, &ends));
+    }
 
     #[test]
     fn accepts_and_normalizes_naf_codes() {

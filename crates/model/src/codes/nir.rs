@@ -26,6 +26,8 @@ code_type!(
          Accepted in requests only: never stored nor returned in clear.",
         "185057800604830",
     )
+    .min_length(Some(15))
+    .max_length(Some(15))
     .write_only(Some(true))
 );
 
@@ -120,6 +122,8 @@ code_type!(
          network's secret, 64 lowercase hexadecimal characters.",
         "7b7666cf9f6a8f0343a0e46030b9fb219d8b284ae504320882d308e4e43531ce",
     )
+    .min_length(Some(64))
+    .max_length(Some(64))
 );
 
 impl NirHash {
@@ -138,7 +142,34 @@ impl NirHash {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_refusal_says, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_refusal_says, assert_refused, assert_schema_agrees, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let starts = [
+            "18505", "28512", "38520", "48542", "78550", "88599", "58505", "08505", "18500", "18513", "18519", "18543",
+            "18549", "1850",
+        ]
+        .map(String::from);
+        let ends = ["78006048", "2A006048", "2B006048", "2a006048", "7800604", "780060483", "7A006048"];
+        let bodies = joined(&starts, &ends);
+        let with_keys: Vec<String> =
+            bodies.iter().flat_map(|body| [format!("{body}30"), format!("{body}{}", key_of_or_zero(body))]).collect();
+        assert_schema_agrees(Nir::parse, &["nir.key"], with_keys);
+    }
+
+    #[test]
+    fn the_hash_schema_states_what_parse_accepts() {
+        let hashes = ["0", "a", "f", "A", "g", " "].map(|c| format!("{}{c}", "7b".repeat(31) + "0"));
+        assert_schema_agrees(NirHash::parse, &[], hashes.into_iter().chain(["".into(), "7b".repeat(33)]));
+    }
+
+    /// The key of a well-formed body, so that every candidate has one right key; "00" otherwise.
+    fn key_of_or_zero(body: &str) -> String {
+        if body.len() == 13 && check_format(&format!("{body}00")).is_ok() { key_of(body) } else { "00".into() }
+    }
 
     fn with_key(body: &str) -> String {
         format!("{body}{}", key_of(body))

@@ -30,12 +30,14 @@ pub struct Phone(String);
 code_type!(
     Phone,
     string_schema(
-        r"^\+[1-9]\d{7,14}$",
+        r"^\+(?:33[1-9]\d{8}|3[0-24-9]\d{6,13}|[124-9]\d{7,14})$",
         "Telephone number (numéro de téléphone) in E.164 form. On input, French numbers are also \
          accepted as written in France (01 23 45 67 89, with spaces, dots or dashes; +33, 0033, \
          +33 (0)); overseas départements get their own country code (+262, +590, +594, +596).",
         "+33123456789",
     )
+    .min_length(Some(9))
+    .max_length(Some(16))
 );
 
 impl Phone {
@@ -104,7 +106,17 @@ fn format_error(value: &str) -> CodeError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refused, assert_schema_agrees, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let starts = ["+33", "+330", "+3", "+1", "+0", "+262", "+44", "0033", "33", "+"].map(String::from);
+        let ends =
+            ["", "6", "612345", "6123456", "61234567", "612345678", "6123456789", "061234567", "612345678901234"];
+        assert_schema_agrees(Phone::parse, &[], joined(&starts, &ends));
+    }
 
     fn e164(value: &str) -> String {
         Phone::parse(value).unwrap().to_string()

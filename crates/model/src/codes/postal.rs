@@ -16,6 +16,8 @@ code_type!(
          (20 for Corsica, 97 and 98 overseas and Monaco).",
         "69003",
     )
+    .min_length(Some(5))
+    .max_length(Some(5))
 );
 
 impl PostalCode {
@@ -37,7 +39,16 @@ impl PostalCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refused, assert_schema_agrees, every_string, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let starts = every_string("0123456789A", 2);
+        assert_schema_agrees(PostalCode::parse, &[], joined(&starts, &["", "1", "12", "123", "1234", "12A"]));
+        assert_schema_agrees(PostalCode::parse, &[], ["69 003", "٠١٢٣٤"].map(String::from));
+    }
 
     #[test]
     fn accepts_postal_codes() {

@@ -16,6 +16,8 @@ code_type!(
          01–04 and 06 overseas, 11 to 94 in mainland France and Corsica.",
         "84",
     )
+    .min_length(Some(2))
+    .max_length(Some(2))
 );
 
 /// Each region with its départements (INSEE, regions of 1 January 2016).
@@ -72,7 +74,16 @@ impl RegionCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refused, assert_schema_agrees, every_string,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        for length in 0..=3 {
+            assert_schema_agrees(RegionCode::parse, &[], every_string("0123456789A", length));
+        }
+    }
 
     fn region_of(departement: &str) -> String {
         RegionCode::of_departement(&DepartementCode::parse(departement).unwrap()).to_string()

@@ -17,6 +17,8 @@ code_type!(
          the domain letter A–N in uppercase, then 4 digits.",
         "M1805",
     )
+    .min_length(Some(5))
+    .max_length(Some(5))
 );
 
 impl RomeCode {
@@ -37,7 +39,16 @@ impl RomeCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refusal_says, assert_refused, assert_schema_agrees,
+        every_string, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let letters = every_string("ABMNOZamn1 ", 1);
+        assert_schema_agrees(RomeCode::parse, &[], joined(&letters, &["", "180", "1805", "18050", "18O5", "1 805"]));
+    }
 
     #[test]
     fn accepts_rome_codes() {

@@ -18,10 +18,12 @@ code_type!(
     string_schema(
         r"^\d{14}$",
         "SIRET (Système d'identification du répertoire des établissements): 14 digits, \
-         Luhn-checked (La Poste's establishments: digit sum a multiple of 5). Spaces are accepted \
-         on input and removed.",
+         Luhn-checked (La Poste's establishments: digit sum a multiple of 5), not all zeros. Spaces \
+         are accepted on input and removed.",
         "73282932000074",
     )
+    .min_length(Some(14))
+    .max_length(Some(14))
 );
 
 impl Siret {
@@ -102,7 +104,18 @@ fn luhn_holds(digits: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::checks::{assert_json_refused, assert_json_round_trip, assert_refused};
+    use crate::codes::checks::{
+        assert_json_refused, assert_json_round_trip, assert_refused, assert_schema_agrees, joined,
+    };
+
+    #[test]
+    fn the_schema_states_what_parse_accepts() {
+        let starts =
+            ["7328293200007", "732829320000", "73282932000074", "0000000000000", "356000000"].map(String::from);
+        let ends = ["", "4", "0", "00", "A", " 4", "00000"];
+        assert_schema_agrees(Siret::parse, &["siret.luhn", "siret.format"], joined(&starts, &ends));
+        assert_schema_agrees(Siret::parse, &[], [Siret::with_keys("12345678", "0001").unwrap().to_string()]);
+    }
 
     fn rule(value: &str) -> &'static str {
         Siret::parse(value).unwrap_err().rule

@@ -218,8 +218,10 @@ pub enum SizeBand {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Boulangerie Martin", "siret": "73282932000074", "naf": "10.71C", "size_band": "1-9"}))]
 pub struct Employer {
-    /// Name (raison sociale or enseigne). Leave out for an anonymous offer.
+    /// Name (raison sociale or enseigne), 1 to 200 characters, not blank. Leave out for an
+    /// anonymous offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siret: Option<Siret>,
@@ -303,9 +305,11 @@ pub struct InclusiveHiring {
     "published_at": "2026-11-20T09:00:00Z", "expires_at": "2027-01-19T23:59:59Z"
 }))]
 pub struct OfferFields {
-    /// Title (intitulé du poste), 1 to 200 characters.
+    /// Title (intitulé du poste), 1 to 200 characters, not blank.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
-    /// Description (descriptif du poste), stored whole, up to 50,000 characters.
+    /// Description (descriptif du poste), stored whole, 1 to 50,000 characters, not blank.
+    #[schema(min_length = 1, max_length = 50_000, pattern = r"\S")]
     pub description: String,
     /// The job's ROME 4.0 code (fiche métier), which must exist in the referential.
     pub rome_code: RomeCode,
@@ -316,7 +320,7 @@ pub struct OfferFields {
     pub contract_months: Option<u32>,
     /// Weekly working hours (durée hebdomadaire), above 0 and up to 48.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 35.0)]
+    #[schema(exclusive_minimum = 0, maximum = 48, example = 35.0)]
     pub weekly_hours: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salary: Option<Salary>,
@@ -327,8 +331,9 @@ pub struct OfferFields {
     pub workplace: Workplace,
     #[serde(default)]
     pub employer: Employer,
-    /// Skills asked for (compétences), up to 50.
+    /// Skills asked for (compétences), up to 50, each 1 to 200 characters, not blank.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub skills: Vec<String>,
     /// Qualification level of the national framework (niveau de qualification, 1 to 8: 3 is a
     /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate).
@@ -498,6 +503,27 @@ fn check_length(field: &str, rule: &str, text: &str, max: usize) -> Result<(), F
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// The bounds the contract states for the offer's fields are the ones `validate` checks.
+    #[test]
+    fn the_schema_states_the_bounds_validation_checks() {
+        use utoipa::PartialSchema;
+        let fields = serde_json::to_value(OfferFields::schema()).unwrap();
+        let property = |name: &str| fields["properties"][name].clone();
+        assert_eq!(property("title")["maxLength"], MAX_TITLE);
+        assert_eq!(property("description")["maxLength"], MAX_DESCRIPTION);
+        assert_eq!(property("skills")["maxItems"], MAX_SKILLS);
+        assert_eq!(property("positions")["maximum"], MAX_POSITIONS);
+        assert_eq!(property("contract_months")["maximum"], MAX_CONTRACT_MONTHS);
+        assert_eq!(property("weekly_hours")["maximum"], MAX_WEEKLY_HOURS);
+        assert_eq!(property("weekly_hours")["exclusiveMinimum"], 0.0);
+        for name in ["title", "description"] {
+            assert_eq!(property(name)["minLength"], 1, "{name}");
+            assert_eq!(property(name)["pattern"], r"\S", "{name}");
+        }
+        let employer = serde_json::to_value(Employer::schema()).unwrap();
+        assert_eq!(employer["properties"]["name"]["maxLength"], MAX_EMPLOYER_NAME);
+    }
 
     pub fn example() -> OfferFields {
         serde_json::from_value(serde_json::json!({
