@@ -15,7 +15,12 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use plateforme_api::{ApiError, ErrorCode};
 use utoipa::openapi::OpenApi;
 
-pub struct KnownRoutes(Vec<KnownRoute>);
+pub struct KnownRoutes {
+    routes: Vec<KnownRoute>,
+    /// The paths a template also matches (`/v1/offers/batch` under `/v1/offers/{id}`), found once
+    /// at start: only a request to one of them can be shadowed, so the others are not scanned.
+    shadowable: Vec<ResourceDef>,
+}
 
 /// A path of the contract and the methods it documents.
 struct KnownRoute {
@@ -46,22 +51,38 @@ impl KnownRoutes {
                     methods: allowed,
                 }
             })
+            .collect::<Vec<_>>();
+        let shadowable = routes
+            .iter()
+            .filter(|route| {
+                let example = example_of(route.path.pattern().unwrap_or_default());
+                routes.iter().any(|other| other.templates > route.templates && other.path.is_match(&example))
+            })
+            .map(|route| route.path.clone())
             .collect();
-        KnownRoutes(routes)
+        KnownRoutes { routes, shadowable }
     }
 
     /// The most specific documented path matching `path`: literal segments win over templates.
     fn most_specific(&self, path: &str) -> Option<&KnownRoute> {
-        self.0.iter().filter(|route| route.path.is_match(path)).min_by_key(|route| route.templates)
+        self.routes.iter().filter(|route| route.path.is_match(path)).min_by_key(|route| route.templates)
     }
 
     /// Whether `method` on `path` would be taken by a less specific path than the one `path`
     /// names (e.g. `GET /v1/offers/batch` by `GET /v1/offers/{id}`).
     fn is_shadowed(&self, method: &str, path: &str) -> bool {
+        if !self.shadowable.iter().any(|shadowable| shadowable.is_match(path)) {
+            return false;
+        }
         let Some(named) = self.most_specific(path) else { return false };
         !named.methods.contains(&method)
-            && self.0.iter().any(|route| route.path.is_match(path) && route.methods.contains(&method))
+            && self.routes.iter().any(|route| route.path.is_match(path) && route.methods.contains(&method))
     }
+}
+
+/// A concrete path of a pattern: each template segment (`{id}`) becomes `x`.
+fn example_of(pattern: &str) -> String {
+    pattern.split('/').map(|segment| if segment.starts_with('{') { "x" } else { segment }).collect::<Vec<_>>().join("/")
 }
 
 /// Answers 405 (with `Allow`) before routing when the method is not documented on the path the
@@ -103,5 +124,22 @@ fn route_error(req: &HttpRequest, routes: &KnownRoutes) -> ApiError {
             ErrorCode::RouteNotFound,
             format!("no operation has the path {path}; the operations are listed in /openapi.json"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_literal_paths_under_a_template_are_scanned_for_shadowing() {
+        let routes = KnownRoutes::from_openapi(&crate::openapi::document());
+        let shadowable: Vec<_> = routes.shadowable.iter().filter_map(ResourceDef::pattern).collect();
+        assert!(shadowable.contains(&"/v1/offers/batch"), "{shadowable:?}");
+        assert!(shadowable.contains(&"/v1/persons/match"), "{shadowable:?}");
+        assert!(!shadowable.contains(&"/v1/offers/{id}"), "{shadowable:?}");
+        assert!(routes.is_shadowed("GET", "/v1/offers/batch"));
+        assert!(!routes.is_shadowed("POST", "/v1/offers/batch"));
+        assert!(!routes.is_shadowed("GET", "/v1/offers/01936b31-0000-7000-8000-000000000003"));
     }
 }
