@@ -4,7 +4,8 @@ use std::process::{Command, Output};
 
 use crate::helpers::FreshDatabase;
 
-fn plateforme(database_url: &str, arguments: &[&str], environment: &[(&str, &str)]) -> Output {
+/// Runs the real binary on `database_url` with `environment` added, as an operator would.
+pub(crate) fn plateforme(database_url: &str, arguments: &[&str], environment: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_plateforme"));
     command.args(arguments).env("DATABASE_URL", database_url).env("RUST_LOG", "warn");
     for (name, value) in environment {

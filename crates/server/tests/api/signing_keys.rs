@@ -2,7 +2,7 @@
 //! KEK rotates without refusing a token, a wrong KEK stops the start, retired keys go once
 //! their tokens have expired, and a token has one valid signature (low S).
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -13,6 +13,7 @@ use plateforme_server::app::Services;
 use plateforme_server::config::{Config, DEVELOPMENT_KEY_ENCRYPTION_KEY, Secret};
 use plateforme_store::access::signing_keys::{self, SigningKeyRecord};
 
+use crate::cli::plateforme;
 use crate::helpers::{FreshDatabase, TestApp, assert_problem};
 use crate::on_both_backends;
 
@@ -183,15 +184,6 @@ async fn a_high_s_signature_is_refused(app: TestApp) {
 }
 
 // The command line: production needs a KEK, and `keys rewrap` moves every key to the new one.
-
-fn plateforme(database_url: &str, arguments: &[&str], environment: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_plateforme"));
-    command.args(arguments).env("DATABASE_URL", database_url).env("RUST_LOG", "warn");
-    for (name, value) in environment {
-        command.env(name, value);
-    }
-    command.output().expect("run plateforme")
-}
 
 fn output_of(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
