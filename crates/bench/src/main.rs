@@ -138,6 +138,9 @@ impl From<diesel::result::Error> for BenchError {
 }
 
 fn main() -> ExitCode {
+    // Before libpq initializes OpenSSL: without its exit handler, a connection still open on
+    // another thread when main returns cannot crash the process (see the store's `connection`).
+    openssl_sys::init();
     let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,

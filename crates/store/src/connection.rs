@@ -64,7 +64,11 @@ pub struct Manager {
 
 impl Manager {
     pub fn new(url: &str) -> Result<Manager, StoreError> {
-        Ok(Manager { url: url.to_owned(), backend: Backend::of_url(url)? })
+        let backend = Backend::of_url(url)?;
+        if backend == Backend::Postgres {
+            keep_tls_alive_until_exit();
+        }
+        Ok(Manager { url: url.to_owned(), backend })
     }
 
     pub fn establish(&self) -> Result<DbConnection, r2d2::Error> {
@@ -80,6 +84,18 @@ impl Manager {
             }
         }
     }
+}
+
+/// Initializes OpenSSL before libpq does, without its exit handler.
+///
+/// libpq negotiates TLS with the bundled OpenSSL, which by default frees its state from an
+/// `atexit` handler. Threads the process does not join — the pool's, a server's workers, the
+/// revocation refresher — may still be inside OpenSSL when `main` returns, and then read freed
+/// memory: the test binaries crashed with SIGSEGV after every test had passed. Initializing
+/// first with `OPENSSL_INIT_NO_ATEXIT` (what `openssl_sys::init` asks for) leaves the memory to
+/// the operating system. Idempotent; the first initialization decides.
+pub fn keep_tls_alive_until_exit() {
+    openssl_sys::init();
 }
 
 impl r2d2::ManageConnection for Manager {

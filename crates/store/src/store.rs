@@ -38,9 +38,7 @@ impl Store {
         let pool = Pool::builder()
             .max_size(options.max_connections)
             // Connections open only when asked for: a server that starts while the database is
-            // down fails once with the driver's message instead of retrying a whole pool, and no
-            // pool thread is left opening a connection (TLS negotiation included) when a CLI
-            // command exits — OpenSSL's exit cleanup crashes the process under such a thread.
+            // down fails once with the driver's message instead of retrying a whole pool.
             .min_idle(Some(0))
             .connection_timeout(options.acquire_timeout)
             // A broken connection is detected by `has_broken`; a ping on every checkout would

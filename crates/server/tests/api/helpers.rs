@@ -61,6 +61,7 @@ impl FreshDatabase {
             return None;
         };
         let name = format!("plateforme_test_{}", uuid::Uuid::now_v7().simple());
+        plateforme_store::connection::keep_tls_alive_until_exit();
         let mut admin = PgConnection::establish(&admin_url).expect("connect to DATABASE_URL");
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).expect("create test database");
         let url = database_url_with_name(&admin_url, &name);
