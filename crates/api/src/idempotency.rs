@@ -15,6 +15,9 @@ use crate::{ApiError, ErrorCode, etag};
 pub const HEADER: &str = "idempotency-key";
 const MAX_KEY_LENGTH: usize = 255;
 
+/// What `Idempotency-Key` accepts, as the contract states it: 1 to 255 visible ASCII characters.
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
 /// The `Idempotency-Key` header of a POST, if any, with the request's method and path.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
@@ -37,6 +40,10 @@ impl IdempotencyKey {
     }
 }
 
+fn is_valid_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= MAX_KEY_LENGTH && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
@@ -45,21 +52,16 @@ impl FromRequest for IdempotencyKey {
         let target = format!("{} {}", req.method(), req.path());
         let key = match req.headers().get(HEADER) {
             None => Ok(None),
-            Some(value) => value
-                .to_str()
-                .ok()
-                .filter(|key| {
-                    !key.is_empty() && key.len() <= MAX_KEY_LENGTH && key.bytes().all(|b| b.is_ascii_graphic())
-                })
-                .map(|key| Some(key.to_owned()))
-                .ok_or_else(|| {
+            Some(value) => {
+                value.to_str().ok().filter(|key| is_valid_key(key)).map(|key| Some(key.to_owned())).ok_or_else(|| {
                     ApiError::new(
                         ErrorCode::InvalidHeader,
                         format!(
                             "Idempotency-Key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, such as a UUID"
                         ),
                     )
-                }),
+                })
+            }
         };
         ready(key.map(|key| IdempotencyKey { key, target }))
     }
@@ -151,4 +153,21 @@ fn http_response(stored: &StoredResponse, replayed: bool) -> HttpResponse {
         response.insert_header(("idempotent-replayed", "true"));
     }
     response.body(stored.body.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contract's pattern and the check agree.
+    #[test]
+    fn the_contract_states_what_the_check_accepts() {
+        let pattern = regex::Regex::new(KEY_PATTERN).expect("a valid pattern");
+        let long = "k".repeat(MAX_KEY_LENGTH);
+        let too_long = "k".repeat(MAX_KEY_LENGTH + 1);
+        let samples = ["a", "01936b2e-8f3c-7a4e", "~!#", long.as_str(), too_long.as_str(), "", "a b", "é", "a\tb"];
+        for sample in samples {
+            assert_eq!(pattern.is_match(sample), is_valid_key(sample), "{sample:?}");
+        }
+    }
 }

@@ -10,7 +10,9 @@ use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response, ResponseBuilder};
 
-use crate::{ErrorCode, IdempotencyKey, IfNoneMatch};
+use crate::idempotency::KEY_PATTERN;
+use crate::preconditions::ENTITY_TAGS_PATTERN;
+use crate::{ErrorCode, IdempotencyKey, IfMatch, IfNoneMatch};
 
 fn problem(codes: &[ErrorCode]) -> RefOr<Response> {
     let causes = codes.iter().map(|code| format!("`{}`: {}", code.code(), code.title())).collect::<Vec<_>>();
@@ -80,26 +82,37 @@ problem_set!(
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
 
-/// An optional request header whose value is a string (typed as a handler's
-/// `("Name" = Option<String>, Header, …)` declares it).
-fn optional_header(name: &str, description: &str) -> Parameter {
+/// A request header whose value is a string of the form `pattern` states (the server refuses
+/// any other with `invalid_header`).
+fn header(name: &str, required: bool, pattern: &str, description: &str) -> Parameter {
+    let types =
+        if required { SchemaType::Type(Type::String) } else { SchemaType::from_iter([Type::String, Type::Null]) };
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
         .description(Some(description))
-        .required(Required::False)
-        .schema(Some(ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]))))
+        .required(if required { Required::True } else { Required::False })
+        .schema(Some(ObjectBuilder::new().schema_type(types).pattern(Some(pattern))))
         .build()
 }
 
 impl IntoParams for IfNoneMatch {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![optional_header("If-None-Match", "ETag held by the client; 304 when still current")]
+        let description = "ETag held by the client (`*` or quoted entity tags such as `\"3\"`); 304 when still current";
+        vec![header("If-None-Match", false, ENTITY_TAGS_PATTERN, description)]
+    }
+}
+
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let description = "The ETag this change is based on (a quoted entity tag such as `\"3\"`, or `*`)";
+        vec![header("If-Match", true, ENTITY_TAGS_PATTERN, description)]
     }
 }
 
 impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![optional_header("Idempotency-Key", "Makes the request safe to retry (1 to 255 visible ASCII characters).")]
+        let description = "Makes the request safe to retry (1 to 255 visible ASCII characters).";
+        vec![header("Idempotency-Key", false, KEY_PATTERN, description)]
     }
 }

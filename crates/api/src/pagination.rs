@@ -92,7 +92,8 @@ macro_rules! paging_query {
             #[doc = $limit_doc]
             #[param(minimum = 1, maximum = 100)]
             limit: Option<i64>,
-            /// The `next_cursor` of the previous page.
+            /// The `next_cursor` of the previous page, as it was handed out: any other value is
+            /// refused (rule `cursor.invalid`).
             cursor: Option<String>,
         }
 

@@ -21,6 +21,10 @@ enum Tag {
     Weak(String),
 }
 
+/// What `If-Match` and `If-None-Match` accept, as the contract states it: `*`, or a
+/// comma-separated list of quoted entity tags, each possibly weak (`W/"3"`) (RFC 9110).
+pub const ENTITY_TAGS_PATTERN: &str = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#;
+
 fn parse_tags(value: &str) -> Option<Vec<Tag>> {
     if value.trim() == "*" {
         return Some(vec![Tag::Any]);
@@ -123,6 +127,34 @@ impl FromRequest for IfNoneMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The contract's pattern and the parser agree on these samples. The parser also takes an
+    /// empty list item (`"3",`), which the pattern leaves out, and sees only visible ASCII (a
+    /// header with other bytes is refused before it).
+    #[test]
+    fn the_contract_states_what_the_parser_accepts() {
+        let pattern = regex::Regex::new(ENTITY_TAGS_PATTERN).expect("a valid pattern");
+        let samples = [
+            "*",
+            " * ",
+            "\"3\"",
+            "W/\"3\"",
+            "\"3\", W/\"4\"",
+            "\"\"",
+            "\"a-b_c\"",
+            "3",
+            "\"3",
+            "W/3",
+            "\"3\" \"4\"",
+            "*, \"3\"",
+            "w/\"3\"",
+            "",
+        ];
+        for sample in samples {
+            let parses = parse_tags(sample).is_some_and(|tags| !tags.is_empty());
+            assert_eq!(pattern.is_match(sample), parses, "{sample:?}");
+        }
+    }
 
     #[test]
     fn entity_tags_parse() {

@@ -36,10 +36,12 @@ pub async fn list_problem_types() -> HttpResponse {
 ///
 /// The problem `type` URIs of error responses resolve here.
 #[utoipa::path(tag = "Problems", security(()),
-    params(("code" = String, Path, description = "The problem code, e.g. `precondition_failed`")),
+    params(("code" = ErrorCode, Path, description = "The problem code, e.g. `precondition_failed`")),
     responses(
         (status = 200, description = "The problem type.", body = ProblemType),
+        (status = 400, description = "The path holds a control character (rule `text.control_character`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No problem type has this code.", body = plateforme_api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
     ))]
 #[get("/problems/{code}")]
 pub async fn get_problem_type(code: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -9,6 +9,7 @@ mod anonymous_buckets;
 mod cli;
 mod consents_and_diagnostic;
 mod contract;
+mod contract_fuzz;
 mod contract_rules;
 mod contracts;
 mod control_characters;
