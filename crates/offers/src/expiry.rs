@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use plateforme_store::Store;
 use plateforme_store::offers::lifecycle::expire_due;
+use plateforme_store::{Store, upkeep};
 
 /// Offers expired per transaction.
 const BATCH: i64 = 500;
@@ -25,13 +25,5 @@ pub async fn sweep(store: &Store) -> Result<usize, plateforme_store::StoreError>
 /// each offer's version check lets one of them write it, and the other's batch fails and is
 /// retried at the next period.
 pub async fn run(store: Store, period: Duration) {
-    let mut interval = tokio::time::interval(period);
-    loop {
-        interval.tick().await;
-        match sweep(&store).await {
-            Ok(0) => {}
-            Ok(expired) => tracing::info!(expired, "offers expired"),
-            Err(error) => tracing::warn!(%error, "the expiry sweep failed; retrying at the next period"),
-        }
-    }
+    upkeep::every(period, "offers expired", || sweep(&store)).await;
 }

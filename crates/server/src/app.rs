@@ -17,7 +17,7 @@ use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
-use plateforme_store::{Store, StoreError};
+use plateforme_store::{Store, StoreError, idempotency, upkeep};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
 
@@ -169,12 +169,25 @@ pub fn app(
         .wrap(from_fn(plateforme_api::middleware::observe))
 }
 
+/// How often keys past their retention are forgotten: they are refused from the moment they
+/// expire, so the purge only bounds how long their responses stay stored.
+const IDEMPOTENCY_PURGE_PERIOD: Duration = Duration::from_secs(3600);
+
+async fn purge_idempotency_keys(store: Store) {
+    upkeep::every(IDEMPOTENCY_PURGE_PERIOD, "idempotency keys forgotten", || {
+        let store = store.clone();
+        async move { store.run(|conn| idempotency::purge_expired(conn, plateforme_model::ids::now())).await }
+    })
+    .await;
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled
 /// (SIGTERM stops it gracefully, letting in-flight requests finish; SIGINT stops it at once).
 ///
 /// Must be called within an actix system: the offer expiry sweep runs beside the server.
 pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
     actix_web::rt::spawn(plateforme_offers::expiry::run(services.store.clone(), services.expiry_sweep));
+    actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30));

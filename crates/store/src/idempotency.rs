@@ -86,6 +86,13 @@ pub fn save(conn: &mut DbConnection, claim: &IdempotencyClaim, response: &Stored
     }
 }
 
+/// Forgets every key past its retention at `now`; answers how many. The responses the keys hold
+/// may carry personal data (a created dossier): they are kept no longer than retries need.
+pub fn purge_expired(conn: &mut DbConnection, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+    let oldest = to_db(now - Duration::hours(RETENTION_HOURS));
+    Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(oldest))).execute(conn)?)
+}
+
 fn saved_of_row(row: IdempotencyRow) -> Result<SavedRequest, StoreError> {
     Ok(SavedRequest {
         request_hash: row.request_hash,

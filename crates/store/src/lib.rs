@@ -46,6 +46,7 @@ pub mod pagination;
 mod schema;
 mod store;
 mod timestamps;
+pub mod upkeep;
 pub mod write;
 
 pub use connection::{Backend, DbConnection};

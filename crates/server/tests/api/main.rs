@@ -31,3 +31,4 @@ mod signing_keys;
 mod strict_parsing;
 mod token_revocation;
 mod tokens;
+mod upkeep;
