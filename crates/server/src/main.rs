@@ -31,10 +31,8 @@ fn restart_with_malloc_settings() {
     }
     let Ok(executable) = std::env::current_exe() else { return };
     let tunables = if tunables.is_empty() { MALLOC_TUNABLE.to_owned() } else { format!("{tunables}:{MALLOC_TUNABLE}") };
-    let error = std::process::Command::new(executable)
-        .args(std::env::args_os().skip(1))
-        .env("GLIBC_TUNABLES", tunables)
-        .exec();
+    let error =
+        std::process::Command::new(executable).args(std::env::args_os().skip(1)).env("GLIBC_TUNABLES", tunables).exec();
     // Still here: the server runs with glibc's defaults, as before this setting existed.
     eprintln!("plateforme: could not restart with {MALLOC_TUNABLE} ({error}); going on with glibc's defaults");
 }
