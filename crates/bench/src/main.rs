@@ -11,14 +11,17 @@
 //!    offers tables every 30 s meanwhile, for PostgreSQL servers without autovacuum), then
 //!    `VACUUM (ANALYZE)`;
 //! 2. runs `pgbench -i -s K` (K × 100,000 accounts ≥ N) in a database of its own beside it, then
-//!    `pgbench -S -c 16 -j 2 -T D`: the raw primary-key select rate of this PostgreSQL;
+//!    `pgbench -S -c 16 -j 2 -T D`, the raw primary-key select rate of this PostgreSQL (the
+//!    reads' reference), and `pgbench -N` likewise, its simple-update rate (the writes');
 //! 3. starts `plateforme serve` on a free port, gets a token of the demo France Travail client,
 //!    and drives each scenario with C keep-alive clients (offers-import: its own number) for D
 //!    seconds after a warm-up;
 //! 4. opens 10,000 idle keep-alive connections and reads the server's resident memory, and its
 //!    peak over the run;
-//! 5. prints the table of targets (and writes it to `--report`). It exits with an error when a
-//!    request failed, not when a target is missed: a benchmark reports, it does not judge.
+//! 5. prints the table of targets (and writes it to `--report`, its figures as JSON to `--json`).
+//!    It exits with an error when a request failed, not when a target is missed: a benchmark
+//!    reports, it does not judge — unless `--compare BASELINE` is given: then also when a
+//!    scenario's share of pgbench's rate fell more than 20 % below the baseline's.
 //!
 //! `--smoke` runs it all at a tiny size in seconds, for CI.
 
