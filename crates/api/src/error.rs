@@ -256,6 +256,11 @@ impl From<StoreError> for ApiError {
                 ApiError::new(ErrorCode::ServiceUnavailable, "the database is not reachable; retry later")
                     .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
             }
+            StoreError::JournalUnavailable(error) => {
+                tracing::error!(%error, "an access could not be journaled");
+                ApiError::new(ErrorCode::ServiceUnavailable, "the access journal could not be written; retry later")
+                    .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
+            }
             other => ApiError::internal(other),
         }
     }

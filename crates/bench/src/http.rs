@@ -24,6 +24,8 @@ pub struct Response {
     pub body: Vec<u8>,
     /// The server said it closes the connection.
     pub closing: bool,
+    /// The `ETag` header, when there is one.
+    pub etag: Option<String>,
 }
 
 fn invalid(message: impl Into<String>) -> io::Error {
@@ -92,6 +94,7 @@ impl Connection {
         let mut length: Option<usize> = None;
         let mut chunked = false;
         let mut closing = false;
+        let mut etag = None;
         loop {
             self.read_line().await?;
             if self.line.is_empty() {
@@ -104,6 +107,7 @@ impl Connection {
                 "content-length" => length = value.parse().ok(),
                 "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
                 "connection" => closing = value.eq_ignore_ascii_case("close"),
+                "etag" => etag = Some(value.to_owned()),
                 _ => {}
             }
         }
@@ -146,7 +150,7 @@ impl Connection {
             self.stream.read_to_end(&mut body).await?;
             closing = true;
         }
-        Ok(Response { status, body, closing })
+        Ok(Response { status, body, closing, etag })
     }
 
     /// Whether the server has closed this (idle) connection, without waiting.

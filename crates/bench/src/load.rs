@@ -10,6 +10,8 @@ use crate::http::Connection;
 use plateforme_dataset::rng::Rng;
 
 use crate::offers::{self, ImportLines, OfferData, Summary};
+use crate::postgres::Script;
+use crate::writes::{Dates, Writer};
 
 /// A scenario the benchmark measures. To add one (e.g. `change-feed` once there is an endpoint):
 /// a variant here, its name in [`Scenario::name`] and [`Scenario::ALL`], its request in
@@ -27,6 +29,14 @@ pub enum Scenario {
     /// `POST /v1/offers/batch`, NDJSON bodies of new publications, one in ten the same job as an
     /// earlier line from another source (merged).
     OffersImport,
+    /// `POST /v1/persons` with an `Idempotency-Key`: a new person registered, journaled.
+    Registration,
+    /// `PATCH /v1/persons/{id}` (merge patch of the phone) with the ETag read last in
+    /// `If-Match`; each client updates persons of its own.
+    DossierUpdate,
+    /// `POST /v1/persons/{id}/contracts/{contract_id}/reviews` with an `Idempotency-Key`: a
+    /// review of a contract in force.
+    ContractReview,
     /// Calibration: `GET /health/live`, no token, no database — the HTTP stack alone.
     HealthLive,
     /// Calibration: `GET /v1/referentials/communes/75056` with the token, no database — the
@@ -40,11 +50,14 @@ pub const PENDING: &[(&str, &str)] =
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 9] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OffersSearch,
         Scenario::OffersImport,
+        Scenario::Registration,
+        Scenario::DossierUpdate,
+        Scenario::ContractReview,
         Scenario::HealthLive,
         Scenario::TokenCheck,
     ];
@@ -55,8 +68,30 @@ impl Scenario {
             Scenario::OrganizationsPaging => "organizations-paging",
             Scenario::OffersSearch => "offers-search",
             Scenario::OffersImport => "offers-import",
+            Scenario::Registration => "registration",
+            Scenario::DossierUpdate => "dossier-update",
+            Scenario::ContractReview => "contract-review",
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
+        }
+    }
+
+    /// pgbench's script of the same kind of work, the same run's reference for this scenario's
+    /// rate: writes against the simple update (`-N`), everything else against the select (`-S`).
+    pub fn reference(self) -> Script {
+        match self {
+            Scenario::Registration | Scenario::DossierUpdate | Scenario::ContractReview | Scenario::OffersImport => {
+                Script::SimpleUpdate
+            }
+            _ => Script::SelectOnly,
+        }
+    }
+
+    /// The status of a request that did what it was sent for.
+    fn success(self) -> u16 {
+        match self {
+            Scenario::Registration | Scenario::ContractReview => 201,
+            _ => 200,
         }
     }
 
@@ -77,6 +112,9 @@ pub struct Context {
     pub nonce: String,
     /// Lines per import body.
     pub import_lines: usize,
+    /// (person id, contract id) of contracts in force, for reviews.
+    pub contracts: Arc<Vec<(String, String)>>,
+    pub dates: Dates,
 }
 
 /// One scenario's figures.
@@ -156,20 +194,12 @@ impl Measurement {
 
     /// The latency under which `quantile` of the requests answered, in milliseconds.
     pub fn percentile_ms(&self, quantile: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return 0.0;
-        }
-        let rank = ((self.latencies.len() as f64 * quantile).ceil() as usize).clamp(1, self.latencies.len());
-        f64::from(self.latencies[rank - 1]) / 1000.0
+        latency_percentile_ms(&self.latencies, quantile)
     }
 
     /// The search total under which `quantile` of the answers are.
     pub fn total_percentile(&self, quantile: f64) -> u64 {
-        if self.totals.is_empty() {
-            return 0;
-        }
-        let rank = ((self.totals.len() as f64 * quantile).ceil() as usize).clamp(1, self.totals.len());
-        self.totals[rank - 1]
+        percentile(&self.totals, quantile)
     }
 
     /// Share of the search answers with at least one match.
@@ -191,12 +221,22 @@ pub struct ShapeFigures {
 
 impl ShapeFigures {
     pub fn percentile_ms(&self, quantile: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return 0.0;
-        }
-        let rank = ((self.latencies.len() as f64 * quantile).ceil() as usize).clamp(1, self.latencies.len());
-        f64::from(self.latencies[rank - 1]) / 1000.0
+        latency_percentile_ms(&self.latencies, quantile)
     }
+}
+
+/// The value under which `quantile` of `sorted` are (nearest rank); 0 for none.
+fn percentile<T: Copy + Default>(sorted: &[T], quantile: f64) -> T {
+    if sorted.is_empty() {
+        return T::default();
+    }
+    let rank = ((sorted.len() as f64 * quantile).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// [`percentile`] of latencies in microseconds, in milliseconds.
+fn latency_percentile_ms(sorted: &[u32], quantile: f64) -> f64 {
+    f64::from(percentile(sorted, quantile)) / 1000.0
 }
 
 /// A client's own state.
@@ -205,6 +245,7 @@ struct Client {
     random: Rng,
     cursor: Option<String>,
     import: ImportLines,
+    writer: Writer,
 }
 
 /// What one request did.
@@ -218,6 +259,8 @@ struct Step {
     /// The shape of a search query.
     shape: Option<usize>,
     summary: Option<Summary>,
+    /// A read that only primes the client (an update's ETag): not measured.
+    priming: bool,
 }
 
 impl Client {
@@ -229,6 +272,7 @@ impl Client {
         let authorization = ("Authorization", context.authorization.as_str());
         let mut body = Vec::new();
         let mut shape = None;
+        let (mut idempotency_key, mut if_match, mut updated, mut priming) = (String::new(), String::new(), None, false);
         let path = match scenario {
             Scenario::DossierRead => {
                 let ids = &context.person_ids;
@@ -251,6 +295,34 @@ impl Client {
                 body = self.import.body(&context.offers, context.import_lines);
                 "/v1/offers/batch".to_owned()
             }
+            Scenario::Registration => {
+                let (key, written) = self.writer.registration(&context.nonce, context.dates);
+                (idempotency_key, body) = (key, written);
+                "/v1/persons".to_owned()
+            }
+            Scenario::DossierUpdate => {
+                let Some((person, etag)) = self.writer.next_person() else {
+                    return Ok(Client::failed("no person to update".into()));
+                };
+                match etag {
+                    Some(etag) => {
+                        (if_match, body) = (etag, self.writer.update_body());
+                    }
+                    None => priming = true,
+                }
+                updated = Some(person.clone());
+                format!("/v1/persons/{person}")
+            }
+            Scenario::ContractReview => {
+                let contracts = &context.contracts;
+                if contracts.is_empty() {
+                    return Ok(Client::failed("no contract in force to review".into()));
+                }
+                let (person, contract) = &contracts[self.random.below(contracts.len() as u64) as usize];
+                let (key, written) = self.writer.review(&context.nonce, context.dates);
+                (idempotency_key, body) = (key, written);
+                format!("/v1/persons/{person}/contracts/{contract}/reviews")
+            }
             Scenario::HealthLive => "/health/live".to_owned(),
             Scenario::TokenCheck => "/v1/referentials/communes/75056".to_owned(),
         };
@@ -266,17 +338,38 @@ impl Client {
                     .send("POST", &path, &[authorization, ("Content-Type", "application/x-ndjson")], &body)
                     .await?,
             ),
+            Scenario::Registration | Scenario::ContractReview => {
+                let headers =
+                    [authorization, ("Content-Type", "application/json"), ("Idempotency-Key", &idempotency_key)];
+                ("POST", connection.send("POST", &path, &headers, &body).await?)
+            }
+            Scenario::DossierUpdate if !priming => {
+                let headers =
+                    [authorization, ("Content-Type", "application/merge-patch+json"), ("If-Match", &if_match)];
+                ("PATCH", connection.send("PATCH", &path, &headers, &body).await?)
+            }
             _ => ("GET", connection.get(&path, &[authorization]).await?),
         };
         if response.closing {
             self.connection = None;
         }
-        if response.status != 200 {
+        if let Some(person) = &updated {
+            // The version this client writes next; forgotten on a failure, read again then.
+            let etag = if response.status == 200 { response.etag.clone() } else { None };
+            self.writer.remember(person, etag);
+        }
+        if response.status != scenario.success() {
             let body = String::from_utf8_lossy(&response.body);
             return Ok(Client::failed(format!("{method} {path}: {} {body}", response.status)));
         }
         let step = match scenario {
-            Scenario::DossierRead | Scenario::HealthLive | Scenario::TokenCheck => Step { items: 1, ..Step::default() },
+            Scenario::DossierUpdate if priming => Step { priming, ..Step::default() },
+            Scenario::DossierRead
+            | Scenario::HealthLive
+            | Scenario::TokenCheck
+            | Scenario::Registration
+            | Scenario::DossierUpdate
+            | Scenario::ContractReview => Step { items: 1, ..Step::default() },
             Scenario::OrganizationsPaging => {
                 let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
                 self.cursor = page.get("next_cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned);
@@ -326,6 +419,7 @@ pub async fn run(
                 random: Rng::new(number as u64 + 1, "requests"),
                 cursor: None,
                 import: ImportLines::new(&context.nonce, number),
+                writer: Writer::new(&context.person_ids, number, clients),
             };
             let mut measured = Measurement::empty(scenario, clients, duration);
             measured.latencies.reserve(1 << 16);
@@ -341,7 +435,7 @@ pub async fn run(
                     client.connection = None;
                     Client::failed(format!("I/O: {error}"))
                 });
-                if sent < measure_from || done > end {
+                if sent < measure_from || done > end || step.priming {
                     continue;
                 }
                 measured.requests += 1;

@@ -11,17 +11,21 @@
 //!    offers tables every 30 s meanwhile, for PostgreSQL servers without autovacuum), then
 //!    `VACUUM (ANALYZE)`;
 //! 2. runs `pgbench -i -s K` (K × 100,000 accounts ≥ N) in a database of its own beside it, then
-//!    `pgbench -S -c 16 -j 2 -T D`: the raw primary-key select rate of this PostgreSQL;
+//!    `pgbench -S -c 16 -j 2 -T D`, the raw primary-key select rate of this PostgreSQL (the
+//!    reads' reference), and `pgbench -N` likewise, its simple-update rate (the writes');
 //! 3. starts `plateforme serve` on a free port, gets a token of the demo France Travail client,
 //!    and drives each scenario with C keep-alive clients (offers-import: its own number) for D
 //!    seconds after a warm-up;
 //! 4. opens 10,000 idle keep-alive connections and reads the server's resident memory, and its
 //!    peak over the run;
-//! 5. prints the table of targets (and writes it to `--report`). It exits with an error when a
-//!    request failed, not when a target is missed: a benchmark reports, it does not judge.
+//! 5. prints the table of targets (and writes it to `--report`, its figures as JSON to `--json`).
+//!    It exits with an error when a request failed, not when a target is missed: a benchmark
+//!    reports, it does not judge — unless `--compare BASELINE` is given: then also when a
+//!    scenario's share of pgbench's rate fell more than 20 % below the baseline's.
 //!
 //! `--smoke` runs it all at a tiny size in seconds, for CI.
 
+mod compare;
 mod http;
 mod idle;
 mod load;
@@ -29,8 +33,9 @@ mod offers;
 mod postgres;
 mod report;
 mod server;
+mod writes;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,8 +44,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use clap::Parser;
 
+use crate::compare::Results;
 use crate::load::{Context, Scenario};
-use crate::postgres::DatabaseUrl;
+use crate::postgres::{DatabaseUrl, Script};
 use crate::report::{Machine, Run};
 use crate::server::Server;
 
@@ -90,12 +96,23 @@ struct Args {
     #[arg(long)]
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, offers-search, offers-import,
-    /// calibration-health, calibration-token); all by default.
+    /// registration, dossier-update, contract-review, calibration-health, calibration-token);
+    /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
     /// Also write the report (markdown) to this file.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Also write the run's figures as JSON to this file (what `--compare` reads).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Compare the run with this baseline (JSON of an earlier run, e.g. crates/bench/baseline.json)
+    /// and exit with an error when a scenario's share of pgbench's rate fell more than 20 %.
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// With `--compare`: compare this JSON of a run already made instead of running.
+    #[arg(long, requires = "compare")]
+    current: Option<PathBuf>,
     /// Tiny sizes and durations: proves the benchmark runs (CI), measures nothing.
     #[arg(long)]
     smoke: bool,
@@ -142,6 +159,16 @@ fn main() -> ExitCode {
     // another thread when main returns cannot crash the process (see the store's `connection`).
     openssl_sys::init();
     let args = Args::parse();
+    if let (Some(baseline), Some(current)) = (&args.compare, &args.current) {
+        return match compare_files(baseline, current) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(error) => {
+                eprintln!("plateforme-bench: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -150,8 +177,12 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(args)) {
-        Ok(run) if run.failed() => {
+        Ok((run, _)) if run.failed() => {
             eprintln!("plateforme-bench: some requests failed (see the report)");
+            ExitCode::FAILURE
+        }
+        Ok((_, false)) => {
+            eprintln!("plateforme-bench: slower than the baseline (see the comparison)");
             ExitCode::FAILURE
         }
         Ok(_) => ExitCode::SUCCESS,
@@ -165,7 +196,19 @@ fn main() -> ExitCode {
 /// The demo client of France Travail: its token reads every dossier.
 const CLIENT: &str = "demo-france-travail";
 
-async fn run(args: Args) -> Result<Run, BenchError> {
+/// Prints the comparison of two runs' JSON; whether the current one holds.
+fn compare_files(baseline: &Path, current: &Path) -> Result<bool, BenchError> {
+    let (baseline, current) = (Results::read(baseline)?, Results::read(current)?);
+    let comparisons = compare::compare(&baseline, &current);
+    println!("{}", compare::markdown(&baseline, &current, &comparisons));
+    Ok(!compare::regressed(&comparisons))
+}
+
+/// Runs the benchmark; the run, and whether it holds against `--compare`'s baseline (true
+/// without one).
+async fn run(args: Args) -> Result<(Run, bool), BenchError> {
+    // Read first: a baseline that cannot be read should not cost a whole run.
+    let baseline = args.compare.as_deref().map(Results::read).transpose()?;
     let smoke = args.smoke;
     let persons = args.persons.unwrap_or(if smoke { 200 } else { 1_000_000 });
     let offers = args.offers.unwrap_or(if smoke { 300 } else { 500_000 });
@@ -230,20 +273,27 @@ async fn run(args: Args) -> Result<Run, BenchError> {
     run.persons_in_database = database.persons().unwrap_or(0);
     run.offers_in_database = database.open_offers();
 
-    run.pgbench = match postgres::find_pgbench() {
-        None => Some(Err("pgbench not found (Debian: apt-get install postgresql-client)".to_owned())),
+    (run.pgbench, run.pgbench_update) = match postgres::find_pgbench() {
+        None => {
+            let missing = || Some(Err("pgbench not found (Debian: apt-get install postgresql-client)".to_owned()));
+            (missing(), missing())
+        }
         Some(program) => {
             let scale = postgres::pgbench_scale(run.persons_in_database.max(0) as u64);
-            eprintln!("bench: pgbench at scale {scale}, {} s", duration.as_secs());
-            let result = postgres::pgbench(
-                &program,
-                &database.pgbench(),
-                scale,
-                args.pgbench_clients,
-                args.pgbench_threads,
-                duration.as_secs(),
-            );
-            Some(result.map_err(|error| error.to_string()))
+            eprintln!("bench: pgbench at scale {scale}, -S then -N, {} s each", duration.as_secs());
+            let pgbench = database.pgbench();
+            match postgres::pgbench_init(&program, &pgbench, scale) {
+                Err(error) => (Some(Err(error.to_string())), Some(Err(error.to_string()))),
+                Ok(()) => {
+                    let measure = |script| {
+                        let (clients, threads) = (args.pgbench_clients, args.pgbench_threads);
+                        let result =
+                            postgres::pgbench(&program, &pgbench, script, scale, clients, threads, duration.as_secs());
+                        Some(result.map_err(|error| error.to_string()))
+                    };
+                    (measure(Script::SelectOnly), measure(Script::SimpleUpdate))
+                }
+            }
         }
     };
 
@@ -251,6 +301,8 @@ async fn run(args: Args) -> Result<Run, BenchError> {
     run.server_log = server.log.display().to_string();
     eprintln!("bench: server {} on {} (log {})", binary.display(), server.address, server.log.display());
     let person_ids = Arc::new(database.sample_person_ids(100_000, args.seed)?);
+    let contracts = Arc::new(database.sample_contracts(100_000, args.seed)?);
+    let dates = writes::Dates::now();
     let offer_data = Arc::new(offers::OfferData::new().map_err(|error| BenchError::new(error.to_string()))?);
     // Import references are upserts by source: each run sends new ones.
     let nonce = format!(
@@ -266,6 +318,8 @@ async fn run(args: Args) -> Result<Run, BenchError> {
             offers: offer_data.clone(),
             nonce: nonce.clone(),
             import_lines,
+            contracts: contracts.clone(),
+            dates,
         });
         let clients = if scenario == Scenario::OffersImport { args.import_concurrency } else { args.concurrency };
         eprintln!("bench: {} — {clients} clients, {} s + {} s", scenario.name(), warmup.as_secs(), duration.as_secs());
@@ -304,14 +358,26 @@ async fn run(args: Args) -> Result<Run, BenchError> {
     run.peak = Some(server.memory()?);
     drop(server);
 
-    let markdown = run.markdown();
+    let mut markdown = run.markdown();
+    let results = Results::of(&run);
+    let mut holds = true;
+    if let Some(baseline) = &baseline {
+        let comparisons = compare::compare(baseline, &results);
+        holds = !compare::regressed(&comparisons);
+        markdown.push('\n');
+        markdown.push_str(&compare::markdown(baseline, &results, &comparisons));
+    }
     println!("{markdown}");
     if let Some(path) = &args.report {
         std::fs::write(path, &markdown)
             .map_err(|error| BenchError::new(format!("cannot write {}: {error}", path.display())))?;
         eprintln!("bench: report written to {}", path.display());
     }
-    Ok(run)
+    if let Some(path) = &args.json {
+        results.write(path)?;
+        eprintln!("bench: figures written to {}", path.display());
+    }
+    Ok((run, holds))
 }
 
 /// An access token of the demo France Travail client (client credentials, HTTP Basic).

@@ -102,6 +102,23 @@ impl DatabaseUrl {
         Ok(ids.into_iter().map(|row| row.id).collect())
     }
 
+    /// (person id, contract id) of up to `count` contracts in force (not closed: they take
+    /// reviews), in an order that depends on `seed`.
+    pub fn sample_contracts(&self, count: usize, seed: u64) -> Result<Vec<(String, String)>, BenchError> {
+        #[derive(QueryableByName)]
+        struct Contract {
+            #[diesel(sql_type = Text)]
+            person_id: String,
+            #[diesel(sql_type = Text)]
+            id: String,
+        }
+        let contracts: Vec<Contract> = diesel::sql_query(format!(
+            "SELECT person_id, id FROM contracts WHERE status <> 'closed' ORDER BY md5(id || '{seed}') LIMIT {count}"
+        ))
+        .load(&mut self.connect()?)?;
+        Ok(contracts.into_iter().map(|contract| (contract.person_id, contract.id)).collect())
+    }
+
     /// Open offers in the database (what a search reads); `None` when there is no offers table.
     pub fn open_offers(&self) -> Option<i64> {
         let mut conn = PgConnection::establish(&self.url()).ok()?;
@@ -165,6 +182,25 @@ pub fn find_pgbench() -> Option<PathBuf> {
     })
 }
 
+/// pgbench's built-in scripts the benchmark measures against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// `-S`: one primary-key SELECT per transaction (the reads' reference).
+    SelectOnly,
+    /// `-N`: one UPDATE of an account, a SELECT and an INSERT into the history per
+    /// transaction, committed (the writes' reference).
+    SimpleUpdate,
+}
+
+impl Script {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Script::SelectOnly => "-S",
+            Script::SimpleUpdate => "-N",
+        }
+    }
+}
+
 /// What pgbench measured.
 #[derive(Debug, Clone)]
 pub struct PgbenchResult {
@@ -176,31 +212,35 @@ pub struct PgbenchResult {
     pub postgres_cpu_ms: Option<f64>,
 }
 
-/// Initializes pgbench's tables at `scale` in their own database, then runs the select-only
-/// script (`-S`: one primary-key SELECT per transaction).
+/// Creates pgbench's database again and initializes its tables at `scale`.
+pub fn pgbench_init(program: &PathBuf, database: &DatabaseUrl, scale: u64) -> Result<(), BenchError> {
+    database.recreate()?;
+    let init = Command::new(program).args(["-i", "-q", "-s", &scale.to_string(), &database.url()]).output()?;
+    if !init.status.success() {
+        return Err(BenchError::new(format!("pgbench -i failed: {}", String::from_utf8_lossy(&init.stderr))));
+    }
+    Ok(())
+}
+
+/// Runs one of pgbench's scripts on tables made by [`pgbench_init`] at `scale`.
 pub fn pgbench(
     program: &PathBuf,
     database: &DatabaseUrl,
+    script: Script,
     scale: u64,
     clients: u32,
     threads: u32,
     seconds: u64,
 ) -> Result<PgbenchResult, BenchError> {
-    database.recreate()?;
-    let url = database.url();
-    let init = Command::new(program).args(["-i", "-q", "-s", &scale.to_string(), &url]).output()?;
-    if !init.status.success() {
-        return Err(BenchError::new(format!("pgbench -i failed: {}", String::from_utf8_lossy(&init.stderr))));
-    }
     let arguments = [
-        "-S".to_owned(),
+        script.flag().to_owned(),
         "-c".to_owned(),
         clients.to_string(),
         "-j".to_owned(),
         threads.to_string(),
         "-T".to_owned(),
         seconds.to_string(),
-        url.clone(),
+        database.url(),
     ];
     let cpu_before = crate::server::postgres_cpu_time();
     let run = Command::new(program).args(&arguments).output()?;
@@ -223,7 +263,7 @@ pub fn pgbench(
         tps,
         latency_ms: number_after("latency average = "),
         postgres_cpu_ms: transactions.filter(|n| *n > 0.0).map(|n| cpu.as_secs_f64() * 1000.0 / n),
-        command: format!("pgbench -S -c {clients} -j {threads} -T {seconds} (scale {scale})"),
+        command: format!("pgbench {} -c {clients} -j {threads} -T {seconds} (scale {scale})", script.flag()),
     })
 }
 

@@ -6,12 +6,14 @@ use std::time::Duration;
 use crate::idle::IdleResult;
 use crate::load::{Measurement, PENDING, Scenario};
 use crate::offers::SHAPES;
-use crate::postgres::PgbenchResult;
+use crate::postgres::{PgbenchResult, Script};
 use crate::server::Memory;
 
 const MIB: f64 = 1024.0 * 1024.0;
 /// Target: dossier reads at ≥ 40 % of pgbench's select-only TPS.
 pub const DOSSIER_RATIO_TARGET: f64 = 0.40;
+/// Target: dossier updates at ≥ 30 % of pgbench's simple-update TPS.
+pub const UPDATE_RATIO_TARGET: f64 = 0.30;
 /// Target: ≤ 200 MiB at 10,000 idle keep-alive connections.
 pub const IDLE_MEMORY_TARGET: f64 = 200.0 * MIB;
 /// Target: offers search p95 ≤ 50 ms at 16 concurrent clients over 500,000 offers.
@@ -70,7 +72,10 @@ pub struct Run {
     /// `None` when an existing database was reused.
     pub seeding: Option<Duration>,
     pub vacuum: Option<Duration>,
+    /// pgbench's select-only run (`-S`), the reads' reference.
     pub pgbench: Option<Result<PgbenchResult, String>>,
+    /// pgbench's simple-update run (`-N`), the writes' reference.
+    pub pgbench_update: Option<Result<PgbenchResult, String>>,
     pub measurements: Vec<Measurement>,
     pub idle: Option<Result<IdleResult, String>>,
     pub peak: Option<Memory>,
@@ -98,12 +103,33 @@ impl Run {
         self.measurements.iter().find(|measurement| measurement.scenario == scenario)
     }
 
+    /// The TPS pgbench measured with `script` in this run.
+    pub fn reference_tps(&self, script: Script) -> Option<f64> {
+        let result = match script {
+            Script::SelectOnly => &self.pgbench,
+            Script::SimpleUpdate => &self.pgbench_update,
+        };
+        result.as_ref()?.as_ref().ok().map(|pgbench| pgbench.tps).filter(|tps| *tps > 0.0)
+    }
+
+    /// A scenario's requests/s over its reference's TPS in the same run: what stays comparable
+    /// from one machine, or one load of the machine, to the next.
+    pub fn ratio(&self, measurement: &Measurement) -> Option<f64> {
+        Some(measurement.throughput() / self.reference_tps(measurement.scenario.reference())?)
+    }
+
+    /// Resident memory each idle connection added, in KiB.
+    pub fn per_connection_kib(idle: &IdleResult) -> f64 {
+        idle.during.resident.saturating_sub(idle.before.resident) as f64 / 1024.0 / idle.opened.max(1) as f64
+    }
+
     /// Whether any scenario saw an error or could not run: the run proves nothing then.
     pub fn failed(&self) -> bool {
         self.measurements.iter().any(|measurement| measurement.errors > 0 || measurement.requests == 0)
             || matches!(&self.idle, Some(Err(_)))
             || matches!(&self.idle, Some(Ok(idle)) if idle.opened < idle.wanted)
             || matches!(&self.pgbench, Some(Err(_)))
+            || matches!(&self.pgbench_update, Some(Err(_)))
     }
 
     pub fn markdown(&self) -> String {
@@ -130,6 +156,7 @@ impl Run {
         let _ = writeln!(out, "| work | target | measured | ratio | result |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
         let _ = writeln!(out, "{}", self.dossier_row());
+        let _ = writeln!(out, "{}", self.update_row());
         let pending =
             |name: &str| PENDING.iter().find(|(pending, _)| *pending == name).map_or("pending", |(_, reason)| *reason);
         let _ = writeln!(out, "{}", self.search_row());
@@ -149,19 +176,23 @@ impl Run {
         let _ = writeln!(out, "\n### Scenarios\n");
         let _ = writeln!(
             out,
-            "| scenario | clients | requests | requests/s | records/s | p50 | p95 | p99 | errors | server CPU/request \
-             | PostgreSQL CPU/request |"
+            "| scenario | clients | requests | requests/s | of pgbench | records/s | p50 | p95 | p99 | errors | server \
+             CPU/request | PostgreSQL CPU/request |"
         );
-        let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         let cpu = |ms: Option<f64>| ms.map_or_else(|| "?".to_owned(), |ms| format!("{ms:.3} ms"));
         for measurement in &self.measurements {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} | {} |",
                 measurement.scenario.name(),
                 measurement.clients,
                 thousands(measurement.requests as f64),
                 thousands(measurement.throughput()),
+                self.ratio(measurement).map_or_else(
+                    || "?".to_owned(),
+                    |ratio| format!("{:.1} % of {}", ratio * 100.0, measurement.scenario.reference().flag())
+                ),
                 thousands(measurement.items_per_second()),
                 measurement.percentile_ms(0.50),
                 measurement.percentile_ms(0.95),
@@ -172,12 +203,14 @@ impl Run {
             );
         }
         for (name, reason) in PENDING {
-            let _ = writeln!(out, "| {name} | | | | | | | | {reason} | | |");
+            let _ = writeln!(out, "| {name} | | | | | | | | | {reason} | | |");
         }
         let _ = writeln!(
             out,
             "\nRecords: persons or organizations read, offers on the first page of a search (at most 20), lines \
-             published by an import. Errors: failed requests, and for the import each `rejected` line. CPU per \
+             published by an import, persons registered or updated, reviews recorded. Of pgbench: requests/s over \
+             the TPS of pgbench's select-only run (`-S`) for reads, of its simple-update run (`-N`) for writes, \
+             in the same run (what `--compare` compares). Errors: failed requests, and for the import each `rejected` line. CPU per \
              request: CPU time of the server process, and of every `postgres` process of the machine, over the \
              scenario (warm-up included) divided by the requests answered in it. {} cores give {} ms of CPU per \
              second.",
@@ -267,24 +300,27 @@ impl Run {
             let _ =
                 writeln!(out, "- CPU of the load driver (this benchmark), share of the machine: {}", driver.join(", "));
         }
-        match &self.pgbench {
-            Some(Ok(pgbench)) => {
-                let latency = pgbench.latency_ms.map_or(String::new(), |ms| format!(", latency average {ms:.3} ms"));
-                let cpu = pgbench
-                    .postgres_cpu_ms
-                    .map_or(String::new(), |ms| format!(", PostgreSQL CPU {ms:.3} ms per transaction"));
-                let _ = writeln!(
-                    out,
-                    "- `{}` on {} accounts: {} TPS{latency}{cpu}",
-                    pgbench.command,
-                    thousands((pgbench.scale * 100_000) as f64),
-                    thousands(pgbench.tps)
-                );
+        for pgbench in [&self.pgbench, &self.pgbench_update] {
+            match pgbench {
+                Some(Ok(pgbench)) => {
+                    let latency =
+                        pgbench.latency_ms.map_or(String::new(), |ms| format!(", latency average {ms:.3} ms"));
+                    let cpu = pgbench
+                        .postgres_cpu_ms
+                        .map_or(String::new(), |ms| format!(", PostgreSQL CPU {ms:.3} ms per transaction"));
+                    let _ = writeln!(
+                        out,
+                        "- `{}` on {} accounts: {} TPS{latency}{cpu}",
+                        pgbench.command,
+                        thousands((pgbench.scale * 100_000) as f64),
+                        thousands(pgbench.tps)
+                    );
+                }
+                Some(Err(error)) => {
+                    let _ = writeln!(out, "- pgbench: {error}");
+                }
+                None => {}
             }
-            Some(Err(error)) => {
-                let _ = writeln!(out, "- pgbench: {error}");
-            }
-            None => {}
         }
         if let Some(Ok(idle)) = &self.idle {
             let _ = writeln!(
@@ -299,7 +335,7 @@ impl Run {
                 thousands(idle.open_at_reading as f64),
                 mib(idle.before.resident),
                 mib(idle.during.resident),
-                (idle.during.resident.saturating_sub(idle.before.resident)) as f64 / 1024.0 / idle.opened.max(1) as f64,
+                Run::per_connection_kib(idle),
             );
             if let Some(error) = &idle.first_error {
                 let _ = writeln!(out, "  - first connection error: {error}");
@@ -318,24 +354,47 @@ impl Run {
     }
 
     fn dossier_row(&self) -> String {
-        let work = "dossier read by id, authorized and journaled";
-        let target = "≥ 40 % of raw `pgbench` primary-key select TPS";
-        let Some(measurement) = self.measurement(Scenario::DossierRead) else {
+        let target = "≥ 40 % of raw `pgbench` primary-key select TPS (`-S`)";
+        self.ratio_row(
+            "dossier read by id, authorized and journaled",
+            target,
+            Scenario::DossierRead,
+            "reads",
+            DOSSIER_RATIO_TARGET,
+        )
+    }
+
+    fn update_row(&self) -> String {
+        let target = "≥ 30 % of raw `pgbench` simple-update TPS (`-N`)";
+        self.ratio_row(
+            "dossier update (merge patch, If-Match), journaled",
+            target,
+            Scenario::DossierUpdate,
+            "updates",
+            UPDATE_RATIO_TARGET,
+        )
+    }
+
+    /// The row of a target stated as a share of pgbench's rate in the same run.
+    fn ratio_row(&self, work: &str, target: &str, scenario: Scenario, unit: &str, wanted: f64) -> String {
+        let Some(measurement) = self.measurement(scenario) else {
             return format!("| {work} | {target} | not run | | skipped |");
         };
         let measured = format!(
-            "{} reads/s (p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms)",
+            "{} {unit}/s (p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms)",
             thousands(measurement.throughput()),
             measurement.percentile_ms(0.50),
             measurement.percentile_ms(0.95),
             measurement.percentile_ms(0.99)
         );
-        match &self.pgbench {
-            Some(Ok(pgbench)) if pgbench.tps > 0.0 => {
-                let ratio = measurement.throughput() / pgbench.tps;
+        let reference = self.reference_tps(scenario.reference());
+        match self.ratio(measurement).zip(reference) {
+            Some((ratio, tps)) => {
                 let result = if self.smoke {
                     "smoke"
-                } else if ratio >= DOSSIER_RATIO_TARGET {
+                } else if measurement.errors > 0 || measurement.requests == 0 {
+                    "FAIL (errors)"
+                } else if ratio >= wanted {
                     "PASS"
                 } else {
                     "FAIL"
@@ -343,10 +402,10 @@ impl Run {
                 format!(
                     "| {work} | {target} | {measured} | {:.1} % of {} TPS | {result} |",
                     ratio * 100.0,
-                    thousands(pgbench.tps)
+                    thousands(tps)
                 )
             }
-            _ => format!("| {work} | {target} | {measured} | no pgbench figure | skipped |"),
+            None => format!("| {work} | {target} | {measured} | no pgbench figure | skipped |"),
         }
     }
 
@@ -431,9 +490,12 @@ impl Run {
                     "FAIL"
                 };
                 format!(
-                    "| {work} | {target} | {:.1} MiB resident at {} connections | {:.0} % of target | {result} |",
+                    "| {work} | {target} | {:.1} MiB resident at {} connections ({:.1} MiB before them, {:.1} KiB per \
+                     connection) | {:.0} % of target | {result} |",
                     resident / MIB,
                     thousands(idle.open_at_reading as f64),
+                    mib(idle.before.resident),
+                    Run::per_connection_kib(idle),
                     resident / IDLE_MEMORY_TARGET * 100.0
                 )
             }
@@ -458,9 +520,15 @@ mod tests {
     #[test]
     fn every_target_has_a_row_even_when_nothing_ran() {
         let table = Run::default().markdown();
-        for work in
-            ["dossier read", "offers search", "bulk offer import", "change feed", "indicators", "idle keep-alive"]
-        {
+        for work in [
+            "dossier read",
+            "dossier update",
+            "offers search",
+            "bulk offer import",
+            "change feed",
+            "indicators",
+            "idle keep-alive",
+        ] {
             assert!(table.contains(work), "{work}: {table}");
         }
         assert!(table.contains("pending: change feed API"));

@@ -1,5 +1,6 @@
 //! The one path to a person's data: load the person with what the policy needs, decide, and
-//! journal the access — in the same database call, so that no access is answered unjournaled.
+//! journal the access — a write in its transaction, a read through the journal's group commit
+//! before the answer — so that no access is answered unjournaled.
 //!
 //! Handlers read through three verbs, so none repeats load → read → journal: [`read_person`]
 //! (the person), [`read_part`] (one part that may be missing: a contract, a consent, a review) and
@@ -61,13 +62,9 @@ pub async fn read_person(
     id: Uuid,
     section: JournalSection,
 ) -> Result<StoredPerson, ApiError> {
-    let caller = caller.clone();
-    store
-        .run(move |conn| {
-            read_under_policy(conn, &caller, id, section, |_, person| Ok(Some(person)))?.ok_or(StoreError::NotFound)
-        })
-        .await
-        .map_err(|error| not_found_as_person(error, id))
+    read_under_policy(store, caller, id, section, |_, person| Ok(Some(person)))
+        .await?
+        .ok_or_else(|| not_found_as_person(StoreError::NotFound, id))
 }
 
 /// Reads one part of a person's dossier (a contract, a consent, a review…): the person under
@@ -81,12 +78,7 @@ pub async fn read_part<T: Send + 'static>(
     find: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError> + Send + 'static,
     missing: impl FnOnce() -> ApiError,
 ) -> Result<T, ApiError> {
-    let caller = caller.clone();
-    store
-        .run(move |conn| read_under_policy(conn, &caller, person_id, section, |conn, _| find(conn)))
-        .await
-        .map_err(|error| not_found_as_person(error, person_id))?
-        .ok_or_else(missing)
+    read_under_policy(store, caller, person_id, section, |conn, _| find(conn)).await?.ok_or_else(missing)
 }
 
 /// Reads one page of a list of a person's dossier (contracts, consents, timeline…): the person
@@ -99,30 +91,35 @@ pub async fn read_list<T: Send + 'static>(
     section: JournalSection,
     list: impl FnOnce(&mut DbConnection) -> Result<Page<T>, StoreError> + Send + 'static,
 ) -> Result<Page<T>, ApiError> {
-    let caller = caller.clone();
-    store
-        .run(move |conn| {
-            read_under_policy(conn, &caller, person_id, section, |conn, _| list(conn).map(Some))?
-                .ok_or(StoreError::NotFound)
-        })
-        .await
-        .map_err(|error| not_found_as_person(error, person_id))
+    read_under_policy(store, caller, person_id, section, |conn, _| list(conn).map(Some))
+        .await?
+        .ok_or_else(|| not_found_as_person(StoreError::NotFound, person_id))
 }
 
 /// The one sequence of every read of a person's data: the person under the caller's policy
 /// (`NotFound` outside it), then what is read of them, journaled as `section` when there is
-/// something to answer — in the same database call, so no read is answered unjournaled.
-fn read_under_policy<R>(
-    conn: &mut DbConnection,
+/// something to answer — durably before the answer: the journal's group commit shares one
+/// commit among the reads journaled together, and a journal that cannot be written fails the
+/// read (503).
+async fn read_under_policy<R: Send + 'static>(
+    store: &Store,
     caller: &Caller,
     person_id: Uuid,
     section: JournalSection,
-    read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError>,
-) -> Result<Option<R>, StoreError> {
-    let person = load(conn, caller, person_id, Operation::Read)?;
-    let Some(found) = read(conn, person)? else { return Ok(None) };
-    journal::append(conn, &[caller.access(person_id, section, Operation::Read)])?;
-    Ok(Some(found))
+    read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError> + Send + 'static,
+) -> Result<Option<R>, ApiError> {
+    let reader = caller.clone();
+    let found = store
+        .run(move |conn| {
+            let person = load(conn, &reader, person_id, Operation::Read)?;
+            read(conn, person)
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))?;
+    if found.is_some() {
+        journal::append_durably(store, vec![caller.access(person_id, section, Operation::Read)]).await?;
+    }
+    Ok(found)
 }
 
 /// Loads the person the caller may write, with what `also` reads next to it (a referent, a

@@ -12,6 +12,31 @@ use plateforme_server::config::{CONFIG_FILE_ENV, Config};
 use plateforme_server::{app, openapi, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 
+/// glibc's malloc setting of the server: two arenas. By default glibc gives each thread of the
+/// blocking pool (one per concurrent database call) an arena of its own, up to 8 per core, and
+/// keeps what is freed in them: a server grew to 350 MiB at rest after a load unless the operator
+/// remembered `MALLOC_ARENA_MAX=2` (docs/performance.md, memory at rest). glibc reads its
+/// tunables once, before `main`, and setting them from inside (`mallopt`) would take `unsafe`
+/// code, which the workspace forbids: so the process starts itself again with the tunable set,
+/// once, unless the operator chose a setting of their own.
+const MALLOC_TUNABLE: &str = "glibc.malloc.arena_max=2";
+
+/// Replaces this process with itself under [`MALLOC_TUNABLE`]; returns only when it does not
+/// (already set, chosen otherwise by the operator, or the executable cannot be run again).
+fn restart_with_malloc_settings() {
+    use std::os::unix::process::CommandExt;
+    let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() || tunables.contains("glibc.malloc.arena_max") {
+        return;
+    }
+    let Ok(executable) = std::env::current_exe() else { return };
+    let tunables = if tunables.is_empty() { MALLOC_TUNABLE.to_owned() } else { format!("{tunables}:{MALLOC_TUNABLE}") };
+    let error =
+        std::process::Command::new(executable).args(std::env::args_os().skip(1)).env("GLIBC_TUNABLES", tunables).exec();
+    // Still here: the server runs with glibc's defaults, as before this setting existed.
+    eprintln!("plateforme: could not restart with {MALLOC_TUNABLE} ({error}); going on with glibc's defaults");
+}
+
 #[derive(Parser)]
 #[command(name = "plateforme", version, about = "The shared data platform of the public employment network")]
 struct Cli {
@@ -68,6 +93,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restart_with_malloc_settings();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -30,6 +30,9 @@ pub enum StoreError {
     Migration(String),
     #[error("blocking task failed: {0}")]
     Task(String),
+    /// The access journal could not be written: the access it records must not be answered.
+    #[error("the access journal could not be written: {0}")]
+    JournalUnavailable(String),
 }
 
 impl StoreError {

@@ -1,9 +1,11 @@
 //! The store handle shared by all handlers: a connection pool and the backend it serves.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::r2d2::Pool;
 
+use crate::access::journal::GroupCommit;
 use crate::connection::{Manager, sqlite_path};
 use crate::{Backend, DbConnection, StoreError, migrations};
 
@@ -25,6 +27,8 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: Pool<Manager>,
     backend: Backend,
+    /// The access journal's group commit of reads (`access::journal::append_durably`).
+    journal: Arc<GroupCommit>,
 }
 
 impl Store {
@@ -46,7 +50,12 @@ impl Store {
             .test_on_check_out(false)
             .build(manager)
             .map_err(StoreError::Pool)?;
-        Ok(Store { pool, backend })
+        let journal = Arc::new(GroupCommit::new(pool.clone()));
+        Ok(Store { pool, backend, journal })
+    }
+
+    pub(crate) fn journal(&self) -> &GroupCommit {
+        &self.journal
     }
 
     pub fn backend(&self) -> Backend {

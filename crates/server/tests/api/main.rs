@@ -17,6 +17,7 @@ mod dataset;
 mod dossier;
 mod dossier_visibility;
 mod external_issuer;
+mod journal_group_commit;
 mod journey;
 mod offers;
 mod offers_ownership;
