@@ -1,10 +1,9 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::responses::resource_response;
-use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
-use plateforme_store::{DbConnection, Store, dossier::contracts};
+use plateforme_store::{DbConnection, dossier::contracts};
 
 use super::{ContractPath, contract_not_found, contract_view};
 use crate::access;
@@ -18,24 +17,13 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(ContractPath, IfNoneMatch),
-    responses(
-        (status = 200, description = "The contract.", body = Contract, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 304, description = "Not modified."),
-        ReadProblems,
-    )
+    responses(ReadOne<Contract>, ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}")]
-pub async fn get_contract(
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ContractPath>,
-    _: ValidQuery<NoQuery>,
-    if_none_match: IfNoneMatch,
-) -> Result<HttpResponse, ApiError> {
-    let ContractPath { id, contract_id } = path.into_inner();
+pub async fn get_contract(read: Read<Caller, ContractPath>) -> Result<HttpResponse, ApiError> {
+    let ContractPath { id, contract_id } = read.path;
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
-    let contract =
-        access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
-            .await?;
-    Ok(resource_response(&if_none_match, contract.version, &contract_view(&contract)))
+    let missing = || contract_not_found(id, contract_id);
+    let contract = access::read_part(&read.store, &read.caller, id, JournalSection::Contract, find, missing).await?;
+    Ok(read.answer(contract.version, &contract_view(&contract)))
 }

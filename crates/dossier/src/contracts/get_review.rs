@@ -1,10 +1,9 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::responses::resource_response;
-use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
-use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
+use plateforme_store::{DbConnection, dossier::contracts, dossier::reviews};
 
 use super::{ReviewPath, review_view};
 use crate::access;
@@ -18,21 +17,11 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(ReviewPath, IfNoneMatch),
-    responses(
-        (status = 200, description = "The review.", body = Review, headers(("ETag" = String, description = "Version"))),
-        (status = 304, description = "Not modified."),
-        ReadProblems,
-    )
+    responses(ReadOne<Review>, ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/reviews/{review_id}")]
-pub async fn get_review(
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ReviewPath>,
-    _: ValidQuery<NoQuery>,
-    if_none_match: IfNoneMatch,
-) -> Result<HttpResponse, ApiError> {
-    let ReviewPath { id, contract_id, review_id } = path.into_inner();
+pub async fn get_review(read: Read<Caller, ReviewPath>) -> Result<HttpResponse, ApiError> {
+    let ReviewPath { id, contract_id, review_id } = read.path;
     // The review must belong to a contract of this person.
     let find = move |conn: &mut DbConnection| {
         if contracts::find(conn, id, contract_id)?.is_none() {
@@ -41,6 +30,6 @@ pub async fn get_review(
         reviews::find(conn, contract_id, review_id)
     };
     let missing = || ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}"));
-    let review = access::read_part(&store, &caller, id, JournalSection::Review, find, missing).await?;
-    Ok(resource_response(&if_none_match, review.version, &review_view(&review)))
+    let review = access::read_part(&read.store, &read.caller, id, JournalSection::Review, find, missing).await?;
+    Ok(read.answer(review.version, &review_view(&review)))
 }
