@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, put};
 use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::Caller;
 use plateforme_model::offer::{Offer, StatusChange};
@@ -52,5 +53,5 @@ pub async fn change_offer_status(
             })
         })
         .await?;
-    Ok(crate::offer_response(HttpResponse::Ok(), &updated))
+    Ok(current_response(updated.version, &updated))
 }

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use plateforme_api::openapi::{CreateProblems, ListProblems, ReadProblems};
+use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, List, PageBody, ValidJson, etag};
 use plateforme_model::{Validate, ValidationErrors};
 use plateforme_store::access::clients::ClientRecord;
@@ -194,7 +195,7 @@ pub async fn get_client(
     let lookup = client_id.clone();
     let record = auth.store.run(move |conn| stored::find(conn, &lookup)).await?;
     let record = record.ok_or_else(|| ApiError::not_found(format!("client {client_id}")))?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(record.version))).json(Client::from(record)))
+    Ok(current_response(record.version, &Client::from(record)))
 }
 
 /// Runs a change of one client off the async threads (hashing a secret is slow on purpose).
@@ -279,7 +280,7 @@ async fn set_enabled(
     };
     let record = change_client(&caller, &auth, client_id.into_inner(), change).await?;
     revoke_here(&auth, &record);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(record.version))).json(Client::from(record)))
+    Ok(current_response(record.version, &Client::from(record)))
 }
 
 /// Makes a revocation hold on this server at once; the others read it within their refresh
