@@ -81,13 +81,16 @@ impl<T: ToSchema> IntoResponses for ReadOne<T> {
         let name = T::name();
         let current = ResponseBuilder::new()
             .description(format!("The {}.", in_words(&name)))
-            .header("ETag", string_header("Version, for If-None-Match and If-Match"))
+            .header("ETag", string_header(ETAG_DESCRIPTION))
             .content("application/json", json_content(name))
             .build();
         let not_modified = ResponseBuilder::new().description("Not modified: the client's copy is current.").build();
         BTreeMap::from([("200".to_owned(), current.into()), ("304".to_owned(), not_modified.into())])
     }
 }
+
+/// The `ETag` of every answer that carries one, as the contract describes it.
+pub(crate) const ETAG_DESCRIPTION: &str = "Version, for If-None-Match and If-Match";
 
 /// A response header whose value is a string, as `headers(("Name" = String, …))` declares it.
 pub(crate) fn string_header(description: &str) -> Header {

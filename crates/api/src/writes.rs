@@ -17,7 +17,7 @@ use utoipa::openapi::{RefOr, Required, Response, ResponseBuilder};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use crate::bundle::from_parts;
-use crate::reads::{in_words, json_content, string_header};
+use crate::reads::{ETAG_DESCRIPTION, in_words, json_content, string_header};
 use crate::{IdempotencyKey, IfMatch};
 
 /// A write: the store, the caller `C`, the path `P` (`()` at the root) and the header `H` that
@@ -50,7 +50,7 @@ impl<T: ToSchema> IntoResponses for Created<T> {
         let created = ResponseBuilder::new()
             .description(format!("Created. `Location` names the new {words}; `ETag` is its version."))
             .header("Location", string_header(&format!("Path of the {words}")))
-            .header("ETag", string_header("Version, for If-None-Match and If-Match"))
+            .header("ETag", string_header(ETAG_DESCRIPTION))
             .content("application/json", json_content(name))
             .build();
         BTreeMap::from([("201".to_owned(), created.into())])
