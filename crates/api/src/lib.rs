@@ -2,6 +2,7 @@
 //! with a table of stable codes, JSON / merge-patch / query extractors that validate before
 //! the database is touched, ETag and If-Match, idempotent creation, cursor pages, request ids.
 
+mod bundle;
 pub mod error;
 pub mod history;
 pub mod idempotency;
@@ -12,8 +13,10 @@ pub mod pagination;
 pub mod preconditions;
 pub mod problem;
 pub mod query;
+pub mod reads;
 pub mod responses;
 pub mod text;
+pub mod writes;
 
 pub use error::{ApiError, ErrorCode};
 pub use idempotency::{IdempotencyKey, Located, create_once};
@@ -22,3 +25,5 @@ pub use pagination::{PageBody, PageQuery};
 pub use preconditions::{IfMatch, IfNoneMatch, etag};
 pub use problem::Problem;
 pub use query::{NoQuery, ValidQuery};
+pub use reads::{List, Read, ReadOne};
+pub use writes::{Change, Create, Created};

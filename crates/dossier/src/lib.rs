@@ -9,6 +9,7 @@ mod diagnostic;
 mod me;
 mod persons;
 mod provenance;
+mod read_part;
 mod timeline;
 
 use utoipa::OpenApi;

@@ -1,10 +1,8 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_store::Store;
 use plateforme_store::changes::{self, ChangeEvent};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -62,18 +60,9 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of events, oldest first.", body = PageBody<TimelineEvent>), ReadProblems)
 )]
 #[get("/persons/{id}/timeline")]
-pub async fn get_timeline(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    ValidQuery(query): ValidQuery<TimelineQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let page = query.page_request()?;
-    let events = access::read_list(&store, &caller, id, JournalSection::Timeline, move |conn| {
-        changes::of_subject(conn, id, &page)
-    })
-    .await?;
-    Ok(page_response(&req, events.map(TimelineEvent::from)))
+pub async fn get_timeline(list: List<Caller, TimelineQuery, Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, page) = (list.path, list.query.page_request()?);
+    let read = move |conn: &mut _| changes::of_subject(conn, id, &page);
+    let events = access::read_list(&list.store, &list.caller, id, JournalSection::Timeline, read).await?;
+    Ok(list.page(events.map(TimelineEvent::from)))
 }

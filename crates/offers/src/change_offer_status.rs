@@ -1,10 +1,11 @@
-use actix_web::{HttpResponse, put, web};
+use actix_web::{HttpResponse, put};
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson};
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::Caller;
 use plateforme_model::offer::{Offer, StatusChange};
 use plateforme_store::offers::{self, lifecycle};
-use plateforme_store::{Store, StoreError, write};
+use plateforme_store::{StoreError, write};
 use uuid::Uuid;
 
 /// Change an offer's status
@@ -19,10 +20,7 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["offers:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the offer"),
-        ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the offer"), IfMatch),
     request_body(content = StatusChange, description = "The new status, and why."),
     responses(
         (status = 200, description = "The offer in its new status.", body = Offer,
@@ -33,13 +31,9 @@ use uuid::Uuid;
 )]
 #[put("/offers/{id}/status")]
 pub async fn change_offer_status(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
+    Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     ValidJson(change): ValidJson<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let offer = store.run(move |conn| offers::find(conn, id)).await?.ok_or(StoreError::NotFound)?;
     crate::access::may_change(&caller, &offer)?;
     let expected_version = if_match.check(offer.version)?;
@@ -59,5 +53,5 @@ pub async fn change_offer_status(
             })
         })
         .await?;
-    Ok(crate::offer_response(HttpResponse::Ok(), &updated))
+    Ok(current_response(updated.version, &updated))
 }

@@ -14,10 +14,6 @@ mod search;
 mod search_offers;
 mod withdraw_offer;
 
-use actix_web::HttpResponse;
-use actix_web::http::header;
-use plateforme_api::etag;
-use plateforme_model::offer::Offer;
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -50,9 +46,4 @@ pub struct OffersApi;
 
 fn location(id: uuid::Uuid) -> String {
     format!("/v1/offers/{id}")
-}
-
-/// The offer with its `ETag`.
-fn offer_response(mut response: actix_web::HttpResponseBuilder, offer: &Offer) -> HttpResponse {
-    response.insert_header((header::ETAG, etag(offer.version))).json(offer)
 }

@@ -18,10 +18,7 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["offers:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the offer"),
-        ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the offer"), IfMatch),
     responses(
         (status = 204, description = "Withdrawn: the offer is deleted, or lives on with its other sources."),
         UpdateProblems,

@@ -1,9 +1,9 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, Located, ValidJson, create_once};
 use plateforme_auth::Caller;
 use plateforme_model::organization::{Organization, OrganizationFields};
-use plateforme_store::{Store, organizations};
+use plateforme_store::organizations;
 
 /// Register an organization
 ///
@@ -16,17 +16,11 @@ use plateforme_store::{Store, organizations};
     security(("oauth2" = ["admin"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. Remembered 24 hours per client.")),
     request_body(content = OrganizationFields, description = "The organization to register."),
-    responses(
-        (status = 201, description = "Registered. `Location` names the new resource; `ETag` its version.", body = Organization,
-            headers(("Location" = String, description = "Path of the organization"), ("ETag" = String, description = "Version, for If-Match"))),
-        CreateProblems,
-    )
+    responses(Created<Organization>, CreateProblems)
 )]
 #[post("/organizations")]
 pub async fn create_organization(
-    store: web::Data<Store>,
-    caller: Caller,
-    key: IdempotencyKey,
+    Create { store, caller, header: key, .. }: Create<Caller>,
     ValidJson(fields): ValidJson<OrganizationFields>,
 ) -> Result<HttpResponse, ApiError> {
     let claim = key.claim(caller.client_id(), &fields)?;

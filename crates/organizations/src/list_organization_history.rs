@@ -1,9 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
-use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
+use actix_web::{HttpResponse, get};
+use plateforme_api::history::{HistoryQuery, HistoryVersion};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::Caller;
-use plateforme_store::{Store, organizations};
+use plateforme_store::organizations;
 use uuid::Uuid;
 
 /// History of an organization
@@ -21,12 +21,6 @@ use uuid::Uuid;
     )
 )]
 #[get("/organizations/{id}/history")]
-pub async fn list_organization_history(
-    req: HttpRequest,
-    _caller: Caller,
-    store: web::Data<Store>,
-    id: web::Path<Uuid>,
-    ValidQuery(query): ValidQuery<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    history_response(&req, &store, organizations::RESOURCE_TYPE, id.into_inner(), &query).await
+pub async fn list_organization_history(list: List<Caller, HistoryQuery, Uuid>) -> Result<HttpResponse, ApiError> {
+    list.history(organizations::RESOURCE_TYPE, list.path).await
 }

@@ -1,10 +1,8 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody, PageQuery};
 use plateforme_auth::Caller;
 use plateforme_model::organization::{Organization, OrganizationKind};
-use plateforme_store::Store;
 use plateforme_store::organizations::{self, OrganizationFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -38,14 +36,9 @@ pub struct ListOrganizationsQuery {
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(
-    req: HttpRequest,
-    _caller: Caller,
-    store: web::Data<Store>,
-    ValidQuery(query): ValidQuery<ListOrganizationsQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_organizations(list: List<Caller, ListOrganizationsQuery>) -> Result<HttpResponse, ApiError> {
+    let query = &list.query;
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
     let filter = OrganizationFilter { kind: query.kind };
-    let organizations = store.run(move |conn| organizations::list(conn, &filter, &page)).await?;
-    Ok(page_response(&req, organizations))
+    Ok(list.page(list.store.run(move |conn| organizations::list(conn, &filter, &page)).await?))
 }

@@ -1,11 +1,11 @@
-use actix_web::http::header;
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch};
 use plateforme_api::openapi::UpdateProblems;
-use plateforme_api::{ApiError, IfMatch, MergePatch, etag};
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, OrganizationAccess, Resource};
 use plateforme_model::organization::Organization;
-use plateforme_store::{Store, StoreError, organizations, write};
+use plateforme_store::{StoreError, organizations, write};
 use uuid::Uuid;
 
 /// Update an organization
@@ -19,10 +19,7 @@ use uuid::Uuid;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:write"]), ("oauth2" = ["admin"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the organization"),
-        ("If-Match" = String, Header, description = "The ETag of the version this change is based on, e.g. `\"3\"`"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the organization"), IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json",
         description = "JSON Merge Patch of the writable fields.",
         example = json!({"name": "Mission locale de Lyon Métropole", "territory": {"communes": ["69123", "69266"]}})),
@@ -34,13 +31,9 @@ use uuid::Uuid;
 )]
 #[patch("/organizations/{id}")]
 pub async fn update_organization(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
+    Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     // Administrators update any organization; others only their own (the policy's SelfOnly).
     let allowed = caller.has_scope(plateforme_auth::scopes::ADMIN)
         || caller.may(Operation::Write, Resource::Organization(&OrganizationAccess { id }));
@@ -69,5 +62,5 @@ pub async fn update_organization(
             write::transaction(conn, |conn| organizations::update(conn, &context, id, expected_version, fields))
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(updated.version))).json(updated))
+    Ok(current_response(updated.version, &updated))
 }

@@ -29,9 +29,7 @@ pub async fn search_communes(
     _caller: Caller,
     ValidQuery(query): ValidQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, limit) = query.checked()?;
-    let items: Vec<Commune> = data::search_communes(&q, limit).into_iter().cloned().collect();
-    Ok(HttpResponse::Ok().json(SearchResults { items }))
+    query.answer(data::search_communes)
 }
 
 /// Read a commune

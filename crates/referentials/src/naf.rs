@@ -30,9 +30,7 @@ pub async fn search_naf_codes(
     _caller: Caller,
     ValidQuery(query): ValidQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, limit) = query.checked()?;
-    let items: Vec<Naf> = data::search_naf(&q, limit).into_iter().cloned().collect();
-    Ok(HttpResponse::Ok().json(SearchResults { items }))
+    query.answer(data::search_naf)
 }
 
 /// Read a NAF code

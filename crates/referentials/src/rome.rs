@@ -27,9 +27,7 @@ pub async fn search_rome_codes(
     _caller: Caller,
     ValidQuery(query): ValidQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, limit) = query.checked()?;
-    let items: Vec<Rome> = data::search_rome(&q, limit).into_iter().cloned().collect();
-    Ok(HttpResponse::Ok().json(SearchResults { items }))
+    query.answer(data::search_rome)
 }
 
 /// Read a ROME code

@@ -1,5 +1,6 @@
 //! The query of the search operations: `q` (2 to 100 characters) and `limit` (1 to 50).
 
+use actix_web::HttpResponse;
 use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::FieldError;
 use serde::{Deserialize, Serialize};
@@ -24,8 +25,19 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
+    /// Answers what `search` finds for the checked `q`, at most `limit`, best first: every
+    /// search of a referential is this one call over its own table.
+    pub fn answer<T: Serialize + ToSchema + Clone>(
+        self,
+        search: fn(&str, usize) -> Vec<&'static T>,
+    ) -> Result<HttpResponse, ApiError> {
+        let (q, limit) = self.checked()?;
+        let items: Vec<T> = search(&q, limit).into_iter().cloned().collect();
+        Ok(HttpResponse::Ok().json(SearchResults { items }))
+    }
+
     /// The checked text and limit.
-    pub fn checked(self) -> Result<(String, usize), ApiError> {
+    fn checked(self) -> Result<(String, usize), ApiError> {
         let Some(q) = self.q else {
             return Err(invalid("q", "required", "q is required".to_owned()));
         };

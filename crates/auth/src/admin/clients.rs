@@ -1,14 +1,14 @@
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use plateforme_api::openapi::{CreateProblems, ListProblems, ReadProblems};
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidJson, ValidQuery, etag};
+use plateforme_api::responses::current_response;
+use plateforme_api::{ApiError, List, PageBody, ValidJson, etag};
 use plateforme_model::{Validate, ValidationErrors};
 use plateforme_store::access::clients::ClientRecord;
 use plateforme_store::{StoreError, access::clients as stored};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::clients::{self, Registration};
@@ -158,17 +158,12 @@ pub async fn create_client(
     Ok(credentials_response(actix_web::http::StatusCode::CREATED, record, secret))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListClientsQuery {
-    /// Only the clients of this organization.
-    organization_id: Option<Uuid>,
-    /// Clients per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct ListClientsQuery {
+        /// Only the clients of this organization.
+        organization_id: Option<Uuid>,
+    }
+    limit: "Clients per page, 1 to 100 (20 by default)."
 }
 
 /// List clients
@@ -177,16 +172,11 @@ pub struct ListClientsQuery {
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["admin"])), params(ListClientsQuery),
     responses((status = 200, description = "One page of clients.", body = PageBody<Client>), ListProblems))]
 #[get("/admin/clients")]
-pub async fn list_clients(
-    req: HttpRequest,
-    _caller: Caller,
-    auth: web::Data<SharedAuth>,
-    ValidQuery(query): ValidQuery<ListClientsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let organization_id = query.organization_id;
-    let clients = auth.store.run(move |conn| stored::list(conn, organization_id, &page)).await?;
-    Ok(page_response(&req, clients.map(Client::from)))
+pub async fn list_clients(list: List<Caller, ListClientsQuery>) -> Result<HttpResponse, ApiError> {
+    let page = list.query.page_request()?;
+    let organization_id = list.query.organization_id;
+    let clients = list.store.run(move |conn| stored::list(conn, organization_id, &page)).await?;
+    Ok(list.page(clients.map(Client::from)))
 }
 
 /// Read a client
@@ -205,7 +195,7 @@ pub async fn get_client(
     let lookup = client_id.clone();
     let record = auth.store.run(move |conn| stored::find(conn, &lookup)).await?;
     let record = record.ok_or_else(|| ApiError::not_found(format!("client {client_id}")))?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(record.version))).json(Client::from(record)))
+    Ok(current_response(record.version, &Client::from(record)))
 }
 
 /// Runs a change of one client off the async threads (hashing a secret is slow on purpose).
@@ -290,7 +280,7 @@ async fn set_enabled(
     };
     let record = change_client(&caller, &auth, client_id.into_inner(), change).await?;
     revoke_here(&auth, &record);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(record.version))).json(Client::from(record)))
+    Ok(current_response(record.version, &Client::from(record)))
 }
 
 /// Makes a revocation hold on this server at once; the others read it within their refresh

@@ -1,14 +1,13 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, PageQuery, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_store::access::journal::{self, JournalEntry, JournalFilter};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{Caller, SharedAuth};
+use crate::Caller;
 
 /// One access to a person's data.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -47,19 +46,14 @@ impl From<JournalEntry> for JournalRecord {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct JournalQuery {
-    /// Only accesses to this person's data.
-    person_id: Option<Uuid>,
-    /// Only accesses by this client.
-    client_id: Option<String>,
-    /// Entries per page, 1 to 100 (20 by default).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
+plateforme_api::paging_query! {
+    pub struct JournalQuery {
+        /// Only accesses to this person's data.
+        person_id: Option<Uuid>,
+        /// Only accesses by this client.
+        client_id: Option<String>,
+    }
+    limit: "Entries per page, 1 to 100 (20 by default)."
 }
 
 /// Read the access journal
@@ -70,16 +64,12 @@ pub struct JournalQuery {
 #[utoipa::path(tag = "Administration", security(("oauth2" = ["journal:read"]), ("oauth2" = ["admin"])), params(JournalQuery),
     responses((status = 200, description = "One page of the journal.", body = PageBody<JournalRecord>), ListProblems))]
 #[get("/admin/journal")]
-pub async fn list_journal(
-    req: HttpRequest,
-    caller: Caller,
-    auth: web::Data<SharedAuth>,
-    ValidQuery(query): ValidQuery<JournalQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
+pub async fn list_journal(list: List<Caller, JournalQuery>) -> Result<HttpResponse, ApiError> {
+    let (query, caller) = (&list.query, &list.caller);
+    let page = query.page_request()?;
     // An organization's auditor reads its own organization's accesses; administrators read all.
     let organization_id = (!caller.has_scope(crate::scopes::ADMIN)).then_some(caller.principal().organization_id);
-    let filter = JournalFilter { person_id: query.person_id, client_id: query.client_id, organization_id };
-    let entries = auth.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
-    Ok(page_response(&req, entries.map(JournalRecord::from)))
+    let filter = JournalFilter { person_id: query.person_id, client_id: query.client_id.clone(), organization_id };
+    let entries = list.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
+    Ok(list.page(entries.map(JournalRecord::from)))
 }

@@ -1,6 +1,6 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::CreateUnderProblems;
-use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::consent::{Consent, NewConsent};
@@ -24,21 +24,13 @@ use crate::access;
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewConsent,
-    responses(
-        (status = 201, description = "Given.", body = Consent,
-            headers(("Location" = String, description = "Path of the consent"), ("ETag" = String, description = "Version"))),
-        CreateUnderProblems,
-    )
+    responses(Created<Consent>, CreateUnderProblems)
 )]
 #[post("/persons/{id}/consents")]
 pub async fn give_consent(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    Create { store, caller, path: id, header: key }: Create<Caller, Uuid>,
     ValidJson(new): ValidJson<NewConsent>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     if let Some(partner) = new.partner_organization_id {
         check_partner(&store, partner).await?;
     }

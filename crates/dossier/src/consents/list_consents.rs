@@ -1,10 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::consent::Consent;
-use plateforme_store::{DbConnection, Store, dossier::consents};
+use plateforme_store::{DbConnection, dossier::consents};
 use uuid::Uuid;
 
 use crate::access;
@@ -29,16 +28,8 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of consents.", body = PageBody<Consent>), ReadProblems)
 )]
 #[get("/persons/{id}/consents")]
-pub async fn list_consents(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    ValidQuery(query): ValidQuery<ConsentsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let page = query.page_request()?;
-    let list = move |conn: &mut DbConnection| consents::list(conn, id, query.active, &page);
-    let consents = access::read_list(&store, &caller, id, JournalSection::Consents, list).await?;
-    Ok(page_response(&req, consents))
+pub async fn list_consents(list: List<Caller, ConsentsQuery, Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, active, page) = (list.path, list.query.active, list.query.page_request()?);
+    let read = move |conn: &mut DbConnection| consents::list(conn, id, active, &page);
+    Ok(list.page(access::read_list(&list.store, &list.caller, id, JournalSection::Consents, read).await?))
 }

@@ -1,12 +1,12 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::CreateUnderProblems;
-use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{
     Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
 };
-use plateforme_store::{Store, dossier::contracts};
+use plateforme_store::dossier::contracts;
 use uuid::Uuid;
 
 use super::{answered_before, contract_location, contract_view, unknown_organizations};
@@ -25,21 +25,13 @@ use crate::access::{self, today};
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewContract,
-    responses(
-        (status = 201, description = "Drafted.", body = Contract,
-            headers(("Location" = String, description = "Path of the contract"), ("ETag" = String, description = "Version, for If-Match"))),
-        CreateUnderProblems,
-    )
+    responses(Created<Contract>, CreateUnderProblems)
 )]
 #[post("/persons/{id}/contracts")]
 pub async fn create_contract(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    Create { store, caller, path: id, header: key }: Create<Caller, Uuid>,
     ValidJson(new): ValidJson<NewContract>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let claim = key.claim(caller.client_id(), &new)?;
     let (owners, saved) = (new.owner_organizations(), claim.clone());
     let (person, unknown, answered) = access::load_for_write(&store, &caller, id, move |conn, person| {

@@ -1,10 +1,10 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::CreateUnderProblems;
-use plateforme_api::{ApiError, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{ContractStatus, NewReview, Review, ReviewRecord};
-use plateforme_store::{Store, StoreError, dossier::contracts, dossier::reviews};
+use plateforme_store::{StoreError, dossier::contracts, dossier::reviews};
 
 use super::{ContractPath, answered_before, contract_location, contract_not_found, review_view, unknown_organizations};
 use crate::access;
@@ -20,21 +20,13 @@ use crate::access;
     security(("oauth2" = ["dossier:write"])),
     params(ContractPath, IdempotencyKey),
     request_body = NewReview,
-    responses(
-        (status = 201, description = "Recorded.", body = Review,
-            headers(("Location" = String, description = "Path of the review"), ("ETag" = String, description = "Version (always 1)"))),
-        CreateUnderProblems,
-    )
+    responses(Created<Review>, CreateUnderProblems)
 )]
 #[post("/persons/{id}/contracts/{contract_id}/reviews")]
 pub async fn create_review(
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ContractPath>,
-    key: IdempotencyKey,
+    Create { store, caller, path: ContractPath { id, contract_id }, header: key }: Create<Caller, ContractPath>,
     ValidJson(new): ValidJson<NewReview>,
 ) -> Result<HttpResponse, ApiError> {
-    let ContractPath { id, contract_id } = path.into_inner();
     let claim = key.claim(caller.client_id(), &new)?;
     let (named, saved) = (new.participant_organizations(), claim.clone());
     let (contract, unknown, answered) = access::load_for_write(&store, &caller, id, move |conn, _| {

@@ -1,46 +1,23 @@
-use actix_web::{HttpResponse, get, web};
-use plateforme_api::openapi::ReadProblems;
-use plateforme_api::responses::resource_response;
-use plateforme_api::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
-use plateforme_auth::{Caller, JournalSection};
+use plateforme_api::ApiError;
 use plateforme_model::person::contract::Review;
-use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
+use plateforme_store::dossier::{contracts, reviews};
 
 use super::{ReviewPath, review_view};
-use crate::access;
+use crate::read_part::get_part;
 
-/// Read a review
-///
-/// One review (point d'étape) of the contract, as recorded: it never changes, so its ETag stays
-/// `"1"`. The read is journaled. A person outside your remit, or a review that is not of this
-/// person's contract, answers 404.
-#[utoipa::path(
-    tag = crate::TAG,
-    security(("oauth2" = ["dossier:read"])),
-    params(ReviewPath, IfNoneMatch),
-    responses(
-        (status = 200, description = "The review.", body = Review, headers(("ETag" = String, description = "Version"))),
-        (status = 304, description = "Not modified."),
-        ReadProblems,
-    )
-)]
-#[get("/persons/{id}/contracts/{contract_id}/reviews/{review_id}")]
-pub async fn get_review(
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ReviewPath>,
-    _: ValidQuery<NoQuery>,
-    if_none_match: IfNoneMatch,
-) -> Result<HttpResponse, ApiError> {
-    let ReviewPath { id, contract_id, review_id } = path.into_inner();
+get_part! {
+    /// Read a review
+    ///
+    /// One review (point d'étape) of the contract, as recorded: it never changes, so its ETag stays
+    /// `"1"`. The read is journaled. A person outside your remit, or a review that is not of this
+    /// person's contract, answers 404.
+    get_review: "/persons/{id}/contracts/{contract_id}/reviews/{review_id}", security(("oauth2" = ["dossier:read"])),
+    ReviewPath { id, contract_id, review_id } -> Review, journaled as Review,
     // The review must belong to a contract of this person.
-    let find = move |conn: &mut DbConnection| {
-        if contracts::find(conn, id, contract_id)?.is_none() {
-            return Ok(None);
-        }
-        reviews::find(conn, contract_id, review_id)
-    };
-    let missing = || ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}"));
-    let review = access::read_part(&store, &caller, id, JournalSection::Review, find, missing).await?;
-    Ok(resource_response(&if_none_match, review.version, &review_view(&review)))
+    find |conn| match contracts::find(conn, id, contract_id)? {
+        Some(_) => reviews::find(conn, contract_id, review_id),
+        None => Ok(None),
+    },
+    else ApiError::not_found(format!("review {review_id} of contract {contract_id} of person {id}")),
+    view |review| review_view(&review)
 }

@@ -1,9 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
-use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
+use actix_web::{HttpResponse, get};
+use plateforme_api::history::{HistoryQuery, HistoryVersion};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_store::{DbConnection, Store, dossier::contracts};
+use plateforme_store::{DbConnection, dossier::contracts};
 
 use super::{ContractPath, contract_not_found};
 use crate::access;
@@ -20,16 +20,10 @@ use crate::access;
     responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/history")]
-pub async fn list_contract_history(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ContractPath>,
-    ValidQuery(query): ValidQuery<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let ContractPath { id, contract_id } = path.into_inner();
+pub async fn list_contract_history(list: List<Caller, HistoryQuery, ContractPath>) -> Result<HttpResponse, ApiError> {
+    let ContractPath { id, contract_id } = list.path;
     let find = move |conn: &mut DbConnection| contracts::find(conn, id, contract_id);
-    access::read_part(&store, &caller, id, JournalSection::Contract, find, || contract_not_found(id, contract_id))
-        .await?;
-    history_response(&req, &store, contracts::RESOURCE_TYPE, contract_id, &query).await
+    let missing = || contract_not_found(id, contract_id);
+    access::read_part(&list.store, &list.caller, id, JournalSection::Contract, find, missing).await?;
+    list.history(contracts::RESOURCE_TYPE, contract_id).await
 }

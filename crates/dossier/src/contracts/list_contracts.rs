@@ -1,10 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Contract;
-use plateforme_store::{DbConnection, Store, dossier::contracts};
+use plateforme_store::{DbConnection, dossier::contracts};
 use uuid::Uuid;
 
 use super::contract_view;
@@ -27,16 +26,9 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of contracts.", body = PageBody<Contract>), ReadProblems)
 )]
 #[get("/persons/{id}/contracts")]
-pub async fn list_contracts(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    ValidQuery(query): ValidQuery<ContractsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let page = query.page_request()?;
-    let list = move |conn: &mut DbConnection| contracts::list(conn, id, &page);
-    let listed = access::read_list(&store, &caller, id, JournalSection::Contract, list).await?;
-    Ok(page_response(&req, listed.map(|contract| contract_view(&contract))))
+pub async fn list_contracts(list: List<Caller, ContractsQuery, Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, page) = (list.path, list.query.page_request()?);
+    let read = move |conn: &mut DbConnection| contracts::list(conn, id, &page);
+    let listed = access::read_list(&list.store, &list.caller, id, JournalSection::Contract, read).await?;
+    Ok(list.page(listed.map(|contract| contract_view(&contract))))
 }

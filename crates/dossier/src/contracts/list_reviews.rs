@@ -1,10 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
-use plateforme_store::{DbConnection, Store, dossier::contracts, dossier::reviews};
+use plateforme_store::{DbConnection, dossier::contracts, dossier::reviews};
 
 use super::{ContractPath, contract_not_found, review_view};
 use crate::access;
@@ -25,22 +24,15 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of reviews.", body = PageBody<Review>), ReadProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/reviews")]
-pub async fn list_reviews(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ContractPath>,
-    ValidQuery(query): ValidQuery<ReviewsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let ContractPath { id, contract_id } = path.into_inner();
-    let page = query.page_request()?;
+pub async fn list_reviews(list: List<Caller, ReviewsQuery, ContractPath>) -> Result<HttpResponse, ApiError> {
+    let ContractPath { id, contract_id } = list.path;
+    let page = list.query.page_request()?;
     // The reviews are a part of the dossier only under a contract of this person.
-    let list = move |conn: &mut DbConnection| match contracts::find(conn, id, contract_id)? {
+    let read = move |conn: &mut DbConnection| match contracts::find(conn, id, contract_id)? {
         Some(_) => reviews::list(conn, contract_id, &page).map(Some),
         None => Ok(None),
     };
-    let listed =
-        access::read_part(&store, &caller, id, JournalSection::Review, list, || contract_not_found(id, contract_id))
-            .await?;
-    Ok(page_response(&req, listed.map(|review| review_view(&review))))
+    let missing = || contract_not_found(id, contract_id);
+    let listed = access::read_part(&list.store, &list.caller, id, JournalSection::Review, read, missing).await?;
+    Ok(list.page(listed.map(|review| review_view(&review))))
 }

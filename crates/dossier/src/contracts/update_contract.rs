@@ -1,13 +1,13 @@
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch};
 use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
-use plateforme_api::{ApiError, IfMatch, MergePatch};
+use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
 use plateforme_model::person::contract::{Contract, check_intensive_hours};
-use plateforme_store::{Store, access::journal, dossier::contracts};
+use plateforme_store::{access::journal, dossier::contracts};
 
 use super::{ContractPath, contract_not_found, contract_view, unknown_organizations};
 use crate::access;
@@ -25,7 +25,7 @@ use crate::access;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(ContractPath, ("If-Match" = String, Header, description = "The ETag this change is based on")),
+    params(ContractPath, IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json",
         description = "Merge patch of objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
         example = json!({"person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25", "status": "signed"})),
@@ -36,13 +36,9 @@ use crate::access;
 )]
 #[patch("/persons/{id}/contracts/{contract_id}")]
 pub async fn update_contract(
-    store: web::Data<Store>,
-    caller: Caller,
-    path: web::Path<ContractPath>,
-    if_match: IfMatch,
+    Change { store, caller, path: ContractPath { id, contract_id }, header: if_match }: Change<Caller, ContractPath>,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let ContractPath { id, contract_id } = path.into_inner();
     let (person, current) = access::load_for_write(&store, &caller, id, move |conn, person| {
         Ok(contracts::find(conn, id, contract_id)?.map(|contract| (person, contract)))
     })

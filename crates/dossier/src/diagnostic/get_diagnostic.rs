@@ -1,11 +1,10 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::responses::resource_response;
-use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, NoQuery, ValidQuery};
+use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::diagnostic::Diagnostic;
-use plateforme_store::{Store, access::journal, dossier::diagnostics};
+use plateforme_store::{access::journal, dossier::diagnostics};
 use uuid::Uuid;
 
 use super::SOCIAL_READ;
@@ -23,23 +22,14 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IfNoneMatch),
-    responses(
-        (status = 200, description = "The diagnostic.", body = Diagnostic, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 304, description = "Not modified."),
-        ReadProblems,
-    )
+    responses(ReadOne<Diagnostic>, ReadProblems)
 )]
 #[get("/persons/{id}/diagnostic")]
-pub async fn get_diagnostic(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    _: ValidQuery<NoQuery>,
-    if_none_match: IfNoneMatch,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+pub async fn get_diagnostic(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {
+    let (id, caller) = (read.path, read.caller.clone());
     let sees_social = caller.has_scope(SOCIAL_READ);
-    let view = store
+    let view = read
+        .store
         .run(move |conn| {
             access::load(conn, &caller, id, Operation::Read)?;
             let diagnostic = diagnostics::find(conn, id)?;
@@ -54,5 +44,5 @@ pub async fn get_diagnostic(
     let view: Diagnostic = view.ok_or_else(|| {
         ApiError::new(ErrorCode::NotFound, format!("person {id} has no diagnostic yet; PUT one to record it"))
     })?;
-    Ok(resource_response(&if_none_match, view.version, &view))
+    Ok(read.answer(view.version, &view))
 }

@@ -1,6 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
@@ -60,12 +61,11 @@ pub async fn set_diagnostic(
         .run(move |conn| write::transaction(conn, |conn| record(conn, &caller, id, &precondition, input)))
         .await
         .map_err(|error| access::not_found_as_person(error, id))??;
+    if !created {
+        return Ok(current_response(view.version, &view));
+    }
     let tag = (header::ETAG, etag(view.version));
-    Ok(if created {
-        HttpResponse::Created().insert_header((header::LOCATION, location(id))).insert_header(tag).json(view)
-    } else {
-        HttpResponse::Ok().insert_header(tag).json(view)
-    })
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, location(id))).insert_header(tag).json(view))
 }
 
 /// What the write is based on. The extractor cannot tell a missing `If-Match` from one that

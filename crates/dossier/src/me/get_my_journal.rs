@@ -1,10 +1,8 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::admin::JournalRecord;
 use plateforme_auth::person::PersonCaller;
-use plateforme_store::Store;
 use plateforme_store::access::journal::{self, JournalFilter};
 
 plateforme_api::paging_query! {
@@ -23,14 +21,9 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of my access journal.", body = PageBody<JournalRecord>), ListProblems)
 )]
 #[get("/me/journal")]
-pub async fn get_my_journal(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    me: PersonCaller,
-    ValidQuery(query): ValidQuery<MyJournalQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.page_request()?;
-    let filter = JournalFilter { person_id: Some(me.person_id), ..JournalFilter::default() };
-    let entries = store.run(move |conn| journal::list(conn, &filter, &page)).await?;
-    Ok(page_response(&req, entries.map(JournalRecord::from)))
+pub async fn get_my_journal(list: List<PersonCaller, MyJournalQuery>) -> Result<HttpResponse, ApiError> {
+    let page = list.query.page_request()?;
+    let filter = JournalFilter { person_id: Some(list.caller.person_id), ..JournalFilter::default() };
+    let entries = list.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
+    Ok(list.page(entries.map(JournalRecord::from)))
 }

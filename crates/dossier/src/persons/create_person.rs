@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::policy::{Operation, PersonAccess, Resource};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration};
-use plateforme_store::{Store, access::journal, dossier::persons};
+use plateforme_store::{access::journal, dossier::persons};
 use serde_json::json;
 
 use crate::NirKey;
@@ -23,18 +23,12 @@ use crate::provenance::stamp;
     security(("oauth2" = ["dossier:write"])),
     params(IdempotencyKey),
     request_body = NewPerson,
-    responses(
-        (status = 201, description = "Registered.", body = Person,
-            headers(("Location" = String, description = "Path of the dossier"), ("ETag" = String, description = "Version, for If-Match"))),
-        CreateProblems,
-    )
+    responses(Created<Person>, CreateProblems)
 )]
 #[post("/persons")]
 pub async fn create_person(
-    store: web::Data<Store>,
+    Create { store, caller, header: key, .. }: Create<Caller>,
     nir_key: web::Data<NirKey>,
-    caller: Caller,
-    key: IdempotencyKey,
     ValidJson(new): ValidJson<NewPerson>,
 ) -> Result<HttpResponse, ApiError> {
     let nir_hash = new.nir.as_ref().map(|nir| nir.keyed_hash(&nir_key.0).as_str().to_owned());

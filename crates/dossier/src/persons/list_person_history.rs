@@ -1,9 +1,9 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
-use plateforme_api::history::{HistoryQuery, HistoryVersion, history_response};
+use actix_web::{HttpResponse, get};
+use plateforme_api::history::{HistoryQuery, HistoryVersion};
 use plateforme_api::openapi::ReadProblems;
-use plateforme_api::{ApiError, PageBody, ValidQuery};
+use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_store::{Store, dossier::persons};
+use plateforme_store::dossier::persons;
 use uuid::Uuid;
 
 use crate::access;
@@ -19,14 +19,7 @@ use crate::access;
     responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
 )]
 #[get("/persons/{id}/history")]
-pub async fn list_person_history(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    ValidQuery(query): ValidQuery<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    access::read_person(&store, &caller, id, JournalSection::History).await?;
-    history_response(&req, &store, persons::RESOURCE_TYPE, id, &query).await
+pub async fn list_person_history(list: List<Caller, HistoryQuery, Uuid>) -> Result<HttpResponse, ApiError> {
+    access::read_person(&list.store, &list.caller, list.path, JournalSection::History).await?;
+    list.history(persons::RESOURCE_TYPE, list.path).await
 }

@@ -1,13 +1,12 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::Days;
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::page_response;
-use plateforme_api::{ApiError, ErrorCode, PageBody, ValidQuery};
+use plateforme_api::{ApiError, ErrorCode, List, PageBody};
 use plateforme_auth::policy::{self, Operation};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::Person;
-use plateforme_store::{Store, access::journal, dossier::persons};
+use plateforme_store::{access::journal, dossier::persons};
 
 use crate::access::{self, today};
 
@@ -35,12 +34,8 @@ plateforme_api::paging_query! {
     responses((status = 200, description = "One page of persons.", body = PageBody<Person>), ListProblems)
 )]
 #[get("/persons")]
-pub async fn list_unoriented_persons(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    caller: Caller,
-    ValidQuery(query): ValidQuery<UnorientedQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_unoriented_persons(list: List<Caller, UnorientedQuery>) -> Result<HttpResponse, ApiError> {
+    let (query, caller) = (&list.query, list.caller.clone());
     let page = query.page_request()?;
     let registered_before =
         today().checked_sub_days(Days::new(u64::from(query.unoriented_for_days))).ok_or_else(|| {
@@ -57,8 +52,8 @@ pub async fn list_unoriented_persons(
     }
     // The policy's person rule, as the filter of the list: the same rule that judges one person.
     let visibility = policy::person_filter(caller.principal(), Operation::Read);
-    let viewer = caller.clone();
-    let listed = store
+    let listed = list
+        .store
         .run(move |conn| {
             let page = persons::unoriented(conn, &visibility, registered_before, &page)?;
             let reads: Vec<_> = page
@@ -70,5 +65,5 @@ pub async fn list_unoriented_persons(
             Ok(page)
         })
         .await?;
-    Ok(page_response(&req, listed.map(|person| access::view_for(&viewer, &person))))
+    Ok(list.page(listed.map(|person| access::view_for(&list.caller, &person))))
 }

@@ -1,12 +1,12 @@
-use actix_web::{HttpResponse, put, web};
+use actix_web::{HttpResponse, put};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
-use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson};
+use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationInput, Person};
-use plateforme_store::{Store, dossier::persons, organizations};
+use plateforme_store::{dossier::persons, organizations};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -23,10 +23,7 @@ use crate::provenance::stamp;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("If-Match" = String, Header, description = "The dossier's ETag"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), IfMatch),
     request_body = OrientationInput,
     responses(
         (status = 200, description = "Oriented.", body = Person, headers(("ETag" = String, description = "The dossier's new version"))),
@@ -35,13 +32,9 @@ use crate::provenance::stamp;
 )]
 #[put("/persons/{id}/orientation")]
 pub async fn set_orientation(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
+    Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     ValidJson(input): ValidJson<OrientationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let referent_id = input.referent_organization_id;
     let (current, referent) = access::load_for_write(&store, &caller, id, move |conn, person| {
         Ok((person, organizations::find(conn, referent_id)?))

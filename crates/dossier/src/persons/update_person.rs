@@ -1,11 +1,11 @@
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch};
 use plateforme_api::json::changes_between;
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
-use plateforme_api::{ApiError, IfMatch, MergePatch};
+use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::Person;
-use plateforme_store::{Store, dossier::persons};
+use plateforme_store::dossier::persons;
 use uuid::Uuid;
 
 use crate::access;
@@ -20,10 +20,7 @@ use crate::provenance::stamp;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
-    params(
-        ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("If-Match" = String, Header, description = "The ETag this change is based on"),
-    ),
+    params(("id" = Uuid, Path, description = "Identifier of the person"), IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Merge patch of identity, contact and statuses.",
         example = json!({"contact": {"phone": "07 11 22 33 44"}, "statuses": {"rsa_beneficiary": true}})),
     responses(
@@ -33,13 +30,9 @@ use crate::provenance::stamp;
 )]
 #[patch("/persons/{id}")]
 pub async fn update_person(
-    store: web::Data<Store>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
+    Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
