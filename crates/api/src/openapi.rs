@@ -103,9 +103,10 @@ impl IntoParams for IfNoneMatch {
     }
 }
 
+/// The `If-Match` of a change, described once: a handler lists `params(…, IfMatch)`.
 impl IntoParams for IfMatch {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let description = "The ETag this change is based on (a quoted entity tag such as `\"3\"`, or `*`)";
+        let description = "The ETag of the version this change is based on, e.g. `\"3\"` (or `*`)";
         vec![header("If-Match", true, ENTITY_TAGS_PATTERN, description)]
     }
 }

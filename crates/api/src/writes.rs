@@ -11,10 +11,8 @@ use std::collections::BTreeMap;
 
 use actix_web::web;
 use plateforme_store::Store;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{RefOr, Required, Response, ResponseBuilder};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::openapi::{RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, ToSchema};
 
 use crate::bundle::from_parts;
 use crate::reads::{ETAG_DESCRIPTION, in_words, json_content, string_header};
@@ -54,20 +52,5 @@ impl<T: ToSchema> IntoResponses for Created<T> {
             .content("application/json", json_content(name))
             .build();
         BTreeMap::from([("201".to_owned(), created.into())])
-    }
-}
-
-/// The `If-Match` of a change, described once: a handler lists `params(…, IfMatch)`.
-impl IntoParams for IfMatch {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![
-            ParameterBuilder::new()
-                .name("If-Match")
-                .parameter_in(ParameterIn::Header)
-                .description(Some("The ETag of the version this change is based on, e.g. `\"3\"`"))
-                .required(Required::True)
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                .build(),
-        ]
     }
 }
