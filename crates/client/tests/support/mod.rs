@@ -3,14 +3,13 @@
 
 #![allow(dead_code, reason = "each test binary uses a part of the support")]
 
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use plateforme_client::{Client, ClientConfig, Method, Observer, RawResponse};
 use plateforme_model::codes::Siret;
-use plateforme_server::app;
 use plateforme_server::config::Config;
-use plateforme_store::{Store, StoreOptions};
+use plateforme_server::in_process::{DemoServer, start_demo};
+use plateforme_store::Store;
 
 pub struct TestServer {
     pub base_url: String,
@@ -22,20 +21,7 @@ impl TestServer {
     /// Starts the server with `config` (its database, address and issuer are the test's).
     pub async fn start(config: Config) -> TestServer {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let database_url = format!("sqlite://{}", folder.path().join("test.db").display());
-        let store = Store::connect(&database_url, &StoreOptions { max_connections: 8, ..StoreOptions::default() })
-            .expect("open the test database");
-        store.migrate().expect("migrate the test database");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = Config { workers: Some(2), database_url, issuer: Some(base_url.clone()), ..config };
-        let services = app::Services::new(store.clone(), &config).expect("open the services");
-        actix_web::rt::spawn(app::serve(listener, services, &config).expect("start the server"));
-        let seeding = store.clone();
-        actix_web::rt::task::spawn_blocking(move || plateforme_server::seed::seed_demo(&seeding, 1000))
-            .await
-            .expect("seeding task")
-            .expect("seed the demo data");
+        let DemoServer { base_url, store } = start_demo(folder.path(), config).await.expect("start the demo server");
         TestServer { base_url, store, _folder: folder }
     }
 
