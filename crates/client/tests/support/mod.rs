@@ -10,6 +10,8 @@ use plateforme_model::codes::Siret;
 use plateforme_server::config::Config;
 use plateforme_server::in_process::{DemoServer, start_demo};
 use plateforme_store::Store;
+use serde_json::Value;
+use uuid::Uuid;
 
 pub struct TestServer {
     pub base_url: String,
@@ -69,4 +71,15 @@ impl Recorder {
 pub fn siret(n: u64) -> String {
     let (unit, establishment) = ((n / 10_000) % 1_000_000, n % 10_000);
     Siret::with_keys(&format!("92{unit:06}"), &format!("{establishment:04}")).expect("a SIRET").into()
+}
+
+/// The organization of `client`, read from its token's claims.
+pub async fn organization_id(client: &Client) -> Uuid {
+    let claims = client.access_token().await.expect("token").unverified_claims().expect("claims");
+    claims["organization_id"].as_str().and_then(|id| id.parse().ok()).expect("organization_id")
+}
+
+/// The `id` of a resource the API answered.
+pub fn id_of(resource: &Value) -> Uuid {
+    resource["id"].as_str().and_then(|id| id.parse().ok()).expect("an id")
 }
