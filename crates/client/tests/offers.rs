@@ -3,9 +3,7 @@
 
 mod support;
 
-use plateforme_client::{
-    Client, ClientError, ContractType, ETag, OfferSearch, OfferSort, OfferStatus, PublicationOutcome,
-};
+use plateforme_client::{ClientError, ContractType, ETag, OfferSearch, OfferSort, OfferStatus, PublicationOutcome};
 use plateforme_server::config::Config;
 use serde_json::{Value, json};
 use uuid::Uuid;
