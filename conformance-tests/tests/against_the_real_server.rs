@@ -1,30 +1,15 @@
 //! The suite passes against the real server, in-process over SQLite with the demo data, both
 //! as a library and as the binary CI runs.
 
-use std::net::TcpListener;
-
 use plateforme_conformance_tests::{ClientSpec, Outcome, Settings, run};
-use plateforme_server::app;
 use plateforme_server::config::Config;
-use plateforme_store::{Store, StoreOptions};
+use plateforme_server::in_process::start_demo;
 
 /// The server on a free port; the folder holds its database.
 async fn start_server() -> (String, tempfile::TempDir) {
     let folder = tempfile::tempdir().expect("temporary folder");
-    let database_url = format!("sqlite://{}", folder.path().join("conformance.db").display());
-    let store = Store::connect(&database_url, &StoreOptions { max_connections: 8, ..StoreOptions::default() })
-        .expect("open the database");
-    store.migrate().expect("migrate");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-    let config = Config { workers: Some(2), database_url, issuer: Some(base_url.clone()), ..Config::default() };
-    let services = app::Services::new(store.clone(), &config).expect("open the services");
-    actix_web::rt::spawn(app::serve(listener, services, &config).expect("start the server"));
-    actix_web::rt::task::spawn_blocking(move || plateforme_server::seed::seed_demo(&store, 1000))
-        .await
-        .expect("seeding task")
-        .expect("seed the demo data");
-    (base_url, folder)
+    let server = start_demo(folder.path(), Config::default()).await.expect("start the demo server");
+    (server.base_url, folder)
 }
 
 /// `--client` values for every demo client.

@@ -23,6 +23,22 @@ const READS: [&str; 10] = [
     "problem.control_character.token_form",
 ];
 
+/// The refused writes of an organization, sent by an administrator.
+const ORGANIZATION_WRITES: [&str; 4] = [
+    "problem.organizations.malformed_json",
+    "problem.organizations.unsupported_media_type",
+    "problem.organizations.validation_failed",
+    "problem.organizations.unknown_field",
+];
+
+/// The refused writes of a person, sent by France Travail.
+const PERSON_WRITES: [&str; 4] = [
+    "problem.persons.malformed_json",
+    "problem.persons.validation_failed",
+    "problem.persons.unknown_field",
+    "problem.persons.control_character",
+];
+
 /// The rule of a text holding a control character, wherever the request carries it.
 const CONTROL_CHARACTER: &str = "text.control_character";
 
@@ -37,31 +53,11 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     }
     match suite.actor(Kind::Admin) {
         Some(admin) => organization_writes(suite, &admin.client, report).await,
-        None => super::skip_all(
-            suite,
-            report,
-            &[
-                "problem.organizations.malformed_json",
-                "problem.organizations.unsupported_media_type",
-                "problem.organizations.validation_failed",
-                "problem.organizations.unknown_field",
-            ],
-            Kind::Admin,
-        ),
+        None => super::skip_all(suite, report, &ORGANIZATION_WRITES, Kind::Admin),
     }
     match suite.actor(Kind::FranceTravail) {
         Some(france_travail) => person_writes(suite, &france_travail.client, report).await,
-        None => super::skip_all(
-            suite,
-            report,
-            &[
-                "problem.persons.malformed_json",
-                "problem.persons.validation_failed",
-                "problem.persons.unknown_field",
-                "problem.persons.control_character",
-            ],
-            Kind::FranceTravail,
-        ),
+        None => super::skip_all(suite, report, &PERSON_WRITES, Kind::FranceTravail),
     }
 }
 

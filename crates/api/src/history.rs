@@ -1,57 +1,17 @@
 //! `GET …/{id}/history`: the versions of a resource with who changed what and when.
 
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use plateforme_store::history::{self, HistoryEntry};
+use plateforme_store::history;
 use plateforme_store::{Page, Store};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
+
+/// The body of one version: the model's, answered as the store reads it.
+pub use plateforme_model::history::HistoryVersion;
 
 use crate::pagination::page_response;
 use crate::{ApiError, PageQuery};
-
-/// One version of a resource.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "version": 2,
-    "action": "updated",
-    "actor": "ml-lyon-si",
-    "actor_organization": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
-    "request_id": "01936b2f-0000-7000-8000-000000000001",
-    "changed_at": "2026-11-24T10:00:00Z",
-    "changes": {"name": "Mission locale de Lyon Métropole"}
-}))]
-pub struct HistoryVersion {
-    pub version: i64,
-    /// `created`, `updated` or `deleted`.
-    pub action: String,
-    /// The client that made the change.
-    pub actor: String,
-    /// The organization of that client.
-    pub actor_organization: Option<String>,
-    /// The request that made the change (its `X-Request-Id`).
-    pub request_id: Option<String>,
-    pub changed_at: DateTime<Utc>,
-    /// What changed, as a JSON Merge Patch (RFC 7396) from the previous version; the whole
-    /// document for the first version.
-    #[schema(value_type = Object)]
-    pub changes: serde_json::Value,
-}
-
-impl From<HistoryEntry> for HistoryVersion {
-    fn from(entry: HistoryEntry) -> Self {
-        HistoryVersion {
-            version: entry.version,
-            action: entry.action,
-            actor: entry.actor,
-            actor_organization: entry.actor_organization,
-            request_id: entry.request_id,
-            changed_at: entry.changed_at,
-            changes: entry.changes,
-        }
-    }
-}
 
 /// Paging of a history.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -74,6 +34,6 @@ pub async fn history_response(
     query: &HistoryQuery,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let versions: Page<HistoryEntry> = store.run(move |conn| history::list(conn, resource_type, id, &page)).await?;
-    Ok(page_response(req, versions.map(HistoryVersion::from)))
+    let versions: Page<HistoryVersion> = store.run(move |conn| history::list(conn, resource_type, id, &page)).await?;
+    Ok(page_response(req, versions))
 }

@@ -7,13 +7,13 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::response::RawResponse;
+use crate::request::RequestBuilder;
 use crate::versioned::{Conditional, Created, ETag, Versioned};
 
 impl Client {
     /// `GET path`: 200 with the resource and its `ETag`.
     pub(crate) async fn read<T: DeserializeOwned>(&self, path: String) -> Result<Versioned<T>, ClientError> {
-        versioned(self.get(path).send().await?.expect_status(&[200])?)
+        self.get(path).send().await?.expect_status(&[200])?.versioned()
     }
 
     /// `GET path` with `If-None-Match`: 304 when the copy held is current.
@@ -26,7 +26,7 @@ impl Client {
         if response.status == 304 {
             return Ok(Conditional::NotModified { etag: response.etag() });
         }
-        Ok(Conditional::Modified(versioned(response)?))
+        Ok(Conditional::Modified(response.versioned()?))
     }
 
     /// `POST path`: 201 with the new resource. With an idempotency key the request is safe to
@@ -37,10 +37,7 @@ impl Client {
         body: &B,
         idempotency_key: Option<&str>,
     ) -> Result<Created<T>, ClientError> {
-        let mut request = self.post(path).json(body);
-        if let Some(key) = idempotency_key {
-            request = request.idempotency_key(key);
-        }
+        let request = self.post(path).json(body).with_optional(idempotency_key, RequestBuilder::idempotency_key);
         let response = request.send().await?.expect_status(&[201])?;
         Ok(Created {
             etag: response.required_etag()?,
@@ -57,7 +54,7 @@ impl Client {
         patch: &Value,
         if_match: &ETag,
     ) -> Result<Versioned<T>, ClientError> {
-        versioned(self.patch(path).merge_patch(patch).if_match(if_match).send().await?.expect_status(&[200])?)
+        self.patch(path).merge_patch(patch).if_match(if_match).send().await?.expect_status(&[200])?.versioned()
     }
 
     /// `PUT path`: replaces the resource (`If-Match` its current version), or creates it when
@@ -68,14 +65,7 @@ impl Client {
         body: &B,
         if_match: Option<&ETag>,
     ) -> Result<Versioned<T>, ClientError> {
-        let mut request = self.put(path).json(body);
-        if let Some(etag) = if_match {
-            request = request.if_match(etag);
-        }
-        versioned(request.send().await?.expect_status(&[200, 201])?)
+        let request = self.put(path).json(body).with_optional(if_match, RequestBuilder::if_match);
+        request.send().await?.expect_status(&[200, 201])?.versioned()
     }
-}
-
-fn versioned<T: DeserializeOwned>(response: RawResponse) -> Result<Versioned<T>, ClientError> {
-    Ok(Versioned { etag: response.required_etag()?, value: response.json()? })
 }

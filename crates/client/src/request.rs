@@ -110,6 +110,15 @@ impl<'a> RequestBuilder<'a> {
         self.header(CONTENT_TYPE.as_str(), content_type)
     }
 
+    /// Applies `set` with the value when there is one: an optional header (`If-Match`,
+    /// `Idempotency-Key`) or parameter in the same chain of calls.
+    pub fn with_optional<T>(self, value: Option<T>, set: impl FnOnce(Self, T) -> Self) -> Self {
+        match value {
+            Some(value) => set(self, value),
+            None => self,
+        }
+    }
+
     /// `If-Match`: apply the write only to this version (412 otherwise).
     pub fn if_match(self, etag: &ETag) -> Self {
         self.header(IF_MATCH.as_str(), etag.as_str())
@@ -199,4 +208,10 @@ impl<'a> RequestBuilder<'a> {
     fn fail(&mut self, message: String) {
         self.invalid.get_or_insert(message);
     }
+}
+
+/// Query parameters from `(name, value)` pairs in order, those without a value left out: the
+/// one way the client's filters and searches become a query.
+pub(crate) fn query_of<const N: usize>(parameters: [(&str, Option<String>); N]) -> Vec<(String, String)> {
+    parameters.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value?))).collect()
 }

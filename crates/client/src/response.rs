@@ -6,7 +6,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ClientError, Problem};
-use crate::versioned::ETag;
+use crate::versioned::{ETag, Versioned};
 
 /// Longest excerpt of a body quoted in an error.
 const EXCERPT: usize = 300;
@@ -97,6 +97,11 @@ impl RawResponse {
     /// which one comes).
     pub fn expect_status(self, expected: &[u16]) -> Result<RawResponse, ClientError> {
         if expected.contains(&self.status) { Ok(self) } else { Err(self.into_error()) }
+    }
+
+    /// The resource a versioned answer carries, with its `ETag`.
+    pub fn versioned<T: DeserializeOwned>(&self) -> Result<Versioned<T>, ClientError> {
+        Ok(Versioned { etag: self.required_etag()?, value: self.json()? })
     }
 
     /// The `ETag` a versioned answer must carry.

@@ -3,14 +3,12 @@
 
 mod support;
 
-use plateforme_client::{
-    Client, ClientError, ContractType, ETag, OfferSearch, OfferSort, OfferStatus, PublicationOutcome,
-};
+use plateforme_client::{ClientError, ContractType, ETag, OfferSearch, OfferSort, OfferStatus, PublicationOutcome};
 use plateforme_server::config::Config;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use support::{Recorder, TestServer, siret};
+use support::{Recorder, TestServer, id_of, organization_id, siret};
 
 /// The electrician's job in Lyon (no demo offer is an electrician's).
 fn electrician(reference: &str, employer_name: &str) -> Value {
@@ -30,15 +28,6 @@ fn electrician(reference: &str, employer_name: &str) -> Value {
 
 /// The SIRET of the demo employer (`plateforme_server::seed`).
 const DEMO_EMPLOYER_SIRET: &str = "90000000600008";
-
-async fn organization_id(client: &Client) -> Uuid {
-    let claims = client.access_token().await.expect("token").unverified_claims().expect("claims");
-    claims["organization_id"].as_str().and_then(|id| id.parse().ok()).expect("organization_id")
-}
-
-fn id_of(offer: &Value) -> Uuid {
-    offer["id"].as_str().and_then(|id| id.parse().ok()).expect("an id")
-}
 
 fn source_organizations(offer: &Value) -> Vec<Uuid> {
     let sources = offer["sources"].as_array().expect("sources");

@@ -14,7 +14,7 @@ use plateforme_server::config::Config;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use support::{Recorder, TestServer, siret};
+use support::{Recorder, TestServer, id_of, organization_id, siret};
 
 fn region(n: u64) -> NewOrganization {
     NewOrganization {
@@ -197,21 +197,13 @@ fn person(family_name: &str) -> Value {
     })
 }
 
-fn id_of(value: &Value) -> Uuid {
-    value["id"].as_str().and_then(|id| id.parse().ok()).expect("an id")
-}
-
 #[actix_web::test]
 async fn a_dossier_is_written_and_read_with_typed_calls() {
     let server = TestServer::start(Config::default()).await;
     let recorder = Recorder::new();
     let ft = server.client("france-travail", &recorder);
     let ml = server.client("mission-locale", &recorder);
-    let ml_organization: Uuid =
-        ml.access_token().await.expect("token").unverified_claims().expect("claims")["organization_id"]
-            .as_str()
-            .and_then(|id| id.parse().ok())
-            .expect("organization_id");
+    let ml_organization = organization_id(&ml).await;
 
     let probe = json!({"family_name": "Typé", "given_names": "Camille", "birth_date": "2001-03-14"});
     assert_eq!(ft.match_persons(&probe).await.expect("match")["matches"], json!([]));

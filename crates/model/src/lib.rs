@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod date;
+pub mod history;
 pub mod ids;
 pub mod merge_patch;
 pub mod offer;

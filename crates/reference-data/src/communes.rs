@@ -7,7 +7,7 @@ use plateforme_model::person::names::normalize;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::table::{Table, optional, rows};
+use crate::table::{Table, cells, optional, rows};
 
 const COMMUNES_TSV: &str = include_str!("../../../referentials/communes.tsv");
 
@@ -59,18 +59,12 @@ static COMMUNES: LazyLock<Table<Commune>> = LazyLock::new(|| {
 
 /// One line of `communes.tsv`; `None` when malformed (a unit test checks that none is).
 fn parse_commune(line: &str) -> Option<Commune> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    let [code, name, departement, region, population, postal_codes, latitude, longitude] = fields.as_slice() else {
-        return None;
-    };
-    if code.is_empty() || name.is_empty() {
-        return None;
-    }
+    let [code, name, departement, region, population, postal_codes, latitude, longitude] = cells(line)?;
     Some(Commune {
-        code: (*code).to_owned(),
-        name: (*name).to_owned(),
-        departement: (*departement).to_owned(),
-        region: (*region).to_owned(),
+        code: code.to_owned(),
+        name: name.to_owned(),
+        departement: departement.to_owned(),
+        region: region.to_owned(),
         population: optional(population)?,
         postal_codes: postal_codes.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect(),
         latitude: coordinate(latitude)?,

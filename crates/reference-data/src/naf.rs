@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::table::{Table, rows};
+use crate::table::{Table, cells, rows};
 
 const NAF_TSV: &str = include_str!("../../../referentials/naf.tsv");
 
@@ -36,18 +36,12 @@ static NAF_CODES: LazyLock<Table<Naf>> = LazyLock::new(|| {
 
 /// One line of `naf.tsv`; `None` when malformed.
 fn parse_naf(line: &str) -> Option<Naf> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    let [code, label, section, division] = fields.as_slice() else {
-        return None;
-    };
-    if code.is_empty() || label.is_empty() {
-        return None;
-    }
+    let [code, label, section, division] = cells(line)?;
     Some(Naf {
-        code: (*code).to_owned(),
-        label: (*label).to_owned(),
-        section: (*section).to_owned(),
-        division: (*division).to_owned(),
+        code: code.to_owned(),
+        label: label.to_owned(),
+        section: section.to_owned(),
+        division: division.to_owned(),
     })
 }
 
@@ -67,18 +61,22 @@ pub fn naf(code: &str) -> Option<&'static Naf> {
 /// with `query`, accents and case folded (labels starting with it first, then by code). At
 /// most `limit` results.
 pub fn search_naf(query: &str, limit: usize) -> Vec<&'static Naf> {
-    let query = query.trim();
-    let table = &*NAF_CODES;
+    NAF_CODES.search_code_or_words(query, limit, naf_code_prefix)
+}
+
+/// The code prefix `query` reads as (`6201z` → `62.01Z`), when it is digits then maybe dots
+/// and letters.
+fn naf_code_prefix(query: &str) -> Option<String> {
     let code_like =
         query.starts_with(|c: char| c.is_ascii_digit()) && query.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
-    if code_like {
-        let mut prefix: String = query.chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect();
-        if prefix.len() > 2 {
-            prefix.insert(2, '.');
-        }
-        return table.with_code_prefix(&prefix, limit);
+    if !code_like {
+        return None;
     }
-    table.search_words(query, limit)
+    let mut prefix: String = query.chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect();
+    if prefix.len() > 2 {
+        prefix.insert(2, '.');
+    }
+    Some(prefix)
 }
 
 #[cfg(test)]

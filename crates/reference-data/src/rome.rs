@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::table::{Table, rows};
+use crate::table::{Table, cells, rows};
 
 const ROME_TSV: &str = include_str!("../../../referentials/rome.tsv");
 
@@ -28,10 +28,7 @@ static ROME_CODES: LazyLock<Table<Rome>> = LazyLock::new(|| {
 
 /// One line of `rome.tsv`; `None` when malformed.
 fn parse_rome(line: &str) -> Option<Rome> {
-    let (code, label) = line.split_once('\t')?;
-    if code.is_empty() || label.is_empty() || label.contains('\t') {
-        return None;
-    }
+    let [code, label] = cells(line)?;
     Some(Rome { code: code.to_owned(), label: label.to_owned() })
 }
 
@@ -49,16 +46,16 @@ pub fn rome(code: &str) -> Option<&'static Rome> {
 /// has a word starting with `query`, accents and case folded (labels starting with it first,
 /// then by code). At most `limit` results.
 pub fn search_rome(query: &str, limit: usize) -> Vec<&'static Rome> {
-    let query = query.trim();
-    let table = &*ROME_CODES;
+    ROME_CODES.search_code_or_words(query, limit, rome_code_prefix)
+}
+
+/// The code prefix `query` reads as (`m18` → `M18`), when it is a letter then digits.
+fn rome_code_prefix(query: &str) -> Option<String> {
     let mut chars = query.chars();
     let code_like = chars.next().is_some_and(|first| first.is_ascii_alphabetic())
         && !chars.as_str().is_empty()
         && chars.as_str().bytes().all(|byte| byte.is_ascii_digit());
-    if code_like {
-        return table.with_code_prefix(&query.to_ascii_uppercase(), limit);
-    }
-    table.search_words(query, limit)
+    code_like.then(|| query.to_ascii_uppercase())
 }
 
 #[cfg(test)]

@@ -25,6 +25,22 @@ impl<T> Table<T> {
         self.by_code.get(code).and_then(|&index| self.records.get(index))
     }
 
+    /// A search by code or by name: the records whose code starts with the prefix `code_prefix`
+    /// reads in the trimmed `query` when it reads one, else those found by
+    /// [`search_words`](Table::search_words). At most `limit`.
+    pub(crate) fn search_code_or_words(
+        &self,
+        query: &str,
+        limit: usize,
+        code_prefix: impl Fn(&str) -> Option<String>,
+    ) -> Vec<&T> {
+        let query = query.trim();
+        match code_prefix(query) {
+            Some(prefix) => self.with_code_prefix(&prefix, limit),
+            None => self.search_words(query, limit),
+        }
+    }
+
     /// The records whose code starts with `prefix`, in code order. At most `limit`.
     pub(crate) fn with_code_prefix(&self, prefix: &str, limit: usize) -> Vec<&T> {
         self.records.iter().filter(|record| (self.code)(record).starts_with(prefix)).take(limit).collect()
@@ -56,6 +72,13 @@ impl<T> Table<T> {
 /// The data lines of a TSV file (its one header line skipped).
 pub(crate) fn rows(tsv: &str) -> impl Iterator<Item = &str> {
     tsv.lines().skip(1).filter(|line| !line.is_empty())
+}
+
+/// The `N` cells of a data line, when it has exactly `N` and the first two (the code and the
+/// name, in every file) are not empty; `None` otherwise.
+pub(crate) fn cells<const N: usize>(line: &str) -> Option<[&str; N]> {
+    let cells: [&str; N] = line.split('\t').collect::<Vec<_>>().try_into().ok()?;
+    cells.iter().take(2).all(|cell| !cell.is_empty()).then_some(cells)
 }
 
 /// An empty cell is `Some(None)`; a cell that does not parse is `None`.

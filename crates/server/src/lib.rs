@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 mod fallback;
 mod health;
+pub mod in_process;
 pub mod openapi;
 pub mod portal;
 mod problems;

@@ -1,26 +1,15 @@
-//! The history of every resource: one row per version, with who changed what and when.
+//! The history of every resource: one row per version, with who changed what and when, read
+//! back as the model's `HistoryVersion`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
+use plateforme_model::history::HistoryVersion;
 use uuid::Uuid;
 
 use crate::schema::history;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
-
-/// One version of a resource.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryEntry {
-    pub version: i64,
-    pub action: String,
-    pub actor: String,
-    pub actor_organization: Option<String>,
-    pub request_id: Option<String>,
-    pub changed_at: DateTime<Utc>,
-    pub changes: Value,
-}
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = history, treat_none_as_default_value = false)]
@@ -73,7 +62,7 @@ pub fn list(
     resource_type: &str,
     resource_id: Uuid,
     page: &PageRequest,
-) -> Result<Page<HistoryEntry>, StoreError> {
+) -> Result<Page<HistoryVersion>, StoreError> {
     let mut query = history::table
         .filter(history::resource_type.eq(resource_type))
         .filter(history::resource_id.eq(resource_id.to_string()))
@@ -91,8 +80,8 @@ pub fn list(
     Page::from_rows(rows, page, |row| row.version.to_string()).try_map(entry_of_row)
 }
 
-fn entry_of_row(row: HistoryRow) -> Result<HistoryEntry, StoreError> {
-    Ok(HistoryEntry {
+fn entry_of_row(row: HistoryRow) -> Result<HistoryVersion, StoreError> {
+    Ok(HistoryVersion {
         version: row.version,
         action: row.action,
         actor: row.actor,

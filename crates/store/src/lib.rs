@@ -21,7 +21,7 @@
 //!   is an error says so (`.ok_or(StoreError::NotFound)`, or its own 404).
 //! - **Rows stay inside.** Each module declares its diesel row type privately (or
 //!   `pub(crate)`) with a `row_of` builder and hands out typed records (`Stored…`,
-//!   `HistoryEntry`, `ChangeEvent`): typed ids, `DateTime<Utc>`, enums; no `NaiveDateTime`
+//!   `HistoryVersion` (the model's), `ChangeEvent`): typed ids, `DateTime<Utc>`, enums; no `NaiveDateTime`
 //!   nor table leaves the crate.
 //! - **Writes** run in `write::transaction` and end with `write::record` (history row and
 //!   change event).

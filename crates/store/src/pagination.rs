@@ -27,6 +27,14 @@ impl PageRequest {
         Ok(PageRequest { limit, after })
     }
 
+    /// The date and id a page of a list in date-then-id order starts after (the key
+    /// [`date_then_id_key`] wrote in the cursor).
+    pub(crate) fn after_date_then_id(&self) -> Result<Option<(String, String)>, StoreError> {
+        let Some(after) = &self.after else { return Ok(None) };
+        let (date, id) = after.split_once('|').ok_or(StoreError::InvalidCursor)?;
+        Ok(Some((date.to_owned(), id.to_owned())))
+    }
+
     /// One more than the limit is fetched, to know whether a next page exists.
     pub fn fetch_limit(&self) -> i64 {
         self.limit + 1
@@ -82,6 +90,27 @@ macro_rules! page_by_key {
 }
 
 pub(crate) use page_by_key;
+
+/// The key of a row in a list ordered by a date (ISO 8601, which sorts as text), then by id.
+pub(crate) fn date_then_id_key(date: &str, id: &str) -> String {
+    format!("{date}|{id}")
+}
+
+/// The row `$id` of `$table` whose column `$parent` is `$parent_id` (a contract of this
+/// person, a review of this contract), turned into what the store hands out; `None` when it
+/// does not exist or is another parent's. A macro for the same reason as `page_by_key!`.
+macro_rules! find_child {
+    ($conn:expr, $table:ident :: $parent:ident == $parent_id:expr, $id:expr, $row:ty, $convert:expr) => {{
+        let row: Option<$row> = $table::table
+            .find($id.to_string())
+            .filter($table::$parent.eq($parent_id.to_string()))
+            .first($conn)
+            .optional()?;
+        row.map($convert).transpose()
+    }};
+}
+
+pub(crate) use find_child;
 
 /// What a keyset cursor's content starts with (the signed content of an offset cursor of the
 /// offer search starts with `o`: one cannot be read as the other).

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::page::Pager;
+use crate::request::query_of;
 use crate::versioned::Created;
 
 /// Filters of the access journal.
@@ -19,16 +20,11 @@ pub struct JournalFilter {
 impl Client {
     /// Who read or wrote which person's data, oldest first (scope `journal:read` or `admin`).
     pub fn journal(&self, filter: &JournalFilter) -> Pager<Value> {
-        let mut query = Vec::new();
-        if let Some(person) = filter.person_id {
-            query.push(("person_id".to_owned(), person.to_string()));
-        }
-        if let Some(client) = &filter.client_id {
-            query.push(("client_id".to_owned(), client.clone()));
-        }
-        if let Some(limit) = filter.limit {
-            query.push(("limit".to_owned(), limit.to_string()));
-        }
+        let query = query_of([
+            ("person_id", filter.person_id.map(|person| person.to_string())),
+            ("client_id", filter.client_id.clone()),
+            ("limit", filter.limit.map(|limit| limit.to_string())),
+        ]);
         Pager::new(self.clone(), "/v1/admin/journal", query)
     }
 

@@ -22,8 +22,7 @@ impl Client {
     /// Withdraws a consent. Sent once: the operation takes no idempotency key.
     pub async fn withdraw_consent(&self, person: Uuid, consent: Uuid) -> Result<Versioned<Value>, ClientError> {
         let path = format!("/v1/persons/{person}/consents/{consent}/withdraw");
-        let response = self.post(path).send().await?.expect_status(&[200])?;
-        Ok(Versioned { etag: response.required_etag()?, value: response.json()? })
+        self.post(path).send().await?.expect_status(&[200])?.versioned()
     }
 
     pub async fn get_consent(&self, person: Uuid, consent: Uuid) -> Result<Versioned<Value>, ClientError> {

@@ -13,6 +13,7 @@ pub use plateforme_model::offer::{ContractType, OfferStatus};
 use crate::client::Client;
 use crate::error::{ClientError, FieldError};
 use crate::page::Pager;
+use crate::request::query_of;
 use crate::versioned::{Conditional, ETag, Versioned};
 
 /// The media type of a batch body: one JSON document per line.
@@ -195,65 +196,35 @@ impl OfferSearch {
 
     /// The query parameters, `cursor` aside.
     fn filters(&self) -> Vec<(String, String)> {
-        let mut query = Vec::new();
-        let mut push = |name: &str, value: String| query.push((name.to_owned(), value));
-        if let Some(q) = &self.q {
-            push("q", q.clone());
-        }
-        let contract_types: Vec<&str> = self.contract_type.iter().map(|kind| kind.as_str()).collect();
-        for (name, values) in [
-            ("rome", self.rome.iter().map(String::as_str).collect::<Vec<_>>()),
-            ("contract_type", contract_types),
-            ("commune", self.commune.iter().map(String::as_str).collect()),
-            ("departement", self.departement.iter().map(String::as_str).collect()),
-            ("region", self.region.iter().map(String::as_str).collect()),
-        ] {
-            if !values.is_empty() {
-                push(name, values.join(","));
-            }
-        }
-        if let Some(commune) = &self.near_commune {
-            push("near_commune", commune.clone());
-        }
-        for (name, number) in [
-            ("latitude", self.latitude),
-            ("longitude", self.longitude),
-            ("radius_km", self.radius_km),
-            ("min_monthly_salary", self.min_monthly_salary),
-        ] {
-            if let Some(number) = number {
-                push(name, number.to_string());
-            }
-        }
-        if let Some(since) = &self.published_since {
-            push("published_since", since.clone());
-        }
-        for (name, only) in [
-            ("disability_committed", self.disability_committed),
-            ("without_cv", self.without_cv),
-            ("open_to_iae", self.open_to_iae),
-        ] {
-            if only {
-                push(name, "true".to_owned());
-            }
-        }
-        if let Some(score) = self.min_quality {
-            push("min_quality", score.to_string());
-        }
-        if let Some(sort) = self.sort {
-            push("sort", sort.as_str().to_owned());
-        }
-        if let Some(limit) = self.limit {
-            push("limit", limit.to_string());
-        }
-        query
+        let list = |values: Vec<&str>| (!values.is_empty()).then(|| values.join(","));
+        let texts = |values: &[String]| list(values.iter().map(String::as_str).collect());
+        let number = |number: Option<f64>| number.map(|number| number.to_string());
+        let only = |only: bool| only.then(|| "true".to_owned());
+        query_of([
+            ("q", self.q.clone()),
+            ("rome", texts(&self.rome)),
+            ("contract_type", list(self.contract_type.iter().map(|kind| kind.as_str()).collect())),
+            ("commune", texts(&self.commune)),
+            ("departement", texts(&self.departement)),
+            ("region", texts(&self.region)),
+            ("near_commune", self.near_commune.clone()),
+            ("latitude", number(self.latitude)),
+            ("longitude", number(self.longitude)),
+            ("radius_km", number(self.radius_km)),
+            ("min_monthly_salary", number(self.min_monthly_salary)),
+            ("published_since", self.published_since.clone()),
+            ("disability_committed", only(self.disability_committed)),
+            ("without_cv", only(self.without_cv)),
+            ("open_to_iae", only(self.open_to_iae)),
+            ("min_quality", self.min_quality.map(|score| score.to_string())),
+            ("sort", self.sort.map(|sort| sort.as_str().to_owned())),
+            ("limit", self.limit.map(|limit| limit.to_string())),
+        ])
     }
 
     fn query(&self) -> Vec<(String, String)> {
         let mut query = self.filters();
-        if let Some(cursor) = &self.cursor {
-            query.push(("cursor".to_owned(), cursor.clone()));
-        }
+        query.extend(query_of([("cursor", self.cursor.clone())]));
         query
     }
 }

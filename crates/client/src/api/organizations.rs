@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::error::ClientError;
 use crate::model::organization::{NewOrganization, Organization, OrganizationKind};
 use crate::page::{Page, Pager};
+use crate::request::query_of;
 use crate::versioned::{Conditional, Created, ETag, Versioned};
 
 /// Filters of the organization list.
@@ -19,14 +20,10 @@ pub struct OrganizationFilter {
 
 impl OrganizationFilter {
     fn query(&self) -> Vec<(String, String)> {
-        let mut query = Vec::new();
-        if let Some(kind) = self.kind {
-            query.push(("kind".to_owned(), kind.as_str().to_owned()));
-        }
-        if let Some(limit) = self.limit {
-            query.push(("limit".to_owned(), limit.to_string()));
-        }
-        query
+        query_of([
+            ("kind", self.kind.map(|kind| kind.as_str().to_owned())),
+            ("limit", self.limit.map(|limit| limit.to_string())),
+        ])
     }
 }
 
@@ -38,9 +35,7 @@ impl Client {
         cursor: Option<&str>,
     ) -> Result<Page<Organization>, ClientError> {
         let mut query = filter.query();
-        if let Some(cursor) = cursor {
-            query.push(("cursor".to_owned(), cursor.to_owned()));
-        }
+        query.extend(query_of([("cursor", cursor.map(str::to_owned))]));
         self.get("/v1/organizations").query_pairs(&query).send().await?.expect_status(&[200])?.json()
     }
 

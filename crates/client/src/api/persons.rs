@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::page::Pager;
+use crate::request::query_of;
 use crate::versioned::{Conditional, Created, ETag, Versioned};
 
 impl Client {
@@ -55,10 +56,10 @@ impl Client {
 
     /// Persons registered at least `days` ago and still not oriented, within the remit.
     pub fn unoriented_persons(&self, days: u32, limit: Option<u32>) -> Pager<Value> {
-        let mut query = vec![("unoriented_for_days".to_owned(), days.to_string())];
-        if let Some(limit) = limit {
-            query.push(("limit".to_owned(), limit.to_string()));
-        }
+        let query = query_of([
+            ("unoriented_for_days", Some(days.to_string())),
+            ("limit", limit.map(|limit| limit.to_string())),
+        ]);
         Pager::new(self.clone(), "/v1/persons", query)
     }
 

@@ -3,14 +3,15 @@
 
 #![allow(dead_code, reason = "each test binary uses a part of the support")]
 
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use plateforme_client::{Client, ClientConfig, Method, Observer, RawResponse};
 use plateforme_model::codes::Siret;
-use plateforme_server::app;
 use plateforme_server::config::Config;
-use plateforme_store::{Store, StoreOptions};
+use plateforme_server::in_process::{DemoServer, start_demo};
+use plateforme_store::Store;
+use serde_json::Value;
+use uuid::Uuid;
 
 pub struct TestServer {
     pub base_url: String,
@@ -22,20 +23,7 @@ impl TestServer {
     /// Starts the server with `config` (its database, address and issuer are the test's).
     pub async fn start(config: Config) -> TestServer {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let database_url = format!("sqlite://{}", folder.path().join("test.db").display());
-        let store = Store::connect(&database_url, &StoreOptions { max_connections: 8, ..StoreOptions::default() })
-            .expect("open the test database");
-        store.migrate().expect("migrate the test database");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = Config { workers: Some(2), database_url, issuer: Some(base_url.clone()), ..config };
-        let services = app::Services::new(store.clone(), &config).expect("open the services");
-        actix_web::rt::spawn(app::serve(listener, services, &config).expect("start the server"));
-        let seeding = store.clone();
-        actix_web::rt::task::spawn_blocking(move || plateforme_server::seed::seed_demo(&seeding, 1000))
-            .await
-            .expect("seeding task")
-            .expect("seed the demo data");
+        let DemoServer { base_url, store } = start_demo(folder.path(), config).await.expect("start the demo server");
         TestServer { base_url, store, _folder: folder }
     }
 
@@ -83,4 +71,15 @@ impl Recorder {
 pub fn siret(n: u64) -> String {
     let (unit, establishment) = ((n / 10_000) % 1_000_000, n % 10_000);
     Siret::with_keys(&format!("92{unit:06}"), &format!("{establishment:04}")).expect("a SIRET").into()
+}
+
+/// The organization of `client`, read from its token's claims.
+pub async fn organization_id(client: &Client) -> Uuid {
+    let claims = client.access_token().await.expect("token").unverified_claims().expect("claims");
+    claims["organization_id"].as_str().and_then(|id| id.parse().ok()).expect("organization_id")
+}
+
+/// The `id` of a resource the API answered.
+pub fn id_of(resource: &Value) -> Uuid {
+    resource["id"].as_str().and_then(|id| id.parse().ok()).expect("an id")
 }

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::helpers::FreshDatabase;
+use crate::on_both_databases;
 
 /// Runs the real binary on `database_url` with `environment` added, as an operator would.
 pub(crate) fn plateforme(database_url: &str, arguments: &[&str], environment: &[(&str, &str)]) -> Output {
@@ -25,7 +25,8 @@ fn value_of<'a>(output: &'a str, key: &str) -> &'a str {
     output.lines().find_map(|line| line.strip_prefix(&format!("{key}="))).unwrap_or_else(|| panic!("{key} in {output}"))
 }
 
-fn operator_workflow(database_url: &str) {
+/// Clients and keys through the command line, as an operator does, then what it refuses.
+fn an_operator_manages_clients_and_keys(database_url: &str) {
     succeeds(database_url, &["migrate"]);
     succeeds(database_url, &["seed"]);
     let listed = succeeds(database_url, &["clients", "list"]);
@@ -73,17 +74,7 @@ fn operator_workflow(database_url: &str) {
     assert!(String::from_utf8_lossy(&bad_setting.stderr).contains("PLATEFORME_LISTNE"));
 }
 
-#[test]
-fn an_operator_manages_clients_and_keys_on_sqlite() {
-    operator_workflow(&FreshDatabase::sqlite().url);
-}
-
-#[test]
-fn an_operator_manages_clients_and_keys_on_postgres() {
-    if let Some(database) = FreshDatabase::postgres() {
-        operator_workflow(&database.url);
-    }
-}
+on_both_databases!(an_operator_manages_clients_and_keys);
 
 #[test]
 fn the_openapi_command_prints_the_committed_contract() {

@@ -40,6 +40,28 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// Runs each named synchronous test body, `fn(database_url: &str)`, on a fresh SQLite and a
+/// fresh PostgreSQL database (as [`on_both_backends!`] does for the app), for what drives the
+/// command line rather than the HTTP server.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(&$crate::helpers::FreshDatabase::sqlite().url);
+            }
+
+            #[test]
+            fn postgres() {
+                if let Some(database) = $crate::helpers::FreshDatabase::postgres() {
+                    super::$name(&database.url);
+                }
+            }
+        }
+    )*};
+}
+
 /// A fresh, empty database that lives as long as the value.
 pub struct FreshDatabase {
     pub url: String,

@@ -14,8 +14,8 @@ use plateforme_server::config::{Config, DEVELOPMENT_KEY_ENCRYPTION_KEY, Secret};
 use plateforme_store::access::signing_keys::{self, SigningKeyRecord};
 
 use crate::cli::plateforme;
-use crate::helpers::{FreshDatabase, TestApp, assert_problem};
-use crate::on_both_backends;
+use crate::helpers::{TestApp, assert_problem};
+use crate::{on_both_backends, on_both_databases};
 
 on_both_backends!(
     the_database_holds_no_private_key_in_clear,
@@ -214,14 +214,4 @@ fn an_operator_rotates_the_kek(database_url: &str) {
     assert!(output_of(&again).starts_with("0 signing keys sealed anew"), "{}", output_of(&again));
 }
 
-#[test]
-fn an_operator_rotates_the_kek_on_sqlite() {
-    an_operator_rotates_the_kek(&FreshDatabase::sqlite().url);
-}
-
-#[test]
-fn an_operator_rotates_the_kek_on_postgres() {
-    if let Some(database) = FreshDatabase::postgres() {
-        an_operator_rotates_the_kek(&database.url);
-    }
-}
+on_both_databases!(an_operator_rotates_the_kek);

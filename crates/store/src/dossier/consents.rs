@@ -9,7 +9,7 @@ use plateforme_model::person::consent::{Consent, ConsentKind, NewConsent};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::pagination::page_by_key;
+use crate::pagination::{find_child, page_by_key};
 use crate::schema::consents;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -94,12 +94,7 @@ fn active_id(conn: &mut DbConnection, person_id: Uuid, new: &NewConsent) -> Resu
 
 /// One consent of the person.
 pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Option<Consent>, StoreError> {
-    let row: Option<ConsentRow> = consents::table
-        .find(id.to_string())
-        .filter(consents::person_id.eq(person_id.to_string()))
-        .first(conn)
-        .optional()?;
-    row.map(consent_of_row).transpose()
+    find_child!(conn, consents::person_id == person_id, id, ConsentRow, consent_of_row)
 }
 
 /// Withdraws a consent of the person, at once. A consent withdrawn already answers `Conflict`

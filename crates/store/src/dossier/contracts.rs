@@ -8,7 +8,7 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::{ContractRecord, ContractStatus};
 use uuid::Uuid;
 
-use crate::pagination::page_by_key;
+use crate::pagination::{find_child, page_by_key};
 use crate::schema::{contracts, organizations};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -92,12 +92,7 @@ fn in_force(conn: &mut DbConnection, person_id: Uuid) -> Result<Option<Uuid>, St
 
 /// The contract `id` of the person; `None` when it does not exist or is another person's.
 pub fn find(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Option<StoredContract>, StoreError> {
-    let row: Option<ContractRow> = contracts::table
-        .find(id.to_string())
-        .filter(contracts::person_id.eq(person_id.to_string()))
-        .first(conn)
-        .optional()?;
-    row.map(contract_of_row).transpose()
+    find_child!(conn, contracts::person_id == person_id, id, ContractRow, contract_of_row)
 }
 
 /// The person's contracts, oldest first (ids are UUIDv7).

@@ -10,6 +10,7 @@ use plateforme_model::person::PersonRecord;
 use uuid::Uuid;
 
 use crate::connection::MultiBackend;
+use crate::pagination::date_then_id_key;
 use crate::schema::{consents, persons};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -224,9 +225,7 @@ pub fn unoriented(
         .order((persons::registered_on.asc(), persons::id.asc()))
         .limit(page.fetch_limit())
         .into_boxed();
-    if let Some(after) = &page.after {
-        let (date, id) = after.split_once('|').ok_or(StoreError::InvalidCursor)?;
-        let (date, id) = (date.to_owned(), id.to_owned());
+    if let Some((date, id)) = page.after_date_then_id()? {
         query = query.filter(
             persons::registered_on.gt(date.clone()).or(persons::registered_on.eq(date).and(persons::id.gt(id))),
         );
@@ -238,7 +237,7 @@ pub fn unoriented(
         query = query.filter(visible);
     }
     let rows: Vec<PersonRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| format!("{}|{}", row.registered_on, row.id)).try_map(person_of_row)
+    Page::from_rows(rows, page, |row| date_then_id_key(&row.registered_on, &row.id)).try_map(person_of_row)
 }
 
 /// A condition on a row of `persons`, built at run time.

@@ -7,6 +7,7 @@ use plateforme_model::ids::{new_id, now};
 use plateforme_model::person::contract::ReviewRecord;
 use uuid::Uuid;
 
+use crate::pagination::{date_then_id_key, find_child};
 use crate::schema::reviews;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
@@ -67,12 +68,7 @@ pub fn create(
 
 /// The review `id` of the contract; `None` when it does not exist or is another contract's.
 pub fn find(conn: &mut DbConnection, contract_id: Uuid, id: Uuid) -> Result<Option<StoredReview>, StoreError> {
-    let row: Option<ReviewRow> = reviews::table
-        .find(id.to_string())
-        .filter(reviews::contract_id.eq(contract_id.to_string()))
-        .first(conn)
-        .optional()?;
-    row.map(review_of_row).transpose()
+    find_child!(conn, reviews::contract_id == contract_id, id, ReviewRow, review_of_row)
 }
 
 /// The contract's reviews in the order they were held (then recorded).
@@ -82,13 +78,11 @@ pub fn list(conn: &mut DbConnection, contract_id: Uuid, page: &PageRequest) -> R
         .order((reviews::held_on.asc(), reviews::id.asc()))
         .limit(page.fetch_limit())
         .into_boxed();
-    if let Some(after) = &page.after {
-        let (date, id) = after.split_once('|').ok_or(StoreError::InvalidCursor)?;
-        let (date, id) = (date.to_owned(), id.to_owned());
+    if let Some((date, id)) = page.after_date_then_id()? {
         query = query.filter(reviews::held_on.gt(date.clone()).or(reviews::held_on.eq(date).and(reviews::id.gt(id))));
     }
     let rows: Vec<ReviewRow> = query.load(conn)?;
-    Page::from_rows(rows, page, |row| format!("{}|{}", row.held_on, row.id)).try_map(review_of_row)
+    Page::from_rows(rows, page, |row| date_then_id_key(&row.held_on, &row.id)).try_map(review_of_row)
 }
 
 fn row_of(review: &StoredReview) -> Result<ReviewRow, StoreError> {
