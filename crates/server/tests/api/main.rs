@@ -27,6 +27,7 @@ mod organizations;
 mod portal;
 mod rate_limits;
 mod referentials;
+mod rolling_restart;
 mod route_table;
 mod shadowed_paths;
 mod signing_keys;
