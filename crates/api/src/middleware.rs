@@ -38,7 +38,14 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let request_id = request_id_of(&req);
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.path());
+    // `client_address` is filled in by the authentication middleware (it knows the trusted proxies).
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        path = %req.path(),
+        client_address = tracing::field::Empty
+    );
     let started = Instant::now();
     // Handlers' and extractors' errors arrive here as responses; only a failing middleware
     // would return `Err`, and there is none inside this one.

@@ -22,6 +22,9 @@ pub async fn authenticate(
     let Some(auth) = req.app_data::<web::Data<SharedAuth>>().map(|data| data.get_ref().clone()) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
+    if let Some(address) = client_address(&auth, &req) {
+        tracing::Span::current().record("client_address", tracing::field::display(address));
+    }
     // Probes and discovery documents: never limited, and no token to check.
     let Some(purpose) = AnonymousPurpose::of(req.method(), req.path()) else {
         return Ok(next.call(req).await?.map_into_left_body());
@@ -68,7 +71,7 @@ fn refuse_counted<B>(
     purpose: AnonymousPurpose,
     error: ApiError,
 ) -> ServiceResponse<EitherBody<B>> {
-    let quota = auth.limiter.hit(&address_key(&req, purpose), auth.settings.anonymous_limit(purpose));
+    let quota = auth.limiter.hit(&address_key(auth, &req, purpose), auth.settings.anonymous_limit(purpose));
     let error = if quota.allowed { error } else { too_many(quota) };
     let mut response = refuse(req, error);
     add_quota_headers(response.headers_mut(), quota);
@@ -83,11 +86,17 @@ fn too_many(quota: Quota) -> ApiError {
     .with_header(header::RETRY_AFTER, HeaderValue::from(quota.reset_secs))
 }
 
-/// The window of the peer's own address for this purpose: `X-Forwarded-For` is not trusted,
-/// as any caller can write it.
-fn address_key(req: &ServiceRequest, purpose: AnonymousPurpose) -> String {
-    let address = req.peer_addr().map(|peer| peer.ip().to_string()).unwrap_or_else(|| "unknown".into());
+/// The window of the caller's address for this purpose: the TCP peer's, or the one a trusted
+/// proxy forwarded (`X-Forwarded-For` written by anyone else is not believed).
+fn address_key(auth: &SharedAuth, req: &ServiceRequest, purpose: AnonymousPurpose) -> String {
+    let address = client_address(auth, req).map_or_else(|| "unknown".to_owned(), |address| address.to_string());
     format!("{}:address:{address}", purpose.as_str())
+}
+
+/// The caller's address (see [`crate::client_address`]); `None` without a TCP peer (tests).
+pub fn client_address(auth: &SharedAuth, req: &ServiceRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    Some(auth.settings.trusted_proxies.client_address(peer, req.headers()))
 }
 
 /// The token of `Authorization: Bearer …`, if any. Other schemes are not ours to judge
@@ -183,7 +192,7 @@ async fn count(auth: &SharedAuth, req: &ServiceRequest, purpose: AnonymousPurpos
             };
             (key, limit)
         }
-        None => (address_key(req, purpose), auth.settings.anonymous_limit(purpose)),
+        None => (address_key(auth, req, purpose), auth.settings.anonymous_limit(purpose)),
     };
     auth.limiter.hit(&key, limit)
 }

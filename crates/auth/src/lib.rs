@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod authenticate;
 pub mod caller;
+pub mod client_address;
 pub mod clients;
 pub mod external;
 pub mod identity;

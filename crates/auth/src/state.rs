@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use plateforme_store::Store;
 
+use crate::client_address::TrustedProxies;
 use crate::external::ExternalIssuer;
 use crate::keys::KeyRing;
 use crate::rate_limit::{AnonymousPurpose, RateLimiter};
@@ -31,6 +32,8 @@ pub struct AuthSettings {
     pub public_read_rate_limit_per_minute: u32,
     /// Requests a minute per address at the token endpoint (person-code exchanges included).
     pub token_rate_limit_per_minute: u32,
+    /// The load balancers whose forwarding header names the caller's address.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AuthSettings {

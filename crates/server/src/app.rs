@@ -23,7 +23,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::config::Config;
 use crate::fallback::{KnownRoutes, fallback, refuse_shadowed_methods};
-use crate::{health, openapi, problems};
+use crate::{head, health, openapi, problems};
 
 /// The routes that the contract documents, and the contract.
 pub fn documented_routes() -> (
@@ -100,6 +100,7 @@ impl Services {
             anonymous_rate_limit_per_minute: config.anonymous_rate_limit_per_minute,
             public_read_rate_limit_per_minute: config.public_read_rate_limit_per_minute,
             token_rate_limit_per_minute: config.token_rate_limit_per_minute,
+            trusted_proxies: config.trusted_proxies().map_err(StoreError::Config)?,
         };
         let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
         plateforme_store::cursor::install_key(config.cursor_key());
@@ -166,6 +167,7 @@ pub fn app(
         .wrap(from_fn(refuse_shadowed_methods))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
         .wrap(from_fn(plateforme_api::middleware::refuse_control_characters_in_path))
+        .wrap(from_fn(head::answer_head_as_get))
         .wrap(from_fn(plateforme_api::middleware::observe))
 }
 
@@ -181,8 +183,9 @@ async fn purge_idempotency_keys(store: Store) {
     .await;
 }
 
-/// Starts serving on `listener`; the returned server runs until stopped or signalled
-/// (SIGTERM stops it gracefully, letting in-flight requests finish; SIGINT stops it at once).
+/// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
+/// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
+/// `shutdown_timeout_secs`), SIGQUIT at once.
 ///
 /// Must be called within an actix system: the offer expiry sweep runs beside the server.
 pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
@@ -190,9 +193,31 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
-        .client_request_timeout(Duration::from_secs(30));
+        .client_request_timeout(Duration::from_secs(30))
+        // actix-server stops at once on SIGINT: ours drains on it as on SIGTERM (below).
+        .disable_signals();
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
-    Ok(server.listen(listener)?.run())
+    let server = server.listen(listener)?.run();
+    actix_web::rt::spawn(stop_on_signal(server.handle()));
+    Ok(server)
+}
+
+/// Stops `server` on the first stop signal: gracefully on SIGTERM and SIGINT, at once on SIGQUIT.
+async fn stop_on_signal(server: actix_web::dev::ServerHandle) {
+    use std::pin::pin;
+
+    use actix_web::rt::signal::unix::{SignalKind, signal};
+    use futures_util::future::{Either, select};
+    let (Ok(mut terminate), Ok(mut interrupt), Ok(mut quit)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::quit()))
+    else {
+        tracing::error!("cannot listen for stop signals; the server stops only when killed");
+        return;
+    };
+    let (terminated, interrupted, quitted) = (pin!(terminate.recv()), pin!(interrupt.recv()), pin!(quit.recv()));
+    let graceful = matches!(select(select(terminated, interrupted), quitted).await, Either::Left(_));
+    tracing::info!(graceful, "stop signal received; draining in-flight requests");
+    server.stop(graceful).await;
 }

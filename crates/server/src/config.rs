@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use plateforme_auth::Profile;
+use plateforme_auth::client_address::{Cidr, ForwardedHeader, TrustedProxies};
 use plateforme_auth::external::ExternalIssuerConfig;
 use plateforme_auth::key_encryption::{self, KeyEncryption, KeyEncryptionError};
 use serde::Deserialize;
@@ -53,6 +54,11 @@ pub struct Config {
     pub public_read_rate_limit_per_minute: u32,
     /// Requests a minute per address at `/oauth/token` (person-code exchanges included).
     pub token_rate_limit_per_minute: u32,
+    /// The load balancers (addresses or CIDR blocks) whose forwarding header names the caller's
+    /// address for the anonymous rate limits and the request log; none by default.
+    pub trusted_proxies: Vec<String>,
+    /// The header those proxies write: `x-forwarded-for` or `forwarded`.
+    pub forwarded_header: ForwardedHeader,
     /// How often each server re-reads the revoked clients, in seconds: the bound within which a
     /// client disabled (or whose secret is rotated) on one server sees its tokens refused on all.
     pub token_revocation_refresh_secs: u64,
@@ -102,6 +108,8 @@ impl Default for Config {
             public_read_rate_limit_per_minute: 120,
             token_rate_limit_per_minute: 120,
             token_revocation_refresh_secs: 5,
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::XForwardedFor,
             external_issuer: None,
             nir_hash_key: None,
             key_encryption_key: None,
@@ -170,12 +178,7 @@ impl Config {
             "PLATEFORME_NIR_HASH_KEY" => self.nir_hash_key = Some(Secret(value.to_owned())),
             "PLATEFORME_KEY_ENCRYPTION_KEY" => self.key_encryption_key = Some(Secret(value.to_owned())),
             "PLATEFORME_PREVIOUS_KEY_ENCRYPTION_KEYS" => {
-                self.previous_key_encryption_keys = value
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|key| !key.is_empty())
-                    .map(|key| Secret(key.to_owned()))
-                    .collect();
+                self.previous_key_encryption_keys = comma_separated(value).into_iter().map(Secret).collect();
             }
             "PLATEFORME_TOKEN_LIFETIME_SECS" => self.token_lifetime_secs = parse(name, value)?,
             "PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE" => self.default_rate_limit_per_minute = parse(name, value)?,
@@ -184,6 +187,14 @@ impl Config {
                 self.public_read_rate_limit_per_minute = parse(name, value)?;
             }
             "PLATEFORME_TOKEN_RATE_LIMIT_PER_MINUTE" => self.token_rate_limit_per_minute = parse(name, value)?,
+            "PLATEFORME_TRUSTED_PROXIES" => self.trusted_proxies = comma_separated(value),
+            "PLATEFORME_FORWARDED_HEADER" => {
+                self.forwarded_header = one_of(
+                    name,
+                    value,
+                    &[("x-forwarded-for", ForwardedHeader::XForwardedFor), ("forwarded", ForwardedHeader::Forwarded)],
+                )?;
+            }
             "PLATEFORME_TOKEN_REVOCATION_REFRESH_SECS" => self.token_revocation_refresh_secs = parse(name, value)?,
             // Each variable fills in the `[external_issuer]` table (starting it when the file has
             // none); `check` then names any of the three required ones left unset.
@@ -245,6 +256,7 @@ impl Config {
         if limits.contains(&0) {
             return Err(error("rate limits", "must be at least 1 request a minute"));
         }
+        self.trusted_proxies().map_err(|message| error("trusted_proxies", message))?;
         if !(1..=60).contains(&self.token_revocation_refresh_secs) {
             return Err(error("token_revocation_refresh_secs", "must be between 1 and 60"));
         }
@@ -309,6 +321,12 @@ impl Config {
         plateforme_store::cursor::derive_key(kek.as_bytes())
     }
 
+    /// The trusted proxies, parsed (checked when the configuration was loaded).
+    pub fn trusted_proxies(&self) -> Result<TrustedProxies, String> {
+        let blocks = self.trusted_proxies.iter().map(|block| Cidr::parse(block)).collect::<Result<_, _>>()?;
+        Ok(TrustedProxies { blocks, header: self.forwarded_header })
+    }
+
     /// The token issuer: the configured one, or this server's own address.
     pub fn issuer(&self) -> String {
         self.issuer.clone().unwrap_or_else(|| format!("http://{}", self.listen))
@@ -332,6 +350,11 @@ impl Config {
             _ => self.database_url.clone(),
         }
     }
+}
+
+/// The non-empty items of a comma-separated list, trimmed.
+fn comma_separated(value: &str) -> Vec<String> {
+    value.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
 }
 
 fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError>
@@ -520,5 +543,25 @@ mod tests {
     fn passwords_stay_out_of_logs() {
         let config = Config { database_url: "postgres://app:s3cret@db:5432/plateforme".into(), ..Config::default() };
         assert_eq!(config.redacted_database_url(), "postgres://app:***@db:5432/plateforme");
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_blocks() -> Result<(), ConfigError> {
+        assert!(Config::load(None, env(&[]))?.trusted_proxies.is_empty(), "none by default");
+        let config = Config::load(
+            None,
+            env(&[
+                ("PLATEFORME_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"),
+                ("PLATEFORME_FORWARDED_HEADER", "forwarded"),
+            ]),
+        )?;
+        assert_eq!(config.trusted_proxies, ["10.0.0.0/8", "192.0.2.7"]);
+        assert_eq!(config.forwarded_header, ForwardedHeader::Forwarded);
+        let bad = Config::load(None, env(&[("PLATEFORME_TRUSTED_PROXIES", "10.0.0.0/40")])).err();
+        assert_eq!(bad.as_ref().map(|e| e.key.as_str()), Some("trusted_proxies"));
+        assert_eq!(bad.map(|e| e.message).as_deref(), Some("\"10.0.0.0/40\": the prefix length must be 0 to 32"));
+        let header = Config::load(None, env(&[("PLATEFORME_FORWARDED_HEADER", "x-real-ip")])).err().map(|e| e.key);
+        assert_eq!(header.as_deref(), Some("PLATEFORME_FORWARDED_HEADER"));
+        Ok(())
     }
 }

@@ -39,6 +39,8 @@ impl KnownRoutes {
             .map(|(path, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),
+                    // Answered as the GET (crate::head).
+                    ("HEAD", item.get.is_some()),
                     ("PUT", item.put.is_some()),
                     ("POST", item.post.is_some()),
                     ("DELETE", item.delete.is_some()),

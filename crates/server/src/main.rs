@@ -9,7 +9,7 @@ use plateforme_auth::Profile;
 use plateforme_dataset::{self as dataset, DatasetOptions};
 use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
-use plateforme_server::{app, openapi, seed, telemetry};
+use plateforme_server::{app, openapi, probe, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
 
 /// glibc's malloc setting of the server: two arenas. By default glibc gives each thread of the
@@ -84,6 +84,9 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Exit 0 when the server of this configuration answers `/health/live` on this host (the
+    /// container image's health check: it holds no shell and no curl).
+    Probe,
     /// Print the OpenAPI contract.
     Openapi {
         /// Write it to this file instead of standard output.
@@ -114,6 +117,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    if let Command::Probe = cli.command {
+        return Ok(probe::live(probe::local_address(&config)?)?);
+    }
     telemetry::init(config.log_format);
     let store = open_store(&config)?;
     match cli.command {
@@ -134,7 +140,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Clients { command } => commands::run_clients(&store, &config, command),
         Command::Keys { command } => commands::run_keys(&store, &config, command),
-        Command::Openapi { .. } => Ok(()),
+        Command::Openapi { .. } | Command::Probe => Ok(()),
     }
 }
 
