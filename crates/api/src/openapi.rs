@@ -111,9 +111,22 @@ impl IntoParams for IfMatch {
     }
 }
 
+/// The `If-Match` of a write that creates its resource when absent (the diagnostic): left out for
+/// the first version, required once one exists.
+pub struct IfMatchOnceItExists;
+
+impl IntoParams for IfMatchOnceItExists {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let description = "The ETag of the version this change is based on, e.g. `\"3\"` (or `*`): required once the \
+            resource exists, left out to record the first version";
+        vec![header("If-Match", false, ENTITY_TAGS_PATTERN, description)]
+    }
+}
+
 impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let description = "Makes the request safe to retry (1 to 255 visible ASCII characters).";
+        let description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. \
+            Remembered 24 hours per client; a retry gets the first response again.";
         vec![header("Idempotency-Key", false, KEY_PATTERN, description)]
     }
 }

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, Create, Created, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::Caller;
 use plateforme_model::organization::{Organization, OrganizationFields};
 use plateforme_store::organizations;
@@ -14,7 +14,7 @@ use plateforme_store::organizations;
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["admin"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. Remembered 24 hours per client.")),
+    params(IdempotencyKey),
     request_body(content = OrganizationFields, description = "The organization to register."),
     responses(Created<Organization>, CreateProblems)
 )]

@@ -29,7 +29,7 @@ use crate::provenance::stamp;
     security(("oauth2" = ["dossier:write"])),
     params(
         ("id" = Uuid, Path, description = "Identifier of the person"),
-        ("If-Match" = Option<String>, Header, description = "The diagnostic's ETag: required once a diagnostic exists, left out to record the first one"),
+        plateforme_api::openapi::IfMatchOnceItExists,
     ),
     request_body = DiagnosticInput,
     responses(

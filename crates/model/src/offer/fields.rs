@@ -331,7 +331,8 @@ pub struct OfferFields {
     pub workplace: Workplace,
     #[serde(default)]
     pub employer: Employer,
-    /// Skills asked for (compétences), up to 50, each 1 to 200 characters, not blank.
+    /// Skills asked for (compétences), up to 50, each 1 to 200 characters, not blank (rule
+    /// `skill.length`).
     #[serde(default)]
     #[schema(max_items = 50)]
     pub skills: Vec<String>,

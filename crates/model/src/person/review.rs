@@ -45,7 +45,8 @@ pub struct NewReview {
     pub participants: Vec<ReviewParticipant>,
     /// What came out of it (bilan), 1 to 2000 characters.
     pub outcome: String,
-    /// The next steps (suites à donner), at most 20, each 1 to 500 characters.
+    /// The next steps (suites à donner), at most 20, each 1 to 500 characters (rule
+    /// `next_step.length`).
     #[serde(default)]
     pub next_steps: Vec<String>,
 }

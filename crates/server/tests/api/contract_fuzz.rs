@@ -544,6 +544,8 @@ fn string_for(schema: &Value, rng: &mut Rng) -> String {
         // ECMA-262 patterns, as JSON Schema reads them: `\d` is an ASCII digit.
         if let Ok(hir) = regex_syntax::ParserBuilder::new().unicode(false).build().parse(pattern) {
             let text = from_hir(&hir, rng);
+            // Without a maxLength the pattern alone bounds the length.
+            let max = schema["maxLength"].as_u64().map_or(usize::MAX, |max| max as usize);
             if (min..=max).contains(&text.chars().count()) {
                 return text;
             }
