@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use crate::BenchError;
 use crate::http::Connection;
 use plateforme_dataset::rng::Rng;
+use plateforme_model::offer::BatchSummary;
 
-use crate::offers::{self, ImportLines, OfferData, Summary};
+use crate::offers::{self, ImportLines, OfferData};
 use crate::postgres::Script;
 use crate::writes::{Dates, Writer};
 
@@ -138,7 +139,7 @@ pub struct Measurement {
     /// answers had matches.
     pub shapes: Vec<ShapeFigures>,
     /// offers-import: the summaries of the measured batches, added up.
-    pub summary: Summary,
+    pub summary: BatchSummary,
     /// CPU time the server and PostgreSQL used over the scenario (warm-up included), when known.
     pub server_cpu: Option<Duration>,
     pub postgres_cpu: Option<Duration>,
@@ -163,7 +164,7 @@ impl Measurement {
             latencies: Vec::new(),
             totals: Vec::new(),
             shapes: vec![ShapeFigures::default(); offers::SHAPES.len()],
-            summary: Summary::default(),
+            summary: BatchSummary::default(),
             server_cpu: None,
             postgres_cpu: None,
             driver_cpu: None,
@@ -258,7 +259,7 @@ struct Step {
     total: Option<u64>,
     /// The shape of a search query.
     shape: Option<usize>,
-    summary: Option<Summary>,
+    summary: Option<BatchSummary>,
     /// A read that only primes the client (an update's ETag): not measured.
     priming: bool,
 }
@@ -381,7 +382,7 @@ impl Client {
                 Some(total) => Step { items: total.min(20), total: Some(total), shape, ..Step::default() },
                 None => Client::failed(format!("GET {path}: no total in the answer")),
             },
-            Scenario::OffersImport => match Summary::read(&response.body) {
+            Scenario::OffersImport => match offers::read_summary(&response.body) {
                 Some(summary) => Step {
                     items: summary.published(),
                     more_errors: summary.rejected,

@@ -21,7 +21,7 @@ use plateforme_dataset::network::siret;
 use plateforme_dataset::offers::{CONTRACTS, SKILLS, TRADES, description, job_title, rome_table};
 use plateforme_dataset::rng::{Rng, WeightedTable, fnv1a};
 use plateforme_model::codes::CommuneCode;
-use plateforme_model::offer::ContractType;
+use plateforme_model::offer::{BatchSummary, ContractType};
 use plateforme_model::person::names::normalize;
 use plateforme_reference_data::{communes, naf_codes, rome_codes};
 
@@ -488,56 +488,17 @@ fn posting(data: &OfferData, random: &mut Rng) -> Posting {
 
 /// The `summary` of a batch's answer, read from the start of the body (the results that
 /// follow, one per line, are not parsed).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub lines: u64,
-    pub created: u64,
-    pub merged: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub rejected: u64,
-}
-
-impl Summary {
-    pub fn read(body: &[u8]) -> Option<Summary> {
-        // `{"summary":{…numbers…},"results":[…]}`: the summary ends at the first `}`.
-        let end = body.iter().position(|byte| *byte == b'}')?;
-        let mut head = body[..=end].to_vec();
-        head.push(b'}');
-        let value: serde_json::Value = serde_json::from_slice(&head).ok()?;
-        let summary = value.get("summary")?;
-        let count = |name: &str| summary.get(name).and_then(serde_json::Value::as_u64).unwrap_or(0);
-        Some(Summary {
-            lines: count("lines"),
-            created: count("created"),
-            merged: count("merged"),
-            updated: count("updated"),
-            unchanged: count("unchanged"),
-            rejected: count("rejected"),
-        })
+pub fn read_summary(body: &[u8]) -> Option<BatchSummary> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        summary: BatchSummary,
     }
-
-    /// Adds another answer's counts. The destructuring names every field: one added later
-    /// does not compile until it is summed too.
-    pub fn add(&mut self, other: Summary) {
-        let Summary { lines, created, merged, updated, unchanged, rejected } = other;
-        let counts = [
-            (&mut self.lines, lines),
-            (&mut self.created, created),
-            (&mut self.merged, merged),
-            (&mut self.updated, updated),
-            (&mut self.unchanged, unchanged),
-            (&mut self.rejected, rejected),
-        ];
-        for (total, count) in counts {
-            *total += count;
-        }
-    }
-
-    /// Lines published (every outcome but `rejected`).
-    pub fn published(&self) -> u64 {
-        self.created + self.merged + self.updated + self.unchanged
-    }
+    // `{"summary":{…numbers…},"results":[…]}`: the summary ends at the first `}`.
+    let end = body.iter().position(|byte| *byte == b'}')?;
+    let mut head = body[..=end].to_vec();
+    head.push(b'}');
+    let head: Head = serde_json::from_slice(&head).ok()?;
+    Some(head.summary)
 }
 
 /// The first rejected line of a batch's answer, with its errors (read only when there is one).
@@ -635,13 +596,13 @@ mod tests {
         let body = br#"{"items":[{"title":"say \"total\": 3","total":5}],"total":1234,"facets":{"contract_types":[{"value":"cdi","count":1234}]}}"#;
         assert_eq!(search_total(body), Some(1234));
         let batch = br#"{"summary":{"lines":3,"created":1,"merged":1,"updated":0,"unchanged":0,"rejected":1},"results":[{"line":3,"outcome":"rejected","errors":[]}]}"#;
-        let summary = Summary::read(batch).expect("summary");
+        let summary = read_summary(batch).expect("summary");
         assert_eq!((summary.lines, summary.created, summary.merged, summary.rejected), (3, 1, 1, 1));
         assert_eq!(summary.published(), 2);
-        let mut total = Summary::default();
+        let mut total = BatchSummary::default();
         total.add(summary);
         total.add(summary);
-        assert_eq!(total, Summary { lines: 6, created: 2, merged: 2, updated: 0, unchanged: 0, rejected: 2 });
+        assert_eq!(total, BatchSummary { lines: 6, created: 2, merged: 2, updated: 0, unchanged: 0, rejected: 2 });
         assert!(first_rejection(batch).is_some_and(|line| line.contains("\"line\":3")));
         assert_eq!(plural("technicien"), "techniciens");
         assert_eq!(plural("chapeau"), "chapeaux");

@@ -3,6 +3,7 @@
 //! `find`, the problem of a missing part and the view. [`get_part!`] writes such a handler from
 //! those, so the sequence (the request bundle, `access::read_part`, 200 with `ETag` or 304) and
 //! its annotation stand once; each invocation keeps the operation's doc comment and scopes.
+//! The lists under a person (contracts, consents, the timeline) likewise: [`list_part!`].
 
 /// Writes `pub async fn $name`, the `GET $path` of one part of a person's dossier:
 ///
@@ -52,3 +53,55 @@ macro_rules! get_part {
 }
 
 pub(crate) use get_part;
+
+/// Writes `pub async fn $name`, the `GET $path` of one page of a list under a person's dossier:
+///
+/// ```ignore
+/// list_part! {
+///     /// Summary
+///     ///
+///     /// Description.
+///     list_consents: "/persons/{id}/consents", security(("oauth2" = ["dossier:read"])),
+///     ConsentsQuery { active } -> Consent, "One page of consents.", journaled as Consents,
+///     list |conn, id, page| consents::list(conn, id, active, &page),
+///     view |consent| consent
+/// }
+/// ```
+///
+/// The path's one id is the person's; the query's filters named in braces are handed to
+/// `list` by value. The person is read under the policy (`access::read_list`), the read
+/// journaled once as the section named, and the page answered with its `Link`.
+macro_rules! list_part {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident: $path:tt, security($($security:tt)*),
+        $Query:ident { $($filter:ident),* } -> $Item:ident, $described:literal, journaled as $section:ident,
+        list |$conn:ident, $person:ident, $page:ident| $list:expr,
+        view |$item:ident| $view:expr
+    ) => {
+        // utoipa finds the method by the attribute's own name, `get`.
+        use actix_web::get;
+
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = crate::TAG,
+            security($($security)*),
+            params(("id" = uuid::Uuid, Path, description = "Identifier of the person"), $Query),
+            responses((status = 200, description = $described, body = plateforme_api::PageBody<$Item>),
+                plateforme_api::openapi::ReadProblems)
+        )]
+        #[get($path)]
+        pub async fn $name(
+            list: plateforme_api::List<plateforme_auth::Caller, $Query, uuid::Uuid>,
+        ) -> Result<actix_web::HttpResponse, plateforme_api::ApiError> {
+            let ($person, $page) = (list.path, list.query.page_request()?);
+            $(let $filter = list.query.$filter.clone();)*
+            let read = move |$conn: &mut plateforme_store::DbConnection| $list;
+            let section = plateforme_auth::JournalSection::$section;
+            let listed = crate::access::read_list(&list.store, &list.caller, $person, section, read).await?;
+            Ok(list.page(listed.map(|$item| $view)))
+        }
+    };
+}
+
+pub(crate) use list_part;

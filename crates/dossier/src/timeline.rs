@@ -1,14 +1,9 @@
-use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
-use plateforme_api::openapi::ReadProblems;
-use plateforme_api::{ApiError, List, PageBody};
-use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::changes::{self, ChangeEvent};
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::access;
+use crate::read_part::list_part;
 
 /// One event of a person's path.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,20 +44,13 @@ plateforme_api::paging_query! {
     limit: "Events per page, 1 to 100 (20 by default)."
 }
 
-/// Timeline of a person's path
-///
-/// The ordered events of the person's path across the network — registration, orientations,
-/// diagnostic, contracts, reviews, consents — built from the change feed. Journaled.
-#[utoipa::path(
-    tag = crate::TAG,
-    security(("oauth2" = ["dossier:read"])),
-    params(("id" = Uuid, Path, description = "Identifier of the person"), TimelineQuery),
-    responses((status = 200, description = "One page of events, oldest first.", body = PageBody<TimelineEvent>), ReadProblems)
-)]
-#[get("/persons/{id}/timeline")]
-pub async fn get_timeline(list: List<Caller, TimelineQuery, Uuid>) -> Result<HttpResponse, ApiError> {
-    let (id, page) = (list.path, list.query.page_request()?);
-    let read = move |conn: &mut _| changes::of_subject(conn, id, &page);
-    let events = access::read_list(&list.store, &list.caller, id, JournalSection::Timeline, read).await?;
-    Ok(list.page(events.map(TimelineEvent::from)))
+list_part! {
+    /// Timeline of a person's path
+    ///
+    /// The ordered events of the person's path across the network — registration, orientations,
+    /// diagnostic, contracts, reviews, consents — built from the change feed. Journaled.
+    get_timeline: "/persons/{id}/timeline", security(("oauth2" = ["dossier:read"])),
+    TimelineQuery {} -> TimelineEvent, "One page of events, oldest first.", journaled as Timeline,
+    list |conn, id, page| changes::of_subject(conn, id, &page),
+    view |event| TimelineEvent::from(event)
 }

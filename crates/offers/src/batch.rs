@@ -8,7 +8,7 @@ use plateforme_api::openapi::CreateProblems;
 use plateforme_api::{ApiError, BodyLimit, ErrorCode};
 use plateforme_auth::Caller;
 use plateforme_model::FieldError;
-use plateforme_model::offer::{Publication, SourceRef};
+use plateforme_model::offer::{BatchSummary, Publication, SourceRef};
 use plateforme_store::Store;
 use plateforme_store::offers::publish::{self, Publisher, Submission};
 use serde::Serialize;
@@ -51,17 +51,6 @@ pub struct LineResult {
     /// Why a line was rejected: each rule broken, with the field and the rule's code.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-}
-
-/// How many lines had each outcome.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct BatchSummary {
-    pub lines: usize,
-    pub created: usize,
-    pub merged: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub rejected: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -286,15 +275,9 @@ impl Batch<'_> {
     }
 
     fn into_result(self) -> BatchResult {
-        let mut summary = BatchSummary { lines: self.results.len(), ..BatchSummary::default() };
+        let mut summary = BatchSummary::default();
         for result in &self.results {
-            match result.outcome.as_str() {
-                "created" => summary.created += 1,
-                "merged" => summary.merged += 1,
-                "updated" => summary.updated += 1,
-                "unchanged" => summary.unchanged += 1,
-                _ => summary.rejected += 1,
-            }
+            summary.count(&result.outcome);
         }
         BatchResult { summary, results: self.results }
     }

@@ -25,11 +25,11 @@ const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
     (OrganizationKind::Employer, "Boulangerie des Pentes (démo)", "90000000600008", "84", &["69"], &["69266"]),
 ];
 
-/// The scopes each kind's demo client gets: what its mission needs.
-pub fn demo_scopes(kind: OrganizationKind) -> &'static [&'static str] {
+/// The scopes each kind's demo client gets: what its mission needs. Every kind manages
+/// organizations; the accompanying kinds share the dossier's scopes.
+pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
+    const ORGANIZATIONS: &[&str] = &["organizations:read", "organizations:write"];
     const ACCOMPANYING: &[&str] = &[
-        "organizations:read",
-        "organizations:write",
         "dossier:read",
         "dossier:write",
         "dossier.social:read",
@@ -38,43 +38,18 @@ pub fn demo_scopes(kind: OrganizationKind) -> &'static [&'static str] {
         "training:read",
         "indicators:read",
     ];
-    match kind {
-        OrganizationKind::FranceTravail => &[
-            "organizations:read",
-            "organizations:write",
-            "dossier:read",
-            "dossier:write",
-            "dossier.social:read",
-            "dossier.social:write",
-            "offers:read",
-            "offers:write",
-            "profiles:read",
-            "training:read",
-            "training:write",
-            "indicators:read",
-            "changes:read",
-        ],
-        OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => ACCOMPANYING,
-        OrganizationKind::Region => &[
-            "organizations:read",
-            "organizations:write",
-            "offers:read",
-            "training:read",
-            "training:write",
-            "indicators:read",
-        ],
-        OrganizationKind::Partner => &[
-            "organizations:read",
-            "organizations:write",
-            "offers:read",
-            "offers:write",
-            "training:read",
-            "training:write",
-        ],
-        OrganizationKind::Employer => {
-            &["organizations:read", "organizations:write", "offers:read", "offers:write", "profiles:read"]
+    let mission: &[&[&str]] = match kind {
+        OrganizationKind::FranceTravail => {
+            &[ACCOMPANYING, &["offers:write", "profiles:read", "training:write", "changes:read"]]
         }
-    }
+        OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => {
+            &[ACCOMPANYING]
+        }
+        OrganizationKind::Region => &[&["offers:read", "training:read", "training:write", "indicators:read"]],
+        OrganizationKind::Partner => &[&["offers:read", "offers:write", "training:read", "training:write"]],
+        OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read"]],
+    };
+    std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
 }
 
 /// The demo client of a kind: `demo-mission-locale` with secret `demo-mission-locale-secret`…
@@ -113,7 +88,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
                 })?
             }
         };
-        let mut demo_clients = vec![(demo_client_id(kind), demo_scopes(kind).to_vec())];
+        let mut demo_clients = vec![(demo_client_id(kind), demo_scopes(kind))];
         if kind == OrganizationKind::FranceTravail {
             demo_clients.push((
                 DEMO_ADMIN_CLIENT.to_owned(),

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 /// Where an offer stands, and the kind of contract: the shared model's own types, so that their
 /// wire names have one home.
-pub use plateforme_model::offer::{ContractType, OfferStatus};
+pub use plateforme_model::offer::{BatchSummary, ContractType, OfferStatus};
 
 use crate::client::Client;
 use crate::error::{ClientError, FieldError};
@@ -105,17 +105,6 @@ pub struct LineResult {
     /// Why a line was rejected: each rule broken, with the field and the rule's code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-}
-
-/// How many lines of a batch had each outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchSummary {
-    pub lines: u64,
-    pub created: u64,
-    pub merged: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub rejected: u64,
 }
 
 /// The answer to a batch: one result per non-empty line, in order, and the count of each

@@ -4,12 +4,14 @@
 //! The document a source publishes is [`OfferFields`]; the platform derives the rest: the
 //! workplace's position, the quality score, the de-duplication keys and the status.
 
+mod batch;
 pub mod dedup;
 mod fields;
 mod publication;
 pub mod quality;
 mod status;
 
+pub use batch::BatchSummary;
 pub use fields::{
     ContractType, Employer, Experience, ExperienceLevel, InclusiveHiring, OfferFields, RemoteWork, Salary,
     SalaryPeriod, SizeBand, Workplace,

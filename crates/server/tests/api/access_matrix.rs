@@ -73,7 +73,7 @@ async fn every_kind_is_held_to_its_remit(app: TestApp) {
     let mut failures = Vec::new();
     for (column, who) in CALLERS.into_iter().enumerate() {
         let (caller, name) = match who {
-            Caller::Kind(kind) => (app.register(kind, demo_scopes(kind)).await, format!("{kind:?}")),
+            Caller::Kind(kind) => (app.register(kind, &demo_scopes(kind)).await, format!("{kind:?}")),
             Caller::Admin => (app.admin.clone().expect("admin client"), "admin".to_owned()),
         };
         for (operation, expected) in MATRIX {
