@@ -5,6 +5,7 @@ pub mod codes;
 pub mod date;
 pub mod history;
 pub mod ids;
+pub mod journal;
 pub mod merge_patch;
 pub mod offer;
 pub mod organization;

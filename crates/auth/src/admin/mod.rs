@@ -7,7 +7,6 @@ mod keys;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use clients::{Client, ClientCredentials, ClientRegistration};
-pub use journal::JournalRecord;
 
 pub fn configure(config: &mut ServiceConfig) {
     config

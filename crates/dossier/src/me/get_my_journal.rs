@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::ListProblems;
 use plateforme_api::{ApiError, List, PageBody};
-use plateforme_auth::admin::JournalRecord;
 use plateforme_auth::person::PersonCaller;
-use plateforme_store::access::journal::{self, JournalFilter};
+use plateforme_store::access::journal::{self, JournalFilter, JournalRecord};
 
 plateforme_api::paging_query! {
     pub struct MyJournalQuery {}
@@ -25,5 +24,5 @@ pub async fn get_my_journal(list: List<PersonCaller, MyJournalQuery>) -> Result<
     let page = list.query.page_request()?;
     let filter = JournalFilter { person_id: Some(list.caller.person_id), ..JournalFilter::default() };
     let entries = list.store.run(move |conn| journal::list(conn, &filter, &page)).await?;
-    Ok(list.page(entries.map(JournalRecord::from)))
+    Ok(list.page(entries))
 }

@@ -1,6 +1,6 @@
 //! The access journal: every read or write of a person's data. Entries are only ever added.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
 use uuid::Uuid;
@@ -17,27 +17,7 @@ use crate::schema::access_journal;
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, Page, PageRequest, Store, StoreError};
 
-/// One access to a person's data, as journaled: the access, with the id and time it was
-/// given when it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JournalEntry {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub access: Access,
-}
-
-/// An access to record; id and time are given when it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Access {
-    pub client_id: String,
-    pub organization_id: Option<Uuid>,
-    pub person_id: Uuid,
-    /// The part of the dossier touched, e.g. `identity`, `social_diagnostic`.
-    pub section: String,
-    /// `read` or `write`.
-    pub action: String,
-    pub request_id: Option<String>,
-}
+pub use plateforme_model::journal::{Access, JournalRecord};
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = access_journal, treat_none_as_default_value = false)]
@@ -175,7 +155,7 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &JournalFilter,
     page: &PageRequest,
-) -> Result<Page<JournalEntry>, StoreError> {
+) -> Result<Page<JournalRecord>, StoreError> {
     let mut query = access_journal::table.into_boxed();
     if let Some(person_id) = filter.person_id {
         query = query.filter(access_journal::person_id.eq(person_id.to_string()));
@@ -189,8 +169,8 @@ pub fn list(
     page_by_key!(conn, query, page, access_journal::id, JournalRow, entry_of_row)
 }
 
-fn entry_of_row(row: JournalRow) -> Result<JournalEntry, StoreError> {
-    Ok(JournalEntry {
+fn entry_of_row(row: JournalRow) -> Result<JournalRecord, StoreError> {
+    Ok(JournalRecord {
         id: row.id.parse().map_err(StoreError::corrupt)?,
         occurred_at: from_db(row.occurred_at),
         access: Access {
