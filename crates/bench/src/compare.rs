@@ -23,8 +23,12 @@ pub struct Results {
     pub persons: i64,
     /// pgbench's TPS in the same run: select-only (`-S`) and simple update (`-N`).
     pub pgbench_select_tps: Option<f64>,
+    /// Absent from the figures of a run made before the write scenarios.
+    #[serde(default)]
     pub pgbench_update_tps: Option<f64>,
     pub scenarios: Vec<ScenarioResult>,
+    /// Absent from the figures of a run that measured no idle server.
+    #[serde(default)]
     pub idle: Option<IdleResult>,
 }
 

@@ -24,10 +24,10 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
 }
 
-/// The `diesel::table!` blocks: `name (key…) { column -> Type, … }`.
+/// The `table!` blocks of schema.rs: `name (key…) { column -> Type, … }`.
 fn schema_tables(schema: &str) -> BTreeMap<String, Table> {
     let mut tables = BTreeMap::new();
-    for block in schema.split("diesel::table! {").skip(1) {
+    for block in schema.split("table! {").skip(1) {
         let Some(end) = block.find("\n}") else { continue };
         let mut lines = block[..end].lines().map(str::trim).filter(|line| !line.is_empty());
         let Some(header) = lines.next() else { continue };
