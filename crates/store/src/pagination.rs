@@ -73,6 +73,20 @@ impl<T> Page<T> {
     }
 }
 
+/// Every item of a list, read a page at a time through `read` (what one person holds, for
+/// their own copy: bounded by one dossier, never a whole table).
+pub fn every_page<T>(mut read: impl FnMut(&PageRequest) -> Result<Page<T>, StoreError>) -> Result<Vec<T>, StoreError> {
+    const PAGE: i64 = 500;
+    let mut items = Vec::new();
+    let mut request = PageRequest::first(PAGE);
+    loop {
+        let page = read(&request)?;
+        items.extend(page.items);
+        let Some(cursor) = page.next_cursor else { return Ok(items) };
+        request = PageRequest::from_cursor(PAGE, Some(&cursor))?;
+    }
+}
+
 /// Loads one page of a boxed query in the order of its unique text column `$table::$key`
 /// (an id: ids are UUIDv7, so id order is creation order), starting after the page's cursor,
 /// and turns each `$row` into what the store hands out; the cursor is the last row's `$key`.

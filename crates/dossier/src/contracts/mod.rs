@@ -83,7 +83,7 @@ fn unknown_organizations(unknown: Vec<(String, Uuid)>) -> impl Iterator<Item = F
         .map(|(field, id)| FieldError::new(field, "organization.unknown", format!("no organization has the id {id}")))
 }
 
-fn contract_view(contract: &StoredContract) -> Contract {
+pub(crate) fn contract_view(contract: &StoredContract) -> Contract {
     let record = &contract.record;
     Contract {
         id: contract.id,
@@ -104,7 +104,7 @@ fn contract_view(contract: &StoredContract) -> Contract {
     }
 }
 
-fn review_view(review: &StoredReview) -> Review {
+pub(crate) fn review_view(review: &StoredReview) -> Review {
     let record = &review.record;
     Review {
         id: review.id,

@@ -86,7 +86,7 @@ fn social() -> Value {
     json!({"mobility": {"severity": "high", "note": "Pas de permis B"}, "housing": {"severity": "none"}})
 }
 
-fn diagnostic() -> Value {
+pub fn diagnostic() -> Value {
     json!({"professional": professional(), "social": social()})
 }
 

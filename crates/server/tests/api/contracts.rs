@@ -53,7 +53,7 @@ async fn person(app: &TestApp, client: &TestClient, family_name: &str) -> String
     format!("/v1/persons/{}", json(response).await["id"].as_str().expect("id"))
 }
 
-fn contract() -> Value {
+pub fn contract() -> Value {
     json!({
         "objectives": ["Trouver un emploi de cariste", "Obtenir le CACES R489"],
         "actions": [{"description": "Atelier CV", "owner": "person", "due_on": days_from_today(20)}],
@@ -62,7 +62,7 @@ fn contract() -> Value {
     })
 }
 
-fn review() -> Value {
+pub fn review() -> Value {
     json!({
         "held_on": today(),
         "participants": [{"name": "Léa Martin", "role": "personne accompagnée"}],

@@ -22,6 +22,7 @@ mod graceful_stop;
 mod head_requests;
 mod journal_group_commit;
 mod journey;
+mod my_data;
 mod offers;
 mod offers_ownership;
 mod organization_errors;
