@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod preconditions;
 pub mod problem;
+pub mod purpose;
 pub mod query;
 pub mod reads;
 pub mod responses;
@@ -27,3 +28,13 @@ pub use problem::Problem;
 pub use query::{NoQuery, ValidQuery};
 pub use reads::{List, Read, ReadOne};
 pub use writes::{Change, Create, Created};
+
+/// The contract states a header's rule as a pattern: on each sample, the pattern and the
+/// server's own check must agree (the idempotency key, the entity tags, the purpose).
+#[cfg(test)]
+fn assert_pattern_agrees(pattern: &str, accepts: impl Fn(&str) -> bool, samples: &[&str]) {
+    let pattern = regex::Regex::new(pattern).expect("a valid pattern");
+    for sample in samples {
+        assert_eq!(pattern.is_match(sample), accepts(sample), "{sample:?}");
+    }
+}

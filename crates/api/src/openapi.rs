@@ -123,6 +123,15 @@ impl IntoParams for IfMatchOnceItExists {
     }
 }
 
+/// The `Access-Purpose` header of every operation that touches a person's data (the server adds
+/// it to those operations of the contract: the ones a dossier scope opens).
+pub fn access_purpose_parameter() -> Parameter {
+    let description = "Why you access this person's data, in your words (a case reference, \"entretien de suivi\"): \
+        1 to 200 visible ASCII characters or spaces, not starting or ending with a space. Journaled with the access, \
+        beside the purpose the operation declares, and shown to the person.";
+    header("Access-Purpose", false, crate::purpose::PATTERN, description)
+}
+
 impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         let description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. \

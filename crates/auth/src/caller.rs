@@ -21,6 +21,9 @@ use crate::state::SharedAuth;
 pub struct Caller {
     pub identity: Identity,
     pub request_id: Option<String>,
+    /// Why the caller says it accesses a person's data (its `Access-Purpose` header), read on
+    /// the operations a dossier scope opens.
+    pub stated_purpose: Option<String>,
 }
 
 impl Caller {
@@ -61,6 +64,8 @@ impl Caller {
             section: section.as_str().to_owned(),
             action: action.as_str().to_owned(),
             request_id: self.request_id.clone(),
+            purpose: Some(section.purpose().to_owned()),
+            stated_purpose: self.stated_purpose.clone(),
         }
     }
 }
@@ -104,7 +109,8 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
             Err(_) => error,
         });
     }
-    Ok(Caller { identity, request_id })
+    let stated_purpose = if touches_persons(&required) { plateforme_api::purpose::stated(req)? } else { None };
+    Ok(Caller { identity, request_id, stated_purpose })
 }
 
 /// The caller of an operation open to the public (its contract lists an empty security
@@ -141,6 +147,13 @@ fn required_scopes(req: &HttpRequest) -> Result<Vec<Vec<String>>, ApiError> {
         tracing::error!(method = %req.method(), path = %req.path(), "an operation outside the contract asks for a caller");
         ApiError::new(ErrorCode::Forbidden, "this operation is not in the contract, so no token is enough to call it")
     })
+}
+
+/// Whether an operation needing these scopes touches a person's data, and so is journaled
+/// with its purpose: only a dossier scope opens it (a referential that any read scope opens
+/// does not). The contract states `Access-Purpose` on the same operations.
+pub fn touches_persons(required: &[Vec<String>]) -> bool {
+    !required.is_empty() && required.iter().all(|scopes| scopes.iter().any(|scope| scope.starts_with("dossier")))
 }
 
 /// `a and b or c`: the scope sets that would each do.

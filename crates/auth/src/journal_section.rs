@@ -70,6 +70,24 @@ impl JournalSection {
         Self::ALL.into_iter().find(|section| section.as_str() == name)
     }
 
+    /// Why an access to this section is made: the purpose every operation touching it
+    /// declares, journaled with the access and shown to the person.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Self::Match => "identification",
+            Self::Registration | Self::Orientation => "orientation",
+            Self::Dossier
+            | Self::History
+            | Self::Timeline
+            | Self::Diagnostic
+            | Self::DiagnosticSocial
+            | Self::Contract
+            | Self::Review => "accompaniment",
+            Self::Consents => "consent_management",
+            Self::AccessCode => "person_access",
+        }
+    }
+
     /// The diagnostic's section: the social part is named whenever it was written or returned.
     pub fn diagnostic(social: bool) -> Self {
         if social { Self::DiagnosticSocial } else { Self::Diagnostic }

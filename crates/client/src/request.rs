@@ -135,6 +135,13 @@ impl<'a> RequestBuilder<'a> {
         self.header("idempotency-key", key)
     }
 
+    /// `Access-Purpose`: why this request touches a person's data, in your words (1 to 200
+    /// visible ASCII characters or spaces). The journal records it with the access and the
+    /// person reads it.
+    pub fn access_purpose(self, purpose: &str) -> Self {
+        self.header("access-purpose", purpose)
+    }
+
     /// Sends `token` instead of the client's own.
     pub fn bearer(mut self, token: &str) -> Self {
         self.auth = Auth::Bearer(token.to_owned());

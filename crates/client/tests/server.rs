@@ -247,9 +247,14 @@ async fn a_dossier_is_written_and_read_with_typed_calls() {
     assert!(ft.person_history(id).all().await.expect("history").len() >= 3);
     assert!(!ft.timeline(id).all().await.expect("timeline").is_empty());
 
+    ft.get(format!("/v1/persons/{id}")).access_purpose("entretien de suivi").send().await.expect("read, saying why");
+
     let admin = server.client("admin", &recorder);
     let filter = JournalFilter { person_id: Some(id), client_id: Some("demo-mission-locale".into()), limit: Some(1) };
     let entries = admin.journal(&filter).all().await.expect("journal");
     assert!(!entries.is_empty() && entries.iter().all(|entry| entry["client_id"] == "demo-mission-locale"));
+    let filter = JournalFilter { person_id: Some(id), client_id: Some("demo-france-travail".into()), limit: None };
+    let last = admin.journal(&filter).all().await.expect("journal").pop().expect("an entry");
+    assert_eq!((&last["purpose"], &last["stated_purpose"]), (&json!("accompaniment"), &json!("entretien de suivi")));
     assert_eq!(recorder.count(&Method::POST, "/oauth/token"), 3, "one token per client");
 }

@@ -19,6 +19,12 @@ pub struct Access {
     /// `read` or `write`.
     pub action: String,
     pub request_id: Option<String>,
+    /// Why: the purpose the operation declares (`accompaniment`, `orientation`,
+    /// `identification`, `consent_management`, `person_access`); `null` for the accesses
+    /// journaled before purposes were kept.
+    pub purpose: Option<String>,
+    /// Why, in the caller's words: its `Access-Purpose` header, when it sent one.
+    pub stated_purpose: Option<String>,
 }
 
 /// One access to a person's data, as journaled: the access, with the id and time it was given
@@ -27,7 +33,7 @@ pub struct Access {
 #[schema(example = json!({"id": "01936b2f-0000-7000-8000-000000000001", "occurred_at": "2026-11-24T10:00:00Z",
     "client_id": "demo-mission-locale", "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
     "person_id": "01936b30-0000-7000-8000-000000000002", "section": "diagnostic", "action": "read",
-    "request_id": "01936b2f-0000-7000-8000-0000000000aa"}))]
+    "request_id": "01936b2f-0000-7000-8000-0000000000aa", "purpose": "accompaniment", "stated_purpose": "entretien de suivi"}))]
 pub struct JournalRecord {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,

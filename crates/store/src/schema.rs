@@ -104,6 +104,8 @@ diesel::table! {
         section -> Text,
         action -> Text,
         request_id -> Nullable<Text>,
+        purpose -> Nullable<Text>,
+        stated_purpose -> Nullable<Text>,
     }
 }
 

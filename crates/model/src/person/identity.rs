@@ -21,7 +21,8 @@ pub struct Identity {
     /// Birth date (date de naissance).
     #[serde(deserialize_with = "crate::date::strict")]
     pub birth_date: NaiveDate,
-    /// INSEE code of the birth commune (commune de naissance), for people born in France.
+    /// INSEE code of the birth commune (commune de naissance), for people born in France. One of
+    /// `birth_commune` and `birth_country` is required (rule `birth_place.required`).
     #[serde(default)]
     pub birth_commune: Option<CommuneCode>,
     /// ISO 3166-1 alpha-2 code of the birth country (pays de naissance); `FR` for France.

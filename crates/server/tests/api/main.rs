@@ -4,6 +4,7 @@
 mod helpers;
 
 mod access_matrix;
+mod access_purpose;
 mod admin_clients;
 mod anonymous_buckets;
 mod behind_a_proxy;

@@ -29,7 +29,7 @@ async fn full_dossier(app: &TestApp, ft: &TestClient, family_name: &str) -> Stri
     id
 }
 
-async fn person_token(app: &TestApp, ft: &TestClient, id: &str) -> String {
+pub async fn person_token(app: &TestApp, ft: &TestClient, id: &str) -> String {
     let code = json(post_as(app, ft, &format!("/v1/persons/{id}/access-codes"), &json!({})).await).await;
     let form = [
         ("grant_type", "urn:plateforme:params:oauth:grant-type:person-access-code"),

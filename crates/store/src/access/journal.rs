@@ -30,6 +30,8 @@ struct JournalRow {
     section: String,
     action: String,
     request_id: Option<String>,
+    purpose: Option<String>,
+    stated_purpose: Option<String>,
 }
 
 /// Which entries to list.
@@ -67,6 +69,8 @@ fn row_of(access: &Access, time: NaiveDateTime) -> JournalRow {
         section: access.section.clone(),
         action: access.action.clone(),
         request_id: access.request_id.clone(),
+        purpose: access.purpose.clone(),
+        stated_purpose: access.stated_purpose.clone(),
     }
 }
 
@@ -180,6 +184,8 @@ fn entry_of_row(row: JournalRow) -> Result<JournalRecord, StoreError> {
             section: row.section,
             action: row.action,
             request_id: row.request_id,
+            purpose: row.purpose,
+            stated_purpose: row.stated_purpose,
         },
     })
 }
