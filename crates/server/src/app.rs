@@ -108,7 +108,7 @@ impl Services {
             settings,
             keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
             store: store.clone(),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(store.clone()),
             routes,
             external: config.external_issuer.clone().map(ExternalIssuer::new),
             verified: Default::default(),
@@ -183,6 +183,15 @@ async fn purge_idempotency_keys(store: Store) {
     .await;
 }
 
+/// How often the rate-limit windows of past minutes are forgotten (each replica reads only the
+/// current one).
+const RATE_LIMIT_PURGE_PERIOD: Duration = Duration::from_secs(60);
+
+async fn purge_rate_limit_windows(store: Store) {
+    upkeep::every(RATE_LIMIT_PURGE_PERIOD, "rate-limit windows forgotten", || RateLimiter::purge_past_windows(&store))
+        .await;
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
 /// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
 /// `shutdown_timeout_secs`), SIGQUIT at once.
@@ -191,6 +200,7 @@ async fn purge_idempotency_keys(store: Store) {
 pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
     actix_web::rt::spawn(plateforme_offers::expiry::run(services.store.clone(), services.expiry_sweep));
     actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
+    actix_web::rt::spawn(purge_rate_limit_windows(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

@@ -180,6 +180,26 @@ impl TestApp {
         app
     }
 
+    /// Another server on this one's database, as another replica: the same issuer, its own
+    /// memory (token cache, revocations, rate-limit leases), `config` otherwise. Answers its
+    /// base URL.
+    pub async fn replica(&self, config: &Config) -> String {
+        let options = StoreOptions { max_connections: 4, ..StoreOptions::default() };
+        let store = Store::connect(&self.database_url, &options).expect("open the shared database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = Config {
+            workers: Some(1),
+            database_url: self.database_url.clone(),
+            issuer: Some(self.address.clone()),
+            ..config.clone()
+        };
+        let services = app::Services::new(store, &config).expect("open the services");
+        let server = app::serve(listener, services, &config).expect("start the replica");
+        actix_web::rt::spawn(server);
+        address
+    }
+
     /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token
     /// from the token endpoint.
     pub async fn register(&self, kind: OrganizationKind, scopes: &[&str]) -> TestClient {
