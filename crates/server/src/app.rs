@@ -17,7 +17,7 @@ use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
-use plateforme_store::{Store, StoreError, idempotency, upkeep};
+use plateforme_store::{Store, StoreError, StoreOptions, idempotency, upkeep};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
 
@@ -124,6 +124,16 @@ impl Services {
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
         })
+    }
+}
+
+/// The store the configuration names: `database_url`, and `read_database_url` for the reads
+/// that tolerate staleness when set. Connections open when first asked for.
+pub fn connect_store(config: &Config, options: &StoreOptions) -> Result<Store, StoreError> {
+    let store = Store::connect(&config.database_url, options)?;
+    match &config.read_database_url {
+        Some(url) => store.with_stale_reads_from(url, options),
+        None => Ok(store),
     }
 }
 

@@ -93,7 +93,12 @@ impl FreshDatabase {
 
 enum TestDatabase {
     Sqlite(#[expect(dead_code, reason = "held so the folder lives as long as the test")] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// A database the test made itself and removes itself.
+    Given,
 }
 
 impl Drop for TestDatabase {
@@ -148,6 +153,11 @@ impl TestApp {
         Some(TestApp::start_with(&url, database.database, config).await)
     }
 
+    /// A test app on a database the caller made (and removes), with settings of its own.
+    pub async fn on_database(url: &str, config: Config) -> TestApp {
+        TestApp::start_with(url, TestDatabase::Given, config).await
+    }
+
     /// A SQLite test app with settings of its own.
     pub async fn sqlite_with(config: Config) -> TestApp {
         let database = FreshDatabase::sqlite();
@@ -157,11 +167,11 @@ impl TestApp {
 
     async fn start_with(url: &str, database: TestDatabase, config: Config) -> TestApp {
         let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
-        let store = Store::connect(url, &options).expect("open the test database");
-        store.migrate().expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
         let config = Config { workers: Some(2), database_url: url.to_owned(), issuer: Some(address.clone()), ..config };
+        let store = app::connect_store(&config, &options).expect("open the test database");
+        store.migrate().expect("migrate the test database");
         let services = app::Services::new(store.clone(), &config).expect("open the services");
         let server = app::serve(listener, services, &config).expect("start the server");
         actix_web::rt::spawn(server);
