@@ -210,6 +210,17 @@ impl TestApp {
         address
     }
 
+    /// Waits for the next rate-limit window when the current one ends within `seconds`, so that
+    /// a test exhausting a limit is not granted it afresh halfway. Windows follow the minutes of
+    /// the clock, so the administrator's `RateLimit-Reset` tells when every bucket's ends.
+    pub async fn wait_for_a_window_of(&self, seconds: u64) {
+        let response = self.get("/v1/organizations").await;
+        let reset: u64 = header(&response, "ratelimit-reset").and_then(|value| value.parse().ok()).expect("reset");
+        if reset < seconds {
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(reset + 1)).await;
+        }
+    }
+
     /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token
     /// from the token endpoint.
     pub async fn register(&self, kind: OrganizationKind, scopes: &[&str]) -> TestClient {

@@ -35,6 +35,7 @@ async fn token_limited_to(app: &TestApp, limit: u32) -> String {
 
 async fn a_client_past_its_limit_gets_429_with_retry_after(app: TestApp) {
     let token = token_limited_to(&app, 3).await;
+    app.wait_for_a_window_of(10).await;
 
     for remaining in [2, 1, 0] {
         let response = app.client.get(app.url("/v1/organizations")).bearer_auth(&token).send().await.expect("GET");
@@ -55,6 +56,7 @@ async fn a_client_past_its_limit_gets_429_with_retry_after(app: TestApp) {
 }
 
 async fn calls_without_a_token_are_limited_per_address(app: TestApp) {
+    app.wait_for_a_window_of(10).await;
     // The harness already used some of this address's quota to get the admin token.
     let mut previous = None;
     for _ in 0..40 {
@@ -76,6 +78,7 @@ async fn calls_without_a_token_are_limited_per_address(app: TestApp) {
 }
 
 async fn guessing_tokens_is_limited_per_address(app: TestApp) {
+    app.wait_for_a_window_of(10).await;
     for attempt in 0..40 {
         let response =
             app.client.get(app.url("/v1/organizations")).bearer_auth(format!("guess-{attempt}")).send().await;
@@ -103,7 +106,7 @@ async fn one_limit_holds_across_three_replicas(app: TestApp) {
     // 10: reserved one request at a time, so exactly the limit; 150: in chunks of 3.
     for (limit, chunk) in [(10_u32, 1_u32), (150, 3)] {
         let token = token_limited_to(&app, limit).await;
-        wait_unless_the_window_has(&app, 20).await;
+        app.wait_for_a_window_of(20).await;
         let mut accepted = 0;
         for round in 0..(limit + 30) / 3 {
             // One request to each server at once, the first server first on every third round.
@@ -131,15 +134,5 @@ async fn one_limit_holds_across_three_replicas(app: TestApp) {
             "{accepted} requests accepted across three replicas for a limit of {limit} (at least {})",
             limit - early_refusals
         );
-    }
-}
-
-/// Waits for the next window when the current one ends in less than `seconds`: a window ending
-/// mid-test would grant the limit again. Windows follow the minutes of the clock, so the
-/// administrator's `RateLimit-Reset` tells when every bucket's window ends.
-async fn wait_unless_the_window_has(app: &TestApp, seconds: u64) {
-    let reset = quota(&app.get("/v1/organizations").await).2;
-    if reset < seconds {
-        actix_web::rt::time::sleep(std::time::Duration::from_secs(reset + 1)).await;
     }
 }
