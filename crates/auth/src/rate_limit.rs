@@ -183,9 +183,9 @@ impl RateLimiter {
             .clone()
     }
 
-    /// Reserves a chunk of the bucket's limit across replicas. When the database cannot be
-    /// reached the request is let through uncounted (and logged): the limit protects the
-    /// database, and refusing every caller while it is down would only hide the real error.
+    /// Reserves a chunk of the bucket's limit across replicas. When the database does not
+    /// answer, the request is let through uncounted (and logged): its own work needs the
+    /// database too and fails with the real error, which a 429 would only hide.
     async fn refill(&self, bucket: &str, lease: &mut Lease) {
         let (key, window, chunk) = (bucket.to_owned(), lease.window, lease.chunk());
         let reserved = self.store.run(move |conn| rate_limits::reserve(conn, &key, window, i64::from(chunk))).await;
