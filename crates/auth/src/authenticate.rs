@@ -2,6 +2,8 @@
 //! rate limit. It only establishes who calls; whether they may call this operation is the
 //! `Caller` extractor's decision, made after routing.
 
+use std::future::ready;
+
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -33,9 +35,9 @@ pub async fn authenticate(
         Ok(None) => None,
         Ok(Some(token)) => match verify(&auth, &token).await {
             Ok(identity) => Some(identity),
-            Err(error) => return Ok(refuse_counted(&auth, req, purpose, invalid_token(&error))),
+            Err(error) => return Ok(refuse_counted(&auth, req, purpose, invalid_token(&error)).await),
         },
-        Err(error) => return Ok(refuse_counted(&auth, req, purpose, error)),
+        Err(error) => return Ok(refuse_counted(&auth, req, purpose, error).await),
     };
     let quota = count(&auth, &req, purpose, identity.as_ref()).await;
     let identity = match identity {
@@ -65,13 +67,14 @@ fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody
 
 /// Refuses a request with bad credentials, counted against its address: guessing tokens
 /// is rate-limited like any anonymous call of the same purpose.
-fn refuse_counted<B>(
+async fn refuse_counted<B>(
     auth: &SharedAuth,
     req: ServiceRequest,
     purpose: AnonymousPurpose,
     error: ApiError,
 ) -> ServiceResponse<EitherBody<B>> {
-    let quota = auth.limiter.hit(&address_key(auth, &req, purpose), auth.settings.anonymous_limit(purpose));
+    let limit = auth.settings.anonymous_limit(purpose);
+    let quota = auth.limiter.hit(&address_key(auth, &req, purpose), || ready(limit)).await;
     let error = if quota.allowed { error } else { too_many(quota) };
     let mut response = refuse(req, error);
     add_quota_headers(response.headers_mut(), quota);
@@ -180,21 +183,21 @@ fn invalid_token(error: &TokenError) -> ApiError {
 
 /// Counts the request: per client with a token, per address and purpose without.
 async fn count(auth: &SharedAuth, req: &ServiceRequest, purpose: AnonymousPurpose, identity: Option<&Bearer>) -> Quota {
-    let (key, limit) = match identity {
+    let limiter = &auth.limiter;
+    match identity {
         Some(Bearer::Person(person)) => {
-            (format!("person:{}", person.person_id), auth.settings.default_rate_limit_per_minute)
+            let limit = auth.settings.default_rate_limit_per_minute;
+            limiter.hit(&format!("person:{}", person.person_id), || ready(limit)).await
         }
         Some(Bearer::Client(identity)) => {
-            let key = format!("client:{}", identity.client_id);
-            let limit = match auth.limiter.known_limit(&key) {
-                Some(limit) => limit,
-                None => client_limit(auth, &identity.client_id).await,
-            };
-            (key, limit)
+            let client_id = identity.client_id.as_str();
+            limiter.hit(&format!("client:{client_id}"), || client_limit(auth, client_id)).await
         }
-        None => (address_key(auth, req, purpose), auth.settings.anonymous_limit(purpose)),
-    };
-    auth.limiter.hit(&key, limit)
+        None => {
+            let limit = auth.settings.anonymous_limit(purpose);
+            limiter.hit(&address_key(auth, req, purpose), || ready(limit)).await
+        }
+    }
 }
 
 /// The client's own limit, read once a window.

@@ -61,7 +61,10 @@ pub struct SearchResponse {
 /// publication date, inclusive-hiring flags, minimum monthly pay, minimum quality score — and
 /// sorted by relevance, date or distance. `total` and the facet counts (per contract type and
 /// per département) cover every match, so each facet list adds up to `total`. Offers leave the
-/// search at their expiry time. Pages follow `next_cursor` up to 10,000 results deep.
+/// search at their expiry time. Pages follow `next_cursor` up to 10,000 results deep. The
+/// search may be served from a PostgreSQL standby and lag the last publications by its replay
+/// delay (usually under a second); `GET /v1/offers/{id}` reads the primary and sees a
+/// publication at once.
 ///
 /// No token is needed: anonymous calls share the anonymous rate limit of their address
 /// (120 a minute by default); a client's token (any scope) gets the client's own limit.
@@ -85,7 +88,7 @@ pub async fn search_offers(
     let request = query.checked(now())?;
     let near = request.filters.near;
     let (results, offers) = store
-        .run(move |conn| {
+        .run_stale(move |conn| {
             let results = search::search(conn, &request)?;
             let offers = offers::with_sources(conn, results.offers.clone())?;
             Ok((results, offers))

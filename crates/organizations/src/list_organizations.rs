@@ -24,7 +24,9 @@ pub struct ListOrganizationsQuery {
 ///
 /// Lists organizations in a stable order (creation order). Follow `next_cursor`, or the
 /// `Link: <…>; rel="next"` header, to read the next page; records added meanwhile are
-/// neither skipped nor repeated.
+/// neither skipped nor repeated. The list may be served from a PostgreSQL standby and lag the
+/// last writes by its replay delay (usually under a second); `GET /v1/organizations/{id}`
+/// reads the primary and sees a write at once.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:read"])),
@@ -40,5 +42,5 @@ pub async fn list_organizations(list: List<Caller, ListOrganizationsQuery>) -> R
     let query = &list.query;
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
     let filter = OrganizationFilter { kind: query.kind };
-    Ok(list.page(list.store.run(move |conn| organizations::list(conn, &filter, &page)).await?))
+    Ok(list.page(list.store.run_stale(move |conn| organizations::list(conn, &filter, &page)).await?))
 }

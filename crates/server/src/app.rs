@@ -17,7 +17,7 @@ use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
-use plateforme_store::{Store, StoreError, idempotency, upkeep};
+use plateforme_store::{Store, StoreError, StoreOptions, idempotency, upkeep};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
 
@@ -108,7 +108,7 @@ impl Services {
             settings,
             keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
             store: store.clone(),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(store.clone()),
             routes,
             external: config.external_issuer.clone().map(ExternalIssuer::new),
             verified: Default::default(),
@@ -124,6 +124,16 @@ impl Services {
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
         })
+    }
+}
+
+/// The store the configuration names: `database_url`, and `read_database_url` for the reads
+/// that tolerate staleness when set. Connections open when first asked for.
+pub fn connect_store(config: &Config, options: &StoreOptions) -> Result<Store, StoreError> {
+    let store = Store::connect(&config.database_url, options)?;
+    match &config.read_database_url {
+        Some(url) => store.with_stale_reads_from(url, options),
+        None => Ok(store),
     }
 }
 
@@ -183,6 +193,15 @@ async fn purge_idempotency_keys(store: Store) {
     .await;
 }
 
+/// How often the rate-limit windows of past minutes are forgotten (each replica reads only the
+/// current one).
+const RATE_LIMIT_PURGE_PERIOD: Duration = Duration::from_secs(60);
+
+async fn purge_rate_limit_windows(store: Store) {
+    upkeep::every(RATE_LIMIT_PURGE_PERIOD, "rate-limit windows forgotten", || RateLimiter::purge_past_windows(&store))
+        .await;
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
 /// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
 /// `shutdown_timeout_secs`), SIGQUIT at once.
@@ -191,6 +210,7 @@ async fn purge_idempotency_keys(store: Store) {
 pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std::io::Result<Server> {
     actix_web::rt::spawn(plateforme_offers::expiry::run(services.store.clone(), services.expiry_sweep));
     actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
+    actix_web::rt::spawn(purge_rate_limit_windows(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

@@ -25,6 +25,9 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the database pool.
     pub database_pool_size: u32,
+    /// A PostgreSQL standby of `database_url` for the reads that tolerate staleness (the offer
+    /// search, the organization list); none by default: every read goes to `database_url`.
+    pub read_database_url: Option<String>,
     pub log_format: LogFormat,
     /// Largest request body accepted, in bytes (and largest line of an NDJSON batch).
     pub max_body_bytes: usize,
@@ -93,6 +96,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite://data/plateforme.db".into(),
             database_pool_size: 16,
+            read_database_url: None,
             log_format: LogFormat::Text,
             max_body_bytes: 1024 * 1024,
             max_batch_bytes: 256 * 1024 * 1024,
@@ -161,6 +165,7 @@ impl Config {
             "DATABASE_URL" => self.database_url = value.to_owned(),
             "PLATEFORME_LISTEN" => self.listen = value.to_owned(),
             "PLATEFORME_DATABASE_POOL_SIZE" => self.database_pool_size = parse(name, value)?,
+            "PLATEFORME_READ_DATABASE_URL" => self.read_database_url = Some(value.to_owned()),
             "PLATEFORME_LOG_FORMAT" => {
                 self.log_format = one_of(name, value, &[("text", LogFormat::Text), ("json", LogFormat::Json)])?;
             }
@@ -220,6 +225,16 @@ impl Config {
         plateforme_store::Backend::of_url(&self.database_url).map_err(|e| error("database_url", e.to_string()))?;
         if self.database_pool_size == 0 {
             return Err(error("database_pool_size", "must be at least 1"));
+        }
+        if let Some(url) = &self.read_database_url {
+            let postgres =
+                |url: &str| plateforme_store::Backend::of_url(url).ok() == Some(plateforme_store::Backend::Postgres);
+            if !postgres(url) || !postgres(&self.database_url) {
+                return Err(error(
+                    "read_database_url",
+                    "must be a postgres:// URL of a standby of database_url, itself PostgreSQL",
+                ));
+            }
         }
         if self.max_body_bytes < 1024 {
             return Err(error("max_body_bytes", "must be at least 1024"));
@@ -341,14 +356,24 @@ impl Config {
 
     /// The database URL without its password, for logs.
     pub fn redacted_database_url(&self) -> String {
-        match (self.database_url.find("://"), self.database_url.rfind('@')) {
-            (Some(scheme), Some(at)) if at > scheme && self.database_url[scheme + 3..at].contains(':') => {
-                let credentials = &self.database_url[scheme + 3..at];
-                let user = credentials.split(':').next().unwrap_or("");
-                format!("{}{user}:***{}", &self.database_url[..scheme + 3], &self.database_url[at..])
-            }
-            _ => self.database_url.clone(),
+        redacted(&self.database_url)
+    }
+
+    /// The read database's URL without its password, for logs.
+    pub fn redacted_read_database_url(&self) -> Option<String> {
+        self.read_database_url.as_deref().map(redacted)
+    }
+}
+
+/// `url` without its password.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme && url[scheme + 3..at].contains(':') => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
         }
+        _ => url.to_owned(),
     }
 }
 
@@ -510,6 +535,19 @@ mod tests {
         assert_eq!((external.audience.as_str(), external.scope_claim.as_str()), ("other", "scp"));
         assert_eq!(symmetric.as_deref(), Some("external_issuer.algorithms"));
         assert!(unknown.contains("jwks_ttl"), "{unknown}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_read_database_is_a_postgresql_standby_of_a_postgresql_primary() -> Result<(), ConfigError> {
+        let primary = ("DATABASE_URL", "postgres://app:secret@primary/plateforme");
+        let standby = ("PLATEFORME_READ_DATABASE_URL", "postgres://app:secret@standby/plateforme");
+        let config = Config::load(None, env(&[primary, standby]))?;
+        assert_eq!(config.redacted_read_database_url().as_deref(), Some("postgres://app:***@standby/plateforme"));
+        let on_sqlite = Config::load(None, env(&[standby])).err().map(|e| e.key);
+        assert_eq!(on_sqlite.as_deref(), Some("read_database_url"), "the default database is SQLite");
+        let sqlite_reads = Config::load(None, env(&[primary, ("PLATEFORME_READ_DATABASE_URL", "sqlite://copy.db")]));
+        assert_eq!(sqlite_reads.err().map(|e| e.key).as_deref(), Some("read_database_url"));
         Ok(())
     }
 

@@ -147,9 +147,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// Opens the database named by the configuration and brings its schema up to date.
 fn open_store(config: &Config) -> Result<Store, Box<dyn std::error::Error>> {
     let options = StoreOptions { max_connections: config.database_pool_size, ..StoreOptions::default() };
-    let store = Store::connect(&config.database_url, &options)?;
+    let store = app::connect_store(config, &options)?;
     let applied = store.migrate()?;
-    tracing::info!(database = %config.redacted_database_url(), migrations_applied = applied, "database ready");
+    tracing::info!(
+        database = %config.redacted_database_url(),
+        read_database = config.redacted_read_database_url().as_deref().unwrap_or("none"),
+        migrations_applied = applied,
+        "database ready"
+    );
     Ok(store)
 }
 

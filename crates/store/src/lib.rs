@@ -8,7 +8,7 @@
 //! - Shared mechanisms, at the top: `connection`, `store` (pool and `Store`), `migrations`,
 //!   `schema` (every table, private to the crate), `write` (the write transaction),
 //!   `history`, `changes` (the change feed), `idempotency`, `pagination`, `bulk`, `error`,
-//!   `timestamps`, `health`.
+//!   `timestamps`, `health`, `rate_limits` (the windows every replica counts in).
 //! - One folder per domain, one module per table or aggregate in it: `dossier` (persons,
 //!   contracts, reviews, diagnostics, consents, access codes), `access` (clients, signing
 //!   keys, journal), `offers`; `organizations` is a domain of one module. A new domain
@@ -43,6 +43,7 @@ mod migrations;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;
+pub mod rate_limits;
 mod schema;
 mod store;
 mod timestamps;

@@ -51,6 +51,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limit_windows (bucket, window_start) {
+        bucket -> Text,
+        window_start -> BigInt,
+        reserved -> BigInt,
+    }
+}
+
+diesel::table! {
     organizations (id) {
         id -> Text,
         kind -> Text,
@@ -243,6 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_sequence,
     changes,
     idempotency_keys,
+    rate_limit_windows,
     organizations,
     oauth_clients,
     signing_keys,

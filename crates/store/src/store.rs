@@ -1,4 +1,5 @@
-//! The store handle shared by all handlers: a connection pool and the backend it serves.
+//! The store handle shared by all handlers: a connection pool and the backend it serves, and
+//! optionally a second pool on a PostgreSQL standby for the reads that tolerate staleness.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,8 @@ impl Default for StoreOptions {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool<Manager>,
+    /// The standby's pool (`PLATEFORME_READ_DATABASE_URL`), for [`Store::run_stale`].
+    stale_reads: Option<Pool<Manager>>,
     backend: Backend,
     /// The access journal's group commit of reads (`access::journal::append_durably`).
     journal: Arc<GroupCommit>,
@@ -34,24 +37,24 @@ pub struct Store {
 impl Store {
     /// Opens the pool. For SQLite the file's folder is created, so a fresh machine just works.
     pub fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
-        let manager = Manager::new(url)?;
         let backend = Backend::of_url(url)?;
         if backend == Backend::Sqlite {
             create_parent_folder(sqlite_path(url))?;
         }
-        let pool = Pool::builder()
-            .max_size(options.max_connections)
-            // Connections open only when asked for: a server that starts while the database is
-            // down fails once with the driver's message instead of retrying a whole pool.
-            .min_idle(Some(0))
-            .connection_timeout(options.acquire_timeout)
-            // A broken connection is detected by `has_broken`; a ping on every checkout would
-            // add a round trip to every request.
-            .test_on_check_out(false)
-            .build(manager)
-            .map_err(StoreError::Pool)?;
+        let pool = open_pool(url, options)?;
         let journal = Arc::new(GroupCommit::new(pool.clone()));
-        Ok(Store { pool, backend, journal })
+        Ok(Store { pool, stale_reads: None, backend, journal })
+    }
+
+    /// The same store, whose reads that tolerate staleness ([`Store::run_stale`]) go to the
+    /// PostgreSQL standby at `url`. Every other read, and every write, stays on the primary.
+    pub fn with_stale_reads_from(self, url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        if self.backend != Backend::Postgres || Backend::of_url(url)? != Backend::Postgres {
+            return Err(StoreError::Config(
+                "a read database (PLATEFORME_READ_DATABASE_URL) needs PostgreSQL for it and for DATABASE_URL".into(),
+            ));
+        }
+        Ok(Store { stale_reads: Some(open_pool(url, options)?), ..self })
     }
 
     pub(crate) fn journal(&self) -> &GroupCommit {
@@ -79,6 +82,29 @@ impl Store {
             .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
+    /// Runs read-only work whose answer may lag the last writes by the standby's replay delay
+    /// (a search, a list): on the standby when one is set, on the primary otherwise. A read
+    /// that must see a write just made (read-after-write) uses [`Store::run`]. When no standby
+    /// connection can be had within the acquire timeout, the work runs on the primary: a
+    /// standby down slows these reads, it does not fail them.
+    pub async fn run_stale<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let Some(standby) = self.stale_reads.clone() else { return self.run(work).await };
+        let primary = self.pool.clone();
+        tokio::task::spawn_blocking(move || match standby.get() {
+            Ok(mut conn) => work(&mut conn),
+            Err(error) => {
+                tracing::warn!(%error, "no connection to the read database; reading from the primary");
+                work(&mut *primary.get()?)
+            }
+        })
+        .await
+        .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
     /// The same work, synchronously (CLI commands, seeding).
     pub fn run_blocking<T>(
         &self,
@@ -86,6 +112,20 @@ impl Store {
     ) -> Result<T, StoreError> {
         work(&mut *self.pool.get()?)
     }
+}
+
+fn open_pool(url: &str, options: &StoreOptions) -> Result<Pool<Manager>, StoreError> {
+    Pool::builder()
+        .max_size(options.max_connections)
+        // Connections open only when asked for: a server that starts while the database is
+        // down fails once with the driver's message instead of retrying a whole pool.
+        .min_idle(Some(0))
+        .connection_timeout(options.acquire_timeout)
+        // A broken connection is detected by `has_broken`; a ping on every checkout would
+        // add a round trip to every request.
+        .test_on_check_out(false)
+        .build(Manager::new(url)?)
+        .map_err(StoreError::Pool)
 }
 
 fn create_parent_folder(path: &str) -> Result<(), StoreError> {

@@ -27,6 +27,7 @@ mod untrusted {
     );
 
     async fn a_spoofed_header_from_an_untrusted_peer_is_ignored(app: crate::helpers::TestApp) {
+        app.wait_for_a_window_of(10).await;
         for (call, spoofed) in ["198.51.100.1", "198.51.100.2"].into_iter().enumerate() {
             let response = super::anonymous_call(&app, spoofed).await;
             assert_eq!(response.status().as_u16(), 401, "call {call} is within the peer's limit");
@@ -47,6 +48,7 @@ async fn anonymous_call(app: &TestApp, forwarded_for: &str) -> reqwest::Response
 }
 
 async fn a_trusted_proxy_s_forwarded_addresses_are_counted_apart(app: TestApp) {
+    app.wait_for_a_window_of(10).await;
     for _ in 0..2 {
         assert_eq!(anonymous_call(&app, "203.0.113.5").await.status().as_u16(), 401);
     }

@@ -93,7 +93,12 @@ impl FreshDatabase {
 
 enum TestDatabase {
     Sqlite(#[expect(dead_code, reason = "held so the folder lives as long as the test")] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// A database the test made itself and removes itself.
+    Given,
 }
 
 impl Drop for TestDatabase {
@@ -148,6 +153,11 @@ impl TestApp {
         Some(TestApp::start_with(&url, database.database, config).await)
     }
 
+    /// A test app on a database the caller made (and removes), with settings of its own.
+    pub async fn on_database(url: &str, config: Config) -> TestApp {
+        TestApp::start_with(url, TestDatabase::Given, config).await
+    }
+
     /// A SQLite test app with settings of its own.
     pub async fn sqlite_with(config: Config) -> TestApp {
         let database = FreshDatabase::sqlite();
@@ -157,11 +167,11 @@ impl TestApp {
 
     async fn start_with(url: &str, database: TestDatabase, config: Config) -> TestApp {
         let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
-        let store = Store::connect(url, &options).expect("open the test database");
-        store.migrate().expect("migrate the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
         let config = Config { workers: Some(2), database_url: url.to_owned(), issuer: Some(address.clone()), ..config };
+        let store = app::connect_store(&config, &options).expect("open the test database");
+        store.migrate().expect("migrate the test database");
         let services = app::Services::new(store.clone(), &config).expect("open the services");
         let server = app::serve(listener, services, &config).expect("start the server");
         actix_web::rt::spawn(server);
@@ -178,6 +188,37 @@ impl TestApp {
         app.token = admin.token.clone();
         app.admin = Some(admin);
         app
+    }
+
+    /// Another server on this one's database, as another replica: the same issuer, its own
+    /// memory (token cache, revocations, rate-limit leases), `config` otherwise. Answers its
+    /// base URL.
+    pub async fn replica(&self, config: &Config) -> String {
+        let options = StoreOptions { max_connections: 4, ..StoreOptions::default() };
+        let store = Store::connect(&self.database_url, &options).expect("open the shared database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = Config {
+            workers: Some(1),
+            database_url: self.database_url.clone(),
+            issuer: Some(self.address.clone()),
+            ..config.clone()
+        };
+        let services = app::Services::new(store, &config).expect("open the services");
+        let server = app::serve(listener, services, &config).expect("start the replica");
+        actix_web::rt::spawn(server);
+        address
+    }
+
+    /// Waits for the next rate-limit window when the current one ends within `seconds`, so that
+    /// a test exhausting a limit is not granted it afresh halfway. Windows follow the minutes of
+    /// the clock, so the administrator's `RateLimit-Reset` tells when every bucket's ends.
+    pub async fn wait_for_a_window_of(&self, seconds: u64) {
+        let response = self.get("/v1/organizations").await;
+        let reset: u64 = header(&response, "ratelimit-reset").and_then(|value| value.parse().ok()).expect("reset");
+        if reset < seconds {
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(reset + 1)).await;
+        }
     }
 
     /// Registers an organization of `kind` and a client of it with `scopes`, and gets a token

@@ -30,6 +30,7 @@ mod organization_errors;
 mod organizations;
 mod portal;
 mod rate_limits;
+mod read_replica;
 mod referentials;
 mod rolling_restart;
 mod route_table;

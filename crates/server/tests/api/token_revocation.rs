@@ -1,13 +1,10 @@
 //! Revoked tokens: disabling a client or rotating its secret makes its earlier tokens refused
 //! on every server sharing the database, within the revocation refresh period.
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use plateforme_model::organization::OrganizationKind;
-use plateforme_server::app;
 use plateforme_server::config::Config;
-use plateforme_store::{Store, StoreOptions};
 use serde_json::json;
 
 use crate::helpers::{TestApp, assert_problem};
@@ -17,25 +14,6 @@ on_both_backends!(
     a_disabled_client_s_tokens_are_refused_on_every_server_within_the_bound,
     a_rotated_secret_revokes_the_earlier_tokens_on_every_server,
 );
-
-/// A second server on the first one's database, as a second replica: the same issuer, its own
-/// memory (token cache, revocations, rate limits). Answers its base URL.
-async fn second_server(app: &TestApp, config: &Config) -> String {
-    let options = StoreOptions { max_connections: 4, ..StoreOptions::default() };
-    let store = Store::connect(&app.database_url, &options).expect("open the shared database");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let config = Config {
-        workers: Some(1),
-        database_url: app.database_url.clone(),
-        issuer: Some(app.address.clone()),
-        ..config.clone()
-    };
-    let services = app::Services::new(store, &config).expect("open the services");
-    let server = app::serve(listener, services, &config).expect("start the second server");
-    actix_web::rt::spawn(server);
-    address
-}
 
 async fn status_with(app: &TestApp, server: &str, token: &str) -> u16 {
     let response = app.client.get(format!("{server}/v1/organizations")).bearer_auth(token).send().await;
@@ -64,7 +42,7 @@ fn bound(config: &Config) -> Duration {
 
 async fn a_disabled_client_s_tokens_are_refused_on_every_server_within_the_bound(app: TestApp) {
     let config = Config::default();
-    let second = second_server(&app, &config).await;
+    let second = app.replica(&config).await;
     let partner = app.register(OrganizationKind::MissionLocale, &["organizations:read"]).await;
     assert_eq!(status_with(&app, &app.address, &partner.token).await, 200, "the token works on the first server");
     assert_eq!(status_with(&app, &second, &partner.token).await, 200, "and on the second (now in its cache)");
@@ -92,7 +70,7 @@ async fn a_disabled_client_s_tokens_are_refused_on_every_server_within_the_bound
 
 async fn a_rotated_secret_revokes_the_earlier_tokens_on_every_server(app: TestApp) {
     let config = Config::default();
-    let second = second_server(&app, &config).await;
+    let second = app.replica(&config).await;
     let partner = app.register(OrganizationKind::MissionLocale, &["organizations:read"]).await;
     assert_eq!(status_with(&app, &second, &partner.token).await, 200);
 
