@@ -81,7 +81,8 @@ pub struct BatchResult {
 /// and the other lines are published all the same. Sending the same batch again is idempotent:
 /// every line comes back `unchanged`. Lines are committed in chunks of 500, in order; should
 /// the service fail midway, the chunks before are published and sending the batch again
-/// finishes the work.
+/// finishes the work. A batch holds at least one line: a body with none (or only blank lines)
+/// is refused with 422 (rule `batch.empty`).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["offers:write"])),

@@ -58,6 +58,17 @@ pub enum Severity {
     High,
 }
 
+fn skills_schema() -> utoipa::openapi::schema::Array {
+    crate::schemas::text_list(
+        format!(
+            "Skills (compétences), at most {MAX_SKILLS} (rule `skills.count`), each 1 to \
+             {MAX_SKILL_LENGTH} characters, not blank (rules `skill.empty`, `skill.too_long`)."
+        ),
+        0..=MAX_SKILLS,
+        MAX_SKILL_LENGTH,
+    )
+}
+
 /// The professional part of the diagnostic (volet professionnel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,9 +78,9 @@ pub struct ProfessionalDiagnostic {
     /// The jobs sought (métiers recherchés), as ROME 4.0 codes: 1 to 10, each once.
     #[schema(min_items = 1, max_items = 10)]
     pub target_rome_codes: Vec<RomeCode>,
-    /// Skills (compétences), at most 50, each 1 to 200 characters.
+    /// Skills (compétences): see [`skills_schema`].
     #[serde(default)]
-    #[schema(max_items = 50)]
+    #[schema(schema_with = skills_schema)]
     pub skills: Vec<String>,
     pub qualification_level: QualificationLevel,
     /// Professional experience (expérience professionnelle), in months, 0 to 600.

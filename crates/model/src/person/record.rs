@@ -70,7 +70,8 @@ pub enum RegistrationChannel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationInput {
-    /// Date of registration (date d'inscription).
+    /// Date of registration (date d'inscription), not in the future (rule
+    /// `registered_on.future`) nor before the birth date (rule `registered_on.before_birth`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub registered_on: NaiveDate,
     pub channel: RegistrationChannel,
@@ -146,9 +147,10 @@ pub struct Orientation {
 pub struct NewPerson {
     pub identity: Identity,
     /// NIR (numéro de sécurité sociale), 15 characters with its key; never returned, never
-    /// stored in clear.
+    /// stored in clear. Its birth year and month agree with the birth date (rule
+    /// `nir.birth_date_mismatch`).
     #[serde(default)]
-    #[schema(value_type = Option<String>, write_only)]
+    #[schema(value_type = Option<Nir>, write_only)]
     pub nir: Option<Nir>,
     #[serde(default)]
     pub contact: Contact,
