@@ -156,14 +156,14 @@ pub struct Workplace {
     /// Commune code (code officiel géographique de l'INSEE, not the postal code), which must be
     /// a current commune of the referential (rule `commune.unknown`).
     pub commune: CommuneCode,
-    /// Latitude (WGS 84) of the workplace itself; with `longitude`, both or neither (rule
-    /// `workplace.partial_position`). When left out, the position of the commune's town hall is
+    /// Latitude (WGS 84) of the workplace itself, -90 to 90 (rule `latitude.range`); with
+    /// `longitude`, both or neither (rule `workplace.partial_position`). When left out, the position of the commune's town hall is
     /// used and the workplace counts as imprecise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = -90, maximum = 90, example = 45.7719)]
     pub latitude: Option<f64>,
-    /// Longitude (WGS 84) of the workplace itself; with `latitude`, both or neither (rule
-    /// `workplace.partial_position`).
+    /// Longitude (WGS 84) of the workplace itself, -180 to 180 (rule `longitude.range`); with
+    /// `latitude`, both or neither (rule `workplace.partial_position`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = -180, maximum = 180, example = 4.8902)]
     pub longitude: Option<f64>,
@@ -226,8 +226,8 @@ pub enum SizeBand {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Boulangerie Martin", "siret": "73282932000074", "naf": "10.71C", "size_band": "1-9"}))]
 pub struct Employer {
-    /// Name (raison sociale or enseigne), 1 to 200 characters, not blank. Leave out for an
-    /// anonymous offer.
+    /// Name (raison sociale or enseigne), 1 to 200 characters, not blank (rule
+    /// `employer.name.length`). Leave out for an anonymous offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
@@ -265,7 +265,8 @@ pub enum ExperienceLevel {
 #[schema(example = json!({"level": "desired", "months": 24}))]
 pub struct Experience {
     pub level: ExperienceLevel,
-    /// Months of experience, when the level is desired or required.
+    /// Months of experience, when the level is desired or required; at most 600 (rule
+    /// `experience.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(maximum = 600)]
     pub months: Option<u32>,
@@ -314,28 +315,29 @@ pub struct InclusiveHiring {
     "published_at": "2026-11-20T09:00:00Z", "expires_at": "2027-01-19T23:59:59Z"
 }))]
 pub struct OfferFields {
-    /// Title (intitulé du poste), 1 to 200 characters, not blank.
+    /// Title (intitulé du poste), 1 to 200 characters, not blank (rule `title.length`).
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
-    /// Description (descriptif du poste), stored whole, 1 to 50,000 characters, not blank.
+    /// Description (descriptif du poste), stored whole, 1 to 50,000 characters, not blank (rule
+    /// `description.length`).
     #[schema(min_length = 1, max_length = 50_000, pattern = r"\S")]
     pub description: String,
     /// The job's ROME 4.0 code (fiche métier), which must exist in the referential (rule
     /// `rome.unknown`).
     pub rome_code: RomeCode,
     pub contract_type: ContractType,
-    /// Duration in months (durée du contrat), 1 to 60; not for a CDI (rule
-    /// `contract_months.not_applicable`).
+    /// Duration in months (durée du contrat), 1 to 60 (rule `contract_months.range`); not for a
+    /// CDI (rule `contract_months.not_applicable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 60, example = 12)]
     pub contract_months: Option<u32>,
-    /// Weekly working hours (durée hebdomadaire), above 0 and up to 48.
+    /// Weekly working hours (durée hebdomadaire), above 0 and up to 48 (rule `weekly_hours.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(exclusive_minimum = 0, maximum = 48, example = 35.0)]
     pub weekly_hours: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salary: Option<Salary>,
-    /// Number of positions (nombre de postes), 1 to 1000.
+    /// Number of positions (nombre de postes), 1 to 1000 (rule `positions.range`).
     #[serde(default = "one_position")]
     #[schema(minimum = 1, maximum = 1000, default = 1)]
     pub positions: u32,
@@ -347,7 +349,8 @@ pub struct OfferFields {
     #[schema(schema_with = skills_schema)]
     pub skills: Vec<String>,
     /// Qualification level of the national framework (niveau de qualification, 1 to 8: 3 is a
-    /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate).
+    /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate; rule
+    /// `qualification_level.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 8, example = 4)]
     pub qualification_level: Option<u8>,
