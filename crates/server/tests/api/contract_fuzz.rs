@@ -507,8 +507,8 @@ fn string_for(schema: &Value, rng: &mut Rng) -> String {
     if let Some(pattern) = schema["pattern"].as_str() {
         // ECMA-262 patterns, as JSON Schema reads them: `\d` is an ASCII digit. A negated class
         // (`[^\s]`) reads as bytes then, which may not be UTF-8: read it as characters instead.
-        let parse = |unicode: bool| regex_syntax::ParserBuilder::new().unicode(unicode).build().parse(pattern);
-        if let Ok(hir) = parse(false).or_else(|_| parse(true)) {
+        let parse = |unicode: bool| regex_syntax::ParserBuilder::new().unicode(unicode).build().parse(pattern).ok();
+        if let Some(hir) = parse(false).or_else(|| parse(true)) {
             let text = from_hir(&hir, rng);
             // Without a maxLength the pattern alone bounds the length.
             let max = schema["maxLength"].as_u64().map_or(usize::MAX, |max| max as usize);
