@@ -25,26 +25,31 @@ enum Tag {
 /// comma-separated list of quoted entity tags, each possibly weak (`W/"3"`) (RFC 9110).
 pub const ENTITY_TAGS_PATTERN: &str = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#;
 
+/// Reads the list tag by tag, not by splitting at commas: a tag's opaque part may itself hold
+/// a comma (`W/",!"` is one tag), as RFC 9110's `etagc` allows.
 fn parse_tags(value: &str) -> Option<Vec<Tag>> {
     if value.trim() == "*" {
         return Some(vec![Tag::Any]);
     }
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (weak, quoted) = match part.strip_prefix("W/") {
-                Some(rest) => (true, rest),
-                None => (false, part),
-            };
-            let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
-            if opaque.contains('"') {
-                return None;
-            }
-            Some(if weak { Tag::Weak(opaque.to_owned()) } else { Tag::Strong(opaque.to_owned()) })
-        })
-        .collect()
+    let mut tags = Vec::new();
+    let mut rest = value;
+    loop {
+        // Empty list items (`"3",,"4"`) are allowed, as RFC 9110's list syntax says.
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        if rest.is_empty() {
+            return Some(tags);
+        }
+        let (weak, quoted) = match rest.strip_prefix("W/") {
+            Some(after) => (true, after),
+            None => (false, rest),
+        };
+        let (opaque, after) = quoted.strip_prefix('"')?.split_once('"')?;
+        tags.push(if weak { Tag::Weak(opaque.to_owned()) } else { Tag::Strong(opaque.to_owned()) });
+        rest = after.trim_start();
+        if !(rest.is_empty() || rest.starts_with(',')) {
+            return None;
+        }
+    }
 }
 
 fn read_tags(req: &HttpRequest, name: header::HeaderName) -> Result<Option<Vec<Tag>>, ApiError> {
@@ -141,6 +146,8 @@ mod tests {
             "\"3\", W/\"4\"",
             "\"\"",
             "\"a-b_c\"",
+            "  W/\",!\" ",
+            "\"a,b\", \"c\"",
             "3",
             "\"3",
             "W/3",
@@ -159,6 +166,8 @@ mod tests {
         assert_eq!(parse_tags("\"3\", W/\"4\""), Some(vec![Tag::Strong("3".into()), Tag::Weak("4".into())]));
         assert_eq!(parse_tags("3"), None);
         assert_eq!(parse_tags("\"3"), None);
+        assert_eq!(parse_tags("W/\",!\", \"3\""), Some(vec![Tag::Weak(",!".into()), Tag::Strong("3".into())]));
+        assert_eq!(parse_tags("\"3\" \"4\""), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod merge_patch;
 pub mod offer;
 pub mod organization;
 pub mod person;
+pub mod schemas;
 pub mod validation;
 
 pub use validation::{CodeError, FieldError, Validate, ValidationErrors};

@@ -58,7 +58,10 @@ impl OrganizationKind {
     }
 }
 
-/// Where an organization acts (territoire d'intervention).
+/// Where an organization acts (territoire d'intervention). A `departement` organization covers
+/// exactly one département, a `region` organization exactly one région (rule
+/// `territory.kind_mismatch`); when régions are listed, every listed département and commune
+/// lies in one of them (rule `territory.outside_regions`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Territory {
@@ -88,8 +91,9 @@ pub struct Territory {
 }))]
 pub struct OrganizationFields {
     pub kind: OrganizationKind,
-    /// Name of the organization (raison sociale or usual name), 1 to 200 characters.
-    #[schema(example = "Mission locale de Lyon")]
+    /// Name of the organization (raison sociale or usual name), 1 to 200 characters, not blank
+    /// (rules `name.empty`, `name.too_long`).
+    #[schema(example = "Mission locale de Lyon", min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// SIRET of the establishment; unique in the network (the organization's business key).
     pub siret: Siret,

@@ -66,11 +66,13 @@ pub struct BatchResult {
 /// per line, exactly as the body of `POST /v1/offers`. Each line is published like a single
 /// offer (upsert by source, de-duplication across sources) and answered in `results` with its
 /// line number and outcome; a line that breaks a rule — not JSON, a missing field, an unknown
-/// ROME code, a line over the body limit (1 MiB by default)… — is `rejected` with its errors,
+/// ROME code, a line over the body limit (1 MiB by default, rule `line.too_long`)… — is
+/// `rejected` with its errors,
 /// and the other lines are published all the same. Sending the same batch again is idempotent:
 /// every line comes back `unchanged`. Lines are committed in chunks of 500, in order; should
 /// the service fail midway, the chunks before are published and sending the batch again
-/// finishes the work.
+/// finishes the work. A batch holds at least one line: a body with none (or only blank lines)
+/// is refused with 422 (rule `batch.empty`).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["offers:write"])),

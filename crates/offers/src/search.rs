@@ -8,7 +8,9 @@ use plateforme_model::{FieldError, date};
 use plateforme_store::cursor;
 use plateforme_store::offers::search::{Near, SearchFilters, SearchRequest, SearchSort};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 pub const MAX_RADIUS_KM: f64 = 200.0;
 pub const DEFAULT_RADIUS_KM: f64 = 10.0;
@@ -24,37 +26,51 @@ pub struct SearchQuery {
     /// ignored: `developpeurs` finds "Développeur"). Every word must match.
     #[param(example = "développeur web")]
     pub q: Option<String>,
-    /// ROME codes, comma-separated (up to 20).
-    #[param(example = "M1805,M1810")]
+    /// ROME codes, comma-separated, up to 20 (rule `list.too_long`): each a ROME code (rule
+    /// `rome.format`) of the referential (rule `rome.unknown`).
+    #[param(example = "M1805,M1810", value_type = Option<RomeList>, inline)]
     pub rome: Option<String>,
-    /// Contract types, comma-separated: `cdi`, `cdd`, `interim`, `seasonal`, `apprenticeship`,
-    /// `professionalisation`, `other`.
-    #[param(example = "cdi,cdd")]
+    /// Contract types, comma-separated, up to 20: `cdi`, `cdd`, `interim`, `seasonal`,
+    /// `apprenticeship`, `professionalisation`, `other` (rule `contract_type.unknown`).
+    #[param(example = "cdi,cdd", value_type = Option<ContractTypeList>, inline)]
     pub contract_type: Option<String>,
-    /// Commune codes (INSEE), comma-separated.
+    /// Commune codes (INSEE), comma-separated, up to 20 (rules `commune.format`,
+    /// `commune.departement`).
+    #[param(example = "69123,69266", value_type = Option<CommuneList>, inline)]
     pub commune: Option<String>,
-    /// Département codes, comma-separated.
-    #[param(example = "69")]
+    /// Département codes, comma-separated, up to 20 (rules `departement.format`,
+    /// `departement.unknown`).
+    #[param(example = "69", value_type = Option<DepartementList>, inline)]
     pub departement: Option<String>,
-    /// Région codes, comma-separated.
+    /// Région codes, comma-separated, up to 20 (rules `region.format`, `region.unknown`).
+    #[param(example = "84", value_type = Option<RegionList>, inline)]
     pub region: Option<String>,
-    /// Search around this commune (its town hall), within `radius_km`. Not with `latitude` and
-    /// `longitude`: give one centre or the other (`near.ambiguous` otherwise).
-    #[param(example = "69123", min_length = 5, max_length = 5)]
+    /// Search around this commune (its town hall), within `radius_km`: a current commune of the
+    /// referential with a known position (rule `commune.unknown`). Not with `latitude` and
+    /// `longitude`: give one centre or the other (rule `near.ambiguous` otherwise).
+    #[param(example = "69123", value_type = Option<CommuneCode>, inline)]
     pub near_commune: Option<String>,
     /// Search around this point (with `longitude`, both or neither), within `radius_km`: WGS 84
-    /// degrees, -90 to 90. Not with `near_commune`: give one centre or the other.
+    /// degrees, -90 to 90 (rule `position.range`). Not with `near_commune`: give one centre or
+    /// the other (rule `near.ambiguous`).
     #[param(example = 45.764, minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
     /// Longitude of the point to search around (with `latitude`, both or neither): WGS 84
     /// degrees, -180 to 180. Not with `near_commune`.
     #[param(example = 4.8357, minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
-    /// Radius around the commune or point, in km: above 0, at most 200; 10 by default. Only
-    /// with `near_commune` or `latitude` and `longitude`.
+    /// Radius around the commune or point, in km: above 0, at most 200 (rule `radius.range`);
+    /// 10 by default. Only with `near_commune` or `latitude` and `longitude` (rule
+    /// `radius.without_center`).
     #[param(example = 15, exclusive_minimum = 0, maximum = 200)]
     pub radius_km: Option<f64>,
-    /// Offers published at or after this date (`2026-11-01`) or time (RFC 3339).
+    /// Offers published at or after this date (`2026-11-01`) or time (RFC 3339,
+    /// `2026-11-01T08:00:00Z`): any other form, or a day that does not exist, is refused (rule
+    /// `date.format`).
+    #[param(
+        example = "2026-11-01",
+        pattern = r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$"
+    )]
     pub published_since: Option<String>,
     /// Only offers of employers committed to hiring disabled workers.
     pub disability_committed: Option<bool>,
@@ -63,17 +79,18 @@ pub struct SearchQuery {
     /// Only offers open to people in an integration scheme (IAE).
     pub open_to_iae: Option<bool>,
     /// Only offers stating at least this monthly gross pay, in euros (hourly and yearly pay
-    /// are converted).
+    /// are converted); not negative (rule `salary.negative`).
     #[param(minimum = 0)]
     pub min_monthly_salary: Option<f64>,
-    /// Only offers with at least this quality score (0 to 100).
+    /// Only offers with at least this quality score, 0 to 100 (rule `quality.range`).
     #[param(minimum = 0, maximum = 100)]
     pub min_quality: Option<i32>,
     /// `relevance` (the default with `q`; else `date`), `date` (most recent first) or
-    /// `distance` (nearest first; needs a commune or point).
+    /// `distance` (rule `sort.unknown` otherwise); `distance` sorts nearest first and needs
+    /// `near_commune` or `latitude` and `longitude` (rule `sort.distance_without_center`).
     #[param(pattern = "^(?:relevance|date|distance)$")]
     pub sort: Option<String>,
-    /// Offers per page, 1 to 100 (20 by default).
+    /// Offers per page, 1 to 100 (20 by default; rule `limit.range`).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
@@ -226,6 +243,46 @@ impl SearchQuery {
         };
         (limit.clamp(1, 100), offset)
     }
+}
+
+/// The schema of a query parameter listing up to [`MAX_LIST`] values of `$item`, comma-separated:
+/// each as `$item`'s own schema states it, so that the codes' patterns keep one home.
+macro_rules! code_list {
+    ($($list:ident of $item:ty),* $(,)?) => {$(
+        pub struct $list;
+
+        impl PartialSchema for $list {
+            fn schema() -> RefOr<Schema> {
+                list_schema(<$item as PartialSchema>::schema())
+            }
+        }
+
+        impl ToSchema for $list {}
+    )*};
+}
+
+code_list!(
+    RomeList of RomeCode,
+    ContractTypeList of ContractType,
+    CommuneList of CommuneCode,
+    DepartementList of DepartementCode,
+    RegionList of RegionCode,
+);
+
+fn list_schema(item: RefOr<Schema>) -> RefOr<Schema> {
+    let item = item_pattern(item);
+    let pattern = format!("^(?:{item})(?:,(?:{item})){{0,{}}}$", MAX_LIST - 1);
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).into()
+}
+
+/// The pattern a value matches, unanchored: a code's own, or its enumeration's values.
+fn item_pattern(schema: RefOr<Schema>) -> String {
+    let RefOr::T(Schema::Object(object)) = schema else { return String::new() };
+    if let Some(pattern) = object.pattern {
+        return pattern.trim_start_matches('^').trim_end_matches('$').to_owned();
+    }
+    let values = object.enum_values.unwrap_or_default();
+    values.iter().filter_map(|value| value.as_str()).collect::<Vec<_>>().join("|")
 }
 
 /// Search pages are positions in the ranked results: the cursor carries the offset, signed

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::{ListProblems, ReadProblems};
 use plateforme_api::{ApiError, NoQuery, ValidQuery};
 use plateforme_auth::Caller;
+use plateforme_model::codes::CommuneCode;
 
 use crate::search::{SearchQuery, SearchResults, invalid_path};
 use plateforme_reference_data::{self as data, Commune};
@@ -39,7 +40,8 @@ pub async fn search_communes(
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:read"]), ("oauth2" = ["offers:read"]), ("oauth2" = ["dossier:read"])),
-    params(("code" = String, Path, description = "INSEE code of the commune", example = "69266")),
+    params(("code" = CommuneCode, Path, description = "INSEE code of the commune (rules `commune.format`, \
+`commune.departement`)", example = "69266")),
     responses(
         (status = 200, description = "The commune.", body = Commune,
             example = json!({"code": "69266", "name": "Villeurbanne", "departement": "69", "region": "84",
@@ -53,13 +55,11 @@ pub async fn get_commune(
     code: web::Path<String>,
     _: ValidQuery<NoQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code.into_inner();
-    if code.len() != 5 || !code.bytes().all(|byte| byte.is_ascii_digit() || byte.is_ascii_uppercase()) {
-        return Err(invalid_path(
-            "commune.format",
-            format!("commune code {code:?} is not 5 characters, digits (or 2A, 2B) then digits"),
-        ));
-    }
-    let commune = data::commune(&code).ok_or_else(|| ApiError::not_found(format!("commune {code}")))?;
+    // The form is the one the contract states for every commune code (`CommuneCode`).
+    let code = match CommuneCode::parse(&code.into_inner()) {
+        Ok(code) => code,
+        Err(error) => return Err(invalid_path(error.rule, error.message)),
+    };
+    let commune = data::commune(code.as_str()).ok_or_else(|| ApiError::not_found(format!("commune {code}")))?;
     Ok(HttpResponse::Ok().json(commune))
 }

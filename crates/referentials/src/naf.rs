@@ -41,8 +41,8 @@ pub async fn search_naf_codes(
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:read"]), ("oauth2" = ["offers:read"]), ("oauth2" = ["dossier:read"])),
-    params(("code" = String, Path, description = "NAF code: 2 digits, a dot, 2 digits and an uppercase letter \
-(`6201Z` is accepted)", example = "62.01Z")),
+    params(("code" = NafCode, Path, description = "NAF code: 2 digits, a dot, 2 digits and an uppercase letter \
+(`6201Z` is accepted; rule `naf.format`)", example = "62.01Z")),
     responses(
         (status = 200, description = "The NAF code.", body = Naf,
             example = json!({

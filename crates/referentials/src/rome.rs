@@ -36,7 +36,7 @@ pub async fn search_rome_codes(
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["organizations:read"]), ("oauth2" = ["offers:read"]), ("oauth2" = ["dossier:read"])),
-    params(("code" = String, Path, description = "ROME code: a letter A–N then 4 digits", example = "M1805")),
+    params(("code" = RomeCode, Path, description = "ROME code: a letter A–N then 4 digits (rule `rome.format`)", example = "M1805")),
     responses(
         (status = 200, description = "The ROME code.", body = Rome,
             example = json!({"code": "M1805", "label": "Développeur / Développeuse informatique"})),

@@ -15,11 +15,11 @@ const MAX_QUERY_CHARS: usize = 100;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// What to look for, 2 to 100 characters: the start of a name (accents, case and hyphens
-    /// do not matter) or of a code.
-    #[param(required = true, min_length = 2, max_length = 100)]
+    /// What to look for, 2 to 100 characters once the spaces around it are trimmed (rule
+    /// `q.length`): the start of a name (accents, case and hyphens do not matter) or of a code.
+    #[param(required = true, min_length = 2, max_length = 100, pattern = r"\S[\s\S]*\S")]
     q: Option<String>,
-    /// Results at most, 1 to 50 (20 by default).
+    /// Results at most, 1 to 50 (20 by default; rule `limit.range`).
     #[param(minimum = 1, maximum = 50, example = 20)]
     limit: Option<i64>,
 }

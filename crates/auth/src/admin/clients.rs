@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::clients::{self, Registration};
+use crate::scopes;
 use crate::{Caller, SharedAuth};
 
 /// An OAuth client of a partner information system. Its secret is never shown again after
@@ -71,15 +72,40 @@ pub struct ClientCredentials {
 #[schema(example = json!({"organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d", "name": "SI de la mission locale de Lyon",
     "scopes": ["dossier:read", "dossier:write"], "rate_limit_per_minute": 600}))]
 pub struct ClientRegistration {
+    /// The organization the client acts for, which must exist (rule `organization.unknown`).
     pub organization_id: Uuid,
+    /// What the client is, 1 to 200 characters, not blank (rule `name.length`).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    /// The scopes granted: see [`registration_scopes_schema`].
+    #[schema(schema_with = registration_scopes_schema)]
     pub scopes: Vec<String>,
-    /// Chosen id (letters, digits, `-`, `_`); generated when absent.
+    /// Chosen id, 1 to 64 letters, digits, `-` or `_` (rule `client_id.format`); generated
+    /// when absent.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub client_id: Option<String>,
     /// Requests a minute, at least 1 (the server refuses 0 with `rate_limit.range`); the
     /// server's default when absent.
     #[schema(minimum = 1)]
     pub rate_limit_per_minute: Option<u32>,
+}
+
+/// The scopes a client may be granted: every scope of the platform but the person tokens' own,
+/// listed from their one home ([`scopes::SCOPES`]).
+fn registration_scopes_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let grantable = scopes::SCOPES.iter().map(|(name, _)| *name).filter(|name| *name != scopes::ME);
+    let scope = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(grantable));
+    ArrayBuilder::new()
+        .items(scope)
+        .min_items(Some(1))
+        .description(Some(format!(
+            "The scopes granted, at least one (rule `scopes.empty`), each a scope of the platform \
+             (rule `scopes.unknown`) other than `{}`, which belongs to person tokens (rule \
+             `scopes.person_only`).",
+            scopes::ME
+        )))
+        .build()
 }
 
 impl ClientRegistration {

@@ -18,10 +18,14 @@ use crate::access;
 /// `weekly_hours`, `next_review_on`, signatures (`person_signed_on`, `organization_signed_on`)
 /// and `status` (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428
 /// without it, 412 when the contract changed since). The status follows the contract's life:
-/// `draft` → `signed` (with both signatures, dated neither before the drafting nor in the
-/// future) ⇄ `suspended` → `closed`, which is final; any other move answers 422 with the rule
-/// `contract.transition`. The organization that records its signature becomes the signing
-/// organization; signatures no longer change once the contract is signed.
+/// `draft` → `signed` (with both signatures, rule `contract.unsigned`, dated neither before the
+/// drafting, rule `contract.signed_before_drafted`, nor in the future, rule
+/// `contract.signed_in_future`) ⇄ `suspended` → `closed`, which is final (rule
+/// `contract.closed`); any other move answers 422 with the rule `contract.transition`. The
+/// organization that records its signature becomes the signing organization; signatures no
+/// longer change once the contract is signed (rule `contract.signatures_fixed`). The patched
+/// contract follows the rules of a new one (`NewContract`: objectives, actions, weekly hours,
+/// next review).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),

@@ -15,7 +15,8 @@ const MAX_DAYS: u32 = 3650;
 
 plateforme_api::paging_query! {
     pub struct UnorientedQuery {
-        /// Persons registered at least this many days ago and still not oriented (0 to 3650).
+        /// Persons registered at least this many days ago and still not oriented, 0 to 3650
+        /// (rule `unoriented_for_days.range`).
         #[param(minimum = 0, maximum = 3650, example = 30)]
         unoriented_for_days: u32,
     }
@@ -37,19 +38,17 @@ plateforme_api::paging_query! {
 pub async fn list_unoriented_persons(list: List<Caller, UnorientedQuery>) -> Result<HttpResponse, ApiError> {
     let (query, caller) = (&list.query, list.caller.clone());
     let page = query.page_request()?;
-    let registered_before =
-        today().checked_sub_days(Days::new(u64::from(query.unoriented_for_days))).ok_or_else(|| {
-            ApiError::new(ErrorCode::InvalidQuery, "unoriented_for_days reaches before the calendar")
-                .with_errors(vec![FieldError::new("unoriented_for_days", "range", "at most 3650")])
-        })?;
+    // One rule for every day count out of range, whether or not the calendar reaches it.
+    let out_of_range = || {
+        ApiError::new(ErrorCode::InvalidQuery, format!("unoriented_for_days: at most {MAX_DAYS}")).with_errors(vec![
+            FieldError::new("unoriented_for_days", "unoriented_for_days.range", format!("0 to {MAX_DAYS} days")),
+        ])
+    };
     if query.unoriented_for_days > MAX_DAYS {
-        return Err(ApiError::new(ErrorCode::InvalidQuery, format!("unoriented_for_days: at most {MAX_DAYS}"))
-            .with_errors(vec![FieldError::new(
-                "unoriented_for_days",
-                "unoriented_for_days.range",
-                format!("0 to {MAX_DAYS} days"),
-            )]));
+        return Err(out_of_range());
     }
+    let registered_before =
+        today().checked_sub_days(Days::new(u64::from(query.unoriented_for_days))).ok_or_else(out_of_range)?;
     // The policy's person rule, as the filter of the list: the same rule that judges one person.
     let visibility = policy::person_filter(caller.principal(), Operation::Read);
     let listed = list

@@ -15,7 +15,7 @@ code_type!(
         r"^(?:(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])\d{3}|97[1-46]\d{2})$",
         "Commune code (code officiel géographique de l'INSEE, not the postal code): 5 characters, \
          the département (01–95 except 20, 2A, 2B) then 3 digits, or an overseas département \
-         (971–974, 976) then 2 digits.",
+         (971–974, 976) then 2 digits (rules `commune.format`, `commune.departement`).",
         "69123",
     )
     .min_length(Some(5))

@@ -14,7 +14,8 @@ code_type!(
     string_schema(
         r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-46])$",
         "Département code (code officiel géographique de l'INSEE): 01–95 except 20, 2A and 2B \
-         for Corsica, 971–974 and 976 overseas. Uppercase only.",
+         for Corsica, 971–974 and 976 overseas. Uppercase only (rules `departement.format`, \
+         `departement.unknown`).",
         "69",
     )
     .min_length(Some(2))

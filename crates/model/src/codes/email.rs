@@ -19,7 +19,8 @@ code_type!(
          (dot-separated atoms of RFC 5322; letters beyond ASCII are accepted too), a domain of \
          dot-separated labels of at most 63 characters (letters, digits, inner hyphens) ending \
          in a top-level domain that starts with a letter, 254 characters at most. The domain is \
-         returned in lowercase.",
+         returned in lowercase (rules `email.format`, `email.length`, `email.local`, \
+         `email.domain`).",
         "prenom.nom@francetravail.fr",
     )
     .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))

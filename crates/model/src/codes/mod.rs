@@ -128,11 +128,15 @@ mod checks {
 
     use crate::validation::CodeError;
 
-    /// `parse` refuses every one of `values` under `rule`.
-    pub(super) fn assert_refused<T: Debug>(parse: fn(&str) -> Result<T, CodeError>, rule: &str, values: &[&str]) {
+    /// `parse` refuses every one of `values` under `rule`, which `T`'s schema names: a client
+    /// refused under a rule finds it in the contract.
+    pub(super) fn assert_refused<T: Code>(parse: fn(&str) -> Result<T, CodeError>, rule: &str, values: &[&str]) {
         for value in values {
             assert_eq!(parse(value).unwrap_err().rule, rule, "{value:?}");
         }
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        let description = schema["description"].as_str().unwrap_or_default();
+        assert!(description.contains(&format!("`{rule}`")), "the schema does not name {rule}: {description}");
     }
 
     /// `parse` refuses `value` with a message that says `words`.

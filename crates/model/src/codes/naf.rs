@@ -16,7 +16,7 @@ code_type!(
         r"^\d{2}\.?\d{2}[A-Z]$",
         "NAF rév. 2 activity code (nomenclature d'activités française, code APE), sub-class level: \
          2 digits, a dot, 2 digits and an uppercase letter. `6201Z` is accepted and normalized to `62.01Z`, \
-         the form responses use.",
+         the form responses use (rule `naf.format`).",
         "62.01Z",
     )
     .min_length(Some(5))

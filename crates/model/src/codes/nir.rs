@@ -23,7 +23,8 @@ code_type!(
         "NIR (numéro d'inscription au répertoire, the French social security number): \
          15 characters, sex, year, month, département (2A, 2B for Corsica), commune, order, \
          then the key 97 − (first 13 as a number mod 97). Spaces are accepted on input. \
-         Accepted in requests only: never stored nor returned in clear.",
+         Accepted in requests only: never stored nor returned in clear (rules `nir.length`, \
+         `nir.format`, `nir.key`).",
         "185057800604830",
     )
     .min_length(Some(15))
@@ -119,7 +120,7 @@ code_type!(
     string_schema(
         r"^[0-9a-f]{64}$",
         "Keyed hash of a NIR (numéro d'inscription au répertoire): HMAC-SHA256 under the \
-         network's secret, 64 lowercase hexadecimal characters.",
+         network's secret, 64 lowercase hexadecimal characters (rule `nir_hash.format`).",
         "7b7666cf9f6a8f0343a0e46030b9fb219d8b284ae504320882d308e4e43531ce",
     )
     .min_length(Some(64))

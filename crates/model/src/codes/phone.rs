@@ -33,7 +33,8 @@ code_type!(
         r"^\+(?:33[1-9]\d{8}|3[0-24-9]\d{6,13}|[124-9]\d{7,14})$",
         "Telephone number (numéro de téléphone) in E.164 form. On input, French numbers are also \
          accepted as written in France (01 23 45 67 89, with spaces, dots or dashes; +33, 0033, \
-         +33 (0)); overseas départements get their own country code (+262, +590, +594, +596).",
+         +33 (0)); overseas départements get their own country code (+262, +590, +594, +596) \
+         (rules `phone.format`, `phone.length`).",
         "+33123456789",
     )
     .min_length(Some(9))

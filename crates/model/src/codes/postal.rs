@@ -13,7 +13,7 @@ code_type!(
     string_schema(
         r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$",
         "Postal code (code postal, not the INSEE commune code): 5 digits, the first two 01–98 \
-         (20 for Corsica, 97 and 98 overseas and Monaco).",
+         (20 for Corsica, 97 and 98 overseas and Monaco; rules `postal.format`, `postal.unknown`).",
         "69003",
     )
     .min_length(Some(5))

@@ -13,7 +13,8 @@ code_type!(
     string_schema(
         r"^(?:0[1-46]|11|2[478]|32|44|5[23]|7[56]|84|9[34])$",
         "Region code (code officiel géographique de l'INSEE): one of the 18 regions since 2016, \
-         01–04 and 06 overseas, 11 to 94 in mainland France and Corsica.",
+         01–04 and 06 overseas, 11 to 94 in mainland France and Corsica (rules `region.format`, \
+         `region.unknown`).",
         "84",
     )
     .min_length(Some(2))

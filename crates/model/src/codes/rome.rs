@@ -14,7 +14,7 @@ code_type!(
     string_schema(
         r"^[A-N]\d{4}$",
         "ROME code (Répertoire opérationnel des métiers et des emplois, version 4.0): \
-         the domain letter A–N in uppercase, then 4 digits.",
+         the domain letter A–N in uppercase, then 4 digits (rule `rome.format`).",
         "M1805",
     )
     .min_length(Some(5))

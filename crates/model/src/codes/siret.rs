@@ -19,7 +19,7 @@ code_type!(
         r"^\d{14}$",
         "SIRET (Système d'identification du répertoire des établissements): 14 digits, \
          Luhn-checked (La Poste's establishments: digit sum a multiple of 5), not all zeros. Spaces \
-         are accepted on input and removed.",
+         are accepted on input and removed (rules `siret.format`, `siret.length`, `siret.luhn`).",
         "73282932000074",
     )
     .min_length(Some(14))

@@ -17,6 +17,8 @@ pub const MAX_EMPLOYER_NAME: usize = 200;
 pub const MAX_POSITIONS: u32 = 1000;
 pub const MAX_CONTRACT_MONTHS: u32 = 60;
 pub const MAX_WEEKLY_HOURS: f64 = 48.0;
+/// No gross pay above this is plausible, whatever the period.
+pub const MAX_SALARY: f64 = 10_000_000.0;
 /// An offer lives 60 days when its source gives no expiry, and at most a year.
 pub const DEFAULT_LIFETIME_DAYS: i64 = 60;
 pub const MAX_LIFETIME_DAYS: i64 = 366;
@@ -85,18 +87,20 @@ pub enum SalaryPeriod {
     Year,
 }
 
-/// Gross pay (salaire brut) in euros, as a range or a single bound.
+/// Gross pay (salaire brut) in euros, as a range or a single bound: give `min`, `max` or both
+/// (rule `salary.empty`), `min` at most `max` (rule `salary.min_above_max`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"min": 2100.0, "max": 2600.0, "period": "month"}))]
 pub struct Salary {
-    /// Lowest gross pay in euros for the period.
+    /// Lowest gross pay in euros for the period, 0 to 10,000,000 (rules `salary.negative`,
+    /// `salary.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0, example = 2100.0)]
+    #[schema(minimum = 0, maximum = 10_000_000, example = 2100.0)]
     pub min: Option<f64>,
-    /// Highest gross pay in euros for the period; at least `min`.
+    /// Highest gross pay in euros for the period, 0 to 10,000,000; at least `min`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0, example = 2600.0)]
+    #[schema(minimum = 0, maximum = 10_000_000, example = 2600.0)]
     pub max: Option<f64>,
     pub period: SalaryPeriod,
 }
@@ -124,7 +128,7 @@ impl Salary {
                     "salary.negative",
                     format!("a salary is a positive amount of euros, not {amount}"),
                 )),
-                Some(amount) if amount > 10_000_000.0 => {
+                Some(amount) if amount > MAX_SALARY => {
                     errors.push(FieldError::new(field, "salary.range", "a salary above 10,000,000 € is not plausible"))
                 }
                 _ => {}
@@ -149,13 +153,17 @@ impl Salary {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"commune": "69266", "latitude": 45.7719, "longitude": 4.8902}))]
 pub struct Workplace {
-    /// Commune code (code officiel géographique de l'INSEE, not the postal code).
+    /// Commune code (code officiel géographique de l'INSEE, not the postal code), which must be
+    /// a current commune of the referential (rule `commune.unknown`).
     pub commune: CommuneCode,
-    /// Latitude (WGS 84) of the workplace itself; with `longitude`. When left out, the position
-    /// of the commune's town hall is used and the workplace counts as imprecise.
+    /// Latitude (WGS 84) of the workplace itself, -90 to 90 (rule `latitude.range`); with
+    /// `longitude`, both or neither (rule `workplace.partial_position`). When left out, the position of the commune's town hall is
+    /// used and the workplace counts as imprecise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = -90, maximum = 90, example = 45.7719)]
     pub latitude: Option<f64>,
+    /// Longitude (WGS 84) of the workplace itself, -180 to 180 (rule `longitude.range`); with
+    /// `latitude`, both or neither (rule `workplace.partial_position`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = -180, maximum = 180, example = 4.8902)]
     pub longitude: Option<f64>,
@@ -218,14 +226,15 @@ pub enum SizeBand {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Boulangerie Martin", "siret": "73282932000074", "naf": "10.71C", "size_band": "1-9"}))]
 pub struct Employer {
-    /// Name (raison sociale or enseigne), 1 to 200 characters, not blank. Leave out for an
-    /// anonymous offer.
+    /// Name (raison sociale or enseigne), 1 to 200 characters, not blank (rule
+    /// `employer.name.length`). Leave out for an anonymous offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siret: Option<Siret>,
-    /// NAF rév. 2 activity code (code APE).
+    /// NAF rév. 2 activity code (code APE), which must be a sub-class of the referential (rule
+    /// `naf.unknown`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naf: Option<NafCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,7 +265,8 @@ pub enum ExperienceLevel {
 #[schema(example = json!({"level": "desired", "months": 24}))]
 pub struct Experience {
     pub level: ExperienceLevel,
-    /// Months of experience, when the level is desired or required.
+    /// Months of experience, when the level is desired or required; at most 600 (rule
+    /// `experience.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(maximum = 600)]
     pub months: Option<u32>,
@@ -305,39 +315,42 @@ pub struct InclusiveHiring {
     "published_at": "2026-11-20T09:00:00Z", "expires_at": "2027-01-19T23:59:59Z"
 }))]
 pub struct OfferFields {
-    /// Title (intitulé du poste), 1 to 200 characters, not blank.
+    /// Title (intitulé du poste), 1 to 200 characters, not blank (rule `title.length`).
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
-    /// Description (descriptif du poste), stored whole, 1 to 50,000 characters, not blank.
+    /// Description (descriptif du poste), stored whole, 1 to 50,000 characters, not blank (rule
+    /// `description.length`).
     #[schema(min_length = 1, max_length = 50_000, pattern = r"\S")]
     pub description: String,
-    /// The job's ROME 4.0 code (fiche métier), which must exist in the referential.
+    /// The job's ROME 4.0 code (fiche métier), which must exist in the referential (rule
+    /// `rome.unknown`).
     pub rome_code: RomeCode,
     pub contract_type: ContractType,
-    /// Duration in months (durée du contrat), 1 to 60; not for a CDI.
+    /// Duration in months (durée du contrat), 1 to 60 (rule `contract_months.range`); not for a
+    /// CDI (rule `contract_months.not_applicable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 60, example = 12)]
     pub contract_months: Option<u32>,
-    /// Weekly working hours (durée hebdomadaire), above 0 and up to 48.
+    /// Weekly working hours (durée hebdomadaire), above 0 and up to 48 (rule `weekly_hours.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(exclusive_minimum = 0, maximum = 48, example = 35.0)]
     pub weekly_hours: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salary: Option<Salary>,
-    /// Number of positions (nombre de postes), 1 to 1000.
+    /// Number of positions (nombre de postes), 1 to 1000 (rule `positions.range`).
     #[serde(default = "one_position")]
     #[schema(minimum = 1, maximum = 1000, default = 1)]
     pub positions: u32,
     pub workplace: Workplace,
     #[serde(default)]
     pub employer: Employer,
-    /// Skills asked for (compétences), up to 50, each 1 to 200 characters, not blank (rule
-    /// `skill.length`).
+    /// Skills asked for (compétences): see [`skills_schema`].
     #[serde(default)]
-    #[schema(max_items = 50)]
+    #[schema(schema_with = skills_schema)]
     pub skills: Vec<String>,
     /// Qualification level of the national framework (niveau de qualification, 1 to 8: 3 is a
-    /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate).
+    /// CAP, 4 the baccalauréat, 5 a BTS, 6 a licence, 7 a master, 8 a doctorate; rule
+    /// `qualification_level.range`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 8, example = 4)]
     pub qualification_level: Option<u8>,
@@ -347,18 +360,31 @@ pub struct OfferFields {
     pub remote_work: RemoteWork,
     #[serde(default)]
     pub inclusive_hiring: InclusiveHiring,
-    /// When the offer was published (date de publication); the first publication's time when
-    /// left out.
+    /// When the offer was published (date de publication), from the year 2000 (rule
+    /// `published_at.too_early`) to a year ahead (rule `published_at.too_late`); the first
+    /// publication's time when left out.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::strict_time_option")]
     pub published_at: Option<DateTime<Utc>>,
-    /// When the offer leaves the searches (date d'expiration): after its publication, at most a
-    /// year later; 60 days after publication when left out.
+    /// When the offer leaves the searches (date d'expiration): after its publication (rule
+    /// `expires_at.before_publication`), at most a year later (rule `expires_at.too_late`); 60
+    /// days after publication when left out.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::strict_time_option")]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 fn one_position() -> u32 {
     1
+}
+
+fn skills_schema() -> utoipa::openapi::schema::Array {
+    crate::schemas::text_list(
+        format!(
+            "Skills asked for (compétences), up to {MAX_SKILLS} (rule `skills.count`), each 1 to \
+             {MAX_SKILL} characters, not blank (rule `skill.length`)."
+        ),
+        0..=MAX_SKILLS,
+        MAX_SKILL,
+    )
 }
 
 impl OfferFields {
@@ -514,6 +540,7 @@ pub(crate) mod tests {
         assert_eq!(property("title")["maxLength"], MAX_TITLE);
         assert_eq!(property("description")["maxLength"], MAX_DESCRIPTION);
         assert_eq!(property("skills")["maxItems"], MAX_SKILLS);
+        assert_eq!(property("skills")["items"]["maxLength"], MAX_SKILL);
         assert_eq!(property("positions")["maximum"], MAX_POSITIONS);
         assert_eq!(property("contract_months")["maximum"], MAX_CONTRACT_MONTHS);
         assert_eq!(property("weekly_hours")["maximum"], MAX_WEEKLY_HOURS);
@@ -521,6 +548,10 @@ pub(crate) mod tests {
         for name in ["title", "description"] {
             assert_eq!(property(name)["minLength"], 1, "{name}");
             assert_eq!(property(name)["pattern"], r"\S", "{name}");
+        }
+        let salary = serde_json::to_value(Salary::schema()).unwrap();
+        for bound in ["min", "max"] {
+            assert_eq!(salary["properties"][bound]["maximum"], MAX_SALARY, "{bound}");
         }
         let employer = serde_json::to_value(Employer::schema()).unwrap();
         assert_eq!(employer["properties"]["name"]["maxLength"], MAX_EMPLOYER_NAME);

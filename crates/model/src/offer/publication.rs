@@ -17,11 +17,17 @@ use crate::validation::{FieldError, Validate, ValidationErrors};
 #[schema(example = json!({"system": "jobboard-rhone", "reference": "JB-2026-004512"}))]
 pub struct SourceRef {
     /// The publishing system (système source), e.g. `ats-boulangerie`, `jobboard-rhone`:
-    /// 1 to 64 letters, digits, `.`, `_` or `-`.
-    #[schema(example = "jobboard-rhone")]
+    /// 1 to 64 letters, digits, `.`, `_` or `-` (rule `source.system.format`).
+    #[schema(example = "jobboard-rhone", pattern = r"^[A-Za-z0-9._-]{1,64}$", min_length = 1, max_length = 64)]
     pub system: String,
-    /// The offer's reference in that system (référence externe): 1 to 200 visible characters.
-    #[schema(example = "JB-2026-004512")]
+    /// The offer's reference in that system (référence externe): 1 to 200 visible characters,
+    /// neither spaces nor control characters (rule `source.reference.format`).
+    #[schema(
+        example = "JB-2026-004512",
+        pattern = r"^[^\s\x00-\x1F\x7F-\x9F]{1,200}$",
+        min_length = 1,
+        max_length = 200
+    )]
     pub reference: String,
 }
 
@@ -134,5 +140,34 @@ impl Offer {
         let mut organizations: Vec<Uuid> = self.sources.iter().map(|source| source.organization_id).collect();
         organizations.dedup();
         organizations
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// Which of `candidates` the schema's pattern (read as JSON Schema reads it) accepts for
+    /// `field`, next to which the check accepts: the same.
+    #[test]
+    fn the_schema_states_what_the_check_accepts() {
+        let schema = serde_json::to_value(SourceRef::schema()).expect("schema");
+        let pattern =
+            |field: &str| regex::Regex::new(schema["properties"][field]["pattern"].as_str().expect("pattern"));
+        let (system, reference) = (pattern("system").expect("system"), pattern("reference").expect("reference"));
+        let long = |n: usize| "a".repeat(n);
+        let texts = ["", "a", "jobboard-rhone", "ats.v2_x", "a b", "é", "a\u{1}", "x\u{85}", "JB/2026#4", "\u{a0}"];
+        let candidates = texts.iter().map(|text| (*text).to_owned()).chain([64, 65, 200, 201].map(long));
+        for candidate in candidates {
+            let source = SourceRef { system: candidate.clone(), reference: candidate.clone() };
+            let mut errors = ValidationErrors::new();
+            source.check(&mut errors);
+            let refused: Vec<String> = errors.into_vec().into_iter().map(|error| error.rule).collect();
+            let system_refused = refused.iter().any(|rule| rule == "source.system.format");
+            let reference_refused = refused.iter().any(|rule| rule == "source.reference.format");
+            assert_eq!(system.is_match(&candidate), !system_refused, "system {candidate:?}");
+            assert_eq!(reference.is_match(&candidate), !reference_refused, "reference {candidate:?}");
+        }
     }
 }

@@ -86,10 +86,13 @@ impl OfferStatus {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "filled", "reason": "Poste pourvu par une candidate orientée par la mission locale"}))]
 pub struct StatusChange {
-    /// The new status: `open`, `suspended`, `filled` or `cancelled`.
+    /// The new status: `open`, `suspended`, `filled` or `cancelled` (`expired` is the
+    /// platform's to set: rule `status.not_settable`), as the offer's life allows (rule
+    /// `status.transition`).
     pub status: OfferStatus,
-    /// Why, for the history (up to 500 characters).
+    /// Why, for the history (up to 500 characters; rule `reason.length`).
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 

@@ -41,8 +41,9 @@ impl ConsentKind {
 #[schema(example = json!({"kind": "dossier_sharing", "partner_organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}))]
 pub struct NewConsent {
     pub kind: ConsentKind,
-    /// The partner organization the dossier is shared with: required for `dossier_sharing`,
-    /// not given for `profile_bank`.
+    /// The partner organization the dossier is shared with: required for `dossier_sharing`
+    /// (rule `partner_organization_id.required`), not given for `profile_bank` (rule
+    /// `partner_organization_id.not_applicable`).
     #[serde(default)]
     pub partner_organization_id: Option<Uuid>,
 }

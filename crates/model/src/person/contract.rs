@@ -103,10 +103,12 @@ impl From<ActionOwner> for String {
 #[schema(example = json!({"description": "Atelier CV et lettre de motivation", "owner": "person",
     "due_on": "2026-12-15", "done": false}))]
 pub struct ContractAction {
-    /// What is to be done, 1 to 500 characters.
+    /// What is to be done, 1 to 500 characters, not blank (rule `description.length`).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub description: String,
-    /// Who does it: `person`, or the id of the organization that does it.
-    #[schema(value_type = String, example = "person")]
+    /// Who does it: `person`, or the id of an existing organization that does it (rules
+    /// `owner.format`, `organization.unknown`).
+    #[schema(value_type = String, example = "person", pattern = r"^(?:person|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$")]
     pub owner: ActionOwner,
     /// When it is due (échéance).
     #[serde(default, deserialize_with = "crate::date::strict_option")]
@@ -127,35 +129,62 @@ pub struct ContractAction {
     "next_review_on": "2027-01-15"
 }))]
 pub struct NewContract {
-    /// Objectives (objectifs d'insertion), 1 to 20, each 1 to 500 characters.
+    /// Objectives (objectifs d'insertion): see [`objectives_schema`].
+    #[schema(schema_with = objectives_schema)]
     pub objectives: Vec<String>,
-    /// Actions (plan d'action), at most 50.
+    /// Actions (plan d'action), at most 50 (rule `actions.count`).
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub actions: Vec<ContractAction>,
-    /// Weekly hours of activity (durée hebdomadaire d'activité), 0 to 35; 15 to 20 for an
-    /// intensive accompaniment.
+    /// Weekly hours of activity (durée hebdomadaire d'activité), 0 to 35 (rule
+    /// `weekly_hours.range`); 15 to 20 for an intensive accompaniment (rule
+    /// `weekly_hours.intensive`).
     #[schema(minimum = 0, maximum = 35)]
     pub weekly_hours: i32,
-    /// Date of the next review (prochain point d'étape), on or after the drafting date.
+    /// Date of the next review (prochain point d'étape), on or after the drafting date (rule
+    /// `next_review_on.before_drafted`).
     #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub next_review_on: Option<NaiveDate>,
+}
+
+/// The objectives of a contract, with their bounds.
+fn objectives_schema() -> utoipa::openapi::schema::Array {
+    crate::schemas::text_list(
+        format!(
+            "Objectives (objectifs d'insertion), 1 to {MAX_OBJECTIVES} (rule `objectives.count`), \
+             each 1 to {MAX_TEXT} characters, not blank (rule `objective.length`)."
+        ),
+        1..=MAX_OBJECTIVES,
+        MAX_TEXT,
+    )
 }
 
 /// The writable part of a contract, which a merge patch changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractFields {
+    /// Objectives (objectifs d'insertion): see [`objectives_schema`].
+    #[schema(schema_with = objectives_schema)]
     pub objectives: Vec<String>,
+    /// Actions (plan d'action), at most 50 (rule `actions.count`).
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub actions: Vec<ContractAction>,
+    /// Weekly hours of activity, 0 to 35 (rule `weekly_hours.range`); 15 to 20 for an
+    /// intensive accompaniment (rule `weekly_hours.intensive`).
+    #[schema(minimum = 0, maximum = 35)]
     pub weekly_hours: i32,
+    /// Date of the next review, on or after the drafting date (rule
+    /// `next_review_on.before_drafted`).
     #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub next_review_on: Option<NaiveDate>,
-    /// Date the person signed (signature de la personne).
+    /// Date the person signed (signature de la personne), not in the future (rule
+    /// `contract.signed_in_future`) nor before the drafting (rule
+    /// `contract.signed_before_drafted`).
     #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub person_signed_on: Option<NaiveDate>,
-    /// Date the organization signed (signature de l'organisme); the caller's organization is
-    /// recorded as the signing organization.
+    /// Date the organization signed (signature de l'organisme), not in the future nor before
+    /// the drafting; the caller's organization is recorded as the signing organization.
     #[serde(default, deserialize_with = "crate::date::strict_option")]
     pub organization_signed_on: Option<NaiveDate>,
     pub status: ContractStatus,
@@ -472,6 +501,34 @@ impl Validate for ContractFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bounds the contract states for contracts and reviews are the ones the checks use:
+    /// the derive's attributes take number literals, so this test ties them to the constants.
+    #[test]
+    fn the_schemas_state_the_bounds_the_checks_use() {
+        use super::super::review::{MAX_PARTICIPANT_NAME, MAX_ROLE};
+        use utoipa::PartialSchema;
+        let schema = |value: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>| {
+            serde_json::to_value(value).expect("schema")["properties"].clone()
+        };
+        for contract in [schema(NewContract::schema()), schema(ContractFields::schema())] {
+            assert_eq!(contract["objectives"]["minItems"], 1);
+            assert_eq!(contract["objectives"]["maxItems"], MAX_OBJECTIVES);
+            assert_eq!(contract["objectives"]["items"]["maxLength"], MAX_TEXT);
+            assert_eq!(contract["actions"]["maxItems"], MAX_ACTIONS);
+            assert_eq!(contract["weekly_hours"]["maximum"], MAX_WEEKLY_HOURS);
+        }
+        let action = schema(ContractAction::schema());
+        assert_eq!(action["description"]["maxLength"], MAX_TEXT);
+        let review = schema(NewReview::schema());
+        assert_eq!(review["participants"]["maxItems"], MAX_PARTICIPANTS);
+        assert_eq!(review["outcome"]["maxLength"], MAX_OUTCOME);
+        assert_eq!(review["next_steps"]["maxItems"], MAX_NEXT_STEPS);
+        assert_eq!(review["next_steps"]["items"]["maxLength"], MAX_TEXT);
+        let participant = schema(ReviewParticipant::schema());
+        assert_eq!(participant["name"]["maxLength"], MAX_PARTICIPANT_NAME);
+        assert_eq!(participant["role"]["maxLength"], MAX_ROLE);
+    }
 
     fn date(text: &str) -> NaiveDate {
         text.parse().expect("date")

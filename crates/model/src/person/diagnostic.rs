@@ -58,21 +58,34 @@ pub enum Severity {
     High,
 }
 
+fn skills_schema() -> utoipa::openapi::schema::Array {
+    crate::schemas::text_list(
+        format!(
+            "Skills (compétences), at most {MAX_SKILLS} (rule `skills.count`), each 1 to \
+             {MAX_SKILL_LENGTH} characters, not blank (rules `skill.empty`, `skill.too_long`)."
+        ),
+        0..=MAX_SKILLS,
+        MAX_SKILL_LENGTH,
+    )
+}
+
 /// The professional part of the diagnostic (volet professionnel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"target_rome_codes": ["M1805", "M1810"], "skills": ["Développement web", "SQL"],
     "qualification_level": "bac_plus_2", "experience_months": 18, "autonomy_level": "medium"}))]
 pub struct ProfessionalDiagnostic {
-    /// The jobs sought (métiers recherchés), as ROME 4.0 codes: 1 to 10, each once.
+    /// The jobs sought (métiers recherchés), as ROME 4.0 codes: 1 to 10 (rule
+    /// `target_rome_codes.count`), each once (rule `target_rome_codes.duplicate`).
     #[schema(min_items = 1, max_items = 10)]
     pub target_rome_codes: Vec<RomeCode>,
-    /// Skills (compétences), at most 50, each 1 to 200 characters.
+    /// Skills (compétences): see [`skills_schema`].
     #[serde(default)]
-    #[schema(max_items = 50)]
+    #[schema(schema_with = skills_schema)]
     pub skills: Vec<String>,
     pub qualification_level: QualificationLevel,
-    /// Professional experience (expérience professionnelle), in months, 0 to 600.
+    /// Professional experience (expérience professionnelle), in months, 0 to 600 (rule
+    /// `experience_months.range`).
     #[schema(minimum = 0, maximum = 600)]
     pub experience_months: i32,
     pub autonomy_level: AutonomyLevel,
@@ -84,9 +97,10 @@ pub struct ProfessionalDiagnostic {
 #[schema(example = json!({"severity": "high", "note": "Pas de permis B, pas de transport en commun le matin"}))]
 pub struct Constraint {
     pub severity: Severity,
-    /// What the counsellor noted, 1 to 1000 characters.
+    /// What the counsellor noted, 1 to 1000 characters, not blank (rules `note.empty`,
+    /// `note.too_long`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub note: Option<String>,
 }
 

@@ -14,18 +14,24 @@ use crate::validation::{FieldError, ValidationErrors};
 #[schema(example = json!({"family_name": "Martin", "given_names": "Léa Marie", "birth_date": "2006-03-14",
     "birth_commune": "69123", "birth_country": "FR"}))]
 pub struct Identity {
-    /// Family name (nom de naissance), 1 to 100 characters.
+    /// Family name (nom de naissance), 1 to 100 characters (rule `name.too_long`), holding at
+    /// least one letter or digit (rule `name.empty`).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub family_name: String,
-    /// Given names (prénoms), space-separated, 1 to 200 characters.
+    /// Given names (prénoms), space-separated, 1 to 200 characters (rule `name.too_long`),
+    /// holding at least one letter or digit (rule `name.empty`).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_names: String,
-    /// Birth date (date de naissance).
+    /// Birth date (date de naissance), not in the future (rule `birth_date.future`) and at most
+    /// 120 years ago (rule `birth_date.implausible`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub birth_date: NaiveDate,
-    /// INSEE code of the birth commune (commune de naissance), for people born in France. One of
-    /// `birth_commune` and `birth_country` is required (rule `birth_place.required`).
+    /// INSEE code of the birth commune (commune de naissance), for people born in France. Give
+    /// it or the birth country (rule `birth_place.required`).
     #[serde(default)]
     pub birth_commune: Option<CommuneCode>,
-    /// ISO 3166-1 alpha-2 code of the birth country (pays de naissance); `FR` for France.
+    /// ISO 3166-1 alpha-2 code of the birth country (pays de naissance); `FR` for France, and
+    /// only `FR` with a birth commune (rules `birth_country.format`, `birth_place.inconsistent`).
     #[serde(default)]
     #[schema(example = "FR", pattern = "^[A-Z]{2}$")]
     pub birth_country: Option<String>,

@@ -16,7 +16,8 @@ use crate::validation::{FieldError, ValidationErrors};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}))]
 pub struct Address {
-    /// Street and number, 1 to 200 characters.
+    /// Street and number, 1 to 200 characters, not blank (rule `address.line`).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub line: String,
     pub postal_code: PostalCode,
     /// INSEE code of the residence commune (commune de résidence).
@@ -70,7 +71,8 @@ pub enum RegistrationChannel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationInput {
-    /// Date of registration (date d'inscription).
+    /// Date of registration (date d'inscription), not in the future (rule
+    /// `registered_on.future`) nor before the birth date (rule `registered_on.before_birth`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub registered_on: NaiveDate,
     pub channel: RegistrationChannel,
@@ -109,12 +111,17 @@ pub struct OrientationInput {
     /// Intensive accompaniment (accompagnement intensif: 15 to 20 hours of activity a week).
     #[serde(default)]
     pub intensive: bool,
-    /// The referent organization (organisme référent) that accompanies the person.
+    /// The referent organization (organisme référent) that accompanies the person: an
+    /// existing France Travail agency, mission locale, Cap emploi or département (rules
+    /// `organization.unknown`, `referent.kind`).
     pub referent_organization_id: Uuid,
-    /// The referent counsellor (conseiller référent), as the referent organization names them.
+    /// The referent counsellor (conseiller référent), as the referent organization names them,
+    /// 1 to 200 characters, not blank (rule `name.length`).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub referent_counsellor: Option<String>,
-    /// The date of the decision.
+    /// The date of the decision, not in the future (rule `decided_on.future`) nor before the
+    /// registration (rule `decided_on.before_registration`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub decided_on: NaiveDate,
 }
@@ -146,9 +153,10 @@ pub struct Orientation {
 pub struct NewPerson {
     pub identity: Identity,
     /// NIR (numéro de sécurité sociale), 15 characters with its key; never returned, never
-    /// stored in clear.
+    /// stored in clear. Its birth year and month agree with the birth date (rule
+    /// `nir.birth_date_mismatch`).
     #[serde(default)]
-    #[schema(value_type = Option<String>, write_only)]
+    #[schema(value_type = Option<Nir>, write_only)]
     pub nir: Option<Nir>,
     #[serde(default)]
     pub contact: Contact,

@@ -11,15 +11,21 @@ use super::contract::{
 };
 use crate::validation::{FieldError, Validate, ValidationErrors};
 
+pub const MAX_PARTICIPANT_NAME: usize = 200;
+pub const MAX_ROLE: usize = 100;
+
 /// One participant of a review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Camille Durand", "role": "conseillère référente",
     "organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}))]
 pub struct ReviewParticipant {
-    /// Name, 1 to 200 characters.
+    /// Name, 1 to 200 characters, not blank (rule `name.length`).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
-    /// Role in the review (e.g. `personne accompagnée`, `conseiller référent`), 1 to 100 characters.
+    /// Role in the review (e.g. `personne accompagnée`, `conseiller référent`), 1 to 100
+    /// characters, not blank (rule `role.length`).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub role: String,
     /// The organization the participant speaks for, if any.
     #[serde(default)]
@@ -37,18 +43,31 @@ pub struct ReviewParticipant {
     "next_steps": ["Inscription à la session CACES de janvier"]
 }))]
 pub struct NewReview {
-    /// Date of the review (date du point d'étape), not in the future and not before the
-    /// contract was drafted.
+    /// Date of the review (date du point d'étape), not in the future (rule `held_on.future`)
+    /// and not before the contract was drafted (rule `held_on.before_drafted`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub held_on: NaiveDate,
-    /// Who took part, 1 to 20.
+    /// Who took part, 1 to 20 (rule `participants.count`).
+    #[schema(min_items = 1, max_items = 20)]
     pub participants: Vec<ReviewParticipant>,
-    /// What came out of it (bilan), 1 to 2000 characters.
+    /// What came out of it (bilan), 1 to 2000 characters, not blank (rule `outcome.length`).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub outcome: String,
-    /// The next steps (suites à donner), at most 20, each 1 to 500 characters (rule
-    /// `next_step.length`).
+    /// The next steps (suites à donner): see [`next_steps_schema`].
     #[serde(default)]
+    #[schema(schema_with = next_steps_schema)]
     pub next_steps: Vec<String>,
+}
+
+fn next_steps_schema() -> utoipa::openapi::schema::Array {
+    crate::schemas::text_list(
+        format!(
+            "The next steps (suites à donner), at most {MAX_NEXT_STEPS} (rule `next_steps.count`), \
+             each 1 to {MAX_TEXT} characters, not blank (rule `next_step.length`)."
+        ),
+        0..=MAX_NEXT_STEPS,
+        MAX_TEXT,
+    )
 }
 
 impl NewReview {
@@ -70,8 +89,18 @@ impl NewReview {
             ));
         }
         for (index, participant) in self.participants.iter().enumerate() {
-            errors.check(check_text(&format!("participants[{index}].name"), "name.length", &participant.name, 200));
-            errors.check(check_text(&format!("participants[{index}].role"), "role.length", &participant.role, 100));
+            errors.check(check_text(
+                &format!("participants[{index}].name"),
+                "name.length",
+                &participant.name,
+                MAX_PARTICIPANT_NAME,
+            ));
+            errors.check(check_text(
+                &format!("participants[{index}].role"),
+                "role.length",
+                &participant.role,
+                MAX_ROLE,
+            ));
         }
         errors.check(check_text("outcome", "outcome.length", &self.outcome, MAX_OUTCOME));
         if self.next_steps.len() > MAX_NEXT_STEPS {

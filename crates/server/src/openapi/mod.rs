@@ -13,9 +13,15 @@ use utoipa::openapi::OpenApi as Document;
         description = "The shared data platform of the French public employment network (SI plateforme): \
 one data model and one set of REST APIs through which France Travail, missions locales, Cap emploi, \
 départements, régions, partners and employers read and write the same records.\n\n\
-Conventions: JSON in UTF-8 with `snake_case` fields; identifiers are UUIDv7; times are RFC 3339 UTC. \
+Conventions: JSON in UTF-8 with `snake_case` fields; identifiers are UUIDv7; dates are \
+`YYYY-MM-DD` (rule `date.format`) and times RFC 3339 with a four-digit year (rule `timestamp.format`), \
+answered in UTC. \
 Errors are RFC 9457 problems (`application/problem+json`) with a stable `code` and per-field `errors`; \
-`GET /problems` lists them. No text may hold a control character (U+0000–U+001F, U+007F–U+009F), \
+`GET /problems` lists them. Each field error names its `rule`: a body that breaks its schema \
+is refused under the keyword broken (`required`, `unknown_field` for a property the schema does not list, \
+`type`, `enum`, `invalid_value`), a merge patch that is not a JSON object under `merge_patch.not_object`, \
+and every other rule is named, as `(rule …)`, where the schema of the field or the operation states it. \
+No text may hold a control character (U+0000–U+001F, U+007F–U+009F), \
 except tabs and line breaks in JSON string values: such a request is refused with the rule \
 `text.control_character` in `errors` (422 `validation_failed` in a body or a batch line, \
 400 `invalid_query` in a query parameter, 400 `invalid_path` in the path, `invalid_request` at the token endpoint). Every resource has a `version` carried by `ETag`; writes need `If-Match` \
