@@ -3,41 +3,25 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The kinds of client the suite can be given: the seven organization kinds, and an
+use plateforme_client::OrganizationKind;
+
+/// The kinds of client the suite can be given: one of the organization kinds, and an
 /// administrator (a client with the `admin` scope, whatever its organization).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
-    FranceTravail,
-    MissionLocale,
-    CapEmploi,
-    Departement,
-    Region,
-    Partner,
-    Employer,
+    Of(OrganizationKind),
     Admin,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
-        Kind::FranceTravail,
-        Kind::MissionLocale,
-        Kind::CapEmploi,
-        Kind::Departement,
-        Kind::Region,
-        Kind::Partner,
-        Kind::Employer,
-        Kind::Admin,
-    ];
+    /// Every kind, in the order the organization kinds are listed, then the administrator.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        OrganizationKind::ALL.into_iter().map(Kind::Of).chain(std::iter::once(Kind::Admin))
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::FranceTravail => "france_travail",
-            Kind::MissionLocale => "mission_locale",
-            Kind::CapEmploi => "cap_emploi",
-            Kind::Departement => "departement",
-            Kind::Region => "region",
-            Kind::Partner => "partner",
-            Kind::Employer => "employer",
+            Kind::Of(kind) => kind.as_str(),
             Kind::Admin => "admin",
         }
     }
@@ -53,8 +37,8 @@ impl FromStr for Kind {
     type Err = String;
 
     fn from_str(name: &str) -> Result<Kind, String> {
-        Kind::ALL.into_iter().find(|kind| kind.as_str() == name).ok_or_else(|| {
-            let known: Vec<&str> = Kind::ALL.iter().map(|kind| kind.as_str()).collect();
+        Kind::all().find(|kind| kind.as_str() == name).ok_or_else(|| {
+            let known: Vec<&str> = Kind::all().map(Kind::as_str).collect();
             format!("unknown kind {name:?}; expected one of {}", known.join(", "))
         })
     }
@@ -103,7 +87,7 @@ impl Settings {
     /// Refuses two clients of one kind: each check uses the one client of its kind.
     pub fn new(base_url: impl Into<String>, clients: Vec<ClientSpec>) -> Result<Settings, String> {
         let mut kinds: Vec<Kind> = clients.iter().map(|client| client.kind).collect();
-        kinds.sort();
+        kinds.sort_by_key(|kind| kind.as_str());
         if let Some(pair) = kinds.windows(2).find(|pair| pair[0] == pair[1]) {
             return Err(format!("two {} clients given; give one per kind", pair[0]));
         }
@@ -118,7 +102,7 @@ mod tests {
     #[test]
     fn client_specs_are_read() {
         let spec: ClientSpec = "mission_locale=demo-mission-locale:demo-mission-locale-secret".parse().expect("spec");
-        assert_eq!(spec.kind, Kind::MissionLocale);
+        assert_eq!(spec.kind, Kind::Of(OrganizationKind::MissionLocale));
         assert_eq!(
             (spec.client_id.as_str(), spec.secret.as_str()),
             ("demo-mission-locale", "demo-mission-locale-secret")

@@ -6,6 +6,7 @@
 //! The expectations are the policy of docs/security.md, written out here, not asked of the
 //! server: the person is an RSA beneficiary living in Lyon (département 69).
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Organization, RawResponse, Versioned};
 use serde_json::json;
 use uuid::Uuid;
@@ -44,8 +45,8 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
             }
         }
     }
-    let Some(france_travail) = suite.actor(Kind::FranceTravail) else {
-        return skip_person_checks(suite, report, &suite.missing(Kind::FranceTravail));
+    let Some(france_travail) = suite.actor(Kind::Of(OrganizationKind::FranceTravail)) else {
+        return skip_person_checks(suite, report, &suite.missing(Kind::Of(OrganizationKind::FranceTravail)));
     };
     let body = fixtures::person(&suite.run_id, "Acces", true);
     let key = fixtures::idempotency_key(&suite.run_id, "access");
@@ -68,7 +69,7 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
     let mut facts = Facts::default();
     stage(suite, "registered", id, &facts, report).await;
 
-    let referent = suite.actor(Kind::MissionLocale).and_then(|ml| ml.organization_id());
+    let referent = suite.actor(Kind::Of(OrganizationKind::MissionLocale)).and_then(|ml| ml.organization_id());
     match referent {
         Some(referent) => {
             let orientation = json!({"path_type": "socio_professionnel", "intensive": false,
@@ -81,10 +82,10 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
                 stage(suite, "oriented", id, &facts, report).await;
             }
         }
-        None => report.skip("access.orient", suite.missing(Kind::MissionLocale)),
+        None => report.skip("access.orient", suite.missing(Kind::Of(OrganizationKind::MissionLocale))),
     }
 
-    let partner = suite.actor(Kind::Partner).and_then(|partner| partner.organization_id());
+    let partner = suite.actor(Kind::Of(OrganizationKind::Partner)).and_then(|partner| partner.organization_id());
     match partner {
         Some(partner) => {
             let sharing = json!({"kind": "dossier_sharing", "partner_organization_id": partner});
@@ -96,7 +97,7 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
                 stage(suite, "shared", id, &facts, report).await;
                 let withdrawn = step("withdraw", france_travail.client.withdraw_consent(id, consent).await);
                 facts.shared_with = None;
-                let verdict = match (withdrawn, suite.actor(Kind::Partner)) {
+                let verdict = match (withdrawn, suite.actor(Kind::Of(OrganizationKind::Partner))) {
                     (Ok(_), Some(actor)) => read_as_expected(actor, id, &facts).await,
                     (Err(why), _) => Err(why),
                     (Ok(_), None) => Ok(()),
@@ -104,7 +105,7 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
                 report.record("access.withdrawn.partner", verdict);
             }
         }
-        None => report.skip("access.share", suite.missing(Kind::Partner)),
+        None => report.skip("access.share", suite.missing(Kind::Of(OrganizationKind::Partner))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The rest of a dossier, on the run's person, with France Travail: diagnostic, contract and
 //! review, consent, history and timeline. Their answers also feed the contract check.
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Client, Conditional, ETag};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -16,8 +17,8 @@ const CHECKS: [&str; 5] =
     ["dossier.diagnostic", "dossier.contract", "dossier.review", "dossier.consent", "dossier.history"];
 
 pub async fn run(suite: &Suite, person: Option<Uuid>, report: &mut Report) {
-    let Some(france_travail) = suite.actor(Kind::FranceTravail) else {
-        return super::skip_all(suite, report, &CHECKS, Kind::FranceTravail);
+    let Some(france_travail) = suite.actor(Kind::Of(OrganizationKind::FranceTravail)) else {
+        return super::skip_all(suite, report, &CHECKS, Kind::Of(OrganizationKind::FranceTravail));
     };
     let Some(person) = person else {
         for name in CHECKS {

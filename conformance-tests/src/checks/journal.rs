@@ -2,6 +2,7 @@
 //! person and client, for a client with `journal:read` (or `admin`).
 
 use plateforme_client::JournalFilter;
+use plateforme_client::OrganizationKind;
 use uuid::Uuid;
 
 use super::{Verdict, step};
@@ -11,12 +12,12 @@ use crate::suite::{Actor, Suite};
 
 pub async fn run(suite: &Suite, person: Option<Uuid>, report: &mut Report) {
     let reader = suite.actors().iter().find(|actor| actor.has_scope("journal:read") || actor.has_scope("admin"));
-    match (reader, suite.actor(Kind::FranceTravail), person) {
+    match (reader, suite.actor(Kind::Of(OrganizationKind::FranceTravail)), person) {
         (Some(reader), Some(writer), Some(person)) => {
             report.record("admin.journal", journal(reader, writer, person).await)
         }
         (None, _, _) => report.skip("admin.journal", "no client with journal:read or admin given"),
-        (_, None, _) => report.skip("admin.journal", suite.missing(Kind::FranceTravail)),
+        (_, None, _) => report.skip("admin.journal", suite.missing(Kind::Of(OrganizationKind::FranceTravail))),
         (_, _, None) => report.skip("admin.journal", "needs persons.create"),
     }
 }

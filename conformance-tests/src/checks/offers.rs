@@ -9,6 +9,7 @@
 //! this run's publications and the search finds this run's offer alone. The SIRET is the
 //! employer client's own when the suite has one (an employer publishes only its own jobs).
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Client, ETag, OfferSearch, OfferStatus, PublicationOutcome, Published, SearchPage, Versioned};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -33,7 +34,12 @@ const WITH_PARTNER: [&str; 9] = [
 ];
 
 /// The kinds that do not publish offers (docs/offers.md, Access).
-const NOT_PUBLISHING: [Kind; 4] = [Kind::MissionLocale, Kind::CapEmploi, Kind::Departement, Kind::Region];
+const NOT_PUBLISHING: [Kind; 4] = [
+    Kind::Of(OrganizationKind::MissionLocale),
+    Kind::Of(OrganizationKind::CapEmploi),
+    Kind::Of(OrganizationKind::Departement),
+    Kind::Of(OrganizationKind::Region),
+];
 
 /// The source system the suite's publications come from.
 const SYSTEM: &str = "conformance";
@@ -117,7 +123,7 @@ impl Fixture {
 
 /// The employer client's organization's SIRET, if the suite has an employer client that reads it.
 async fn employer_siret(suite: &Suite) -> Option<String> {
-    let employer = suite.actor(Kind::Employer)?;
+    let employer = suite.actor(Kind::Of(OrganizationKind::Employer))?;
     let organization = employer.client.get_organization(employer.organization_id()?).await.ok()?;
     Some(organization.value.siret)
 }
@@ -133,8 +139,8 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     }
     report.record("offers.search.invalid_query", invalid_query(suite.anonymous()).await);
     report.record("offers.search.facets", facets(suite.anonymous()).await);
-    let Some(partner) = suite.actor(Kind::Partner) else {
-        super::skip_all(suite, report, &WITH_PARTNER, Kind::Partner);
+    let Some(partner) = suite.actor(Kind::Of(OrganizationKind::Partner)) else {
+        super::skip_all(suite, report, &WITH_PARTNER, Kind::Of(OrganizationKind::Partner));
         return;
     };
     let published = publish(partner, &fixture).await;
@@ -143,10 +149,12 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         report.record("offers.search.anonymous", search(suite.anonymous(), &fixture, &current).await);
         lifecycle(&owner.client, current, report).await;
     }
-    match suite.actor(Kind::Employer) {
+    match suite.actor(Kind::Of(OrganizationKind::Employer)) {
         Some(employer) => report
             .record("offers.ownership.twin_cannot_take_over", twin_cannot_take_over(employer, partner, &fixture).await),
-        None => report.skip("offers.ownership.twin_cannot_take_over", suite.missing(Kind::Employer)),
+        None => {
+            report.skip("offers.ownership.twin_cannot_take_over", suite.missing(Kind::Of(OrganizationKind::Employer)))
+        }
     }
     let batch = batch(&partner.client, &fixture).await;
     if let Some(painter) = report.record_step("offers.batch", batch, &["offers.withdraw"]) {
@@ -195,7 +203,7 @@ async fn merge_and_republish<'a>(
 ) -> (Versioned<Value>, &'a Actor) {
     let mut current = published.into_versioned();
     let mut owner = partner;
-    match suite.actor(Kind::Employer) {
+    match suite.actor(Kind::Of(OrganizationKind::Employer)) {
         Some(employer) => {
             let merged = merge(employer, partner, fixture, &current).await;
             if let Some(merged) = report.record_step("offers.publish.merge", merged, &[]) {
@@ -203,7 +211,7 @@ async fn merge_and_republish<'a>(
                 owner = employer;
             }
         }
-        None => report.skip("offers.publish.merge", suite.missing(Kind::Employer)),
+        None => report.skip("offers.publish.merge", suite.missing(Kind::Of(OrganizationKind::Employer))),
     }
     report.record("offers.publish.unchanged", unchanged(&partner.client, fixture, &current).await);
     (current, owner)

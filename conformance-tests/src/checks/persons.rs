@@ -1,6 +1,7 @@
 //! Persons, with a France Travail client: registration under an idempotency key, the identity
 //! conflict, matching, and writes under `If-Match`.
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Client, Conditional, Created, ETag, Versioned};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -31,8 +32,8 @@ pub struct Registered {
 }
 
 pub async fn run(suite: &Suite, report: &mut Report) -> Option<Registered> {
-    let Some(france_travail) = suite.actor(Kind::FranceTravail) else {
-        super::skip_all(suite, report, &CHECKS, Kind::FranceTravail);
+    let Some(france_travail) = suite.actor(Kind::Of(OrganizationKind::FranceTravail)) else {
+        super::skip_all(suite, report, &CHECKS, Kind::Of(OrganizationKind::FranceTravail));
         return None;
     };
     let client = &france_travail.client;

@@ -1,6 +1,7 @@
 //! Wrong requests, each answered by its RFC 9457 problem. Writes that must be refused are sent
 //! only where a refusal creates nothing (malformed or invalid bodies).
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Client, Method, RawResponse};
 use serde_json::{Value, json};
 
@@ -55,9 +56,9 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         Some(admin) => organization_writes(suite, &admin.client, report).await,
         None => super::skip_all(suite, report, &ORGANIZATION_WRITES, Kind::Admin),
     }
-    match suite.actor(Kind::FranceTravail) {
+    match suite.actor(Kind::Of(OrganizationKind::FranceTravail)) {
         Some(france_travail) => person_writes(suite, &france_travail.client, report).await,
-        None => super::skip_all(suite, report, &PERSON_WRITES, Kind::FranceTravail),
+        None => super::skip_all(suite, report, &PERSON_WRITES, Kind::Of(OrganizationKind::FranceTravail)),
     }
 }
 

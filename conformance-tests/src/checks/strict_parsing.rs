@@ -1,6 +1,7 @@
 //! Lenient parsing refused (issue 20, defect 6): a cursor the deployment did not sign is a 400,
 //! never a first page; a date is only `YYYY-MM-DD`. Reads only: nothing is created.
 
+use plateforme_client::OrganizationKind;
 use plateforme_client::{Client, RawResponse};
 use serde_json::json;
 
@@ -24,11 +25,11 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         None => report.skip("cursor.forged", "no client with organizations:read given"),
     }
     report.record("date.lenient", lenient_search_dates(anonymous).await);
-    match suite.actor(Kind::FranceTravail) {
+    match suite.actor(Kind::Of(OrganizationKind::FranceTravail)) {
         Some(france_travail) => {
             report.record("date.lenient.birth_date", lenient_birth_date(&france_travail.client).await)
         }
-        None => super::skip_all(suite, report, &["date.lenient.birth_date"], Kind::FranceTravail),
+        None => super::skip_all(suite, report, &["date.lenient.birth_date"], Kind::Of(OrganizationKind::FranceTravail)),
     }
 }
 

@@ -106,8 +106,9 @@ struct ContractDump {
     version: i64,
 }
 
+/// Which version of which resource a history row or a change event is about, and how it came.
 #[derive(Debug, PartialEq, QueryableByName)]
-struct HistoryDump {
+struct VersionDump {
     #[diesel(sql_type = Text)]
     resource_type: String,
     #[diesel(sql_type = Text)]
@@ -116,6 +117,12 @@ struct HistoryDump {
     version: i64,
     #[diesel(sql_type = Text)]
     action: String,
+}
+
+#[derive(Debug, PartialEq, QueryableByName)]
+struct HistoryDump {
+    #[diesel(embed)]
+    which: VersionDump,
     #[diesel(sql_type = Nullable<Text>)]
     actor_organization: Option<String>,
     #[diesel(sql_type = Timestamp)]
@@ -126,14 +133,8 @@ struct HistoryDump {
 
 #[derive(Debug, PartialEq, QueryableByName)]
 struct ChangeDump {
-    #[diesel(sql_type = Text)]
-    resource_type: String,
-    #[diesel(sql_type = Text)]
-    resource_id: String,
-    #[diesel(sql_type = BigInt)]
-    version: i64,
-    #[diesel(sql_type = Text)]
-    action: String,
+    #[diesel(embed)]
+    which: VersionDump,
     #[diesel(sql_type = Timestamp)]
     occurred_at: NaiveDateTime,
     #[diesel(sql_type = Nullable<Text>)]
