@@ -30,8 +30,13 @@ use crate::contracts::{contract_view, review_view};
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "produced_at": "2026-12-04T10:00:00Z",
-    "dossier": {"id": "01936b30-0000-7000-8000-000000000002", "identity": {"family_name": "Martin", "given_names": "Léa Marie",
-        "birth_date": "2004-05-14", "birth_commune": "69123", "birth_country": null}, "version": 2},
+    "dossier": {"id": "01936b30-0000-7000-8000-000000000002",
+        "identity": {"family_name": "Martin", "given_names": "Léa Marie", "birth_date": "2004-05-14", "birth_commune": "69123"},
+        "contact": {"email": "lea.martin@example.org"},
+        "statuses": {"rsa_beneficiary": false, "rqth": false, "under_26": true},
+        "registration": {"registered_on": "2026-11-24", "channel": "counter", "registered_by": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"},
+        "has_nir": false, "provenance": {}, "version": 1,
+        "created_at": "2026-11-24T10:00:00Z", "updated_at": "2026-11-24T10:00:00Z"},
     "diagnostic": null,
     "contracts": [],
     "consents": [],

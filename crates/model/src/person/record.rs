@@ -144,7 +144,7 @@ pub struct Orientation {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "identity": {"family_name": "Martin", "given_names": "Léa", "birth_date": "2006-03-14", "birth_commune": "69123"},
-    "nir": "2060369123045 70",
+    "nir": "206036912304570",
     "contact": {"email": "lea.martin@example.org", "phone": "+33612345678",
         "address": {"line": "12 rue de la République", "postal_code": "69002", "commune": "69123"}},
     "statuses": {"rsa_beneficiary": false, "rqth": false},
