@@ -22,7 +22,8 @@ use plateforme_store::{Store, StoreOptions};
 const MALLOC_TUNABLE: &str = "glibc.malloc.arena_max=2";
 
 /// Replaces this process with itself under [`MALLOC_TUNABLE`]; returns only when it does not
-/// (already set, chosen otherwise by the operator, or the executable cannot be run again).
+/// (already set, chosen otherwise by the operator, started through the loader, or the
+/// executable cannot be run again).
 fn restart_with_malloc_settings() {
     use std::os::unix::process::CommandExt;
     let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
@@ -30,6 +31,11 @@ fn restart_with_malloc_settings() {
         return;
     }
     let Ok(executable) = std::env::current_exe() else { return };
+    // Started through the dynamic loader (`ld-linux… plateforme`, as deploy/check-image runs the
+    // image's binary): the executable is the loader, which would not be given the program again.
+    if executable.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with("ld-")) {
+        return;
+    }
     let tunables = if tunables.is_empty() { MALLOC_TUNABLE.to_owned() } else { format!("{tunables}:{MALLOC_TUNABLE}") };
     let error =
         std::process::Command::new(executable).args(std::env::args_os().skip(1)).env("GLIBC_TUNABLES", tunables).exec();
