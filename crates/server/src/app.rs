@@ -104,9 +104,11 @@ impl Services {
         };
         let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
         plateforme_store::cursor::install_key(config.cursor_key());
+        let encryption = Arc::new(key_encryption(config)?);
+        store.install_key_encryption(encryption.clone());
         let auth = AuthState {
             settings,
-            keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
+            keys: KeyRing::open(store.clone(), lifetime, encryption)?,
             store: store.clone(),
             limiter: RateLimiter::new(store.clone()),
             routes,
@@ -128,9 +130,11 @@ impl Services {
 }
 
 /// The store the configuration names: `database_url`, and `read_database_url` for the reads
-/// that tolerate staleness when set. Connections open when first asked for.
+/// that tolerate staleness when set, sealing the sensitive fields under its KEKs. Connections
+/// open when first asked for.
 pub fn connect_store(config: &Config, options: &StoreOptions) -> Result<Store, StoreError> {
     let store = Store::connect(&config.database_url, options)?;
+    store.install_key_encryption(Arc::new(key_encryption(config)?));
     match &config.read_database_url {
         Some(url) => store.with_stale_reads_from(url, options),
         None => Ok(store),
