@@ -105,10 +105,12 @@ impl Services {
         let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
         plateforme_store::cursor::install_key(config.cursor_key());
         let encryption = Arc::new(key_encryption(config)?);
-        store.install_key_encryption(encryption.clone());
+        // The KEKs open the signing keys first: a wrong one stops the start here, naming it.
+        let keys = KeyRing::open(store.clone(), lifetime, encryption.clone())?;
+        store.install_key_encryption(encryption);
         let auth = AuthState {
             settings,
-            keys: KeyRing::open(store.clone(), lifetime, encryption)?,
+            keys,
             store: store.clone(),
             limiter: RateLimiter::new(store.clone()),
             routes,

@@ -95,7 +95,7 @@ fn store_error(error: KeyEncryptionError) -> StoreError {
 
 /// Where a document sits, which its sealed members are bound to.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Place<'a> {
+pub enum Place<'a> {
     /// The current row of a resource.
     Row { resource_type: &'a str, resource_id: &'a str },
     /// One version in the history.
@@ -204,8 +204,16 @@ pub(crate) fn seal_social(social: &Value, person_id: &str) -> Result<Value, Stor
     Ok(document["social"].take())
 }
 
+/// A document (a `persons` record, a history version's `changes`) as a tool reading the table
+/// gets it, with its sealed members opened, as the store reads it.
+pub fn opened(stored: &str, place: Place<'_>) -> Result<Value, StoreError> {
+    let mut document = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    open_members(&mut document, place, true)?;
+    Ok(document)
+}
+
 /// The diagnostic's social part from its column, opened.
-pub(crate) fn open_social(stored: Value, person_id: &str) -> Result<Value, StoreError> {
+pub fn open_social(stored: Value, person_id: &str) -> Result<Value, StoreError> {
     let mut document = Value::Object(Map::from_iter([("social".to_owned(), stored)]));
     open_members(&mut document, Place::Row { resource_type: "diagnostic", resource_id: person_id }, true)?;
     Ok(document["social"].take())
