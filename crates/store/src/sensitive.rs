@@ -27,11 +27,13 @@ use crate::key_encryption::{DEVELOPMENT_KEY_ENCRYPTION_KEY, KeyEncryption, KeyEn
 use crate::schema::{diagnostics, history, persons};
 use crate::{DbConnection, StoreError};
 
-/// The sensitive members of a resource's document, as paths from its root.
+/// The sensitive members of a resource's document, as paths from its root: what the API
+/// withholds without `dossier.social:read` (`Person::withhold_sensitive`,
+/// `DiagnosticRecord::view`) — for a person, RQTH and who set it.
 pub fn sensitive_members(resource_type: &str) -> &'static [&'static [&'static str]] {
     match resource_type {
         "diagnostic" => &[&["social"]],
-        "person" => &[&["statuses", "rqth"]],
+        "person" => &[&["statuses", "rqth"], &["provenance", "statuses.rqth"]],
         _ => &[],
     }
 }

@@ -12,8 +12,9 @@ use crate::access;
 ///
 /// The versions of the person's record, oldest first: who changed what (as a JSON Merge
 /// Patch), from which organization, when — the provenance of every field. Journaled. The
-/// disability recognition (`statuses.rqth`) is shown with `dossier.social:read`; without it,
-/// a version that changed it shows `{"withheld": true}` in its place.
+/// disability recognition (`statuses.rqth`, and who set it) is shown with
+/// `dossier.social:read`; without it, a version that changed it shows `{"withheld": true}` in
+/// its place.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),

@@ -128,7 +128,8 @@ fn stored_sensitive_values(rows: &[String]) -> Vec<Value> {
 fn assert_all_sealed_under(rows: &[String], kek_id: &str) -> usize {
     for row in rows {
         let compact: String = row.chars().filter(|c| !c.is_whitespace()).collect();
-        for clear in [NOTE, LATER_NOTE, "severity", "\"rqth\":true", "\"rqth\":false"] {
+        let who_set_rqth = "\"statuses.rqth\":{\"organization_id\"";
+        for clear in [NOTE, LATER_NOTE, "severity", "\"rqth\":true", "\"rqth\":false", who_set_rqth] {
             let clear: String = clear.chars().filter(|c| !c.is_whitespace()).collect();
             assert!(!compact.contains(&clear), "{clear} in clear in {row}");
         }
@@ -189,6 +190,9 @@ async fn history_shows_them_with_the_scope_only(app: TestApp) {
     let withheld = json(response).await;
     assert_eq!(rqth(&withheld, 0), sensitive::withheld(), "{withheld}");
     assert_eq!(rqth(&withheld, 1), sensitive::withheld(), "that it changed, not to what");
+    let who = |page: &Value| page["items"][0]["changes"]["provenance"]["statuses.rqth"].clone();
+    assert_eq!(who(&shown)["client_id"], counsellor.client_id.as_str());
+    assert_eq!(who(&withheld), sensitive::withheld(), "nor who set it, as the dossier withholds it");
     assert_eq!(withheld["items"][0]["changes"]["identity"], shown["items"][0]["changes"]["identity"]);
     assert_eq!(withheld["items"].as_array().map(Vec::len), Some(2));
 }
