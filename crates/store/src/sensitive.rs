@@ -236,20 +236,26 @@ pub fn reseal_all(conn: &mut DbConnection) -> Result<usize, StoreError> {
 
 fn reseal_person(conn: &mut DbConnection, id: &str) -> Result<usize, StoreError> {
     let mut resealed = 0;
-    let record: String = persons::table.find(id).select(persons::record).first(conn)?;
+    // Each row is rewritten only if still at the version read (as a write would be): a server
+    // writing it meanwhile is not undone, and sealed what it wrote itself.
+    let (record, version): (String, i64) =
+        persons::table.find(id).select((persons::record, persons::version)).first(conn)?;
     let mut document: Value = serde_json::from_str(&record).map_err(StoreError::corrupt)?;
     if reseal_members(&mut document, Place::Row { resource_type: "person", resource_id: id })? {
-        diesel::update(persons::table.find(id)).set(persons::record.eq(document.to_string())).execute(conn)?;
-        resealed += 1;
+        resealed += diesel::update(persons::table.find(id))
+            .filter(persons::version.eq(version))
+            .set(persons::record.eq(document.to_string()))
+            .execute(conn)?;
     }
-    let social: Option<Option<String>> =
-        diagnostics::table.find(id).select(diagnostics::social).first(conn).optional()?;
-    if let Some(Some(social)) = social {
+    let social: Option<(Option<String>, i64)> =
+        diagnostics::table.find(id).select((diagnostics::social, diagnostics::version)).first(conn).optional()?;
+    if let Some((Some(social), version)) = social {
         let mut document = json!({"social": serde_json::from_str::<Value>(&social).map_err(StoreError::corrupt)?});
         if reseal_members(&mut document, Place::Row { resource_type: "diagnostic", resource_id: id })? {
-            let sealed = document["social"].to_string();
-            diesel::update(diagnostics::table.find(id)).set(diagnostics::social.eq(sealed)).execute(conn)?;
-            resealed += 1;
+            resealed += diesel::update(diagnostics::table.find(id))
+                .filter(diagnostics::version.eq(version))
+                .set(diagnostics::social.eq(document["social"].to_string()))
+                .execute(conn)?;
         }
     }
     for resource_type in ["person", "diagnostic"] {
