@@ -14,8 +14,10 @@
 //!
 //! The KEK travels with the [`crate::Store`]: each unit of work (`Store::run`…) runs with the
 //! store's key-encryption in scope ([`in_scope`]), so the domain queries seal and open without
-//! an argument on every call. Outside one (a row built by hand in a tool), the development KEK
-//! seals, as the development cursor key signs.
+//! an argument on every call; rows built apart from a connection (the dataset generator's
+//! batches) are built in `Store::with_key_encryption_in_scope`. Outside both, sealing fails: a
+//! value is never sealed under a key the deployment did not configure. A store no server
+//! configured (a tool, a test) seals under the development KEK.
 
 use std::cell::RefCell;
 use std::sync::{Arc, LazyLock, RwLock};
@@ -81,8 +83,16 @@ pub(crate) fn in_scope<T>(encryption: Arc<KeyEncryption>, work: impl FnOnce() ->
     answer
 }
 
-fn encryption() -> Arc<KeyEncryption> {
-    IN_SCOPE.with(|scope| scope.borrow().clone()).unwrap_or_else(|| DEVELOPMENT.clone())
+/// The key-encryption in scope. Outside a unit of work of a `Store` there is none, and sealing
+/// or opening fails rather than fall back on a key the deployment did not configure.
+fn encryption() -> Result<Arc<KeyEncryption>, StoreError> {
+    IN_SCOPE.with(|scope| scope.borrow().clone()).ok_or_else(|| {
+        StoreError::Config(
+            "a sensitive value was sealed or opened outside a unit of work of the store (Store::run, \
+             Store::with_key_encryption_in_scope): no key-encryption key is in scope"
+                .into(),
+        )
+    })
 }
 
 /// The KEK's refusals as the store's errors: a value under a KEK the configuration lacks is a
@@ -150,8 +160,12 @@ fn open_value(encryption: &KeyEncryption, binding: &str, sealed: &str, kek_id: &
 /// Seals each sensitive member of `document` (a row's document, or a version's changes) that
 /// is there and not `null`: `null` in a patch says a member was removed, not what it held.
 pub(crate) fn seal_members(document: &mut Value, place: Place<'_>) -> Result<(), StoreError> {
-    let encryption = encryption();
-    for path in sensitive_members(place.resource_type()) {
+    let members = sensitive_members(place.resource_type());
+    if members.is_empty() {
+        return Ok(()); // no key needed where nothing is sensitive
+    }
+    let encryption = encryption()?;
+    for path in members {
         if let Some(value) = member(document, path)
             && !value.is_null()
             && sealed_parts(value).is_none()
@@ -165,8 +179,12 @@ pub(crate) fn seal_members(document: &mut Value, place: Place<'_>) -> Result<(),
 /// Opens each sealed member of `document`, or, when `disclose` is false, puts [`withheld`] in
 /// place of each sensitive member (sealed or still clear) that is not `null`.
 pub(crate) fn open_members(document: &mut Value, place: Place<'_>, disclose: bool) -> Result<(), StoreError> {
-    let encryption = encryption();
-    for path in sensitive_members(place.resource_type()) {
+    let members = sensitive_members(place.resource_type());
+    if members.is_empty() {
+        return Ok(()); // no key needed where nothing is sensitive
+    }
+    let encryption = encryption()?;
+    for path in members {
         let Some(value) = member(document, path) else { continue };
         if value.is_null() {
             continue;
@@ -183,7 +201,7 @@ pub(crate) fn open_members(document: &mut Value, place: Place<'_>, disclose: boo
 /// Seals anew under the current KEK each sensitive member of `document` that is in clear or
 /// under an earlier KEK; answers whether any was.
 fn reseal_members(document: &mut Value, place: Place<'_>) -> Result<bool, StoreError> {
-    let encryption = encryption();
+    let encryption = encryption()?;
     let mut resealed = false;
     for path in sensitive_members(place.resource_type()) {
         let Some(value) = member(document, path) else { continue };
@@ -283,8 +301,16 @@ mod tests {
 
     const PERSON: Place<'static> = Place::Row { resource_type: "person", resource_id: "p1" };
 
+    fn in_development_scope<T>(work: impl FnOnce() -> T) -> T {
+        in_scope(DEVELOPMENT.clone(), work)
+    }
+
     #[test]
     fn a_sensitive_member_is_sealed_opened_or_withheld() -> Result<(), StoreError> {
+        in_development_scope(sealed_opened_or_withheld)
+    }
+
+    fn sealed_opened_or_withheld() -> Result<(), StoreError> {
         let mut document = json!({"statuses": {"rsa_beneficiary": true, "rqth": true}, "identity": {}});
         seal_members(&mut document, PERSON)?;
         assert_eq!(document["statuses"]["rsa_beneficiary"], json!(true), "only the sensitive member");
@@ -299,6 +325,10 @@ mod tests {
 
     #[test]
     fn a_sealed_member_does_not_open_elsewhere_nor_under_another_kek() -> Result<(), StoreError> {
+        in_development_scope(not_elsewhere_nor_under_another_kek)
+    }
+
+    fn not_elsewhere_nor_under_another_kek() -> Result<(), StoreError> {
         let mut document = json!({"social": {"housing": {"severity": "low"}}});
         let place = Place::History { resource_type: "diagnostic", resource_id: "p1", version: 2 };
         seal_members(&mut document, place)?;
@@ -313,7 +343,18 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_sealed_outside_a_scope() {
+        let mut document = json!({"statuses": {"rqth": true}});
+        assert!(matches!(seal_members(&mut document, PERSON), Err(StoreError::Config(_))));
+        assert_eq!(document, json!({"statuses": {"rqth": true}}));
+    }
+
+    #[test]
     fn null_and_absent_members_stay_as_they_are() -> Result<(), StoreError> {
+        in_development_scope(null_and_absent_stay)
+    }
+
+    fn null_and_absent_stay() -> Result<(), StoreError> {
         let mut document = json!({"social": null, "professional": {"skills": []}});
         seal_members(&mut document, Place::Row { resource_type: "diagnostic", resource_id: "p1" })?;
         assert_eq!(document, json!({"social": null, "professional": {"skills": []}}));

@@ -67,6 +67,12 @@ impl Store {
         self.sealing.install(encryption);
     }
 
+    /// Runs `work`, which builds rows apart from a connection (a bulk batch), with this store's
+    /// KEKs in scope, so that the sensitive values it seals are sealed as the store would.
+    pub fn with_key_encryption_in_scope<T>(&self, work: impl FnOnce() -> T) -> T {
+        sensitive::in_scope(self.sealing.current(), work)
+    }
+
     pub(crate) fn journal(&self) -> &GroupCommit {
         &self.journal
     }
