@@ -25,15 +25,18 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
-/// Answers one page of the history of a resource; 404 when it has none.
+/// Answers one page of the history of a resource; 404 when it has none. Its sensitive members
+/// (`plateforme_store::sensitive`) are shown when `disclose`, withheld otherwise.
 pub async fn history_response(
     req: &HttpRequest,
     store: &Store,
     resource_type: &'static str,
     id: Uuid,
     query: &HistoryQuery,
+    disclose: bool,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageQuery::page_request(query.limit, query.cursor.as_deref())?;
-    let versions: Page<HistoryVersion> = store.run(move |conn| history::list(conn, resource_type, id, &page)).await?;
+    let versions: Page<HistoryVersion> =
+        store.run(move |conn| history::list(conn, resource_type, id, &page, disclose)).await?;
     Ok(page_response(req, versions))
 }

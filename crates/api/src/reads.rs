@@ -64,8 +64,20 @@ impl<C, Q, P> List<C, Q, P> {
 
 impl<C, P> List<C, HistoryQuery, P> {
     /// One page of the history of the resource `id` of `resource_type`; 404 when it has none.
+    /// Sensitive members, if the resource has any, are withheld: see [`List::history_disclosing`].
     pub async fn history(&self, resource_type: &'static str, id: Uuid) -> Result<HttpResponse, ApiError> {
-        history_response(&self.req, &self.store, resource_type, id, &self.query).await
+        self.history_disclosing(resource_type, id, false).await
+    }
+
+    /// The same, with the sensitive members (the person's RQTH…) shown when `disclose`: when
+    /// the caller has the scope that reads them.
+    pub async fn history_disclosing(
+        &self,
+        resource_type: &'static str,
+        id: Uuid,
+        disclose: bool,
+    ) -> Result<HttpResponse, ApiError> {
+        history_response(&self.req, &self.store, resource_type, id, &self.query, disclose).await
     }
 }
 

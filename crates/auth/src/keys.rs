@@ -150,9 +150,8 @@ impl KeyRing {
     pub fn open(
         store: Store,
         token_lifetime: chrono::Duration,
-        encryption: KeyEncryption,
+        encryption: Arc<KeyEncryption>,
     ) -> Result<KeyRing, StoreError> {
-        let encryption = Arc::new(encryption);
         delete_expired(&store, token_lifetime)?;
         let sealed = store.run_blocking(|conn| reseal(conn, &encryption, Reseal::ClearOnly))?;
         if sealed > 0 {

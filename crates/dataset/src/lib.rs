@@ -167,30 +167,33 @@ fn load_persons(
     std::thread::scope(|scope| {
         // Two batches ahead at most: generation and writing overlap, memory stays bounded.
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, DatasetError>>(2);
+        // The batches seal the sensitive values as they are built: under the store's KEKs.
         scope.spawn(move || {
-            let mut generator = match PersonGenerator::new(network, options.seed, nir_key, REFERENCE_DATE, total) {
-                Ok(generator) => generator,
-                Err(error) => {
-                    let _ = sender.send(Err(error));
-                    return;
+            store.with_key_encryption_in_scope(|| {
+                let mut generator = match PersonGenerator::new(network, options.seed, nir_key, REFERENCE_DATE, total) {
+                    Ok(generator) => generator,
+                    Err(error) => {
+                        let _ = sender.send(Err(error));
+                        return;
+                    }
+                };
+                let mut made = 0;
+                while made < total {
+                    let size = batch_size.min(total - made);
+                    let mut batch = Batch::default();
+                    let filled = (0..size).try_for_each(|_| {
+                        let person = generator.next_person()?;
+                        batch.add_person(&person)
+                    });
+                    made += size;
+                    let message = filled.map(|()| batch);
+                    let failed = message.is_err();
+                    // A closed channel means the writer stopped on an error: stop too.
+                    if sender.send(message).is_err() || failed {
+                        return;
+                    }
                 }
-            };
-            let mut made = 0;
-            while made < total {
-                let size = batch_size.min(total - made);
-                let mut batch = Batch::default();
-                let filled = (0..size).try_for_each(|_| {
-                    let person = generator.next_person()?;
-                    batch.add_person(&person)
-                });
-                made += size;
-                let message = filled.map(|()| batch);
-                let failed = message.is_err();
-                // A closed channel means the writer stopped on an error: stop too.
-                if sender.send(message).is_err() || failed {
-                    return;
-                }
-            }
+            })
         });
         for batch in receiver {
             let batch = batch?;

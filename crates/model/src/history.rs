@@ -28,7 +28,9 @@ pub struct HistoryVersion {
     pub request_id: Option<String>,
     pub changed_at: DateTime<Utc>,
     /// What changed, as a JSON Merge Patch (RFC 7396) from the previous version; the whole
-    /// document for the first version.
+    /// document for the first version. A sensitive member (a person's `statuses.rqth`, and
+    /// who set it) that changed shows as `{"withheld": true}` to a caller without
+    /// `dossier.social:read`: that it changed, not to what.
     #[schema(value_type = Object)]
     pub changes: serde_json::Value,
 }

@@ -104,9 +104,13 @@ impl Services {
         };
         let revocation_refresh = Duration::from_secs(config.token_revocation_refresh_secs);
         plateforme_store::cursor::install_key(config.cursor_key());
+        let encryption = Arc::new(key_encryption(config)?);
+        // The KEKs open the signing keys first: a wrong one stops the start here, naming it.
+        let keys = KeyRing::open(store.clone(), lifetime, encryption.clone())?;
+        store.install_key_encryption(encryption);
         let auth = AuthState {
             settings,
-            keys: KeyRing::open(store.clone(), lifetime, key_encryption(config)?)?,
+            keys,
             store: store.clone(),
             limiter: RateLimiter::new(store.clone()),
             routes,
@@ -128,9 +132,11 @@ impl Services {
 }
 
 /// The store the configuration names: `database_url`, and `read_database_url` for the reads
-/// that tolerate staleness when set. Connections open when first asked for.
+/// that tolerate staleness when set, sealing the sensitive fields under its KEKs. Connections
+/// open when first asked for.
 pub fn connect_store(config: &Config, options: &StoreOptions) -> Result<Store, StoreError> {
     let store = Store::connect(&config.database_url, options)?;
+    store.install_key_encryption(Arc::new(key_encryption(config)?));
     match &config.read_database_url {
         Some(url) => store.with_stale_reads_from(url, options),
         None => Ok(store),

@@ -42,8 +42,10 @@ pub enum ClientsCommand {
 pub enum KeysCommand {
     /// Create a new signing key; older keys stay published until their tokens expire.
     Rotate,
-    /// Seal every signing key under the current key-encryption key (after changing it, with
-    /// the former one among the previous keys); then the former one can be dropped.
+    /// Seal every signing key and every sensitive value (diagnostics' social parts, RQTH, in
+    /// their rows and history) under the current key-encryption key (after changing it, with
+    /// the former one among the previous keys; values still in clear are sealed too); then
+    /// the former one can be dropped.
     Rewrap,
 }
 
@@ -121,8 +123,11 @@ pub fn run_keys(store: &Store, config: &Config, command: KeysCommand) -> Command
         }
         KeysCommand::Rewrap => {
             let resealed = store.run_blocking(|conn| keys::reseal(conn, &encryption, keys::Reseal::NotUnderCurrent))?;
+            // The store seals under the same KEKs: `connect_store` installed them.
+            let fields = store.run_blocking(plateforme_store::sensitive::reseal_all)?;
             println!(
-                "{resealed} signing keys sealed anew; every key is under the key-encryption key {}",
+                "{resealed} signing keys and {fields} sensitive values sealed anew; every one is under the \
+                 key-encryption key {}",
                 encryption.current_id()
             );
         }

@@ -134,9 +134,7 @@ fn error(key: &str, message: impl Into<String>) -> ConfigError {
 }
 
 const ENV_PREFIX: &str = "PLATEFORME_";
-/// The KEK of a development server that sets none (documented in docs/operations.md, so that a
-/// database moved to production can name it as a previous KEK).
-pub const DEVELOPMENT_KEY_ENCRYPTION_KEY: &str = "plateforme-development-key-encryption-key-not-secret";
+pub use plateforme_auth::key_encryption::DEVELOPMENT_KEY_ENCRYPTION_KEY;
 /// The file named by `--config` or this variable.
 pub const CONFIG_FILE_ENV: &str = "PLATEFORME_CONFIG";
 

@@ -8,7 +8,8 @@
 //! - Shared mechanisms, at the top: `connection`, `store` (pool and `Store`), `migrations`,
 //!   `schema` (every table, private to the crate), `write` (the write transaction),
 //!   `history`, `changes` (the change feed), `idempotency`, `pagination`, `bulk`, `error`,
-//!   `timestamps`, `health`, `rate_limits` (the windows every replica counts in).
+//!   `timestamps`, `health`, `rate_limits` (the windows every replica counts in),
+//!   `key_encryption` (the KEK's AES-256-GCM sealing) and `sensitive` (the fields sealed at rest).
 //! - One folder per domain, one module per table or aggregate in it: `dossier` (persons,
 //!   contracts, reviews, diagnostics, consents, access codes), `access` (clients, signing
 //!   keys, journal), `offers`; `organizations` is a domain of one module. A new domain
@@ -39,12 +40,14 @@ pub mod error;
 pub mod health;
 pub mod history;
 pub mod idempotency;
+pub mod key_encryption;
 mod migrations;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;
 pub mod rate_limits;
 mod schema;
+pub mod sensitive;
 mod store;
 mod timestamps;
 pub mod upkeep;

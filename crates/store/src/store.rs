@@ -8,6 +8,8 @@ use diesel::r2d2::Pool;
 
 use crate::access::journal::GroupCommit;
 use crate::connection::{Manager, sqlite_path};
+use crate::key_encryption::KeyEncryption;
+use crate::sensitive::{self, Sealing};
 use crate::{Backend, DbConnection, StoreError, migrations};
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct Store {
     backend: Backend,
     /// The access journal's group commit of reads (`access::journal::append_durably`).
     journal: Arc<GroupCommit>,
+    /// The KEKs the sensitive fields are sealed under, in scope of every unit of work.
+    sealing: Sealing,
 }
 
 impl Store {
@@ -43,7 +47,7 @@ impl Store {
         }
         let pool = open_pool(url, options)?;
         let journal = Arc::new(GroupCommit::new(pool.clone()));
-        Ok(Store { pool, stale_reads: None, backend, journal })
+        Ok(Store { pool, stale_reads: None, backend, journal, sealing: Sealing::default() })
     }
 
     /// The same store, whose reads that tolerate staleness ([`Store::run_stale`]) go to the
@@ -55,6 +59,18 @@ impl Store {
             ));
         }
         Ok(Store { stale_reads: Some(open_pool(url, options)?), ..self })
+    }
+
+    /// Seals and opens the sensitive fields with these KEKs from now on, in this handle and
+    /// its clones (a store no server configured uses the development KEK).
+    pub fn install_key_encryption(&self, encryption: Arc<KeyEncryption>) {
+        self.sealing.install(encryption);
+    }
+
+    /// Runs `work`, which builds rows apart from a connection (a bulk batch), with this store's
+    /// KEKs in scope, so that the sensitive values it seals are sealed as the store would.
+    pub fn with_key_encryption_in_scope<T>(&self, work: impl FnOnce() -> T) -> T {
+        sensitive::in_scope(self.sealing.current(), work)
     }
 
     pub(crate) fn journal(&self) -> &GroupCommit {
@@ -77,7 +93,8 @@ impl Store {
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
+        let encryption = self.sealing.current();
+        tokio::task::spawn_blocking(move || sensitive::in_scope(encryption, || work(&mut *pool.get()?)))
             .await
             .map_err(|error| StoreError::Task(error.to_string()))?
     }
@@ -94,12 +111,15 @@ impl Store {
     {
         let Some(standby) = self.stale_reads.clone() else { return self.run(work).await };
         let primary = self.pool.clone();
-        tokio::task::spawn_blocking(move || match standby.get() {
-            Ok(mut conn) => work(&mut conn),
-            Err(error) => {
-                tracing::warn!(%error, "no connection to the read database; reading from the primary");
-                work(&mut *primary.get()?)
-            }
+        let encryption = self.sealing.current();
+        tokio::task::spawn_blocking(move || {
+            sensitive::in_scope(encryption, || match standby.get() {
+                Ok(mut conn) => work(&mut conn),
+                Err(error) => {
+                    tracing::warn!(%error, "no connection to the read database; reading from the primary");
+                    work(&mut *primary.get()?)
+                }
+            })
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?
@@ -110,7 +130,7 @@ impl Store {
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        work(&mut *self.pool.get()?)
+        sensitive::in_scope(self.sealing.current(), || work(&mut *self.pool.get()?))
     }
 }
 

@@ -161,7 +161,8 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
 }
 
 fn versions_of(conn: &mut DbConnection, resource_type: &str, id: Uuid) -> Result<RecordHistory, StoreError> {
-    let versions = match every_page(|page| history::list(conn, resource_type, id, page)) {
+    // The person sees their own sensitive values, in the history as in the dossier.
+    let versions = match every_page(|page| history::list(conn, resource_type, id, page, true)) {
         // A record written before history was kept has no versions: nothing more is held.
         Err(StoreError::NotFound) => Vec::new(),
         other => other?,

@@ -11,7 +11,10 @@ use crate::access;
 /// History of a dossier
 ///
 /// The versions of the person's record, oldest first: who changed what (as a JSON Merge
-/// Patch), from which organization, when — the provenance of every field. Journaled.
+/// Patch), from which organization, when — the provenance of every field. Journaled. The
+/// disability recognition (`statuses.rqth`, and who set it) is shown with
+/// `dossier.social:read`; without it, a version that changed it shows `{"withheld": true}` in
+/// its place.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
@@ -21,5 +24,5 @@ use crate::access;
 #[get("/persons/{id}/history")]
 pub async fn list_person_history(list: List<Caller, HistoryQuery, Uuid>) -> Result<HttpResponse, ApiError> {
     access::read_person(&list.store, &list.caller, list.path, JournalSection::History).await?;
-    list.history(persons::RESOURCE_TYPE, list.path).await
+    list.history_disclosing(persons::RESOURCE_TYPE, list.path, list.caller.has_scope(access::SENSITIVE_READ)).await
 }

@@ -9,6 +9,7 @@ use plateforme_dataset::{self as dataset, DATASET_CLIENT, DatasetError, DatasetO
 use plateforme_model::organization::OrganizationKind;
 use plateforme_server::config::Config;
 use plateforme_store::connection::MultiBackend;
+use plateforme_store::sensitive::{self, Place};
 use plateforme_store::{Backend, DbConnection, Store, StoreError, StoreOptions};
 
 use crate::helpers::{FreshDatabase, TestApp, json};
@@ -174,7 +175,7 @@ fn rows<T: QueryableByName<MultiBackend> + 'static>(conn: &mut DbConnection, sql
 fn dump(store: &Store) -> Dump {
     store
         .run_blocking(|conn| {
-            Ok(Dump {
+            opened(Dump {
                 organizations: rows_by_dataset(
                     conn,
                     "SELECT id, kind, name, siret, territory, created_at FROM organizations \
@@ -206,6 +207,31 @@ fn dump(store: &Store) -> Dump {
             })
         })
         .expect("read what the generator wrote")
+}
+
+/// The dump with its sealed values opened: they are sealed under a fresh nonce each time, so
+/// the same seed gives the same values, not the same ciphertexts.
+fn opened(mut dump: Dump) -> Result<Dump, StoreError> {
+    for person in &mut dump.persons {
+        let place = Place::Row { resource_type: "person", resource_id: &person.id };
+        person.record = sensitive::opened(&person.record, place)?.to_string();
+    }
+    for diagnostic in &mut dump.diagnostics {
+        if let Some(social) = &diagnostic.social {
+            let stored = serde_json::from_str(social).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            diagnostic.social = Some(sensitive::open_social(stored, &diagnostic.person_id)?.to_string());
+        }
+    }
+    for version in &mut dump.history {
+        let which = &version.which;
+        let place = Place::History {
+            resource_type: &which.resource_type,
+            resource_id: &which.resource_id,
+            version: which.version,
+        };
+        version.changes = sensitive::opened(&version.changes, place)?.to_string();
+    }
+    Ok(dump)
 }
 
 /// A fresh, migrated database of the same backend as `app`'s.

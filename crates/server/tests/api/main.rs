@@ -34,6 +34,7 @@ mod read_replica;
 mod referentials;
 mod rolling_restart;
 mod route_table;
+mod sensitive_at_rest;
 mod shadowed_paths;
 mod signing_keys;
 mod strict_parsing;

@@ -3,15 +3,19 @@
 //! their tokens have expired, and a token has one valid signature (low S).
 
 use std::process::Output;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use plateforme_auth::key_encryption::KeyEncryption;
 use plateforme_auth::keys::{self, Reseal};
 use plateforme_auth::tokens::{self, TokenSettings, Verified};
+use plateforme_model::person::PersonRecord;
 use plateforme_server::app::Services;
 use plateforme_server::config::{Config, DEVELOPMENT_KEY_ENCRYPTION_KEY, Secret};
 use plateforme_store::access::signing_keys::{self, SigningKeyRecord};
+use plateforme_store::dossier::persons;
+use plateforme_store::{Actor, Store, StoreOptions, WriteContext, write};
 
 use crate::cli::plateforme;
 use crate::helpers::{TestApp, assert_problem};
@@ -202,16 +206,47 @@ fn an_operator_rotates_the_kek(database_url: &str) {
         let rotated = plateforme(database_url, &["keys", "rotate"], &first);
         assert!(rotated.status.success(), "{}", output_of(&rotated));
     }
+    let person = a_person_with_rqth(database_url, FIRST);
     let rotating = [("PLATEFORME_KEY_ENCRYPTION_KEY", NEW_KEK), ("PLATEFORME_PREVIOUS_KEY_ENCRYPTION_KEYS", FIRST)];
     let rewrapped = plateforme(database_url, &["keys", "rewrap"], &rotating);
     assert!(rewrapped.status.success(), "{}", output_of(&rewrapped));
-    assert!(output_of(&rewrapped).starts_with("2 signing keys sealed anew"), "{}", output_of(&rewrapped));
+    // The person's row and its first version.
+    let expected = "2 signing keys and 2 sensitive values sealed anew";
+    assert!(output_of(&rewrapped).starts_with(expected), "{}", output_of(&rewrapped));
 
     let former = plateforme(database_url, &["keys", "rewrap"], &first);
     assert!(!former.status.success(), "the former KEK alone no longer opens the keys");
     assert!(output_of(&former).contains("is sealed under the key-encryption key"), "{}", output_of(&former));
     let again = plateforme(database_url, &["keys", "rewrap"], &[("PLATEFORME_KEY_ENCRYPTION_KEY", NEW_KEK)]);
-    assert!(output_of(&again).starts_with("0 signing keys sealed anew"), "{}", output_of(&again));
+    assert!(output_of(&again).starts_with("0 signing keys and 0 sensitive"), "{}", output_of(&again));
+    let reread = store_under(database_url, NEW_KEK).run_blocking(|conn| persons::find(conn, person));
+    assert!(reread.expect("the new KEK alone opens the person").expect("the person").record.statuses.rqth);
+}
+
+/// The store of the command line's database, sealing under `kek`.
+fn store_under(database_url: &str, kek: &str) -> Store {
+    let store = Store::connect(database_url, &StoreOptions::default()).expect("the database");
+    store.install_key_encryption(Arc::new(KeyEncryption::new(kek.as_bytes(), &[]).expect("KEK")));
+    store
+}
+
+/// A person recognised as a disabled worker (RQTH), written under `kek`; answers their id.
+fn a_person_with_rqth(database_url: &str, kek: &str) -> uuid::Uuid {
+    let record = serde_json::json!({
+        "identity": {"family_name": "Rewrap", "given_names": "Léa", "birth_date": "1990-03-14", "birth_commune": "69123"},
+        "contact": {},
+        "statuses": {"rsa_beneficiary": false, "rqth": true},
+        "registration": {"registered_on": "2026-11-02", "channel": "counter", "registered_by": uuid::Uuid::now_v7()},
+        "orientation": null,
+        "provenance": {}
+    });
+    let record: PersonRecord = serde_json::from_value(record).expect("a person record");
+    let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+    let store = store_under(database_url, kek);
+    store.migrate().expect("migrate");
+    let created =
+        store.run_blocking(|conn| write::transaction(conn, |conn| persons::create(conn, &context, record, None)));
+    created.expect("a person").id
 }
 
 on_both_databases!(an_operator_rotates_the_kek);

@@ -148,7 +148,7 @@ impl Batch {
 
     pub fn add_organization(&mut self, organization: &Organization, versions: &[Version]) -> Result<(), StoreError> {
         self.organizations.push(organizations::row_of(organization, &self.actor, &self.actor)?);
-        self.add_versions(organizations::RESOURCE_TYPE, organization.id, None, versions);
+        self.add_versions(organizations::RESOURCE_TYPE, organization.id, None, versions)?;
         Ok(())
     }
 
@@ -160,25 +160,31 @@ impl Batch {
         versions: &[Version],
     ) -> Result<(), StoreError> {
         self.persons.push(persons::row_of(person, nir_hash)?);
-        self.add_versions(persons::RESOURCE_TYPE, person.id, Some(person.id), versions);
+        self.add_versions(persons::RESOURCE_TYPE, person.id, Some(person.id), versions)?;
         Ok(())
     }
 
     pub fn add_diagnostic(&mut self, diagnostic: &StoredDiagnostic, versions: &[Version]) -> Result<(), StoreError> {
         self.diagnostics.push(diagnostics::row_of(diagnostic)?);
         let person_id = diagnostic.person_id;
-        self.add_versions(diagnostics::RESOURCE_TYPE, person_id, Some(person_id), versions);
+        self.add_versions(diagnostics::RESOURCE_TYPE, person_id, Some(person_id), versions)?;
         Ok(())
     }
 
     pub fn add_contract(&mut self, contract: &StoredContract, versions: &[Version]) -> Result<(), StoreError> {
         self.contracts.push(contracts::row_of(contract)?);
-        self.add_versions(contracts::RESOURCE_TYPE, contract.id, Some(contract.person_id), versions);
+        self.add_versions(contracts::RESOURCE_TYPE, contract.id, Some(contract.person_id), versions)?;
         Ok(())
     }
 
     /// A history row and a change event per version, as `write::record` writes them.
-    fn add_versions(&mut self, resource_type: &'static str, id: Uuid, subject_id: Option<Uuid>, versions: &[Version]) {
+    fn add_versions(
+        &mut self,
+        resource_type: &'static str,
+        id: Uuid,
+        subject_id: Option<Uuid>,
+        versions: &[Version],
+    ) -> Result<(), StoreError> {
         for (number, version) in (1..).zip(versions) {
             let context = WriteContext {
                 actor: Actor { client_id: self.actor.clone(), organization_id: version.by },
@@ -193,10 +199,11 @@ impl Batch {
                 subject_id,
             };
             let at = to_db(version.at);
-            self.history.push(history::row_of(&context, &mutation, at));
+            self.history.push(history::row_of(&context, &mutation, at)?);
             // Numbered when the batch is written.
             self.changes.push(changes::row_of(&context, &mutation, 0, at));
         }
+        Ok(())
     }
 
     /// Writes the batch in one transaction, taking its change sequence numbers from the feed's

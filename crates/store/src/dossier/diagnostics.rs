@@ -1,14 +1,16 @@
 //! Queries of `diagnostics`: one diagnostic per person, keyed by the person's id. Each part is
-//! stored as a JSON column of its own, the sensitive social part apart from the professional.
+//! stored as a JSON column of its own, the sensitive social part apart from the professional
+//! and sealed under the key-encryption key (`crate::sensitive`), as it is in the history.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::now;
-use plateforme_model::person::diagnostic::DiagnosticRecord;
+use plateforme_model::person::diagnostic::{DiagnosticRecord, SocialDiagnostic};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::schema::diagnostics;
+use crate::sensitive;
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -129,10 +131,11 @@ fn document(record: &DiagnosticRecord) -> Result<Value, StoreError> {
 
 pub(crate) fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, StoreError> {
     let record = &diagnostic.record;
+    let person_id = diagnostic.person_id.to_string();
     Ok(DiagnosticRow {
-        person_id: diagnostic.person_id.to_string(),
+        person_id: person_id.clone(),
         professional: serde_json::to_string(&record.professional).map_err(StoreError::corrupt)?,
-        social: record.social.as_ref().map(serde_json::to_string).transpose().map_err(StoreError::corrupt)?,
+        social: record.social.as_ref().map(|social| sealed_social(social, &person_id)).transpose()?,
         provenance: serde_json::to_string(&record.provenance).map_err(StoreError::corrupt)?,
         version: diagnostic.version,
         created_at: to_db(diagnostic.created_at),
@@ -140,12 +143,24 @@ pub(crate) fn row_of(diagnostic: &StoredDiagnostic) -> Result<DiagnosticRow, Sto
     })
 }
 
+/// The social part as its column holds it: sealed.
+fn sealed_social(social: &SocialDiagnostic, person_id: &str) -> Result<String, StoreError> {
+    let clear = serde_json::to_value(social).map_err(StoreError::corrupt)?;
+    Ok(sensitive::seal_social(&clear, person_id)?.to_string())
+}
+
+/// The social part from its column: opened (or as it is, in a row written before sealing).
+fn opened_social(stored: &str, person_id: &str) -> Result<SocialDiagnostic, StoreError> {
+    let stored: Value = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    serde_json::from_value(sensitive::open_social(stored, person_id)?).map_err(StoreError::corrupt)
+}
+
 fn diagnostic_of_row(row: DiagnosticRow) -> Result<StoredDiagnostic, StoreError> {
     Ok(StoredDiagnostic {
         person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
         record: DiagnosticRecord {
             professional: serde_json::from_str(&row.professional).map_err(StoreError::corrupt)?,
-            social: row.social.map(|social| serde_json::from_str(&social)).transpose().map_err(StoreError::corrupt)?,
+            social: row.social.map(|social| opened_social(&social, &row.person_id)).transpose()?,
             provenance: serde_json::from_str(&row.provenance).map_err(StoreError::corrupt)?,
         },
         version: row.version,

@@ -1,5 +1,6 @@
-//! Queries of `persons`. The record is stored as JSON; the indexed columns beside it are
-//! derived from the record on every write, so they never disagree with it.
+//! Queries of `persons`. The record is stored as JSON, its disability recognition
+//! (`statuses.rqth`) sealed under the key-encryption key (`crate::sensitive`); the indexed
+//! columns beside it are derived from the record on every write, so they never disagree with it.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use crate::connection::MultiBackend;
 use crate::pagination::date_then_id_key;
 use crate::schema::{consents, persons};
+use crate::sensitive::{self, Place};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
@@ -306,17 +308,31 @@ pub(crate) fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<
         oriented_to: record.orientation.as_ref().map(|orientation| orientation.referent_organization_id.to_string()),
         rsa_beneficiary: record.statuses.rsa_beneficiary,
         residence_departement: record.contact.residence_departement().map(|code| code.to_string()),
-        record: serde_json::to_string(record).map_err(StoreError::corrupt)?,
+        record: sealed_record(record, &person.id.to_string())?,
         version: person.version,
         created_at: to_db(person.created_at),
         updated_at: to_db(person.updated_at),
     })
 }
 
+/// The record as its column holds it: RQTH sealed.
+fn sealed_record(record: &PersonRecord, id: &str) -> Result<String, StoreError> {
+    let mut document = serde_json::to_value(record).map_err(StoreError::corrupt)?;
+    sensitive::seal_members(&mut document, Place::Row { resource_type: RESOURCE_TYPE, resource_id: id })?;
+    Ok(document.to_string())
+}
+
+/// The record from its column: RQTH opened (or as it is, in a row written before sealing).
+fn opened_record(stored: &str, id: &str) -> Result<PersonRecord, StoreError> {
+    let mut document: serde_json::Value = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    sensitive::open_members(&mut document, Place::Row { resource_type: RESOURCE_TYPE, resource_id: id }, true)?;
+    serde_json::from_value(document).map_err(StoreError::corrupt)
+}
+
 fn person_of_row(row: PersonRow) -> Result<StoredPerson, StoreError> {
     Ok(StoredPerson {
         id: row.id.parse().map_err(StoreError::corrupt)?,
-        record: serde_json::from_str(&row.record).map_err(StoreError::corrupt)?,
+        record: opened_record(&row.record, &row.id)?,
         has_nir: row.nir_hash.is_some(),
         version: row.version,
         created_at: from_db(row.created_at),
