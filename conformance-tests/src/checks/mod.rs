@@ -5,6 +5,7 @@ pub mod access;
 pub mod discovery;
 pub mod dossier;
 pub mod journal;
+pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;

@@ -258,3 +258,24 @@ async fn a_dossier_is_written_and_read_with_typed_calls() {
     assert_eq!((&last["purpose"], &last["stated_purpose"]), (&json!("accompaniment"), &json!("entretien de suivi")));
     assert_eq!(recorder.count(&Method::POST, "/oauth/token"), 3, "one token per client");
 }
+
+#[actix_web::test]
+async fn a_person_reads_and_exports_everything_held_about_them() {
+    let server = TestServer::start(Config::default()).await;
+    let recorder = Recorder::new();
+    let ft = server.client("france-travail", &recorder);
+    let id = id_of(&ft.create_person(&person("Exporté"), None).await.expect("register").value);
+
+    let code = ft.issue_access_code(id).await.expect("a code");
+    let token = ft.person_token(code["code"].as_str().expect("code")).await.expect("the person's token");
+    let data = ft.my_data(&token).await.expect("everything held");
+    assert_eq!(data["dossier"]["id"], id.to_string());
+    let export = ft.export_my_data(&token).await.expect("the export");
+    let name = export.file_name.expect("a file name");
+    assert!(name.starts_with(&format!("plateforme-{id}-")) && name.ends_with(".json"), "{name}");
+    let file: serde_json::Value = serde_json::from_slice(&export.bytes).expect("JSON");
+    assert_eq!(file["dossier"], data["dossier"]);
+    let client_token = ft.access_token().await.expect("the client's token");
+    let refused = ft.my_data(client_token.secret()).await.expect_err("a client token reaches no /v1/me");
+    assert_eq!(refused.status(), Some(403));
+}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod consents;
 pub mod contracts;
 pub mod diagnostic;
+pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod persons;
