@@ -17,6 +17,7 @@ use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
+use plateforme_store::access::journal;
 use plateforme_store::dossier::erasure;
 use plateforme_store::{Store, StoreError, StoreOptions, idempotency, upkeep};
 use utoipa::openapi::OpenApi as Document;
@@ -225,6 +226,16 @@ async fn erase_expired_dossiers(store: Store, retention: chrono::Duration) {
     .await;
 }
 
+/// The journal keeps an access as long as a dossier unchanged is kept.
+async fn purge_past_journal_entries(store: Store, retention: chrono::Duration) {
+    upkeep::every(RETENTION_PERIOD, "journal entries past their retention forgotten", || {
+        let store = store.clone();
+        let before = plateforme_model::ids::now() - retention;
+        async move { store.run(move |conn| journal::purge_before(conn, before)).await }
+    })
+    .await;
+}
+
 async fn purge_expired_access_codes(store: Store) {
     upkeep::every(RETENTION_PERIOD, "expired access codes forgotten", || {
         let store = store.clone();
@@ -243,6 +254,7 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
     actix_web::rt::spawn(purge_rate_limit_windows(services.store.clone()));
     actix_web::rt::spawn(erase_expired_dossiers(services.store.clone(), services.dossier_retention));
+    actix_web::rt::spawn(purge_past_journal_entries(services.store.clone(), services.dossier_retention));
     actix_web::rt::spawn(purge_expired_access_codes(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)

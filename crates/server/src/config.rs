@@ -35,8 +35,9 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// How often offers past their expiry are marked expired, in seconds.
     pub offer_expiry_sweep_secs: u64,
-    /// How long a dossier is kept after the last change to any of its parts, in days; the daily
-    /// retention job erases it then (docs/retention.md).
+    /// How long a dossier is kept after the last change to any of its parts, and an access in
+    /// the journal after it was made, in days; the daily retention jobs erase them then
+    /// (docs/retention.md).
     pub dossier_retention_days: u32,
     /// HTTP worker threads (the number of cores when absent).
     pub workers: Option<usize>,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 use plateforme_model::organization::OrganizationKind::{FranceTravail, MissionLocale};
+use plateforme_store::access::journal;
 use plateforme_store::dossier::erasure;
 use serde_json::json;
 
@@ -23,6 +24,7 @@ on_both_backends!(
     a_refused_erasure_changes_nothing,
     the_daily_job_erases_only_the_dossiers_unchanged_since_the_retention,
     expired_access_codes_are_forgotten,
+    journal_entries_past_their_retention_are_forgotten,
 );
 
 #[derive(QueryableByName)]
@@ -248,4 +250,22 @@ async fn expired_access_codes_are_forgotten(app: TestApp) {
     assert_eq!(purge_at(chrono::Duration::days(1)).await, 1, "an expired code is forgotten");
     assert_eq!(purge_at(chrono::Duration::days(1)).await, 0, "purging again is harmless");
     assert_eq!(held(&app, &id).await.rows[5], 0);
+}
+
+async fn journal_entries_past_their_retention_are_forgotten(app: TestApp) {
+    let ft = france_travail(&app).await;
+    let id = full_dossier(&app, &ft, "Lambert").await;
+    let written_before = held(&app, &id).await.journal.len();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let cutoff = plateforme_model::ids::now();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    read_with_a_case_reference(&app, &ft, &id).await;
+    let purge_before = |before: chrono::DateTime<chrono::Utc>| {
+        let store = app.store.clone();
+        async move { store.run(move |conn| journal::purge_before(conn, before)).await.expect("purge") }
+    };
+    assert_eq!(purge_before(cutoff - chrono::Duration::days(730)).await, 0, "nothing is that old");
+    assert_eq!(purge_before(cutoff).await, written_before, "the entries written before the cutoff are forgotten");
+    assert_eq!(held(&app, &id).await.journal, ["dossier"], "the read made since is kept");
+    assert_eq!(purge_before(cutoff).await, 0, "purging again is harmless");
 }
