@@ -170,8 +170,10 @@ async fn an_organization_erases_a_dossier_leaving_nothing_of_the_person(app: Tes
     assert_problem(get_as(&app, &ft, &path).await, 404, "not_found").await;
     assert_problem(get_as(&app, &ft, &format!("{path}/history")).await, 404, "not_found").await;
     assert_problem(erase(&app, &ft, &path, Some(&etag)).await, 404, "not_found").await;
-    let me = app.client.get(app.url("/v1/me")).bearer_auth(&token).send().await.expect("GET");
-    assert_problem(me, 404, "not_found").await;
+    for mine in ["/v1/me", "/v1/me/dossier", "/v1/me/journal", "/v1/me/export"] {
+        let response = app.client.get(app.url(mine)).bearer_auth(&token).send().await.expect("GET");
+        assert_problem(response, 404, "not_found").await;
+    }
     assert_eq!(held(&app, &other).await, other_before, "another person's dossier is untouched");
 }
 
@@ -187,6 +189,9 @@ async fn a_refused_erasure_changes_nothing(app: TestApp) {
     assert_problem(erase(&app, &ft, &path, None).await, 428, "precondition_required").await;
     assert_problem(erase(&app, &ft, &path, Some("\"9\"")).await, 412, "precondition_failed").await;
     assert_problem(erase(&app, &ft, &path, Some("9")).await, 400, "invalid_header").await;
+    let unstated = app.client.delete(app.url(&path)).bearer_auth(&ft.token).header("if-match", &etag);
+    let unstated = unstated.header("access-purpose", "x".repeat(201)).send().await.expect("DELETE");
+    assert_problem(unstated, 400, "invalid_header").await;
     assert_problem(erase(&app, &ft, &format!("{path}?force=true"), Some(&etag)).await, 400, "invalid_query").await;
     assert_problem(erase(&app, &ft, "/v1/persons/not-an-id", Some(&etag)).await, 400, "invalid_path").await;
     assert_problem(erase(&app, &outsider, &path, Some(&etag)).await, 404, "not_found").await;
