@@ -53,6 +53,8 @@ struct Held {
     journal: Vec<String>,
     /// The stated purposes the journal holds for the person.
     stated_purposes: Vec<String>,
+    /// The responses saved for retries that name the person.
+    saved_responses: i64,
 }
 
 async fn held(app: &TestApp, id: &str) -> Held {
@@ -102,6 +104,11 @@ async fn held(app: &TestApp, id: &str) -> Held {
                          AND stated_purpose IS NOT NULL"
                     ),
                 )?,
+                saved_responses: diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS n FROM idempotency_keys WHERE body LIKE '%{id}%'"
+                ))
+                .get_result::<Count>(conn)?
+                .n,
             })
         })
         .await
@@ -135,10 +142,20 @@ async fn an_organization_erases_a_dossier_leaving_nothing_of_the_person(app: Tes
     let id = full_dossier(&app, &ft, "Lambert").await;
     let other = full_dossier(&app, &ft, "Rousseau").await;
     let token = person_token(&app, &ft, &id).await;
+    let consents = app.client.post(app.url(&format!("/v1/persons/{id}/consents"))).bearer_auth(&ft.token);
+    let retried = consents
+        .header("idempotency-key", "erasure-1")
+        .json(&json!({"kind": "dossier_sharing",
+        "partner_organization_id": ft.organization_id}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(retried.status().as_u16(), 201, "a consent whose response is saved for retries");
     let etag = read_with_a_case_reference(&app, &ft, &id).await;
     let before = held(&app, &id).await;
     let other_before = held(&app, &other).await;
-    assert_eq!(before.rows, [1, 1, 1, 1, 1, 1], "every part is there: {before:?}");
+    assert_eq!(before.rows, [1, 1, 1, 1, 2, 1], "every part is there: {before:?}");
+    assert_eq!(before.saved_responses, 1);
     assert_eq!(before.stated_purposes, ["dossier 2026-042 Lambert"]);
     assert!(before.history.iter().any(|changes| changes.contains("Lambert")));
 
@@ -148,13 +165,14 @@ async fn an_organization_erases_a_dossier_leaving_nothing_of_the_person(app: Tes
 
     let after = held(&app, &id).await;
     assert_eq!(after.rows, [0, 0, 0, 0, 0, 0], "no row of the dossier is left");
-    assert_eq!(after.history.len(), before.history.len() + 5, "every version kept, and one deletion per record");
+    assert_eq!(after.history.len(), before.history.len() + 6, "every version kept, and one deletion per record");
     assert!(after.history.iter().all(|changes| changes == "null"), "no content is left: {:?}", after.history);
     let deletions: Vec<&str> = after.events[before.events.len()..].iter().map(String::as_str).collect();
     let ft_client = &ft.client_id;
     assert_eq!(
         deletions,
         [
+            format!("consent:deleted:{ft_client}"),
             format!("consent:deleted:{ft_client}"),
             format!("contract:deleted:{ft_client}"),
             format!("diagnostic:deleted:{ft_client}"),
@@ -166,6 +184,7 @@ async fn an_organization_erases_a_dossier_leaving_nothing_of_the_person(app: Tes
     assert_eq!(&after.journal[..before.journal.len()], before.journal.as_slice(), "the journal is kept");
     assert_eq!(after.journal.last().map(String::as_str), Some("erasure"), "and says who erased");
     assert!(after.stated_purposes.is_empty(), "without the callers' words: {:?}", after.stated_purposes);
+    assert_eq!(after.saved_responses, 0, "no response saved for retries names the person");
 
     assert_problem(get_as(&app, &ft, &path).await, 404, "not_found").await;
     assert_problem(get_as(&app, &ft, &format!("{path}/history")).await, 404, "not_found").await;

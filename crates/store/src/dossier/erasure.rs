@@ -9,7 +9,8 @@
 //! accessed, when and under which declared purpose, but the caller's own words
 //! (`stated_purpose`, which may hold a case reference) are cleared. Each erased record ends with
 //! a `deleted` version in its history and a `deleted` event on the change feed, so partners that
-//! mirror the dossier erase it too. Saved idempotent responses naming the person are forgotten.
+//! mirror the dossier erase it too. On a request, saved idempotent responses naming the person
+//! are forgotten too.
 
 use std::collections::BTreeMap;
 
@@ -26,8 +27,8 @@ use crate::timestamps::to_db;
 use crate::write::{self, Action, Actor, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
 
-/// Dossiers erased per statement of the daily job: each in its own transaction, so one erasure
-/// never holds the change feed's lock for long.
+/// Dossiers the daily job reads at once; it erases each in its own transaction, so that no
+/// erasure holds the change feed's lock for long.
 const BATCH: i64 = 100;
 
 /// The actor the history and the change feed name for erasures of the daily job.
@@ -47,6 +48,11 @@ pub fn erase(
     expected_version: Option<i64>,
 ) -> Result<usize, StoreError> {
     lock_person(conn, person_id, expected_version)?;
+    // A response saved for a retry (a created contract…) names the person by their id. Only a
+    // request needs this: a saved response is kept 24 hours and comes from a write, so a dossier
+    // past its retention (30 days at least) has none.
+    let id = person_id.to_string();
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::body.like(format!("%{id}%")))).execute(conn)?;
     erase_locked(conn, context, person_id)
 }
 
@@ -85,8 +91,6 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     diesel::update(access_journal::table.filter(access_journal::person_id.eq(&id)))
         .set(access_journal::stated_purpose.eq(None::<String>))
         .execute(conn)?;
-    // A response saved for a retry (a created dossier) names the person by their id.
-    diesel::delete(idempotency_keys::table.filter(idempotency_keys::body.like(format!("%{id}%")))).execute(conn)?;
     let mutations = deletions(person_id, &records)?;
     write::record_all(conn, context, &mutations)?;
     Ok(mutations.len())
