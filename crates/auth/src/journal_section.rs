@@ -29,10 +29,12 @@ pub enum JournalSection {
     Consents,
     /// A one-time code giving the person access to their own dossier.
     AccessCode,
+    /// The erasure of the whole dossier, at the request of the person's organization.
+    Erasure,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 12] = [
+    pub const ALL: [JournalSection; 13] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -45,6 +47,7 @@ impl JournalSection {
         Self::Review,
         Self::Consents,
         Self::AccessCode,
+        Self::Erasure,
     ];
 
     /// The name stored in the journal.
@@ -62,6 +65,7 @@ impl JournalSection {
             Self::Review => "review",
             Self::Consents => "consents",
             Self::AccessCode => "access_code",
+            Self::Erasure => "erasure",
         }
     }
 
@@ -85,6 +89,7 @@ impl JournalSection {
             | Self::Review => "accompaniment",
             Self::Consents => "consent_management",
             Self::AccessCode => "person_access",
+            Self::Erasure => "erasure",
         }
     }
 
@@ -116,7 +121,8 @@ mod tests {
                 "contract",
                 "review",
                 "consents",
-                "access_code"
+                "access_code",
+                "erasure"
             ]
         );
     }

@@ -46,7 +46,10 @@ fn base_command(binary: &Path, database_url: &str) -> Command {
     command
         .env("DATABASE_URL", database_url)
         .env("PLATEFORME_DEFAULT_RATE_LIMIT_PER_MINUTE", UNLIMITED)
-        .env("PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE", UNLIMITED);
+        .env("PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE", UNLIMITED)
+        // The dataset's dossiers date from the three years before its fixed reference date: the
+        // longest retention keeps them all, so the server does not erase them while measured.
+        .env("PLATEFORME_DOSSIER_RETENTION_DAYS", "7300");
     command
 }
 

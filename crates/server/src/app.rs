@@ -17,6 +17,8 @@ use plateforme_auth::route_scopes::{RouteScopes, UndeclaredSecurity};
 use plateforme_auth::tokens::TokenSettings;
 use plateforme_auth::{AuthSettings, AuthState, SharedAuth};
 use plateforme_dossier::NirKey;
+use plateforme_store::access::journal;
+use plateforme_store::dossier::erasure;
 use plateforme_store::{Store, StoreError, StoreOptions, idempotency, upkeep};
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, scope};
@@ -76,6 +78,8 @@ pub struct Services {
     pub batch_limit: plateforme_offers::BatchLimit,
     /// How often the offer expiry sweep runs.
     pub expiry_sweep: Duration,
+    /// How long a dossier is kept after its last change.
+    pub dossier_retention: chrono::Duration,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -124,6 +128,7 @@ impl Services {
             body_limit: BodyLimit(config.max_body_bytes),
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
+            dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -208,6 +213,37 @@ async fn purge_rate_limit_windows(store: Store) {
         .await;
 }
 
+/// How often the retention of dossiers is applied (docs/retention.md): once a day, and at each
+/// start. Replicas may apply it at once; an erasure done by one is skipped by the others.
+const RETENTION_PERIOD: Duration = Duration::from_secs(24 * 3600);
+
+async fn erase_expired_dossiers(store: Store, retention: chrono::Duration) {
+    upkeep::every(RETENTION_PERIOD, "dossiers past their retention erased", || {
+        let store = store.clone();
+        let unchanged_since = plateforme_model::ids::now() - retention;
+        async move { store.run(move |conn| erasure::erase_expired(conn, unchanged_since)).await }
+    })
+    .await;
+}
+
+/// The journal keeps an access as long as a dossier unchanged is kept.
+async fn purge_past_journal_entries(store: Store, retention: chrono::Duration) {
+    upkeep::every(RETENTION_PERIOD, "journal entries past their retention forgotten", || {
+        let store = store.clone();
+        let before = plateforme_model::ids::now() - retention;
+        async move { store.run(move |conn| journal::purge_before(conn, before)).await }
+    })
+    .await;
+}
+
+async fn purge_expired_access_codes(store: Store) {
+    upkeep::every(RETENTION_PERIOD, "expired access codes forgotten", || {
+        let store = store.clone();
+        async move { store.run(|conn| erasure::purge_expired_access_codes(conn, plateforme_model::ids::now())).await }
+    })
+    .await;
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
 /// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
 /// `shutdown_timeout_secs`), SIGQUIT at once.
@@ -217,6 +253,9 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     actix_web::rt::spawn(plateforme_offers::expiry::run(services.store.clone(), services.expiry_sweep));
     actix_web::rt::spawn(purge_idempotency_keys(services.store.clone()));
     actix_web::rt::spawn(purge_rate_limit_windows(services.store.clone()));
+    actix_web::rt::spawn(erase_expired_dossiers(services.store.clone(), services.dossier_retention));
+    actix_web::rt::spawn(purge_past_journal_entries(services.store.clone(), services.dossier_retention));
+    actix_web::rt::spawn(purge_expired_access_codes(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

@@ -35,6 +35,10 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// How often offers past their expiry are marked expired, in seconds.
     pub offer_expiry_sweep_secs: u64,
+    /// How long a dossier is kept after the last change to any of its parts, and an access in
+    /// the journal after it was made, in days; the daily retention jobs erase them then
+    /// (docs/retention.md).
+    pub dossier_retention_days: u32,
     /// HTTP worker threads (the number of cores when absent).
     pub workers: Option<usize>,
     /// How long in-flight requests may run on shutdown, in seconds.
@@ -101,6 +105,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             max_batch_bytes: 256 * 1024 * 1024,
             offer_expiry_sweep_secs: 60,
+            dossier_retention_days: DEFAULT_DOSSIER_RETENTION_DAYS,
             workers: None,
             shutdown_timeout_secs: 30,
             profile: Profile::Development,
@@ -136,6 +141,13 @@ fn error(key: &str, message: impl Into<String>) -> ConfigError {
 const ENV_PREFIX: &str = "PLATEFORME_";
 pub use plateforme_auth::key_encryption::DEVELOPMENT_KEY_ENCRYPTION_KEY;
 /// The file named by `--config` or this variable.
+/// Two years after the last change: see docs/retention.md for why.
+pub const DEFAULT_DOSSIER_RETENTION_DAYS: u32 = 730;
+
+/// At least a month, so that a mistyped value cannot erase the dossiers in use; at most twenty
+/// years, the longest docs/retention.md knows a text of the network to allow.
+const DOSSIER_RETENTION_DAYS: std::ops::RangeInclusive<u32> = 30..=7300;
+
 pub const CONFIG_FILE_ENV: &str = "PLATEFORME_CONFIG";
 
 impl Config {
@@ -170,6 +182,7 @@ impl Config {
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
             "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
             "PLATEFORME_OFFER_EXPIRY_SWEEP_SECS" => self.offer_expiry_sweep_secs = parse(name, value)?,
+            "PLATEFORME_DOSSIER_RETENTION_DAYS" => self.dossier_retention_days = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
             "PLATEFORME_PROFILE" => {
@@ -242,6 +255,9 @@ impl Config {
         }
         if !(1..=86_400).contains(&self.offer_expiry_sweep_secs) {
             return Err(error("offer_expiry_sweep_secs", "must be between 1 and 86400"));
+        }
+        if !DOSSIER_RETENTION_DAYS.contains(&self.dossier_retention_days) {
+            return Err(error("dossier_retention_days", "must be between 30 and 7300 (20 years)"));
         }
         match &self.nir_hash_key {
             Some(key) if key.0.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),
@@ -435,6 +451,18 @@ mod tests {
             Some("must be development or production; got \"prod\"")
         );
         assert!(message("PLATEFORME_PROFILE", "development").is_none(), "a listed choice is taken");
+    }
+
+    #[test]
+    fn the_dossier_retention_is_a_setting_within_its_bounds() -> Result<(), ConfigError> {
+        assert_eq!(Config::default().dossier_retention_days, 730, "the default the docs state");
+        let config = Config::load(None, env(&[("PLATEFORME_DOSSIER_RETENTION_DAYS", "365")]))?;
+        assert_eq!(config.dossier_retention_days, 365);
+        for (days, accepted) in [("29", false), ("30", true), ("7300", true), ("7301", false)] {
+            let loaded = Config::load(None, env(&[("PLATEFORME_DOSSIER_RETENTION_DAYS", days)]));
+            assert_eq!(loaded.as_ref().err().map(|e| e.key.as_str()), (!accepted).then_some("dossier_retention_days"));
+        }
+        Ok(())
     }
 
     #[test]

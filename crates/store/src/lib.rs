@@ -11,7 +11,7 @@
 //!   `timestamps`, `health`, `rate_limits` (the windows every replica counts in),
 //!   `key_encryption` (the KEK's AES-256-GCM sealing) and `sensitive` (the fields sealed at rest).
 //! - One folder per domain, one module per table or aggregate in it: `dossier` (persons,
-//!   contracts, reviews, diagnostics, consents, access codes), `access` (clients, signing
+//!   contracts, reviews, diagnostics, consents, access codes, and their erasure), `access` (clients, signing
 //!   keys, journal), `offers`; `organizations` is a domain of one module. A new domain
 //!   (profiles, training…) adds its folder the same way.
 //!

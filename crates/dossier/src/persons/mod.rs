@@ -1,9 +1,11 @@
 //! The person (personne): registration once for the network, matching, reading and updating
-//! the dossier, its history, orientation, the list for action and the person's access codes.
+//! the dossier, its history, orientation, the list for action, the person's access codes and the
+//! erasure of the whole dossier.
 //! Every handler reaches the person through `access`, so the policy decides and the journal
 //! records each access.
 
 mod create_person;
+mod erase_person;
 mod get_person;
 mod issue_access_code;
 mod list_person_history;
@@ -24,6 +26,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_unoriented_persons::list_unoriented_persons)
         .service(get_person::get_person)
         .service(update_person::update_person)
+        .service(erase_person::erase_person)
         .service(set_orientation::set_orientation)
         .service(list_person_history::list_person_history)
         .service(crate::timeline::get_timeline)

@@ -18,6 +18,7 @@ mod control_characters;
 mod dataset;
 mod dossier;
 mod dossier_visibility;
+mod erasure;
 mod external_issuer;
 mod graceful_stop;
 mod head_requests;

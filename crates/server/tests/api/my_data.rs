@@ -15,7 +15,7 @@ on_both_backends!(a_person_gets_everything_held_about_them, only_the_person_s_ow
 
 /// A dossier with every part: a diagnostic with its social part, a contract with a review and a
 /// consent. Returns the person's id.
-async fn full_dossier(app: &TestApp, ft: &TestClient, family_name: &str) -> String {
+pub async fn full_dossier(app: &TestApp, ft: &TestClient, family_name: &str) -> String {
     let id = register_person(app, ft, &person(family_name, false)).await["id"].as_str().expect("id").to_owned();
     let dossier = format!("/v1/persons/{id}");
     let put = app.client.put(app.url(&format!("{dossier}/diagnostic"))).bearer_auth(&ft.token).json(&diagnostic());

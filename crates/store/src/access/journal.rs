@@ -1,4 +1,6 @@
-//! The access journal: every read or write of a person's data. Entries are only ever added.
+//! The access journal: every read or write of a person's data. Entries are only ever added;
+//! they are forgotten past their retention (`purge_before`), and an erasure of the dossier
+//! clears the callers' stated purposes of its entries (`dossier::erasure`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -152,6 +154,16 @@ fn commit_batches(pool: &Pool<Manager>, waiting: &mpsc::Receiver<Waiting>) {
             let _ = waiting.durable.send(written.clone());
         }
     }
+}
+
+/// Forgets the entries written before `before`; answers how many. Ids are UUIDv7, whose text
+/// orders as their time: the bound is the smallest id of `before`'s millisecond, so the purge
+/// walks the primary key instead of scanning the whole journal for `occurred_at`.
+pub fn purge_before(conn: &mut DbConnection, before: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+    // A time before 1970 bounds nothing: no entry is older.
+    let millis = u128::try_from(before.timestamp_millis()).unwrap_or(0);
+    let bound = Uuid::from_u128((millis << 80) | (0x7 << 76));
+    Ok(diesel::delete(access_journal::table.filter(access_journal::id.lt(bound.to_string()))).execute(conn)?)
 }
 
 /// Entries in time order (ids are UUIDv7).

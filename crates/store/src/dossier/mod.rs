@@ -6,5 +6,6 @@ pub mod access_codes;
 pub mod consents;
 pub mod contracts;
 pub mod diagnostics;
+pub mod erasure;
 pub mod persons;
 pub mod reviews;
