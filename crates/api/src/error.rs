@@ -54,6 +54,7 @@ error_codes! {
     MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "The operation does not accept this method"),
     Conflict => (StatusCode::CONFLICT, "conflict", "A record with the same business key exists already"),
     InvalidTransition => (StatusCode::CONFLICT, "invalid_transition", "The resource's current state does not allow this change"),
+    ProcessingLimited => (StatusCode::LOCKED, "processing_limited", "The processing of this dossier is limited (RGPD article 18): only lifting the limitation and the erasure are allowed"),
     PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),
     PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
     IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "The Idempotency-Key was already used for another request"),
@@ -240,6 +241,16 @@ impl From<StoreError> for ApiError {
                     ErrorCode::PreconditionFailed,
                     format!(
                         "the resource is at version {current}; read it again and retry with If-Match: \"{current}\""
+                    ),
+                )
+            },
+            StoreError::ProcessingLimited { current } => ApiError {
+                current_version: Some(current),
+                ..ApiError::new(
+                    ErrorCode::ProcessingLimited,
+                    format!(
+                        "the processing of this dossier is limited while a request of the person is examined; \
+                         only lifting the limitation or erasing the dossier is allowed, with If-Match: \"{current}\""
                     ),
                 )
             },

@@ -82,6 +82,17 @@ problem_set!(
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
 
+/// The problem of an operation on a person's dossier while its processing is limited (RGPD
+/// article 18), listed beside the operation's own set: every read and write of the dossier by
+/// an organization answers it, but lifting the limitation and the erasure.
+pub struct LimitedProblems;
+
+impl utoipa::IntoResponses for LimitedProblems {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        responses(&[ErrorCode::ProcessingLimited])
+    }
+}
+
 /// A request header whose value is a string of the form `pattern` states (the server refuses
 /// any other with `invalid_header`).
 fn header(name: &str, required: bool, pattern: &str, description: &str) -> Parameter {

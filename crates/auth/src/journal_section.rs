@@ -31,10 +31,13 @@ pub enum JournalSection {
     AccessCode,
     /// The erasure of the whole dossier, at the request of the person's organization.
     Erasure,
+    /// Limiting the processing of the dossier, or lifting the limitation, at the request of the
+    /// person's organization.
+    Limitation,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 13] = [
+    pub const ALL: [JournalSection; 14] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -48,6 +51,7 @@ impl JournalSection {
         Self::Consents,
         Self::AccessCode,
         Self::Erasure,
+        Self::Limitation,
     ];
 
     /// The name stored in the journal.
@@ -66,6 +70,7 @@ impl JournalSection {
             Self::Consents => "consents",
             Self::AccessCode => "access_code",
             Self::Erasure => "erasure",
+            Self::Limitation => "limitation",
         }
     }
 
@@ -90,6 +95,7 @@ impl JournalSection {
             Self::Consents => "consent_management",
             Self::AccessCode => "person_access",
             Self::Erasure => "erasure",
+            Self::Limitation => "limitation",
         }
     }
 
@@ -122,7 +128,8 @@ mod tests {
                 "review",
                 "consents",
                 "access_code",
-                "erasure"
+                "erasure",
+                "limitation"
             ]
         );
     }

@@ -72,6 +72,7 @@ impl Batch {
             version: count(&person.versions),
             created_at,
             updated_at,
+            limited_at: None,
         };
         self.0.add_person(&stored, person.nir_hash.clone(), &versions_of(&person.versions))?;
         if let Some(diagnostic) = &person.diagnostic {

@@ -9,6 +9,12 @@
 //! what the checks before the write need) and [`write_part`] (inside the write's transaction:
 //! the person under the policy again, the write, its journal entry); [`commit`] writes and
 //! journals a change prepared from a person loaded before.
+//!
+//! While the processing of a dossier is limited (RGPD article 18), every one of these refuses it
+//! (`processing_limited`, 423) once the policy allowed the caller: the dossier is kept, but
+//! organizations neither read nor write it. Only [`load_for_rights`] passes, for what the person's
+//! rights still need: lifting the limitation and the erasure. The person's own `/v1/me` reads do
+//! not come here.
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
@@ -38,8 +44,33 @@ fn record_access(person: &StoredPerson) -> PersonAccess {
 }
 
 /// Loads a person the caller may touch with `operation`; outside the policy the person does
-/// not exist for the caller (404, existence is not leaked).
+/// not exist for the caller (404, existence is not leaked); a dossier whose processing is
+/// limited answers `ProcessingLimited`.
 pub fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: Uuid,
+    operation: Operation,
+) -> Result<StoredPerson, StoreError> {
+    let person = load_under_policy(conn, caller, id, operation)?;
+    match person.limited_at {
+        Some(_) => Err(StoreError::ProcessingLimited { current: person.version }),
+        None => Ok(person),
+    }
+}
+
+/// Loads a person the caller may write, even while the processing of the dossier is limited:
+/// for lifting the limitation and for the erasure, which the person's rights still need.
+pub async fn load_for_rights(store: &Store, caller: &Caller, person_id: Uuid) -> Result<StoredPerson, ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| load_under_policy(conn, &caller, person_id, Operation::Write))
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
+/// The person under the caller's policy for `operation`, limited or not.
+fn load_under_policy(
     conn: &mut DbConnection,
     caller: &Caller,
     id: Uuid,
@@ -159,7 +190,9 @@ pub fn write_part<T>(
 
 /// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
 /// `section`, in one transaction. The person is not loaded again: the change names the version
-/// it is based on, so a write made meanwhile answers 412 instead of being overwritten.
+/// it is based on, so a write made meanwhile answers 412 instead of being overwritten; only
+/// whether the dossier was limited since is read again, as a change of a contract does not
+/// name the person's version.
 pub async fn commit<T: Send + 'static>(
     store: &Store,
     caller: &Caller,
@@ -167,10 +200,35 @@ pub async fn commit<T: Send + 'static>(
     section: JournalSection,
     change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    commit_journaled(store, caller, person_id, section, true, change).await
+}
+
+/// [`commit`] for a person loaded by [`load_for_rights`]: a limited dossier is written too.
+pub async fn commit_for_rights<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    commit_journaled(store, caller, person_id, section, false, change).await
+}
+
+async fn commit_journaled<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    refuse_limited: bool,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
     let caller = caller.clone();
     let written = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
+                if refuse_limited && let Some(current) = persons::limited_version(conn, person_id)? {
+                    return Err(StoreError::ProcessingLimited { current });
+                }
                 let written = change(conn)?;
                 journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
                 Ok(written)

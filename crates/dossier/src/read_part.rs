@@ -37,7 +37,8 @@ macro_rules! get_part {
             tag = crate::TAG,
             security($($security)*),
             params($Path, plateforme_api::IfNoneMatch),
-            responses(plateforme_api::ReadOne<$Part>, plateforme_api::openapi::ReadProblems)
+            responses(plateforme_api::ReadOne<$Part>, plateforme_api::openapi::ReadProblems,
+                plateforme_api::openapi::LimitedProblems)
         )]
         #[get($path)]
         pub async fn $name(
@@ -88,7 +89,7 @@ macro_rules! list_part {
             security($($security)*),
             params(("id" = uuid::Uuid, Path, description = "Identifier of the person"), $Query),
             responses((status = 200, description = $described, body = plateforme_api::PageBody<$Item>),
-                plateforme_api::openapi::ReadProblems)
+                plateforme_api::openapi::ReadProblems, plateforme_api::openapi::LimitedProblems)
         )]
         #[get($path)]
         pub async fn $name(

@@ -20,8 +20,8 @@ pub struct Access {
     pub action: String,
     pub request_id: Option<String>,
     /// Why: the purpose the operation declares (`accompaniment`, `orientation`,
-    /// `identification`, `consent_management`, `person_access`, `erasure`); `null` for the accesses
-    /// journaled before purposes were kept.
+    /// `identification`, `consent_management`, `person_access`, `erasure`, `limitation`); `null`
+    /// for the accesses journaled before purposes were kept.
     pub purpose: Option<String>,
     /// Why, in the caller's words: its `Access-Purpose` header, when it sent one.
     pub stated_purpose: Option<String>,

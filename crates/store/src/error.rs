@@ -15,6 +15,10 @@ pub enum StoreError {
     /// Another request with the same idempotency key committed first.
     #[error("a request with the same idempotency key committed first")]
     IdempotencyRace,
+    /// The processing of the person's dossier is limited (RGPD article 18); the person is at
+    /// version `current`, which lifting the limitation or the erasure names in `If-Match`.
+    #[error("the processing of the dossier is limited")]
+    ProcessingLimited { current: i64 },
     #[error("invalid cursor")]
     InvalidCursor,
     #[error("configuration: {0}")]

@@ -132,6 +132,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        limited_at -> Nullable<Timestamp>,
     }
 }
 

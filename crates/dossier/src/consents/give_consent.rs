@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post};
-use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::openapi::{CreateUnderProblems, LimitedProblems};
 use plateforme_api::{ApiError, Create, Created, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
@@ -24,7 +24,7 @@ use crate::access;
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewConsent,
-    responses(Created<Consent>, CreateUnderProblems)
+    responses(Created<Consent>, CreateUnderProblems, LimitedProblems)
 )]
 #[post("/persons/{id}/consents")]
 pub async fn give_consent(

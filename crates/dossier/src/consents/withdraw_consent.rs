@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Problem};
 use plateforme_auth::policy::Operation;
@@ -28,6 +28,7 @@ use crate::access;
         (status = 409, description = "Problem (RFC 9457). `conflict`: the consent was withdrawn already (rule `consent.already_withdrawn`).",
             content_type = "application/problem+json", body = Problem),
         ReadProblems,
+        LimitedProblems,
     )
 )]
 #[post("/persons/{id}/consents/{consent_id}/withdraw")]

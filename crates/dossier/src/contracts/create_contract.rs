@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post};
-use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::openapi::{CreateUnderProblems, LimitedProblems};
 use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
@@ -25,7 +25,7 @@ use crate::access::{self, today};
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IdempotencyKey),
     request_body = NewContract,
-    responses(Created<Contract>, CreateUnderProblems)
+    responses(Created<Contract>, CreateUnderProblems, LimitedProblems)
 )]
 #[post("/persons/{id}/contracts")]
 pub async fn create_contract(

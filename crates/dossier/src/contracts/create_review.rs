@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post};
-use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::openapi::{CreateUnderProblems, LimitedProblems};
 use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
@@ -20,7 +20,7 @@ use crate::access;
     security(("oauth2" = ["dossier:write"])),
     params(ContractPath, IdempotencyKey),
     request_body = NewReview,
-    responses(Created<Review>, CreateUnderProblems)
+    responses(Created<Review>, CreateUnderProblems, LimitedProblems)
 )]
 #[post("/persons/{id}/contracts/{contract_id}/reviews")]
 pub async fn create_review(

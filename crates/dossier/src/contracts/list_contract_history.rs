@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get};
 use plateforme_api::history::{HistoryQuery, HistoryVersion};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{DbConnection, dossier::contracts};
@@ -17,7 +17,7 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(ContractPath, HistoryQuery),
-    responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
+    responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems, LimitedProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/history")]
 pub async fn list_contract_history(list: List<Caller, HistoryQuery, ContractPath>) -> Result<HttpResponse, ApiError> {

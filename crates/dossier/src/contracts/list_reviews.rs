@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::contract::Review;
@@ -21,7 +21,7 @@ plateforme_api::paging_query! {
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(ContractPath, ReviewsQuery),
-    responses((status = 200, description = "One page of reviews.", body = PageBody<Review>), ReadProblems)
+    responses((status = 200, description = "One page of reviews.", body = PageBody<Review>), ReadProblems, LimitedProblems)
 )]
 #[get("/persons/{id}/contracts/{contract_id}/reviews")]
 pub async fn list_reviews(list: List<Caller, ReviewsQuery, ContractPath>) -> Result<HttpResponse, ApiError> {

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, patch};
 use plateforme_api::json::changes_between;
-use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::policy::Operation;
@@ -36,6 +36,7 @@ use crate::access;
     responses(
         (status = 200, description = "Changed.", body = Contract, headers(("ETag" = String, description = "The new version"))),
         UpdateProblems,
+        LimitedProblems,
     )
 )]
 #[patch("/persons/{id}/contracts/{contract_id}")]

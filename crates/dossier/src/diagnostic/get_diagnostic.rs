@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, ErrorCode, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
@@ -22,7 +22,7 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IfNoneMatch),
-    responses(ReadOne<Diagnostic>, ReadProblems)
+    responses(ReadOne<Diagnostic>, ReadProblems, LimitedProblems)
 )]
 #[get("/persons/{id}/diagnostic")]
 pub async fn get_diagnostic(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {

@@ -1,6 +1,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
-use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, ErrorCode, IfMatch, ValidJson, etag};
 use plateforme_auth::policy::Operation;
@@ -38,6 +38,7 @@ use crate::provenance::stamp;
         (status = 201, description = "The first diagnostic, recorded.", body = Diagnostic,
             headers(("Location" = String, description = "Path of the diagnostic"), ("ETag" = String, description = "Version, for If-Match"))),
         UpdateProblems,
+        LimitedProblems,
     )
 )]
 #[put("/persons/{id}/diagnostic")]

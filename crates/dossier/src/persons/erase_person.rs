@@ -19,7 +19,8 @@ use crate::access;
 /// access journal keeps who accessed and when, without the callers' stated purposes. Each erased
 /// record gets a `deleted` event on the change feed (the person's last), so partners that
 /// mirror the dossier erase it too. `If-Match` must carry the dossier's current ETag. The
-/// erasure cannot be undone: the person must be registered again.
+/// erasure cannot be undone: the person must be registered again. A dossier whose processing
+/// is limited can be erased: the `processing_limited` problem names its version.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
@@ -34,7 +35,7 @@ pub async fn erase_person(
     Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     _: ValidQuery<NoQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
+    let current = access::load_for_rights(&store, &caller, id).await?;
     let expected = if_match.check(current.version)?;
     let context = caller.write_context();
     // Journaled first, so the erasure clears this entry's stated purpose as it clears the others'.

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::Person;
@@ -16,7 +16,7 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IfNoneMatch),
-    responses(ReadOne<Person>, ReadProblems)
+    responses(ReadOne<Person>, ReadProblems, LimitedProblems)
 )]
 #[get("/persons/{id}")]
 pub async fn get_person(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {

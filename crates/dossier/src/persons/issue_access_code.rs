@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Duration, Utc};
 use plateforme_api::ApiError;
-use plateforme_api::openapi::CreateUnderProblems;
+use plateforme_api::openapi::{CreateUnderProblems, LimitedProblems};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::{Store, access::journal, dossier::access_codes, write};
@@ -47,7 +47,7 @@ fn new_code() -> String {
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person")),
-    responses((status = 201, description = "The code, shown once.", body = AccessCode), CreateUnderProblems)
+    responses((status = 201, description = "The code, shown once.", body = AccessCode), CreateUnderProblems, LimitedProblems)
 )]
 #[post("/persons/{id}/access-codes")]
 pub async fn issue_access_code(

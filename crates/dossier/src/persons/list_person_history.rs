@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get};
 use plateforme_api::history::{HistoryQuery, HistoryVersion};
-use plateforme_api::openapi::ReadProblems;
+use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, List, PageBody};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::dossier::persons;
@@ -19,7 +19,7 @@ use crate::access;
     tag = crate::TAG,
     security(("oauth2" = ["dossier:read"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), HistoryQuery),
-    responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems)
+    responses((status = 200, description = "One page of versions.", body = PageBody<HistoryVersion>), ReadProblems, LimitedProblems)
 )]
 #[get("/persons/{id}/history")]
 pub async fn list_person_history(list: List<Caller, HistoryQuery, Uuid>) -> Result<HttpResponse, ApiError> {

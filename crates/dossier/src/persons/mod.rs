@@ -8,6 +8,7 @@ mod create_person;
 mod erase_person;
 mod get_person;
 mod issue_access_code;
+mod limitation;
 mod list_person_history;
 mod list_unoriented_persons;
 mod match_persons;
@@ -27,6 +28,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_person::get_person)
         .service(update_person::update_person)
         .service(erase_person::erase_person)
+        .service(limitation::limit_processing)
+        .service(limitation::lift_limitation)
         .service(set_orientation::set_orientation)
         .service(list_person_history::list_person_history)
         .service(crate::timeline::get_timeline)

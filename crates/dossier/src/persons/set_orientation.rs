@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, put};
-use plateforme_api::openapi::UpdateProblems;
+use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
 use plateforme_auth::{Caller, JournalSection};
@@ -28,6 +28,7 @@ use crate::provenance::stamp;
     responses(
         (status = 200, description = "Oriented.", body = Person, headers(("ETag" = String, description = "The dossier's new version"))),
         UpdateProblems,
+        LimitedProblems,
     )
 )]
 #[put("/persons/{id}/orientation")]

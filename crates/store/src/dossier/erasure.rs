@@ -168,11 +168,13 @@ pub fn erase_expired(conn: &mut DbConnection, unchanged_since: DateTime<Utc>) ->
 }
 
 /// Up to a batch of persons whose dossier had no change since `cutoff` (only `person_id` when
-/// given). The person's own `updated_at` narrows the search; the change feed says whether any
-/// part of the dossier changed since.
+/// given), but for those whose processing is limited. The person's own `updated_at` narrows
+/// the search; the change feed says whether any part of the dossier changed since.
 fn expired(conn: &mut DbConnection, cutoff: NaiveDateTime, person_id: Option<Uuid>) -> Result<Vec<Uuid>, StoreError> {
     let mut query = persons::table
         .filter(persons::updated_at.lt(cutoff))
+        // A limited dossier is kept while the request is examined (RGPD article 18).
+        .filter(persons::limited_at.is_null())
         .filter(not(exists(
             changes::table
                 .filter(changes::subject_id.eq(persons::id.nullable()))

@@ -29,6 +29,8 @@ pub struct StoredPerson {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Since when the processing of the dossier is limited (RGPD article 18), if it is.
+    pub limited_at: Option<DateTime<Utc>>,
 }
 
 impl StoredPerson {
@@ -53,6 +55,7 @@ pub(crate) struct PersonRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    limited_at: Option<NaiveDateTime>,
 }
 
 /// Which persons a list may show. The policy derives it from its person rule
@@ -94,6 +97,7 @@ pub fn create(
         version: 1,
         created_at: time,
         updated_at: time,
+        limited_at: None,
     };
     let row = row_of(&person, nir_hash.clone())?;
     let inserted = conn.transaction(|conn| diesel::insert_into(persons::table).values(&row).execute(conn));
@@ -139,7 +143,8 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredPerson>, S
 }
 
 /// Persons matching a NIR hash, or else an identity: the match key, narrowed by the birth
-/// place when it is known.
+/// place when it is known. A dossier whose processing is limited is not matched: it is not
+/// processed until the limitation is lifted.
 pub fn matching(
     conn: &mut DbConnection,
     nir_hash: Option<&str>,
@@ -147,16 +152,19 @@ pub fn matching(
     identity_key: Option<&str>,
 ) -> Result<Vec<(StoredPerson, &'static str)>, StoreError> {
     if let Some(hash) = nir_hash {
-        let row: Option<PersonRow> = persons::table.filter(persons::nir_hash.eq(hash)).first(conn).optional()?;
+        let row: Option<PersonRow> = persons::table
+            .filter(persons::nir_hash.eq(hash))
+            .filter(persons::limited_at.is_null())
+            .first(conn)
+            .optional()?;
         if let Some(row) = row {
             return Ok(vec![(person_of_row(row)?, "nir")]);
         }
     }
+    let unlimited = persons::table.filter(persons::limited_at.is_null());
     let rows: Vec<PersonRow> = match identity_key {
-        Some(key) => persons::table.filter(persons::identity_key.eq(key)).limit(10).load(conn)?,
-        None => {
-            persons::table.filter(persons::match_key.eq(match_key)).order(persons::id.asc()).limit(10).load(conn)?
-        }
+        Some(key) => unlimited.filter(persons::identity_key.eq(key)).limit(10).load(conn)?,
+        None => unlimited.filter(persons::match_key.eq(match_key)).order(persons::id.asc()).limit(10).load(conn)?,
     };
     rows.into_iter().map(|row| Ok((person_of_row(row)?, "identity"))).collect()
 }
@@ -213,8 +221,54 @@ pub fn update(
     Ok(updated)
 }
 
+/// The person's version if the processing of their dossier is limited, `None` if it is not (or
+/// there is no such person): what a write checks in its transaction without reading the record.
+pub fn limited_version(conn: &mut DbConnection, id: Uuid) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64, Option<NaiveDateTime>)> =
+        persons::table.find(id.to_string()).select((persons::version, persons::limited_at)).first(conn).optional()?;
+    Ok(row.and_then(|(version, limited_at)| limited_at.map(|_| version)))
+}
+
+/// Limits the processing of the dossier (`limited` true) or lifts the limitation, if the person is
+/// still at `expected_version`: a new version of the person, whose history and change event say
+/// `{"limited_at": …}`, so partners' mirrors learn it. A dossier already in the state asked for
+/// is answered as it is, with no new version.
+pub fn set_limitation(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    current: &StoredPerson,
+    expected_version: i64,
+    limited: bool,
+) -> Result<StoredPerson, StoreError> {
+    if current.version != expected_version {
+        return Err(StoreError::VersionMismatch { current: current.version });
+    }
+    if current.limited_at.is_some() == limited {
+        return Ok(current.clone());
+    }
+    let time = now();
+    let limited_at = limited.then_some(time);
+    let updated = StoredPerson { version: current.version + 1, updated_at: time, limited_at, ..current.clone() };
+    let written = diesel::update(persons::table.find(updated.id.to_string()))
+        .filter(persons::version.eq(expected_version))
+        .set((
+            persons::limited_at.eq(limited_at.map(to_db)),
+            persons::version.eq(updated.version),
+            persons::updated_at.eq(to_db(time)),
+        ))
+        .execute(conn)?;
+    if written == 0 {
+        return Err(StoreError::VersionMismatch {
+            current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version,
+        });
+    }
+    let changes = serde_json::json!({ "limited_at": limited_at });
+    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
+    Ok(updated)
+}
+
 /// Visible persons registered on or before `registered_before` and not oriented yet, oldest
-/// registration first.
+/// registration first; a dossier whose processing is limited is not listed for action.
 pub fn unoriented(
     conn: &mut DbConnection,
     visibility: &Visibility,
@@ -223,6 +277,7 @@ pub fn unoriented(
 ) -> Result<Page<StoredPerson>, StoreError> {
     let mut query = persons::table
         .filter(persons::oriented_to.is_null())
+        .filter(persons::limited_at.is_null())
         .filter(persons::registered_on.le(registered_before.to_string()))
         .order((persons::registered_on.asc(), persons::id.asc()))
         .limit(page.fetch_limit())
@@ -312,6 +367,7 @@ pub(crate) fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<
         version: person.version,
         created_at: to_db(person.created_at),
         updated_at: to_db(person.updated_at),
+        limited_at: person.limited_at.map(to_db),
     })
 }
 
@@ -337,5 +393,6 @@ fn person_of_row(row: PersonRow) -> Result<StoredPerson, StoreError> {
         version: row.version,
         created_at: from_db(row.created_at),
         updated_at: from_db(row.updated_at),
+        limited_at: row.limited_at.map(from_db),
     })
 }
