@@ -41,23 +41,23 @@ struct Count {
 
 /// What the database holds of one dossier, read from the raw tables.
 #[derive(Debug, PartialEq)]
-struct Held {
+pub struct Held {
     /// Rows of the person and of each part: persons, diagnostics, contracts, reviews, consents,
     /// access codes.
-    rows: Vec<i64>,
+    pub rows: Vec<i64>,
     /// The content of every history row of the dossier's records, oldest first per record.
-    history: Vec<String>,
+    pub history: Vec<String>,
     /// `resource_type:action:actor` of each change event of the dossier, in feed order.
-    events: Vec<String>,
+    pub events: Vec<String>,
     /// The section of each journal entry about the person.
-    journal: Vec<String>,
+    pub journal: Vec<String>,
     /// The stated purposes the journal holds for the person.
-    stated_purposes: Vec<String>,
+    pub stated_purposes: Vec<String>,
     /// The responses saved for retries that name the person.
-    saved_responses: i64,
+    pub saved_responses: i64,
 }
 
-async fn held(app: &TestApp, id: &str) -> Held {
+pub async fn held(app: &TestApp, id: &str) -> Held {
     let id = id.to_owned();
     app.store
         .run(move |conn| {
@@ -115,7 +115,7 @@ async fn held(app: &TestApp, id: &str) -> Held {
         .expect("what the database holds")
 }
 
-async fn erase(app: &TestApp, client: &TestClient, path: &str, if_match: Option<&str>) -> reqwest::Response {
+pub async fn erase(app: &TestApp, client: &TestClient, path: &str, if_match: Option<&str>) -> reqwest::Response {
     let mut request = app.client.delete(app.url(path)).bearer_auth(&client.token);
     if let Some(tag) = if_match {
         request = request.header("if-match", tag);
@@ -226,7 +226,7 @@ async fn a_refused_erasure_changes_nothing(app: TestApp) {
     assert_eq!(get_as(&app, &ft, &path).await.status().as_u16(), 200, "the dossier is still there");
 }
 
-async fn erase_expired(app: &TestApp, unchanged_since: chrono::DateTime<chrono::Utc>) -> usize {
+pub async fn erase_expired(app: &TestApp, unchanged_since: chrono::DateTime<chrono::Utc>) -> usize {
     app.store.run(move |conn| erasure::erase_expired(conn, unchanged_since)).await.expect("the retention job")
 }
 

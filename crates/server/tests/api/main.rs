@@ -24,6 +24,7 @@ mod graceful_stop;
 mod head_requests;
 mod journal_group_commit;
 mod journey;
+mod limitation;
 mod my_data;
 mod offers;
 mod offers_ownership;
