@@ -107,7 +107,7 @@ async fn a_limited_dossier_is_kept_but_neither_read_nor_written(app: TestApp) {
     assert_eq!(found["matches"], json!([]), "the match leaves a limited dossier out");
     let listed = json(get_as(&app, &ft, "/v1/persons?unoriented_for_days=30").await).await;
     assert!(!listed["items"].as_array().expect("items").iter().any(|person| person["id"] == id.as_str()));
-    for mine in ["/v1/me", "/v1/me/dossier", "/v1/me/journal"] {
+    for mine in ["/v1/me", "/v1/me/dossier", "/v1/me/journal", "/v1/me/export"] {
         let response = app.client.get(app.url(mine)).bearer_auth(&token).send().await.expect("GET");
         assert_eq!(response.status().as_u16(), 200, "the person still reads {mine}");
     }
