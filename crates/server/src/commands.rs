@@ -79,23 +79,20 @@ pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> C
             println!("client_id={}\nclient_secret={secret}", client.client_id);
         }
         ClientsCommand::List => {
-            let mut page = plateforme_store::PageRequest::first(100);
-            loop {
-                let clients = store.run_blocking(|conn| plateforme_store::access::clients::list(conn, None, &page))?;
-                for client in &clients.items {
-                    let state = if client.enabled { "enabled" } else { "disabled" };
-                    println!(
-                        "{}\t{}\t{state}\t{}\t{}",
-                        client.client_id,
-                        client.organization_id,
-                        client.scopes.join(" "),
-                        client.name
-                    );
-                }
-                match clients.next_cursor {
-                    Some(cursor) => page = plateforme_store::PageRequest::from_cursor(100, Some(&cursor))?,
-                    None => break,
-                }
+            let clients = store.run_blocking(|conn| {
+                plateforme_store::pagination::every_page(|page| {
+                    plateforme_store::access::clients::list(conn, None, page)
+                })
+            })?;
+            for client in &clients {
+                let state = if client.enabled { "enabled" } else { "disabled" };
+                println!(
+                    "{}\t{}\t{state}\t{}\t{}",
+                    client.client_id,
+                    client.organization_id,
+                    client.scopes.join(" "),
+                    client.name
+                );
             }
         }
         ClientsCommand::RotateSecret { client_id } => {

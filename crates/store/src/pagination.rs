@@ -73,8 +73,9 @@ impl<T> Page<T> {
     }
 }
 
-/// Every item of a list, read a page at a time through `read` (what one person holds, for
-/// their own copy: bounded by one dossier, never a whole table).
+/// Every item of a list, read a page at a time through `read`: for lists bounded by nature (what
+/// one person holds, for their own copy; the OAuth clients an operator lists), never a table
+/// that grows with the network.
 pub fn every_page<T>(mut read: impl FnMut(&PageRequest) -> Result<Page<T>, StoreError>) -> Result<Vec<T>, StoreError> {
     const PAGE: i64 = 500;
     let mut items = Vec::new();
