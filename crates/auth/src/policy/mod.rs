@@ -19,6 +19,7 @@ pub use persons::{PersonCondition, person_filter};
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::{OrganizationKind, Territory};
+use plateforme_store::dossier::persons::PersonRemit;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -57,6 +58,21 @@ pub struct PersonAccess {
     pub residence_departement: Option<DepartementCode>,
     /// The partners the person consented to share the dossier with.
     pub shared_with: Vec<Uuid>,
+}
+
+impl PersonAccess {
+    /// What the policy reads of a person, from what the store knows of their remit. A
+    /// residence code that is not a département (it cannot be, as the store derives it from a
+    /// checked commune) places the person in no territory.
+    pub fn of_remit(remit: &PersonRemit) -> PersonAccess {
+        PersonAccess {
+            registered_by: remit.registered_by,
+            oriented_to: remit.oriented_to.into_iter().collect(),
+            rsa_beneficiary: remit.rsa_beneficiary,
+            residence_departement: remit.residence_departement.as_deref().and_then(|code| DepartementCode::parse(code).ok()),
+            shared_with: remit.shared_with.clone(),
+        }
+    }
 }
 
 /// What the policy needs to know of a job offer.

@@ -76,6 +76,7 @@ fn mutation(contract: &StoredContract, action: Action, changes: serde_json::Valu
         action,
         changes,
         subject_id: Some(contract.person_id),
+        remit: None,
     }
 }
 

@@ -61,6 +61,7 @@ pub fn create(
             action: Action::Created,
             changes,
             subject_id: Some(person_id),
+            remit: None,
         },
     )?;
     Ok(review)
