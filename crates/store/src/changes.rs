@@ -160,30 +160,24 @@ struct Number {
 }
 
 /// `count` new event numbers, ascending, from PostgreSQL's sequence: no lock, no wait.
-pub(crate) fn numbers_from_sequence(
-    conn: &mut diesel::PgConnection,
-    count: usize,
-) -> Result<Vec<i64>, StoreError> {
+pub(crate) fn numbers_from_sequence(conn: &mut diesel::PgConnection, count: usize) -> Result<Vec<i64>, StoreError> {
     let count = i64::try_from(count).map_err(StoreError::corrupt)?;
-    let numbers: Vec<Number> = diesel::sql_query(
-        "SELECT nextval('changes_seq') AS number FROM generate_series(1, $1) ORDER BY 1",
-    )
-    .bind::<BigInt, _>(count)
-    .load(conn)?;
+    let numbers: Vec<Number> =
+        diesel::sql_query("SELECT nextval('changes_seq') AS number FROM generate_series(1, $1) ORDER BY 1")
+            .bind::<BigInt, _>(count)
+            .load(conn)?;
     Ok(numbers.into_iter().map(|number| number.number).collect())
 }
 
 /// `count` new event numbers, ascending, from SQLite's counter: the one writer of the moment
 /// holds the write lock, so they follow every number committed before.
-pub(crate) fn numbers_from_counter(
-    conn: &mut diesel::SqliteConnection,
-    count: usize,
-) -> Result<Vec<i64>, StoreError> {
+pub(crate) fn numbers_from_counter(conn: &mut diesel::SqliteConnection, count: usize) -> Result<Vec<i64>, StoreError> {
     let count = i64::try_from(count).map_err(StoreError::corrupt)?;
-    let last: Number =
-        diesel::sql_query("UPDATE change_sequence SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq AS number")
-            .bind::<BigInt, _>(count)
-            .get_result(conn)?;
+    let last: Number = diesel::sql_query(
+        "UPDATE change_sequence SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq AS number",
+    )
+    .bind::<BigInt, _>(count)
+    .get_result(conn)?;
     Ok((last.number - count + 1..=last.number).collect())
 }
 
@@ -309,6 +303,18 @@ pub fn latest(conn: &mut DbConnection) -> Result<FeedPosition, StoreError> {
     Ok(last.map_or(FeedPosition::START, |(transaction, seq)| FeedPosition { transaction, seq }))
 }
 
+/// The position of the last event committed, whether or not a reader may be served it yet:
+/// with [`latest`], how far the feed lags behind the writes (a transaction held open holds it
+/// back). The same as [`latest`] on SQLite.
+pub fn last_committed(conn: &mut DbConnection) -> Result<FeedPosition, StoreError> {
+    let last: Option<(i64, i64)> = changes::table
+        .select((changes::xid, changes::seq))
+        .order((changes::xid.desc(), changes::seq.desc()))
+        .first(conn)
+        .optional()?;
+    Ok(last.map_or(FeedPosition::START, |(transaction, seq)| FeedPosition { transaction, seq }))
+}
+
 /// Events of one resource, in feed order.
 pub fn of_resource(
     conn: &mut DbConnection,
@@ -371,7 +377,10 @@ mod tests {
     fn an_event_reads_back_typed() {
         let id = Uuid::now_v7();
         let event = event_of_row(row("updated", &id.to_string())).expect("a valid row");
-        assert_eq!((event.position, event.resource_id, event.action), (FeedPosition { transaction: 3, seq: 7 }, id, Action::Updated));
+        assert_eq!(
+            (event.position, event.resource_id, event.action),
+            (FeedPosition { transaction: 3, seq: 7 }, id, Action::Updated)
+        );
         assert_eq!(event.subject_id, Some(Uuid::nil()));
         assert_eq!(event.occurred_at.timestamp(), 1_764_000_000);
     }
@@ -402,7 +411,13 @@ mod tests {
         for position in positions {
             assert_eq!(FeedPosition::parse_sequence(&position.sequence()), Some(position));
         }
-        for bad in ["", "1-2", "0000000000000000001", "0000000000000000001-000000000000000000x", "-0000000000000000001-0000000000000000001"] {
+        for bad in [
+            "",
+            "1-2",
+            "0000000000000000001",
+            "0000000000000000001-000000000000000000x",
+            "-0000000000000000001-0000000000000000001",
+        ] {
             assert_eq!(FeedPosition::parse_sequence(bad), None, "{bad}");
         }
     }

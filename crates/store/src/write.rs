@@ -30,7 +30,7 @@ pub struct WriteContext {
 }
 
 /// What a mutation did to its resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
     Created,
     Updated,

@@ -155,7 +155,12 @@ pub fn list(
 
 /// A consent is a part of the person's dossier: its events are on the person's timeline. A
 /// consent to share the dossier with a partner changes who may read it: the event records it.
-fn mutation(conn: &mut DbConnection, consent: &Consent, action: Action, changes: Value) -> Result<Mutation, StoreError> {
+fn mutation(
+    conn: &mut DbConnection,
+    consent: &Consent,
+    action: Action,
+    changes: Value,
+) -> Result<Mutation, StoreError> {
     Ok(Mutation {
         resource_type: RESOURCE_TYPE,
         resource_id: consent.id,

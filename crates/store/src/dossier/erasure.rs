@@ -19,11 +19,11 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::changes::RemitChange;
 use crate::schema::{
     access_journal, changes, consents, contracts, diagnostics, history, idempotency_keys, person_access_codes, persons,
     reviews,
 };
-use crate::changes::RemitChange;
 use crate::timestamps::to_db;
 use crate::write::{self, Action, Actor, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -76,8 +76,7 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     let id = person_id.to_string();
     let records = records_of(conn, &id)?;
     // Who could read the dossier: the followers of the change feed that learn of its erasure.
-    let remit = super::persons::remit(conn, person_id)?
-        .map(|before| RemitChange { before, after: None });
+    let remit = super::persons::remit(conn, person_id)?.map(|before| RemitChange { before, after: None });
     // Children before their parents: reviews name contracts, every part names the person.
     diesel::delete(reviews::table.filter(reviews::person_id.eq(&id))).execute(conn)?;
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
