@@ -461,16 +461,21 @@ impl Run {
             import.percentile_ms(0.95),
             import.summary.merged as f64 * 100.0 / import.summary.lines.max(1) as f64,
         );
+        self.rate_row(work, target, &measured, import, rate, IMPORT_TARGET)
+    }
+
+    /// The row of a target stated as a rate to reach: smoke, failed by errors, PASS or FAIL.
+    fn rate_row(&self, work: &str, target: &str, measured: &str, run: &Measurement, rate: f64, wanted: f64) -> String {
         let result = if self.smoke {
             "smoke"
-        } else if import.errors > 0 || import.requests == 0 {
+        } else if run.errors > 0 || run.requests == 0 {
             "FAIL (errors)"
-        } else if rate >= IMPORT_TARGET {
+        } else if rate >= wanted {
             "PASS"
         } else {
             "FAIL"
         };
-        format!("| {work} | {target} | {measured} | {:.1} % of target | {result} |", rate / IMPORT_TARGET * 100.0)
+        format!("| {work} | {target} | {measured} | {:.1} % of target | {result} |", rate / wanted * 100.0)
     }
 
     fn feed_row(&self) -> String {
@@ -488,16 +493,7 @@ impl Run {
             feed.percentile_ms(0.50),
             feed.percentile_ms(0.95),
         );
-        let result = if self.smoke {
-            "smoke"
-        } else if feed.errors > 0 || feed.requests == 0 {
-            "FAIL (errors)"
-        } else if rate >= FEED_TARGET {
-            "PASS"
-        } else {
-            "FAIL"
-        };
-        format!("| {work} | {target} | {measured} | {:.1} % of target | {result} |", rate / FEED_TARGET * 100.0)
+        self.rate_row(work, target, &measured, feed, rate, FEED_TARGET)
     }
 
     /// The platform's write transaction under pgbench at 16 clients, its event numbered by the

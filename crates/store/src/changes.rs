@@ -272,19 +272,29 @@ fn horizon(conn: &mut DbConnection) -> Result<Option<i64>, StoreError> {
 /// documentation). An event not served now is at a position after every event served now.
 ///
 /// The horizon is read in its own statement, before the events: every transaction below it had
-/// ended then, so the events' statement, whose snapshot is later, sees all of theirs.
+/// ended then, so the events' statement, whose snapshot is later, sees all of theirs. The events
+/// are read as two ranges of the `(xid, seq)` index — the rest of `after`'s transaction, then the
+/// transactions after it — as SQLite would scan the whole index for one condition with an `OR`.
 pub fn read(conn: &mut DbConnection, after: FeedPosition, limit: i64) -> Result<Vec<ChangeEvent>, StoreError> {
-    let horizon = horizon(conn)?;
-    let mut query = changes::table
-        .filter(changes::xid.ge(after.transaction))
-        .filter(changes::xid.gt(after.transaction).or(changes::seq.gt(after.seq)))
-        .order((changes::xid.asc(), changes::seq.asc()))
+    let horizon = horizon(conn)?.unwrap_or(i64::MAX);
+    let mut rows: Vec<ChangeRow> = changes::table
+        .filter(changes::xid.eq(after.transaction))
+        .filter(changes::seq.gt(after.seq))
+        .filter(changes::xid.lt(horizon))
+        .order(changes::seq.asc())
         .limit(limit)
-        .into_boxed();
-    if let Some(horizon) = horizon {
-        query = query.filter(changes::xid.lt(horizon));
+        .load(conn)?;
+    let remaining = limit - i64::try_from(rows.len()).map_err(StoreError::corrupt)?;
+    if remaining > 0 {
+        let later: Vec<ChangeRow> = changes::table
+            .filter(changes::xid.gt(after.transaction))
+            .filter(changes::xid.lt(horizon))
+            .order((changes::xid.asc(), changes::seq.asc()))
+            .limit(remaining)
+            .load(conn)?;
+        rows.extend(later);
     }
-    events_of_rows(query.load(conn)?)
+    events_of_rows(rows)
 }
 
 /// The position of the last event a reader may be served now (see [`read`]), or

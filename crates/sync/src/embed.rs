@@ -55,10 +55,7 @@ fn dossier_part(
     let sees_social = caller.has_scope(SOCIAL_READ);
     let mut social = false;
     let view = match event.resource_type.as_str() {
-        persons::RESOURCE_TYPE => json(persons::find(conn, id)?.map(|person| {
-            let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
-            if sees_social { view } else { view.withhold_sensitive() }
-        }))?,
+        persons::RESOURCE_TYPE => json(persons::find(conn, id)?.map(|person| person.view(sees_social, today())))?,
         diagnostics::RESOURCE_TYPE => {
             let view = diagnostics::find(conn, person_id)?
                 .map(|found| found.record.view(person_id, found.version, found.times(), sees_social));

@@ -55,6 +55,7 @@ pub struct ChangesQuery {
     /// with `dossier.social:read`; an offer with `offers:read`; an organization with
     /// `organizations:read`); embedding a dossier's part is journaled for the person. Thin
     /// events by default.
+    #[param(inline)]
     embed: Option<Embed>,
 }
 

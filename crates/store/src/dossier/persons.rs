@@ -9,7 +9,7 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use plateforme_model::ids::now;
-use plateforme_model::person::PersonRecord;
+use plateforme_model::person::{Person, PersonRecord};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -40,6 +40,14 @@ pub struct StoredPerson {
 impl StoredPerson {
     pub fn times(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         (self.created_at, self.updated_at)
+    }
+
+    /// The dossier as the API answers it on `today`, its sensitive parts (the RQTH) only for a
+    /// caller that `sees_sensitive` (scope `dossier.social:read`): the one view of a person,
+    /// for its own read and for the change feed's embedding.
+    pub fn view(&self, sees_sensitive: bool, today: NaiveDate) -> Person {
+        let view = self.record.view(self.id, self.has_nir, self.version, self.times(), today);
+        if sees_sensitive { view } else { view.withhold_sensitive() }
     }
 
     /// What the record alone says of who may read it: its remit, but the consents to share.
