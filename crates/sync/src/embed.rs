@@ -9,7 +9,6 @@ use plateforme_store::{DbConnection, StoreError, offers, organizations};
 use serde::Serialize;
 use serde_json::Value;
 
-const DOSSIER_READ: &str = "dossier:read";
 /// The scope of the sensitive parts: the diagnostic's social part, the RQTH.
 const SOCIAL_READ: &str = "dossier.social:read";
 
@@ -48,7 +47,8 @@ fn dossier_part(
 ) -> Result<(Option<Value>, Embedded), StoreError> {
     let nothing = Ok((None, Embedded::NothingPersonal));
     let Some(person_id) = event.subject_id else { return nothing };
-    if !caller.has_scope(DOSSIER_READ) || persons::limited_version(conn, person_id)?.is_some() {
+    // The caller holds `dossier:read`: it receives the event (`judge`).
+    if persons::limited_version(conn, person_id)?.is_some() {
         return nothing;
     }
     let id = event.resource_id;

@@ -32,7 +32,8 @@ const MAX_READ_PER_ANSWER: usize = 20_000;
 /// later ones, and none is served twice for one cursor. The feed is **filtered by the access
 /// policy as it stands now**: the events of a dossier reach you while you may read the person
 /// (a département its RSA residents, a mission locale those registered by or oriented to it,
-/// a partner those who share their dossier with it, a région none); when a dossier leaves your
+/// a partner those who share their dossier with it, a région none), and only with
+/// `dossier:read` besides `changes:read` (they are personal data); when a dossier leaves your
 /// remit you receive one `fr.plateforme.person.left_remit` event, then nothing more of it.
 /// Events are thin (record, version, action); `embed=resource` adds the record as it stands
 /// now, journaled for the person. With `wait`, an answer that would be empty waits up to that

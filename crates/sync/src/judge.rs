@@ -9,6 +9,9 @@
 //!   `fr.plateforme.person.left_remit`: its mirror drops the dossier, and nothing more of it
 //!   follows;
 //! - an offer or an organization, when the caller may read it now.
+//!
+//! Events of a dossier are personal data (who, that their dossier changed, by whom): only a
+//! caller granted `dossier:read` receives them, as only it may read the dossier itself.
 
 use std::collections::HashMap;
 
@@ -21,13 +24,17 @@ use uuid::Uuid;
 
 use crate::event_type::{DOSSIER_TYPES, EventType, Happened};
 
+/// The scope that opens the dossiers' events, as it opens the dossiers.
+pub const DOSSIER_READ: &str = "dossier:read";
+
 /// What the caller receives of each event: its type, or `None` when it receives nothing of it.
 pub fn judge(
     conn: &mut DbConnection,
     caller: &Caller,
     events: &[ChangeEvent],
 ) -> Result<Vec<Option<EventType>>, StoreError> {
-    let now = Remits::load(conn, caller, events)?;
+    let reads_dossiers = caller.has_scope(DOSSIER_READ);
+    let now = if reads_dossiers { Remits::load(conn, caller, events)? } else { Remits(HashMap::new()) };
     let mut offers_now = HashMap::new();
     let mut judged = Vec::with_capacity(events.len());
     for event in events {
@@ -36,6 +43,10 @@ pub fn judge(
             continue;
         };
         let receives = if DOSSIER_TYPES.contains(&written.resource_type) {
+            if !reads_dossiers {
+                judged.push(None);
+                continue;
+            }
             dossier_event(caller, &now, event, written)
         } else if written.resource_type == offers::RESOURCE_TYPE {
             let may = match offers_now.get(&event.resource_id) {

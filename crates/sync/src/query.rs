@@ -51,8 +51,8 @@ pub struct ChangesQuery {
     #[param(minimum = 0, maximum = 30)]
     wait: Option<u64>,
     /// `resource`: each event carries the record's current representation in `data.resource`,
-    /// where the caller may read it (a dossier's part with `dossier:read`, its sensitive parts
-    /// with `dossier.social:read`; an offer with `offers:read`; an organization with
+    /// where the caller may read it (a dossier's part, its sensitive parts with
+    /// `dossier.social:read`; an offer with `offers:read`; an organization with
     /// `organizations:read`); embedding a dossier's part is journaled for the person. Thin
     /// events by default.
     #[param(inline)]

@@ -22,7 +22,7 @@ use crate::on_both_backends;
 on_both_backends!(
     each_kind_receives_the_events_of_what_it_may_read,
     a_dossier_shared_then_withdrawn_leaves_the_partners_feed_once,
-    embedded_dossiers_are_journaled_and_sensitive_parts_need_their_scope,
+    embedded_dossiers_are_journaled_and_dossier_events_need_their_scope,
     a_long_poll_answers_as_soon_as_an_event_comes,
     bad_reads_of_the_feed_are_refused_precisely,
 );
@@ -95,8 +95,15 @@ async fn each_kind_receives_the_events_of_what_it_may_read(app: TestApp) {
     let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
     // The département decides the orientation of its RSA beneficiaries.
     let rhone = app.register(Departement, &[&["dossier:read", "dossier:write"], FEED].concat()).await;
-    let ain = app.register_in(Departement, json!({"regions": ["84"], "departements": ["01"]}), FEED).await;
-    let region = app.register(Region, FEED).await;
+    // Every reader holds dossier:read, so that the policy alone decides what each receives.
+    let ain = app
+        .register_in(
+            Departement,
+            json!({"regions": ["84"], "departements": ["01"]}),
+            &[&["dossier:read"], FEED].concat(),
+        )
+        .await;
+    let region = app.register(Region, &[&["dossier:read"], FEED].concat()).await;
     let first = app.register(MissionLocale, &[&["dossier:read", "dossier:write"], FEED].concat()).await;
     let second = app.register(MissionLocale, &[&["dossier:read", "dossier:write"], FEED].concat()).await;
     let rsa = register_person(&app, &ft, &person("Garnier", true)).await;
@@ -205,9 +212,9 @@ async fn a_dossier_shared_then_withdrawn_leaves_the_partners_feed_once(app: Test
     assert_eq!(after["events"][0]["subject"], id.as_str());
 }
 
-async fn embedded_dossiers_are_journaled_and_sensitive_parts_need_their_scope(app: TestApp) {
+async fn embedded_dossiers_are_journaled_and_dossier_events_need_their_scope(app: TestApp) {
     let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
-    let thin_reader = app.register(FranceTravail, FEED).await;
+    let thin_reader = app.register(FranceTravail, &[&["organizations:read"], FEED].concat()).await;
     let reader =
         app.register(FranceTravail, &[&["dossier:read", "offers:read", "organizations:read"], FEED].concat()).await;
     let mut body = person("Perrin", false);
@@ -226,10 +233,11 @@ async fn embedded_dossiers_are_journaled_and_sensitive_parts_need_their_scope(ap
     let full = with_social.iter().find(|event| event["subject"] == id.as_str()).expect("the creation");
     assert_eq!(full["data"]["resource"]["statuses"]["rqth"], json!(true));
 
-    // Without dossier:read the event stays thin, and nothing is journaled for it.
-    let thin = everything(&app, &thin_reader, query).await.0;
-    let thin = thin.iter().find(|event| event["subject"] == id.as_str()).expect("the creation");
-    assert!(thin["data"]["resource"].is_null());
+    // Without dossier:read, no event of a dossier at all (they are personal data); nothing is
+    // journaled for it. Offers and organizations still come.
+    let (without_scope, _) = everything(&app, &thin_reader, "").await;
+    assert!(without_scope.iter().all(|event| event["data"]["person_id"].is_null() && event["subject"] != id.as_str()));
+    assert!(without_scope.iter().any(|event| event["type"] == "fr.plateforme.organization.created"));
 
     let journal = json(app.get(&format!("/v1/admin/journal?person_id={id}&limit=100")).await).await;
     let feed_reads: Vec<&Value> =
