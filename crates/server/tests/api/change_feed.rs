@@ -22,6 +22,7 @@ use crate::on_both_backends;
 on_both_backends!(
     each_kind_receives_the_events_of_what_it_may_read,
     a_dossier_shared_then_withdrawn_leaves_the_partners_feed_once,
+    a_move_and_an_erasure_reach_those_who_could_read_the_dossier,
     embedded_dossiers_are_journaled_and_dossier_events_need_their_scope,
     a_long_poll_answers_as_soon_as_an_event_comes,
     bad_reads_of_the_feed_are_refused_precisely,
@@ -405,4 +406,57 @@ async fn the_reader_serves_every_event_once_in_order_on_sqlite() {
     assert_eq!(after.len(), 5);
     assert!(after.windows(2).all(|pair| pair[0].position < pair[1].position));
     assert!(after.iter().all(|event| event.position.transaction == 0), "one writer: transaction 0");
+}
+
+async fn a_move_and_an_erasure_reach_those_who_could_read_the_dossier(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let rhone = app.register(Departement, &[&["dossier:read"], FEED].concat()).await;
+    let ain = app
+        .register_in(
+            Departement,
+            json!({"regions": ["84"], "departements": ["01"]}),
+            &[&["dossier:read"], FEED].concat(),
+        )
+        .await;
+    let created = register_person(&app, &ft, &person("Morel", true)).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let (_, rhone_cursor) = everything(&app, &rhone, "").await;
+    let (_, ain_cursor) = everything(&app, &ain, "").await;
+
+    // An RSA beneficiary moves from the Rhône to the Ain: the Rhône is told once; the Ain, which
+    // read past the creation while the person was not its, receives the move that brings the
+    // dossier in (and would read the creation too reading again from the beginning).
+    let moved =
+        json!({"contact": {"address": {"line": "1 place Bernard", "postal_code": "01000", "commune": "01053"}}});
+    let response = app.patch_as(&ft.token, &format!("/v1/persons/{id}"), Some("\"1\""), &moved).await;
+    assert_eq!(response.status().as_u16(), 200, "move to the Ain");
+    settle(&app).await;
+    let rhone_after = read(&app, &rhone, &format!("after={rhone_cursor}")).await;
+    assert_eq!(
+        types_of(&of_subject(rhone_after["events"].as_array().expect("events"), &id)),
+        ["fr.plateforme.person.left_remit"]
+    );
+    let ain_after = read(&app, &ain, &format!("after={ain_cursor}")).await;
+    let ain_sees = of_subject(ain_after["events"].as_array().expect("events"), &id);
+    assert_eq!(ain_sees, [("fr.plateforme.person.updated".to_owned(), 2)]);
+    let from_start = of_subject(&everything(&app, &ain, "").await.0, &id);
+    assert_eq!(types_of(&from_start), ["fr.plateforme.person.created", "fr.plateforme.person.updated"]);
+    let ain_cursor = ain_after["cursor"].as_str().expect("cursor").to_owned();
+    let rhone_cursor = rhone_after["cursor"].as_str().expect("cursor").to_owned();
+
+    // The erasure: its deleted events reach the Ain, which could read the dossier, not the Rhône.
+    let erased =
+        app.client.delete(app.url(&format!("/v1/persons/{id}"))).bearer_auth(&ft.token).header("if-match", "\"2\"");
+    assert_eq!(erased.send().await.expect("DELETE").status().as_u16(), 204, "erase");
+    settle(&app).await;
+    let ain_erased = read(&app, &ain, &format!("after={ain_cursor}")).await;
+    let deleted: Vec<&str> =
+        ain_erased["events"].as_array().expect("events").iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(deleted.last().copied(), Some("fr.plateforme.person.deleted"), "{deleted:?}");
+    assert!(deleted.iter().all(|kind| kind.ends_with(".deleted")));
+    let rhone_erased = read(&app, &rhone, &format!("after={rhone_cursor}")).await;
+    assert!(of_subject(rhone_erased["events"].as_array().expect("events"), &id).is_empty(), "{rhone_erased}");
+    // France Travail, which reads every dossier, receives them too.
+    let (all, _) = everything(&app, &ft, "types=fr.plateforme.person.deleted").await;
+    assert_eq!(of_subject(&all, &id).len(), 1);
 }
