@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::event_type::{EventType, Happened};
+use crate::event_type::{DOSSIER_TYPES, EventType, Happened};
 
 /// One event of the change feed, a CloudEvent 1.0 (JSON format).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -75,8 +75,7 @@ impl CloudEvent {
     /// The event as a caller receives it, of type `event_type` (decided by the policy).
     pub fn of(event: &ChangeEvent, event_type: EventType) -> CloudEvent {
         let left = event_type.happened == Happened::LeftRemit;
-        let dossier_part =
-            event.subject_id.filter(|_| event.resource_type != "offer" && event.resource_type != "organization");
+        let dossier_part = event.subject_id.filter(|_| DOSSIER_TYPES.contains(&event.resource_type.as_str()));
         let (resource_type, resource_id) = match (left, dossier_part) {
             (true, Some(person_id)) => (event_type.resource_type.to_owned(), person_id),
             _ => (event.resource_type.clone(), event.resource_id),

@@ -7,13 +7,14 @@ use plateforme_api::{ApiError, ValidQuery};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::changes::{self, FeedPosition};
-use plateforme_store::{DbConnection, Store, StoreError, access::journal};
+use plateforme_store::{Action, DbConnection, Store, StoreError, access::journal};
 use uuid::Uuid;
 
 use crate::FeedSettings;
 use crate::cursor::FeedCursor;
 use crate::embed::{self, Embedded};
 use crate::event::{ChangePage, CloudEvent};
+use crate::event_type::Happened;
 use crate::judge;
 use crate::query::{ChangesQuery, FeedRequest};
 
@@ -123,7 +124,9 @@ fn read_for(
                 continue;
             };
             let mut cloud_event = CloudEvent::of(event, event_type);
-            if request.embed && cloud_event.data.action != "deleted" && cloud_event.data.action != "left_remit" {
+            // A deleted record, or one that left the caller's remit, has nothing to embed.
+            let present = matches!(event_type.happened, Happened::Written(Action::Created | Action::Updated));
+            if request.embed && present {
                 let (resource, embedded) = embed::representation(conn, caller, event)?;
                 if let (Embedded::Dossier { social }, Some(person_id)) = (embedded, event.subject_id) {
                     *answer.embedded.entry(person_id).or_default() |= social;
