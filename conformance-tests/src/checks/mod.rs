@@ -2,6 +2,7 @@
 //! that needs a kind of client not given is recorded as skipped.
 
 pub mod access;
+pub mod changes;
 pub mod discovery;
 pub mod dossier;
 pub mod journal;

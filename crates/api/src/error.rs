@@ -53,6 +53,7 @@ error_codes! {
     RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "No operation has this path"),
     MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "The operation does not accept this method"),
     Conflict => (StatusCode::CONFLICT, "conflict", "A record with the same business key exists already"),
+    CursorExpired => (StatusCode::GONE, "cursor_expired", "The cursor is older than the change feed's retention: start again from a bulk export or from the beginning"),
     InvalidTransition => (StatusCode::CONFLICT, "invalid_transition", "The resource's current state does not allow this change"),
     ProcessingLimited => (StatusCode::LOCKED, "processing_limited", "The processing of this dossier is limited (RGPD article 18): only lifting the limitation and the erasure are allowed"),
     PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),

@@ -69,6 +69,11 @@ problem_set!(
     ListProblems: InvalidQuery
 );
 problem_set!(
+    /// Problems of a read of the change feed: a bad query or cursor, and a cursor older than
+    /// the feed's retention (410).
+    FeedProblems: InvalidQuery, CursorExpired
+);
+problem_set!(
     /// Problems of a creation.
     CreateProblems: MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, Conflict
 );

@@ -34,10 +34,13 @@ pub enum JournalSection {
     /// Limiting the processing of the dossier, or lifting the limitation, at the request of the
     /// person's organization.
     Limitation,
+    /// A part of the dossier embedded in an event of the change feed (`embed=resource`), read
+    /// by a partner system that mirrors it.
+    ChangeFeed,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 14] = [
+    pub const ALL: [JournalSection; 15] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -52,6 +55,7 @@ impl JournalSection {
         Self::AccessCode,
         Self::Erasure,
         Self::Limitation,
+        Self::ChangeFeed,
     ];
 
     /// The name stored in the journal.
@@ -71,6 +75,7 @@ impl JournalSection {
             Self::AccessCode => "access_code",
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
+            Self::ChangeFeed => "change_feed",
         }
     }
 
@@ -96,6 +101,7 @@ impl JournalSection {
             Self::AccessCode => "person_access",
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
+            Self::ChangeFeed => "synchronization",
         }
     }
 
@@ -129,7 +135,8 @@ mod tests {
                 "consents",
                 "access_code",
                 "erasure",
-                "limitation"
+                "limitation",
+                "change_feed"
             ]
         );
     }

@@ -14,7 +14,7 @@ use crate::offers::{self, ImportLines, OfferData};
 use crate::postgres::Script;
 use crate::writes::{Dates, Writer};
 
-/// A scenario the benchmark measures. To add one (e.g. `change-feed` once there is an endpoint):
+/// A scenario the benchmark measures. To add one (e.g. `indicators` once there is an endpoint):
 /// a variant here, its name in [`Scenario::name`] and [`Scenario::ALL`], its request in
 /// [`Client::step`], its row in `report.rs`; and remove it from [`PENDING`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,10 @@ pub enum Scenario {
     /// `POST /v1/persons/{id}/contracts/{contract_id}/reviews` with an `Idempotency-Key`: a
     /// review of a contract in force.
     ContractReview,
+    /// `GET /v1/changes?limit=1000`, following the cursor to the end of the feed, then from the
+    /// beginning again; one client (the target is per client), France Travail's token (it reads
+    /// every event, so the policy reads nothing per page).
+    ChangeFeed,
     /// Calibration: `GET /health/live`, no token, no database — the HTTP stack alone.
     HealthLive,
     /// Calibration: `GET /v1/referentials/communes/75056` with the token, no database — the
@@ -46,12 +50,11 @@ pub enum Scenario {
 }
 
 /// Scenarios of the performance targets that cannot run yet, and why.
-pub const PENDING: &[(&str, &str)] =
-    &[("change-feed", "pending: change feed API (no endpoint yet)"), ("indicators", "pending: indicators API")];
+pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")];
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OffersSearch,
@@ -59,6 +62,7 @@ impl Scenario {
         Scenario::Registration,
         Scenario::DossierUpdate,
         Scenario::ContractReview,
+        Scenario::ChangeFeed,
         Scenario::HealthLive,
         Scenario::TokenCheck,
     ];
@@ -72,6 +76,7 @@ impl Scenario {
             Scenario::Registration => "registration",
             Scenario::DossierUpdate => "dossier-update",
             Scenario::ContractReview => "contract-review",
+            Scenario::ChangeFeed => "change-feed",
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
         }
@@ -324,6 +329,10 @@ impl Client {
                 (idempotency_key, body) = (key, written);
                 format!("/v1/persons/{person}/contracts/{contract}/reviews")
             }
+            Scenario::ChangeFeed => match &self.cursor {
+                Some(cursor) => format!("/v1/changes?limit=1000&after={cursor}"),
+                None => "/v1/changes?limit=1000".to_owned(),
+            },
             Scenario::HealthLive => "/health/live".to_owned(),
             Scenario::TokenCheck => "/v1/referentials/communes/75056".to_owned(),
         };
@@ -376,6 +385,14 @@ impl Client {
                 self.cursor = page.get("next_cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned);
                 let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
                 Step { items, ..Step::default() }
+            }
+            Scenario::ChangeFeed => {
+                let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+                let events = page.get("events").and_then(|events| events.as_array()).map_or(0, |events| events.len());
+                // At the end of the feed, from the beginning again.
+                self.cursor =
+                    page.get("cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned).filter(|_| events > 0);
+                Step { items: events as u64, ..Step::default() }
             }
             Scenario::OffersSearch => match offers::search_total(&response.body) {
                 // The first page (20 offers by default) of every match.

@@ -46,7 +46,7 @@ use clap::Parser;
 
 use crate::compare::Results;
 use crate::load::{Context, Scenario};
-use crate::postgres::{DatabaseUrl, Script};
+use crate::postgres::{DatabaseUrl, Numbering, Script};
 use crate::report::{Machine, Run};
 use crate::server::Server;
 
@@ -96,7 +96,8 @@ struct Args {
     #[arg(long)]
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, offers-search, offers-import,
-    /// registration, dossier-update, contract-review, calibration-health, calibration-token);
+    /// registration, dossier-update, contract-review, change-feed, calibration-health,
+    /// calibration-token);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -291,7 +292,24 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
                             postgres::pgbench(&program, &pgbench, script, scale, clients, threads, duration.as_secs());
                         Some(result.map_err(|error| error.to_string()))
                     };
-                    (measure(Script::SelectOnly), measure(Script::SimpleUpdate))
+                    let references = (measure(Script::SelectOnly), measure(Script::SimpleUpdate));
+                    // The platform's write transaction alone, numbering its event each way:
+                    // what the lock that every write took before issue 12 cost.
+                    for numbering in [Numbering::CounterRow, Numbering::SequenceAndTransaction] {
+                        eprintln!("bench: pgbench writes numbered by {}, {} s", numbering.name(), duration.as_secs());
+                        let (clients, threads) = (args.pgbench_clients, args.pgbench_threads);
+                        let result = postgres::pgbench_numbering(
+                            &program,
+                            &pgbench,
+                            numbering,
+                            scale,
+                            clients,
+                            threads,
+                            duration.as_secs(),
+                        );
+                        run.numbering.push((numbering, result.map_err(|error| error.to_string())));
+                    }
+                    references
                 }
             }
         }
@@ -321,7 +339,12 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             contracts: contracts.clone(),
             dates,
         });
-        let clients = if scenario == Scenario::OffersImport { args.import_concurrency } else { args.concurrency };
+        let clients = match scenario {
+            Scenario::OffersImport => args.import_concurrency,
+            // The target is per client: one follower reading the feed as fast as it can.
+            Scenario::ChangeFeed => 1,
+            _ => args.concurrency,
+        };
         eprintln!("bench: {} — {clients} clients, {} s + {} s", scenario.name(), warmup.as_secs(), duration.as_secs());
         let myself = std::process::id();
         let (server_before, postgres_before, driver_before) =

@@ -232,8 +232,109 @@ pub fn pgbench(
     threads: u32,
     seconds: u64,
 ) -> Result<PgbenchResult, BenchError> {
-    let arguments = [
-        script.flag().to_owned(),
+    run_pgbench(program, database, &[script.flag().to_owned()], script.flag(), scale, (clients, threads, seconds))
+}
+
+/// How a write transaction numbers its change event, as pgbench measures it alone: the
+/// platform's write (an update, a history row, an event) with each way of taking the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// Before issue 12: one counter row updated by every transaction, locked until its commit.
+    CounterRow,
+    /// Since: a plain sequence, and the transaction's id recorded by the column's default.
+    SequenceAndTransaction,
+}
+
+impl Numbering {
+    pub fn name(self) -> &'static str {
+        match self {
+            Numbering::CounterRow => "counter row (before)",
+            Numbering::SequenceAndTransaction => "sequence + transaction id (now)",
+        }
+    }
+
+    /// The statements that write the event, in pgbench's script language.
+    fn event(self) -> &'static str {
+        match self {
+            Numbering::CounterRow => concat!(
+                "UPDATE bench_change_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq AS seq \\gset\n",
+                "INSERT INTO bench_changes_counted (seq, resource_id, version, occurred_at) VALUES (:seq, :aid, 1, now());\n",
+            ),
+            Numbering::SequenceAndTransaction => concat!(
+                "INSERT INTO bench_changes_sequenced (seq, resource_id, version, occurred_at) ",
+                "VALUES (nextval('bench_changes_seq'), :aid, 1, now());\n",
+            ),
+        }
+    }
+
+    /// The pgbench script of one write transaction over `accounts` rows.
+    fn script(self, accounts: u64) -> String {
+        format!(
+            "\\set aid random(1, {accounts})\nBEGIN;\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n\
+             INSERT INTO bench_history VALUES (:aid, 1, now(), '{{\"contact\": {{\"phone\": \"+33611223344\"}}}}');\n{}END;\n",
+            self.event()
+        )
+    }
+}
+
+/// The tables both numberings write, beside pgbench's own: a history row and an event per
+/// transaction, as `write::record` writes them.
+const WRITE_TABLES: &str = "
+DROP TABLE IF EXISTS bench_history, bench_change_counter, bench_changes_counted, bench_changes_sequenced;
+DROP SEQUENCE IF EXISTS bench_changes_seq;
+CREATE TABLE bench_history (aid INT NOT NULL, version BIGINT NOT NULL, changed_at TIMESTAMP NOT NULL, changes TEXT NOT NULL);
+CREATE TABLE bench_change_counter (id INT PRIMARY KEY, last_seq BIGINT NOT NULL);
+INSERT INTO bench_change_counter VALUES (1, 0);
+CREATE TABLE bench_changes_counted (seq BIGINT PRIMARY KEY, resource_id INT NOT NULL, version BIGINT NOT NULL, occurred_at TIMESTAMP NOT NULL);
+CREATE SEQUENCE bench_changes_seq;
+CREATE TABLE bench_changes_sequenced (seq BIGINT PRIMARY KEY, xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+    resource_id INT NOT NULL, version BIGINT NOT NULL, occurred_at TIMESTAMP NOT NULL);
+CREATE INDEX bench_changes_position ON bench_changes_sequenced (xid, seq);
+";
+
+/// Measures the write transaction with each numbering at `clients` clients: what the counter
+/// row cost the platform's writes, and what they do without it.
+pub fn pgbench_numbering(
+    program: &PathBuf,
+    database: &DatabaseUrl,
+    numbering: Numbering,
+    scale: u64,
+    clients: u32,
+    threads: u32,
+    seconds: u64,
+) -> Result<PgbenchResult, BenchError> {
+    let mut conn = database.connect()?;
+    for statement in WRITE_TABLES.split(';').map(str::trim).filter(|statement| !statement.is_empty()) {
+        diesel::sql_query(statement).execute(&mut conn)?;
+    }
+    let script = numbering.script(scale * 100_000);
+    let path = std::env::temp_dir().join(format!("plateforme-bench-{}-{:?}.sql", std::process::id(), numbering));
+    std::fs::write(&path, script)?;
+    let file = path.display().to_string();
+    let result = run_pgbench(
+        program,
+        database,
+        &["-n".to_owned(), "-f".to_owned(), file],
+        numbering.name(),
+        scale,
+        (clients, threads, seconds),
+    );
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+/// Runs pgbench with `script_arguments` (a built-in's flag, or `-f FILE`) for `load`
+/// (clients, threads, seconds); `label` names the script in the result's command.
+fn run_pgbench(
+    program: &PathBuf,
+    database: &DatabaseUrl,
+    script_arguments: &[String],
+    label: &str,
+    scale: u64,
+    (clients, threads, seconds): (u32, u32, u64),
+) -> Result<PgbenchResult, BenchError> {
+    let mut arguments = script_arguments.to_vec();
+    arguments.extend([
         "-c".to_owned(),
         clients.to_string(),
         "-j".to_owned(),
@@ -241,7 +342,7 @@ pub fn pgbench(
         "-T".to_owned(),
         seconds.to_string(),
         database.url(),
-    ];
+    ]);
     let cpu_before = crate::server::postgres_cpu_time();
     let run = Command::new(program).args(&arguments).output()?;
     let cpu = crate::server::postgres_cpu_time().saturating_sub(cpu_before);
@@ -263,7 +364,7 @@ pub fn pgbench(
         tps,
         latency_ms: number_after("latency average = "),
         postgres_cpu_ms: transactions.filter(|n| *n > 0.0).map(|n| cpu.as_secs_f64() * 1000.0 / n),
-        command: format!("pgbench {} -c {clients} -j {threads} -T {seconds} (scale {scale})", script.flag()),
+        command: format!("pgbench {label} -c {clients} -j {threads} -T {seconds} (scale {scale})"),
     })
 }
 

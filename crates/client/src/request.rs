@@ -38,6 +38,8 @@ pub struct RequestBuilder<'a> {
     headers: HeaderMap,
     body: Option<Body>,
     auth: Auth,
+    /// How long this request may take, when not the client's timeout (a long-poll).
+    timeout: Option<std::time::Duration>,
     /// The first mistake made while building, reported by `send`, so that building chains.
     invalid: Option<String>,
 }
@@ -52,8 +54,16 @@ impl<'a> RequestBuilder<'a> {
             headers: HeaderMap::new(),
             body: None,
             auth: Auth::Client,
+            timeout: None,
             invalid: None,
         }
+    }
+
+    /// Lets this request take up to `timeout` instead of the client's timeout: for a long-poll
+    /// whose server side waits longer than the client's usual patience.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Adds a query parameter (several calls add several).
@@ -204,6 +214,9 @@ impl<'a> RequestBuilder<'a> {
             (Auth::Basic(user, password), _) => builder.basic_auth(user, Some(password)),
             (Auth::Client, None) | (Auth::Anonymous, _) => builder,
         };
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
         builder = match &self.body {
             Some(Body::Bytes(bytes)) => builder.body(bytes.clone()),
             Some(Body::Form(fields)) => builder.form(fields),

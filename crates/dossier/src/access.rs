@@ -33,14 +33,7 @@ pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<P
 
 /// What the policy reads of a person, but the consents to share: what the record alone says.
 fn record_access(person: &StoredPerson) -> PersonAccess {
-    let record = &person.record;
-    PersonAccess {
-        registered_by: Some(record.registration.registered_by),
-        oriented_to: record.orientation.iter().map(|orientation| orientation.referent_organization_id).collect(),
-        rsa_beneficiary: record.statuses.rsa_beneficiary,
-        residence_departement: record.contact.residence_departement(),
-        shared_with: Vec::new(),
-    }
+    PersonAccess::of_remit(&person.remit())
 }
 
 /// Loads a person the caller may touch with `operation`; outside the policy the person does
@@ -259,8 +252,7 @@ pub const SENSITIVE_WRITE: &str = "dossier.social:write";
 /// The person as this caller may see them: without the sensitive parts unless it holds
 /// `dossier.social:read`.
 pub fn view_for(caller: &Caller, person: &StoredPerson) -> Person {
-    let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
-    if caller.has_scope(SENSITIVE_READ) { view } else { view.withhold_sensitive() }
+    person.view(caller.has_scope(SENSITIVE_READ), today())
 }
 
 /// Writing a sensitive part needs `dossier.social:write`.

@@ -27,7 +27,7 @@ pub struct TimelineEvent {
 impl From<ChangeEvent> for TimelineEvent {
     fn from(event: ChangeEvent) -> Self {
         TimelineEvent {
-            seq: event.seq,
+            seq: event.seq(),
             occurred_at: event.occurred_at,
             resource_type: event.resource_type,
             resource_id: event.resource_id.to_string(),

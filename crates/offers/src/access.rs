@@ -6,7 +6,7 @@ use plateforme_api::{ApiError, ErrorCode};
 use plateforme_auth::policy::{self, OfferAccess, Operation, Resource};
 use plateforme_auth::{Caller, MaybeCaller};
 use plateforme_model::FieldError;
-use plateforme_model::offer::{Offer, OfferFields, OfferStatus};
+use plateforme_model::offer::{Offer, OfferFields};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_store::offers::publish::Publisher;
 use plateforme_store::{Store, organizations};
@@ -16,11 +16,7 @@ const READ_GRANT: &str = "offers:read";
 
 /// What the policy knows of an offer.
 fn access_of(offer: &Offer) -> OfferAccess {
-    OfferAccess {
-        source_organizations: offer.source_organizations(),
-        owner: Some(offer.owner_organization_id),
-        open: offer.status == OfferStatus::Open,
-    }
+    OfferAccess::of_offer(offer)
 }
 
 pub fn may_publish(caller: &Caller) -> Result<(), ApiError> {

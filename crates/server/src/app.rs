@@ -48,6 +48,7 @@ pub fn documented_routes() -> (
                 .configure(plateforme_organizations::configure)
                 .configure(plateforme_dossier::configure)
                 .configure(plateforme_offers::configure)
+                .configure(plateforme_sync::configure)
                 .configure(plateforme_referentials::configure)
                 .configure(plateforme_auth::configure_admin),
         )
@@ -80,6 +81,8 @@ pub struct Services {
     pub expiry_sweep: Duration,
     /// How long a dossier is kept after its last change.
     pub dossier_retention: chrono::Duration,
+    /// How far back the change feed's followers may resume, and how often a long-poll reads.
+    pub feed: plateforme_sync::FeedSettings,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -129,6 +132,10 @@ impl Services {
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
+            feed: plateforme_sync::FeedSettings {
+                retention: chrono::Duration::days(i64::from(config.change_feed_retention_days)),
+                ..plateforme_sync::FeedSettings::default()
+            },
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -176,6 +183,7 @@ pub fn app(
         .app_data(web::Data::new(services.auth.clone()))
         .app_data(services.body_limit)
         .app_data(web::Data::new(services.batch_limit))
+        .app_data(web::Data::new(services.feed))
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::PathConfig::default().error_handler(|error, _| {

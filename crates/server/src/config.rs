@@ -39,6 +39,9 @@ pub struct Config {
     /// the journal after it was made, in days; the daily retention jobs erase them then
     /// (docs/retention.md).
     pub dossier_retention_days: u32,
+    /// How far back a follower of the change feed may resume, in days: a cursor handed out
+    /// longer ago answers 410 `cursor_expired` (docs/sync.md, Retention).
+    pub change_feed_retention_days: u32,
     /// HTTP worker threads (the number of cores when absent).
     pub workers: Option<usize>,
     /// How long in-flight requests may run on shutdown, in seconds.
@@ -106,6 +109,7 @@ impl Default for Config {
             max_batch_bytes: 256 * 1024 * 1024,
             offer_expiry_sweep_secs: 60,
             dossier_retention_days: DEFAULT_DOSSIER_RETENTION_DAYS,
+            change_feed_retention_days: DEFAULT_CHANGE_FEED_RETENTION_DAYS,
             workers: None,
             shutdown_timeout_secs: 30,
             profile: Profile::Development,
@@ -143,6 +147,11 @@ pub use plateforme_auth::key_encryption::DEVELOPMENT_KEY_ENCRYPTION_KEY;
 /// The file named by `--config` or this variable.
 /// Two years after the last change: see docs/retention.md for why.
 pub const DEFAULT_DOSSIER_RETENTION_DAYS: u32 = 730;
+
+/// A month: a partner system down for a few weeks resumes from its cursor (docs/sync.md).
+pub const DEFAULT_CHANGE_FEED_RETENTION_DAYS: u32 = 30;
+
+const CHANGE_FEED_RETENTION_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
 
 /// At least a month, so that a mistyped value cannot erase the dossiers in use; at most twenty
 /// years, the longest docs/retention.md knows a text of the network to allow.
@@ -183,6 +192,7 @@ impl Config {
             "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
             "PLATEFORME_OFFER_EXPIRY_SWEEP_SECS" => self.offer_expiry_sweep_secs = parse(name, value)?,
             "PLATEFORME_DOSSIER_RETENTION_DAYS" => self.dossier_retention_days = parse(name, value)?,
+            "PLATEFORME_CHANGE_FEED_RETENTION_DAYS" => self.change_feed_retention_days = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
             "PLATEFORME_PROFILE" => {
@@ -258,6 +268,9 @@ impl Config {
         }
         if !DOSSIER_RETENTION_DAYS.contains(&self.dossier_retention_days) {
             return Err(error("dossier_retention_days", "must be between 30 and 7300 (20 years)"));
+        }
+        if !CHANGE_FEED_RETENTION_DAYS.contains(&self.change_feed_retention_days) {
+            return Err(error("change_feed_retention_days", "must be between 1 and 3650 (10 years)"));
         }
         match &self.nir_hash_key {
             Some(key) if key.0.len() < 32 => return Err(error("nir_hash_key", "must be at least 32 bytes")),
@@ -461,6 +474,19 @@ mod tests {
         for (days, accepted) in [("29", false), ("30", true), ("7300", true), ("7301", false)] {
             let loaded = Config::load(None, env(&[("PLATEFORME_DOSSIER_RETENTION_DAYS", days)]));
             assert_eq!(loaded.as_ref().err().map(|e| e.key.as_str()), (!accepted).then_some("dossier_retention_days"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_change_feed_retention_is_a_setting_within_its_bounds() -> Result<(), ConfigError> {
+        assert_eq!(Config::default().change_feed_retention_days, 30, "the default docs/sync.md states");
+        for (days, accepted) in [("0", false), ("1", true), ("3650", true), ("3651", false)] {
+            let loaded = Config::load(None, env(&[("PLATEFORME_CHANGE_FEED_RETENTION_DAYS", days)]));
+            assert_eq!(
+                loaded.as_ref().err().map(|e| e.key.as_str()),
+                (!accepted).then_some("change_feed_retention_days")
+            );
         }
         Ok(())
     }

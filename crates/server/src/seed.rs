@@ -42,12 +42,18 @@ pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
         OrganizationKind::FranceTravail => {
             &[ACCOMPANYING, &["offers:write", "profiles:read", "training:write", "changes:read"]]
         }
+        // Every partner system may follow the change feed: it serves each what the policy lets
+        // it read (the demo organizations and offers at least).
         OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => {
-            &[ACCOMPANYING]
+            &[ACCOMPANYING, &["changes:read"]]
         }
-        OrganizationKind::Region => &[&["offers:read", "training:read", "training:write", "indicators:read"]],
-        OrganizationKind::Partner => &[&["offers:read", "offers:write", "training:read", "training:write"]],
-        OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read"]],
+        OrganizationKind::Region => {
+            &[&["offers:read", "training:read", "training:write", "indicators:read", "changes:read"]]
+        }
+        OrganizationKind::Partner => {
+            &[&["offers:read", "offers:write", "training:read", "training:write", "changes:read"]]
+        }
+        OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read", "changes:read"]],
     };
     std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
 }

@@ -70,6 +70,7 @@ pub fn create(
             action: Action::Created,
             changes,
             subject_id: None,
+            remit: None,
         },
     )?;
     Ok(organization)
@@ -159,6 +160,7 @@ pub fn update(
             action: Action::Updated,
             changes,
             subject_id: None,
+            remit: None,
         },
     )?;
     Ok(updated)

@@ -35,6 +35,8 @@ diesel::table! {
         actor_organization -> Nullable<Text>,
         occurred_at -> Timestamp,
         subject_id -> Nullable<Text>,
+        xid -> BigInt,
+        remit -> Nullable<Text>,
     }
 }
 

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::changes::RemitChange;
 use crate::{DbConnection, StoreError, changes, history};
 
 /// Who is writing: recorded in the history and the change feed.
@@ -29,7 +30,7 @@ pub struct WriteContext {
 }
 
 /// What a mutation did to its resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
     Created,
     Updated,
@@ -62,27 +63,34 @@ pub struct Mutation {
     pub changes: Value,
     /// The person (or other subject) the change concerns, for their timeline.
     pub subject_id: Option<Uuid>,
+    /// What the write changed of who may read the subject, when it changed it (an orientation,
+    /// a consent to share, an erasure): the change feed tells a follower that a record left its
+    /// remit by it.
+    pub remit: Option<RemitChange>,
 }
 
-/// Runs `work` in a write transaction.
+/// Runs `work` in a write transaction; once it committed, the followers of the change feed
+/// waiting in this process are woken (`changes::wait_for_appended`).
 ///
 /// On SQLite the transaction takes the write lock first: a transaction that reads and then
 /// writes would otherwise fail with SQLITE_BUSY when another writer got in between, instead
-/// of waiting its turn.
+/// of waiting its turn. On PostgreSQL nothing is taken that every writer shares: writers of
+/// different records never wait for each other (see `changes` for how the feed stays whole).
 pub fn transaction<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    conn.transaction(|conn| {
+    let done = conn.transaction(|conn| {
         if let DbConnection::Sqlite(_) = conn {
             diesel::sql_query("UPDATE change_sequence SET last_seq = last_seq WHERE id = 1").execute(conn)?;
         }
         work(conn)
-    })
+    })?;
+    changes::announce_appended();
+    Ok(done)
 }
 
-/// Records a mutation: its history row, then its change event. Call it last in the
-/// transaction, as the change event holds the feed's lock until commit.
+/// Records a mutation: its history row, then its change event.
 pub fn record(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<i64, StoreError> {
     history::append(conn, context, mutation)?;
     changes::append(conn, context, mutation)

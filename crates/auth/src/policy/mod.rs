@@ -18,7 +18,9 @@ mod tests;
 pub use persons::{PersonCondition, person_filter};
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
+use plateforme_model::offer::{Offer, OfferStatus};
 use plateforme_model::organization::{OrganizationKind, Territory};
+use plateforme_store::dossier::persons::PersonRemit;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -59,6 +61,24 @@ pub struct PersonAccess {
     pub shared_with: Vec<Uuid>,
 }
 
+impl PersonAccess {
+    /// What the policy reads of a person, from what the store knows of their remit. A
+    /// residence code that is not a département (it cannot be, as the store derives it from a
+    /// checked commune) places the person in no territory.
+    pub fn of_remit(remit: &PersonRemit) -> PersonAccess {
+        PersonAccess {
+            registered_by: remit.registered_by,
+            oriented_to: remit.oriented_to.into_iter().collect(),
+            rsa_beneficiary: remit.rsa_beneficiary,
+            residence_departement: remit
+                .residence_departement
+                .as_deref()
+                .and_then(|code| DepartementCode::parse(code).ok()),
+            shared_with: remit.shared_with.clone(),
+        }
+    }
+}
+
 /// What the policy needs to know of a job offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OfferAccess {
@@ -68,6 +88,17 @@ pub struct OfferAccess {
     pub owner: Option<Uuid>,
     /// Whether it is open to applications (open offers are public).
     pub open: bool,
+}
+
+impl OfferAccess {
+    /// What the policy reads of an offer.
+    pub fn of_offer(offer: &Offer) -> OfferAccess {
+        OfferAccess {
+            source_organizations: offer.source_organizations(),
+            owner: Some(offer.owner_organization_id),
+            open: offer.status == OfferStatus::Open,
+        }
+    }
 }
 
 /// What the policy needs to know of a training catalogue entry.

@@ -1,6 +1,7 @@
 //! The typed operations, one module per resource, each an `impl Client` block.
 
 pub mod admin;
+pub mod changes;
 pub mod consents;
 pub mod contracts;
 pub mod diagnostic;

@@ -83,39 +83,12 @@ fn unknown_organizations(unknown: Vec<(String, Uuid)>) -> impl Iterator<Item = F
         .map(|(field, id)| FieldError::new(field, "organization.unknown", format!("no organization has the id {id}")))
 }
 
+/// The contract as the API answers it (one home: `StoredContract::view`, which the change
+/// feed's embedding uses too).
 pub(crate) fn contract_view(contract: &StoredContract) -> Contract {
-    let record = &contract.record;
-    Contract {
-        id: contract.id,
-        person_id: contract.person_id,
-        status: record.status,
-        objectives: record.objectives.clone(),
-        actions: record.actions.clone(),
-        weekly_hours: record.weekly_hours,
-        drafted_on: record.drafted_on,
-        next_review_on: record.next_review_on,
-        person_signed_on: record.person_signed_on,
-        organization_signed_on: record.organization_signed_on,
-        signing_organization_id: record.signing_organization_id,
-        organization_id: record.organization_id,
-        version: contract.version,
-        created_at: contract.created_at,
-        updated_at: contract.updated_at,
-    }
+    contract.view()
 }
 
 pub(crate) fn review_view(review: &StoredReview) -> Review {
-    let record = &review.record;
-    Review {
-        id: review.id,
-        person_id: review.person_id,
-        contract_id: review.contract_id,
-        held_on: record.held_on,
-        participants: record.participants.clone(),
-        outcome: record.outcome.clone(),
-        next_steps: record.next_steps.clone(),
-        organization_id: record.organization_id,
-        version: review.version,
-        created_at: review.created_at,
-    }
+    review.view()
 }

@@ -45,6 +45,7 @@ pub fn base() -> Document {
     document.merge(plateforme_organizations::OrganizationsApi::openapi());
     document.merge(plateforme_dossier::DossierApi::openapi());
     document.merge(plateforme_offers::OffersApi::openapi());
+    document.merge(plateforme_sync::SyncApi::openapi());
     document.merge(plateforme_referentials::ReferentialsApi::openapi());
     document.merge(plateforme_auth::AccessApi::openapi());
     document

@@ -8,6 +8,7 @@ mod access_purpose;
 mod admin_clients;
 mod anonymous_buckets;
 mod behind_a_proxy;
+mod change_feed;
 mod cli;
 mod consents_and_diagnostic;
 mod contract;

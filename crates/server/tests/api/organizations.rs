@@ -231,5 +231,5 @@ async fn every_mutation_writes_one_change_event(app: TestApp) {
     let events = app.store.run(move |conn| changes::of_resource(conn, "organization", id)).await.expect("events");
     let summary: Vec<(i64, &str)> = events.iter().map(|event| (event.version, event.action.as_str())).collect();
     assert_eq!(summary, vec![(1, "created"), (2, "updated")]);
-    assert!(events[0].seq < events[1].seq);
+    assert!(events[0].position < events[1].position);
 }

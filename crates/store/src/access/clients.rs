@@ -230,6 +230,7 @@ fn record_change(
             action,
             changes,
             subject_id: None,
+            remit: None,
         },
     )?;
     Ok(())

@@ -9,7 +9,6 @@
 use chrono::{DateTime, Utc};
 use diesel::connection::Connection;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use plateforme_model::organization::Organization;
 use serde_json::Value;
 use uuid::Uuid;
@@ -24,22 +23,6 @@ use crate::schema;
 use crate::timestamps::to_db;
 use crate::write::{Action, Actor, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
-
-#[derive(QueryableByName)]
-struct LastSeq {
-    #[diesel(sql_type = BigInt)]
-    last_seq: i64,
-}
-
-/// Takes `count` sequence numbers from the change feed's counter; the first of them.
-macro_rules! reserve {
-    ($conn:expr, $count:expr) => {{
-        let count = i64::try_from($count).map_err(StoreError::corrupt)?;
-        let sql = format!("UPDATE change_sequence SET last_seq = last_seq + {count} WHERE id = 1 RETURNING last_seq");
-        let reserved: LastSeq = diesel::sql_query(sql).get_result($conn)?;
-        reserved.last_seq - count + 1
-    }};
-}
 
 /// `COPY table FROM STDIN (FORMAT binary)` of the rows; nothing for no rows.
 macro_rules! copy {
@@ -59,13 +42,14 @@ macro_rules! insert_each {
     };
 }
 
-/// Numbers the batch's events and writes its tables, parents before the rows that name them,
-/// each with `$write` (`copy` or `insert_each`: the backend's fastest way). One list of the
-/// tables, so that both backends load the same rows in the same order.
+/// Numbers the batch's events with `$numbers` (the backend's way: `changes::numbers_from_…`)
+/// and writes its tables, parents before the rows that name them, each with `$write` (`copy`
+/// or `insert_each`: the backend's fastest way). One list of the tables, so that both backends
+/// load the same rows in the same order.
 macro_rules! write_tables {
-    ($write:ident, $conn:expr, $batch:expr) => {{
-        let first = reserve!($conn, $batch.changes.len());
-        $batch.number_changes(first);
+    ($numbers:path, $write:ident, $conn:expr, $batch:expr) => {{
+        let numbers = $numbers($conn, $batch.changes.len())?;
+        $batch.number_changes(&numbers);
         $write!($conn, schema::organizations::table, &$batch.organizations);
         $write!($conn, schema::persons::table, &$batch.persons);
         $write!($conn, schema::diagnostics::table, &$batch.diagnostics);
@@ -197,33 +181,36 @@ impl Batch {
                 action: if number == 1 { Action::Created } else { Action::Updated },
                 changes: version.changes.clone(),
                 subject_id,
+                remit: None,
             };
             let at = to_db(version.at);
             self.history.push(history::row_of(&context, &mutation, at)?);
             // Numbered when the batch is written.
-            self.changes.push(changes::row_of(&context, &mutation, 0, at));
+            self.changes.push(changes::row_of(&context, &mutation, 0, at)?);
         }
         Ok(())
     }
 
-    /// Writes the batch in one transaction, taking its change sequence numbers from the feed's
-    /// counter in that same transaction (so they follow any event written before, and the
-    /// counter's lock orders this batch among concurrent writers, as `write::record` does).
+    /// Writes the batch in one transaction, numbering its change events in that same
+    /// transaction as `write::record` does (so the feed serves them once it committed).
     pub fn write(mut self, conn: &mut DbConnection) -> Result<Counts, StoreError> {
         let counts = self.counts();
         match conn {
-            DbConnection::Postgres(pg) => pg.transaction(|pg| write_tables!(copy, pg, self))?,
-            DbConnection::Sqlite(sqlite) => {
-                sqlite.immediate_transaction(|sqlite| write_tables!(insert_each, sqlite, self))?
+            DbConnection::Postgres(pg) => {
+                pg.transaction(|pg| write_tables!(changes::numbers_from_sequence, copy, pg, self))?
             }
+            DbConnection::Sqlite(sqlite) => sqlite.immediate_transaction(|sqlite| {
+                write_tables!(changes::numbers_from_counter, insert_each, sqlite, self)
+            })?,
         }
+        changes::announce_appended();
         Ok(counts)
     }
 
     /// Numbers the events `first`, `first + 1`… in order.
-    fn number_changes(&mut self, first: i64) {
-        for (change, seq) in self.changes.iter_mut().zip(first..) {
-            change.seq = seq;
+    fn number_changes(&mut self, numbers: &[i64]) {
+        for (change, seq) in self.changes.iter_mut().zip(numbers) {
+            change.seq = *seq;
         }
     }
 }

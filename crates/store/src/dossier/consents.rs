@@ -9,6 +9,8 @@ use plateforme_model::person::consent::{Consent, ConsentKind, NewConsent};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::changes::RemitChange;
+use crate::dossier::persons;
 use crate::pagination::{find_child, page_by_key};
 use crate::schema::consents;
 use crate::timestamps::{from_db, to_db};
@@ -64,7 +66,8 @@ pub fn give(
         };
     }
     let changes = serde_json::to_value(&consent).map_err(StoreError::corrupt)?;
-    write::record(conn, context, &mutation(&consent, Action::Created, changes))?;
+    let mutation = mutation(conn, &consent, Action::Created, changes)?;
+    write::record(conn, context, &mutation)?;
     Ok(consent)
 }
 
@@ -121,7 +124,8 @@ pub fn withdraw(
     }
     let withdrawn = Consent { active: false, withdrawn_at: Some(at), version: current.version + 1, ..current };
     let changes = json!({"active": false, "withdrawn_at": at});
-    write::record(conn, context, &mutation(&withdrawn, Action::Updated, changes))?;
+    let mutation = mutation(conn, &withdrawn, Action::Updated, changes)?;
+    write::record(conn, context, &mutation)?;
     Ok(withdrawn)
 }
 
@@ -149,16 +153,39 @@ pub fn list(
     page_by_key!(conn, query, page, consents::id, ConsentRow, consent_of_row)
 }
 
-/// A consent is a part of the person's dossier: its events are on the person's timeline.
-fn mutation(consent: &Consent, action: Action, changes: Value) -> Mutation {
-    Mutation {
+/// A consent is a part of the person's dossier: its events are on the person's timeline. A
+/// consent to share the dossier with a partner changes who may read it: the event records it.
+fn mutation(
+    conn: &mut DbConnection,
+    consent: &Consent,
+    action: Action,
+    changes: Value,
+) -> Result<Mutation, StoreError> {
+    Ok(Mutation {
         resource_type: RESOURCE_TYPE,
         resource_id: consent.id,
         version: consent.version,
         action,
         changes,
         subject_id: Some(consent.person_id),
+        remit: sharing_change(conn, consent)?,
+    })
+}
+
+/// The person's remit before and after a consent to share was given or withdrawn (written
+/// already: `after` is read as it stands now); `None` for the other kinds of consent.
+fn sharing_change(conn: &mut DbConnection, consent: &Consent) -> Result<Option<RemitChange>, StoreError> {
+    let Some(partner) = consent.partner_organization_id.filter(|_| consent.kind.as_str() == persons::SHARING) else {
+        return Ok(None);
+    };
+    let Some(after) = persons::remit(conn, consent.person_id)? else { return Ok(None) };
+    let mut before = after.clone();
+    if consent.active {
+        before.shared_with.retain(|shared| *shared != partner);
+    } else {
+        before.shared_with.push(partner);
     }
+    Ok(RemitChange::between(before, Some(after)))
 }
 
 fn row_of(consent: &Consent) -> ConsentRow {

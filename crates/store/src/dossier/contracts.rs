@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
-use plateforme_model::person::contract::{ContractRecord, ContractStatus};
+use plateforme_model::person::contract::{Contract, ContractRecord, ContractStatus};
 use uuid::Uuid;
 
 use crate::pagination::{find_child, page_by_key};
@@ -25,6 +25,31 @@ pub struct StoredContract {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredContract {
+    /// The contract as the API answers it.
+    pub fn view(&self) -> Contract {
+        let contract = self;
+        let record = &contract.record;
+        Contract {
+            id: contract.id,
+            person_id: contract.person_id,
+            status: record.status,
+            objectives: record.objectives.clone(),
+            actions: record.actions.clone(),
+            weekly_hours: record.weekly_hours,
+            drafted_on: record.drafted_on,
+            next_review_on: record.next_review_on,
+            person_signed_on: record.person_signed_on,
+            organization_signed_on: record.organization_signed_on,
+            signing_organization_id: record.signing_organization_id,
+            organization_id: record.organization_id,
+            version: contract.version,
+            created_at: contract.created_at,
+            updated_at: contract.updated_at,
+        }
+    }
 }
 
 #[derive(Queryable, Insertable)]
@@ -76,6 +101,7 @@ fn mutation(contract: &StoredContract, action: Action, changes: serde_json::Valu
         action,
         changes,
         subject_id: Some(contract.person_id),
+        remit: None,
     }
 }
 

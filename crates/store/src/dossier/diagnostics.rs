@@ -119,6 +119,7 @@ fn mutation(person_id: Uuid, version: i64, action: Action, changes: Value) -> Mu
         action,
         changes,
         subject_id: Some(person_id),
+        remit: None,
     }
 }
 

@@ -19,6 +19,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::changes::RemitChange;
 use crate::schema::{
     access_journal, changes, consents, contracts, diagnostics, history, idempotency_keys, person_access_codes, persons,
     reviews,
@@ -74,6 +75,8 @@ fn lock_person(conn: &mut DbConnection, person_id: Uuid, expected_version: Optio
 fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid) -> Result<usize, StoreError> {
     let id = person_id.to_string();
     let records = records_of(conn, &id)?;
+    // Who could read the dossier: the followers of the change feed that learn of its erasure.
+    let remit = super::persons::remit(conn, person_id)?.map(|before| RemitChange { before, after: None });
     // Children before their parents: reviews name contracts, every part names the person.
     diesel::delete(reviews::table.filter(reviews::person_id.eq(&id))).execute(conn)?;
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
@@ -91,7 +94,7 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     diesel::update(access_journal::table.filter(access_journal::person_id.eq(&id)))
         .set(access_journal::stated_purpose.eq(None::<String>))
         .execute(conn)?;
-    let mutations = deletions(person_id, &records)?;
+    let mutations = deletions(person_id, &records, remit.as_ref())?;
     write::record_all(conn, context, &mutations)?;
     Ok(mutations.len())
 }
@@ -113,7 +116,11 @@ fn records_of(conn: &mut DbConnection, person_id: &str) -> Result<BTreeMap<(Stri
 
 /// The `deleted` version of each erased record, the person's last so that a partner's mirror
 /// sees the dossier's parts go before the dossier.
-fn deletions(person_id: Uuid, records: &BTreeMap<(String, String), i64>) -> Result<Vec<Mutation>, StoreError> {
+fn deletions(
+    person_id: Uuid,
+    records: &BTreeMap<(String, String), i64>,
+    remit: Option<&RemitChange>,
+) -> Result<Vec<Mutation>, StoreError> {
     let mut mutations = Vec::with_capacity(records.len());
     for ((resource_type, resource_id), version) in records {
         mutations.push(Mutation {
@@ -123,6 +130,7 @@ fn deletions(person_id: Uuid, records: &BTreeMap<(String, String), i64>) -> Resu
             action: Action::Deleted,
             changes: serde_json::Value::Null,
             subject_id: Some(person_id),
+            remit: remit.cloned(),
         });
     }
     mutations.sort_by_key(|mutation| mutation.resource_type == super::persons::RESOURCE_TYPE);

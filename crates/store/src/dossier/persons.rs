@@ -2,14 +2,18 @@
 //! (`statuses.rqth`) sealed under the key-encryption key (`crate::sensitive`); the indexed
 //! columns beside it are derived from the record on every write, so they never disagree with it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use plateforme_model::ids::now;
-use plateforme_model::person::PersonRecord;
+use plateforme_model::person::{Person, PersonRecord};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::changes::RemitChange;
 use crate::connection::MultiBackend;
 use crate::pagination::date_then_id_key;
 use crate::schema::{consents, persons};
@@ -37,6 +41,94 @@ impl StoredPerson {
     pub fn times(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         (self.created_at, self.updated_at)
     }
+
+    /// The dossier as the API answers it on `today`, its sensitive parts (the RQTH) only for a
+    /// caller that `sees_sensitive` (scope `dossier.social:read`): the one view of a person,
+    /// for its own read and for the change feed's embedding.
+    pub fn view(&self, sees_sensitive: bool, today: NaiveDate) -> Person {
+        let view = self.record.view(self.id, self.has_nir, self.version, self.times(), today);
+        if sees_sensitive { view } else { view.withhold_sensitive() }
+    }
+
+    /// What the record alone says of who may read it: its remit, but the consents to share.
+    pub fn remit(&self) -> PersonRemit {
+        let record = &self.record;
+        PersonRemit {
+            registered_by: Some(record.registration.registered_by),
+            oriented_to: record.orientation.as_ref().map(|orientation| orientation.referent_organization_id),
+            rsa_beneficiary: record.statuses.rsa_beneficiary,
+            residence_departement: record.contact.residence_departement().map(|code| code.to_string()),
+            shared_with: Vec::new(),
+        }
+    }
+}
+
+/// What the access policy reads of a person to decide who may touch the dossier (its *remit*),
+/// as the store knows it: the columns derived from the record, and the partners the person
+/// shares the dossier with. The policy turns it into its own `PersonAccess`; the change feed
+/// records it before and after the writes that change it (`changes::RemitChange`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRemit {
+    /// The organization that registered the person.
+    pub registered_by: Option<Uuid>,
+    /// The referent organization (orientation), if the person is oriented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oriented_to: Option<Uuid>,
+    #[serde(default)]
+    pub rsa_beneficiary: bool,
+    /// The INSEE code of the département of residence, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residence_departement: Option<String>,
+    /// The partners the person consented to share the dossier with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_with: Vec<Uuid>,
+}
+
+/// The remit of a person, consents to share included; `None` when there is no such person.
+pub fn remit(conn: &mut DbConnection, id: Uuid) -> Result<Option<PersonRemit>, StoreError> {
+    Ok(remits(conn, &[id])?.remove(&id))
+}
+
+/// The remits of these persons, consents to share included, in two queries: what the change
+/// feed judges a page of events by. Persons that do not exist (erased) are missing.
+pub fn remits(conn: &mut DbConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, PersonRemit>, StoreError> {
+    type RemitRow = (String, String, Option<String>, bool, Option<String>);
+    let mut remits = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::bulk::ROWS_PER_STATEMENT) {
+        let keys: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let rows: Vec<RemitRow> = persons::table
+            .filter(persons::id.eq_any(&keys))
+            .select((
+                persons::id,
+                persons::registered_by,
+                persons::oriented_to,
+                persons::rsa_beneficiary,
+                persons::residence_departement,
+            ))
+            .load(conn)?;
+        let parse = |text: &str| text.parse::<Uuid>().map_err(StoreError::corrupt);
+        for (id, registered_by, oriented_to, rsa_beneficiary, residence_departement) in rows {
+            let remit = PersonRemit {
+                registered_by: Some(parse(&registered_by)?),
+                oriented_to: oriented_to.as_deref().map(parse).transpose()?,
+                rsa_beneficiary,
+                residence_departement,
+                shared_with: Vec::new(),
+            };
+            remits.insert(parse(&id)?, remit);
+        }
+        let shares: Vec<(String, Option<String>)> = consents::table
+            .filter(consents::person_id.eq_any(&keys))
+            .filter(consents::kind.eq(SHARING))
+            .filter(consents::withdrawn_at.is_null())
+            .select((consents::person_id, consents::partner_organization_id))
+            .load(conn)?;
+        for (person_id, partner) in shares {
+            let (Some(remit), Some(partner)) = (remits.get_mut(&parse(&person_id)?), partner) else { continue };
+            remit.shared_with.push(parse(&partner)?);
+        }
+    }
+    Ok(remits)
 }
 
 #[derive(Queryable, Insertable)]
@@ -113,12 +205,35 @@ pub fn create(
         });
     }
     let changes = serde_json::to_value(&person.record).map_err(StoreError::corrupt)?;
-    write::record(conn, context, &mutation(person.id, 1, Action::Created, changes))?;
+    write::record(conn, context, &mutation(person.id, 1, Action::Created, changes, None))?;
     Ok(person)
 }
 
-fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation { resource_type: RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: Some(id) }
+fn mutation(
+    id: Uuid,
+    version: i64,
+    action: Action,
+    changes: serde_json::Value,
+    remit: Option<RemitChange>,
+) -> Mutation {
+    Mutation { resource_type: RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: Some(id), remit }
+}
+
+/// What an update changed of the person's remit, if anything: the orientation, the RSA status
+/// or the residence. The consents to share are the same before and after, read only then.
+fn remit_change(
+    conn: &mut DbConnection,
+    current: &StoredPerson,
+    updated: &StoredPerson,
+) -> Result<Option<RemitChange>, StoreError> {
+    let (mut before, mut after) = (current.remit(), updated.remit());
+    if before == after {
+        return Ok(None);
+    }
+    let shared_with = shared_with(conn, current.id)?;
+    before.shared_with.clone_from(&shared_with);
+    after.shared_with = shared_with;
+    Ok(RemitChange::between(before, Some(after)))
 }
 
 /// The person holding this NIR hash or identity key.
@@ -217,7 +332,8 @@ pub fn update(
             });
         }
     }
-    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
+    let remit = remit_change(conn, current, &updated)?;
+    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes, remit))?;
     Ok(updated)
 }
 
@@ -263,7 +379,7 @@ pub fn set_limitation(
         });
     }
     let changes = serde_json::json!({ "limited_at": limited_at });
-    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes))?;
+    write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes, None))?;
     Ok(updated)
 }
 

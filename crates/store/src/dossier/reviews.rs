@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
-use plateforme_model::person::contract::ReviewRecord;
+use plateforme_model::person::contract::{Review, ReviewRecord};
 use uuid::Uuid;
 
 use crate::pagination::{date_then_id_key, find_child};
@@ -24,6 +24,26 @@ pub struct StoredReview {
     pub record: ReviewRecord,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+}
+
+impl StoredReview {
+    /// The review as the API answers it.
+    pub fn view(&self) -> Review {
+        let review = self;
+        let record = &review.record;
+        Review {
+            id: review.id,
+            person_id: review.person_id,
+            contract_id: review.contract_id,
+            held_on: record.held_on,
+            participants: record.participants.clone(),
+            outcome: record.outcome.clone(),
+            next_steps: record.next_steps.clone(),
+            organization_id: record.organization_id,
+            version: review.version,
+            created_at: review.created_at,
+        }
+    }
 }
 
 #[derive(Queryable, Insertable)]
@@ -61,6 +81,7 @@ pub fn create(
             action: Action::Created,
             changes,
             subject_id: Some(person_id),
+            remit: None,
         },
     )?;
     Ok(review)
@@ -69,6 +90,11 @@ pub fn create(
 /// The review `id` of the contract; `None` when it does not exist or is another contract's.
 pub fn find(conn: &mut DbConnection, contract_id: Uuid, id: Uuid) -> Result<Option<StoredReview>, StoreError> {
     find_child!(conn, reviews::contract_id == contract_id, id, ReviewRow, review_of_row)
+}
+
+/// A review of the person's dossier found by its id alone (as the change feed names it), if any.
+pub fn find_in_dossier(conn: &mut DbConnection, person_id: Uuid, id: Uuid) -> Result<Option<StoredReview>, StoreError> {
+    find_child!(conn, reviews::person_id == person_id, id, ReviewRow, review_of_row)
 }
 
 /// The contract's reviews in the order they were held (then recorded).

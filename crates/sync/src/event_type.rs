@@ -1,0 +1,106 @@
+//! The types of the feed's events: `fr.plateforme.<resource>.<action>`, one per resource type and
+//! action the store records, and `fr.plateforme.person.left_remit`, which the feed derives.
+
+use std::fmt;
+
+use plateforme_store::Action;
+use plateforme_store::dossier::{consents, contracts, diagnostics, persons, reviews};
+use plateforme_store::{offers, organizations};
+
+/// The resource types the feed serves, as the store names them. The store records others
+/// (clients of the platform) that are the administration's business, not a partner's.
+pub const RESOURCE_TYPES: [&str; 7] = [
+    persons::RESOURCE_TYPE,
+    diagnostics::RESOURCE_TYPE,
+    contracts::RESOURCE_TYPE,
+    reviews::RESOURCE_TYPE,
+    consents::RESOURCE_TYPE,
+    offers::RESOURCE_TYPE,
+    organizations::RESOURCE_TYPE,
+];
+
+/// The resource types that are parts of a person's dossier: their events concern the person
+/// (the event's subject) and the person rules decide who receives them.
+pub const DOSSIER_TYPES: [&str; 5] = [
+    persons::RESOURCE_TYPE,
+    diagnostics::RESOURCE_TYPE,
+    contracts::RESOURCE_TYPE,
+    reviews::RESOURCE_TYPE,
+    consents::RESOURCE_TYPE,
+];
+
+const PREFIX: &str = "fr.plateforme.";
+
+/// What happened, as an event type says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Happened {
+    /// What the store recorded.
+    Written(Action),
+    /// The person left the caller's remit by this change (re-oriented elsewhere, a consent to
+    /// share withdrawn…): the caller's mirror drops the dossier; nothing more of it follows.
+    LeftRemit,
+}
+
+impl Happened {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Happened::Written(action) => action.as_str(),
+            Happened::LeftRemit => "left_remit",
+        }
+    }
+}
+
+/// One event type of the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventType {
+    pub resource_type: &'static str,
+    pub happened: Happened,
+}
+
+impl EventType {
+    /// Every type the feed may serve, in a stable order.
+    pub fn all() -> impl Iterator<Item = EventType> {
+        let written = RESOURCE_TYPES.into_iter().flat_map(|resource_type| {
+            [Action::Created, Action::Updated, Action::Deleted]
+                .into_iter()
+                .map(move |action| EventType { resource_type, happened: Happened::Written(action) })
+        });
+        let left = EventType { resource_type: persons::RESOURCE_TYPE, happened: Happened::LeftRemit };
+        written.chain(std::iter::once(left))
+    }
+
+    /// The type named `text`, if the feed serves it.
+    pub fn parse(text: &str) -> Option<EventType> {
+        EventType::all().find(|known| known.to_string() == text)
+    }
+
+    /// The type of a recorded event, if its resource type is one the feed serves.
+    pub fn written(resource_type: &str, action: Action) -> Option<EventType> {
+        let resource_type = RESOURCE_TYPES.into_iter().find(|known| *known == resource_type)?;
+        Some(EventType { resource_type, happened: Happened::Written(action) })
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{PREFIX}{}.{}", self.resource_type, self.happened.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_reads_back_and_nothing_else_does() {
+        let all: Vec<EventType> = EventType::all().collect();
+        assert_eq!(all.len(), 7 * 3 + 1);
+        for known in &all {
+            assert_eq!(EventType::parse(&known.to_string()), Some(*known));
+        }
+        for unknown in ["fr.plateforme.oauth_client.created", "fr.plateforme.offer.left_remit", "person.updated", ""] {
+            assert_eq!(EventType::parse(unknown), None, "{unknown}");
+        }
+        assert_eq!(EventType::parse("fr.plateforme.person.left_remit").map(|t| t.happened), Some(Happened::LeftRemit));
+    }
+}

@@ -1,0 +1,52 @@
+//! Sync for partner and regional systems: the change feed (`GET /v1/changes`), every event of
+//! the network in feed order as CloudEvents, filtered by the access policy, with long-poll.
+//! Webhooks, bulk export, inbound sync and the sync client build on it (docs/sync.md).
+//! One file per operation; the handler's name is the operationId.
+
+mod cursor;
+mod embed;
+mod event;
+mod event_type;
+mod get_changes;
+mod judge;
+mod query;
+
+use std::time::Duration;
+
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use cursor::FeedCursor;
+pub use event::{ChangeData, ChangePage, CloudEvent};
+pub use event_type::EventType;
+
+pub const TAG: &str = "Sync";
+
+/// How the feed serves its followers, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedSettings {
+    /// How far back a cursor may resume: an older one answers 410 `cursor_expired`.
+    pub retention: chrono::Duration,
+    /// How often a long-poll reads again for the events other replicas write (this replica's
+    /// own writes wake it at once).
+    pub poll_interval: Duration,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings { retention: chrono::Duration::days(30), poll_interval: Duration::from_millis(500) }
+    }
+}
+
+/// Registers the routes under the caller's scope (`/v1`).
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(get_changes::get_changes);
+}
+
+/// The part of the contract this crate owns besides its paths: its tag.
+#[derive(OpenApi)]
+#[openapi(tags((name = "Sync", description = "Keeping a partner system in step with the network (docs/sync.md). \
+The change feed serves every change of the records the caller may read, in one order that never skips an event \
+committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. Webhooks, \
+bulk export and inbound batches are not built yet.")))]
+pub struct SyncApi;
