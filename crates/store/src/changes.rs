@@ -112,6 +112,12 @@ pub fn after(conn: &mut DbConnection, after_seq: i64, limit: i64) -> Result<Vec<
     events_of_rows(rows)
 }
 
+/// The sequence number of the last event committed (0 when the feed is empty).
+pub fn last_seq(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    let last: Option<i64> = changes::table.select(diesel::dsl::max(changes::seq)).first(conn)?;
+    Ok(last.unwrap_or(0))
+}
+
 /// Events of one resource, in order.
 pub fn of_resource(
     conn: &mut DbConnection,
