@@ -54,6 +54,7 @@ pub fn documented_routes() -> (
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
         .service(health::ready)
+        .service(health::metrics)
         .service(problems::list_problem_types)
         .service(problems::get_problem_type)
         .split_for_parts()
@@ -67,7 +68,14 @@ pub enum StartError {
     /// An operation of the contract does not say who may call it.
     #[error(transparent)]
     Security(#[from] UndeclaredSecurity),
+    /// A search index cannot be opened (its folder unusable, or held by another process).
+    #[error(transparent)]
+    Search(#[from] plateforme_search::SearchError),
 }
+
+/// This replica's search indexes, for the readiness probe and the metrics.
+#[derive(Clone)]
+pub struct SearchIndexes(pub Vec<plateforme_search::Indexer>);
 
 /// What every worker shares: built once per process.
 #[derive(Clone)]
@@ -80,6 +88,8 @@ pub struct Services {
     pub expiry_sweep: Duration,
     /// How long a dossier is kept after its last change.
     pub dossier_retention: chrono::Duration,
+    /// The offers' search index of this replica, following the change feed.
+    pub offers_index: plateforme_offers::OffersIndex,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -112,6 +122,7 @@ impl Services {
         // The KEKs open the signing keys first: a wrong one stops the start here, naming it.
         let keys = KeyRing::open(store.clone(), lifetime, encryption.clone())?;
         store.install_key_encryption(encryption);
+        let offers_index = plateforme_offers::OffersIndex::start(&config.search_index_dir, store.clone())?;
         let auth = AuthState {
             settings,
             keys,
@@ -129,6 +140,7 @@ impl Services {
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
+            offers_index,
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -178,6 +190,8 @@ pub fn app(
         .app_data(web::Data::new(services.batch_limit))
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
+        .app_data(web::Data::new(services.offers_index.clone()))
+        .app_data(web::Data::new(SearchIndexes(vec![services.offers_index.0.clone()])))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

@@ -35,6 +35,9 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// How often offers past their expiry are marked expired, in seconds.
     pub offer_expiry_sweep_secs: u64,
+    /// The folder of this replica's search indexes (one per searchable kind), rebuilt from the
+    /// database when missing: each replica needs its own.
+    pub search_index_dir: std::path::PathBuf,
     /// How long a dossier is kept after the last change to any of its parts, and an access in
     /// the journal after it was made, in days; the daily retention jobs erase them then
     /// (docs/retention.md).
@@ -105,6 +108,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             max_batch_bytes: 256 * 1024 * 1024,
             offer_expiry_sweep_secs: 60,
+            search_index_dir: "data/search".into(),
             dossier_retention_days: DEFAULT_DOSSIER_RETENTION_DAYS,
             workers: None,
             shutdown_timeout_secs: 30,
@@ -182,6 +186,7 @@ impl Config {
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
             "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
             "PLATEFORME_OFFER_EXPIRY_SWEEP_SECS" => self.offer_expiry_sweep_secs = parse(name, value)?,
+            "PLATEFORME_SEARCH_INDEX_DIR" => self.search_index_dir = value.into(),
             "PLATEFORME_DOSSIER_RETENTION_DAYS" => self.dossier_retention_days = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
             "PLATEFORME_SHUTDOWN_TIMEOUT_SECS" => self.shutdown_timeout_secs = parse(name, value)?,
@@ -252,6 +257,9 @@ impl Config {
         }
         if self.max_batch_bytes < self.max_body_bytes {
             return Err(error("max_batch_bytes", "must be at least max_body_bytes"));
+        }
+        if self.search_index_dir.as_os_str().is_empty() {
+            return Err(error("search_index_dir", "must name a folder"));
         }
         if !(1..=86_400).contains(&self.offer_expiry_sweep_secs) {
             return Err(error("offer_expiry_sweep_secs", "must be between 1 and 86400"));

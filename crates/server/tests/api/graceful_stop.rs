@@ -22,6 +22,7 @@ fn start_server(database_url: &str, port: u16) -> Child {
         .env("DATABASE_URL", database_url)
         .env("PLATEFORME_LISTEN", format!("127.0.0.1:{port}"))
         .env("PLATEFORME_WORKERS", "1")
+        .env("PLATEFORME_SEARCH_INDEX_DIR", crate::helpers::search_folder())
         .env("PLATEFORME_SHUTDOWN_TIMEOUT_SECS", "20")
         .env_remove("PLATEFORME_CONFIG")
         .stdout(Stdio::null())

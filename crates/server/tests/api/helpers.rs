@@ -122,7 +122,16 @@ pub struct TestApp {
     pub admin: Option<TestClient>,
     /// The database the server uses (a second server may share it).
     pub database_url: String,
+    /// The server's search indexes (each replica has its own).
+    pub search_index_dir: std::path::PathBuf,
+    _search: tempfile::TempDir,
     _database: TestDatabase,
+}
+
+/// A folder for a server's search indexes, kept until the tests end (an indexer thread outlives
+/// its test's server).
+pub fn search_folder() -> std::path::PathBuf {
+    tempfile::tempdir().expect("temporary folder").keep()
 }
 
 /// A client registered for a test, with its organization and a token.
@@ -169,7 +178,14 @@ impl TestApp {
         let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = Config { workers: Some(2), database_url: url.to_owned(), issuer: Some(address.clone()), ..config };
+        let search = tempfile::tempdir().expect("temporary folder");
+        let config = Config {
+            workers: Some(2),
+            database_url: url.to_owned(),
+            issuer: Some(address.clone()),
+            search_index_dir: search.path().to_owned(),
+            ..config
+        };
         let store = app::connect_store(&config, &options).expect("open the test database");
         store.migrate().expect("migrate the test database");
         let services = app::Services::new(store.clone(), &config).expect("open the services");
@@ -182,6 +198,8 @@ impl TestApp {
             token: String::new(),
             admin: None,
             database_url: url.to_owned(),
+            search_index_dir: search.path().to_owned(),
+            _search: search,
             _database: database,
         };
         let admin = app.register(OrganizationKind::FranceTravail, ADMIN_SCOPES).await;
@@ -202,6 +220,7 @@ impl TestApp {
             workers: Some(1),
             database_url: self.database_url.clone(),
             issuer: Some(self.address.clone()),
+            search_index_dir: search_folder(),
             ..config.clone()
         };
         let services = app::Services::new(store, &config).expect("open the services");

@@ -49,6 +49,8 @@ fn start_replica(database_url: &str, port: u16, issuer: &str) -> Replica {
         .env("DATABASE_URL", database_url)
         .env("PLATEFORME_LISTEN", format!("127.0.0.1:{port}"))
         .env("PLATEFORME_ISSUER", issuer)
+        // Each replica keeps its own search index.
+        .env("PLATEFORME_SEARCH_INDEX_DIR", crate::helpers::search_folder())
         .env("PLATEFORME_WORKERS", "2")
         .env("PLATEFORME_DATABASE_POOL_SIZE", "4")
         .env("PLATEFORME_SHUTDOWN_TIMEOUT_SECS", "10")

@@ -47,6 +47,7 @@ fn config_with_kek(current: &str, previous: &[&str]) -> Config {
     Config {
         key_encryption_key: Some(Secret(current.to_owned())),
         previous_key_encryption_keys: previous.iter().map(|key| Secret((*key).to_owned())).collect(),
+        search_index_dir: crate::helpers::search_folder(),
         ..Config::default()
     }
 }
