@@ -68,8 +68,13 @@ pub fn term_of(folded: &str) -> String {
     STEMMER.stem(&masculine(folded)).into_owned()
 }
 
+/// The singular masculine of a folded word: the stemmer reads `boulangers` and `boulanger`
+/// apart (its plural rule and its verb rule differ), so a plural `s` goes first.
 fn masculine(word: &str) -> String {
-    let singular = word.strip_suffix('s').unwrap_or(word);
+    let singular = match word.strip_suffix('s') {
+        Some(singular) if singular.len() >= 3 && !singular.ends_with('s') => singular,
+        _ => word,
+    };
     for (feminine, masculine) in FEMININE {
         if let Some(stem) = singular.strip_suffix(feminine)
             && stem.len() >= 3
@@ -77,7 +82,7 @@ fn masculine(word: &str) -> String {
             return format!("{stem}{masculine}");
         }
     }
-    word.to_owned()
+    singular.to_owned()
 }
 
 /// The analyzer as a tantivy tokenizer: one token per searchable word.
@@ -180,6 +185,8 @@ mod tests {
             ("conseillère", "conseiller"),
             ("commerciale", "commercial"),
             ("professionnelle", "professionnel"),
+            ("boulangers", "boulanger"),
+            ("conseillères", "conseiller"),
         ] {
             assert_eq!(terms(feminine), terms(masculine), "{feminine} / {masculine}");
         }

@@ -85,7 +85,9 @@ struct Shared {
 struct State {
     rebuilding: bool,
     position: String,
-    caught_up_at: Instant,
+    /// When a pass last read the feed to its end (`None` before the first since the start).
+    caught_up_at: Option<Instant>,
+    started_at: Instant,
     error: Option<String>,
 }
 
@@ -115,7 +117,8 @@ impl Indexer {
             state: Mutex::new(State {
                 rebuilding: opened.position.is_none(),
                 position: opened.position.clone().unwrap_or_else(feed::start),
-                caught_up_at: Instant::now(),
+                caught_up_at: None,
+                started_at: Instant::now(),
                 error: None,
             }),
         });
@@ -156,7 +159,7 @@ impl Indexer {
             rebuilding: state.rebuilding,
             documents: self.engine.documents(),
             position: state.position.clone(),
-            lag_seconds: state.caught_up_at.elapsed().as_secs_f64(),
+            lag_seconds: state.caught_up_at.unwrap_or(state.started_at).elapsed().as_secs_f64(),
             error: state.error.clone(),
         }
     }
@@ -246,7 +249,7 @@ impl<S: Source> Follower<'_, S> {
                     position = reached;
                     let mut state = lock(&self.shared.state);
                     state.position = position.clone();
-                    state.caught_up_at = Instant::now();
+                    state.caught_up_at = Some(Instant::now());
                     state.error = None;
                     drop(state);
                     self.shared.served.send_if_modified(|served| {
