@@ -53,7 +53,7 @@ pub use api::admin::JournalFilter;
 pub use api::me::Export;
 pub use api::offers::{
     BatchResult, BatchSummary, ContractType, FacetCount, Facets, LineResult, OfferSearch, OfferSort, OfferStatus,
-    PublicationOutcome, Published, SearchPage, SourceRef,
+    PublicationOutcome, Published, RomeCompletion, SearchPage, SourceRef, Suggestions, TitleCompletion,
 };
 pub use api::organizations::OrganizationFilter;
 pub use client::Client;

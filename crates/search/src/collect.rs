@@ -72,7 +72,36 @@ enum Check {
     AtLeast(Column<i64>, i64),
     AtLeastFloat(Column<f64>, f64),
     Flagged(Column<bool>),
-    Within(Column<f64>, Column<f64>, Circle),
+    Within(Column<f64>, Column<f64>, Circle, BoundingBox),
+}
+
+/// A box holding a circle, checked before the great-circle distance: most documents of a
+/// national index are far outside it, and comparing is cheaper than trigonometry.
+#[derive(Debug, Clone, Copy)]
+pub struct BoundingBox {
+    latitude: (f64, f64),
+    longitude: (f64, f64),
+}
+
+impl BoundingBox {
+    fn around(circle: &Circle) -> BoundingBox {
+        // Degrees per km, widened by 1 % so that rounding never cuts the circle.
+        let latitude_span = circle.radius_km / 110.574 * 1.01;
+        let farthest = (circle.latitude.abs() + latitude_span).min(90.0);
+        let cosine = farthest.to_radians().cos();
+        let longitude_span = if cosine > 0.01 { circle.radius_km / (111.320 * cosine) * 1.01 } else { 360.0 };
+        BoundingBox {
+            latitude: (circle.latitude - latitude_span, circle.latitude + latitude_span),
+            longitude: (circle.longitude - longitude_span, circle.longitude + longitude_span),
+        }
+    }
+
+    fn holds(&self, latitude: f64, longitude: f64) -> bool {
+        // Across the antimeridian the box is not one interval: leave it to the distance.
+        let (west, east) = self.longitude;
+        let longitude_in = west < -180.0 || east > 180.0 || (west..=east).contains(&longitude);
+        (self.latitude.0..=self.latitude.1).contains(&latitude) && longitude_in
+    }
 }
 
 impl Check {
@@ -82,8 +111,9 @@ impl Check {
             Check::AtLeast(column, value) => column.first(doc).is_some_and(|found| found >= *value),
             Check::AtLeastFloat(column, value) => column.first(doc).is_some_and(|found| found >= *value),
             Check::Flagged(column) => column.first(doc).unwrap_or(false),
-            Check::Within(latitude, longitude, circle) => {
-                distance(latitude, longitude, circle, doc).is_some_and(|km| km <= circle.radius_km)
+            Check::Within(latitude, longitude, circle, bounds) => {
+                let (Some(lat), Some(lon)) = (latitude.first(doc), longitude.first(doc)) else { return false };
+                bounds.holds(lat, lon) && haversine_km(circle.latitude, circle.longitude, lat, lon) <= circle.radius_km
             }
         }
     }
@@ -116,9 +146,12 @@ impl Collector for Pass<'_> {
                 Filter::AtLeast { field, value } => Check::AtLeast(fast.i64(field)?, *value),
                 Filter::AtLeastFloat { field, value } => Check::AtLeastFloat(fast.f64(field)?, *value),
                 Filter::Flagged { field } => Check::Flagged(fast.bool(field)?),
-                Filter::Within(circle) => {
-                    Check::Within(fast.f64(circle.latitude_field)?, fast.f64(circle.longitude_field)?, *circle)
-                }
+                Filter::Within(circle) => Check::Within(
+                    fast.f64(circle.latitude_field)?,
+                    fast.f64(circle.longitude_field)?,
+                    *circle,
+                    BoundingBox::around(circle),
+                ),
             });
         }
         let ranking = match self.sort {
