@@ -25,8 +25,8 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the database pool.
     pub database_pool_size: u32,
-    /// A PostgreSQL standby of `database_url` for the reads that tolerate staleness (the offer
-    /// search, the organization list); none by default: every read goes to `database_url`.
+    /// A PostgreSQL standby of `database_url` for the reads that tolerate staleness (the
+    /// organization list); none by default: every read goes to `database_url`.
     pub read_database_url: Option<String>,
     pub log_format: LogFormat,
     /// Largest request body accepted, in bytes (and largest line of an NDJSON batch).
