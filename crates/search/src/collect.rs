@@ -196,7 +196,7 @@ impl Collector for Pass<'_> {
                 }
             }
         }
-        best.sort_by(|a, b| b.0.cmp(&a.0));
+        best.sort_by_key(|(rank, _)| Reverse(*rank));
         best.truncate(self.keep);
         found.best = best;
         Ok(found)

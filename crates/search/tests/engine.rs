@@ -24,7 +24,7 @@ fn document(n: u128, title: &str, category: &str, date: i64, position: (f64, f64
         .with("date", Value::Integer(date))
         .with("latitude", Value::Float(position.0))
         .with("longitude", Value::Float(position.1))
-        .with("flagged", Value::Flag(n % 2 == 0))
+        .with("flagged", Value::Flag(n.is_multiple_of(2)))
         .with("phrase", Value::Completion(title.into()))
 }
 
