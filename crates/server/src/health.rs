@@ -88,6 +88,31 @@ pub async fn ready(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -
     Ok(HttpResponse::Ok().json(Health { status: "ok", search }))
 }
 
+/// A metric of each search index.
+struct Gauge {
+    name: &'static str,
+    help: &'static str,
+    value: fn(&Progress) -> f64,
+}
+
+const GAUGES: [Gauge; 3] = [
+    Gauge {
+        name: "plateforme_search_lag_seconds",
+        help: "Seconds since the search index last held every change of the feed.",
+        value: |progress| progress.lag_seconds,
+    },
+    Gauge {
+        name: "plateforme_search_documents",
+        help: "Documents searchable in the index.",
+        value: |progress| progress.documents as f64,
+    },
+    Gauge {
+        name: "plateforme_search_rebuilding",
+        help: "1 while the index is rebuilt from the database.",
+        value: |progress| f64::from(u8::from(progress.rebuilding)),
+    },
+];
+
 /// Metrics
 ///
 /// This replica's metrics in the Prometheus text format: for each search index
@@ -103,18 +128,7 @@ pub async fn ready(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -
 pub async fn metrics(indexes: web::Data<SearchIndexes>) -> HttpResponse {
     let progress: Vec<Progress> = indexes.0.iter().map(|index| index.progress()).collect();
     let mut text = String::new();
-    let gauges: [(&str, &str, fn(&Progress) -> f64); 3] = [
-        (
-            "plateforme_search_lag_seconds",
-            "Seconds since the search index last held every change of the feed.",
-            |progress| progress.lag_seconds,
-        ),
-        ("plateforme_search_documents", "Documents searchable in the index.", |progress| progress.documents as f64),
-        ("plateforme_search_rebuilding", "1 while the index is rebuilt from the database.", |progress| {
-            f64::from(u8::from(progress.rebuilding))
-        }),
-    ];
-    for (name, help, value) in gauges {
+    for Gauge { name, help, value } in GAUGES {
         text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
         for index in &progress {
             text.push_str(&format!("{name}{{kind=\"{}\"}} {}\n", index.kind, value(index)));

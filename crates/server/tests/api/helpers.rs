@@ -122,8 +122,7 @@ pub struct TestApp {
     pub admin: Option<TestClient>,
     /// The database the server uses (a second server may share it).
     pub database_url: String,
-    /// The server's search indexes (each replica has its own).
-    pub search_index_dir: std::path::PathBuf,
+    /// The folder of the server's search indexes (each replica has its own).
     _search: tempfile::TempDir,
     _database: TestDatabase,
 }
@@ -198,7 +197,6 @@ impl TestApp {
             token: String::new(),
             admin: None,
             database_url: url.to_owned(),
-            search_index_dir: search.path().to_owned(),
             _search: search,
             _database: database,
         };
