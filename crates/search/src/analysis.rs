@@ -43,7 +43,11 @@ pub struct Word {
 
 /// The words of `text`, lowercased and accents folded, in order (stop words included).
 pub fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(fold_word)
+    text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(|word| {
+        let mut folded = String::with_capacity(word.len());
+        fold_into(word, &mut folded);
+        folded
+    })
 }
 
 /// `text` folded: its words lowercased without accents, separated by single spaces.
@@ -51,44 +55,58 @@ pub fn fold(text: &str) -> String {
     folded_words(text).collect::<Vec<_>>().join(" ")
 }
 
-fn fold_word(word: &str) -> String {
-    if word.is_ascii() { word.to_ascii_lowercase() } else { normalize(word).replace(' ', "").to_lowercase() }
+/// Writes `word` lowercased with its accents folded into `out` (which it clears).
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+    } else {
+        out.extend(normalize(word).chars().filter(|c| *c != ' ').flat_map(char::to_lowercase));
+    }
+}
+
+fn is_stop_word(folded: &str) -> bool {
+    static SET: LazyLock<std::collections::HashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(folded)
 }
 
 /// The searchable words of `text`: stop words left out, each with its term.
 pub fn words(text: &str) -> Vec<Word> {
     folded_words(text)
-        .filter(|word| !STOP_WORDS.contains(&word.as_str()))
+        .filter(|word| !is_stop_word(word))
         .map(|folded| Word { term: term_of(&folded), folded })
         .collect()
 }
 
 /// The term a folded word is indexed and searched under.
 pub fn term_of(folded: &str) -> String {
-    STEMMER.stem(&masculine(folded)).into_owned()
+    let mut word = folded.to_owned();
+    to_masculine(&mut word);
+    STEMMER.stem(&word).into_owned()
 }
 
-/// The singular masculine of a folded word: the stemmer reads `boulangers` and `boulanger`
+/// Makes a folded word its singular masculine: the stemmer reads `boulangers` and `boulanger`
 /// apart (its plural rule and its verb rule differ), so a plural `s` goes first.
-fn masculine(word: &str) -> String {
-    let singular = match word.strip_suffix('s') {
-        Some(singular) if singular.len() >= 3 && !singular.ends_with('s') => singular,
-        _ => word,
-    };
+fn to_masculine(word: &mut String) {
+    if word.len() >= 4 && word.ends_with('s') && !word[..word.len() - 1].ends_with('s') {
+        word.pop();
+    }
     for (feminine, masculine) in FEMININE {
-        if let Some(stem) = singular.strip_suffix(feminine)
-            && stem.len() >= 3
-        {
-            return format!("{stem}{masculine}");
+        if word.ends_with(feminine) && word.len() - feminine.len() >= 3 {
+            word.truncate(word.len() - feminine.len());
+            word.push_str(masculine);
+            return;
         }
     }
-    singular.to_owned()
 }
 
-/// The analyzer as a tantivy tokenizer: one token per searchable word.
+/// The analyzer as a tantivy tokenizer: one token per searchable word. Its buffers are kept
+/// from one text to the next, so that indexing allocates nothing per word but the stems.
 #[derive(Clone, Default)]
 pub struct FrenchTokenizer {
     tokens: Vec<Token>,
+    folded: String,
 }
 
 pub struct FrenchTokenStream<'a> {
@@ -101,7 +119,7 @@ impl Tokenizer for FrenchTokenizer {
     type TokenStream<'a> = FrenchTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FrenchTokenStream<'a> {
-        self.tokens.clear();
+        let mut used = 0;
         let mut position = 0;
         let mut start = None;
         for (offset, character) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
@@ -109,28 +127,33 @@ impl Tokenizer for FrenchTokenizer {
                 (true, None) => start = Some(offset),
                 (false, Some(from)) => {
                     start = None;
-                    let folded = fold_word(&text[from..offset]);
-                    if !STOP_WORDS.contains(&folded.as_str()) {
-                        self.tokens.push(Token {
-                            offset_from: from,
-                            offset_to: offset,
-                            position,
-                            text: term_of(&folded),
-                            position_length: 1,
-                        });
+                    fold_into(&text[from..offset], &mut self.folded);
+                    if !is_stop_word(&self.folded) {
+                        to_masculine(&mut self.folded);
+                        if used == self.tokens.len() {
+                            self.tokens.push(Token::default());
+                        }
+                        let token = &mut self.tokens[used];
+                        token.text.clear();
+                        token.text.push_str(&STEMMER.stem(&self.folded));
+                        (token.offset_from, token.offset_to, token.position) = (from, offset, position);
+                        token.position_length = 1;
+                        used += 1;
                     }
                     position += 1;
                 }
                 _ => {}
             }
         }
-        // A stream is read after `advance` answered true; the empty token keeps a careless
+        // A stream is read after `advance` answered true; the spare token keeps a careless
         // reader of an empty text from indexing out of bounds.
-        if self.tokens.is_empty() {
-            self.tokens.push(Token::default());
-            return FrenchTokenStream { tokens: &mut self.tokens[..], advanced: 1 };
+        if used == 0 {
+            if self.tokens.is_empty() {
+                self.tokens.push(Token::default());
+            }
+            return FrenchTokenStream { tokens: &mut self.tokens[..1], advanced: 1 };
         }
-        FrenchTokenStream { tokens: &mut self.tokens[..], advanced: 0 }
+        FrenchTokenStream { tokens: &mut self.tokens[..used], advanced: 0 }
     }
 }
 

@@ -35,6 +35,9 @@ const COMPLETION_SEPARATOR: char = '\0';
 /// Terms of a completion field read per segment before ranking them: bounds the cost of a
 /// one-letter prefix.
 const COMPLETION_SCAN: usize = 5_000;
+/// The indexing memory of a writer's thread before it writes a segment (Tantivy's least is
+/// 15 MB): the indexer commits often and small, so a larger arena would only hold memory.
+const WRITER_HEAP_BYTES: usize = 20_000_000;
 /// Words of five letters or more are matched with one typo when no document has them.
 const TYPO_MIN_LETTERS: usize = 5;
 
@@ -111,7 +114,7 @@ impl Engine {
     pub fn writer(&self, threads: usize) -> Result<Writer<'_>, SearchError> {
         let threads = threads.max(1);
         let writer =
-            self.index.writer_with_num_threads(threads, threads * 40_000_000).map_err(|error| match error {
+            self.index.writer_with_num_threads(threads, threads * WRITER_HEAP_BYTES).map_err(|error| match error {
                 tantivy::TantivyError::LockFailure(..) => SearchError::Busy(self.folder.clone()),
                 other => other.into(),
             })?;
