@@ -273,11 +273,13 @@ pub struct Suggestions {
 
 impl Client {
     /// Completions of `typed` (1 to 100 characters; accents and case do not matter): offer
-    /// titles and ROME codes, at most `limit` of each (1 to 20; 10 when `None`). Public, as the
-    /// search.
+    /// titles and ROME codes, at most `limit` of each (1 to 20; 10 when `None`). Sent without a
+    /// token, as a search box of a public site sends it: within the public read rate limit of
+    /// the caller's address.
     pub async fn suggest_offers(&self, typed: &str, limit: Option<u32>) -> Result<Suggestions, ClientError> {
         let query = query_of([("q", Some(typed.to_owned())), ("limit", limit.map(|limit| limit.to_string()))]);
-        self.get("/v1/offers/suggest").query_pairs(&query).send().await?.expect_status(&[200])?.json()
+        let request = self.get("/v1/offers/suggest").anonymous().query_pairs(&query);
+        request.send().await?.expect_status(&[200])?.json()
     }
 
     /// Publishes an offer (`Publication`: `{"source": {...}, "offer": {...}}`) under the
