@@ -40,6 +40,7 @@ fn config_with_kek(current: &str, previous: &[&str]) -> Config {
     Config {
         key_encryption_key: Some(Secret(current.to_owned())),
         previous_key_encryption_keys: previous.iter().map(|key| Secret((*key).to_owned())).collect(),
+        search_index_dir: crate::helpers::search_folder(),
         ..Config::default()
     }
 }
@@ -144,7 +145,8 @@ async fn retired_keys_are_deleted_once_their_tokens_have_expired(app: TestApp) {
         .await
         .expect("two retired keys");
 
-    Services::new(app.store.clone(), &Config::default()).expect("start");
+    let config = Config { search_index_dir: crate::helpers::search_folder(), ..Config::default() };
+    Services::new(app.store.clone(), &config).expect("start");
     let kids: Vec<String> = stored_keys(&app).await.into_iter().map(|key| key.kid).collect();
     assert!(kids.contains(&recent_kid), "still published: {kids:?}");
     assert!(!kids.contains(&expired_kid), "deleted: {kids:?}");
