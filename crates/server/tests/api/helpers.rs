@@ -127,10 +127,9 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
-/// A folder for a server's search indexes, kept until the tests end (an indexer thread outlives
-/// its test's server).
-pub fn search_folder() -> std::path::PathBuf {
-    tempfile::tempdir().expect("temporary folder").keep()
+/// A folder for a server's search indexes, removed when dropped.
+pub fn search_folder() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
 }
 
 /// A client registered for a test, with its organization and a token.
@@ -206,6 +205,12 @@ impl TestApp {
         app
     }
 
+    /// A new folder for the search indexes of another server of this test, inside this one's
+    /// (each server needs its own; removed with this app).
+    pub fn search_folder(&self) -> std::path::PathBuf {
+        self._search.path().join(uuid::Uuid::now_v7().simple().to_string())
+    }
+
     /// Another server on this one's database, as another replica: the same issuer, its own
     /// memory (token cache, revocations, rate-limit leases), `config` otherwise. Answers its
     /// base URL.
@@ -218,7 +223,7 @@ impl TestApp {
             workers: Some(1),
             database_url: self.database_url.clone(),
             issuer: Some(self.address.clone()),
-            search_index_dir: search_folder(),
+            search_index_dir: self.search_folder(),
             ..config.clone()
         };
         let services = app::Services::new(store, &config).expect("open the services");

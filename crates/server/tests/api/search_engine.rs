@@ -315,11 +315,12 @@ async fn killed_during_a_bulk_import(database_url: &str) {
         .expect("plateforme seed");
     assert!(seeded.status.success(), "seed: {}", String::from_utf8_lossy(&seeded.stderr));
     let store = Store::connect(database_url, &StoreOptions::default()).expect("store");
-    let index = search_folder();
+    let folder = search_folder();
+    let index = folder.path();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-    let mut server = serve(database_url, &index, port);
+    let mut server = serve(database_url, index, port);
     wait_ready(&client, &base).await;
     let token: Value = client
         .post(format!("{base}/oauth/token"))
@@ -369,7 +370,7 @@ async fn killed_during_a_bulk_import(database_url: &str) {
     let batches = importer.await.expect("importer");
     assert!(batches < 40, "the server was killed before the import ended");
 
-    let mut server = serve(database_url, &index, port);
+    let mut server = serve(database_url, index, port);
     wait_ready(&client, &base).await;
     // A publication answers once the index holds every write before it: the catch-up is done.
     let after_restart = client
