@@ -21,11 +21,12 @@ use crate::settings::Kind;
 use crate::suite::{Actor, Suite};
 
 /// The checks that need the partner's client, which publishes the run's offers.
-const WITH_PARTNER: [&str; 9] = [
+const WITH_PARTNER: [&str; 10] = [
     "offers.publish",
     "offers.publish.merge",
     "offers.publish.unchanged",
     "offers.search.anonymous",
+    "offers.suggest",
     "offers.status.filled",
     "offers.status.invalid_transition",
     "offers.batch",
@@ -144,9 +145,10 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         return;
     };
     let published = publish(partner, &fixture).await;
-    if let Some(published) = report.record_step("offers.publish", published, &WITH_PARTNER[1..6]) {
+    if let Some(published) = report.record_step("offers.publish", published, &WITH_PARTNER[1..7]) {
         let (current, owner) = merge_and_republish(suite, partner, &fixture, published, report).await;
         report.record("offers.search.anonymous", search(suite.anonymous(), &fixture, &current).await);
+        report.record("offers.suggest", suggest(suite.anonymous(), &fixture).await);
         lifecycle(&owner.client, current, report).await;
     }
     match suite.actor(Kind::Of(OrganizationKind::Employer)) {
@@ -337,6 +339,22 @@ async fn search(anonymous: &Client, fixture: &Fixture, current: &Versioned<Value
         ));
     }
     facets_add_up(&page)
+}
+
+/// The run's title completes what is typed of it, with the offers bearing it, and its ROME code
+/// completes the trade's name.
+async fn suggest(anonymous: &Client, fixture: &Fixture) -> Verdict {
+    let typed = format!("electricien / électricienne du batiment {}", fixture.word);
+    let found = step("suggest_offers", anonymous.suggest_offers(&typed, Some(5)).await)?;
+    let word = fixture.word.to_lowercase();
+    if !found.titles.iter().any(|title| title.text.to_lowercase().ends_with(&word) && title.count >= 1) {
+        return Err(format!("q={typed:?} completed no title of the run's offer: {:?}", found.titles));
+    }
+    let trade = step("suggest_offers", anonymous.suggest_offers("électricien", Some(20)).await)?;
+    if !trade.rome.iter().any(|rome| rome.code == "F1602") {
+        return Err(format!("q=\"électricien\" completed no F1602 ROME code: {:?}", trade.rome));
+    }
+    Ok(())
 }
 
 /// A search of every open offer: each facet list adds up to the total.

@@ -27,6 +27,8 @@ pub enum Scenario {
     /// `GET /v1/offers` with a mix of French words, ROME codes, radius around populous
     /// communes, contract types and sorts (`offers.rs`); every answer counts its facets.
     OffersSearch,
+    /// `GET /v1/offers/suggest?q=` with the first letters of a title's word: completions.
+    OffersSuggest,
     /// `POST /v1/offers/batch`, NDJSON bodies of new publications, one in ten the same job as an
     /// earlier line from another source (merged).
     OffersImport,
@@ -54,10 +56,11 @@ pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OffersSearch,
+        Scenario::OffersSuggest,
         Scenario::OffersImport,
         Scenario::Registration,
         Scenario::DossierUpdate,
@@ -72,6 +75,7 @@ impl Scenario {
             Scenario::DossierRead => "dossier-read",
             Scenario::OrganizationsPaging => "organizations-paging",
             Scenario::OffersSearch => "offers-search",
+            Scenario::OffersSuggest => "offers-suggest",
             Scenario::OffersImport => "offers-import",
             Scenario::Registration => "registration",
             Scenario::DossierUpdate => "dossier-update",
@@ -297,6 +301,7 @@ impl Client {
                 shape = Some(drawn);
                 path
             }
+            Scenario::OffersSuggest => context.offers.suggest_path(&mut self.random),
             Scenario::OffersImport => {
                 body = self.import.body(&context.offers, context.import_lines);
                 "/v1/offers/batch".to_owned()
@@ -377,6 +382,7 @@ impl Client {
             Scenario::DossierRead
             | Scenario::HealthLive
             | Scenario::TokenCheck
+            | Scenario::OffersSuggest
             | Scenario::Registration
             | Scenario::DossierUpdate
             | Scenario::ContractReview => Step { items: 1, ..Step::default() },

@@ -194,6 +194,21 @@ impl OfferData {
         }
         (shape, format!("/v1/offers?{}", &query[1..]))
     }
+
+    /// One completion request: the first 2 to 6 letters of a title's word, as a user types
+    /// them in a search box (as written, or without accents).
+    pub fn suggest_path(&self, random: &mut Rng) -> String {
+        let job = self.job_with_words(random);
+        let word = *random.pick(&job.words);
+        let letters = 2 + random.below(5) as usize;
+        let mut typed: String = word.chars().take(letters).collect();
+        if random.chance(0.4) {
+            typed = normalize(&typed).to_lowercase();
+        }
+        let mut path = "/v1/offers/suggest?q=".to_owned();
+        percent_encode(&typed, &mut path);
+        path
+    }
 }
 
 /// A kind of search of the mix.

@@ -93,18 +93,39 @@ pub struct Server {
     child: Child,
     pub address: SocketAddr,
     pub log: PathBuf,
+    /// The folder of its search index.
+    pub search: PathBuf,
+    /// From its start to its first ready answer (the search index rebuilt).
+    pub ready_after: Duration,
+}
+
+/// The size of the files under `folder`, in bytes.
+fn folder_size(folder: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => folder_size(&entry.path()),
+            _ => entry.metadata().map(|meta| meta.len()).unwrap_or(0),
+        })
+        .sum()
 }
 
 impl Server {
-    /// Starts the server on a free port and waits until it is ready (at most a minute). Its
-    /// logs (one line per request, as in production) go to a file.
+    /// Starts the server on a free port and waits until it is ready (at most ten minutes: a new
+    /// search index is first rebuilt from the database, which the time to ready measures). Its
+    /// logs (one line per request, as in production) go to a file; its search index to a new
+    /// folder of its own.
     pub async fn start(binary: &Path, database_url: &str, workers: Option<usize>) -> Result<Server, BenchError> {
         let address = TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let log = std::env::temp_dir().join(format!("plateforme-bench-{}.log", std::process::id()));
         let file = std::fs::File::create(&log)?;
+        let search = std::env::temp_dir().join(format!("plateforme-bench-search-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&search);
         let mut command = base_command(binary, database_url);
         command
             .env("PLATEFORME_LISTEN", address.to_string())
+            .env("PLATEFORME_SEARCH_INDEX_DIR", &search)
             .arg("serve")
             .stdin(Stdio::null())
             .stdout(file.try_clone()?)
@@ -112,9 +133,10 @@ impl Server {
         if let Some(workers) = workers {
             command.env("PLATEFORME_WORKERS", workers.to_string());
         }
+        let started = Instant::now();
         let child = command.spawn()?;
-        let mut server = Server { child, address, log };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut server = Server { child, address, log, search, ready_after: Duration::ZERO };
+        let deadline = Instant::now() + Duration::from_secs(600);
         loop {
             if let Some(status) = server.child.try_wait()? {
                 return Err(BenchError::new(format!(
@@ -126,11 +148,17 @@ impl Server {
                 && let Ok(response) = connection.get("/health/ready", &[]).await
                 && response.status == 200
             {
+                server.ready_after = started.elapsed();
+                eprintln!(
+                    "bench: the server is ready after {:.1} s (search index rebuilt from the database: {:.1} MiB)",
+                    server.ready_after.as_secs_f64(),
+                    folder_size(&server.search) as f64 / (1024.0 * 1024.0)
+                );
                 return Ok(server);
             }
             if Instant::now() > deadline {
                 return Err(BenchError::new(format!(
-                    "the server is not ready after 60 s; its log: {}",
+                    "the server is not ready after 600 s; its log: {}",
                     server.log.display()
                 )));
             }

@@ -54,7 +54,7 @@ pub use api::changes::{ChangeData, ChangeEvent, ChangePage, ChangesRequest};
 pub use api::me::Export;
 pub use api::offers::{
     BatchResult, BatchSummary, ContractType, FacetCount, Facets, LineResult, OfferSearch, OfferSort, OfferStatus,
-    PublicationOutcome, Published, SearchPage, SourceRef,
+    PublicationOutcome, Published, RomeCompletion, SearchPage, SourceRef, Suggestions, TitleCompletion,
 };
 pub use api::organizations::OrganizationFilter;
 pub use client::Client;

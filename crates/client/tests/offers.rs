@@ -103,6 +103,17 @@ async fn an_offer_is_published_once_for_all_and_found_without_a_token() {
     assert!(first.items.iter().all(|hit| !second.items.contains(hit)));
     let all = partner.offers(&everything).all().await.expect("every offer");
     assert_eq!(all.len() as u64, first.total);
+    // Its title and its ROME code complete what a user types; the completions need no token.
+    let typed = partner.suggest_offers("électricien / électricienne du", Some(3)).await.expect("suggest");
+    let merged_title = merged.offer["title"].as_str().expect("title");
+    assert_eq!(
+        typed.titles.iter().map(|title| (title.text.as_str(), title.count)).collect::<Vec<_>>(),
+        [(merged_title, 1)]
+    );
+    let trade = partner.suggest_offers("electricien", None).await.expect("suggest");
+    assert!(trade.rome.iter().any(|rome| rome.code == "F1602"), "{trade:?}");
+    let refused = partner.suggest_offers(" ", None).await.expect_err("an empty text is refused");
+    assert!(matches!(refused, ClientError::Problem(ref problem) if problem.status == 400), "{refused:?}");
     assert_eq!(recorder.count(&plateforme_client::Method::POST, "/oauth/token"), 2, "the anonymous calls need none");
 }
 

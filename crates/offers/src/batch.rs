@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::access::{check_employer, may_publish, publisher};
 use crate::publish_offer::refused;
+use crate::search_index::OffersIndex;
 
 pub const NDJSON: &str = "application/x-ndjson";
 /// Lines published per transaction.
@@ -101,6 +102,7 @@ pub struct BatchResult {
 #[post("/offers/batch")]
 pub async fn publish_offer_batch(
     req: HttpRequest,
+    index: web::Data<OffersIndex>,
     store: web::Data<Store>,
     caller: Caller,
     mut payload: web::Payload,
@@ -134,6 +136,7 @@ pub async fn publish_offer_batch(
     if batch.results.is_empty() {
         return Err(ApiError::validation(vec![FieldError::new("body", "batch.empty", "the batch holds no line")]));
     }
+    index.holds_the_writes_before().await;
     Ok(HttpResponse::Ok().json(batch.into_result()))
 }
 

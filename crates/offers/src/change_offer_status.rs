@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, put};
+use actix_web::{HttpResponse, put, web};
 use plateforme_api::openapi::UpdateProblems;
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
@@ -7,6 +7,8 @@ use plateforme_model::offer::{Offer, StatusChange};
 use plateforme_store::offers::{self, lifecycle};
 use plateforme_store::{StoreError, write};
 use uuid::Uuid;
+
+use crate::search_index::OffersIndex;
 
 /// Change an offer's status
 ///
@@ -31,6 +33,7 @@ use uuid::Uuid;
 )]
 #[put("/offers/{id}/status")]
 pub async fn change_offer_status(
+    index: web::Data<OffersIndex>,
     Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     ValidJson(change): ValidJson<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
@@ -53,5 +56,6 @@ pub async fn change_offer_status(
             })
         })
         .await?;
+    index.holds_the_writes_before().await;
     Ok(current_response(updated.version, &updated))
 }

@@ -11,7 +11,9 @@ mod list_offer_history;
 mod prepare;
 mod publish_offer;
 mod search;
+mod search_index;
 mod search_offers;
+mod suggest_offers;
 mod withdraw_offer;
 
 use utoipa::OpenApi;
@@ -19,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use batch::BatchLimit;
 pub use prepare::prepare;
+pub use search_index::OffersIndex;
 
 pub const TAG: &str = "Offers";
 
@@ -26,6 +29,7 @@ pub const TAG: &str = "Offers";
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(search_offers::search_offers)
+        .service(suggest_offers::suggest_offers)
         .service(publish_offer::publish_offer)
         .service(batch::publish_offer_batch)
         .service(get_offer::get_offer)

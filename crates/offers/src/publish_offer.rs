@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::{check_employer, may_publish, publisher};
+use crate::search_index::OffersIndex;
 
 /// What became of a publication, and the offer as it now stands.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,6 +57,7 @@ pub struct PublicationResult {
 )]
 #[post("/offers")]
 pub async fn publish_offer(
+    index: web::Data<OffersIndex>,
     store: web::Data<Store>,
     caller: Caller,
     ValidJson(publication): ValidJson<Publication>,
@@ -89,6 +91,7 @@ pub async fn publish_offer(
         (Ok(_), None) => return Err(ApiError::internal("a published offer could not be read back")),
     };
     let Published { outcome, offer_id, .. } = published;
+    index.holds_the_writes_before().await;
     let mut response = if outcome == Outcome::Created { HttpResponse::Created() } else { HttpResponse::Ok() };
     response.insert_header((actix_web::http::header::LOCATION, crate::location(offer_id)));
     response.insert_header((actix_web::http::header::ETAG, plateforme_api::etag(offer.version)));

@@ -1,16 +1,22 @@
-//! The query of an offer search, as the API takes it, checked into the store's request.
+//! The query of an offer search, as the API takes it, checked into a [`SearchRequest`], and
+//! that request as the search engine's query.
 
 use chrono::{DateTime, Utc};
 use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::offer::ContractType;
 use plateforme_model::{FieldError, date};
+use plateforme_search::{Circle, Filter, Query, Sort};
 use plateforme_store::cursor;
-use plateforme_store::offers::search::{Near, SearchFilters, SearchRequest, SearchSort};
 use serde::Deserialize;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+use crate::search_index::{
+    COMMUNE, CONTRACT_TYPE, DEPARTEMENT, DISABILITY_COMMITTED, EXPIRES_AT, LATITUDE, LONGITUDE, MONTHLY_SALARY,
+    OPEN_TO_IAE, PUBLISHED_AT, QUALITY_SCORE, REGION, ROME_CODE, WITHOUT_CV,
+};
 
 pub const MAX_RADIUS_KM: f64 = 200.0;
 pub const DEFAULT_RADIUS_KM: f64 = 10.0;
@@ -18,12 +24,118 @@ pub const MAX_LIST: usize = 20;
 /// Deeper than this, refine the search: results are paged by position.
 pub const MAX_OFFSET: i64 = 10_000;
 
+/// A circle around a point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_km: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchFilters {
+    pub text: Option<String>,
+    pub rome_codes: Vec<String>,
+    pub contract_types: Vec<String>,
+    pub communes: Vec<String>,
+    pub departements: Vec<String>,
+    pub regions: Vec<String>,
+    pub near: Option<Near>,
+    pub published_since: Option<DateTime<Utc>>,
+    pub disability_committed: bool,
+    pub without_cv: bool,
+    pub open_to_iae: bool,
+    /// Offers stating at least this monthly gross pay.
+    pub min_monthly_salary: Option<f64>,
+    pub min_quality: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchSort {
+    /// Best text match first (the date when there is no text).
+    Relevance,
+    /// Most recently published first.
+    Date,
+    /// Nearest first (needs a point).
+    Distance,
+}
+
+/// A search, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub filters: SearchFilters,
+    pub sort: SearchSort,
+    pub limit: i64,
+    pub offset: i64,
+    /// Offers whose expiry is at or before this time are left out.
+    pub now: DateTime<Utc>,
+}
+
+impl SearchRequest {
+    /// The engine's query: every filter, the sort, the page, the facets the answer counts.
+    pub fn query(&self) -> Query {
+        let filters = &self.filters;
+        let mut query_filters = vec![Filter::Above { field: EXPIRES_AT, value: self.now.timestamp_micros() }];
+        for (field, values) in [
+            (ROME_CODE, &filters.rome_codes),
+            (CONTRACT_TYPE, &filters.contract_types),
+            (COMMUNE, &filters.communes),
+            (DEPARTEMENT, &filters.departements),
+            (REGION, &filters.regions),
+        ] {
+            if !values.is_empty() {
+                query_filters.push(Filter::AnyOf { field, values: values.clone() });
+            }
+        }
+        let circle = filters.near.map(|near| Circle {
+            latitude_field: LATITUDE,
+            longitude_field: LONGITUDE,
+            latitude: near.latitude,
+            longitude: near.longitude,
+            radius_km: near.radius_km,
+        });
+        query_filters.extend(circle.map(Filter::Within));
+        if let Some(since) = filters.published_since {
+            query_filters.push(Filter::AtLeast { field: PUBLISHED_AT, value: since.timestamp_micros() });
+        }
+        for (wanted, field) in [
+            (filters.disability_committed, DISABILITY_COMMITTED),
+            (filters.without_cv, WITHOUT_CV),
+            (filters.open_to_iae, OPEN_TO_IAE),
+        ] {
+            if wanted {
+                query_filters.push(Filter::Flagged { field });
+            }
+        }
+        if let Some(salary) = filters.min_monthly_salary {
+            query_filters.push(Filter::AtLeastFloat { field: MONTHLY_SALARY, value: salary });
+        }
+        if let Some(score) = filters.min_quality {
+            query_filters.push(Filter::AtLeast { field: QUALITY_SCORE, value: i64::from(score) });
+        }
+        let sort = match (self.sort, circle) {
+            (SearchSort::Distance, Some(circle)) => Sort::Nearest(circle),
+            (SearchSort::Relevance, _) => Sort::Relevance { then: PUBLISHED_AT },
+            _ => Sort::Greatest(PUBLISHED_AT),
+        };
+        Query {
+            text: filters.text.clone(),
+            filters: query_filters,
+            sort,
+            offset: usize::try_from(self.offset).unwrap_or(0),
+            limit: usize::try_from(self.limit).unwrap_or(0),
+            facets: vec![CONTRACT_TYPE, DEPARTEMENT],
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words to find in the title, skills and description (French stemming, accents and case
-    /// ignored: `developpeurs` finds "Développeur"). Every word must match.
+    /// Words to find in the title, skills and description (French stemming, accents, case and
+    /// feminine forms ignored: `developpeuses` finds "Développeur"). Every word must match; a
+    /// word of five letters or more that no offer holds matches with one typo (`devloppeur`).
     #[param(example = "développeur web")]
     pub q: Option<String>,
     /// ROME codes, comma-separated, up to 20 (rule `list.too_long`): each a ROME code (rule

@@ -6,12 +6,11 @@ use plateforme_api::{ApiError, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::ids::now;
 use plateforme_model::offer::Offer;
-use plateforme_store::offers::search::{self, Near};
-use plateforme_store::{Store, offers};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::search::{MAX_OFFSET, SearchQuery, encode_cursor};
+use crate::search::{MAX_OFFSET, Near, SearchQuery, encode_cursor};
+use crate::search_index::OffersIndex;
 
 /// An offer found by a search.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,15 +55,17 @@ pub struct SearchResponse {
 /// Search offers
 ///
 /// Searches the open offers: French full text over title, skills and description (stemmed,
-/// accents and case ignored; every word must match), combined with filters — ROME codes,
-/// contract types, communes, départements, régions, a radius around a commune or a point,
+/// accents, case and feminine forms ignored, one typo forgiven in a word of five letters or
+/// more; every word must match), combined with filters — ROME codes, contract types, communes,
+/// départements, régions, a radius around a commune or a point (great-circle distance),
 /// publication date, inclusive-hiring flags, minimum monthly pay, minimum quality score — and
 /// sorted by relevance, date or distance. `total` and the facet counts (per contract type and
 /// per département) cover every match, so each facet list adds up to `total`. Offers leave the
 /// search at their expiry time. Pages follow `next_cursor` up to 10,000 results deep. The
-/// search may be served from a PostgreSQL standby and lag the last publications by its replay
-/// delay (usually under a second); `GET /v1/offers/{id}` reads the primary and sees a
-/// publication at once.
+/// search is served by the replica's own index, which follows the publications: a client's
+/// publication is found by its next search (the publication waits for the index, up to 2
+/// seconds); another replica's index follows within about a second (docs/offers.md,
+/// Consistency).
 ///
 /// No token is needed: anonymous calls share the anonymous rate limit of their address
 /// (120 a minute by default); a client's token (any scope) gets the client's own limit.
@@ -82,25 +83,30 @@ pub struct SearchResponse {
 pub async fn search_offers(
     req: HttpRequest,
     _caller: MaybeCaller,
-    store: web::Data<Store>,
+    index: web::Data<OffersIndex>,
     ValidQuery(query): ValidQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request = query.checked(now())?;
     let near = request.filters.near;
-    let (results, offers) = store
-        .run_stale(move |conn| {
-            let results = search::search(conn, &request)?;
-            let offers = offers::with_sources(conn, results.offers.clone())?;
-            Ok((results, offers))
-        })
-        .await?;
+    let next_offset = request.offset + request.limit;
+    let index = index.into_inner();
+    let results = web::block(move || index.0.engine().search(&request.query()))
+        .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
+        .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?;
+    let offers = results
+        .hits
+        .iter()
+        .map(|hit| serde_json::from_str::<Offer>(&hit.source))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| ApiError::internal(format!("an indexed offer does not read back: {error}")))?;
     // Past 10,000 results deep, no cursor is handed out: the search must be refined.
-    let next_cursor = results.next_offset.filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
+    let next_cursor = results.more.then_some(next_offset).filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
     let body = SearchResponse {
         items: offers.into_iter().map(|offer| hit(offer, near)).collect(),
         next_cursor: next_cursor.clone(),
-        total: results.total,
-        facets: Facets { contract_types: counts(results.contract_types), departements: counts(results.departements) },
+        total: i64::try_from(results.total).unwrap_or(i64::MAX),
+        facets: Facets { contract_types: counts(&results.facets, 0), departements: counts(&results.facets, 1) },
     };
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = &next_cursor {
@@ -118,6 +124,10 @@ fn hit(offer: Offer, near: Option<Near>) -> OfferHit {
     OfferHit { offer, distance_km }
 }
 
-fn counts(values: Vec<(String, i64)>) -> Vec<FacetCount> {
-    values.into_iter().map(|(value, count)| FacetCount { value, count }).collect()
+fn counts(facets: &[Vec<(String, u64)>], facet: usize) -> Vec<FacetCount> {
+    let values = facets.get(facet).map(Vec::as_slice).unwrap_or_default();
+    values
+        .iter()
+        .map(|(value, count)| FacetCount { value: value.clone(), count: i64::try_from(*count).unwrap_or(i64::MAX) })
+        .collect()
 }

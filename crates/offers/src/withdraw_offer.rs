@@ -6,6 +6,8 @@ use plateforme_store::offers::lifecycle::{self, Withdrawal};
 use plateforme_store::{Store, StoreError, offers, write};
 use uuid::Uuid;
 
+use crate::search_index::OffersIndex;
+
 /// Withdraw an offer
 ///
 /// The caller's organization stops publishing the offer: its sources are removed (any source
@@ -26,6 +28,7 @@ use uuid::Uuid;
 )]
 #[delete("/offers/{id}")]
 pub async fn withdraw_offer(
+    index: web::Data<OffersIndex>,
     store: web::Data<Store>,
     caller: Caller,
     id: web::Path<Uuid>,
@@ -52,5 +55,6 @@ pub async fn withdraw_offer(
         })
         .await?;
     tracing::info!(offer = %id, ?withdrawal, "offer withdrawn by a source");
+    index.holds_the_writes_before().await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -55,6 +55,7 @@ pub fn documented_routes() -> (
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
         .service(health::ready)
+        .service(health::metrics)
         .service(problems::list_problem_types)
         .service(problems::get_problem_type)
         .split_for_parts()
@@ -68,7 +69,14 @@ pub enum StartError {
     /// An operation of the contract does not say who may call it.
     #[error(transparent)]
     Security(#[from] UndeclaredSecurity),
+    /// A search index cannot be opened (its folder unusable, or held by another process).
+    #[error(transparent)]
+    Search(#[from] plateforme_search::SearchError),
 }
+
+/// This replica's search indexes, for the readiness probe and the metrics.
+#[derive(Clone)]
+pub struct SearchIndexes(pub Vec<plateforme_search::Indexer>);
 
 /// What every worker shares: built once per process.
 #[derive(Clone)]
@@ -83,6 +91,8 @@ pub struct Services {
     pub dossier_retention: chrono::Duration,
     /// How far back the change feed's followers may resume, and how often a long-poll reads.
     pub feed: plateforme_sync::FeedSettings,
+    /// The offers' search index of this replica, following the change feed.
+    pub offers_index: plateforme_offers::OffersIndex,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -115,6 +125,7 @@ impl Services {
         // The KEKs open the signing keys first: a wrong one stops the start here, naming it.
         let keys = KeyRing::open(store.clone(), lifetime, encryption.clone())?;
         store.install_key_encryption(encryption);
+        let offers_index = plateforme_offers::OffersIndex::start(&config.search_index_dir, store.clone())?;
         let auth = AuthState {
             settings,
             keys,
@@ -136,6 +147,7 @@ impl Services {
                 retention: chrono::Duration::days(i64::from(config.change_feed_retention_days)),
                 ..plateforme_sync::FeedSettings::default()
             },
+            offers_index,
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -186,6 +198,8 @@ pub fn app(
         .app_data(web::Data::new(services.feed))
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
+        .app_data(web::Data::new(services.offers_index.clone()))
+        .app_data(web::Data::new(SearchIndexes(vec![services.offers_index.0.clone()])))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

@@ -25,8 +25,8 @@ pub struct Config {
     pub database_url: String,
     /// Connections in the database pool.
     pub database_pool_size: u32,
-    /// A PostgreSQL standby of `database_url` for the reads that tolerate staleness (the offer
-    /// search, the organization list); none by default: every read goes to `database_url`.
+    /// A PostgreSQL standby of `database_url` for the reads that tolerate staleness (the
+    /// organization list); none by default: every read goes to `database_url`.
     pub read_database_url: Option<String>,
     pub log_format: LogFormat,
     /// Largest request body accepted, in bytes (and largest line of an NDJSON batch).
@@ -35,6 +35,9 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// How often offers past their expiry are marked expired, in seconds.
     pub offer_expiry_sweep_secs: u64,
+    /// The folder of this replica's search indexes (one per searchable kind), rebuilt from the
+    /// database when missing: each replica needs its own.
+    pub search_index_dir: std::path::PathBuf,
     /// How long a dossier is kept after the last change to any of its parts, and an access in
     /// the journal after it was made, in days; the daily retention jobs erase them then
     /// (docs/retention.md).
@@ -108,6 +111,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             max_batch_bytes: 256 * 1024 * 1024,
             offer_expiry_sweep_secs: 60,
+            search_index_dir: "data/search".into(),
             dossier_retention_days: DEFAULT_DOSSIER_RETENTION_DAYS,
             change_feed_retention_days: DEFAULT_CHANGE_FEED_RETENTION_DAYS,
             workers: None,
@@ -191,6 +195,7 @@ impl Config {
             "PLATEFORME_MAX_BODY_BYTES" => self.max_body_bytes = parse(name, value)?,
             "PLATEFORME_MAX_BATCH_BYTES" => self.max_batch_bytes = parse(name, value)?,
             "PLATEFORME_OFFER_EXPIRY_SWEEP_SECS" => self.offer_expiry_sweep_secs = parse(name, value)?,
+            "PLATEFORME_SEARCH_INDEX_DIR" => self.search_index_dir = value.into(),
             "PLATEFORME_DOSSIER_RETENTION_DAYS" => self.dossier_retention_days = parse(name, value)?,
             "PLATEFORME_CHANGE_FEED_RETENTION_DAYS" => self.change_feed_retention_days = parse(name, value)?,
             "PLATEFORME_WORKERS" => self.workers = Some(parse(name, value)?),
@@ -262,6 +267,9 @@ impl Config {
         }
         if self.max_batch_bytes < self.max_body_bytes {
             return Err(error("max_batch_bytes", "must be at least max_body_bytes"));
+        }
+        if self.search_index_dir.as_os_str().is_empty() {
+            return Err(error("search_index_dir", "must name a folder"));
         }
         if !(1..=86_400).contains(&self.offer_expiry_sweep_secs) {
             return Err(error("offer_expiry_sweep_secs", "must be between 1 and 86400"));

@@ -26,7 +26,13 @@ pub async fn start_demo(folder: &Path, config: Config) -> Result<DemoServer, Box
     store.migrate()?;
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let base_url = format!("http://{}", listener.local_addr()?);
-    let config = Config { workers: Some(2), database_url, issuer: Some(base_url.clone()), ..config };
+    let config = Config {
+        workers: Some(2),
+        database_url,
+        issuer: Some(base_url.clone()),
+        search_index_dir: folder.join("search"),
+        ..config
+    };
     let services = app::Services::new(store.clone(), &config)?;
     actix_web::rt::spawn(app::serve(listener, services, &config)?);
     let seeding = store.clone();

@@ -100,7 +100,7 @@ impl Store {
     }
 
     /// Runs read-only work whose answer may lag the last writes by the standby's replay delay
-    /// (a search, a list): on the standby when one is set, on the primary otherwise. A read
+    /// (a list): on the standby when one is set, on the primary otherwise. A read
     /// that must see a write just made (read-after-write) uses [`Store::run`]. When no standby
     /// connection can be had within the acquire timeout, the work runs on the primary: a
     /// standby down slows these reads, it does not fail them.

@@ -248,7 +248,40 @@ pub struct SearchPage {
     pub facets: Facets,
 }
 
+/// An offer title that completes typed text, with how many open offers bear it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TitleCompletion {
+    pub text: String,
+    pub count: u64,
+}
+
+/// A ROME code offered as a completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RomeCompletion {
+    pub code: String,
+    pub label: String,
+}
+
+/// Completions of what a user types in an offer search box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestions {
+    /// Titles of open offers starting with the text, most offers first.
+    pub titles: Vec<TitleCompletion>,
+    /// ROME codes whose label has a word starting with the text, or whose code does.
+    pub rome: Vec<RomeCompletion>,
+}
+
 impl Client {
+    /// Completions of `typed` (1 to 100 characters; accents and case do not matter): offer
+    /// titles and ROME codes, at most `limit` of each (1 to 20; 10 when `None`). Sent without a
+    /// token, as a search box of a public site sends it: within the public read rate limit of
+    /// the caller's address.
+    pub async fn suggest_offers(&self, typed: &str, limit: Option<u32>) -> Result<Suggestions, ClientError> {
+        let query = query_of([("q", Some(typed.to_owned())), ("limit", limit.map(|limit| limit.to_string()))]);
+        let request = self.get("/v1/offers/suggest").anonymous().query_pairs(&query);
+        request.send().await?.expect_status(&[200])?.json()
+    }
+
     /// Publishes an offer (`Publication`: `{"source": {...}, "offer": {...}}`) under the
     /// client's organization: an upsert by source. 201 `created` for a new offer; 200 when the
     /// same job was already published by another source (`merged`), this source's copy

@@ -16,12 +16,13 @@ fn free_port() -> u16 {
         .expect("a port")
 }
 
-fn start_server(database_url: &str, port: u16) -> Child {
+fn start_server(database_url: &str, port: u16, search: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_plateforme"))
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("PLATEFORME_LISTEN", format!("127.0.0.1:{port}"))
         .env("PLATEFORME_WORKERS", "1")
+        .env("PLATEFORME_SEARCH_INDEX_DIR", search)
         .env("PLATEFORME_SHUTDOWN_TIMEOUT_SECS", "20")
         .env_remove("PLATEFORME_CONFIG")
         .stdout(Stdio::null())
@@ -46,7 +47,8 @@ fn send_signal(server: &Child, signal: &str) {
 fn drains_on(signal: &str) {
     let database = FreshDatabase::sqlite();
     let port = free_port();
-    let mut server = start_server(&database.url, port);
+    let search = crate::helpers::search_folder();
+    let mut server = start_server(&database.url, port, search.path());
     wait_until_listening(port);
 
     // A request in flight: its headers are sent, its body only after the signal.

@@ -122,7 +122,14 @@ pub struct TestApp {
     pub admin: Option<TestClient>,
     /// The database the server uses (a second server may share it).
     pub database_url: String,
+    /// The folder of the server's search indexes (each replica has its own).
+    _search: tempfile::TempDir,
     _database: TestDatabase,
+}
+
+/// A folder for a server's search indexes, removed when dropped.
+pub fn search_folder() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
 }
 
 /// A client registered for a test, with its organization and a token.
@@ -169,7 +176,14 @@ impl TestApp {
         let options = StoreOptions { max_connections: 8, ..StoreOptions::default() };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let address = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = Config { workers: Some(2), database_url: url.to_owned(), issuer: Some(address.clone()), ..config };
+        let search = tempfile::tempdir().expect("temporary folder");
+        let config = Config {
+            workers: Some(2),
+            database_url: url.to_owned(),
+            issuer: Some(address.clone()),
+            search_index_dir: search.path().to_owned(),
+            ..config
+        };
         let store = app::connect_store(&config, &options).expect("open the test database");
         store.migrate().expect("migrate the test database");
         let services = app::Services::new(store.clone(), &config).expect("open the services");
@@ -182,12 +196,19 @@ impl TestApp {
             token: String::new(),
             admin: None,
             database_url: url.to_owned(),
+            _search: search,
             _database: database,
         };
         let admin = app.register(OrganizationKind::FranceTravail, ADMIN_SCOPES).await;
         app.token = admin.token.clone();
         app.admin = Some(admin);
         app
+    }
+
+    /// A new folder for the search indexes of another server of this test, inside this one's
+    /// (each server needs its own; removed with this app).
+    pub fn search_folder(&self) -> std::path::PathBuf {
+        self._search.path().join(uuid::Uuid::now_v7().simple().to_string())
     }
 
     /// Another server on this one's database, as another replica: the same issuer, its own
@@ -202,6 +223,7 @@ impl TestApp {
             workers: Some(1),
             database_url: self.database_url.clone(),
             issuer: Some(self.address.clone()),
+            search_index_dir: self.search_folder(),
             ..config.clone()
         };
         let services = app::Services::new(store, &config).expect("open the services");

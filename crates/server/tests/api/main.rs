@@ -37,6 +37,7 @@ mod read_replica;
 mod referentials;
 mod rolling_restart;
 mod route_table;
+mod search_engine;
 mod sensitive_at_rest;
 mod shadowed_paths;
 mod signing_keys;

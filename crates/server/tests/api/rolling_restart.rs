@@ -41,14 +41,19 @@ fn haproxy_available() -> bool {
 struct Replica {
     port: u16,
     process: Child,
+    /// Its own search index, removed with it.
+    _search: tempfile::TempDir,
 }
 
 fn start_replica(database_url: &str, port: u16, issuer: &str) -> Replica {
+    let search = crate::helpers::search_folder();
     let process = Command::new(env!("CARGO_BIN_EXE_plateforme"))
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("PLATEFORME_LISTEN", format!("127.0.0.1:{port}"))
         .env("PLATEFORME_ISSUER", issuer)
+        // Each replica keeps its own search index.
+        .env("PLATEFORME_SEARCH_INDEX_DIR", search.path())
         .env("PLATEFORME_WORKERS", "2")
         .env("PLATEFORME_DATABASE_POOL_SIZE", "4")
         .env("PLATEFORME_SHUTDOWN_TIMEOUT_SECS", "10")
@@ -60,7 +65,7 @@ fn start_replica(database_url: &str, port: u16, issuer: &str) -> Replica {
         .stderr(Stdio::null())
         .spawn()
         .expect("start a replica");
-    Replica { port, process }
+    Replica { port, process, _search: search }
 }
 
 /// deploy/haproxy.cfg, its health checks and retries unchanged, listening on `front` and

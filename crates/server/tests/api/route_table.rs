@@ -13,7 +13,9 @@ fn the_server_does_not_start_with_an_operation_that_declares_no_security() {
     let database = FreshDatabase::sqlite();
     let store = Store::connect(&database.url, &StoreOptions::default()).expect("open the database");
     store.migrate().expect("migrate");
-    let config = Config { database_url: database.url.clone(), ..Config::default() };
+    let search = crate::helpers::search_folder();
+    let config =
+        Config { database_url: database.url.clone(), search_index_dir: search.path().to_owned(), ..Config::default() };
     assert!(Services::new(store.clone(), &config).is_ok(), "every operation of the contract declares its security");
 
     let mut contract = openapi::document();

@@ -43,10 +43,11 @@ fn sql_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-fn config_with_kek(current: &str, previous: &[&str]) -> Config {
+fn config_with_kek(app: &TestApp, current: &str, previous: &[&str]) -> Config {
     Config {
         key_encryption_key: Some(Secret(current.to_owned())),
         previous_key_encryption_keys: previous.iter().map(|key| Secret((*key).to_owned())).collect(),
+        search_index_dir: app.search_folder(),
         ..Config::default()
     }
 }
@@ -202,7 +203,8 @@ async fn a_kek_rotation_and_rewrap_keep_them_readable(app: TestApp) {
     let id = sensitive_dossier(&app, &counsellor, "Rotation").await;
 
     // A restart with the new KEK, the former one still among the previous ones.
-    Services::new(app.store.clone(), &config_with_kek(NEW_KEK, &[DEVELOPMENT_KEY_ENCRYPTION_KEY])).expect("start");
+    Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[DEVELOPMENT_KEY_ENCRYPTION_KEY]))
+        .expect("start");
     let diagnostic_path = format!("/v1/persons/{id}/diagnostic");
     let before = json(get_as(&app, &counsellor, &diagnostic_path).await).await;
     assert_eq!(before["social"], diagnostic(LATER_NOTE)["social"], "values under the former KEK still open");
@@ -280,6 +282,6 @@ async fn under_the_wrong_kek_they_answer_an_error_not_garbage(app: TestApp) {
     let history = get_as(&app, &counsellor, &format!("/v1/persons/{id}/history")).await;
     assert_eq!(history.status().as_u16(), 500);
 
-    let refused = Services::new(app.store.clone(), &config_with_kek(NEW_KEK, &[])).err().map(|e| e.to_string());
+    let refused = Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[])).err().map(|e| e.to_string());
     assert!(refused.unwrap_or_default().contains("is sealed under the key-encryption key"), "the start stops");
 }

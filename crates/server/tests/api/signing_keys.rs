@@ -36,10 +36,11 @@ fn development_kek() -> KeyEncryption {
     Config::default().key_encryption().expect("the development KEK")
 }
 
-fn config_with_kek(current: &str, previous: &[&str]) -> Config {
+fn config_with_kek(app: &TestApp, current: &str, previous: &[&str]) -> Config {
     Config {
         key_encryption_key: Some(Secret(current.to_owned())),
         previous_key_encryption_keys: previous.iter().map(|key| Secret((*key).to_owned())).collect(),
+        search_index_dir: app.search_folder(),
         ..Config::default()
     }
 }
@@ -85,7 +86,7 @@ async fn a_key_stored_in_clear_is_sealed_on_start_and_keeps_its_tokens(app: Test
         .await
         .expect("a row as written before sealing");
 
-    let restarted = Services::new(app.store.clone(), &config_with_kek(NEW_KEK, &[])).expect("a start seals it");
+    let restarted = Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[])).expect("a start seals it");
     let [sealed] = stored_keys(&app).await.try_into().expect("still one key");
     assert_eq!(sealed.kid, active.kid, "the same key, not a new one");
     assert!(!sealed.private_key.contains("PRIVATE KEY"));
@@ -97,7 +98,7 @@ async fn a_key_stored_in_clear_is_sealed_on_start_and_keeps_its_tokens(app: Test
 
 async fn a_token_signed_before_a_kek_rotation_verifies_after_rewrap(app: TestApp) {
     let before = app.token.clone();
-    let rotating = config_with_kek(NEW_KEK, &[DEVELOPMENT_KEY_ENCRYPTION_KEY]);
+    let rotating = config_with_kek(&app, NEW_KEK, &[DEVELOPMENT_KEY_ENCRYPTION_KEY]);
     Services::new(app.store.clone(), &rotating).expect("the former KEK still opens the keys");
     let encryption = rotating.key_encryption().expect("KEK");
     let new_id = encryption.current_id().to_owned();
@@ -106,7 +107,7 @@ async fn a_token_signed_before_a_kek_rotation_verifies_after_rewrap(app: TestApp
     assert_eq!(resealed, 1);
     assert!(stored_keys(&app).await.iter().all(|key| key.kek_id.as_deref() == Some(new_id.as_str())));
 
-    let after = Services::new(app.store.clone(), &config_with_kek(NEW_KEK, &[])).expect("the new KEK alone");
+    let after = Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[])).expect("the new KEK alone");
     assert!(matches!(verify_with(&app, &after, &before), Ok(Verified::Client(_))));
     let former = Services::new(app.store.clone(), &Config::default()).err().map(|e| e.to_string());
     assert!(former.as_deref().unwrap_or("").contains(&new_id), "{former:?}");
@@ -114,7 +115,7 @@ async fn a_token_signed_before_a_kek_rotation_verifies_after_rewrap(app: TestApp
 
 async fn a_server_with_the_wrong_kek_does_not_start_nor_replace_the_keys(app: TestApp) {
     let before = stored_keys(&app).await;
-    let refused = Services::new(app.store.clone(), &config_with_kek(NEW_KEK, &[])).err().map(|e| e.to_string());
+    let refused = Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[])).err().map(|e| e.to_string());
     let message = refused.unwrap_or_default();
     assert!(message.contains("is sealed under the key-encryption key"), "{message}");
     assert!(message.contains("PLATEFORME_KEY_ENCRYPTION_KEY"), "{message}");
@@ -144,7 +145,8 @@ async fn retired_keys_are_deleted_once_their_tokens_have_expired(app: TestApp) {
         .await
         .expect("two retired keys");
 
-    Services::new(app.store.clone(), &Config::default()).expect("start");
+    let config = Config { search_index_dir: app.search_folder(), ..Config::default() };
+    Services::new(app.store.clone(), &config).expect("start");
     let kids: Vec<String> = stored_keys(&app).await.into_iter().map(|key| key.kid).collect();
     assert!(kids.contains(&recent_kid), "still published: {kids:?}");
     assert!(!kids.contains(&expired_kid), "deleted: {kids:?}");

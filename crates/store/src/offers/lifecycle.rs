@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::publish::mutation;
-use super::{OfferRow, StoredOffer, index, offer_sources, offers};
+use super::{OfferRow, StoredOffer, offer_sources, offers};
 use crate::timestamps::to_db;
 use crate::write::{self, Action, Actor, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -104,7 +104,6 @@ pub fn withdraw(
         write::record(conn, context, &mutation(current.id, version, Action::Updated, changes))?;
         return Ok(Withdrawal::SourcesRemoved { version });
     }
-    index::unindex(conn, &id)?;
     diesel::delete(offers::table.find(&id)).execute(conn)?;
     write::record(conn, context, &mutation(current.id, version, Action::Deleted, serde_json::Value::Null))?;
     Ok(Withdrawal::Deleted)

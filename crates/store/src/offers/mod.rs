@@ -2,14 +2,12 @@
 //! it are derived from it on every write (filters, sort keys, de-duplication keys, folded text).
 //!
 //! - `publish`: upsert by source, de-duplication across sources, in batches;
-//! - `search`: full text and filters, one results contract over both backends;
-//! - `lifecycle`: status changes, withdrawal by a source, the expiry sweep.
+//! - `lifecycle`: status changes, withdrawal by a source, the expiry sweep;
+//! - the open offers as the search index reads them (`open_among`, `open_page`): the search
+//!   itself is the search engine's (`plateforme-search`), which follows the change feed.
 
-mod index;
 pub mod lifecycle;
 pub mod publish;
-pub mod search;
-pub mod text;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -91,9 +89,6 @@ pub(crate) struct OfferRow {
     dedup_name: Option<String>,
     fingerprint: Option<String>,
     owner_organization_id: String,
-    search_title: String,
-    search_skills: String,
-    search_body: String,
     record: String,
     version: i64,
     created_at: NaiveDateTime,
@@ -128,9 +123,6 @@ impl OfferRow {
             dedup_siret: keys.by_siret,
             dedup_name: keys.by_name,
             owner_organization_id: offer.owner.to_string(),
-            search_title: text::fold(&fields.title),
-            search_skills: text::fold(&fields.skills.join(" ")),
-            search_body: text::fold(&fields.description),
             record: serde_json::to_string(&offer.document).map_err(StoreError::corrupt)?,
             version: offer.version,
             created_at: to_db(offer.created_at),
@@ -220,4 +212,33 @@ pub fn with_sources(conn: &mut DbConnection, stored: Vec<StoredOffer>) -> Result
             offer.into_offer(offer_sources)
         })
         .collect())
+}
+
+/// The open offers among `ids`, with their sources, in id order: what the search index holds
+/// of them (an id not answered is not searchable).
+pub fn open_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Offer>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<OfferRow> = offers::table
+        .filter(offers::id.eq_any(ids))
+        .filter(offers::status.eq(OfferStatus::Open.as_str()))
+        .order(offers::id.asc())
+        .select(OfferRow::as_select())
+        .load(conn)?;
+    with_sources(conn, rows.into_iter().map(OfferRow::into_stored).collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` open offers after `after`, in id order, with their sources: a rebuild of the
+/// search index reads them all so.
+pub fn open_page(conn: &mut DbConnection, after: Option<Uuid>, limit: usize) -> Result<Vec<Offer>, StoreError> {
+    let mut query = offers::table
+        .filter(offers::status.eq(OfferStatus::Open.as_str()))
+        .order(offers::id.asc())
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .select(OfferRow::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(offers::id.gt(after.to_string()));
+    }
+    let rows: Vec<OfferRow> = query.load(conn)?;
+    with_sources(conn, rows.into_iter().map(OfferRow::into_stored).collect::<Result<_, _>>()?)
 }

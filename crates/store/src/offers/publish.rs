@@ -31,7 +31,7 @@ use plateforme_model::offer::{OfferFields, OfferLocation, OfferSource, OfferStat
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{OfferDocument, OfferRow, SourceRow, StoredOffer, index, offer_sources, offers, sources_of};
+use super::{OfferDocument, OfferRow, SourceRow, StoredOffer, offer_sources, offers, sources_of};
 use crate::timestamps::to_db;
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -537,9 +537,6 @@ impl Batch {
             }
         }
         crate::bulk::insert_all!(conn, offers::table, new_rows.as_slice());
-        for row in &new_rows {
-            index::reindex(conn, row)?;
-        }
         for held in self.offers.values().filter(|held| held.changed) {
             let Some(committed_version) = held.committed_version else { continue };
             let row = OfferRow::of(&held.offer)?;
@@ -550,7 +547,6 @@ impl Batch {
             if written == 0 {
                 return Err(StoreError::VersionMismatch { current: committed_version });
             }
-            index::reindex(conn, &row)?;
         }
         self.write_sources(conn)?;
         write::record_all(conn, context, &self.mutations)?;
