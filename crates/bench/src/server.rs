@@ -180,6 +180,8 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The index is rebuilt at each start: its folder is of no use once the server stops.
+        let _ = std::fs::remove_dir_all(&self.search);
     }
 }
 

@@ -194,7 +194,7 @@ impl<S: Source> Follower<'_, S> {
                     }
                 },
             };
-            position = Some(self.follow(&mut writer, current));
+            position = self.follow(&mut writer, current);
         }
     }
 
@@ -240,8 +240,9 @@ impl<S: Source> Follower<'_, S> {
     }
 
     /// Follows the feed from `position` until a step fails; answers the position reached
-    /// (`None` when the index must be rebuilt: the position is not one the feed knows).
-    fn follow(&self, writer: &mut Writer<'_>, mut position: String) -> String {
+    /// (`None` when the index must be rebuilt: the position is not one the feed knows, as after
+    /// a change of the feed's numbering).
+    fn follow(&self, writer: &mut Writer<'_>, mut position: String) -> Option<String> {
         loop {
             let ticket = *lock(&self.shared.wake);
             match self.catch_up(writer, &position) {
@@ -260,11 +261,11 @@ impl<S: Source> Follower<'_, S> {
                 }
                 Err(SearchError::Store(StoreError::InvalidCursor)) => {
                     tracing::warn!(kind = self.engine.kind().name, position, "search index: unknown feed position");
-                    return feed::start();
+                    return None;
                 }
                 Err(error) => {
                     self.failed(&error);
-                    return position;
+                    return Some(position);
                 }
             }
             let requested = lock(&self.shared.wake);
