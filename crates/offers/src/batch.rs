@@ -136,7 +136,7 @@ pub async fn publish_offer_batch(
     if batch.results.is_empty() {
         return Err(ApiError::validation(vec![FieldError::new("body", "batch.empty", "the batch holds no line")]));
     }
-    index.holds_the_writes_before().await;
+    index.holds_the_writes_before(&batch.results.iter().filter_map(|result| result.offer_id).collect::<Vec<_>>()).await;
     Ok(HttpResponse::Ok().json(batch.into_result()))
 }
 

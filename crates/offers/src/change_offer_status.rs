@@ -56,6 +56,6 @@ pub async fn change_offer_status(
             })
         })
         .await?;
-    index.holds_the_writes_before().await;
+    index.holds_the_writes_before(&[id]).await;
     Ok(current_response(updated.version, &updated))
 }

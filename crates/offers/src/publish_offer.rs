@@ -91,7 +91,7 @@ pub async fn publish_offer(
         (Ok(_), None) => return Err(ApiError::internal("a published offer could not be read back")),
     };
     let Published { outcome, offer_id, .. } = published;
-    index.holds_the_writes_before().await;
+    index.holds_the_writes_before(&[offer_id]).await;
     let mut response = if outcome == Outcome::Created { HttpResponse::Created() } else { HttpResponse::Ok() };
     response.insert_header((actix_web::http::header::LOCATION, crate::location(offer_id)));
     response.insert_header((actix_web::http::header::ETAG, plateforme_api::etag(offer.version)));

@@ -127,9 +127,10 @@ impl OffersIndex {
         Indexer::start(folder, store, OfferSource, IndexerOptions::default()).map(OffersIndex)
     }
 
-    /// After a write: waits, at most [`READ_YOUR_WRITES`], for the index to hold it.
-    pub async fn holds_the_writes_before(&self) {
-        if !self.0.caught_up(READ_YOUR_WRITES).await {
+    /// After a write of the offers `written`: waits, at most [`READ_YOUR_WRITES`], for the index
+    /// to hold them (and everything the feed serves by then).
+    pub async fn holds_the_writes_before(&self, written: &[Uuid]) {
+        if !self.0.caught_up(written, READ_YOUR_WRITES).await {
             tracing::warn!("the search index did not reach a write within the bound; answering anyway");
         }
     }

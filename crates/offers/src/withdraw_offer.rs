@@ -55,6 +55,6 @@ pub async fn withdraw_offer(
         })
         .await?;
     tracing::info!(offer = %id, ?withdrawal, "offer withdrawn by a source");
-    index.holds_the_writes_before().await;
+    index.holds_the_writes_before(&[id]).await;
     Ok(HttpResponse::NoContent().finish())
 }

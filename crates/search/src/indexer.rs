@@ -5,8 +5,9 @@
 //! or of another schema (progress in the log). Each replica runs its own, over its own folder.
 //!
 //! Read-your-writes: [`Indexer::caught_up`] waits, bounded, for a pass of the indexer that
-//! started reading the feed after the call; a write committed before the call is then
-//! searchable on this replica.
+//! started after the call; that pass loads the records the caller wrote as they stand (the feed
+//! may hold their events back a moment while an older transaction of the database server is
+//! open), so a write committed before the call is then searchable on this replica.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -75,6 +76,10 @@ pub struct Indexer {
 
 struct Shared {
     wake: Mutex<u64>,
+    /// The records written by this replica whose writers wait for the index to hold them: the
+    /// next pass loads them as they stand, whether or not the feed serves their events yet (it
+    /// holds an event back while any older transaction of the database server is open).
+    written: Mutex<BTreeSet<Uuid>>,
     ring: Condvar,
     /// The last request number a pass has served (it started after the request and read the
     /// feed to its end).
@@ -112,6 +117,7 @@ impl Indexer {
         let writer_engine = engine.clone();
         let shared = Arc::new(Shared {
             wake: Mutex::new(0),
+            written: Mutex::new(BTreeSet::new()),
             ring: Condvar::new(),
             served: watch::Sender::new(0),
             state: Mutex::new(State {
@@ -141,9 +147,10 @@ impl Indexer {
 
     /// Waits until a pass that started after this call has read the feed to its end and made
     /// what it read searchable, or `timeout` passed; answers whether it did.
-    pub async fn caught_up(&self, timeout: Duration) -> bool {
+    pub async fn caught_up(&self, written: &[Uuid], timeout: Duration) -> bool {
         let ticket = {
             let mut requested = lock(&self.shared.wake);
+            lock(&self.shared.written).extend(written.iter().copied());
             *requested += 1;
             *requested
         };
@@ -244,8 +251,12 @@ impl<S: Source> Follower<'_, S> {
     /// a change of the feed's numbering).
     fn follow(&self, writer: &mut Writer<'_>, mut position: String) -> Option<String> {
         loop {
-            let ticket = *lock(&self.shared.wake);
-            match self.catch_up(writer, &position) {
+            let (ticket, written) = {
+                let requested = lock(&self.shared.wake);
+                (*requested, std::mem::take(&mut *lock(&self.shared.written)))
+            };
+            let pass = self.apply_written(writer, &position, written).and_then(|()| self.catch_up(writer, &position));
+            match pass {
                 Ok(reached) => {
                     position = reached;
                     let mut state = lock(&self.shared.state);
@@ -276,6 +287,29 @@ impl<S: Source> Follower<'_, S> {
         }
     }
 
+    /// Loads the records this replica's writers wait for as they stand now and commits them with
+    /// the position already reached (their events, served later, load them again: harmless).
+    fn apply_written(&self, writer: &mut Writer<'_>, position: &str, written: BTreeSet<Uuid>) -> Result<(), SearchError> {
+        if written.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = written.into_iter().collect();
+        self.apply(writer, &ids)?;
+        writer.commit(position)
+    }
+
+    /// Upserts or deletes the documents of `ids` as the source holds them now.
+    fn apply(&self, writer: &mut Writer<'_>, ids: &[Uuid]) -> Result<(), SearchError> {
+        let documents = self.store.run_blocking(|conn| self.source.load(conn, ids))?;
+        for (id, document) in documents {
+            match document {
+                Some(document) => writer.upsert(&document)?,
+                None => writer.delete(id),
+            }
+        }
+        Ok(())
+    }
+
     /// Reads the feed to its end from `position`, applying what concerns this kind; answers
     /// the position reached. Each read's changes are committed with the position after them.
     fn catch_up(&self, writer: &mut Writer<'_>, position: &str) -> Result<String, SearchError> {
@@ -292,13 +326,7 @@ impl<S: Source> Follower<'_, S> {
                 .collect();
             if !ids.is_empty() {
                 let ids: Vec<Uuid> = ids.into_iter().collect();
-                let documents = self.store.run_blocking(|conn| self.source.load(conn, &ids))?;
-                for (id, document) in documents {
-                    match document {
-                        Some(document) => writer.upsert(&document)?,
-                        None => writer.delete(id),
-                    }
-                }
+                self.apply(writer, &ids)?;
                 writer.commit(&next)?;
             }
             position = next;
