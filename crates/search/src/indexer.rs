@@ -289,7 +289,12 @@ impl<S: Source> Follower<'_, S> {
 
     /// Loads the records this replica's writers wait for as they stand now and commits them with
     /// the position already reached (their events, served later, load them again: harmless).
-    fn apply_written(&self, writer: &mut Writer<'_>, position: &str, written: BTreeSet<Uuid>) -> Result<(), SearchError> {
+    fn apply_written(
+        &self,
+        writer: &mut Writer<'_>,
+        position: &str,
+        written: BTreeSet<Uuid>,
+    ) -> Result<(), SearchError> {
         if written.is_empty() {
             return Ok(());
         }
