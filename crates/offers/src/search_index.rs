@@ -36,7 +36,7 @@ pub const TITLE_COMPLETION: &str = "title_completion";
 /// How long a publication waits for this replica's index to hold it before answering, so that
 /// the client's next search finds it (docs/offers.md, Consistency). A publication answered
 /// after this bound is still published: it is searchable once the indexer reaches it.
-pub const READ_YOUR_WRITES: Duration = Duration::from_secs(2);
+pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
 /// The offers' kind: title matches weigh most, then skills, then the description.
 pub fn kind() -> Kind {
