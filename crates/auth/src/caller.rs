@@ -24,6 +24,9 @@ pub struct Caller {
     /// Why the caller says it accesses a person's data (its `Access-Purpose` header), read on
     /// the operations a dossier scope opens.
     pub stated_purpose: Option<String>,
+    /// Which counsellor of the organization acts (its `Counsellor-Id` header), read on the same
+    /// operations: recorded in the journal and, for a write, in the history.
+    pub counsellor: Option<String>,
 }
 
 impl Caller {
@@ -47,6 +50,7 @@ impl Caller {
                 organization_id: Some(self.identity.principal.organization_id),
             },
             request_id: self.request_id.clone(),
+            counsellor: self.counsellor.clone(),
         }
     }
 
@@ -66,6 +70,8 @@ impl Caller {
             request_id: self.request_id.clone(),
             purpose: Some(section.purpose().to_owned()),
             stated_purpose: self.stated_purpose.clone(),
+            counsellor: self.counsellor.clone(),
+            acting_for: None,
         }
     }
 }
@@ -109,8 +115,12 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
             Err(_) => error,
         });
     }
-    let stated_purpose = if touches_persons(&required) { plateforme_api::purpose::stated(req)? } else { None };
-    Ok(Caller { identity, request_id, stated_purpose })
+    let (stated_purpose, counsellor) = if touches_persons(&required) {
+        (plateforme_api::purpose::stated(req)?, plateforme_api::counsellor::stated(req)?)
+    } else {
+        (None, None)
+    };
+    Ok(Caller { identity, request_id, stated_purpose, counsellor })
 }
 
 /// The caller of an operation open to the public (its contract lists an empty security

@@ -73,7 +73,7 @@ pub struct Seeded {
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
-    let context = WriteContext { actor: Actor { client_id: "seed".into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: None });
     let mut seeded = Seeded::default();
     for fields in demo_organizations()? {
         let kind = fields.kind;
@@ -148,10 +148,7 @@ fn seed_demo_offers(store: &Store) -> Result<usize, StoreError> {
             .run_blocking(|conn| organizations::find_by_siret(conn, siret))?
             .ok_or_else(|| invalid(format!("no demo {} organization", publisher.as_str())))?;
         let submissions = publications.into_iter().map(prepare).collect::<Result<Vec<_>, _>>().map_err(invalid)?;
-        let context = WriteContext {
-            actor: Actor { client_id: "seed".into(), organization_id: Some(organization.id) },
-            request_id: None,
-        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(organization.id) });
         let answers = store.run_blocking(|conn| publish::publish(conn, &context, organization.id, submissions))?;
         // A demo offer someone marked filled or cancelled refuses changes: it stays as it is.
         let wrote = |answer: &publish::Answer| answer.as_ref().is_ok_and(|done| done.outcome != Outcome::Unchanged);

@@ -14,6 +14,7 @@ diesel::table! {
         request_id -> Nullable<Text>,
         changed_at -> Timestamp,
         changes -> Text,
+        counsellor -> Nullable<Text>,
     }
 }
 
@@ -114,6 +115,8 @@ diesel::table! {
         request_id -> Nullable<Text>,
         purpose -> Nullable<Text>,
         stated_purpose -> Nullable<Text>,
+        counsellor -> Nullable<Text>,
+        acting_for -> Nullable<Text>,
     }
 }
 

@@ -92,7 +92,7 @@ fn store_persons(
     me: Uuid,
     other: Uuid,
 ) -> Result<Vec<StoredPerson>, StoreError> {
-    let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: "test".into(), organization_id: None });
     write::transaction(conn, |conn| {
         let mut stored = Vec::new();
         for (index, shape) in every_shape().iter().enumerate() {

@@ -15,6 +15,7 @@ mod contract_fuzz;
 mod contract_rules;
 mod contracts;
 mod control_characters;
+mod counsellor;
 mod dataset;
 mod dossier;
 mod dossier_visibility;

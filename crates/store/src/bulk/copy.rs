@@ -186,10 +186,7 @@ impl Batch {
         versions: &[Version],
     ) -> Result<(), StoreError> {
         for (number, version) in (1..).zip(versions) {
-            let context = WriteContext {
-                actor: Actor { client_id: self.actor.clone(), organization_id: version.by },
-                request_id: None,
-            };
+            let context = WriteContext::of(Actor { client_id: self.actor.clone(), organization_id: version.by });
             let mutation = Mutation {
                 resource_type,
                 resource_id: id,

@@ -149,8 +149,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
 /// once: a dossier another one erased meanwhile is skipped, as is one changed meanwhile.
 pub fn erase_expired(conn: &mut DbConnection, unchanged_since: DateTime<Utc>) -> Result<usize, StoreError> {
     let cutoff = to_db(unchanged_since);
-    let context =
-        WriteContext { actor: Actor { client_id: RETENTION_ACTOR.into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: RETENTION_ACTOR.into(), organization_id: None });
     let mut erased = 0;
     loop {
         let batch = expired(conn, cutoff, None)?;
