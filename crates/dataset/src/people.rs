@@ -177,7 +177,8 @@ impl<'a> PersonGenerator<'a> {
             RegistrationChannel::Partner if rsa_beneficiary => network.departement(residence)?,
             _ => agency,
         };
-        let registration = Registration { registered_on, channel, registered_by: network.id(registered_by) };
+        let registration =
+            Registration { registered_on, channel, registered_by: network.id(registered_by), on_behalf_of: None };
         let mut record = PersonRecord {
             identity,
             contact,

@@ -18,12 +18,13 @@
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::policy::{Operation, PersonAccess, Resource};
+use plateforme_auth::policy::{Operation, PersonAccess, Resource, roles};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
+use plateforme_store::access::journal::{self, Access};
 use plateforme_store::dossier::persons::{self, StoredPerson};
-use plateforme_store::{DbConnection, Page, Store, StoreError, access::journal, write};
+use plateforme_store::{DbConnection, Page, Store, StoreError, write};
 use uuid::Uuid;
 
 /// What the policy reads of a person.
@@ -182,10 +183,37 @@ pub fn write_part<T>(
     section: JournalSection,
     write: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    load(conn, caller, person_id, Operation::Write)?;
+    let person = load(conn, caller, person_id, Operation::Write)?;
     let written = write(conn)?;
-    journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+    journal::append(conn, &[write_entry(caller, &person, section)])?;
     Ok(written)
+}
+
+/// The journal entry of a write to this person: the organization a delegated operator acts for
+/// is named (a partner writes the persons it registered under a mandate for its mandating
+/// organization).
+fn write_entry(caller: &Caller, person: &StoredPerson, section: JournalSection) -> Access {
+    let mut entry = caller.access(person.id, section, Operation::Write);
+    let registration = &person.record.registration;
+    if registration.registered_by == caller.principal().organization_id {
+        entry.acting_for = registration.on_behalf_of;
+    }
+    entry
+}
+
+/// [`write_entry`] for a person not loaded in this transaction: read only when the caller's kind
+/// may act for another organization, so the other writes cost no extra query.
+fn write_entry_of(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+) -> Result<Access, StoreError> {
+    if !roles::registration_needs_mandate(caller.principal().kind) {
+        return Ok(caller.access(person_id, section, Operation::Write));
+    }
+    let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
+    Ok(write_entry(caller, &person, section))
 }
 
 /// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
@@ -230,7 +258,8 @@ async fn commit_journaled<T: Send + 'static>(
                     return Err(StoreError::ProcessingLimited { current });
                 }
                 let written = change(conn)?;
-                journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+                let entry = write_entry_of(conn, &caller, person_id, section)?;
+                journal::append(conn, &[entry])?;
                 Ok(written)
             })
         })

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod date;
+pub mod delegation;
 pub mod history;
 pub mod ids;
 pub mod journal;

@@ -35,6 +35,7 @@ pub mod bulk;
 pub mod changes;
 pub mod connection;
 pub mod cursor;
+pub mod delegations;
 pub mod dossier;
 pub mod error;
 pub mod health;

@@ -246,6 +246,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    delegations (id) {
+        id -> Text,
+        kind -> Text,
+        from_organization_id -> Text,
+        to_organization_id -> Text,
+        since -> Text,
+        until -> Nullable<Text>,
+        scope -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
 diesel::joinable!(offer_sources -> offers (offer_id));
@@ -257,6 +272,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     rate_limit_windows,
     organizations,
+    delegations,
     oauth_clients,
     signing_keys,
     access_journal,

@@ -11,6 +11,7 @@
 //! evaluated against a resource it does not speak of (a person rule against an offer) denies.
 
 mod persons;
+pub mod roles;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -154,10 +155,10 @@ pub enum Rule {
     RegisteredOrOrientedToSelf,
     /// Persons: [`Rule::RegisteredOrOrientedToSelf`], or sharing their dossier with it.
     RegisteredOrientedOrShared,
-    /// Persons: oriented to the organization.
-    OrientedToSelf,
-    /// Persons: [`Rule::OrientedToSelf`], or sharing their dossier with it.
-    OrientedOrShared,
+    /// Persons: registered by the organization (a partner, under a mandate).
+    RegisteredBySelf,
+    /// Persons: registered by the organization, or sharing their dossier with it.
+    RegisteredOrShared,
     /// Persons: who consented to share their dossier with the organization.
     SharedWithSelf,
     /// Persons: RSA beneficiaries whose residence is in one of the territory's départements.
@@ -187,8 +188,8 @@ impl Rule {
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
         Self::RegisteredOrientedOrShared,
-        Self::OrientedToSelf,
-        Self::OrientedOrShared,
+        Self::RegisteredBySelf,
+        Self::RegisteredOrShared,
         Self::SharedWithSelf,
         Self::RsaResidentOfTerritory,
         Self::PublishedBySelf,
@@ -210,9 +211,9 @@ impl Rule {
             Self::RegisteredOrientedOrShared => {
                 "persons registered by or oriented to the organization, or who consented to share their dossier with it"
             }
-            Self::OrientedToSelf => "persons oriented to the organization",
-            Self::OrientedOrShared => {
-                "persons oriented to the organization or who consented to share their dossier with it"
+            Self::RegisteredBySelf => "persons registered by the organization",
+            Self::RegisteredOrShared => {
+                "persons registered by the organization, or who consented to share their dossier with it"
             }
             Self::SharedWithSelf => "persons who consented to share their dossier with the organization",
             Self::RsaResidentOfTerritory => {
@@ -240,8 +241,8 @@ impl Rule {
             Self::Everything | Self::Nothing => true,
             Self::RegisteredOrOrientedToSelf
             | Self::RegisteredOrientedOrShared
-            | Self::OrientedToSelf
-            | Self::OrientedOrShared
+            | Self::RegisteredBySelf
+            | Self::RegisteredOrShared
             | Self::SharedWithSelf
             | Self::RsaResidentOfTerritory => resource == ResourceKind::Person,
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
@@ -265,8 +266,8 @@ impl Rule {
             // Defined once, by their conditions, in `persons`: the list filter follows them too.
             Self::RegisteredOrOrientedToSelf
             | Self::RegisteredOrientedOrShared
-            | Self::OrientedToSelf
-            | Self::OrientedOrShared
+            | Self::RegisteredBySelf
+            | Self::RegisteredOrShared
             | Self::SharedWithSelf
             | Self::RsaResidentOfTerritory => {
                 person(resource).is_some_and(|person| persons::admits(self, principal, person))

@@ -64,8 +64,8 @@ impl Rule {
         match self {
             Self::RegisteredOrOrientedToSelf => &[RegisteredBySelf, OrientedToSelf],
             Self::RegisteredOrientedOrShared => &[RegisteredBySelf, OrientedToSelf, SharedWithSelf],
-            Self::OrientedToSelf => &[OrientedToSelf],
-            Self::OrientedOrShared => &[OrientedToSelf, SharedWithSelf],
+            Self::RegisteredBySelf => &[RegisteredBySelf],
+            Self::RegisteredOrShared => &[RegisteredBySelf, SharedWithSelf],
             Self::SharedWithSelf => &[SharedWithSelf],
             Self::RsaResidentOfTerritory => &[RsaResidentOfTerritory],
             Self::Everything

@@ -14,8 +14,8 @@ use super::Operation::{Read, Write};
 use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
 use super::Rule::{
     Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing,
-    OpenOrPublishedBySelf, OrientedOrShared, OrientedToSelf, OwnedBySelf, PublishedBySelf, RegisteredOrOrientedToSelf,
-    RegisteredOrientedOrShared, RsaResidentOfTerritory, SelfOnly, SharedWithSelf,
+    OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf, RegisteredOrOrientedToSelf,
+    RegisteredOrShared, RegisteredOrientedOrShared, RsaResidentOfTerritory, SelfOnly,
 };
 use super::{Operation, ResourceKind, Row, Rule};
 use plateforme_model::organization::OrganizationKind::{
@@ -50,9 +50,10 @@ pub(super) const TABLE: &[Row] = &[
     (MissionLocale, Organization, Read,  Everything),
     (MissionLocale, Organization, Write, SelfOnly),
 
-    // Cap emploi does not register people: it follows those oriented to it.
-    (CapEmploi,     Person,       Read,  OrientedOrShared),
-    (CapEmploi,     Person,       Write, OrientedToSelf),
+    // Cap emploi registers at its desk too (principle 1: registration at every operator's desk)
+    // and follows those it registered or that are oriented to it.
+    (CapEmploi,     Person,       Read,  RegisteredOrientedOrShared),
+    (CapEmploi,     Person,       Write, RegisteredOrOrientedToSelf),
     (CapEmploi,     Offer,        Read,  Everything),
     (CapEmploi,     Offer,        Write, Nothing),
     (CapEmploi,     Training,     Read,  Everything),
@@ -86,10 +87,13 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Organization, Read,  Everything),
     (Region,        Organization, Write, SelfOnly),
 
-    // Partners (SIAE, OPCO, Apec, Afpa, training providers…) see a dossier only by the person's
-    // consent, and write only what they published (offers: those they own, not those they joined).
-    (Partner,       Person,       Read,  SharedWithSelf),
-    (Partner,       Person,       Write, Nothing),
+    // Partners (SIAE, OPCO, Apec, Afpa, PLIE, private placement operators…) see a dossier by the
+    // person's consent, and the persons they registered — which a partner does only under an
+    // accompaniment mandate (`roles::registration_needs_mandate`; principle 1, "voire de ses
+    // partenaires"; propositions #14, #20). They write only what they published (offers: those
+    // they own, not those they joined).
+    (Partner,       Person,       Read,  RegisteredOrShared),
+    (Partner,       Person,       Write, RegisteredBySelf),
     (Partner,       Offer,        Read,  Everything),
     (Partner,       Offer,        Write, OwnedBySelf),
     (Partner,       Training,     Read,  Everything),

@@ -213,7 +213,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (MissionLocale, "its own organization",                                true,  true),
     (MissionLocale, "another organization",                                true,  false),
 
-    (CapEmploi,     "person registered by it",                             false, false),
+    (CapEmploi,     "person registered by it",                             true,  true),
     (CapEmploi,     "person oriented to it",                               true,  true),
     (CapEmploi,     "person sharing their dossier with it",                true,  false),
     (CapEmploi,     "person of another organization",                      false, false),
@@ -291,7 +291,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Region,        "its own organization",                                true,  true),
     (Region,        "another organization",                                true,  false),
 
-    (Partner,       "person registered by it",                             false, false),
+    (Partner,       "person registered by it",                             true,  true),
     (Partner,       "person oriented to it",                               false, false),
     (Partner,       "person sharing their dossier with it",                true,  false),
     (Partner,       "person of another organization",                      false, false),
@@ -510,10 +510,14 @@ fn the_list_filter_of_each_kind_is_its_person_rule() {
             AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
             AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
         ),
-        (CapEmploi, AnyOf(vec![OrientedTo(ME), SharedWith(ME)]), AnyOf(vec![OrientedTo(ME)])),
+        (
+            CapEmploi,
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
+        ),
         (Departement, AnyOf(vec![RsaResidentIn(vec!["69".into()])]), AnyOf(vec![RsaResidentIn(vec!["69".into()])])),
         (Region, AnyOf(vec![]), AnyOf(vec![])),
-        (Partner, AnyOf(vec![SharedWith(ME)]), AnyOf(vec![])),
+        (Partner, AnyOf(vec![RegisteredBy(ME), SharedWith(ME)]), AnyOf(vec![RegisteredBy(ME)])),
         (Employer, AnyOf(vec![]), AnyOf(vec![])),
     ];
     for (kind, read, write) in expected {

@@ -86,6 +86,11 @@ pub struct Registration {
     pub channel: RegistrationChannel,
     /// The organization that registered the person.
     pub registered_by: Uuid,
+    /// The organization the registering one acted for: a partner operator registers under an
+    /// accompaniment mandate, for its mandating organization (France Travail or a département).
+    /// Absent for a registration at an organization's own desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// The path a person is oriented to (type de parcours).

@@ -124,7 +124,7 @@ async fn call(app: &TestApp, caller: &TestClient, other_id: &str, operation: Ope
     request.send().await.expect("request").status().as_u16()
 }
 
-on_both_backends!(every_kind_sees_exactly_the_persons_of_its_remit);
+on_both_backends!(every_kind_sees_exactly_the_persons_of_its_remit, every_desk_registers);
 
 /// (kind, read inside, write inside, read outside, write outside). Every caller holds the
 /// dossier scopes here, so that the answers are the policy's: 404 outside the remit.
@@ -217,4 +217,59 @@ async fn person_call(app: &TestApp, caller: &TestClient, ft: &TestClient, person
             .body(flip.to_string());
     }
     request.send().await.expect("request").status().as_u16()
+}
+
+/// Who registers (principle 1: at every operator's desk, "voire de ses partenaires"): the status
+/// of `POST /v1/persons` per kind, for a person who is not an RSA beneficiary and for one who is
+/// (resident in the Rhône, the territory every test organization covers). A partner registers
+/// only under an accompaniment mandate: without one, then with one from France Travail.
+#[rustfmt::skip]
+const REGISTRATION_MATRIX: &[(OrganizationKind, bool, u16, u16)] = &[
+    // kind          mandated  not RSA  RSA
+    (FranceTravail,  false,    201,     201),
+    (MissionLocale,  false,    201,     201),
+    (CapEmploi,      false,    201,     201),
+    (Departement,    false,    403,     201),
+    (Region,         false,    403,     403),
+    (Partner,        false,    403,     403),
+    (Partner,        true,     201,     201),
+    (Employer,       false,    403,     403),
+];
+
+async fn every_desk_registers(app: TestApp) {
+    let france_travail = app.register(FranceTravail, &["dossier:read", "dossier:write", "organizations:write"]).await;
+    let mut failures = Vec::new();
+    for (n, (kind, mandated, plain, rsa)) in REGISTRATION_MATRIX.iter().enumerate() {
+        let caller = app.register(*kind, DOSSIER).await;
+        if *mandated {
+            let mandate = json!({"kind": "accompaniment", "to_organization_id": caller.organization_id,
+                "since": chrono::Utc::now().date_naive()});
+            let granted = crate::dossier::post_as(&app, &france_travail, "/v1/delegations", &mandate).await;
+            assert_eq!(granted.status().as_u16(), 201, "mandate the partner");
+        }
+        for (rsa_beneficiary, expected) in [(false, *plain), (true, *rsa)] {
+            let body = crate::dossier::person(&format!("Guichet{n}{rsa_beneficiary}"), rsa_beneficiary);
+            let response = crate::dossier::post_as(&app, &caller, "/v1/persons", &body).await;
+            let status = response.status().as_u16();
+            if status != expected {
+                failures.push(format!(
+                    "{kind:?} (mandated: {mandated}) RSA {rsa_beneficiary}: expected {expected}, got {status}"
+                ));
+                continue;
+            }
+            if status == 201 {
+                let person = crate::helpers::json(response).await;
+                let on_behalf_of = mandated.then(|| france_travail.organization_id.to_string());
+                assert_eq!(person["registration"]["on_behalf_of"].as_str(), on_behalf_of.as_deref(), "{kind:?}");
+                let read = crate::dossier::get_as(
+                    &app,
+                    &caller,
+                    &format!("/v1/persons/{}", person["id"].as_str().unwrap_or_default()),
+                )
+                .await;
+                assert_eq!(read.status().as_u16(), 200, "{kind:?} follows whom it registered");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "registration matrix:\n{}", failures.join("\n"));
 }

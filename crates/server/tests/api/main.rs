@@ -17,6 +17,7 @@ mod contracts;
 mod control_characters;
 mod counsellor;
 mod dataset;
+mod delegations;
 mod dossier;
 mod dossier_visibility;
 mod erasure;
