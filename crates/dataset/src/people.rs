@@ -18,8 +18,8 @@ use plateforme_model::person::diagnostic::{
 };
 use plateforme_model::person::names::normalize;
 use plateforme_model::person::{
-    Address, Contact, Identity, Orientation, PathType, PersonRecord, Provenance, Registration, RegistrationChannel,
-    Statuses,
+    Address, Contact, Identity, Orientation, OrientationBasis, PathType, PersonRecord, Provenance,
+    RSA_ORIENTATION_DELAY_DAYS, Registration, RegistrationChannel, RsaSource, RsaStatus, Statuses,
 };
 use plateforme_reference_data::{communes, rome_codes};
 use serde_json::{Value, json};
@@ -186,6 +186,12 @@ impl<'a> PersonGenerator<'a> {
             registration,
             orientation: None,
             provenance: BTreeMap::new(),
+            // The CAF's feed, as France Travail receives it, since the registration.
+            rsa_status: rsa_beneficiary.then(|| RsaStatus {
+                source: RsaSource::Caf,
+                since: registered_on,
+                recorded_by: network.id(agency),
+            }),
         };
         let document = json!({"identity": record.identity, "contact": record.contact, "statuses": record.statuses,
             "registration": record.registration});
@@ -229,6 +235,14 @@ impl<'a> PersonGenerator<'a> {
             let intensive = if under_26 { rng.chance(0.6) } else { rng.chance(0.2) };
             let referent_counsellor = if rng.chance(0.7) { Some(self.counsellor()) } else { None };
             let rng = &mut self.rng;
+            let (decided_by, decided_on, basis) = orientation_ground(
+                rsa_beneficiary.then_some(network.departement(residence)?),
+                decided_by,
+                agency,
+                registered_on,
+                decided_on,
+                self.reference,
+            );
             let orientation = Orientation {
                 path_type,
                 intensive,
@@ -236,6 +250,9 @@ impl<'a> PersonGenerator<'a> {
                 referent_counsellor,
                 decided_on,
                 decided_by: network.id(decided_by),
+                basis: Some(basis),
+                delegation_id: None,
+                on_behalf_of: None,
             };
             let decided_at = instant(rng, decided_on).max(registered_at + Duration::seconds(1));
             let changes = json!({"orientation": orientation});
@@ -668,5 +685,27 @@ mod tests {
     fn the_same_seed_gives_the_same_persons() {
         assert_eq!(generate(3, 200), generate(3, 200));
         assert_ne!(generate(3, 50), generate(4, 50));
+    }
+}
+
+/// Who decided an orientation, when, and on what ground, as the law has it: the département of
+/// residence for an RSA beneficiary (`departement`: `Some` for them), or France Travail by default
+/// once the département's delay has lapsed — so France Travail's decisions move to the end of the
+/// delay, and fall back to the département when the reference date comes first. Others decide
+/// within their remit. No draw from the generator: the same persons come out as before.
+fn orientation_ground(
+    departement: Option<usize>,
+    decided_by: usize,
+    agency: usize,
+    registered_on: NaiveDate,
+    decided_on: NaiveDate,
+    reference: NaiveDate,
+) -> (usize, NaiveDate, OrientationBasis) {
+    let Some(departement) = departement else { return (decided_by, decided_on, OrientationBasis::Remit) };
+    let delay_over = registered_on + Duration::days(RSA_ORIENTATION_DELAY_DAYS as i64);
+    if decided_by == agency && delay_over <= reference {
+        (agency, decided_on.max(delay_over), OrientationBasis::DefaultAfterDelay)
+    } else {
+        (departement, decided_on, OrientationBasis::Departement)
     }
 }

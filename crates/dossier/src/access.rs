@@ -20,7 +20,6 @@ use chrono::NaiveDate;
 use plateforme_api::ApiError;
 use plateforme_auth::policy::{Operation, PersonAccess, Resource, roles};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
 use plateforme_store::access::journal::{self, Access};
 use plateforme_store::dossier::persons::{self, StoredPerson};
@@ -273,12 +272,6 @@ pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
         StoreError::NotFound => ApiError::not_found(format!("person {id}")),
         other => other.into(),
     }
-}
-
-/// Whether an organization of this kind may decide the orientation of an RSA beneficiary:
-/// the département decides, France Travail by delegation.
-pub fn orients_rsa_beneficiaries(kind: OrganizationKind) -> bool {
-    matches!(kind, OrganizationKind::Departement | OrganizationKind::FranceTravail)
 }
 
 /// The scopes of the sensitive parts (social constraints, health, disability).

@@ -11,6 +11,7 @@
 //! evaluated against a resource it does not speak of (a person rule against an offer) denies.
 
 mod persons;
+pub mod powers;
 pub mod roles;
 mod table;
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The network's roles as the report sets them, beside the record table: who registers only under
-//! a mandate ([`registration_needs_mandate`]), which organization delegates what to which
-//! ([`delegation`]). Like the table, each is data a reader can check against the report, and each
+//! a mandate ([`registration_needs_mandate`]), who records the RSA status
+//! ([`RSA_STATUS_RECORDERS`]), which organization delegates what to which ([`delegation`]). Like the table, each is data a reader can check against the report, and each
 //! refusal says which side is wrong.
 
 use plateforme_model::delegation::DelegationKind;
@@ -15,6 +15,11 @@ use plateforme_model::organization::OrganizationKind;
 pub fn registration_needs_mandate(kind: OrganizationKind) -> bool {
     kind == OrganizationKind::Partner
 }
+
+/// Who changes a person's RSA status once registered: the département, which grants and pays the
+/// RSA, and France Travail, which receives the CAF's and the MSA's feeds. The status decides who
+/// orients the person and what a département sees, so no other writer of the dossier may set it.
+pub const RSA_STATUS_RECORDERS: &[OrganizationKind] = &[OrganizationKind::FranceTravail, OrganizationKind::Departement];
 
 /// Why a delegation between two kinds of organization is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +52,11 @@ pub fn delegation(kind: DelegationKind, from: OrganizationKind, to: Organization
         return Err(DelegationRefusal::Delegate);
     }
     Ok(())
+}
+
+/// Whether an organization of kind `to` may hold a delegation of `kind`.
+pub fn receives(kind: DelegationKind, to: OrganizationKind) -> bool {
+    DELEGATIONS.iter().any(|(delegated, _, delegates)| *delegated == kind && delegates.contains(&to))
 }
 
 /// The kinds named in a list, for a refusal's message: `France Travail or a département`.

@@ -5,7 +5,7 @@ use plateforme_auth::policy::roles;
 use plateforme_auth::policy::{Operation, PersonAccess, Resource};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::delegation::DelegationKind;
-use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration};
+use plateforme_model::person::{NewPerson, Person, PersonRecord, Registration, RsaSource, RsaStatus};
 use plateforme_store::{Store, access::journal, delegations, dossier::persons};
 use serde_json::json;
 use uuid::Uuid;
@@ -54,7 +54,17 @@ pub async fn create_person(
         },
         orientation: None,
         provenance: Default::default(),
+        rsa_status: None,
     };
+    // At the desk, the RSA status is what the person declares; a département or France Travail
+    // confirms it from its source (`PUT …/rsa-status`).
+    if record.statuses.rsa_beneficiary {
+        record.rsa_status = Some(RsaStatus {
+            source: RsaSource::Declaration,
+            since: record.registration.registered_on,
+            recorded_by: caller.principal().organization_id,
+        });
+    }
     check_registration_remit(&caller, &record)?;
     record.registration.on_behalf_of = mandating_organization(&store, &caller, &record).await?;
     access::check_sensitive_write(&caller, record.statuses.rqth)?;

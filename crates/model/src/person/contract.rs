@@ -617,6 +617,9 @@ mod tests {
             referent_counsellor: None,
             decided_on: date("2026-11-20"),
             decided_by: Uuid::nil(),
+            basis: None,
+            delegation_id: None,
+            on_behalf_of: None,
         };
         assert!(check_intensive_hours(10, Some(&orientation)).is_err_and(|e| e.rule == "weekly_hours.intensive"));
         assert!(check_intensive_hours(15, Some(&orientation)).is_ok());

@@ -10,6 +10,7 @@ pub mod review;
 
 pub use identity::{Identity, age_on};
 pub use record::{
-    Address, Contact, NewPerson, Orientation, OrientationInput, PathType, Person, PersonFields, PersonRecord,
-    Provenance, Registration, RegistrationChannel, RegistrationInput, Statuses, StatusesView,
+    Address, Contact, NewPerson, Orientation, OrientationBasis, OrientationInput, PathType, Person, PersonFields,
+    PersonRecord, Provenance, RSA_ORIENTATION_DELAY_DAYS, Registration, RegistrationChannel, RegistrationInput,
+    RsaSource, RsaStatus, RsaStatusInput, Statuses, StatusesView,
 };

@@ -38,6 +38,7 @@ mod read_replica;
 mod referentials;
 mod rolling_restart;
 mod route_table;
+mod rsa_orientation;
 mod sensitive_at_rest;
 mod shadowed_paths;
 mod signing_keys;
