@@ -585,6 +585,28 @@ fn code<T>(parsed: Result<T, plateforme_model::CodeError>) -> Result<T, DatasetE
     parsed.map_err(|error| DatasetError::Invalid(format!("generated code: {error}")))
 }
 
+/// Who decided an orientation, when, and on what ground, as the law has it: the département of
+/// residence for an RSA beneficiary (`departement`: `Some` for them), or France Travail by default
+/// once the département's delay has lapsed — so France Travail's decisions move to the end of the
+/// delay, and fall back to the département when the reference date comes first. Others decide
+/// within their remit. No draw from the generator: the same persons come out as before.
+fn orientation_ground(
+    departement: Option<usize>,
+    decided_by: usize,
+    agency: usize,
+    registered_on: NaiveDate,
+    decided_on: NaiveDate,
+    reference: NaiveDate,
+) -> (usize, NaiveDate, OrientationBasis) {
+    let Some(departement) = departement else { return (decided_by, decided_on, OrientationBasis::Remit) };
+    let delay_over = registered_on + Duration::days(RSA_ORIENTATION_DELAY_DAYS as i64);
+    if decided_by == agency && delay_over <= reference {
+        (agency, decided_on.max(delay_over), OrientationBasis::DefaultAfterDelay)
+    } else {
+        (departement, decided_on, OrientationBasis::Departement)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use plateforme_model::Validate;
@@ -685,27 +707,5 @@ mod tests {
     fn the_same_seed_gives_the_same_persons() {
         assert_eq!(generate(3, 200), generate(3, 200));
         assert_ne!(generate(3, 50), generate(4, 50));
-    }
-}
-
-/// Who decided an orientation, when, and on what ground, as the law has it: the département of
-/// residence for an RSA beneficiary (`departement`: `Some` for them), or France Travail by default
-/// once the département's delay has lapsed — so France Travail's decisions move to the end of the
-/// delay, and fall back to the département when the reference date comes first. Others decide
-/// within their remit. No draw from the generator: the same persons come out as before.
-fn orientation_ground(
-    departement: Option<usize>,
-    decided_by: usize,
-    agency: usize,
-    registered_on: NaiveDate,
-    decided_on: NaiveDate,
-    reference: NaiveDate,
-) -> (usize, NaiveDate, OrientationBasis) {
-    let Some(departement) = departement else { return (decided_by, decided_on, OrientationBasis::Remit) };
-    let delay_over = registered_on + Duration::days(RSA_ORIENTATION_DELAY_DAYS as i64);
-    if decided_by == agency && delay_over <= reference {
-        (agency, decided_on.max(delay_over), OrientationBasis::DefaultAfterDelay)
-    } else {
-        (departement, decided_on, OrientationBasis::Departement)
     }
 }
