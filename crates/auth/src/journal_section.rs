@@ -34,10 +34,14 @@ pub enum JournalSection {
     /// Limiting the processing of the dossier, or lifting the limitation, at the request of the
     /// person's organization.
     Limitation,
+    /// The organizations co-accompanying the person beside the référent.
+    CoAccompaniment,
+    /// The breaches of the contract's duties and the measures decided (sensitive: named apart).
+    Duties,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 14] = [
+    pub const ALL: [JournalSection; 16] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -52,6 +56,8 @@ impl JournalSection {
         Self::AccessCode,
         Self::Erasure,
         Self::Limitation,
+        Self::CoAccompaniment,
+        Self::Duties,
     ];
 
     /// The name stored in the journal.
@@ -71,6 +77,8 @@ impl JournalSection {
             Self::AccessCode => "access_code",
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
+            Self::CoAccompaniment => "co_accompaniment",
+            Self::Duties => "duties",
         }
     }
 
@@ -91,7 +99,9 @@ impl JournalSection {
             | Self::Diagnostic
             | Self::DiagnosticSocial
             | Self::Contract
-            | Self::Review => "accompaniment",
+            | Self::Review
+            | Self::CoAccompaniment => "accompaniment",
+            Self::Duties => "rights_and_duties",
             Self::Consents => "consent_management",
             Self::AccessCode => "person_access",
             Self::Erasure => "erasure",
@@ -129,7 +139,9 @@ mod tests {
                 "consents",
                 "access_code",
                 "erasure",
-                "limitation"
+                "limitation",
+                "co_accompaniment",
+                "duties"
             ]
         );
     }

@@ -18,17 +18,23 @@
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::policy::{Operation, PersonAccess, Resource, roles};
+use plateforme_auth::policy::{self, Operation, PersonAccess, Resource, roles};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::Person;
 use plateforme_store::access::journal::{self, Access};
+use plateforme_store::dossier::co_accompaniments;
 use plateforme_store::dossier::persons::{self, StoredPerson};
 use plateforme_store::{DbConnection, Page, Store, StoreError, write};
 use uuid::Uuid;
 
-/// What the policy reads of a person.
+/// What the policy reads of a person: the record, the consents to share, the co-accompaniments
+/// of today.
 pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonAccess, StoreError> {
-    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, ..record_access(person) })
+    let co_accompanied_by = co_accompaniments::active(conn, person.id, today())?
+        .into_iter()
+        .map(|(organization, role, _)| (organization, role))
+        .collect();
+    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, co_accompanied_by, ..record_access(person) })
 }
 
 /// What the policy reads of a person, but the consents to share: what the record alone says.
@@ -40,6 +46,7 @@ fn record_access(person: &StoredPerson) -> PersonAccess {
         rsa_beneficiary: record.statuses.rsa_beneficiary,
         residence_departement: record.contact.residence_departement(),
         shared_with: Vec::new(),
+        co_accompanied_by: Vec::new(),
     }
 }
 
@@ -140,15 +147,18 @@ async fn read_under_policy<R: Send + 'static>(
     read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError> + Send + 'static,
 ) -> Result<Option<R>, ApiError> {
     let reader = caller.clone();
-    let found = store
+    let (found, acting_for) = store
         .run(move |conn| {
             let person = load(conn, &reader, person_id, Operation::Read)?;
-            read(conn, person)
+            let acting_for = acting_for(conn, &reader, &person)?;
+            Ok((read(conn, person)?, acting_for))
         })
         .await
         .map_err(|error| not_found_as_person(error, person_id))?;
     if found.is_some() {
-        journal::append_durably(store, vec![caller.access(person_id, section, Operation::Read)]).await?;
+        let mut entry = caller.access(person_id, section, Operation::Read);
+        entry.acting_for = acting_for;
+        journal::append_durably(store, vec![entry]).await?;
     }
     Ok(found)
 }
@@ -172,6 +182,45 @@ pub async fn load_for_write<T: Send + 'static>(
         .map_err(|error| not_found_as_person(error, person_id))
 }
 
+/// How a caller may write a part of a dossier: wholly (the policy lets it write the person), or
+/// only its own actions (it co-accompanies the person: "each writes its own actions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contribution {
+    Whole,
+    OwnActions,
+}
+
+/// [`load_for_write`], for a write a co-accompanying organization may make too, within its own
+/// actions: which of the two the caller may make, with the person and what `also` reads.
+pub async fn load_for_contribution<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    also: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(Contribution, T), ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            let (contribution, person) = match load(conn, &caller, person_id, Operation::Write) {
+                Ok(person) => (Contribution::Whole, person),
+                Err(StoreError::NotFound) => {
+                    let person = load(conn, &caller, person_id, Operation::Read)?;
+                    let me = caller.principal().organization_id;
+                    let co_accompanies =
+                        person_access(conn, &person)?.co_accompanied_by.iter().any(|(id, _)| *id == me);
+                    if !co_accompanies {
+                        return Err(StoreError::NotFound);
+                    }
+                    (Contribution::OwnActions, person)
+                }
+                Err(other) => return Err(other),
+            };
+            Ok((contribution, also(conn, person)?))
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
 /// Writes a part of a person's dossier inside the caller's transaction (that of `create_once`):
 /// the person under the policy for writing again, since they may have left the caller's remit
 /// since the checks, then the write, journaled as `section`.
@@ -184,35 +233,72 @@ pub fn write_part<T>(
 ) -> Result<T, StoreError> {
     let person = load(conn, caller, person_id, Operation::Write)?;
     let written = write(conn)?;
-    journal::append(conn, &[write_entry(caller, &person, section)])?;
+    let entry = write_entry(conn, caller, &person, section)?;
+    journal::append(conn, &[entry])?;
     Ok(written)
 }
 
-/// The journal entry of a write to this person: the organization a delegated operator acts for
-/// is named (a partner writes the persons it registered under a mandate for its mandating
-/// organization).
-fn write_entry(caller: &Caller, person: &StoredPerson, section: JournalSection) -> Access {
-    let mut entry = caller.access(person.id, section, Operation::Write);
-    let registration = &person.record.registration;
-    if registration.registered_by == caller.principal().organization_id {
-        entry.acting_for = registration.on_behalf_of;
-    }
-    entry
-}
-
-/// [`write_entry`] for a person not loaded in this transaction: read only when the caller's kind
-/// may act for another organization, so the other writes cost no extra query.
-fn write_entry_of(
+/// The journal entry of a write to this person, naming the organization the caller acts for.
+fn write_entry(
     conn: &mut DbConnection,
     caller: &Caller,
-    person_id: Uuid,
+    person: &StoredPerson,
     section: JournalSection,
 ) -> Result<Access, StoreError> {
+    let mut entry = caller.access(person.id, section, Operation::Write);
+    entry.acting_for = acting_for(conn, caller, person)?;
+    Ok(entry)
+}
+
+/// The organization the caller acts for on this person, if it acts as a delegated operator: a
+/// partner acts for the organization that mandated it — the one it registered the person for, or
+/// the one its delegated co-accompaniment names. Read only for the kinds that act under mandate,
+/// so the others' accesses cost no extra query.
+fn acting_for(conn: &mut DbConnection, caller: &Caller, person: &StoredPerson) -> Result<Option<Uuid>, StoreError> {
     if !roles::registration_needs_mandate(caller.principal().kind) {
-        return Ok(caller.access(person_id, section, Operation::Write));
+        return Ok(None);
     }
-    let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
-    Ok(write_entry(caller, &person, section))
+    let me = caller.principal().organization_id;
+    let registration = &person.record.registration;
+    if registration.registered_by == me && registration.on_behalf_of.is_some() {
+        return Ok(registration.on_behalf_of);
+    }
+    let active = co_accompaniments::active(conn, person.id, today())?;
+    Ok(active.into_iter().find(|(organization, _, _)| *organization == me).and_then(|(_, _, acting_for)| acting_for))
+}
+
+/// Whether the caller sees this person's sensitive parts (the diagnostic's social part, the RQTH):
+/// it holds `dossier.social:read`, and its access does not come only from a co-accompaniment in a
+/// role that leaves them out (`policy::opens_sensitive_parts`).
+pub fn discloses_sensitive(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person: &StoredPerson,
+) -> Result<bool, StoreError> {
+    if !caller.has_scope(SENSITIVE_READ) {
+        return Ok(false);
+    }
+    if caller.may(Operation::Read, Resource::Person(&record_access(person))) {
+        return Ok(true);
+    }
+    Ok(policy::opens_sensitive_parts(caller.principal(), &person_access(conn, person)?))
+}
+
+/// Reads a person for the caller as they may see them (the sensitive parts as
+/// [`discloses_sensitive`] says), journaling the read of `section`.
+pub async fn read_person_view(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    section: JournalSection,
+) -> Result<Person, ApiError> {
+    let reader = caller.clone();
+    read_under_policy(store, caller, id, section, move |conn, person| {
+        let sensitive = discloses_sensitive(conn, &reader, &person)?;
+        Ok(Some(view_with(&person, sensitive)))
+    })
+    .await?
+    .ok_or_else(|| not_found_as_person(StoreError::NotFound, id))
 }
 
 /// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
@@ -257,7 +343,14 @@ async fn commit_journaled<T: Send + 'static>(
                     return Err(StoreError::ProcessingLimited { current });
                 }
                 let written = change(conn)?;
-                let entry = write_entry_of(conn, &caller, person_id, section)?;
+                let entry = match roles::registration_needs_mandate(caller.principal().kind) {
+                    // Read again only for the kinds that may act for another organization.
+                    true => {
+                        let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
+                        write_entry(conn, &caller, &person, section)?
+                    }
+                    false => caller.access(person_id, section, Operation::Write),
+                };
                 journal::append(conn, &[entry])?;
                 Ok(written)
             })
@@ -281,8 +374,12 @@ pub const SENSITIVE_WRITE: &str = "dossier.social:write";
 /// The person as this caller may see them: without the sensitive parts unless it holds
 /// `dossier.social:read`.
 pub fn view_for(caller: &Caller, person: &StoredPerson) -> Person {
+    view_with(person, caller.has_scope(SENSITIVE_READ))
+}
+
+fn view_with(person: &StoredPerson, sensitive: bool) -> Person {
     let view = person.record.view(person.id, person.has_nir, person.version, person.times(), today());
-    if caller.has_scope(SENSITIVE_READ) { view } else { view.withhold_sensitive() }
+    if sensitive { view } else { view.withhold_sensitive() }
 }
 
 /// Writing a sensitive part needs `dossier.social:write`.

@@ -3,6 +3,7 @@
 //! (`access`); every write keeps its provenance, history and change event.
 
 mod access;
+mod co_accompaniments;
 mod consents;
 mod contracts;
 mod diagnostic;
@@ -26,6 +27,7 @@ pub struct NirKey(pub Vec<u8>);
 pub fn configure(config: &mut ServiceConfig) {
     persons::configure(config);
     me::configure(config);
+    co_accompaniments::configure(config);
     contracts::configure(config);
     diagnostic::configure(config);
     consents::configure(config);

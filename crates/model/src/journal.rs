@@ -20,7 +20,7 @@ pub struct Access {
     pub action: String,
     pub request_id: Option<String>,
     /// Why: the purpose the operation declares (`accompaniment`, `orientation`,
-    /// `identification`, `consent_management`, `person_access`, `erasure`, `limitation`); `null`
+    /// `identification`, `consent_management`, `person_access`, `erasure`, `limitation`, `rights_and_duties`); `null`
     /// for the accesses journaled before purposes were kept.
     pub purpose: Option<String>,
     /// Why, in the caller's words: its `Access-Purpose` header, when it sent one.

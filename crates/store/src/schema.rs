@@ -261,6 +261,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    co_accompaniments (id) {
+        id -> Text,
+        person_id -> Text,
+        organization_id -> Text,
+        since -> Text,
+        until -> Nullable<Text>,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
 diesel::joinable!(offer_sources -> offers (offer_id));
@@ -273,6 +287,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_windows,
     organizations,
     delegations,
+    co_accompaniments,
     oauth_clients,
     signing_keys,
     access_journal,

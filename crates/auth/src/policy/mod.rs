@@ -17,10 +17,11 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use persons::{PersonCondition, person_filter};
+pub use persons::{PersonCondition, opens_sensitive_parts, person_filter};
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::{OrganizationKind, Territory};
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -59,6 +60,8 @@ pub struct PersonAccess {
     pub residence_departement: Option<DepartementCode>,
     /// The partners the person consented to share the dossier with.
     pub shared_with: Vec<Uuid>,
+    /// The organizations co-accompanying the person today, each in its role.
+    pub co_accompanied_by: Vec<(Uuid, CoAccompanimentRole)>,
 }
 
 /// What the policy needs to know of a job offer.
@@ -154,16 +157,20 @@ pub enum Rule {
     Nothing,
     /// Persons: registered by the organization, or oriented to it.
     RegisteredOrOrientedToSelf,
-    /// Persons: [`Rule::RegisteredOrOrientedToSelf`], or sharing their dossier with it.
-    RegisteredOrientedOrShared,
+    /// Persons: [`Rule::RegisteredOrOrientedToSelf`], co-accompanied by it, or sharing their
+    /// dossier with it.
+    RegisteredOrientedCoAccompaniedOrShared,
     /// Persons: registered by the organization (a partner, under a mandate).
     RegisteredBySelf,
-    /// Persons: registered by the organization, or sharing their dossier with it.
-    RegisteredOrShared,
-    /// Persons: who consented to share their dossier with the organization.
-    SharedWithSelf,
+    /// Persons: registered by the organization, co-accompanied by it, or sharing their dossier
+    /// with it.
+    RegisteredCoAccompaniedOrShared,
+    /// Persons: co-accompanied by the organization, or sharing their dossier with it.
+    CoAccompaniedOrShared,
     /// Persons: RSA beneficiaries whose residence is in one of the territory's départements.
     RsaResidentOfTerritory,
+    /// Persons: [`Rule::RsaResidentOfTerritory`], or co-accompanied by the organization.
+    RsaResidentOrCoAccompanied,
     /// Offers the organization is a source of; training entries it published.
     PublishedBySelf,
     /// Offers the organization owns (a merged source does not).
@@ -184,15 +191,16 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Self::Everything,
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
-        Self::RegisteredOrientedOrShared,
+        Self::RegisteredOrientedCoAccompaniedOrShared,
         Self::RegisteredBySelf,
-        Self::RegisteredOrShared,
-        Self::SharedWithSelf,
+        Self::RegisteredCoAccompaniedOrShared,
+        Self::CoAccompaniedOrShared,
         Self::RsaResidentOfTerritory,
+        Self::RsaResidentOrCoAccompanied,
         Self::PublishedBySelf,
         Self::OwnedBySelf,
         Self::OpenOrPublishedBySelf,
@@ -209,16 +217,23 @@ impl Rule {
             Self::Everything => "every record",
             Self::Nothing => "no record",
             Self::RegisteredOrOrientedToSelf => "persons registered by the organization or oriented to it",
-            Self::RegisteredOrientedOrShared => {
-                "persons registered by or oriented to the organization, or who consented to share their dossier with it"
+            Self::RegisteredOrientedCoAccompaniedOrShared => {
+                "persons registered by, oriented to or co-accompanied by the organization, or who consented to share \
+                 their dossier with it"
             }
             Self::RegisteredBySelf => "persons registered by the organization",
-            Self::RegisteredOrShared => {
-                "persons registered by the organization, or who consented to share their dossier with it"
+            Self::RegisteredCoAccompaniedOrShared => {
+                "persons registered or co-accompanied by the organization, or who consented to share their dossier with it"
             }
-            Self::SharedWithSelf => "persons who consented to share their dossier with the organization",
+            Self::CoAccompaniedOrShared => {
+                "persons co-accompanied by the organization, or who consented to share their dossier with it"
+            }
             Self::RsaResidentOfTerritory => {
                 "RSA beneficiaries resident in a département of the organization's territory"
+            }
+            Self::RsaResidentOrCoAccompanied => {
+                "RSA beneficiaries resident in a département of the organization's territory, and persons it \
+                 co-accompanies"
             }
             Self::PublishedBySelf => "offers the organization is a source of, and training entries it published",
             Self::OwnedBySelf => "offers the organization owns (not those it is only a merged source of)",
@@ -241,11 +256,12 @@ impl Rule {
         match self {
             Self::Everything | Self::Nothing => true,
             Self::RegisteredOrOrientedToSelf
-            | Self::RegisteredOrientedOrShared
+            | Self::RegisteredOrientedCoAccompaniedOrShared
             | Self::RegisteredBySelf
-            | Self::RegisteredOrShared
-            | Self::SharedWithSelf
-            | Self::RsaResidentOfTerritory => resource == ResourceKind::Person,
+            | Self::RegisteredCoAccompaniedOrShared
+            | Self::CoAccompaniedOrShared
+            | Self::RsaResidentOfTerritory
+            | Self::RsaResidentOrCoAccompanied => resource == ResourceKind::Person,
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
             Self::OwnedBySelf | Self::OpenOrPublishedBySelf => resource == ResourceKind::Offer,
             Self::InOwnRegion => resource == ResourceKind::Training,
@@ -266,11 +282,12 @@ impl Rule {
             Self::Nothing => false,
             // Defined once, by their conditions, in `persons`: the list filter follows them too.
             Self::RegisteredOrOrientedToSelf
-            | Self::RegisteredOrientedOrShared
+            | Self::RegisteredOrientedCoAccompaniedOrShared
             | Self::RegisteredBySelf
-            | Self::RegisteredOrShared
-            | Self::SharedWithSelf
-            | Self::RsaResidentOfTerritory => {
+            | Self::RegisteredCoAccompaniedOrShared
+            | Self::CoAccompaniedOrShared
+            | Self::RsaResidentOfTerritory
+            | Self::RsaResidentOrCoAccompanied => {
                 person(resource).is_some_and(|person| persons::admits(self, principal, person))
             }
             Self::PublishedBySelf => match resource {

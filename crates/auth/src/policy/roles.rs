@@ -1,10 +1,12 @@
 //! The network's roles as the report sets them, beside the record table: who registers only under
 //! a mandate ([`registration_needs_mandate`]), who records the RSA status
-//! ([`RSA_STATUS_RECORDERS`]), which organization delegates what to which ([`delegation`]). Like the table, each is data a reader can check against the report, and each
+//! ([`RSA_STATUS_RECORDERS`]), who co-accompanies in which role ([`CO_ACCOMPANIMENT`]), which
+//! organization delegates what to which ([`delegation`]). Like the table, each is data a reader can check against the report, and each
 //! refusal says which side is wrong.
 
 use plateforme_model::delegation::DelegationKind;
 use plateforme_model::organization::OrganizationKind;
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 
 /// Whether an organization of this kind registers persons only under an accompaniment mandate
 /// (a delegation `accompaniment` it holds, covering the person's residence), for its mandating
@@ -20,6 +22,31 @@ pub fn registration_needs_mandate(kind: OrganizationKind) -> bool {
 /// RSA, and France Travail, which receives the CAF's and the MSA's feeds. The status decides who
 /// orients the person and what a département sees, so no other writer of the dossier may set it.
 pub const RSA_STATUS_RECORDERS: &[OrganizationKind] = &[OrganizationKind::FranceTravail, OrganizationKind::Departement];
+
+/// Which kinds of organization co-accompany a person in which role, beside the référent: a
+/// département's or an association's social workers (#16), a mandated operator (#14, #20), the
+/// specialised networks and France Travail's facilitator (#21), the région or a partner running
+/// a training. Employers co-accompany nobody.
+#[rustfmt::skip]
+pub const CO_ACCOMPANIMENT: &[(CoAccompanimentRole, &[OrganizationKind])] = &[
+    (CoAccompanimentRole::Social,      &[OrganizationKind::Departement, OrganizationKind::Partner]),
+    (CoAccompanimentRole::Delegated,   &[OrganizationKind::Partner]),
+    (CoAccompanimentRole::Specialised,
+        &[OrganizationKind::FranceTravail, OrganizationKind::MissionLocale, OrganizationKind::CapEmploi, OrganizationKind::Partner]),
+    (CoAccompanimentRole::Training,    &[OrganizationKind::Region, OrganizationKind::Partner]),
+];
+
+/// The kinds that take a co-accompaniment role.
+pub fn co_accompanying_kinds(role: CoAccompanimentRole) -> &'static [OrganizationKind] {
+    CO_ACCOMPANIMENT.iter().find(|(listed, _)| *listed == role).map_or(&[], |(_, kinds)| kinds)
+}
+
+/// Whether a co-accompaniment in this role opens the dossier's sensitive parts (with
+/// `dossier.social:read`): social and specialised support work on them; a delegated operator or a
+/// training organization reads the dossier without them.
+pub fn co_accompaniment_opens_sensitive_parts(role: CoAccompanimentRole) -> bool {
+    matches!(role, CoAccompanimentRole::Social | CoAccompanimentRole::Specialised)
+}
 
 /// Why a delegation between two kinds of organization is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,9 +13,10 @@
 use super::Operation::{Read, Write};
 use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
 use super::Rule::{
-    Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing,
-    OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf, RegisteredOrOrientedToSelf,
-    RegisteredOrShared, RegisteredOrientedOrShared, RsaResidentOfTerritory, SelfOnly,
+    CoAccompaniedOrShared, Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion,
+    Nothing, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf, RegisteredCoAccompaniedOrShared,
+    RegisteredOrOrientedToSelf, RegisteredOrientedCoAccompaniedOrShared, RsaResidentOfTerritory,
+    RsaResidentOrCoAccompanied, SelfOnly,
 };
 use super::{Operation, ResourceKind, Row, Rule};
 use plateforme_model::organization::OrganizationKind::{
@@ -38,8 +39,9 @@ pub(super) const TABLE: &[Row] = &[
     (FranceTravail, Organization, Write, SelfOnly),
 
     // A mission locale follows the young people oriented to it or that it registered; a dossier
-    // shared with it by consent is for reading, not for acting on.
-    (MissionLocale, Person,       Read,  RegisteredOrientedOrShared),
+    // shared with it by consent, or a person it co-accompanies beside the référent (#16, #21), is
+    // for reading (its own actions of the contract aside), not for acting on.
+    (MissionLocale, Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
     (MissionLocale, Person,       Write, RegisteredOrOrientedToSelf),
     (MissionLocale, Offer,        Read,  Everything),
     (MissionLocale, Offer,        Write, Nothing),
@@ -52,7 +54,7 @@ pub(super) const TABLE: &[Row] = &[
 
     // Cap emploi registers at its desk too (principle 1: registration at every operator's desk)
     // and follows those it registered or that are oriented to it.
-    (CapEmploi,     Person,       Read,  RegisteredOrientedOrShared),
+    (CapEmploi,     Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
     (CapEmploi,     Person,       Write, RegisteredOrOrientedToSelf),
     (CapEmploi,     Offer,        Read,  Everything),
     (CapEmploi,     Offer,        Write, Nothing),
@@ -63,8 +65,9 @@ pub(super) const TABLE: &[Row] = &[
     (CapEmploi,     Organization, Read,  Everything),
     (CapEmploi,     Organization, Write, SelfOnly),
 
-    // A département orients the RSA beneficiaries living in it, and only them.
-    (Departement,   Person,       Read,  RsaResidentOfTerritory),
+    // A département orients the RSA beneficiaries living in it, and only them; it reads the
+    // dossiers of the persons its social workers co-accompany (#16).
+    (Departement,   Person,       Read,  RsaResidentOrCoAccompanied),
     (Departement,   Person,       Write, RsaResidentOfTerritory),
     (Departement,   Offer,        Read,  Everything),
     (Departement,   Offer,        Write, Nothing),
@@ -75,8 +78,9 @@ pub(super) const TABLE: &[Row] = &[
     (Departement,   Organization, Read,  Everything),
     (Departement,   Organization, Write, SelfOnly),
 
-    // A région funds and publishes its region's training; it follows no person.
-    (Region,        Person,       Read,  Nothing),
+    // A région funds and publishes its region's training; it reads the dossiers of the persons
+    // it co-accompanies (their training) or who share theirs with it, and writes none.
+    (Region,        Person,       Read,  CoAccompaniedOrShared),
     (Region,        Person,       Write, Nothing),
     (Region,        Offer,        Read,  Everything),
     (Region,        Offer,        Write, Nothing),
@@ -88,11 +92,11 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Organization, Write, SelfOnly),
 
     // Partners (SIAE, OPCO, Apec, Afpa, PLIE, private placement operators…) see a dossier by the
-    // person's consent, and the persons they registered — which a partner does only under an
+    // person's consent, the persons they co-accompany, and the persons they registered — which a partner does only under an
     // accompaniment mandate (`roles::registration_needs_mandate`; principle 1, "voire de ses
     // partenaires"; propositions #14, #20). They write only what they published (offers: those
     // they own, not those they joined).
-    (Partner,       Person,       Read,  RegisteredOrShared),
+    (Partner,       Person,       Read,  RegisteredCoAccompaniedOrShared),
     (Partner,       Person,       Write, RegisteredBySelf),
     (Partner,       Offer,        Read,  Everything),
     (Partner,       Offer,        Write, OwnedBySelf),

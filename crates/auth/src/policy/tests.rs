@@ -5,6 +5,7 @@ use plateforme_model::organization::OrganizationKind::{
     self, CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
 };
 use plateforme_model::organization::Territory;
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use uuid::Uuid;
 
 use super::*;
@@ -56,10 +57,11 @@ impl Record {
 
 /// Every record the matrix tries, named as the matrix names it. "It" is the organization under
 /// test (`ME`); "its département" is 69, "its région" 84.
-const CASES: [&str; 25] = [
+const CASES: [&str; 26] = [
     "person registered by it",
     "person oriented to it",
     "person sharing their dossier with it",
+    "person it co-accompanies",
     "person of another organization",
     "RSA beneficiary resident in its département",
     "RSA beneficiary resident elsewhere",
@@ -93,6 +95,7 @@ fn record(case: &str) -> Record {
         rsa_beneficiary: false,
         residence_departement: Some(departement("75")),
         shared_with: vec![THIRD],
+        co_accompanied_by: vec![(THIRD, CoAccompanimentRole::Social)],
     };
     let person = |change: fn(&mut PersonAccess)| {
         let mut person = stranger.clone();
@@ -118,6 +121,7 @@ fn record(case: &str) -> Record {
         "person registered by it" => person(|p| p.registered_by = Some(ME)),
         "person oriented to it" => person(|p| p.oriented_to = vec![THIRD, ME]),
         "person sharing their dossier with it" => person(|p| p.shared_with = vec![THIRD, ME]),
+        "person it co-accompanies" => person(|p| p.co_accompanied_by.push((ME, CoAccompanimentRole::Delegated))),
         "person of another organization" => person(|_| {}),
         "RSA beneficiary resident in its département" => person(|p| {
             p.rsa_beneficiary = true;
@@ -160,10 +164,11 @@ fn every_kind_meeting_every_record() -> impl Iterator<Item = (OrganizationKind, 
 /// The expected decisions, written out from the product issue, not derived from the table:
 /// (kind, record, may read, may write).
 #[rustfmt::skip]
-const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
+const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (FranceTravail, "person registered by it",                             true,  true),
     (FranceTravail, "person oriented to it",                               true,  true),
     (FranceTravail, "person sharing their dossier with it",                true,  true),
+    (FranceTravail,"person it co-accompanies",                          true,  true),
     (FranceTravail, "person of another organization",                      true,  true),
     (FranceTravail, "RSA beneficiary resident in its département",         true,  true),
     (FranceTravail, "RSA beneficiary resident elsewhere",                  true,  true),
@@ -190,6 +195,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (MissionLocale, "person registered by it",                             true,  true),
     (MissionLocale, "person oriented to it",                               true,  true),
     (MissionLocale, "person sharing their dossier with it",                true,  false),
+    (MissionLocale,"person it co-accompanies",                          true,  false),
     (MissionLocale, "person of another organization",                      false, false),
     (MissionLocale, "RSA beneficiary resident in its département",         false, false),
     (MissionLocale, "RSA beneficiary resident elsewhere",                  false, false),
@@ -216,6 +222,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (CapEmploi,     "person registered by it",                             true,  true),
     (CapEmploi,     "person oriented to it",                               true,  true),
     (CapEmploi,     "person sharing their dossier with it",                true,  false),
+    (CapEmploi,    "person it co-accompanies",                          true,  false),
     (CapEmploi,     "person of another organization",                      false, false),
     (CapEmploi,     "RSA beneficiary resident in its département",         false, false),
     (CapEmploi,     "RSA beneficiary resident elsewhere",                  false, false),
@@ -242,6 +249,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Departement,   "person registered by it",                             false, false),
     (Departement,   "person oriented to it",                               false, false),
     (Departement,   "person sharing their dossier with it",                false, false),
+    (Departement,  "person it co-accompanies",                          true,  false),
     (Departement,   "person of another organization",                      false, false),
     (Departement,   "RSA beneficiary resident in its département",         true,  true),
     (Departement,   "RSA beneficiary resident elsewhere",                  false, false),
@@ -267,7 +275,8 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
 
     (Region,        "person registered by it",                             false, false),
     (Region,        "person oriented to it",                               false, false),
-    (Region,        "person sharing their dossier with it",                false, false),
+    (Region,        "person sharing their dossier with it",                true,  false),
+    (Region,       "person it co-accompanies",                          true,  false),
     (Region,        "person of another organization",                      false, false),
     (Region,        "RSA beneficiary resident in its département",         false, false),
     (Region,        "RSA beneficiary resident elsewhere",                  false, false),
@@ -294,6 +303,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Partner,       "person registered by it",                             true,  true),
     (Partner,       "person oriented to it",                               false, false),
     (Partner,       "person sharing their dossier with it",                true,  false),
+    (Partner,      "person it co-accompanies",                          true,  false),
     (Partner,       "person of another organization",                      false, false),
     (Partner,       "RSA beneficiary resident in its département",         false, false),
     (Partner,       "RSA beneficiary resident elsewhere",                  false, false),
@@ -320,6 +330,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Employer,      "person registered by it",                             false, false),
     (Employer,      "person oriented to it",                               false, false),
     (Employer,      "person sharing their dossier with it",                false, false),
+    (Employer,     "person it co-accompanies",                          false, false),
     (Employer,      "person of another organization",                      false, false),
     (Employer,      "RSA beneficiary resident in its département",         false, false),
     (Employer,      "RSA beneficiary resident elsewhere",                  false, false),
@@ -501,23 +512,29 @@ fn kinds_and_operations_have_stable_names() {
 /// The list filter of every kind, written out: what a list for action may show.
 #[test]
 fn the_list_filter_of_each_kind_is_its_person_rule() {
-    use plateforme_store::dossier::persons::PersonCriterion::{OrientedTo, RegisteredBy, RsaResidentIn, SharedWith};
+    use plateforme_store::dossier::persons::PersonCriterion::{
+        CoAccompaniedBy, OrientedTo, RegisteredBy, RsaResidentIn, SharedWith,
+    };
     use plateforme_store::dossier::persons::Visibility::{All, AnyOf};
     let expected = [
         (FranceTravail, All, All),
         (
             MissionLocale,
-            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), CoAccompaniedBy(ME), SharedWith(ME)]),
             AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
         ),
         (
             CapEmploi,
-            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), CoAccompaniedBy(ME), SharedWith(ME)]),
             AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
         ),
-        (Departement, AnyOf(vec![RsaResidentIn(vec!["69".into()])]), AnyOf(vec![RsaResidentIn(vec!["69".into()])])),
-        (Region, AnyOf(vec![]), AnyOf(vec![])),
-        (Partner, AnyOf(vec![RegisteredBy(ME), SharedWith(ME)]), AnyOf(vec![RegisteredBy(ME)])),
+        (
+            Departement,
+            AnyOf(vec![RsaResidentIn(vec!["69".into()]), CoAccompaniedBy(ME)]),
+            AnyOf(vec![RsaResidentIn(vec!["69".into()])]),
+        ),
+        (Region, AnyOf(vec![CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![])),
+        (Partner, AnyOf(vec![RegisteredBy(ME), CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![RegisteredBy(ME)])),
         (Employer, AnyOf(vec![]), AnyOf(vec![])),
     ];
     for (kind, read, write) in expected {
@@ -533,6 +550,9 @@ fn meets(criterion: &plateforme_store::dossier::persons::PersonCriterion, person
         PersonCriterion::RegisteredBy(id) => person.registered_by == Some(*id),
         PersonCriterion::OrientedTo(id) => person.oriented_to.contains(id),
         PersonCriterion::SharedWith(id) => person.shared_with.contains(id),
+        PersonCriterion::CoAccompaniedBy(id) => {
+            person.co_accompanied_by.iter().any(|(organization, _)| organization == id)
+        }
         PersonCriterion::RsaResidentIn(codes) => {
             person.rsa_beneficiary
                 && person.residence_departement.as_ref().is_some_and(|code| codes.contains(&code.to_string()))
@@ -599,4 +619,23 @@ fn an_offer_is_written_by_its_owner_and_france_travail_only() {
         assert!(!allows(&principal(kind), Operation::Write, Resource::Offer(&owned_by_other)), "{kind:?}");
     }
     assert!(allows(&principal(FranceTravail), Operation::Write, Resource::Offer(&owned_by_other)));
+}
+
+/// A co-accompanying organization reads the dossier within its role: the sensitive parts open to
+/// social and specialised support, not to a delegated operator or a training organization —
+/// unless another access (a consent, being the referent) opens them anyway.
+#[test]
+fn a_co_accompaniment_opens_the_sensitive_parts_by_its_role() {
+    for (role, opens) in [
+        (CoAccompanimentRole::Social, true),
+        (CoAccompanimentRole::Specialised, true),
+        (CoAccompanimentRole::Delegated, false),
+        (CoAccompanimentRole::Training, false),
+    ] {
+        let person = PersonAccess { co_accompanied_by: vec![(ME, role)], ..Default::default() };
+        assert_eq!(opens_sensitive_parts(&principal(Partner), &person), opens, "{role:?}");
+        let shared = PersonAccess { shared_with: vec![ME], ..person.clone() };
+        assert!(opens_sensitive_parts(&principal(Partner), &shared), "{role:?} with a consent");
+    }
+    assert!(opens_sensitive_parts(&principal(FranceTravail), &PersonAccess::default()));
 }

@@ -93,6 +93,7 @@ fn check_registration_remit(caller: &Caller, record: &PersonRecord) -> Result<()
         rsa_beneficiary: record.statuses.rsa_beneficiary,
         residence_departement: record.contact.residence_departement(),
         shared_with: Vec::new(),
+        co_accompanied_by: Vec::new(),
     };
     if caller.may(Operation::Write, Resource::Person(&access)) {
         return Ok(());

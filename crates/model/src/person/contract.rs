@@ -350,6 +350,20 @@ impl ContractRecord {
     }
 }
 
+impl ContractRecord {
+    /// Whether `next` changes nothing of this contract but the actions `owner` carries out — the
+    /// actions it adds, changes or removes: what a co-accompanying organization may write.
+    pub fn changes_only_actions_of(&self, next: &ContractFields, owner: Uuid) -> bool {
+        let others = |actions: &[ContractAction]| -> Vec<ContractAction> {
+            actions.iter().filter(|action| action.owner != ActionOwner::Organization(owner)).cloned().collect()
+        };
+        let current = self.fields();
+        let same_rest = ContractFields { actions: Vec::new(), ..current.clone() }
+            == ContractFields { actions: Vec::new(), ..next.clone() };
+        same_rest && others(&current.actions) == others(&next.actions)
+    }
+}
+
 /// Texts are stored trimmed, as their lengths are checked trimmed.
 pub(super) fn tidy(texts: Vec<String>) -> Vec<String> {
     texts.into_iter().map(|text| text.trim().to_owned()).collect()
@@ -606,6 +620,33 @@ mod tests {
         assert_eq!(rules(fields.check(today)), ["objectives.count", "weekly_hours.range", "contract.signed_in_future"]);
         let owner: Result<ActionOwner, _> = serde_json::from_value(serde_json::json!("someone"));
         assert!(owner.is_err_and(|error| error.to_string().starts_with("owner.format: ")));
+    }
+
+    #[test]
+    fn a_co_accompanying_organization_changes_only_its_own_actions() {
+        let (mine, theirs) = (Uuid::from_u128(7), Uuid::from_u128(8));
+        let action = |owner: ActionOwner, description: &str| ContractAction {
+            description: description.into(),
+            owner,
+            due_on: None,
+            done: false,
+        };
+        let mut contract = draft();
+        contract.actions = vec![
+            action(ActionOwner::Person, "CV"),
+            action(ActionOwner::Organization(mine), "Atelier"),
+            action(ActionOwner::Organization(theirs), "Stage"),
+        ];
+        let mut next = contract.fields();
+        next.actions[1].done = true;
+        next.actions.push(action(ActionOwner::Organization(mine), "Second atelier"));
+        assert!(contract.changes_only_actions_of(&next, mine));
+        assert!(!contract.changes_only_actions_of(&next, theirs));
+        let mut others = contract.fields();
+        others.actions[0].done = true;
+        assert!(!contract.changes_only_actions_of(&others, mine), "the person's action is not its own");
+        let hours = ContractFields { weekly_hours: 20, ..contract.fields() };
+        assert!(!contract.changes_only_actions_of(&hours, mine), "nor the hours");
     }
 
     #[test]

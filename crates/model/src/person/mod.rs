@@ -1,5 +1,6 @@
 //! The person at the heart of the dossier (dossier unique de la personne).
 
+pub mod co_accompaniment;
 pub mod consent;
 pub mod contract;
 pub mod diagnostic;

@@ -133,7 +133,7 @@ const PERSON_MATRIX: &[(OrganizationKind, u16, u16, u16, u16)] = &[
     (MissionLocale, 200, 200, 404, 404),
     (CapEmploi, 200, 200, 404, 404),
     (Departement, 200, 200, 404, 404),
-    (Region, 404, 404, 404, 404),
+    (Region, 200, 404, 404, 404),
     (Partner, 200, 404, 404, 404),
     (Employer, 404, 404, 404, 404),
 ];
@@ -165,7 +165,8 @@ async fn every_kind_sees_exactly_the_persons_of_its_remit(app: TestApp) {
 }
 
 /// A person inside the caller's remit, made the way the network makes it: registered by the
-/// caller, oriented to it, an RSA beneficiary of its département, or shared with it by consent.
+/// caller, oriented to it, an RSA beneficiary of its département, shared with it by consent, or
+/// co-accompanied by it.
 /// `None` for kinds with no person in their remit.
 async fn person_in_remit_of(
     app: &TestApp,
@@ -194,7 +195,17 @@ async fn person_in_remit_of(
             assert_eq!(response.status().as_u16(), 201, "share with the partner");
             Some(id)
         }
-        Region | Employer => None,
+        Region => {
+            // A région co-accompanies the person during the training it runs.
+            let id = registered(app, ft, &name, false).await;
+            let body = json!({"organization_id": caller.organization_id, "role": "training",
+                "since": chrono::Utc::now().date_naive()});
+            let response =
+                crate::dossier::post_as(app, ft, &format!("/v1/persons/{id}/co-accompaniments"), &body).await;
+            assert_eq!(response.status().as_u16(), 201, "the région co-accompanies");
+            Some(id)
+        }
+        Employer => None,
     }
 }
 

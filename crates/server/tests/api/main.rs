@@ -9,6 +9,7 @@ mod admin_clients;
 mod anonymous_buckets;
 mod behind_a_proxy;
 mod cli;
+mod co_accompaniment;
 mod consents_and_diagnostic;
 mod contract;
 mod contract_fuzz;

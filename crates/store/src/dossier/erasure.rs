@@ -2,8 +2,8 @@
 //! past its retention (`erase_expired`, run daily) and an erasure requested by the person's
 //! organization (`erase`, behind `DELETE /v1/persons/{id}`).
 //!
-//! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents
-//! and access codes. What must stay to account for the network's work stays, in a form that no
+//! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents,
+//! co-accompaniments and access codes. What must stay to account for the network's work stays, in a form that no
 //! longer says anything of the person: each history row keeps who changed which record, when and
 //! by which request, but its content is replaced by `null`; each journal entry keeps who
 //! accessed, when and under which declared purpose, but the caller's own words
@@ -20,8 +20,8 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::schema::{
-    access_journal, changes, consents, contracts, diagnostics, history, idempotency_keys, person_access_codes, persons,
-    reviews,
+    access_journal, changes, co_accompaniments, consents, contracts, diagnostics, history, idempotency_keys,
+    person_access_codes, persons, reviews,
 };
 use crate::timestamps::to_db;
 use crate::write::{self, Action, Actor, Mutation, WriteContext};
@@ -79,6 +79,7 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
     diesel::delete(diagnostics::table.filter(diagnostics::person_id.eq(&id))).execute(conn)?;
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
+    diesel::delete(co_accompaniments::table.filter(co_accompaniments::person_id.eq(&id))).execute(conn)?;
     diesel::delete(person_access_codes::table.filter(person_access_codes::person_id.eq(&id))).execute(conn)?;
     diesel::delete(persons::table.find(&id)).execute(conn)?;
     for (resource_type, resource_id) in records.keys() {
@@ -137,6 +138,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
         super::contracts::RESOURCE_TYPE,
         super::reviews::RESOURCE_TYPE,
         super::consents::RESOURCE_TYPE,
+        super::co_accompaniments::RESOURCE_TYPE,
     ]
     .into_iter()
     .find(|known| *known == name)
