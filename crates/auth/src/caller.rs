@@ -54,6 +54,12 @@ impl Caller {
         }
     }
 
+    /// Whether the caller reads records of this type of a dossier it reads (a breach needs its own
+    /// scope: `scopes::read_scope_of`).
+    pub fn reads_record_type(&self, resource_type: &str) -> bool {
+        crate::scopes::read_scope_of(resource_type).is_none_or(|scope| self.has_scope(scope))
+    }
+
     /// Whether the policy lets the caller's organization touch this record.
     pub fn may(&self, operation: Operation, resource: Resource<'_>) -> bool {
         policy::allows(&self.identity.principal, operation, resource)

@@ -213,6 +213,10 @@ impl Network {
     pub fn id(&self, organization: usize) -> Uuid {
         self.organizations[organization].id
     }
+
+    pub fn kind(&self, organization: usize) -> OrganizationKind {
+        self.organizations[organization].fields.kind
+    }
 }
 
 /// Creates the organizations in order, with ids and SIRETs that depend only on that order.

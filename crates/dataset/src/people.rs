@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use plateforme_model::codes::{CommuneCode, Email, Nir, Phone, PostalCode, RomeCode};
 use plateforme_model::merge_patch::leaf_paths;
-use plateforme_model::person::contract::{ActionOwner, ContractAction, ContractRecord, ContractStatus};
+use plateforme_model::person::contract::{
+    ActionOwner, ContractAction, ContractKind, ContractRecord, ContractStatus, Obligation, ObligationKind,
+};
 use plateforme_model::person::diagnostic::{
     AutonomyLevel, Constraint, DiagnosticRecord, ProfessionalDiagnostic, QualificationLevel, Severity, SocialDiagnostic,
 };
@@ -272,7 +274,8 @@ impl<'a> PersonGenerator<'a> {
             let rng = &mut self.rng;
             let accompanied = intensive || rsa_beneficiary || path_type != PathType::Emploi;
             if accompanied && rng.chance(0.55) {
-                contract = Some(self.contract(last_date, last_at, intensive, network.id(referent))?);
+                let kind = ContractKind::default_for(network.kind(referent), rsa_beneficiary);
+                contract = Some(self.contract(last_date, last_at, intensive, network.id(referent), kind)?);
             }
         }
         let person = GeneratedPerson { id, record, nir_hash, versions, diagnostic, contract };
@@ -449,6 +452,7 @@ impl<'a> PersonGenerator<'a> {
         after_at: DateTime<Utc>,
         intensive: bool,
         by: Uuid,
+        kind: ContractKind,
     ) -> Result<GeneratedContract, DatasetError> {
         let drafted_on = self.later(after, 0, 15);
         let rng = &mut self.rng;
@@ -471,7 +475,24 @@ impl<'a> PersonGenerator<'a> {
             .collect();
         let weekly_hours =
             if intensive { rng.between(15, 20) as i32 } else { rng.weighted(&[(15, 70), (10, 15), (5, 15)]) };
+        // The duties agreed follow from the hours: no draw, so the persons come out as before.
+        let mut obligations = vec![Obligation {
+            kind: ObligationKind::Attendance,
+            description: "Se présenter aux rendez-vous de suivi".to_owned(),
+            weekly_hours: None,
+            due_on: None,
+        }];
+        if weekly_hours > 0 {
+            obligations.push(Obligation {
+                kind: ObligationKind::ActivityHours,
+                description: "Activités d'insertion de la semaine".to_owned(),
+                weekly_hours: Some(weekly_hours),
+                due_on: None,
+            });
+        }
         let draft = ContractRecord {
+            kind: Some(kind),
+            obligations,
             status: ContractStatus::Draft,
             objectives,
             actions,

@@ -38,7 +38,7 @@ pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<P
 }
 
 /// What the policy reads of a person, but the consents to share: what the record alone says.
-fn record_access(person: &StoredPerson) -> PersonAccess {
+pub fn record_access(person: &StoredPerson) -> PersonAccess {
     let record = &person.record;
     PersonAccess {
         registered_by: Some(record.registration.registered_by),

@@ -7,6 +7,7 @@ mod co_accompaniments;
 mod consents;
 mod contracts;
 mod diagnostic;
+mod duties;
 mod me;
 mod persons;
 mod provenance;
@@ -31,6 +32,7 @@ pub fn configure(config: &mut ServiceConfig) {
     contracts::configure(config);
     diagnostic::configure(config);
     consents::configure(config);
+    duties::configure(config);
 }
 
 #[derive(OpenApi)]

@@ -275,6 +275,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    breaches (id) {
+        id -> Text,
+        person_id -> Text,
+        contract_id -> Text,
+        status -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
 diesel::joinable!(offer_sources -> offers (offer_id));
@@ -288,6 +301,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     delegations,
     co_accompaniments,
+    breaches,
     oauth_clients,
     signing_keys,
     access_journal,

@@ -68,7 +68,7 @@ struct ReviewPath {
     review_id: Uuid,
 }
 
-fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {
+pub(crate) fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {
     ApiError::not_found(format!("contract {id} of person {person_id}"))
 }
 
@@ -88,6 +88,8 @@ pub(crate) fn contract_view(contract: &StoredContract) -> Contract {
     Contract {
         id: contract.id,
         person_id: contract.person_id,
+        kind: record.kind,
+        obligations: record.obligations.clone(),
         status: record.status,
         objectives: record.objectives.clone(),
         actions: record.actions.clone(),

@@ -14,7 +14,7 @@ use crate::access::{self, Contribution};
 
 /// Change a contract
 ///
-/// Applies a JSON Merge Patch (RFC 7396) to the contract's `objectives`, `actions`,
+/// Applies a JSON Merge Patch (RFC 7396) to the contract's `obligations`, `objectives`, `actions`,
 /// `weekly_hours`, `next_review_on`, signatures (`person_signed_on`, `organization_signed_on`)
 /// and `status` (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428
 /// without it, 412 when the contract changed since). The status follows the contract's life:
@@ -25,15 +25,16 @@ use crate::access::{self, Contribution};
 /// organization that records its signature becomes the signing organization; signatures no
 /// longer change once the contract is signed (rule `contract.signatures_fixed`). The patched
 /// contract follows the rules of a new one (`NewContract`: objectives, actions, weekly hours,
-/// next review). An organization co-accompanying the person writes its own actions only (those
-/// whose `owner` is its id: adding, changing or removing them); any other change from it answers
-/// 403.
+/// next review, obligations), and its `obligations` no longer change once it is signed (rule
+/// `contract.obligations_fixed`). An organization co-accompanying the person writes its own
+/// actions only (those whose `owner` is its id: adding, changing or removing them); any other
+/// change from it answers 403.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
     params(ContractPath, IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json",
-        description = "Merge patch of objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
+        description = "Merge patch of obligations, objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
         example = json!({"person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25", "status": "signed"})),
     responses(
         (status = 200, description = "Changed.", body = Contract, headers(("ETag" = String, description = "The new version"))),

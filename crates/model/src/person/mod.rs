@@ -4,6 +4,7 @@ pub mod co_accompaniment;
 pub mod consent;
 pub mod contract;
 pub mod diagnostic;
+pub mod duties;
 mod identity;
 pub mod names;
 mod record;

@@ -21,6 +21,7 @@ mod dataset;
 mod delegations;
 mod dossier;
 mod dossier_visibility;
+mod duties;
 mod erasure;
 mod external_issuer;
 mod graceful_stop;

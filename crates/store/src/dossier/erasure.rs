@@ -3,7 +3,7 @@
 //! organization (`erase`, behind `DELETE /v1/persons/{id}`).
 //!
 //! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents,
-//! co-accompaniments and access codes. What must stay to account for the network's work stays, in a form that no
+//! co-accompaniments, breaches and access codes. What must stay to account for the network's work stays, in a form that no
 //! longer says anything of the person: each history row keeps who changed which record, when and
 //! by which request, but its content is replaced by `null`; each journal entry keeps who
 //! accessed, when and under which declared purpose, but the caller's own words
@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::schema::{
-    access_journal, changes, co_accompaniments, consents, contracts, diagnostics, history, idempotency_keys,
+    access_journal, breaches, changes, co_accompaniments, consents, contracts, diagnostics, history, idempotency_keys,
     person_access_codes, persons, reviews,
 };
 use crate::timestamps::to_db;
@@ -74,8 +74,10 @@ fn lock_person(conn: &mut DbConnection, person_id: Uuid, expected_version: Optio
 fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid) -> Result<usize, StoreError> {
     let id = person_id.to_string();
     let records = records_of(conn, &id)?;
-    // Children before their parents: reviews name contracts, every part names the person.
+    // Children before their parents: reviews and breaches name contracts, every part names the
+    // person.
     diesel::delete(reviews::table.filter(reviews::person_id.eq(&id))).execute(conn)?;
+    diesel::delete(breaches::table.filter(breaches::person_id.eq(&id))).execute(conn)?;
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
     diesel::delete(diagnostics::table.filter(diagnostics::person_id.eq(&id))).execute(conn)?;
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
@@ -139,6 +141,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
         super::reviews::RESOURCE_TYPE,
         super::consents::RESOURCE_TYPE,
         super::co_accompaniments::RESOURCE_TYPE,
+        super::breaches::RESOURCE_TYPE,
     ]
     .into_iter()
     .find(|known| *known == name)
