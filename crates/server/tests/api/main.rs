@@ -38,6 +38,7 @@ mod portal;
 mod rate_limits;
 mod read_replica;
 mod referentials;
+mod roles_journey;
 mod rolling_restart;
 mod route_table;
 mod rsa_orientation;
