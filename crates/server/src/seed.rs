@@ -23,10 +23,20 @@ const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
     (OrganizationKind::Region, "Région Auvergne-Rhône-Alpes (démo)", "90000000400003", "84", &[], &[]),
     (OrganizationKind::Partner, "Afpa Lyon (démo)", "90000000500000", "84", &["69"], &[]),
     (OrganizationKind::Employer, "Boulangerie des Pentes (démo)", "90000000600008", "84", &["69"], &["69266"]),
+    (OrganizationKind::StateService, "DREETS Auvergne-Rhône-Alpes (démo)", "90000000700006", "84", &[], &[]),
+    (
+        OrganizationKind::TrainingProvider,
+        "Organisme de formation Lyon Sud (démo)",
+        "90000000800004",
+        "84",
+        &["69"],
+        &[],
+    ),
 ];
 
 /// The scopes each kind's demo client gets: what its mission needs. Every kind manages
-/// organizations; the accompanying kinds share the dossier's scopes.
+/// organizations (and its delegations); the accompanying kinds share the dossier's scopes, the
+/// rights and duties' among them, and publish the offers their employer-relations teams collect.
 pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
     const ORGANIZATIONS: &[&str] = &["organizations:read", "organizations:write"];
     const ACCOMPANYING: &[&str] = &[
@@ -34,20 +44,27 @@ pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
         "dossier:write",
         "dossier.social:read",
         "dossier.social:write",
+        "dossier.sanctions:read",
+        "dossier.sanctions:write",
         "offers:read",
+        "offers:write",
         "training:read",
         "indicators:read",
     ];
     let mission: &[&[&str]] = match kind {
-        OrganizationKind::FranceTravail => {
-            &[ACCOMPANYING, &["offers:write", "profiles:read", "training:write", "changes:read"]]
-        }
+        OrganizationKind::FranceTravail => &[ACCOMPANYING, &["profiles:read", "training:write", "changes:read"]],
         OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => {
             &[ACCOMPANYING]
         }
-        OrganizationKind::Region => &[&["offers:read", "training:read", "training:write", "indicators:read"]],
-        OrganizationKind::Partner => &[&["offers:read", "offers:write", "training:read", "training:write"]],
+        OrganizationKind::Region => {
+            &[&["dossier:read", "offers:read", "offers:write", "training:read", "training:write", "indicators:read"]]
+        }
+        OrganizationKind::Partner => {
+            &[&["dossier:read", "dossier:write", "offers:read", "offers:write", "training:read", "training:write"]]
+        }
         OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read"]],
+        OrganizationKind::StateService => &[&["offers:read", "training:read", "indicators:read"]],
+        OrganizationKind::TrainingProvider => &[&["dossier:read", "offers:read", "training:read", "training:write"]],
     };
     std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
 }

@@ -184,6 +184,10 @@ pub enum Rule {
     NationalOrOwnRegion,
     /// Indicators: national ones, and those of one of the territory's départements.
     NationalOrOwnDepartements,
+    /// Indicators: national ones, and those of the territory at its finest level — its
+    /// départements when it lists any ([`Rule::NationalOrOwnDepartements`]), else its régions
+    /// ([`Rule::NationalOrOwnRegion`]): a DDETS its département, a DREETS its région.
+    NationalOrOwnTerritory,
     /// Indicators: national ones only (open data).
     NationalOnly,
     /// Organizations: the caller's own.
@@ -191,7 +195,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Self::Everything,
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
@@ -207,6 +211,7 @@ impl Rule {
         Self::InOwnRegion,
         Self::NationalOrOwnRegion,
         Self::NationalOrOwnDepartements,
+        Self::NationalOrOwnTerritory,
         Self::NationalOnly,
         Self::SelfOnly,
     ];
@@ -245,6 +250,10 @@ impl Rule {
             Self::NationalOrOwnDepartements => {
                 "national indicators, and indicators of a département of the organization's territory"
             }
+            Self::NationalOrOwnTerritory => {
+                "national indicators, and those of the organization's départements when it lists any, else of its \
+                 régions and their départements"
+            }
             Self::NationalOnly => "national indicators only (open data)",
             Self::SelfOnly => "the organization's own record",
         }
@@ -265,9 +274,10 @@ impl Rule {
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
             Self::OwnedBySelf | Self::OpenOrPublishedBySelf => resource == ResourceKind::Offer,
             Self::InOwnRegion => resource == ResourceKind::Training,
-            Self::NationalOrOwnRegion | Self::NationalOrOwnDepartements | Self::NationalOnly => {
-                resource == ResourceKind::Indicators
-            }
+            Self::NationalOrOwnRegion
+            | Self::NationalOrOwnDepartements
+            | Self::NationalOrOwnTerritory
+            | Self::NationalOnly => resource == ResourceKind::Indicators,
             Self::SelfOnly => resource == ResourceKind::Organization,
         }
     }
@@ -317,6 +327,10 @@ impl Rule {
                     (None, None) => true,
                 })
             }
+            Self::NationalOrOwnTerritory => match territory.departements.is_empty() {
+                true => Self::NationalOrOwnRegion.admits(principal, resource),
+                false => Self::NationalOrOwnDepartements.admits(principal, resource),
+            },
             Self::NationalOnly => indicators(resource).is_some_and(IndicatorsAccess::is_national),
             Self::SelfOnly => match resource {
                 Resource::Organization(organization) => organization.id == me,

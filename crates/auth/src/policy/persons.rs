@@ -90,6 +90,7 @@ impl Rule {
             | Self::InOwnRegion
             | Self::NationalOrOwnRegion
             | Self::NationalOrOwnDepartements
+            | Self::NationalOrOwnTerritory
             | Self::NationalOnly
             | Self::SelfOnly => &[],
         }

@@ -33,7 +33,8 @@ pub const CO_ACCOMPANIMENT: &[(CoAccompanimentRole, &[OrganizationKind])] = &[
     (CoAccompanimentRole::Delegated,   &[OrganizationKind::Partner]),
     (CoAccompanimentRole::Specialised,
         &[OrganizationKind::FranceTravail, OrganizationKind::MissionLocale, OrganizationKind::CapEmploi, OrganizationKind::Partner]),
-    (CoAccompanimentRole::Training,    &[OrganizationKind::Region, OrganizationKind::Partner]),
+    (CoAccompanimentRole::Training,
+        &[OrganizationKind::Region, OrganizationKind::Partner, OrganizationKind::TrainingProvider]),
 ];
 
 /// The kinds that take a co-accompaniment role.

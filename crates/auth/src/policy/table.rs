@@ -5,7 +5,10 @@
 //!
 //! What every kind shares: offers and the training catalogue are shared information, readable by
 //! all (closed offers too, for a client granted `offers:read`; the public reads by [`PUBLIC`]);
-//! offers are written by their owner alone, and France Travail moderates them; every organization is
+//! offers are published by every member that collects them from employers — France Travail,
+//! missions locales, Cap emploi, départements, régions (their employer-relations teams,
+//! propositions #69, #72), partners and employers — under the same once-for-all rules, and written
+//! by their owner alone; France Travail moderates them; every organization is
 //! readable, and each writes only its own record (administration of the others goes through an
 //! admin scope, not this policy); indicators are computed, so nobody writes them, and national
 //! ones are open data.
@@ -14,13 +17,13 @@ use super::Operation::{Read, Write};
 use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
 use super::Rule::{
     CoAccompaniedOrShared, Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion,
-    Nothing, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf, RegisteredCoAccompaniedOrShared,
-    RegisteredOrOrientedToSelf, RegisteredOrientedCoAccompaniedOrShared, RsaResidentOfTerritory,
-    RsaResidentOrCoAccompanied, SelfOnly,
+    NationalOrOwnTerritory, Nothing, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf,
+    RegisteredCoAccompaniedOrShared, RegisteredOrOrientedToSelf, RegisteredOrientedCoAccompaniedOrShared,
+    RsaResidentOfTerritory, RsaResidentOrCoAccompanied, SelfOnly,
 };
 use super::{Operation, ResourceKind, Row, Rule};
 use plateforme_model::organization::OrganizationKind::{
-    CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
+    CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region, StateService, TrainingProvider,
 };
 
 #[rustfmt::skip]
@@ -44,7 +47,7 @@ pub(super) const TABLE: &[Row] = &[
     (MissionLocale, Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
     (MissionLocale, Person,       Write, RegisteredOrOrientedToSelf),
     (MissionLocale, Offer,        Read,  Everything),
-    (MissionLocale, Offer,        Write, Nothing),
+    (MissionLocale, Offer,        Write, OwnedBySelf),
     (MissionLocale, Training,     Read,  Everything),
     (MissionLocale, Training,     Write, Nothing),
     (MissionLocale, Indicators,   Read,  NationalOrOwnDepartements),
@@ -57,7 +60,7 @@ pub(super) const TABLE: &[Row] = &[
     (CapEmploi,     Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
     (CapEmploi,     Person,       Write, RegisteredOrOrientedToSelf),
     (CapEmploi,     Offer,        Read,  Everything),
-    (CapEmploi,     Offer,        Write, Nothing),
+    (CapEmploi,     Offer,        Write, OwnedBySelf),
     (CapEmploi,     Training,     Read,  Everything),
     (CapEmploi,     Training,     Write, Nothing),
     (CapEmploi,     Indicators,   Read,  NationalOrOwnDepartements),
@@ -70,7 +73,7 @@ pub(super) const TABLE: &[Row] = &[
     (Departement,   Person,       Read,  RsaResidentOrCoAccompanied),
     (Departement,   Person,       Write, RsaResidentOfTerritory),
     (Departement,   Offer,        Read,  Everything),
-    (Departement,   Offer,        Write, Nothing),
+    (Departement,   Offer,        Write, OwnedBySelf),
     (Departement,   Training,     Read,  Everything),
     (Departement,   Training,     Write, Nothing),
     (Departement,   Indicators,   Read,  NationalOrOwnDepartements),
@@ -83,7 +86,7 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Person,       Read,  CoAccompaniedOrShared),
     (Region,        Person,       Write, Nothing),
     (Region,        Offer,        Read,  Everything),
-    (Region,        Offer,        Write, Nothing),
+    (Region,        Offer,        Write, OwnedBySelf),
     (Region,        Training,     Read,  Everything),
     (Region,        Training,     Write, InOwnRegion),
     (Region,        Indicators,   Read,  NationalOrOwnRegion),
@@ -119,6 +122,32 @@ pub(super) const TABLE: &[Row] = &[
     (Employer,      Indicators,   Write, Nothing),
     (Employer,      Organization, Read,  Everything),
     (Employer,      Organization, Write, SelfOnly),
+
+    // The State's services that co-chair the network's committees (DREETS, DDETS, préfecture) read
+    // the indicators of their territory, never a person (#86–#89).
+    (StateService,     Person,       Read,  Nothing),
+    (StateService,     Person,       Write, Nothing),
+    (StateService,     Offer,        Read,  Everything),
+    (StateService,     Offer,        Write, Nothing),
+    (StateService,     Training,     Read,  Everything),
+    (StateService,     Training,     Write, Nothing),
+    (StateService,     Indicators,   Read,  NationalOrOwnTerritory),
+    (StateService,     Indicators,   Write, Nothing),
+    (StateService,     Organization, Read,  Everything),
+    (StateService,     Organization, Write, SelfOnly),
+
+    // A training provider publishes its training and reads the dossiers of the persons it trains
+    // (a `training` co-accompaniment) or who share theirs with it; it writes no dossier.
+    (TrainingProvider, Person,       Read,  CoAccompaniedOrShared),
+    (TrainingProvider, Person,       Write, Nothing),
+    (TrainingProvider, Offer,        Read,  Everything),
+    (TrainingProvider, Offer,        Write, Nothing),
+    (TrainingProvider, Training,     Read,  Everything),
+    (TrainingProvider, Training,     Write, PublishedBySelf),
+    (TrainingProvider, Indicators,   Read,  NationalOnly),
+    (TrainingProvider, Indicators,   Write, Nothing),
+    (TrainingProvider, Organization, Read,  Everything),
+    (TrainingProvider, Organization, Write, SelfOnly),
 ];
 
 /// What the public reads: callers without a token, and clients whose token lacks the scope that

@@ -2,7 +2,8 @@ use std::collections::HashSet;
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind::{
-    self, CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
+    self, CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region, StateService,
+    TrainingProvider,
 };
 use plateforme_model::organization::Territory;
 use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
@@ -164,7 +165,7 @@ fn every_kind_meeting_every_record() -> impl Iterator<Item = (OrganizationKind, 
 /// The expected decisions, written out from the product issue, not derived from the table:
 /// (kind, record, may read, may write).
 #[rustfmt::skip]
-const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
+const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (FranceTravail, "person registered by it",                             true,  true),
     (FranceTravail, "person oriented to it",                               true,  true),
     (FranceTravail, "person sharing their dossier with it",                true,  true),
@@ -202,7 +203,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (MissionLocale, "non-RSA person resident in its département",          false, false),
     (MissionLocale, "RSA beneficiary of unknown residence",                false, false),
     (MissionLocale, "person with an empty dossier",                        false, false),
-    (MissionLocale, "offer it published",                                  true,  false),
+    (MissionLocale, "offer it published",                                  true,  true),
     (MissionLocale, "offer co-published by it and another",                true,  false),
     (MissionLocale, "offer of another organization",                       true,  false),
     (MissionLocale, "training it published in its région",                 true,  false),
@@ -229,7 +230,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (CapEmploi,     "non-RSA person resident in its département",          false, false),
     (CapEmploi,     "RSA beneficiary of unknown residence",                false, false),
     (CapEmploi,     "person with an empty dossier",                        false, false),
-    (CapEmploi,     "offer it published",                                  true,  false),
+    (CapEmploi,     "offer it published",                                  true,  true),
     (CapEmploi,     "offer co-published by it and another",                true,  false),
     (CapEmploi,     "offer of another organization",                       true,  false),
     (CapEmploi,     "training it published in its région",                 true,  false),
@@ -256,7 +257,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (Departement,   "non-RSA person resident in its département",          false, false),
     (Departement,   "RSA beneficiary of unknown residence",                false, false),
     (Departement,   "person with an empty dossier",                        false, false),
-    (Departement,   "offer it published",                                  true,  false),
+    (Departement,   "offer it published",                                  true,  true),
     (Departement,   "offer co-published by it and another",                true,  false),
     (Departement,   "offer of another organization",                       true,  false),
     (Departement,   "training it published in its région",                 true,  false),
@@ -283,7 +284,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (Region,        "non-RSA person resident in its département",          false, false),
     (Region,        "RSA beneficiary of unknown residence",                false, false),
     (Region,        "person with an empty dossier",                        false, false),
-    (Region,        "offer it published",                                  true,  false),
+    (Region,        "offer it published",                                  true,  true),
     (Region,        "offer co-published by it and another",                true,  false),
     (Region,        "offer of another organization",                       true,  false),
     (Region,        "training it published in its région",                 true,  true),
@@ -353,6 +354,60 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 182] = [
     (Employer,      "indicators of a département of another région",       false, false),
     (Employer,      "its own organization",                                true,  true),
     (Employer,      "another organization",                                true,  false),
+
+    (StateService, "person registered by it",                           false, false),
+    (StateService, "person oriented to it",                             false, false),
+    (StateService, "person sharing their dossier with it",              false, false),
+    (StateService, "person it co-accompanies",                          false, false),
+    (StateService, "person of another organization",                    false, false),
+    (StateService, "RSA beneficiary resident in its département",       false, false),
+    (StateService, "RSA beneficiary resident elsewhere",                false, false),
+    (StateService, "non-RSA person resident in its département",        false, false),
+    (StateService, "RSA beneficiary of unknown residence",              false, false),
+    (StateService, "person with an empty dossier",                      false, false),
+    (StateService, "offer it published",                                true,  false),
+    (StateService, "offer co-published by it and another",              true,  false),
+    (StateService, "offer of another organization",                     true,  false),
+    (StateService, "training it published in its région",               true,  false),
+    (StateService, "training it published in another région",           true,  false),
+    (StateService, "training of another organization in its région",    true,  false),
+    (StateService, "training of another organization in another région", true,  false),
+    (StateService, "national indicators",                               true,  false),
+    (StateService, "indicators of its région",                          false, false),
+    (StateService, "indicators of its département",                     true,  false),
+    (StateService, "indicators of its département, région not given",   true,  false),
+    (StateService, "indicators of another département of its région",   false, false),
+    (StateService, "indicators of another région",                      false, false),
+    (StateService, "indicators of a département of another région",     false, false),
+    (StateService, "its own organization",                              true,  true,),
+    (StateService, "another organization",                              true,  false),
+
+    (TrainingProvider, "person registered by it",                           false, false),
+    (TrainingProvider, "person oriented to it",                             false, false),
+    (TrainingProvider, "person sharing their dossier with it",              true,  false),
+    (TrainingProvider, "person it co-accompanies",                          true,  false),
+    (TrainingProvider, "person of another organization",                    false, false),
+    (TrainingProvider, "RSA beneficiary resident in its département",       false, false),
+    (TrainingProvider, "RSA beneficiary resident elsewhere",                false, false),
+    (TrainingProvider, "non-RSA person resident in its département",        false, false),
+    (TrainingProvider, "RSA beneficiary of unknown residence",              false, false),
+    (TrainingProvider, "person with an empty dossier",                      false, false),
+    (TrainingProvider, "offer it published",                                true,  false),
+    (TrainingProvider, "offer co-published by it and another",              true,  false),
+    (TrainingProvider, "offer of another organization",                     true,  false),
+    (TrainingProvider, "training it published in its région",               true,  true,),
+    (TrainingProvider, "training it published in another région",           true,  true,),
+    (TrainingProvider, "training of another organization in its région",    true,  false),
+    (TrainingProvider, "training of another organization in another région", true,  false),
+    (TrainingProvider, "national indicators",                               true,  false),
+    (TrainingProvider, "indicators of its région",                          false, false),
+    (TrainingProvider, "indicators of its département",                     false, false),
+    (TrainingProvider, "indicators of its département, région not given",   false, false),
+    (TrainingProvider, "indicators of another département of its région",   false, false),
+    (TrainingProvider, "indicators of another région",                      false, false),
+    (TrainingProvider, "indicators of a département of another région",     false, false),
+    (TrainingProvider, "its own organization",                              true,  true,),
+    (TrainingProvider, "another organization",                              true,  false),
 ];
 
 #[test]
@@ -389,7 +444,7 @@ fn the_matrix_covers_every_kind_and_every_record() {
 
 #[test]
 fn the_table_has_one_row_per_kind_resource_and_operation_in_a_stable_order() {
-    assert_eq!(table().count(), 7 * 5 * 2);
+    assert_eq!(table().count(), 9 * 5 * 2);
     let expected: Vec<_> = OrganizationKind::ALL
         .into_iter()
         .flat_map(|kind| ResourceKind::ALL.into_iter().map(move |resource| (kind, resource)))
@@ -536,6 +591,8 @@ fn the_list_filter_of_each_kind_is_its_person_rule() {
         (Region, AnyOf(vec![CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![])),
         (Partner, AnyOf(vec![RegisteredBy(ME), CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![RegisteredBy(ME)])),
         (Employer, AnyOf(vec![]), AnyOf(vec![])),
+        (StateService, AnyOf(vec![]), AnyOf(vec![])),
+        (TrainingProvider, AnyOf(vec![CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![])),
     ];
     for (kind, read, write) in expected {
         assert_eq!(person_filter(&principal(kind), Operation::Read), read, "{kind:?} read");
@@ -615,7 +672,7 @@ fn the_public_reads_open_offers_and_a_source_its_own() {
 #[test]
 fn an_offer_is_written_by_its_owner_and_france_travail_only() {
     let owned_by_other = OfferAccess { source_organizations: vec![OTHER, ME], owner: Some(OTHER), open: true };
-    for kind in [Partner, Employer] {
+    for kind in [MissionLocale, CapEmploi, Departement, Region, Partner, Employer] {
         assert!(!allows(&principal(kind), Operation::Write, Resource::Offer(&owned_by_other)), "{kind:?}");
     }
     assert!(allows(&principal(FranceTravail), Operation::Write, Resource::Offer(&owned_by_other)));
@@ -638,4 +695,30 @@ fn a_co_accompaniment_opens_the_sensitive_parts_by_its_role() {
         assert!(opens_sensitive_parts(&principal(Partner), &shared), "{role:?} with a consent");
     }
     assert!(opens_sensitive_parts(&principal(FranceTravail), &PersonAccess::default()));
+}
+
+/// A State service reads the indicators of its territory at its finest level: a DREETS (a région)
+/// its région and the départements in it, a DDETS (a département) that département only.
+#[test]
+fn a_state_service_reads_the_indicators_of_its_territory() {
+    let dreets = Principal {
+        organization_id: ME,
+        kind: StateService,
+        territory: Territory { regions: vec![region("84")], ..Territory::default() },
+    };
+    let ddets = principal(StateService);
+    let of = |region_code: Option<&str>, departement_code: Option<&str>| IndicatorsAccess {
+        region: region_code.map(region),
+        departement: departement_code.map(departement),
+    };
+    for (indicators, by_dreets, by_ddets) in [
+        (of(None, None), true, true),
+        (of(Some("84"), None), true, false),
+        (of(Some("84"), Some("38")), true, false),
+        (of(Some("84"), Some("69")), true, true),
+        (of(Some("11"), None), false, false),
+    ] {
+        assert_eq!(allows(&dreets, Operation::Read, Resource::Indicators(&indicators)), by_dreets, "{indicators:?}");
+        assert_eq!(allows(&ddets, Operation::Read, Resource::Indicators(&indicators)), by_ddets, "{indicators:?}");
+    }
 }

@@ -39,7 +39,7 @@ enum Caller {
 }
 
 /// The columns of `MATRIX`, in order.
-const CALLERS: [Caller; 8] = [
+const CALLERS: [Caller; 10] = [
     Caller::Kind(FranceTravail),
     Caller::Kind(MissionLocale),
     Caller::Kind(CapEmploi),
@@ -47,24 +47,26 @@ const CALLERS: [Caller; 8] = [
     Caller::Kind(Region),
     Caller::Kind(Partner),
     Caller::Kind(Employer),
+    Caller::Kind(StateService),
+    Caller::Kind(TrainingProvider),
     Caller::Admin,
 ];
 
 /// Expected status per operation, one column per caller of `CALLERS`.
 #[rustfmt::skip]
-const MATRIX: [(Operation, [u16; 8]); 11] = [
-    //                          FT   ML   CE   Dép  Rég  Part Empl Admin
-    (ListOrganizations,       [200, 200, 200, 200, 200, 200, 200, 200]),
-    (ReadOtherOrganization,   [200, 200, 200, 200, 200, 200, 200, 200]),
-    (ReadOwnHistory,          [200, 200, 200, 200, 200, 200, 200, 200]),
-    (UpdateOwnOrganization,   [200, 200, 200, 200, 200, 200, 200, 200]),
-    (UpdateOtherOrganization, [403, 403, 403, 403, 403, 403, 403, 200]),
-    (CreateOrganization,      [403, 403, 403, 403, 403, 403, 403, 201]),
-    (ListClients,             [403, 403, 403, 403, 403, 403, 403, 200]),
-    (ReadJournal,             [403, 403, 403, 403, 403, 403, 403, 200]),
-    (RotateKeys,              [403, 403, 403, 403, 403, 403, 403, 200]),
-    (PromoteOwnKind,          [403, 403, 403, 403, 403, 403, 403, 200]),
-    (ChangeOwnTerritory,      [403, 403, 403, 403, 403, 403, 403, 200]),
+const MATRIX: [(Operation, [u16; 10]); 11] = [
+    //                          FT   ML   CE   Dép  Rég  Part Empl État OF   Admin
+    (ListOrganizations,       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (ReadOtherOrganization,   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (ReadOwnHistory,          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (UpdateOwnOrganization,   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (UpdateOtherOrganization, [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (CreateOrganization,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    (ListClients,             [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (ReadJournal,             [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (RotateKeys,              [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (PromoteOwnKind,          [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (ChangeOwnTerritory,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
 ];
 
 async fn every_kind_is_held_to_its_remit(app: TestApp) {
@@ -136,6 +138,8 @@ const PERSON_MATRIX: &[(OrganizationKind, u16, u16, u16, u16)] = &[
     (Region, 200, 404, 404, 404),
     (Partner, 200, 404, 404, 404),
     (Employer, 404, 404, 404, 404),
+    (StateService, 404, 404, 404, 404),
+    (TrainingProvider, 200, 404, 404, 404),
 ];
 
 const DOSSIER: &[&str] = &["dossier:read", "dossier:write", "organizations:read"];
@@ -205,7 +209,17 @@ async fn person_in_remit_of(
             assert_eq!(response.status().as_u16(), 201, "the région co-accompanies");
             Some(id)
         }
-        Employer => None,
+        TrainingProvider => {
+            // A training provider co-accompanies the person it trains.
+            let id = registered(app, ft, &name, false).await;
+            let body = json!({"organization_id": caller.organization_id, "role": "training",
+                "since": chrono::Utc::now().date_naive()});
+            let response =
+                crate::dossier::post_as(app, ft, &format!("/v1/persons/{id}/co-accompaniments"), &body).await;
+            assert_eq!(response.status().as_u16(), 201, "the training provider co-accompanies");
+            Some(id)
+        }
+        Employer | StateService => None,
     }
 }
 
@@ -245,6 +259,8 @@ const REGISTRATION_MATRIX: &[(OrganizationKind, bool, u16, u16)] = &[
     (Partner,        false,    403,     403),
     (Partner,        true,     201,     201),
     (Employer,       false,    403,     403),
+    (StateService,   false,    403,     403),
+    (TrainingProvider, false,  403,     403),
 ];
 
 async fn every_desk_registers(app: TestApp) {
