@@ -12,6 +12,7 @@ pub mod offer;
 pub mod organization;
 pub mod person;
 pub mod schemas;
+pub mod site;
 pub mod validation;
 
 pub use validation::{CodeError, FieldError, Validate, ValidationErrors};

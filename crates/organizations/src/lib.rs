@@ -6,6 +6,7 @@ mod delegations;
 mod get_organization;
 mod list_organization_history;
 mod list_organizations;
+mod sites;
 mod update_organization;
 
 use utoipa::OpenApi;
@@ -21,6 +22,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_organization::get_organization)
         .service(update_organization::update_organization)
         .service(list_organization_history::list_organization_history);
+    sites::configure(config);
     delegations::configure(config);
 }
 

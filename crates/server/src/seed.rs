@@ -3,11 +3,13 @@
 //! changes nothing. Demo clients are refused by a server running with the production profile.
 
 use plateforme_auth::clients::{self, Registration};
-use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
+use plateforme_model::codes::{CommuneCode, DepartementCode, PostalCode, RegionCode, Siret};
 use plateforme_model::offer::Publication;
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
+use plateforme_model::person::Address;
+use plateforme_model::site::{Accessibility, OpeningSlot, Position, SiteFields, Weekday};
 use plateforme_store::offers::publish::{self, Outcome, Submission};
-use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, write};
+use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, sites, write};
 use serde::Deserialize;
 
 /// (kind, name, SIRET, région, départements, communes).
@@ -31,6 +33,58 @@ const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
         "84",
         &["69"],
         &[],
+    ),
+];
+
+/// (kind, site name, address line, postal code, commune, latitude, longitude): where people meet
+/// the demo organizations that receive them, around Lyon.
+type DemoSite = (OrganizationKind, &'static str, &'static str, &'static str, &'static str, f64, f64);
+
+const DEMO_SITES: &[DemoSite] = &[
+    (
+        OrganizationKind::FranceTravail,
+        "France Travail Lyon Part-Dieu (démo)",
+        "12 rue Garibaldi",
+        "69003",
+        "69123",
+        45.7597,
+        4.8522,
+    ),
+    (
+        OrganizationKind::MissionLocale,
+        "Mission locale — antenne Guillotière (démo)",
+        "12 rue de Marseille",
+        "69007",
+        "69123",
+        45.7514,
+        4.8427,
+    ),
+    (
+        OrganizationKind::CapEmploi,
+        "Cap emploi Rhône — Villeurbanne (démo)",
+        "3 avenue Henri Barbusse",
+        "69100",
+        "69266",
+        45.7667,
+        4.8800,
+    ),
+    (
+        OrganizationKind::Departement,
+        "Maison de la métropole Lyon 2e (démo)",
+        "8 place Bellecour",
+        "69002",
+        "69123",
+        45.7578,
+        4.8320,
+    ),
+    (
+        OrganizationKind::TrainingProvider,
+        "Organisme de formation — Vénissieux (démo)",
+        "5 avenue Jean Jaurès",
+        "69200",
+        "69259",
+        45.6970,
+        4.8860,
     ),
 ];
 
@@ -87,6 +141,8 @@ pub struct Seeded {
     pub clients: usize,
     /// Offer publications that wrote something (a new offer, or a source joining one).
     pub offers: usize,
+    /// Reception sites recorded (an organization that has one already gets none).
+    pub sites: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -130,7 +186,45 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
         }
     }
     seeded.offers = seed_demo_offers(store)?;
+    seeded.sites = seed_demo_sites(store)?;
     Ok(seeded)
+}
+
+/// A reception site for each demo organization that receives people and has none yet.
+fn seed_demo_sites(store: &Store) -> Result<usize, StoreError> {
+    let invalid = |error: plateforme_model::CodeError| StoreError::Config(format!("demo data: {error}"));
+    let mut written = 0;
+    for (kind, name, line, postal_code, commune, latitude, longitude) in DEMO_SITES {
+        let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == *kind).map(|demo| demo.2).unwrap_or_default();
+        let Some(organization) = store.run_blocking(|conn| organizations::find_by_siret(conn, siret))? else {
+            continue;
+        };
+        let first = plateforme_store::PageRequest::first(1);
+        if !store.run_blocking(|conn| sites::list(conn, organization.id, &first))?.items.is_empty() {
+            continue;
+        }
+        let position = Position { latitude: *latitude, longitude: *longitude };
+        let fields = SiteFields {
+            name: (*name).to_owned(),
+            address: Address {
+                line: (*line).to_owned(),
+                postal_code: PostalCode::parse(postal_code).map_err(invalid)?,
+                commune: CommuneCode::parse(commune).map_err(invalid)?,
+            },
+            position: Some(position),
+            opening_hours: [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday]
+                .into_iter()
+                .map(|day| OpeningSlot { day, opens: "09:00".into(), closes: "17:00".into() })
+                .collect(),
+            accessibility: Accessibility { wheelchair: true, hearing_loop: true, sign_language: false },
+        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(organization.id) });
+        store.run_blocking(|conn| {
+            write::transaction(conn, |conn| sites::create(conn, &context, organization.id, fields, position))
+        })?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// About twenty open offers in a few cities, published by the demo employer and the demo

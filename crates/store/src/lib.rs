@@ -49,6 +49,7 @@ pub mod pagination;
 pub mod rate_limits;
 mod schema;
 pub mod sensitive;
+pub mod sites;
 mod store;
 mod timestamps;
 pub mod upkeep;

@@ -288,6 +288,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organization_sites (id) {
+        id -> Text,
+        organization_id -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_sites -> organizations (organization_id));
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
 diesel::joinable!(offer_sources -> offers (offer_id));
@@ -300,6 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_windows,
     organizations,
     delegations,
+    organization_sites,
     co_accompaniments,
     breaches,
     oauth_clients,

@@ -45,6 +45,7 @@ mod rsa_orientation;
 mod sensitive_at_rest;
 mod shadowed_paths;
 mod signing_keys;
+mod sites;
 mod strict_parsing;
 mod token_revocation;
 mod tokens;

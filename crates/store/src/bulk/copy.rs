@@ -11,6 +11,7 @@ use diesel::connection::Connection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use plateforme_model::organization::Organization;
+use plateforme_model::site::Site;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ use crate::dossier::persons::{self, PersonRow, StoredPerson};
 use crate::history::{self, HistoryRow};
 use crate::organizations::{self, OrganizationRow};
 use crate::schema;
+use crate::sites::{self, SiteRow};
 use crate::timestamps::to_db;
 use crate::write::{Action, Actor, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -67,6 +69,7 @@ macro_rules! write_tables {
         let first = reserve!($conn, $batch.changes.len());
         $batch.number_changes(first);
         $write!($conn, schema::organizations::table, &$batch.organizations);
+        $write!($conn, schema::organization_sites::table, &$batch.sites);
         $write!($conn, schema::persons::table, &$batch.persons);
         $write!($conn, schema::diagnostics::table, &$batch.diagnostics);
         $write!($conn, schema::contracts::table, &$batch.contracts);
@@ -89,6 +92,7 @@ pub struct Version {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub organizations: u64,
+    pub sites: u64,
     pub persons: u64,
     pub diagnostics: u64,
     pub contracts: u64,
@@ -99,6 +103,7 @@ pub struct Counts {
 impl Counts {
     pub fn add(&mut self, other: Counts) {
         self.organizations += other.organizations;
+        self.sites += other.sites;
         self.persons += other.persons;
         self.diagnostics += other.diagnostics;
         self.contracts += other.contracts;
@@ -112,6 +117,7 @@ impl Counts {
 pub struct Batch {
     actor: String,
     organizations: Vec<OrganizationRow>,
+    sites: Vec<SiteRow>,
     persons: Vec<PersonRow>,
     diagnostics: Vec<DiagnosticRow>,
     contracts: Vec<ContractRow>,
@@ -126,6 +132,7 @@ impl Batch {
         Batch {
             actor: actor.to_owned(),
             organizations: Vec::new(),
+            sites: Vec::new(),
             persons: Vec::new(),
             diagnostics: Vec::new(),
             contracts: Vec::new(),
@@ -138,6 +145,7 @@ impl Batch {
         let count = |rows: usize| rows as u64;
         Counts {
             organizations: count(self.organizations.len()),
+            sites: count(self.sites.len()),
             persons: count(self.persons.len()),
             diagnostics: count(self.diagnostics.len()),
             contracts: count(self.contracts.len()),
@@ -149,6 +157,13 @@ impl Batch {
     pub fn add_organization(&mut self, organization: &Organization, versions: &[Version]) -> Result<(), StoreError> {
         self.organizations.push(organizations::row_of(organization, &self.actor, &self.actor)?);
         self.add_versions(organizations::RESOURCE_TYPE, organization.id, None, versions)?;
+        Ok(())
+    }
+
+    /// A reception site of an organization of this batch or an earlier one.
+    pub fn add_site(&mut self, site: &Site, versions: &[Version]) -> Result<(), StoreError> {
+        self.sites.push(sites::row_of(site)?);
+        self.add_versions(sites::RESOURCE_TYPE, site.id, None, versions)?;
         Ok(())
     }
 
