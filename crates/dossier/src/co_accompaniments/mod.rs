@@ -44,16 +44,10 @@ fn not_found(person_id: Uuid, id: Uuid) -> ApiError {
 }
 
 pub(crate) fn view(stored: StoredCoAccompaniment) -> CoAccompaniment {
-    let record = stored.record;
     CoAccompaniment {
         id: stored.id,
         person_id: stored.person_id,
-        organization_id: record.organization_id,
-        role: record.role,
-        since: record.since,
-        until: record.until,
-        acting_for: record.acting_for,
-        recorded_by: record.recorded_by,
+        record: stored.record,
         version: stored.version,
         created_at: stored.created_at,
         updated_at: stored.updated_at,

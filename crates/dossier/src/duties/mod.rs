@@ -45,21 +45,11 @@ fn not_found(person_id: Uuid, id: Uuid) -> ApiError {
 }
 
 pub(crate) fn breach_view(stored: &StoredBreach) -> Breach {
-    let record = &stored.record;
     Breach {
         id: stored.id,
         person_id: stored.person_id,
-        contract_id: record.contract_id,
-        obligation: record.obligation,
-        obligation_agreed: record.obligation_agreed.clone(),
-        observed_on: record.observed_on,
-        statement: record.statement.clone(),
-        recorded_by: record.recorded_by,
-        status: record.status(),
-        notice: record.notice.clone(),
-        answer: record.answer.clone(),
-        decision: record.decision.clone(),
-        lifted: record.lifted.clone(),
+        status: stored.record.status(),
+        record: stored.record.clone(),
         version: stored.version,
         created_at: stored.created_at,
         updated_at: stored.updated_at,

@@ -79,14 +79,15 @@ pub struct CoAccompanimentFields {
 }
 
 /// What is stored of a co-accompaniment besides its keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CoAccompanimentRecord {
+    /// The co-accompanying organization.
     pub organization_id: Uuid,
     pub role: CoAccompanimentRole,
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
     /// For `delegated`: the mandating organization the operator acts for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub acting_for: Option<Uuid>,
     /// The organization that recorded it.
     pub recorded_by: Uuid,
@@ -115,14 +116,8 @@ impl CoAccompanimentRecord {
 pub struct CoAccompaniment {
     pub id: Uuid,
     pub person_id: Uuid,
-    pub organization_id: Uuid,
-    pub role: CoAccompanimentRole,
-    pub since: NaiveDate,
-    pub until: Option<NaiveDate>,
-    /// For `delegated`: the mandating organization the operator acts for.
-    pub acting_for: Option<Uuid>,
-    /// The organization that recorded it.
-    pub recorded_by: Uuid,
+    #[serde(flatten)]
+    pub record: CoAccompanimentRecord,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

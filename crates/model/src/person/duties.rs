@@ -146,14 +146,18 @@ pub struct BreachSteps {
 }
 
 /// What is stored of a breach besides its keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BreachRecord {
+    /// The contract whose obligation was not met.
     pub contract_id: Uuid,
+    /// The obligation's position in the contract's `obligations`.
     pub obligation: usize,
     /// The obligation as the contract stated it when the breach was observed.
     pub obligation_agreed: Obligation,
     pub observed_on: NaiveDate,
+    /// What was observed.
     pub statement: String,
+    /// The organization that recorded the observation.
     pub recorded_by: Uuid,
     pub notice: Option<Notice>,
     pub answer: Option<Answer>,
@@ -189,18 +193,9 @@ pub enum BreachStatus {
 pub struct Breach {
     pub id: Uuid,
     pub person_id: Uuid,
-    pub contract_id: Uuid,
-    pub obligation: usize,
-    pub obligation_agreed: Obligation,
-    pub observed_on: NaiveDate,
-    pub statement: String,
-    /// The organization that recorded the observation.
-    pub recorded_by: Uuid,
     pub status: BreachStatus,
-    pub notice: Option<Notice>,
-    pub answer: Option<Answer>,
-    pub decision: Option<Decision>,
-    pub lifted: Option<Lifting>,
+    #[serde(flatten)]
+    pub record: BreachRecord,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
