@@ -50,6 +50,7 @@ pub mod api;
 pub mod model;
 
 pub use api::admin::JournalFilter;
+pub use api::delegations::DelegationFilter;
 pub use api::me::Export;
 pub use api::offers::{
     BatchResult, BatchSummary, ContractType, FacetCount, Facets, LineResult, OfferSearch, OfferSort, OfferStatus,

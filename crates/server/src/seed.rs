@@ -4,10 +4,12 @@
 
 use plateforme_auth::clients::{self, Registration};
 use plateforme_model::codes::{CommuneCode, DepartementCode, PostalCode, RegionCode, Siret};
+use plateforme_model::delegation::{Delegation, DelegationKind, DelegationScope};
 use plateforme_model::offer::Publication;
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
 use plateforme_model::person::Address;
 use plateforme_model::site::{Accessibility, OpeningSlot, Position, SiteFields, Weekday};
+use plateforme_store::delegations::{self, DelegationFilter};
 use plateforme_store::offers::publish::{self, Outcome, Submission};
 use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, sites, write};
 use serde::Deserialize;
@@ -143,6 +145,8 @@ pub struct Seeded {
     pub offers: usize,
     /// Reception sites recorded (an organization that has one already gets none).
     pub sites: usize,
+    /// Delegations granted (a delegator that granted one already grants none).
+    pub delegations: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -187,7 +191,48 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     }
     seeded.offers = seed_demo_offers(store)?;
     seeded.sites = seed_demo_sites(store)?;
+    seeded.delegations = seed_demo_delegations(store)?;
     Ok(seeded)
+}
+
+/// The demo département delegates the orientation of its RSA beneficiaries to France Travail,
+/// and France Travail mandates the demo partner to accompany for it, both from the day of the
+/// seed, open-ended: who acts for whom, to try the roles with (docs/dossier.md).
+fn seed_demo_delegations(store: &Store) -> Result<usize, StoreError> {
+    let find = |kind: OrganizationKind| -> Result<_, StoreError> {
+        let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+        store.run_blocking(|conn| organizations::find_by_siret(conn, siret))
+    };
+    let grants = [
+        (DelegationKind::RsaOrientation, OrganizationKind::Departement, OrganizationKind::FranceTravail),
+        (DelegationKind::Accompaniment, OrganizationKind::FranceTravail, OrganizationKind::Partner),
+    ];
+    let mut written = 0;
+    for (kind, from, to) in grants {
+        let (Some(from), Some(to)) = (find(from)?, find(to)?) else { continue };
+        let filter = DelegationFilter { kind: Some(kind), from_organization_id: Some(from.id), ..Default::default() };
+        let first = plateforme_store::PageRequest::first(1);
+        if !store.run_blocking(|conn| delegations::list(conn, &filter, &first))?.items.is_empty() {
+            continue;
+        }
+        let time = plateforme_model::ids::now();
+        let delegation = Delegation {
+            id: plateforme_model::ids::new_id(),
+            kind,
+            from_organization_id: from.id,
+            to_organization_id: to.id,
+            since: time.date_naive(),
+            until: None,
+            scope: DelegationScope { departements: from.territory.departements.clone(), communes: Vec::new() },
+            version: 1,
+            created_at: time,
+            updated_at: time,
+        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(from.id) });
+        store.run_blocking(|conn| write::transaction(conn, |conn| delegations::create(conn, &context, delegation)))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// A reception site for each demo organization that receives people and has none yet.

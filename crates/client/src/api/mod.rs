@@ -1,10 +1,14 @@
 //! The typed operations, one module per resource, each an `impl Client` block.
 
 pub mod admin;
+pub mod co_accompaniments;
 pub mod consents;
 pub mod contracts;
+pub mod delegations;
 pub mod diagnostic;
+pub mod duties;
 pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod persons;
+pub mod sites;
