@@ -24,6 +24,10 @@ pub enum Scenario {
     DossierRead,
     /// `GET /v1/organizations?limit=100`, following `next_cursor` to the end, then again.
     OrganizationsPaging,
+    /// `GET /v1/organizations?near_commune=…&radius_km=10`, around a populous commune drawn by
+    /// population, for any kind or for France Travail, missions locales or Cap emploi: "where is
+    /// the nearest agency", over the generated network's reception sites.
+    OrganizationsNearby,
     /// `GET /v1/offers` with a mix of French words, ROME codes, radius around populous
     /// communes, contract types and sorts (`offers.rs`); every answer counts its facets.
     OffersSearch,
@@ -51,9 +55,10 @@ pub const PENDING: &[(&str, &str)] =
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
+        Scenario::OrganizationsNearby,
         Scenario::OffersSearch,
         Scenario::OffersImport,
         Scenario::Registration,
@@ -67,6 +72,7 @@ impl Scenario {
         match self {
             Scenario::DossierRead => "dossier-read",
             Scenario::OrganizationsPaging => "organizations-paging",
+            Scenario::OrganizationsNearby => "organizations-nearby",
             Scenario::OffersSearch => "offers-search",
             Scenario::OffersImport => "offers-import",
             Scenario::Registration => "registration",
@@ -287,6 +293,12 @@ impl Client {
                 Some(cursor) => format!("/v1/organizations?limit=100&cursor={cursor}"),
                 None => "/v1/organizations?limit=100".to_owned(),
             },
+            Scenario::OrganizationsNearby => {
+                let commune = context.offers.centre(&mut self.random);
+                let kind = ["", "&kind=france_travail", "&kind=mission_locale", "&kind=cap_emploi"]
+                    [self.random.below(4) as usize];
+                format!("/v1/organizations?near_commune={}&radius_km=10{kind}", commune.code)
+            }
             Scenario::OffersSearch => {
                 let (drawn, path) = context.offers.search_path(&mut self.random);
                 shape = Some(drawn);
@@ -374,6 +386,11 @@ impl Client {
             Scenario::OrganizationsPaging => {
                 let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
                 self.cursor = page.get("next_cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned);
+                let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
+                Step { items, ..Step::default() }
+            }
+            Scenario::OrganizationsNearby => {
+                let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
                 let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
                 Step { items, ..Step::default() }
             }

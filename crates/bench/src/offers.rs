@@ -186,13 +186,20 @@ impl OfferData {
             }
         }
         if let Some(radii) = near {
-            let commune = &communes()[self.centres[self.centre_weights.draw(random)]];
+            let commune = self.centre(random);
             let _ = write!(query, "&near_commune={}&radius_km={}", commune.code, random.pick(radii));
         }
         if let Some(sort) = sort {
             let _ = write!(query, "&sort={sort}");
         }
         (shape, format!("/v1/offers?{}", &query[1..]))
+    }
+}
+
+impl OfferData {
+    /// A populous commune with a position, drawn by population: where searches are centred.
+    pub fn centre(&self, random: &mut Rng) -> &'static plateforme_reference_data::Commune {
+        &communes()[self.centres[self.centre_weights.draw(random)]]
     }
 }
 
