@@ -359,6 +359,7 @@ pub struct ContractFields {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01936b31-0000-7000-8000-000000000003", "person_id": "01936b30-0000-7000-8000-000000000002",
+    "kind": "cej", "obligations": [{"kind": "activity_hours", "description": "Activités d'insertion", "weekly_hours": 15}],
     "status": "signed", "objectives": ["Trouver un emploi de cariste"],
     "actions": [{"description": "Atelier CV", "owner": "person", "due_on": "2026-12-15", "done": true}],
     "weekly_hours": 15, "drafted_on": "2026-11-24", "next_review_on": "2027-01-15",
