@@ -14,8 +14,18 @@ async fn start_server() -> (String, tempfile::TempDir) {
 
 /// `--client` values for every demo client.
 fn demo_clients() -> Vec<String> {
-    let kinds =
-        ["france_travail", "mission_locale", "cap_emploi", "departement", "region", "partner", "employer", "admin"];
+    let kinds = [
+        "france_travail",
+        "mission_locale",
+        "cap_emploi",
+        "departement",
+        "region",
+        "partner",
+        "employer",
+        "state_service",
+        "training_provider",
+        "admin",
+    ];
     kinds
         .iter()
         .map(|kind| {

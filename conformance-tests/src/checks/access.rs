@@ -11,7 +11,7 @@ use plateforme_client::{Organization, RawResponse, Versioned};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Verdict, expect_problem, expect_status, step};
+use super::{Verdict, expect_error, expect_problem, expect_status, step};
 use crate::fixtures;
 use crate::report::Report;
 use crate::settings::Kind;
@@ -72,8 +72,14 @@ pub async fn run(suite: &Suite, organization: Option<&Versioned<Organization>>, 
     let referent = suite.actor(Kind::Of(OrganizationKind::MissionLocale)).and_then(|ml| ml.organization_id());
     match referent {
         Some(referent) => {
-            let orientation = json!({"path_type": "socio_professionnel", "intensive": false,
+            // The person is an RSA beneficiary: her département decides; France Travail only by its
+            // delegation, or once the département's 30 days have passed (principle 1).
+            let within_delay = json!({"path_type": "socio_professionnel", "intensive": false,
                 "referent_organization_id": referent, "referent_counsellor": "conformance", "decided_on": "2025-01-07"});
+            let refused = france_travail.client.set_orientation(id, &within_delay, &etag).await;
+            report.record("access.orient.rsa_within_delay", expect_error(refused, 403, "forbidden").map(drop));
+            let orientation = json!({"path_type": "socio_professionnel", "intensive": false,
+                "referent_organization_id": referent, "referent_counsellor": "conformance", "decided_on": "2025-02-10"});
             let oriented = france_travail.client.set_orientation(id, &orientation, &etag).await;
             let oriented = step("orient", oriented);
             report.record("access.orient", oriented.as_ref().map(drop).map_err(Clone::clone));

@@ -14,6 +14,7 @@ pub mod persons;
 pub mod problems;
 pub mod rate_limits;
 pub mod responses;
+pub mod roles;
 pub mod strict_parsing;
 pub mod tokens;
 

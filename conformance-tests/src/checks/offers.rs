@@ -34,13 +34,18 @@ const WITH_PARTNER: [&str; 10] = [
     "offers.ownership.twin_cannot_take_over",
 ];
 
-/// The kinds that do not publish offers (docs/offers.md, Access).
-const NOT_PUBLISHING: [Kind; 4] = [
+/// The members of the network whose employer-relations teams publish the offers they collect
+/// (docs/offers.md, Access; propositions #69, #72), besides partners and employers.
+const NETWORK_PUBLISHERS: [Kind; 4] = [
     Kind::Of(OrganizationKind::MissionLocale),
     Kind::Of(OrganizationKind::CapEmploi),
     Kind::Of(OrganizationKind::Departement),
     Kind::Of(OrganizationKind::Region),
 ];
+
+/// The kinds that do not publish offers (docs/offers.md, Access).
+const NOT_PUBLISHING: [Kind; 2] =
+    [Kind::Of(OrganizationKind::StateService), Kind::Of(OrganizationKind::TrainingProvider)];
 
 /// The source system the suite's publications come from.
 const SYSTEM: &str = "conformance";
@@ -131,6 +136,13 @@ async fn employer_siret(suite: &Suite) -> Option<String> {
 
 pub async fn run(suite: &Suite, report: &mut Report) {
     let fixture = Fixture::new(&suite.run_id, employer_siret(suite).await);
+    for kind in NETWORK_PUBLISHERS {
+        let name = format!("offers.publish.collected.{kind}");
+        match suite.actor(kind) {
+            Some(actor) => report.record(name, collected(actor, &fixture).await),
+            None => report.skip(name, suite.missing(kind)),
+        }
+    }
     for kind in NOT_PUBLISHING {
         let name = format!("offers.publish.forbidden.{kind}");
         match suite.actor(kind) {
@@ -168,6 +180,25 @@ pub async fn run(suite: &Suite, report: &mut Report) {
 async fn forbidden(actor: &Actor, fixture: &Fixture) -> Verdict {
     let publication = fixture.publication(&format!("forbidden-{}", actor.kind()), fixture.electrician());
     expect_error(actor.client.publish_offer(&publication).await, 403, "forbidden").map(drop)
+}
+
+/// A job a member of the network collected from an employer: 201 `created`, its organization the
+/// one source. A job of its own employer, so that it merges with no other of the run.
+async fn collected(actor: &Actor, fixture: &Fixture) -> Verdict {
+    let kind = actor.kind();
+    let offer = json!({
+        "title": format!("Agent d'accueil {kind}"),
+        "description": format!("Accueil du public en mairie. Offre collectée par un {kind} du réseau, run {}.", fixture.run),
+        "rome_code": "M1601", "contract_type": "cdd", "contract_months": 6,
+        "workplace": {"commune": "69123"},
+        "employer": {"name": format!("Conformance {} Mairie {kind}", fixture.run), "siret": fixtures::siret()}
+    });
+    let publication = fixture.publication(&format!("collected-{kind}"), offer);
+    let published = step("publish_offer", actor.client.publish_offer(&publication).await)?;
+    if published.outcome != PublicationOutcome::Created {
+        return Err(format!("a new job's outcome is {}, expected created", published.outcome.as_str()));
+    }
+    expect_sources(&published.offer, &[actor.organization_id()])
 }
 
 /// The partner's first publication: 201 `created`, version 1, `Location` and `ETag` naming it,

@@ -3,6 +3,7 @@
 //! the database is touched, ETag and If-Match, idempotent creation, cursor pages, request ids.
 
 mod bundle;
+pub mod counsellor;
 pub mod error;
 pub mod history;
 pub mod idempotency;

@@ -148,6 +148,16 @@ pub fn access_purpose_parameter() -> Parameter {
     header("Access-Purpose", false, crate::purpose::PATTERN, description)
 }
 
+/// The `Counsellor-Id` header of the same operations: which counsellor of the calling
+/// organization acts, as its own information system names them.
+pub fn counsellor_parameter() -> Parameter {
+    let description = "The counsellor (conseiller) of your organization who makes this request, as your information \
+        system identifies them (an opaque identifier the platform never resolves): 1 to 64 letters, digits or \
+        `. _ : @ -`, starting with a letter or a digit. Recorded in the journal with the access and in the history \
+        with each write, and shown to the person.";
+    header("Counsellor-Id", false, crate::counsellor::PATTERN, description)
+}
+
 impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         let description = "Makes the request safe to retry: 1 to 255 visible ASCII characters, such as a UUID. \

@@ -24,6 +24,9 @@ pub struct Caller {
     /// Why the caller says it accesses a person's data (its `Access-Purpose` header), read on
     /// the operations a dossier scope opens.
     pub stated_purpose: Option<String>,
+    /// Which counsellor of the organization acts (its `Counsellor-Id` header), read on the same
+    /// operations: recorded in the journal and, for a write, in the history.
+    pub counsellor: Option<String>,
 }
 
 impl Caller {
@@ -47,7 +50,14 @@ impl Caller {
                 organization_id: Some(self.identity.principal.organization_id),
             },
             request_id: self.request_id.clone(),
+            counsellor: self.counsellor.clone(),
         }
+    }
+
+    /// Whether the caller reads records of this type of a dossier it reads (a breach needs its own
+    /// scope: `scopes::read_scope_of`).
+    pub fn reads_record_type(&self, resource_type: &str) -> bool {
+        crate::scopes::read_scope_of(resource_type).is_none_or(|scope| self.has_scope(scope))
     }
 
     /// Whether the policy lets the caller's organization touch this record.
@@ -66,6 +76,8 @@ impl Caller {
             request_id: self.request_id.clone(),
             purpose: Some(section.purpose().to_owned()),
             stated_purpose: self.stated_purpose.clone(),
+            counsellor: self.counsellor.clone(),
+            acting_for: None,
         }
     }
 }
@@ -109,8 +121,12 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
             Err(_) => error,
         });
     }
-    let stated_purpose = if touches_persons(&required) { plateforme_api::purpose::stated(req)? } else { None };
-    Ok(Caller { identity, request_id, stated_purpose })
+    let (stated_purpose, counsellor) = if touches_persons(&required) {
+        (plateforme_api::purpose::stated(req)?, plateforme_api::counsellor::stated(req)?)
+    } else {
+        (None, None)
+    };
+    Ok(Caller { identity, request_id, stated_purpose, counsellor })
 }
 
 /// The caller of an operation open to the public (its contract lists an empty security

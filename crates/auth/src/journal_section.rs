@@ -37,10 +37,14 @@ pub enum JournalSection {
     /// A part of the dossier embedded in an event of the change feed (`embed=resource`), read
     /// by a partner system that mirrors it.
     ChangeFeed,
+    /// The organizations co-accompanying the person beside the référent.
+    CoAccompaniment,
+    /// The breaches of the contract's duties and the measures decided (sensitive: named apart).
+    Duties,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 15] = [
+    pub const ALL: [JournalSection; 17] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -56,6 +60,8 @@ impl JournalSection {
         Self::Erasure,
         Self::Limitation,
         Self::ChangeFeed,
+        Self::CoAccompaniment,
+        Self::Duties,
     ];
 
     /// The name stored in the journal.
@@ -76,6 +82,8 @@ impl JournalSection {
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
             Self::ChangeFeed => "change_feed",
+            Self::CoAccompaniment => "co_accompaniment",
+            Self::Duties => "duties",
         }
     }
 
@@ -96,7 +104,9 @@ impl JournalSection {
             | Self::Diagnostic
             | Self::DiagnosticSocial
             | Self::Contract
-            | Self::Review => "accompaniment",
+            | Self::Review
+            | Self::CoAccompaniment => "accompaniment",
+            Self::Duties => "rights_and_duties",
             Self::Consents => "consent_management",
             Self::AccessCode => "person_access",
             Self::Erasure => "erasure",
@@ -136,7 +146,9 @@ mod tests {
                 "access_code",
                 "erasure",
                 "limitation",
-                "change_feed"
+                "change_feed",
+                "co_accompaniment",
+                "duties"
             ]
         );
     }

@@ -56,17 +56,18 @@ impl RouteScopes {
     }
 }
 
-/// States `Access-Purpose` on every operation that touches a person's data (a dossier scope
-/// opens it): the operations whose caller reads the header (`caller::touches_persons`).
-pub fn state_access_purpose(api: &mut OpenApi) {
+/// States `Access-Purpose` and `Counsellor-Id` on every operation that touches a person's data
+/// (a dossier scope opens it): the operations whose caller reads them (`caller::touches_persons`).
+pub fn state_person_headers(api: &mut OpenApi) {
     for item in api.paths.paths.values_mut() {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
             let touches =
                 security_alternatives(operation).is_ok_and(|required| crate::caller::touches_persons(&required));
             if touches {
-                let parameter = plateforme_api::openapi::access_purpose_parameter();
-                operation.parameters.get_or_insert_with(Vec::new).push(parameter);
+                let parameters = operation.parameters.get_or_insert_with(Vec::new);
+                parameters.push(plateforme_api::openapi::access_purpose_parameter());
+                parameters.push(plateforme_api::openapi::counsellor_parameter());
             }
         }
     }

@@ -9,6 +9,12 @@ pub const SCOPES: &[(&str, &str)] = &[
     ("dossier:write", "Write person dossiers within the policy"),
     ("dossier.social:read", "Read the sensitive sections of a dossier (social constraints, health, disability)"),
     ("dossier.social:write", "Write the sensitive sections of a dossier"),
+    (
+        "dossier.sanctions:read",
+        "Read the breaches of a person's duties and the measures decided (droits et devoirs): sensitive, shown to \
+         no one without it, not even in a person's timeline",
+    ),
+    ("dossier.sanctions:write", "Record breaches of a person's duties, the contradictory exchange and the measures"),
     ("offers:read", "Read job offers"),
     ("offers:write", "Publish and update one's job offers"),
     ("profiles:read", "Search the profile bank (consenting persons only)"),
@@ -22,6 +28,15 @@ pub const SCOPES: &[(&str, &str)] = &[
 ];
 
 pub const ADMIN: &str = "admin";
+pub const SANCTIONS_READ: &str = "dossier.sanctions:read";
+pub const SANCTIONS_WRITE: &str = "dossier.sanctions:write";
+
+/// The scope a record of a person's dossier needs beyond `dossier:read` wherever it shows — its
+/// own operations, the person's timeline, the change feed — so that a breach never reaches, even
+/// as an event, a client not granted it. `None` for the records every reader of the dossier reads.
+pub fn read_scope_of(resource_type: &str) -> Option<&'static str> {
+    (resource_type == plateforme_store::dossier::breaches::RESOURCE_TYPE).then_some(SANCTIONS_READ)
+}
 /// The scope of person tokens; never granted to a client.
 pub const ME: &str = "me";
 

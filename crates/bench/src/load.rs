@@ -24,6 +24,10 @@ pub enum Scenario {
     DossierRead,
     /// `GET /v1/organizations?limit=100`, following `next_cursor` to the end, then again.
     OrganizationsPaging,
+    /// `GET /v1/organizations?near_commune=…&radius_km=10`, around a populous commune drawn by
+    /// population, for any kind or for France Travail, missions locales or Cap emploi: "where is
+    /// the nearest agency", over the generated network's reception sites.
+    OrganizationsNearby,
     /// `GET /v1/offers` with a mix of French words, ROME codes, radius around populous
     /// communes, contract types and sorts (`offers.rs`); every answer counts its facets.
     OffersSearch,
@@ -56,9 +60,10 @@ pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
+        Scenario::OrganizationsNearby,
         Scenario::OffersSearch,
         Scenario::OffersSuggest,
         Scenario::OffersImport,
@@ -74,6 +79,7 @@ impl Scenario {
         match self {
             Scenario::DossierRead => "dossier-read",
             Scenario::OrganizationsPaging => "organizations-paging",
+            Scenario::OrganizationsNearby => "organizations-nearby",
             Scenario::OffersSearch => "offers-search",
             Scenario::OffersSuggest => "offers-suggest",
             Scenario::OffersImport => "offers-import",
@@ -296,6 +302,12 @@ impl Client {
                 Some(cursor) => format!("/v1/organizations?limit=100&cursor={cursor}"),
                 None => "/v1/organizations?limit=100".to_owned(),
             },
+            Scenario::OrganizationsNearby => {
+                let commune = context.offers.centre(&mut self.random);
+                let kind = ["", "&kind=france_travail", "&kind=mission_locale", "&kind=cap_emploi"]
+                    [self.random.below(4) as usize];
+                format!("/v1/organizations?near_commune={}&radius_km=10{kind}", commune.code)
+            }
             Scenario::OffersSearch => {
                 let (drawn, path) = context.offers.search_path(&mut self.random);
                 shape = Some(drawn);
@@ -399,6 +411,11 @@ impl Client {
                 self.cursor =
                     page.get("cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned).filter(|_| events > 0);
                 Step { items: events as u64, ..Step::default() }
+            }
+            Scenario::OrganizationsNearby => {
+                let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+                let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
+                Step { items, ..Step::default() }
             }
             Scenario::OffersSearch => match offers::search_total(&response.body) {
                 // The first page (20 offers by default) of every match.

@@ -95,9 +95,9 @@ struct Args {
     /// The server's HTTP workers [default: the server's own default, one per core].
     #[arg(long)]
     workers: Option<usize>,
-    /// Only these scenarios (dossier-read, organizations-paging, offers-search, offers-import,
-    /// registration, dossier-update, contract-review, change-feed, calibration-health,
-    /// calibration-token);
+    /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
+    /// offers-search, offers-import, registration, dossier-update, contract-review, change-feed,
+    /// calibration-health, calibration-token);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,

@@ -186,7 +186,7 @@ impl OfferData {
             }
         }
         if let Some(radii) = near {
-            let commune = &communes()[self.centres[self.centre_weights.draw(random)]];
+            let commune = self.centre(random);
             let _ = write!(query, "&near_commune={}&radius_km={}", commune.code, random.pick(radii));
         }
         if let Some(sort) = sort {
@@ -208,6 +208,13 @@ impl OfferData {
         let mut path = "/v1/offers/suggest?q=".to_owned();
         percent_encode(&typed, &mut path);
         path
+    }
+}
+
+impl OfferData {
+    /// A populous commune with a position, drawn by population: where searches are centred.
+    pub fn centre(&self, random: &mut Rng) -> &'static plateforme_reference_data::Commune {
+        &communes()[self.centres[self.centre_weights.draw(random)]]
     }
 }
 

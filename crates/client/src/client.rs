@@ -16,6 +16,8 @@ use crate::transport::Transport;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The counsellor every request of this handle names (`Counsellor-Id`), if any.
+    counsellor: Option<Arc<str>>,
 }
 
 struct Inner {
@@ -44,7 +46,14 @@ impl Client {
         }
         let tokens = TokenSource::new(&config, &base_url)?;
         let transport = Transport::new(config.timeout, config.retry, observer)?;
-        Ok(Client { inner: Arc::new(Inner { base_url, transport, tokens }) })
+        Ok(Client { inner: Arc::new(Inner { base_url, transport, tokens }), counsellor: None })
+    }
+
+    /// The same client (its token, its connections), naming `counsellor` in every request's
+    /// `Counsellor-Id`: the one of your organization's counsellors who acts, as your information
+    /// system identifies them. The journal and the history record it, and the person reads it.
+    pub fn as_counsellor(&self, counsellor: &str) -> Client {
+        Client { inner: self.inner.clone(), counsellor: Some(counsellor.into()) }
     }
 
     pub fn base_url(&self) -> &str {
@@ -65,7 +74,11 @@ impl Client {
     /// A request to `path` (starting with `/`, e.g. `/v1/organizations`), with the client's
     /// token unless told otherwise.
     pub fn request(&self, method: Method, path: impl Into<String>) -> RequestBuilder<'_> {
-        RequestBuilder::new(self, method, path.into())
+        let request = RequestBuilder::new(self, method, path.into());
+        match &self.counsellor {
+            Some(counsellor) => request.counsellor(counsellor),
+            None => request,
+        }
     }
 
     pub fn get(&self, path: impl Into<String>) -> RequestBuilder<'_> {

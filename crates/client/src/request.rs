@@ -152,6 +152,13 @@ impl<'a> RequestBuilder<'a> {
         self.header("access-purpose", purpose)
     }
 
+    /// `Counsellor-Id`: which counsellor of your organization makes the request, as your
+    /// information system identifies them (1 to 64 letters, digits or `. _ : @ -`). The journal
+    /// and the history record it, and the person reads it.
+    pub fn counsellor(self, counsellor: &str) -> Self {
+        self.header("counsellor-id", counsellor)
+    }
+
     /// Sends `token` instead of the client's own.
     pub fn bearer(mut self, token: &str) -> Self {
         self.auth = Auth::Bearer(token.to_owned());

@@ -185,7 +185,12 @@ async fn a_batch_answers_each_line_and_bad_requests_are_typed_problems() {
     assert_eq!((problem.status, problem.code.as_str()), (400, "invalid_query"));
     assert!(problem.breaks("radius_km", "radius.range"), "{problem}");
 
+    // A mission locale publishes the jobs its employer-relations team collects (the same job joins
+    // the offer); a State service publishes none.
     let mission_locale = server.client("mission-locale", &recorder);
-    let forbidden = mission_locale.publish_offer(&electrician("ML-1", "Électricité Groupée")).await;
+    let collected = mission_locale.publish_offer(&electrician("ML-1", "Électricité Groupée")).await;
+    assert_eq!(collected.map(|published| published.outcome).ok(), Some(PublicationOutcome::Merged));
+    let state_service = server.client("state-service", &recorder);
+    let forbidden = state_service.publish_offer(&electrician("DREETS-1", "Électricité Groupée")).await;
     assert_eq!(forbidden.as_ref().err().and_then(ClientError::status), Some(403), "{forbidden:?}");
 }

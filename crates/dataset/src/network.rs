@@ -27,6 +27,8 @@ pub struct GeneratedOrganization {
     pub id: Uuid,
     pub fields: OrganizationFields,
     pub created_at: DateTime<Utc>,
+    /// The commune (an index into `communes()`) of its reception site, if it receives people.
+    pub seat: Option<usize>,
 }
 
 /// Organizations seated in one commune, and the communes they cover.
@@ -90,7 +92,7 @@ impl Network {
         let mut builder = Builder { rng: &mut rng, organizations: Vec::new(), created_at, legal_units: 0 };
         for (region, name) in REGIONS {
             let territory = Territory { regions: vec![region_code(region)?], ..Territory::default() };
-            builder.add(OrganizationKind::Region, format!("Région {name}"), territory, None)?;
+            builder.add(OrganizationKind::Region, format!("Région {name}"), territory, None, None)?;
         }
         // All agencies are establishments of one legal unit, France Travail.
         let france_travail = builder.next_legal_unit();
@@ -103,13 +105,17 @@ impl Network {
             let in_departement =
                 |communes| Territory { regions: vec![region.clone()], departements: vec![code.clone()], communes };
             let whole = in_departement(Vec::new());
+            // The département's services and Cap emploi receive people in its largest town.
+            let largest = members.iter().copied().max_by_key(|&i| (population(&all[i]), std::cmp::Reverse(i)));
             let departement_org = builder.add(
                 OrganizationKind::Departement,
                 format!("Conseil départemental {of}"),
                 whole.clone(),
                 None,
+                largest,
             )?;
-            let cap_emploi = builder.add(OrganizationKind::CapEmploi, format!("Cap emploi {of}"), whole, None)?;
+            let cap_emploi =
+                builder.add(OrganizationKind::CapEmploi, format!("Cap emploi {of}"), whole, None, largest)?;
             let share = members.iter().map(|&i| population(&all[i])).sum::<u64>() as f64 / national as f64;
             let agency_seats = seats(all, members, count(NATIONAL_AGENCIES * share));
             let mission_seats = seats(all, members, count(NATIONAL_MISSIONS_LOCALES * share));
@@ -141,14 +147,22 @@ impl Network {
                 };
                 let town = &all[commune].name;
                 let kind = OrganizationKind::FranceTravail;
-                agencies.push(builder.seat(kind, "France Travail", town, how_many, territory, next_agency)?);
+                agencies.push(builder.seat(
+                    kind,
+                    ("France Travail", commune),
+                    town,
+                    how_many,
+                    territory,
+                    next_agency,
+                )?);
             }
             let mut missions_locales = Vec::with_capacity(mission_seats.len());
             for (seat_index, &(commune, how_many)) in mission_seats.iter().enumerate() {
                 let territory = in_departement(covered(seat_index, &mission_of)?);
                 let town = &all[commune].name;
                 let kind = OrganizationKind::MissionLocale;
-                missions_locales.push(builder.seat(kind, "Mission locale de", town, how_many, territory, || None)?);
+                let prefix = ("Mission locale de", commune);
+                missions_locales.push(builder.seat(kind, prefix, town, how_many, territory, || None)?);
             }
             let births =
                 WeightedTable::new(members.iter().map(|&i| population(&all[i]))).map(|table| (members.clone(), table));
@@ -213,6 +227,10 @@ impl Network {
     pub fn id(&self, organization: usize) -> Uuid {
         self.organizations[organization].id
     }
+
+    pub fn kind(&self, organization: usize) -> OrganizationKind {
+        self.organizations[organization].fields.kind
+    }
 }
 
 /// Creates the organizations in order, with ids and SIRETs that depend only on that order.
@@ -224,13 +242,14 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// The organizations of `kind` seated in one town, all covering `territory`: named
-    /// "{prefix} {town}", numbered when the town has more than one; `establishment` gives
-    /// each its legal unit and establishment number (`None`: a legal unit of its own).
+    /// The organizations of `kind` seated in one town (the commune `seat`), all covering
+    /// `territory`: named "{prefix} {town}", numbered when the town has more than one;
+    /// `establishment` gives each its legal unit and establishment number (`None`: a legal unit
+    /// of its own).
     fn seat(
         &mut self,
         kind: OrganizationKind,
-        prefix: &str,
+        (prefix, commune): (&str, usize),
         town: &str,
         how_many: usize,
         territory: Territory,
@@ -239,7 +258,7 @@ impl Builder<'_> {
         let mut seat = Seat::default();
         for number in 1..=how_many {
             let name = if how_many > 1 { format!("{prefix} {town} {number}") } else { format!("{prefix} {town}") };
-            seat.organizations.push(self.add(kind, name, territory.clone(), establishment())?);
+            seat.organizations.push(self.add(kind, name, territory.clone(), establishment(), Some(commune))?);
         }
         Ok(seat)
     }
@@ -257,6 +276,7 @@ impl Builder<'_> {
         name: String,
         territory: Territory,
         establishment: Option<(u32, u32)>,
+        seat: Option<usize>,
     ) -> Result<usize, DatasetError> {
         let (unit, number) = match establishment {
             Some(pair) => pair,
@@ -271,6 +291,7 @@ impl Builder<'_> {
             id,
             fields: OrganizationFields { kind, name, siret, territory },
             created_at,
+            seat,
         });
         Ok(index)
     }

@@ -140,8 +140,7 @@ pub fn generate(
     }
     let started = Instant::now();
     let mut generator = OfferGenerator::new(network, options.seed)?;
-    let context =
-        WriteContext { actor: Actor { client_id: DATASET_CLIENT.to_owned(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: DATASET_CLIENT.to_owned(), organization_id: None });
     let mut done = 0;
     while done < options.offers {
         let size = BATCH.min(options.offers - done);

@@ -12,14 +12,16 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use plateforme_model::codes::{CommuneCode, Email, Nir, Phone, PostalCode, RomeCode};
 use plateforme_model::merge_patch::leaf_paths;
-use plateforme_model::person::contract::{ActionOwner, ContractAction, ContractRecord, ContractStatus};
+use plateforme_model::person::contract::{
+    ActionOwner, ContractAction, ContractKind, ContractRecord, ContractStatus, Obligation, ObligationKind,
+};
 use plateforme_model::person::diagnostic::{
     AutonomyLevel, Constraint, DiagnosticRecord, ProfessionalDiagnostic, QualificationLevel, Severity, SocialDiagnostic,
 };
 use plateforme_model::person::names::normalize;
 use plateforme_model::person::{
-    Address, Contact, Identity, Orientation, PathType, PersonRecord, Provenance, Registration, RegistrationChannel,
-    Statuses,
+    Address, Contact, Identity, Orientation, OrientationBasis, PathType, PersonRecord, Provenance,
+    RSA_ORIENTATION_DELAY_DAYS, Registration, RegistrationChannel, RsaSource, RsaStatus, Statuses,
 };
 use plateforme_reference_data::{communes, rome_codes};
 use serde_json::{Value, json};
@@ -177,7 +179,8 @@ impl<'a> PersonGenerator<'a> {
             RegistrationChannel::Partner if rsa_beneficiary => network.departement(residence)?,
             _ => agency,
         };
-        let registration = Registration { registered_on, channel, registered_by: network.id(registered_by) };
+        let registration =
+            Registration { registered_on, channel, registered_by: network.id(registered_by), on_behalf_of: None };
         let mut record = PersonRecord {
             identity,
             contact,
@@ -185,6 +188,12 @@ impl<'a> PersonGenerator<'a> {
             registration,
             orientation: None,
             provenance: BTreeMap::new(),
+            // The CAF's feed, as France Travail receives it, since the registration.
+            rsa_status: rsa_beneficiary.then(|| RsaStatus {
+                source: RsaSource::Caf,
+                since: registered_on,
+                recorded_by: network.id(agency),
+            }),
         };
         let document = json!({"identity": record.identity, "contact": record.contact, "statuses": record.statuses,
             "registration": record.registration});
@@ -228,6 +237,14 @@ impl<'a> PersonGenerator<'a> {
             let intensive = if under_26 { rng.chance(0.6) } else { rng.chance(0.2) };
             let referent_counsellor = if rng.chance(0.7) { Some(self.counsellor()) } else { None };
             let rng = &mut self.rng;
+            let (decided_by, decided_on, basis) = orientation_ground(
+                rsa_beneficiary.then_some(network.departement(residence)?),
+                decided_by,
+                agency,
+                registered_on,
+                decided_on,
+                self.reference,
+            );
             let orientation = Orientation {
                 path_type,
                 intensive,
@@ -235,6 +252,9 @@ impl<'a> PersonGenerator<'a> {
                 referent_counsellor,
                 decided_on,
                 decided_by: network.id(decided_by),
+                basis: Some(basis),
+                delegation_id: None,
+                on_behalf_of: None,
             };
             let decided_at = instant(rng, decided_on).max(registered_at + Duration::seconds(1));
             let changes = json!({"orientation": orientation});
@@ -254,7 +274,8 @@ impl<'a> PersonGenerator<'a> {
             let rng = &mut self.rng;
             let accompanied = intensive || rsa_beneficiary || path_type != PathType::Emploi;
             if accompanied && rng.chance(0.55) {
-                contract = Some(self.contract(last_date, last_at, intensive, network.id(referent))?);
+                let kind = ContractKind::default_for(network.kind(referent), rsa_beneficiary);
+                contract = Some(self.contract(last_date, last_at, intensive, network.id(referent), kind)?);
             }
         }
         let person = GeneratedPerson { id, record, nir_hash, versions, diagnostic, contract };
@@ -431,6 +452,7 @@ impl<'a> PersonGenerator<'a> {
         after_at: DateTime<Utc>,
         intensive: bool,
         by: Uuid,
+        kind: ContractKind,
     ) -> Result<GeneratedContract, DatasetError> {
         let drafted_on = self.later(after, 0, 15);
         let rng = &mut self.rng;
@@ -453,7 +475,24 @@ impl<'a> PersonGenerator<'a> {
             .collect();
         let weekly_hours =
             if intensive { rng.between(15, 20) as i32 } else { rng.weighted(&[(15, 70), (10, 15), (5, 15)]) };
+        // The duties agreed follow from the hours: no draw, so the persons come out as before.
+        let mut obligations = vec![Obligation {
+            kind: ObligationKind::Attendance,
+            description: "Se présenter aux rendez-vous de suivi".to_owned(),
+            weekly_hours: None,
+            due_on: None,
+        }];
+        if weekly_hours > 0 {
+            obligations.push(Obligation {
+                kind: ObligationKind::ActivityHours,
+                description: "Activités d'insertion de la semaine".to_owned(),
+                weekly_hours: Some(weekly_hours),
+                due_on: None,
+            });
+        }
         let draft = ContractRecord {
+            kind: Some(kind),
+            obligations,
             status: ContractStatus::Draft,
             objectives,
             actions,
@@ -565,6 +604,28 @@ fn stamp(provenance: &mut BTreeMap<String, Provenance>, changes: &Value, prefix:
 /// A code the generator built from the referentials: a refusal is a bug of the generator.
 fn code<T>(parsed: Result<T, plateforme_model::CodeError>) -> Result<T, DatasetError> {
     parsed.map_err(|error| DatasetError::Invalid(format!("generated code: {error}")))
+}
+
+/// Who decided an orientation, when, and on what ground, as the law has it: the département of
+/// residence for an RSA beneficiary (`departement`: `Some` for them), or France Travail by default
+/// once the département's delay has lapsed — so France Travail's decisions move to the end of the
+/// delay, and fall back to the département when the reference date comes first. Others decide
+/// within their remit. No draw from the generator: the same persons come out as before.
+fn orientation_ground(
+    departement: Option<usize>,
+    decided_by: usize,
+    agency: usize,
+    registered_on: NaiveDate,
+    decided_on: NaiveDate,
+    reference: NaiveDate,
+) -> (usize, NaiveDate, OrientationBasis) {
+    let Some(departement) = departement else { return (decided_by, decided_on, OrientationBasis::Remit) };
+    let delay_over = registered_on + Duration::days(RSA_ORIENTATION_DELAY_DAYS as i64);
+    if decided_by == agency && delay_over <= reference {
+        (agency, decided_on.max(delay_over), OrientationBasis::DefaultAfterDelay)
+    } else {
+        (departement, decided_on, OrientationBasis::Departement)
+    }
 }
 
 #[cfg(test)]

@@ -18,21 +18,27 @@
 
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
-use plateforme_auth::policy::{Operation, PersonAccess, Resource};
+use plateforme_auth::policy::{self, Operation, PersonAccess, Resource, roles};
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::Person;
+use plateforme_store::access::journal::{self, Access};
+use plateforme_store::dossier::co_accompaniments;
 use plateforme_store::dossier::persons::{self, StoredPerson};
-use plateforme_store::{DbConnection, Page, Store, StoreError, access::journal, write};
+use plateforme_store::{DbConnection, Page, Store, StoreError, write};
 use uuid::Uuid;
 
-/// What the policy reads of a person.
+/// What the policy reads of a person: the record, the consents to share, the co-accompaniments
+/// of today.
 pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonAccess, StoreError> {
-    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, ..record_access(person) })
+    let co_accompanied_by = co_accompaniments::active(conn, person.id, today())?
+        .into_iter()
+        .map(|(organization, role, _)| (organization, role))
+        .collect();
+    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, co_accompanied_by, ..record_access(person) })
 }
 
 /// What the policy reads of a person, but the consents to share: what the record alone says.
-fn record_access(person: &StoredPerson) -> PersonAccess {
+pub fn record_access(person: &StoredPerson) -> PersonAccess {
     PersonAccess::of_remit(&person.remit())
 }
 
@@ -133,15 +139,18 @@ async fn read_under_policy<R: Send + 'static>(
     read: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<Option<R>, StoreError> + Send + 'static,
 ) -> Result<Option<R>, ApiError> {
     let reader = caller.clone();
-    let found = store
+    let (found, acting_for) = store
         .run(move |conn| {
             let person = load(conn, &reader, person_id, Operation::Read)?;
-            read(conn, person)
+            let acting_for = acting_for(conn, &reader, &person)?;
+            Ok((read(conn, person)?, acting_for))
         })
         .await
         .map_err(|error| not_found_as_person(error, person_id))?;
     if found.is_some() {
-        journal::append_durably(store, vec![caller.access(person_id, section, Operation::Read)]).await?;
+        let mut entry = caller.access(person_id, section, Operation::Read);
+        entry.acting_for = acting_for;
+        journal::append_durably(store, vec![entry]).await?;
     }
     Ok(found)
 }
@@ -165,6 +174,45 @@ pub async fn load_for_write<T: Send + 'static>(
         .map_err(|error| not_found_as_person(error, person_id))
 }
 
+/// How a caller may write a part of a dossier: wholly (the policy lets it write the person), or
+/// only its own actions (it co-accompanies the person: "each writes its own actions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contribution {
+    Whole,
+    OwnActions,
+}
+
+/// [`load_for_write`], for a write a co-accompanying organization may make too, within its own
+/// actions: which of the two the caller may make, with the person and what `also` reads.
+pub async fn load_for_contribution<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    also: impl FnOnce(&mut DbConnection, StoredPerson) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(Contribution, T), ApiError> {
+    let caller = caller.clone();
+    store
+        .run(move |conn| {
+            let (contribution, person) = match load(conn, &caller, person_id, Operation::Write) {
+                Ok(person) => (Contribution::Whole, person),
+                Err(StoreError::NotFound) => {
+                    let person = load(conn, &caller, person_id, Operation::Read)?;
+                    let me = caller.principal().organization_id;
+                    let co_accompanies =
+                        person_access(conn, &person)?.co_accompanied_by.iter().any(|(id, _)| *id == me);
+                    if !co_accompanies {
+                        return Err(StoreError::NotFound);
+                    }
+                    (Contribution::OwnActions, person)
+                }
+                Err(other) => return Err(other),
+            };
+            Ok((contribution, also(conn, person)?))
+        })
+        .await
+        .map_err(|error| not_found_as_person(error, person_id))
+}
+
 /// Writes a part of a person's dossier inside the caller's transaction (that of `create_once`):
 /// the person under the policy for writing again, since they may have left the caller's remit
 /// since the checks, then the write, journaled as `section`.
@@ -175,10 +223,74 @@ pub fn write_part<T>(
     section: JournalSection,
     write: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    load(conn, caller, person_id, Operation::Write)?;
+    let person = load(conn, caller, person_id, Operation::Write)?;
     let written = write(conn)?;
-    journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+    let entry = write_entry(conn, caller, &person, section)?;
+    journal::append(conn, &[entry])?;
     Ok(written)
+}
+
+/// The journal entry of a write to this person, naming the organization the caller acts for.
+fn write_entry(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person: &StoredPerson,
+    section: JournalSection,
+) -> Result<Access, StoreError> {
+    let mut entry = caller.access(person.id, section, Operation::Write);
+    entry.acting_for = acting_for(conn, caller, person)?;
+    Ok(entry)
+}
+
+/// The organization the caller acts for on this person, if it acts as a delegated operator: a
+/// partner acts for the organization that mandated it — the one it registered the person for, or
+/// the one its delegated co-accompaniment names. Read only for the kinds that act under mandate,
+/// so the others' accesses cost no extra query.
+fn acting_for(conn: &mut DbConnection, caller: &Caller, person: &StoredPerson) -> Result<Option<Uuid>, StoreError> {
+    if !roles::registration_needs_mandate(caller.principal().kind) {
+        return Ok(None);
+    }
+    let me = caller.principal().organization_id;
+    let registration = &person.record.registration;
+    if registration.registered_by == me && registration.on_behalf_of.is_some() {
+        return Ok(registration.on_behalf_of);
+    }
+    let active = co_accompaniments::active(conn, person.id, today())?;
+    Ok(active.into_iter().find(|(organization, _, _)| *organization == me).and_then(|(_, _, acting_for)| acting_for))
+}
+
+/// Whether the caller sees this person's sensitive parts (the diagnostic's social part, the RQTH):
+/// it holds `dossier.social:read`, and its access does not come only from a co-accompaniment in a
+/// role that leaves them out (`policy::opens_sensitive_parts`).
+pub fn discloses_sensitive(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person: &StoredPerson,
+) -> Result<bool, StoreError> {
+    if !caller.has_scope(SENSITIVE_READ) {
+        return Ok(false);
+    }
+    if caller.may(Operation::Read, Resource::Person(&record_access(person))) {
+        return Ok(true);
+    }
+    Ok(policy::opens_sensitive_parts(caller.principal(), &person_access(conn, person)?))
+}
+
+/// Reads a person for the caller as they may see them (the sensitive parts as
+/// [`discloses_sensitive`] says), journaling the read of `section`.
+pub async fn read_person_view(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    section: JournalSection,
+) -> Result<Person, ApiError> {
+    let reader = caller.clone();
+    read_under_policy(store, caller, id, section, move |conn, person| {
+        let sensitive = discloses_sensitive(conn, &reader, &person)?;
+        Ok(Some(view_with(&person, sensitive)))
+    })
+    .await?
+    .ok_or_else(|| not_found_as_person(StoreError::NotFound, id))
 }
 
 /// Writes a change prepared from a version loaded by [`load_for_write`] and journals it as
@@ -223,7 +335,15 @@ async fn commit_journaled<T: Send + 'static>(
                     return Err(StoreError::ProcessingLimited { current });
                 }
                 let written = change(conn)?;
-                journal::append(conn, &[caller.access(person_id, section, Operation::Write)])?;
+                let entry = match roles::registration_needs_mandate(caller.principal().kind) {
+                    // Read again only for the kinds that may act for another organization.
+                    true => {
+                        let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
+                        write_entry(conn, &caller, &person, section)?
+                    }
+                    false => caller.access(person_id, section, Operation::Write),
+                };
+                journal::append(conn, &[entry])?;
                 Ok(written)
             })
         })
@@ -239,12 +359,6 @@ pub fn not_found_as_person(error: StoreError, id: Uuid) -> ApiError {
     }
 }
 
-/// Whether an organization of this kind may decide the orientation of an RSA beneficiary:
-/// the département decides, France Travail by delegation.
-pub fn orients_rsa_beneficiaries(kind: OrganizationKind) -> bool {
-    matches!(kind, OrganizationKind::Departement | OrganizationKind::FranceTravail)
-}
-
 /// The scopes of the sensitive parts (social constraints, health, disability).
 pub const SENSITIVE_READ: &str = "dossier.social:read";
 pub const SENSITIVE_WRITE: &str = "dossier.social:write";
@@ -252,7 +366,11 @@ pub const SENSITIVE_WRITE: &str = "dossier.social:write";
 /// The person as this caller may see them: without the sensitive parts unless it holds
 /// `dossier.social:read`.
 pub fn view_for(caller: &Caller, person: &StoredPerson) -> Person {
-    person.view(caller.has_scope(SENSITIVE_READ), today())
+    view_with(person, caller.has_scope(SENSITIVE_READ))
+}
+
+fn view_with(person: &StoredPerson, sensitive: bool) -> Person {
+    person.view(sensitive, today())
 }
 
 /// Writing a sensitive part needs `dossier.social:write`.

@@ -3,9 +3,11 @@
 //! (`access`); every write keeps its provenance, history and change event.
 
 mod access;
+mod co_accompaniments;
 mod consents;
 mod contracts;
 mod diagnostic;
+mod duties;
 mod me;
 mod persons;
 mod provenance;
@@ -26,9 +28,11 @@ pub struct NirKey(pub Vec<u8>);
 pub fn configure(config: &mut ServiceConfig) {
     persons::configure(config);
     me::configure(config);
+    co_accompaniments::configure(config);
     contracts::configure(config);
     diagnostic::configure(config);
     consents::configure(config);
+    duties::configure(config);
 }
 
 #[derive(OpenApi)]

@@ -70,14 +70,15 @@ pub(crate) use get_part;
 /// ```
 ///
 /// The path's one id is the person's; the query's filters named in braces are handed to
-/// `list` by value. The person is read under the policy (`access::read_list`), the read
+/// `list` by value, and so is the caller when `list` names a fourth argument (`|conn, id, page,
+/// caller|`). The person is read under the policy (`access::read_list`), the read
 /// journaled once as the section named, and the page answered with its `Link`.
 macro_rules! list_part {
     (
         $(#[doc = $doc:tt])*
         $name:ident: $path:tt, security($($security:tt)*),
         $Query:ident { $($filter:ident),* } -> $Item:ident, $described:literal, journaled as $section:ident,
-        list |$conn:ident, $person:ident, $page:ident| $list:expr,
+        list |$conn:ident, $person:ident, $page:ident $(, $caller:ident)?| $list:expr,
         view |$item:ident| $view:expr
     ) => {
         // utoipa finds the method by the attribute's own name, `get`.
@@ -97,6 +98,7 @@ macro_rules! list_part {
         ) -> Result<actix_web::HttpResponse, plateforme_api::ApiError> {
             let ($person, $page) = (list.path, list.query.page_request()?);
             $(let $filter = list.query.$filter.clone();)*
+            $(let $caller = list.caller.clone();)?
             let read = move |$conn: &mut plateforme_store::DbConnection| $list;
             let section = plateforme_auth::JournalSection::$section;
             let listed = crate::access::read_list(&list.store, &list.caller, $person, section, read).await?;

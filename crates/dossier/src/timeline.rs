@@ -1,5 +1,7 @@
 use chrono::{DateTime, Utc};
+use plateforme_auth::Caller;
 use plateforme_store::changes::{self, ChangeEvent};
+use plateforme_store::{Page, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -48,9 +50,17 @@ list_part! {
     /// Timeline of a person's path
     ///
     /// The ordered events of the person's path across the network — registration, orientations,
-    /// diagnostic, contracts, reviews, consents — built from the change feed. Journaled.
+    /// diagnostic, contracts, reviews, consents, co-accompaniments — built from the change feed.
+    /// The events of breaches of duties show only to a client holding `dossier.sanctions:read`:
+    /// a page may then hold fewer events than `limit` and still have a next one. Journaled.
     get_timeline: "/persons/{id}/timeline", security(("oauth2" = ["dossier:read"])),
     TimelineQuery {} -> TimelineEvent, "One page of events, oldest first.", journaled as Timeline,
-    list |conn, id, page| changes::of_subject(conn, id, &page),
+    list |conn, id, page, caller| visible_events(changes::of_subject(conn, id, &page)?, &caller),
     view |event| TimelineEvent::from(event)
+}
+
+/// The page without the events of records the caller does not read (a breach without its scope).
+fn visible_events(mut page: Page<ChangeEvent>, caller: &Caller) -> Result<Page<ChangeEvent>, StoreError> {
+    page.items.retain(|event| caller.reads_record_type(&event.resource_type));
+    Ok(page)
 }

@@ -14,7 +14,8 @@ use utoipa::ToSchema;
     "actor_organization": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
     "request_id": "01936b2f-0000-7000-8000-000000000001",
     "changed_at": "2026-11-24T10:00:00Z",
-    "changes": {"name": "Mission locale de Lyon Métropole"}
+    "changes": {"name": "Mission locale de Lyon Métropole"},
+    "counsellor": "AGT-0042"
 }))]
 pub struct HistoryVersion {
     pub version: i64,
@@ -33,4 +34,7 @@ pub struct HistoryVersion {
     /// `dossier.social:read`: that it changed, not to what.
     #[schema(value_type = Object)]
     pub changes: serde_json::Value,
+    /// The counsellor of that organization who made the change, as its information system named
+    /// them in `Counsellor-Id`; `null` when none was given.
+    pub counsellor: Option<String>,
 }

@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod date;
 pub mod geo;
+pub mod delegation;
 pub mod history;
 pub mod ids;
 pub mod journal;
@@ -12,6 +13,7 @@ pub mod offer;
 pub mod organization;
 pub mod person;
 pub mod schemas;
+pub mod site;
 pub mod validation;
 
 pub use validation::{CodeError, FieldError, Validate, ValidationErrors};

@@ -1,5 +1,5 @@
 //! Organizations: the members of the network (France Travail, missions locales, Cap emploi,
-//! départements, régions, partners, employers).
+//! départements, régions, partners, employers, the State's services, training providers).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,10 +27,16 @@ pub enum OrganizationKind {
     Partner,
     /// Employer or job board.
     Employer,
+    /// A State service that co-chairs the network's committees (DREETS, DDETS, préfecture): reads
+    /// the indicators of its territory, never persons.
+    StateService,
+    /// A training provider (organisme de formation): publishes its training, co-accompanies the
+    /// persons it trains.
+    TrainingProvider,
 }
 
 impl OrganizationKind {
-    pub const ALL: [OrganizationKind; 7] = [
+    pub const ALL: [OrganizationKind; 9] = [
         Self::FranceTravail,
         Self::MissionLocale,
         Self::CapEmploi,
@@ -38,6 +44,8 @@ impl OrganizationKind {
         Self::Region,
         Self::Partner,
         Self::Employer,
+        Self::StateService,
+        Self::TrainingProvider,
     ];
 
     /// The stable text form, as in JSON and in the database.
@@ -50,6 +58,8 @@ impl OrganizationKind {
             Self::Region => "region",
             Self::Partner => "partner",
             Self::Employer => "employer",
+            Self::StateService => "state_service",
+            Self::TrainingProvider => "training_provider",
         }
     }
 
@@ -59,8 +69,8 @@ impl OrganizationKind {
 }
 
 /// Where an organization acts (territoire d'intervention). A `departement` organization covers
-/// exactly one département, a `region` organization exactly one région (rule
-/// `territory.kind_mismatch`); when régions are listed, every listed département and commune
+/// exactly one département, a `region` organization exactly one région, a `state_service` at
+/// least one région or département (rule `territory.kind_mismatch`); when régions are listed, every listed département and commune
 /// lies in one of them (rule `territory.outside_regions`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -136,6 +146,9 @@ fn check_territory(kind: OrganizationKind, territory: &Territory, errors: &mut V
         }
         OrganizationKind::Region if territory.regions.len() != 1 => {
             Some(("territory.regions", "a région organization covers exactly one région"))
+        }
+        OrganizationKind::StateService if territory.regions.is_empty() && territory.departements.is_empty() => {
+            Some(("territory", "a State service (DREETS, DDETS, préfecture) covers its région or its département"))
         }
         _ => None,
     };

@@ -14,6 +14,6 @@ mod rome;
 mod table;
 
 pub use communes::{Commune, commune, communes, search_communes};
-pub use geometry::{distance_km, haversine_km};
+pub use geometry::{bounding_box, distance_km, haversine_km};
 pub use naf::{Naf, naf, naf_codes, search_naf};
 pub use rome::{Rome, rome, rome_codes, search_rome};

@@ -53,7 +53,7 @@ type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
 fn operator() -> WriteContext {
     let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-    WriteContext { actor: Actor { client_id: format!("cli:{user}"), organization_id: None }, request_id: None }
+    WriteContext::of(Actor { client_id: format!("cli:{user}"), organization_id: None })
 }
 
 pub fn run_clients(store: &Store, config: &Config, command: ClientsCommand) -> CommandResult {

@@ -169,7 +169,12 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
         return Err("demo data is refused under the production profile".into());
     }
     let seeded = seed::seed_demo(store, config.default_rate_limit_per_minute)?;
-    tracing::info!(organizations = seeded.organizations, clients = seeded.clients, "demo data loaded");
+    tracing::info!(
+        organizations = seeded.organizations,
+        clients = seeded.clients,
+        sites = seeded.sites,
+        "demo data loaded"
+    );
     Ok(())
 }
 
@@ -188,10 +193,11 @@ fn seed_dataset(store: &Store, config: &Config, options: &DatasetOptions) -> Res
     let summary = dataset::generate(store, options, &config.nir_key(), &mut progress)?;
     let counts = summary.counts;
     eprintln!(
-        "dataset (seed {}): {} organizations, {} persons, {} diagnostics, {} contracts, {} offers, {} history rows, \
+        "dataset (seed {}): {} organizations ({} reception sites), {} persons, {} diagnostics, {} contracts, {} offers, {} history rows, \
          {} change events in {:.1} s",
         options.seed,
         counts.organizations,
+        counts.sites,
         counts.persons,
         counts.diagnostics,
         counts.contracts,

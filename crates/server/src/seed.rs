@@ -3,11 +3,15 @@
 //! changes nothing. Demo clients are refused by a server running with the production profile.
 
 use plateforme_auth::clients::{self, Registration};
-use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
+use plateforme_model::codes::{CommuneCode, DepartementCode, PostalCode, RegionCode, Siret};
+use plateforme_model::delegation::{Delegation, DelegationKind, DelegationScope};
 use plateforme_model::offer::Publication;
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
+use plateforme_model::person::Address;
+use plateforme_model::site::{Accessibility, OpeningSlot, Position, SiteFields, Weekday};
+use plateforme_store::delegations::{self, DelegationFilter};
 use plateforme_store::offers::publish::{self, Outcome, Submission};
-use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, write};
+use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, sites, write};
 use serde::Deserialize;
 
 /// (kind, name, SIRET, région, départements, communes).
@@ -23,10 +27,72 @@ const DEMO_ORGANIZATIONS: &[DemoOrganization] = &[
     (OrganizationKind::Region, "Région Auvergne-Rhône-Alpes (démo)", "90000000400003", "84", &[], &[]),
     (OrganizationKind::Partner, "Afpa Lyon (démo)", "90000000500000", "84", &["69"], &[]),
     (OrganizationKind::Employer, "Boulangerie des Pentes (démo)", "90000000600008", "84", &["69"], &["69266"]),
+    (OrganizationKind::StateService, "DREETS Auvergne-Rhône-Alpes (démo)", "90000000700006", "84", &[], &[]),
+    (
+        OrganizationKind::TrainingProvider,
+        "Organisme de formation Lyon Sud (démo)",
+        "90000000800004",
+        "84",
+        &["69"],
+        &[],
+    ),
+];
+
+/// (kind, site name, address line, postal code, commune, latitude, longitude): where people meet
+/// the demo organizations that receive them, around Lyon.
+type DemoSite = (OrganizationKind, &'static str, &'static str, &'static str, &'static str, f64, f64);
+
+const DEMO_SITES: &[DemoSite] = &[
+    (
+        OrganizationKind::FranceTravail,
+        "France Travail Lyon Part-Dieu (démo)",
+        "12 rue Garibaldi",
+        "69003",
+        "69123",
+        45.7597,
+        4.8522,
+    ),
+    (
+        OrganizationKind::MissionLocale,
+        "Mission locale — antenne Guillotière (démo)",
+        "12 rue de Marseille",
+        "69007",
+        "69123",
+        45.7514,
+        4.8427,
+    ),
+    (
+        OrganizationKind::CapEmploi,
+        "Cap emploi Rhône — Villeurbanne (démo)",
+        "3 avenue Henri Barbusse",
+        "69100",
+        "69266",
+        45.7667,
+        4.8800,
+    ),
+    (
+        OrganizationKind::Departement,
+        "Maison de la métropole Lyon 2e (démo)",
+        "8 place Bellecour",
+        "69002",
+        "69123",
+        45.7578,
+        4.8320,
+    ),
+    (
+        OrganizationKind::TrainingProvider,
+        "Organisme de formation — Vénissieux (démo)",
+        "5 avenue Jean Jaurès",
+        "69200",
+        "69259",
+        45.6970,
+        4.8860,
+    ),
 ];
 
 /// The scopes each kind's demo client gets: what its mission needs. Every kind manages
-/// organizations; the accompanying kinds share the dossier's scopes.
+/// organizations (and its delegations); the accompanying kinds share the dossier's scopes, the
+/// rights and duties' among them, and publish the offers their employer-relations teams collect.
 pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
     const ORGANIZATIONS: &[&str] = &["organizations:read", "organizations:write"];
     const ACCOMPANYING: &[&str] = &[
@@ -34,26 +100,29 @@ pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
         "dossier:write",
         "dossier.social:read",
         "dossier.social:write",
+        "dossier.sanctions:read",
+        "dossier.sanctions:write",
         "offers:read",
+        "offers:write",
         "training:read",
         "indicators:read",
     ];
     let mission: &[&[&str]] = match kind {
-        OrganizationKind::FranceTravail => {
-            &[ACCOMPANYING, &["offers:write", "profiles:read", "training:write", "changes:read"]]
-        }
+        OrganizationKind::FranceTravail => &[ACCOMPANYING, &["profiles:read", "training:write", "changes:read"]],
         // Every partner system may follow the change feed: it serves each what the policy lets
         // it read (the demo organizations and offers at least).
         OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => {
             &[ACCOMPANYING, &["changes:read"]]
         }
         OrganizationKind::Region => {
-            &[&["offers:read", "training:read", "training:write", "indicators:read", "changes:read"]]
+            &[&["dossier:read", "offers:read", "offers:write", "training:read", "training:write", "indicators:read", "changes:read"]]
         }
         OrganizationKind::Partner => {
-            &[&["offers:read", "offers:write", "training:read", "training:write", "changes:read"]]
+            &[&["dossier:read", "dossier:write", "offers:read", "offers:write", "training:read", "training:write", "changes:read"]]
         }
         OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read", "changes:read"]],
+        OrganizationKind::StateService => &[&["offers:read", "training:read", "indicators:read", "changes:read"]],
+        OrganizationKind::TrainingProvider => &[&["dossier:read", "offers:read", "training:read", "training:write", "changes:read"]],
     };
     std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
 }
@@ -76,10 +145,14 @@ pub struct Seeded {
     pub clients: usize,
     /// Offer publications that wrote something (a new offer, or a source joining one).
     pub offers: usize,
+    /// Reception sites recorded (an organization that has one already gets none).
+    pub sites: usize,
+    /// Delegations granted (a delegator that granted one already grants none).
+    pub delegations: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
-    let context = WriteContext { actor: Actor { client_id: "seed".into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: None });
     let mut seeded = Seeded::default();
     for fields in demo_organizations()? {
         let kind = fields.kind;
@@ -119,7 +192,86 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
         }
     }
     seeded.offers = seed_demo_offers(store)?;
+    seeded.sites = seed_demo_sites(store)?;
+    seeded.delegations = seed_demo_delegations(store)?;
     Ok(seeded)
+}
+
+/// The demo département delegates the orientation of its RSA beneficiaries to France Travail,
+/// and France Travail mandates the demo partner to accompany for it, both from the day of the
+/// seed, open-ended: who acts for whom, to try the roles with (docs/dossier.md).
+fn seed_demo_delegations(store: &Store) -> Result<usize, StoreError> {
+    let find = |kind: OrganizationKind| -> Result<_, StoreError> {
+        let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+        store.run_blocking(|conn| organizations::find_by_siret(conn, siret))
+    };
+    let grants = [
+        (DelegationKind::RsaOrientation, OrganizationKind::Departement, OrganizationKind::FranceTravail),
+        (DelegationKind::Accompaniment, OrganizationKind::FranceTravail, OrganizationKind::Partner),
+    ];
+    let mut written = 0;
+    for (kind, from, to) in grants {
+        let (Some(from), Some(to)) = (find(from)?, find(to)?) else { continue };
+        let filter = DelegationFilter { kind: Some(kind), from_organization_id: Some(from.id), ..Default::default() };
+        let first = plateforme_store::PageRequest::first(1);
+        if !store.run_blocking(|conn| delegations::list(conn, &filter, &first))?.items.is_empty() {
+            continue;
+        }
+        let time = plateforme_model::ids::now();
+        let delegation = Delegation {
+            id: plateforme_model::ids::new_id(),
+            kind,
+            from_organization_id: from.id,
+            to_organization_id: to.id,
+            since: time.date_naive(),
+            until: None,
+            scope: DelegationScope { departements: from.territory.departements.clone(), communes: Vec::new() },
+            version: 1,
+            created_at: time,
+            updated_at: time,
+        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(from.id) });
+        store.run_blocking(|conn| write::transaction(conn, |conn| delegations::create(conn, &context, delegation)))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// A reception site for each demo organization that receives people and has none yet.
+fn seed_demo_sites(store: &Store) -> Result<usize, StoreError> {
+    let invalid = |error: plateforme_model::CodeError| StoreError::Config(format!("demo data: {error}"));
+    let mut written = 0;
+    for (kind, name, line, postal_code, commune, latitude, longitude) in DEMO_SITES {
+        let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == *kind).map(|demo| demo.2).unwrap_or_default();
+        let Some(organization) = store.run_blocking(|conn| organizations::find_by_siret(conn, siret))? else {
+            continue;
+        };
+        let first = plateforme_store::PageRequest::first(1);
+        if !store.run_blocking(|conn| sites::list(conn, organization.id, &first))?.items.is_empty() {
+            continue;
+        }
+        let position = Position { latitude: *latitude, longitude: *longitude };
+        let fields = SiteFields {
+            name: (*name).to_owned(),
+            address: Address {
+                line: (*line).to_owned(),
+                postal_code: PostalCode::parse(postal_code).map_err(invalid)?,
+                commune: CommuneCode::parse(commune).map_err(invalid)?,
+            },
+            position: Some(position),
+            opening_hours: [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday]
+                .into_iter()
+                .map(|day| OpeningSlot { day, opens: "09:00".into(), closes: "17:00".into() })
+                .collect(),
+            accessibility: Accessibility { wheelchair: true, hearing_loop: true, sign_language: false },
+        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(organization.id) });
+        store.run_blocking(|conn| {
+            write::transaction(conn, |conn| sites::create(conn, &context, organization.id, fields, position))
+        })?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// About twenty open offers in a few cities, published by the demo employer and the demo
@@ -154,10 +306,7 @@ fn seed_demo_offers(store: &Store) -> Result<usize, StoreError> {
             .run_blocking(|conn| organizations::find_by_siret(conn, siret))?
             .ok_or_else(|| invalid(format!("no demo {} organization", publisher.as_str())))?;
         let submissions = publications.into_iter().map(prepare).collect::<Result<Vec<_>, _>>().map_err(invalid)?;
-        let context = WriteContext {
-            actor: Actor { client_id: "seed".into(), organization_id: Some(organization.id) },
-            request_id: None,
-        };
+        let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(organization.id) });
         let answers = store.run_blocking(|conn| publish::publish(conn, &context, organization.id, submissions))?;
         // A demo offer someone marked filled or cancelled refuses changes: it stays as it is.
         let wrote = |answer: &publish::Answer| answer.as_ref().is_ok_and(|done| done.outcome != Outcome::Unchanged);

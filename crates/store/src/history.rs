@@ -24,6 +24,7 @@ pub(crate) struct HistoryRow {
     request_id: Option<String>,
     changed_at: NaiveDateTime,
     changes: String,
+    counsellor: Option<String>,
 }
 
 pub(crate) fn append(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<(), StoreError> {
@@ -63,6 +64,7 @@ pub(crate) fn row_of(
         request_id: context.request_id.clone(),
         changed_at,
         changes: changes.to_string(),
+        counsellor: context.counsellor.clone(),
     })
 }
 
@@ -105,5 +107,6 @@ fn entry_of_row(row: HistoryRow, disclose: bool) -> Result<HistoryVersion, Store
         request_id: row.request_id,
         changed_at: from_db(row.changed_at),
         changes,
+        counsellor: row.counsellor,
     })
 }

@@ -199,7 +199,7 @@ pub(crate) fn row_of(
     })
 }
 
-fn organization_of_row(row: OrganizationRow) -> Result<Organization, StoreError> {
+pub(crate) fn organization_of_row(row: OrganizationRow) -> Result<Organization, StoreError> {
     Ok(Organization {
         id: row.id.parse().map_err(StoreError::corrupt)?,
         kind: OrganizationKind::parse(&row.kind)

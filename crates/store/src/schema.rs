@@ -14,6 +14,7 @@ diesel::table! {
         request_id -> Nullable<Text>,
         changed_at -> Timestamp,
         changes -> Text,
+        counsellor -> Nullable<Text>,
     }
 }
 
@@ -116,6 +117,8 @@ diesel::table! {
         request_id -> Nullable<Text>,
         purpose -> Nullable<Text>,
         stated_purpose -> Nullable<Text>,
+        counsellor -> Nullable<Text>,
+        acting_for -> Nullable<Text>,
     }
 }
 
@@ -242,6 +245,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    delegations (id) {
+        id -> Text,
+        kind -> Text,
+        from_organization_id -> Text,
+        to_organization_id -> Text,
+        since -> Text,
+        until -> Nullable<Text>,
+        scope -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    co_accompaniments (id) {
+        id -> Text,
+        person_id -> Text,
+        organization_id -> Text,
+        since -> Text,
+        until -> Nullable<Text>,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    breaches (id) {
+        id -> Text,
+        person_id -> Text,
+        contract_id -> Text,
+        status -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_sites (id) {
+        id -> Text,
+        organization_id -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_sites -> organizations (organization_id));
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
 diesel::joinable!(offer_sources -> offers (offer_id));
@@ -253,6 +312,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     rate_limit_windows,
     organizations,
+    delegations,
+    organization_sites,
+    co_accompaniments,
+    breaches,
     oauth_clients,
     signing_keys,
     access_journal,

@@ -27,6 +27,16 @@ impl Actor {
 pub struct WriteContext {
     pub actor: Actor,
     pub request_id: Option<String>,
+    /// The counsellor who made the change (its organization's `Counsellor-Id`), if named.
+    pub counsellor: Option<String>,
+}
+
+impl WriteContext {
+    /// The context of a write the platform makes itself, or a tool (`seed`, `retention`…):
+    /// no request, no counsellor.
+    pub fn of(actor: Actor) -> WriteContext {
+        WriteContext { actor, request_id: None, counsellor: None }
+    }
 }
 
 /// What a mutation did to its resource.

@@ -11,16 +11,19 @@
 //! evaluated against a resource it does not speak of (a person rule against an offer) denies.
 
 mod persons;
+pub mod powers;
+pub mod roles;
 mod table;
 #[cfg(test)]
 mod tests;
 
-pub use persons::{PersonCondition, person_filter};
+pub use persons::{PersonCondition, opens_sensitive_parts, person_filter};
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::offer::{Offer, OfferStatus};
 use plateforme_model::organization::{OrganizationKind, Territory};
 use plateforme_store::dossier::persons::PersonRemit;
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -59,6 +62,8 @@ pub struct PersonAccess {
     pub residence_departement: Option<DepartementCode>,
     /// The partners the person consented to share the dossier with.
     pub shared_with: Vec<Uuid>,
+    /// The organizations co-accompanying the person today, each in its role.
+    pub co_accompanied_by: Vec<(Uuid, CoAccompanimentRole)>,
 }
 
 impl PersonAccess {
@@ -75,6 +80,9 @@ impl PersonAccess {
                 .as_deref()
                 .and_then(|code| DepartementCode::parse(code).ok()),
             shared_with: remit.shared_with.clone(),
+            // Not in the feed's remit yet: a co-accompanying organization learns of a dossier
+            // through its own reads, not the change feed's filter (a known gap).
+            co_accompanied_by: Vec::new(),
         }
     }
 }
@@ -183,16 +191,20 @@ pub enum Rule {
     Nothing,
     /// Persons: registered by the organization, or oriented to it.
     RegisteredOrOrientedToSelf,
-    /// Persons: [`Rule::RegisteredOrOrientedToSelf`], or sharing their dossier with it.
-    RegisteredOrientedOrShared,
-    /// Persons: oriented to the organization.
-    OrientedToSelf,
-    /// Persons: [`Rule::OrientedToSelf`], or sharing their dossier with it.
-    OrientedOrShared,
-    /// Persons: who consented to share their dossier with the organization.
-    SharedWithSelf,
+    /// Persons: [`Rule::RegisteredOrOrientedToSelf`], co-accompanied by it, or sharing their
+    /// dossier with it.
+    RegisteredOrientedCoAccompaniedOrShared,
+    /// Persons: registered by the organization (a partner, under a mandate).
+    RegisteredBySelf,
+    /// Persons: registered by the organization, co-accompanied by it, or sharing their dossier
+    /// with it.
+    RegisteredCoAccompaniedOrShared,
+    /// Persons: co-accompanied by the organization, or sharing their dossier with it.
+    CoAccompaniedOrShared,
     /// Persons: RSA beneficiaries whose residence is in one of the territory's départements.
     RsaResidentOfTerritory,
+    /// Persons: [`Rule::RsaResidentOfTerritory`], or co-accompanied by the organization.
+    RsaResidentOrCoAccompanied,
     /// Offers the organization is a source of; training entries it published.
     PublishedBySelf,
     /// Offers the organization owns (a merged source does not).
@@ -206,6 +218,10 @@ pub enum Rule {
     NationalOrOwnRegion,
     /// Indicators: national ones, and those of one of the territory's départements.
     NationalOrOwnDepartements,
+    /// Indicators: national ones, and those of the territory at its finest level — its
+    /// départements when it lists any ([`Rule::NationalOrOwnDepartements`]), else its régions
+    /// ([`Rule::NationalOrOwnRegion`]): a DDETS its département, a DREETS its région.
+    NationalOrOwnTerritory,
     /// Indicators: national ones only (open data).
     NationalOnly,
     /// Organizations: the caller's own.
@@ -213,21 +229,23 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 18] = [
         Self::Everything,
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
-        Self::RegisteredOrientedOrShared,
-        Self::OrientedToSelf,
-        Self::OrientedOrShared,
-        Self::SharedWithSelf,
+        Self::RegisteredOrientedCoAccompaniedOrShared,
+        Self::RegisteredBySelf,
+        Self::RegisteredCoAccompaniedOrShared,
+        Self::CoAccompaniedOrShared,
         Self::RsaResidentOfTerritory,
+        Self::RsaResidentOrCoAccompanied,
         Self::PublishedBySelf,
         Self::OwnedBySelf,
         Self::OpenOrPublishedBySelf,
         Self::InOwnRegion,
         Self::NationalOrOwnRegion,
         Self::NationalOrOwnDepartements,
+        Self::NationalOrOwnTerritory,
         Self::NationalOnly,
         Self::SelfOnly,
     ];
@@ -238,16 +256,23 @@ impl Rule {
             Self::Everything => "every record",
             Self::Nothing => "no record",
             Self::RegisteredOrOrientedToSelf => "persons registered by the organization or oriented to it",
-            Self::RegisteredOrientedOrShared => {
-                "persons registered by or oriented to the organization, or who consented to share their dossier with it"
+            Self::RegisteredOrientedCoAccompaniedOrShared => {
+                "persons registered by, oriented to or co-accompanied by the organization, or who consented to share \
+                 their dossier with it"
             }
-            Self::OrientedToSelf => "persons oriented to the organization",
-            Self::OrientedOrShared => {
-                "persons oriented to the organization or who consented to share their dossier with it"
+            Self::RegisteredBySelf => "persons registered by the organization",
+            Self::RegisteredCoAccompaniedOrShared => {
+                "persons registered or co-accompanied by the organization, or who consented to share their dossier with it"
             }
-            Self::SharedWithSelf => "persons who consented to share their dossier with the organization",
+            Self::CoAccompaniedOrShared => {
+                "persons co-accompanied by the organization, or who consented to share their dossier with it"
+            }
             Self::RsaResidentOfTerritory => {
                 "RSA beneficiaries resident in a département of the organization's territory"
+            }
+            Self::RsaResidentOrCoAccompanied => {
+                "RSA beneficiaries resident in a département of the organization's territory, and persons it \
+                 co-accompanies"
             }
             Self::PublishedBySelf => "offers the organization is a source of, and training entries it published",
             Self::OwnedBySelf => "offers the organization owns (not those it is only a merged source of)",
@@ -258,6 +283,10 @@ impl Rule {
             }
             Self::NationalOrOwnDepartements => {
                 "national indicators, and indicators of a département of the organization's territory"
+            }
+            Self::NationalOrOwnTerritory => {
+                "national indicators, and those of the organization's départements when it lists any, else of its \
+                 régions and their départements"
             }
             Self::NationalOnly => "national indicators only (open data)",
             Self::SelfOnly => "the organization's own record",
@@ -270,17 +299,19 @@ impl Rule {
         match self {
             Self::Everything | Self::Nothing => true,
             Self::RegisteredOrOrientedToSelf
-            | Self::RegisteredOrientedOrShared
-            | Self::OrientedToSelf
-            | Self::OrientedOrShared
-            | Self::SharedWithSelf
-            | Self::RsaResidentOfTerritory => resource == ResourceKind::Person,
+            | Self::RegisteredOrientedCoAccompaniedOrShared
+            | Self::RegisteredBySelf
+            | Self::RegisteredCoAccompaniedOrShared
+            | Self::CoAccompaniedOrShared
+            | Self::RsaResidentOfTerritory
+            | Self::RsaResidentOrCoAccompanied => resource == ResourceKind::Person,
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
             Self::OwnedBySelf | Self::OpenOrPublishedBySelf => resource == ResourceKind::Offer,
             Self::InOwnRegion => resource == ResourceKind::Training,
-            Self::NationalOrOwnRegion | Self::NationalOrOwnDepartements | Self::NationalOnly => {
-                resource == ResourceKind::Indicators
-            }
+            Self::NationalOrOwnRegion
+            | Self::NationalOrOwnDepartements
+            | Self::NationalOrOwnTerritory
+            | Self::NationalOnly => resource == ResourceKind::Indicators,
             Self::SelfOnly => resource == ResourceKind::Organization,
         }
     }
@@ -295,11 +326,12 @@ impl Rule {
             Self::Nothing => false,
             // Defined once, by their conditions, in `persons`: the list filter follows them too.
             Self::RegisteredOrOrientedToSelf
-            | Self::RegisteredOrientedOrShared
-            | Self::OrientedToSelf
-            | Self::OrientedOrShared
-            | Self::SharedWithSelf
-            | Self::RsaResidentOfTerritory => {
+            | Self::RegisteredOrientedCoAccompaniedOrShared
+            | Self::RegisteredBySelf
+            | Self::RegisteredCoAccompaniedOrShared
+            | Self::CoAccompaniedOrShared
+            | Self::RsaResidentOfTerritory
+            | Self::RsaResidentOrCoAccompanied => {
                 person(resource).is_some_and(|person| persons::admits(self, principal, person))
             }
             Self::PublishedBySelf => match resource {
@@ -329,6 +361,10 @@ impl Rule {
                     (None, None) => true,
                 })
             }
+            Self::NationalOrOwnTerritory => match territory.departements.is_empty() {
+                true => Self::NationalOrOwnRegion.admits(principal, resource),
+                false => Self::NationalOrOwnDepartements.admits(principal, resource),
+            },
             Self::NationalOnly => indicators(resource).is_some_and(IndicatorsAccess::is_national),
             Self::SelfOnly => match resource {
                 Resource::Organization(organization) => organization.id == me,

@@ -16,13 +16,20 @@ pub enum PersonCondition {
     OrientedToSelf,
     /// Sharing their dossier with the organization by consent.
     SharedWithSelf,
+    /// Co-accompanied by the organization today, in whatever role.
+    CoAccompaniedBySelf,
     /// An RSA beneficiary resident in one of the territory's départements.
     RsaResidentOfTerritory,
 }
 
 impl PersonCondition {
-    pub const ALL: [PersonCondition; 4] =
-        [Self::RegisteredBySelf, Self::OrientedToSelf, Self::SharedWithSelf, Self::RsaResidentOfTerritory];
+    pub const ALL: [PersonCondition; 5] = [
+        Self::RegisteredBySelf,
+        Self::OrientedToSelf,
+        Self::SharedWithSelf,
+        Self::CoAccompaniedBySelf,
+        Self::RsaResidentOfTerritory,
+    ];
 
     /// Whether this person meets the condition for `principal`.
     pub fn holds(self, principal: &Principal, person: &PersonAccess) -> bool {
@@ -31,6 +38,7 @@ impl PersonCondition {
             Self::RegisteredBySelf => person.registered_by == Some(me),
             Self::OrientedToSelf => person.oriented_to.contains(&me),
             Self::SharedWithSelf => person.shared_with.contains(&me),
+            Self::CoAccompaniedBySelf => person.co_accompanied_by.iter().any(|(organization, _)| *organization == me),
             // An unknown residence cannot be placed in any territory, so it is outside.
             Self::RsaResidentOfTerritory => {
                 person.rsa_beneficiary
@@ -49,6 +57,7 @@ impl PersonCondition {
             Self::RegisteredBySelf => PersonCriterion::RegisteredBy(me),
             Self::OrientedToSelf => PersonCriterion::OrientedTo(me),
             Self::SharedWithSelf => PersonCriterion::SharedWith(me),
+            Self::CoAccompaniedBySelf => PersonCriterion::CoAccompaniedBy(me),
             Self::RsaResidentOfTerritory => PersonCriterion::RsaResidentIn(
                 principal.territory.departements.iter().map(ToString::to_string).collect(),
             ),
@@ -60,14 +69,19 @@ impl Rule {
     /// The conditions any of which admits a person under this rule: the one definition of each
     /// person rule. Empty for the other rules (`Everything` admits every person without one).
     pub fn person_conditions(self) -> &'static [PersonCondition] {
-        use PersonCondition::{OrientedToSelf, RegisteredBySelf, RsaResidentOfTerritory, SharedWithSelf};
+        use PersonCondition::{
+            CoAccompaniedBySelf, OrientedToSelf, RegisteredBySelf, RsaResidentOfTerritory, SharedWithSelf,
+        };
         match self {
             Self::RegisteredOrOrientedToSelf => &[RegisteredBySelf, OrientedToSelf],
-            Self::RegisteredOrientedOrShared => &[RegisteredBySelf, OrientedToSelf, SharedWithSelf],
-            Self::OrientedToSelf => &[OrientedToSelf],
-            Self::OrientedOrShared => &[OrientedToSelf, SharedWithSelf],
-            Self::SharedWithSelf => &[SharedWithSelf],
+            Self::RegisteredOrientedCoAccompaniedOrShared => {
+                &[RegisteredBySelf, OrientedToSelf, CoAccompaniedBySelf, SharedWithSelf]
+            }
+            Self::RegisteredBySelf => &[RegisteredBySelf],
+            Self::RegisteredCoAccompaniedOrShared => &[RegisteredBySelf, CoAccompaniedBySelf, SharedWithSelf],
+            Self::CoAccompaniedOrShared => &[CoAccompaniedBySelf, SharedWithSelf],
             Self::RsaResidentOfTerritory => &[RsaResidentOfTerritory],
+            Self::RsaResidentOrCoAccompanied => &[RsaResidentOfTerritory, CoAccompaniedBySelf],
             Self::Everything
             | Self::Nothing
             | Self::PublishedBySelf
@@ -76,6 +90,7 @@ impl Rule {
             | Self::InOwnRegion
             | Self::NationalOrOwnRegion
             | Self::NationalOrOwnDepartements
+            | Self::NationalOrOwnTerritory
             | Self::NationalOnly
             | Self::SelfOnly => &[],
         }
@@ -96,4 +111,23 @@ pub fn person_filter(principal: &Principal, operation: Operation) -> Visibility 
             Visibility::AnyOf(rule.person_conditions().iter().map(|condition| condition.criterion(principal)).collect())
         }
     }
+}
+
+/// Whether `principal` sees the sensitive parts of this person's dossier (the diagnostic's social
+/// part, the RQTH) — given it holds `dossier.social:read`: always, unless its only access is a
+/// co-accompaniment in a role that does not open them (a delegated operator, a training
+/// provider reads the dossier "within its role").
+pub fn opens_sensitive_parts(principal: &Principal, person: &PersonAccess) -> bool {
+    let rule = rule(principal.kind, ResourceKind::Person, Operation::Read);
+    if rule == Rule::Everything {
+        return true;
+    }
+    let other_access = rule
+        .person_conditions()
+        .iter()
+        .any(|condition| *condition != PersonCondition::CoAccompaniedBySelf && condition.holds(principal, person));
+    other_access
+        || person.co_accompanied_by.iter().any(|(organization, role)| {
+            *organization == principal.organization_id && super::roles::co_accompaniment_opens_sensitive_parts(*role)
+        })
 }

@@ -5,7 +5,10 @@
 //!
 //! What every kind shares: offers and the training catalogue are shared information, readable by
 //! all (closed offers too, for a client granted `offers:read`; the public reads by [`PUBLIC`]);
-//! offers are written by their owner alone, and France Travail moderates them; every organization is
+//! offers are published by every member that collects them from employers — France Travail,
+//! missions locales, Cap emploi, départements, régions (their employer-relations teams,
+//! propositions #69, #72), partners and employers — under the same once-for-all rules, and written
+//! by their owner alone; France Travail moderates them; every organization is
 //! readable, and each writes only its own record (administration of the others goes through an
 //! admin scope, not this policy); indicators are computed, so nobody writes them, and national
 //! ones are open data.
@@ -13,13 +16,14 @@
 use super::Operation::{Read, Write};
 use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
 use super::Rule::{
-    Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion, Nothing,
-    OpenOrPublishedBySelf, OrientedOrShared, OrientedToSelf, OwnedBySelf, PublishedBySelf, RegisteredOrOrientedToSelf,
-    RegisteredOrientedOrShared, RsaResidentOfTerritory, SelfOnly, SharedWithSelf,
+    CoAccompaniedOrShared, Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion,
+    NationalOrOwnTerritory, Nothing, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf,
+    RegisteredCoAccompaniedOrShared, RegisteredOrOrientedToSelf, RegisteredOrientedCoAccompaniedOrShared,
+    RsaResidentOfTerritory, RsaResidentOrCoAccompanied, SelfOnly,
 };
 use super::{Operation, ResourceKind, Row, Rule};
 use plateforme_model::organization::OrganizationKind::{
-    CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
+    CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region, StateService, TrainingProvider,
 };
 
 #[rustfmt::skip]
@@ -38,11 +42,12 @@ pub(super) const TABLE: &[Row] = &[
     (FranceTravail, Organization, Write, SelfOnly),
 
     // A mission locale follows the young people oriented to it or that it registered; a dossier
-    // shared with it by consent is for reading, not for acting on.
-    (MissionLocale, Person,       Read,  RegisteredOrientedOrShared),
+    // shared with it by consent, or a person it co-accompanies beside the référent (#16, #21), is
+    // for reading (its own actions of the contract aside), not for acting on.
+    (MissionLocale, Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
     (MissionLocale, Person,       Write, RegisteredOrOrientedToSelf),
     (MissionLocale, Offer,        Read,  Everything),
-    (MissionLocale, Offer,        Write, Nothing),
+    (MissionLocale, Offer,        Write, OwnedBySelf),
     (MissionLocale, Training,     Read,  Everything),
     (MissionLocale, Training,     Write, Nothing),
     (MissionLocale, Indicators,   Read,  NationalOrOwnDepartements),
@@ -50,11 +55,12 @@ pub(super) const TABLE: &[Row] = &[
     (MissionLocale, Organization, Read,  Everything),
     (MissionLocale, Organization, Write, SelfOnly),
 
-    // Cap emploi does not register people: it follows those oriented to it.
-    (CapEmploi,     Person,       Read,  OrientedOrShared),
-    (CapEmploi,     Person,       Write, OrientedToSelf),
+    // Cap emploi registers at its desk too (principle 1: registration at every operator's desk)
+    // and follows those it registered or that are oriented to it.
+    (CapEmploi,     Person,       Read,  RegisteredOrientedCoAccompaniedOrShared),
+    (CapEmploi,     Person,       Write, RegisteredOrOrientedToSelf),
     (CapEmploi,     Offer,        Read,  Everything),
-    (CapEmploi,     Offer,        Write, Nothing),
+    (CapEmploi,     Offer,        Write, OwnedBySelf),
     (CapEmploi,     Training,     Read,  Everything),
     (CapEmploi,     Training,     Write, Nothing),
     (CapEmploi,     Indicators,   Read,  NationalOrOwnDepartements),
@@ -62,11 +68,12 @@ pub(super) const TABLE: &[Row] = &[
     (CapEmploi,     Organization, Read,  Everything),
     (CapEmploi,     Organization, Write, SelfOnly),
 
-    // A département orients the RSA beneficiaries living in it, and only them.
-    (Departement,   Person,       Read,  RsaResidentOfTerritory),
+    // A département orients the RSA beneficiaries living in it, and only them; it reads the
+    // dossiers of the persons its social workers co-accompany (#16).
+    (Departement,   Person,       Read,  RsaResidentOrCoAccompanied),
     (Departement,   Person,       Write, RsaResidentOfTerritory),
     (Departement,   Offer,        Read,  Everything),
-    (Departement,   Offer,        Write, Nothing),
+    (Departement,   Offer,        Write, OwnedBySelf),
     (Departement,   Training,     Read,  Everything),
     (Departement,   Training,     Write, Nothing),
     (Departement,   Indicators,   Read,  NationalOrOwnDepartements),
@@ -74,11 +81,12 @@ pub(super) const TABLE: &[Row] = &[
     (Departement,   Organization, Read,  Everything),
     (Departement,   Organization, Write, SelfOnly),
 
-    // A région funds and publishes its region's training; it follows no person.
-    (Region,        Person,       Read,  Nothing),
+    // A région funds and publishes its region's training; it reads the dossiers of the persons
+    // it co-accompanies (their training) or who share theirs with it, and writes none.
+    (Region,        Person,       Read,  CoAccompaniedOrShared),
     (Region,        Person,       Write, Nothing),
     (Region,        Offer,        Read,  Everything),
-    (Region,        Offer,        Write, Nothing),
+    (Region,        Offer,        Write, OwnedBySelf),
     (Region,        Training,     Read,  Everything),
     (Region,        Training,     Write, InOwnRegion),
     (Region,        Indicators,   Read,  NationalOrOwnRegion),
@@ -86,10 +94,13 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Organization, Read,  Everything),
     (Region,        Organization, Write, SelfOnly),
 
-    // Partners (SIAE, OPCO, Apec, Afpa, training providers…) see a dossier only by the person's
-    // consent, and write only what they published (offers: those they own, not those they joined).
-    (Partner,       Person,       Read,  SharedWithSelf),
-    (Partner,       Person,       Write, Nothing),
+    // Partners (SIAE, OPCO, Apec, Afpa, PLIE, private placement operators…) see a dossier by the
+    // person's consent, the persons they co-accompany, and the persons they registered — which a partner does only under an
+    // accompaniment mandate (`roles::registration_needs_mandate`; principle 1, "voire de ses
+    // partenaires"; propositions #14, #20). They write only what they published (offers: those
+    // they own, not those they joined).
+    (Partner,       Person,       Read,  RegisteredCoAccompaniedOrShared),
+    (Partner,       Person,       Write, RegisteredBySelf),
     (Partner,       Offer,        Read,  Everything),
     (Partner,       Offer,        Write, OwnedBySelf),
     (Partner,       Training,     Read,  Everything),
@@ -111,6 +122,32 @@ pub(super) const TABLE: &[Row] = &[
     (Employer,      Indicators,   Write, Nothing),
     (Employer,      Organization, Read,  Everything),
     (Employer,      Organization, Write, SelfOnly),
+
+    // The State's services that co-chair the network's committees (DREETS, DDETS, préfecture) read
+    // the indicators of their territory, never a person (#86–#89).
+    (StateService,     Person,       Read,  Nothing),
+    (StateService,     Person,       Write, Nothing),
+    (StateService,     Offer,        Read,  Everything),
+    (StateService,     Offer,        Write, Nothing),
+    (StateService,     Training,     Read,  Everything),
+    (StateService,     Training,     Write, Nothing),
+    (StateService,     Indicators,   Read,  NationalOrOwnTerritory),
+    (StateService,     Indicators,   Write, Nothing),
+    (StateService,     Organization, Read,  Everything),
+    (StateService,     Organization, Write, SelfOnly),
+
+    // A training provider publishes its training and reads the dossiers of the persons it trains
+    // (a `training` co-accompaniment) or who share theirs with it; it writes no dossier.
+    (TrainingProvider, Person,       Read,  CoAccompaniedOrShared),
+    (TrainingProvider, Person,       Write, Nothing),
+    (TrainingProvider, Offer,        Read,  Everything),
+    (TrainingProvider, Offer,        Write, Nothing),
+    (TrainingProvider, Training,     Read,  Everything),
+    (TrainingProvider, Training,     Write, PublishedBySelf),
+    (TrainingProvider, Indicators,   Read,  NationalOnly),
+    (TrainingProvider, Indicators,   Write, Nothing),
+    (TrainingProvider, Organization, Read,  Everything),
+    (TrainingProvider, Organization, Write, SelfOnly),
 ];
 
 /// What the public reads: callers without a token, and clients whose token lacks the scope that

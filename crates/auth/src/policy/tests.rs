@@ -2,9 +2,11 @@ use std::collections::HashSet;
 
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind::{
-    self, CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region,
+    self, CapEmploi, Departement, Employer, FranceTravail, MissionLocale, Partner, Region, StateService,
+    TrainingProvider,
 };
 use plateforme_model::organization::Territory;
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use uuid::Uuid;
 
 use super::*;
@@ -56,10 +58,11 @@ impl Record {
 
 /// Every record the matrix tries, named as the matrix names it. "It" is the organization under
 /// test (`ME`); "its département" is 69, "its région" 84.
-const CASES: [&str; 25] = [
+const CASES: [&str; 26] = [
     "person registered by it",
     "person oriented to it",
     "person sharing their dossier with it",
+    "person it co-accompanies",
     "person of another organization",
     "RSA beneficiary resident in its département",
     "RSA beneficiary resident elsewhere",
@@ -93,6 +96,7 @@ fn record(case: &str) -> Record {
         rsa_beneficiary: false,
         residence_departement: Some(departement("75")),
         shared_with: vec![THIRD],
+        co_accompanied_by: vec![(THIRD, CoAccompanimentRole::Social)],
     };
     let person = |change: fn(&mut PersonAccess)| {
         let mut person = stranger.clone();
@@ -118,6 +122,7 @@ fn record(case: &str) -> Record {
         "person registered by it" => person(|p| p.registered_by = Some(ME)),
         "person oriented to it" => person(|p| p.oriented_to = vec![THIRD, ME]),
         "person sharing their dossier with it" => person(|p| p.shared_with = vec![THIRD, ME]),
+        "person it co-accompanies" => person(|p| p.co_accompanied_by.push((ME, CoAccompanimentRole::Delegated))),
         "person of another organization" => person(|_| {}),
         "RSA beneficiary resident in its département" => person(|p| {
             p.rsa_beneficiary = true;
@@ -160,10 +165,11 @@ fn every_kind_meeting_every_record() -> impl Iterator<Item = (OrganizationKind, 
 /// The expected decisions, written out from the product issue, not derived from the table:
 /// (kind, record, may read, may write).
 #[rustfmt::skip]
-const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
+const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (FranceTravail, "person registered by it",                             true,  true),
     (FranceTravail, "person oriented to it",                               true,  true),
     (FranceTravail, "person sharing their dossier with it",                true,  true),
+    (FranceTravail,"person it co-accompanies",                          true,  true),
     (FranceTravail, "person of another organization",                      true,  true),
     (FranceTravail, "RSA beneficiary resident in its département",         true,  true),
     (FranceTravail, "RSA beneficiary resident elsewhere",                  true,  true),
@@ -190,13 +196,14 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (MissionLocale, "person registered by it",                             true,  true),
     (MissionLocale, "person oriented to it",                               true,  true),
     (MissionLocale, "person sharing their dossier with it",                true,  false),
+    (MissionLocale,"person it co-accompanies",                          true,  false),
     (MissionLocale, "person of another organization",                      false, false),
     (MissionLocale, "RSA beneficiary resident in its département",         false, false),
     (MissionLocale, "RSA beneficiary resident elsewhere",                  false, false),
     (MissionLocale, "non-RSA person resident in its département",          false, false),
     (MissionLocale, "RSA beneficiary of unknown residence",                false, false),
     (MissionLocale, "person with an empty dossier",                        false, false),
-    (MissionLocale, "offer it published",                                  true,  false),
+    (MissionLocale, "offer it published",                                  true,  true),
     (MissionLocale, "offer co-published by it and another",                true,  false),
     (MissionLocale, "offer of another organization",                       true,  false),
     (MissionLocale, "training it published in its région",                 true,  false),
@@ -213,16 +220,17 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (MissionLocale, "its own organization",                                true,  true),
     (MissionLocale, "another organization",                                true,  false),
 
-    (CapEmploi,     "person registered by it",                             false, false),
+    (CapEmploi,     "person registered by it",                             true,  true),
     (CapEmploi,     "person oriented to it",                               true,  true),
     (CapEmploi,     "person sharing their dossier with it",                true,  false),
+    (CapEmploi,    "person it co-accompanies",                          true,  false),
     (CapEmploi,     "person of another organization",                      false, false),
     (CapEmploi,     "RSA beneficiary resident in its département",         false, false),
     (CapEmploi,     "RSA beneficiary resident elsewhere",                  false, false),
     (CapEmploi,     "non-RSA person resident in its département",          false, false),
     (CapEmploi,     "RSA beneficiary of unknown residence",                false, false),
     (CapEmploi,     "person with an empty dossier",                        false, false),
-    (CapEmploi,     "offer it published",                                  true,  false),
+    (CapEmploi,     "offer it published",                                  true,  true),
     (CapEmploi,     "offer co-published by it and another",                true,  false),
     (CapEmploi,     "offer of another organization",                       true,  false),
     (CapEmploi,     "training it published in its région",                 true,  false),
@@ -242,13 +250,14 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Departement,   "person registered by it",                             false, false),
     (Departement,   "person oriented to it",                               false, false),
     (Departement,   "person sharing their dossier with it",                false, false),
+    (Departement,  "person it co-accompanies",                          true,  false),
     (Departement,   "person of another organization",                      false, false),
     (Departement,   "RSA beneficiary resident in its département",         true,  true),
     (Departement,   "RSA beneficiary resident elsewhere",                  false, false),
     (Departement,   "non-RSA person resident in its département",          false, false),
     (Departement,   "RSA beneficiary of unknown residence",                false, false),
     (Departement,   "person with an empty dossier",                        false, false),
-    (Departement,   "offer it published",                                  true,  false),
+    (Departement,   "offer it published",                                  true,  true),
     (Departement,   "offer co-published by it and another",                true,  false),
     (Departement,   "offer of another organization",                       true,  false),
     (Departement,   "training it published in its région",                 true,  false),
@@ -267,14 +276,15 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
 
     (Region,        "person registered by it",                             false, false),
     (Region,        "person oriented to it",                               false, false),
-    (Region,        "person sharing their dossier with it",                false, false),
+    (Region,        "person sharing their dossier with it",                true,  false),
+    (Region,       "person it co-accompanies",                          true,  false),
     (Region,        "person of another organization",                      false, false),
     (Region,        "RSA beneficiary resident in its département",         false, false),
     (Region,        "RSA beneficiary resident elsewhere",                  false, false),
     (Region,        "non-RSA person resident in its département",          false, false),
     (Region,        "RSA beneficiary of unknown residence",                false, false),
     (Region,        "person with an empty dossier",                        false, false),
-    (Region,        "offer it published",                                  true,  false),
+    (Region,        "offer it published",                                  true,  true),
     (Region,        "offer co-published by it and another",                true,  false),
     (Region,        "offer of another organization",                       true,  false),
     (Region,        "training it published in its région",                 true,  true),
@@ -291,9 +301,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Region,        "its own organization",                                true,  true),
     (Region,        "another organization",                                true,  false),
 
-    (Partner,       "person registered by it",                             false, false),
+    (Partner,       "person registered by it",                             true,  true),
     (Partner,       "person oriented to it",                               false, false),
     (Partner,       "person sharing their dossier with it",                true,  false),
+    (Partner,      "person it co-accompanies",                          true,  false),
     (Partner,       "person of another organization",                      false, false),
     (Partner,       "RSA beneficiary resident in its département",         false, false),
     (Partner,       "RSA beneficiary resident elsewhere",                  false, false),
@@ -320,6 +331,7 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Employer,      "person registered by it",                             false, false),
     (Employer,      "person oriented to it",                               false, false),
     (Employer,      "person sharing their dossier with it",                false, false),
+    (Employer,     "person it co-accompanies",                          false, false),
     (Employer,      "person of another organization",                      false, false),
     (Employer,      "RSA beneficiary resident in its département",         false, false),
     (Employer,      "RSA beneficiary resident elsewhere",                  false, false),
@@ -342,6 +354,60 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 175] = [
     (Employer,      "indicators of a département of another région",       false, false),
     (Employer,      "its own organization",                                true,  true),
     (Employer,      "another organization",                                true,  false),
+
+    (StateService, "person registered by it",                           false, false),
+    (StateService, "person oriented to it",                             false, false),
+    (StateService, "person sharing their dossier with it",              false, false),
+    (StateService, "person it co-accompanies",                          false, false),
+    (StateService, "person of another organization",                    false, false),
+    (StateService, "RSA beneficiary resident in its département",       false, false),
+    (StateService, "RSA beneficiary resident elsewhere",                false, false),
+    (StateService, "non-RSA person resident in its département",        false, false),
+    (StateService, "RSA beneficiary of unknown residence",              false, false),
+    (StateService, "person with an empty dossier",                      false, false),
+    (StateService, "offer it published",                                true,  false),
+    (StateService, "offer co-published by it and another",              true,  false),
+    (StateService, "offer of another organization",                     true,  false),
+    (StateService, "training it published in its région",               true,  false),
+    (StateService, "training it published in another région",           true,  false),
+    (StateService, "training of another organization in its région",    true,  false),
+    (StateService, "training of another organization in another région", true,  false),
+    (StateService, "national indicators",                               true,  false),
+    (StateService, "indicators of its région",                          false, false),
+    (StateService, "indicators of its département",                     true,  false),
+    (StateService, "indicators of its département, région not given",   true,  false),
+    (StateService, "indicators of another département of its région",   false, false),
+    (StateService, "indicators of another région",                      false, false),
+    (StateService, "indicators of a département of another région",     false, false),
+    (StateService, "its own organization",                              true,  true,),
+    (StateService, "another organization",                              true,  false),
+
+    (TrainingProvider, "person registered by it",                           false, false),
+    (TrainingProvider, "person oriented to it",                             false, false),
+    (TrainingProvider, "person sharing their dossier with it",              true,  false),
+    (TrainingProvider, "person it co-accompanies",                          true,  false),
+    (TrainingProvider, "person of another organization",                    false, false),
+    (TrainingProvider, "RSA beneficiary resident in its département",       false, false),
+    (TrainingProvider, "RSA beneficiary resident elsewhere",                false, false),
+    (TrainingProvider, "non-RSA person resident in its département",        false, false),
+    (TrainingProvider, "RSA beneficiary of unknown residence",              false, false),
+    (TrainingProvider, "person with an empty dossier",                      false, false),
+    (TrainingProvider, "offer it published",                                true,  false),
+    (TrainingProvider, "offer co-published by it and another",              true,  false),
+    (TrainingProvider, "offer of another organization",                     true,  false),
+    (TrainingProvider, "training it published in its région",               true,  true,),
+    (TrainingProvider, "training it published in another région",           true,  true,),
+    (TrainingProvider, "training of another organization in its région",    true,  false),
+    (TrainingProvider, "training of another organization in another région", true,  false),
+    (TrainingProvider, "national indicators",                               true,  false),
+    (TrainingProvider, "indicators of its région",                          false, false),
+    (TrainingProvider, "indicators of its département",                     false, false),
+    (TrainingProvider, "indicators of its département, région not given",   false, false),
+    (TrainingProvider, "indicators of another département of its région",   false, false),
+    (TrainingProvider, "indicators of another région",                      false, false),
+    (TrainingProvider, "indicators of a département of another région",     false, false),
+    (TrainingProvider, "its own organization",                              true,  true,),
+    (TrainingProvider, "another organization",                              true,  false),
 ];
 
 #[test]
@@ -378,7 +444,7 @@ fn the_matrix_covers_every_kind_and_every_record() {
 
 #[test]
 fn the_table_has_one_row_per_kind_resource_and_operation_in_a_stable_order() {
-    assert_eq!(table().count(), 7 * 5 * 2);
+    assert_eq!(table().count(), 9 * 5 * 2);
     let expected: Vec<_> = OrganizationKind::ALL
         .into_iter()
         .flat_map(|kind| ResourceKind::ALL.into_iter().map(move |resource| (kind, resource)))
@@ -501,20 +567,32 @@ fn kinds_and_operations_have_stable_names() {
 /// The list filter of every kind, written out: what a list for action may show.
 #[test]
 fn the_list_filter_of_each_kind_is_its_person_rule() {
-    use plateforme_store::dossier::persons::PersonCriterion::{OrientedTo, RegisteredBy, RsaResidentIn, SharedWith};
+    use plateforme_store::dossier::persons::PersonCriterion::{
+        CoAccompaniedBy, OrientedTo, RegisteredBy, RsaResidentIn, SharedWith,
+    };
     use plateforme_store::dossier::persons::Visibility::{All, AnyOf};
     let expected = [
         (FranceTravail, All, All),
         (
             MissionLocale,
-            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), CoAccompaniedBy(ME), SharedWith(ME)]),
             AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
         ),
-        (CapEmploi, AnyOf(vec![OrientedTo(ME), SharedWith(ME)]), AnyOf(vec![OrientedTo(ME)])),
-        (Departement, AnyOf(vec![RsaResidentIn(vec!["69".into()])]), AnyOf(vec![RsaResidentIn(vec!["69".into()])])),
-        (Region, AnyOf(vec![]), AnyOf(vec![])),
-        (Partner, AnyOf(vec![SharedWith(ME)]), AnyOf(vec![])),
+        (
+            CapEmploi,
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME), CoAccompaniedBy(ME), SharedWith(ME)]),
+            AnyOf(vec![RegisteredBy(ME), OrientedTo(ME)]),
+        ),
+        (
+            Departement,
+            AnyOf(vec![RsaResidentIn(vec!["69".into()]), CoAccompaniedBy(ME)]),
+            AnyOf(vec![RsaResidentIn(vec!["69".into()])]),
+        ),
+        (Region, AnyOf(vec![CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![])),
+        (Partner, AnyOf(vec![RegisteredBy(ME), CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![RegisteredBy(ME)])),
         (Employer, AnyOf(vec![]), AnyOf(vec![])),
+        (StateService, AnyOf(vec![]), AnyOf(vec![])),
+        (TrainingProvider, AnyOf(vec![CoAccompaniedBy(ME), SharedWith(ME)]), AnyOf(vec![])),
     ];
     for (kind, read, write) in expected {
         assert_eq!(person_filter(&principal(kind), Operation::Read), read, "{kind:?} read");
@@ -529,6 +607,9 @@ fn meets(criterion: &plateforme_store::dossier::persons::PersonCriterion, person
         PersonCriterion::RegisteredBy(id) => person.registered_by == Some(*id),
         PersonCriterion::OrientedTo(id) => person.oriented_to.contains(id),
         PersonCriterion::SharedWith(id) => person.shared_with.contains(id),
+        PersonCriterion::CoAccompaniedBy(id) => {
+            person.co_accompanied_by.iter().any(|(organization, _)| organization == id)
+        }
         PersonCriterion::RsaResidentIn(codes) => {
             person.rsa_beneficiary
                 && person.residence_departement.as_ref().is_some_and(|code| codes.contains(&code.to_string()))
@@ -591,8 +672,53 @@ fn the_public_reads_open_offers_and_a_source_its_own() {
 #[test]
 fn an_offer_is_written_by_its_owner_and_france_travail_only() {
     let owned_by_other = OfferAccess { source_organizations: vec![OTHER, ME], owner: Some(OTHER), open: true };
-    for kind in [Partner, Employer] {
+    for kind in [MissionLocale, CapEmploi, Departement, Region, Partner, Employer] {
         assert!(!allows(&principal(kind), Operation::Write, Resource::Offer(&owned_by_other)), "{kind:?}");
     }
     assert!(allows(&principal(FranceTravail), Operation::Write, Resource::Offer(&owned_by_other)));
+}
+
+/// A co-accompanying organization reads the dossier within its role: the sensitive parts open to
+/// social and specialised support, not to a delegated operator or a training organization —
+/// unless another access (a consent, being the referent) opens them anyway.
+#[test]
+fn a_co_accompaniment_opens_the_sensitive_parts_by_its_role() {
+    for (role, opens) in [
+        (CoAccompanimentRole::Social, true),
+        (CoAccompanimentRole::Specialised, true),
+        (CoAccompanimentRole::Delegated, false),
+        (CoAccompanimentRole::Training, false),
+    ] {
+        let person = PersonAccess { co_accompanied_by: vec![(ME, role)], ..Default::default() };
+        assert_eq!(opens_sensitive_parts(&principal(Partner), &person), opens, "{role:?}");
+        let shared = PersonAccess { shared_with: vec![ME], ..person.clone() };
+        assert!(opens_sensitive_parts(&principal(Partner), &shared), "{role:?} with a consent");
+    }
+    assert!(opens_sensitive_parts(&principal(FranceTravail), &PersonAccess::default()));
+}
+
+/// A State service reads the indicators of its territory at its finest level: a DREETS (a région)
+/// its région and the départements in it, a DDETS (a département) that département only.
+#[test]
+fn a_state_service_reads_the_indicators_of_its_territory() {
+    let dreets = Principal {
+        organization_id: ME,
+        kind: StateService,
+        territory: Territory { regions: vec![region("84")], ..Territory::default() },
+    };
+    let ddets = principal(StateService);
+    let of = |region_code: Option<&str>, departement_code: Option<&str>| IndicatorsAccess {
+        region: region_code.map(region),
+        departement: departement_code.map(departement),
+    };
+    for (indicators, by_dreets, by_ddets) in [
+        (of(None, None), true, true),
+        (of(Some("84"), None), true, false),
+        (of(Some("84"), Some("38")), true, false),
+        (of(Some("84"), Some("69")), true, true),
+        (of(Some("11"), None), false, false),
+    ] {
+        assert_eq!(allows(&dreets, Operation::Read, Resource::Indicators(&indicators)), by_dreets, "{indicators:?}");
+        assert_eq!(allows(&ddets, Operation::Read, Resource::Indicators(&indicators)), by_ddets, "{indicators:?}");
+    }
 }

@@ -2,10 +2,14 @@
 
 pub mod admin;
 pub mod changes;
+pub mod co_accompaniments;
 pub mod consents;
 pub mod contracts;
+pub mod delegations;
 pub mod diagnostic;
+pub mod duties;
 pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod persons;
+pub mod sites;

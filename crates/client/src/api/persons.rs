@@ -54,6 +54,17 @@ impl Client {
         self.replace(format!("/v1/persons/{id}/orientation"), orientation, Some(if_match)).await
     }
 
+    /// Records the RSA status with its source (`RsaStatusInput`): a département or France Travail
+    /// only.
+    pub async fn set_rsa_status(
+        &self,
+        id: Uuid,
+        status: &Value,
+        if_match: &ETag,
+    ) -> Result<Versioned<Value>, ClientError> {
+        self.replace(format!("/v1/persons/{id}/rsa-status"), status, Some(if_match)).await
+    }
+
     /// Persons registered at least `days` ago and still not oriented, within the remit.
     pub fn unoriented_persons(&self, days: u32, limit: Option<u32>) -> Pager<Value> {
         let query = query_of([

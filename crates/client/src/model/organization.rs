@@ -14,6 +14,9 @@ pub enum OrganizationKind {
     Region,
     Partner,
     Employer,
+    /// DREETS, DDETS, préfecture.
+    StateService,
+    TrainingProvider,
     /// A kind added to the API after this client was built: lists still decode.
     #[serde(other)]
     Unknown,
@@ -21,7 +24,7 @@ pub enum OrganizationKind {
 
 impl OrganizationKind {
     /// Every kind this client knows.
-    pub const ALL: [OrganizationKind; 7] = [
+    pub const ALL: [OrganizationKind; 9] = [
         OrganizationKind::FranceTravail,
         OrganizationKind::MissionLocale,
         OrganizationKind::CapEmploi,
@@ -29,6 +32,8 @@ impl OrganizationKind {
         OrganizationKind::Region,
         OrganizationKind::Partner,
         OrganizationKind::Employer,
+        OrganizationKind::StateService,
+        OrganizationKind::TrainingProvider,
     ];
 
     /// The wire name: `mission_locale`.
@@ -41,6 +46,8 @@ impl OrganizationKind {
             OrganizationKind::Region => "region",
             OrganizationKind::Partner => "partner",
             OrganizationKind::Employer => "employer",
+            OrganizationKind::StateService => "state_service",
+            OrganizationKind::TrainingProvider => "training_provider",
             OrganizationKind::Unknown => "unknown",
         }
     }

@@ -3,8 +3,10 @@ use plateforme_api::openapi::{CreateUnderProblems, LimitedProblems};
 use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
+use plateforme_model::person::age_on;
 use plateforme_model::person::contract::{
-    Contract, ContractRecord, NewContract, check_intensive_hours, check_next_review,
+    Contract, ContractKind, ContractRecord, NewContract, Signatory, check_intensive_hours, check_kind,
+    check_next_review,
 };
 use plateforme_store::dossier::contracts;
 use uuid::Uuid;
@@ -14,8 +16,10 @@ use crate::access::{self, today};
 
 /// Draft a contract
 ///
-/// Drafts the person's contract of reciprocal commitments (contrat d'engagement réciproque):
-/// objectives, actions and weekly hours of activity. It starts as a `draft` dated today
+/// Drafts the person's contract of engagement: its kind (PPAE, CEJ, CER, Cap emploi's — the
+/// drafter's own when left out, fitting the drafter and the person), the individual obligations
+/// agreed (hours of activity, steps, attendance, declarations), objectives, actions and weekly
+/// hours of activity. It starts as a `draft` dated today
 /// (`drafted_on`), by the caller's organization; the signatures and the status follow by
 /// `PATCH`. A person has one contract in force at a time: while another is not closed, this
 /// answers 409 with its `existing_id`. For a person in intensive accompaniment the weekly hours
@@ -40,14 +44,23 @@ pub async fn create_contract(
     })
     .await?;
     let today = today();
+    let drafter = caller.principal().kind;
+    let statuses = person.record.statuses;
+    let kind = new.kind.unwrap_or_else(|| ContractKind::default_for(drafter, statuses.rsa_beneficiary));
     if !answered {
         let mut errors = ValidationErrors::new();
+        let signatory = Signatory {
+            age: age_on(person.record.identity.birth_date, today),
+            rsa_beneficiary: statuses.rsa_beneficiary,
+            rqth: statuses.rqth,
+        };
+        errors.check(check_kind(kind, drafter, signatory));
         errors.check(check_next_review(new.next_review_on, today));
         errors.check(check_intensive_hours(new.weekly_hours, person.record.orientation.as_ref()));
         unknown_organizations(unknown).for_each(|error| errors.push(error));
         errors.into_result().map_err(|errors| ApiError::validation(errors.into_vec()))?;
     }
-    let record = ContractRecord::draft(new, caller.principal().organization_id, today);
+    let record = ContractRecord::draft(new, kind, caller.principal().organization_id, today);
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         let contract = access::write_part(conn, &caller, id, JournalSection::Contract, |conn| {

@@ -68,7 +68,7 @@ struct ReviewPath {
     review_id: Uuid,
 }
 
-fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {
+pub(crate) fn contract_not_found(person_id: Uuid, id: Uuid) -> ApiError {
     ApiError::not_found(format!("contract {id} of person {person_id}"))
 }
 

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, patch};
 use plateforme_api::json::changes_between;
 use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
-use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
+use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, MergePatch};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::ValidationErrors;
@@ -10,11 +10,11 @@ use plateforme_model::person::contract::{Contract, check_intensive_hours};
 use plateforme_store::{access::journal, dossier::contracts};
 
 use super::{ContractPath, contract_not_found, contract_view, unknown_organizations};
-use crate::access;
+use crate::access::{self, Contribution};
 
 /// Change a contract
 ///
-/// Applies a JSON Merge Patch (RFC 7396) to the contract's `objectives`, `actions`,
+/// Applies a JSON Merge Patch (RFC 7396) to the contract's `obligations`, `objectives`, `actions`,
 /// `weekly_hours`, `next_review_on`, signatures (`person_signed_on`, `organization_signed_on`)
 /// and `status` (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428
 /// without it, 412 when the contract changed since). The status follows the contract's life:
@@ -25,13 +25,16 @@ use crate::access;
 /// organization that records its signature becomes the signing organization; signatures no
 /// longer change once the contract is signed (rule `contract.signatures_fixed`). The patched
 /// contract follows the rules of a new one (`NewContract`: objectives, actions, weekly hours,
-/// next review).
+/// next review, obligations), and its `obligations` no longer change once it is signed (rule
+/// `contract.obligations_fixed`). An organization co-accompanying the person writes its own
+/// actions only (those whose `owner` is its id: adding, changing or removing them); any other
+/// change from it answers 403.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
     params(ContractPath, IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json",
-        description = "Merge patch of objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
+        description = "Merge patch of obligations, objectives, actions, weekly_hours, next_review_on, person_signed_on, organization_signed_on and status.",
         example = json!({"person_signed_on": "2026-11-25", "organization_signed_on": "2026-11-25", "status": "signed"})),
     responses(
         (status = 200, description = "Changed.", body = Contract, headers(("ETag" = String, description = "The new version"))),
@@ -44,13 +47,23 @@ pub async fn update_contract(
     Change { store, caller, path: ContractPath { id, contract_id }, header: if_match }: Change<Caller, ContractPath>,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (person, current) = access::load_for_write(&store, &caller, id, move |conn, person| {
+    let (contribution, found) = access::load_for_contribution(&store, &caller, id, move |conn, person| {
         Ok(contracts::find(conn, id, contract_id)?.map(|contract| (person, contract)))
     })
-    .await?
-    .ok_or_else(|| contract_not_found(id, contract_id))?;
+    .await?;
+    let (person, current) = found.ok_or_else(|| contract_not_found(id, contract_id))?;
     let expected = if_match.check(current.version)?;
     let fields = patch.apply_to(&current.record.fields())?;
+    let me = caller.principal().organization_id;
+    if contribution == Contribution::OwnActions && !current.record.changes_only_actions_of(&fields, me) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "your organization co-accompanies the person: it writes only its own actions of the contract (those \
+                 whose owner is {me})"
+            ),
+        ));
+    }
     let record = current.record.with_fields(fields.clone(), caller.principal().organization_id);
     let Some(changes) = changes_between(&current.record, &record)? else {
         // Nothing to write, but the contract is returned: that is a read, and journaled.

@@ -7,7 +7,6 @@ use plateforme_model::person::diagnostic::Diagnostic;
 use plateforme_store::{access::journal, dossier::diagnostics};
 use uuid::Uuid;
 
-use super::SOCIAL_READ;
 use crate::access;
 
 /// Read the diagnostic
@@ -27,11 +26,11 @@ use crate::access;
 #[get("/persons/{id}/diagnostic")]
 pub async fn get_diagnostic(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {
     let (id, caller) = (read.path, read.caller.clone());
-    let sees_social = caller.has_scope(SOCIAL_READ);
     let view = read
         .store
         .run(move |conn| {
-            access::load(conn, &caller, id, Operation::Read)?;
+            let person = access::load(conn, &caller, id, Operation::Read)?;
+            let sees_social = access::discloses_sensitive(conn, &caller, &person)?;
             let diagnostic = diagnostics::find(conn, id)?;
             let view = diagnostic.map(|found| found.record.view(id, found.version, found.times(), sees_social));
             // Learning that there is no diagnostic yet is a read of the dossier too.

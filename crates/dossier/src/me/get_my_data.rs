@@ -9,11 +9,13 @@ use plateforme_api::history::HistoryVersion;
 use plateforme_api::openapi::ReadProblems;
 use plateforme_auth::person::PersonCaller;
 use plateforme_model::person::Person;
+use plateforme_model::person::co_accompaniment::CoAccompaniment;
 use plateforme_model::person::consent::Consent;
 use plateforme_model::person::contract::{Contract, Review};
 use plateforme_model::person::diagnostic::Diagnostic;
+use plateforme_model::person::duties::Breach;
 use plateforme_store::access::journal::{self, JournalFilter, JournalRecord};
-use plateforme_store::dossier::{consents, contracts, diagnostics, persons, reviews};
+use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::pagination::every_page;
 use plateforme_store::{DbConnection, Store, StoreError, history};
 use serde::Serialize;
@@ -22,9 +24,11 @@ use uuid::Uuid;
 
 use crate::access::{self, today};
 use crate::contracts::{contract_view, review_view};
+use crate::duties::breach_view;
 
 /// Everything the platform holds about me: my dossier, my diagnostic with its social part (it is
-/// mine), my contracts with their reviews, my consents, every version of each of these records
+/// mine), my contracts with their reviews, my consents, the organizations co-accompanying me, the
+/// breaches of my duties with their exchange and measures, every version of each of these records
 /// (who changed what, when) and every access to my data. The profile bank and the training
 /// catalogue will add their records here when they hold any.
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,6 +44,8 @@ use crate::contracts::{contract_view, review_view};
     "diagnostic": null,
     "contracts": [],
     "consents": [],
+    "co_accompaniments": [],
+    "breaches": [],
     "history": [{"resource_type": "person", "resource_id": "01936b30-0000-7000-8000-000000000002", "versions": [
         {"version": 1, "action": "created", "actor": "demo-mission-locale", "actor_organization": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
          "request_id": null, "changed_at": "2026-11-24T10:00:00Z", "changes": {"identity": {"family_name": "Martin"}}}]}],
@@ -57,6 +63,11 @@ pub struct MyData {
     pub contracts: Vec<MyContract>,
     /// The consents I gave, active and withdrawn, oldest first.
     pub consents: Vec<Consent>,
+    /// The organizations that accompany (or accompanied) me beside my référent, oldest first.
+    pub co_accompaniments: Vec<CoAccompaniment>,
+    /// The breaches of my duties recorded, with the notice, my answer, the decision and its
+    /// measure, oldest first: what no organization reads without its own scope, I read.
+    pub breaches: Vec<Breach>,
     /// Every version of each of my records, oldest first.
     pub history: Vec<RecordHistory>,
     /// Every access to my data by the organizations of the network, oldest first.
@@ -74,7 +85,7 @@ pub struct MyContract {
 /// The versions of one of my records.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordHistory {
-    /// `person`, `diagnostic`, `contract`, `review` or `consent`.
+    /// `person`, `diagnostic`, `contract`, `review`, `consent`, `co_accompaniment` or `breach`.
     pub resource_type: String,
     pub resource_id: Uuid,
     pub versions: Vec<HistoryVersion>,
@@ -84,7 +95,8 @@ pub struct RecordHistory {
 ///
 /// Everything the platform holds about the person holding the token (RGPD right of access): the
 /// dossier, the diagnostic with its social part, the contracts with their reviews, the
-/// consents, every version of each of these records and the journal of every access to them.
+/// consents, the co-accompaniments, the breaches of their duties with the notice, their answer,
+/// the decision and its measure (principle 3: readable in their personal space), every version of each of these records and the journal of every access to them.
 /// For person tokens (scope `me`) only; never journaled as an access by the network.
 #[utoipa::path(
     tag = crate::TAG,
@@ -147,6 +159,14 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
     for consent in &consents {
         history.push(versions_of(conn, consents::RESOURCE_TYPE, consent.id)?);
     }
+    let co_accompaniments = every_page(|page| co_accompaniments::list(conn, id, page))?;
+    for found in &co_accompaniments {
+        history.push(versions_of(conn, co_accompaniments::RESOURCE_TYPE, found.id)?);
+    }
+    let breaches = every_page(|page| breaches::list(conn, id, page))?;
+    for breach in &breaches {
+        history.push(versions_of(conn, breaches::RESOURCE_TYPE, breach.id)?);
+    }
     let filter = JournalFilter { person_id: Some(id), ..JournalFilter::default() };
     let journal = every_page(|page| journal::list(conn, &filter, page))?;
     Ok(MyData {
@@ -155,6 +175,8 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
         diagnostic,
         contracts: my_contracts,
         consents,
+        co_accompaniments: co_accompaniments.into_iter().map(crate::co_accompaniments::view).collect(),
+        breaches: breaches.iter().map(breach_view).collect(),
         history,
         journal,
     })

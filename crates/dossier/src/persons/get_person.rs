@@ -20,6 +20,6 @@ use crate::access;
 )]
 #[get("/persons/{id}")]
 pub async fn get_person(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {
-    let person = access::read_person(&read.store, &read.caller, read.path, JournalSection::Dossier).await?;
-    Ok(read.answer(person.version, &access::view_for(&read.caller, &person)))
+    let person = access::read_person_view(&read.store, &read.caller, read.path, JournalSection::Dossier).await?;
+    Ok(read.answer(person.version, &person))
 }

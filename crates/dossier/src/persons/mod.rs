@@ -13,6 +13,7 @@ mod list_person_history;
 mod list_unoriented_persons;
 mod match_persons;
 mod set_orientation;
+mod set_rsa_status;
 mod update_person;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -31,6 +32,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(limitation::limit_processing)
         .service(limitation::lift_limitation)
         .service(set_orientation::set_orientation)
+        .service(set_rsa_status::set_rsa_status)
         .service(list_person_history::list_person_history)
         .service(crate::timeline::get_timeline)
         .service(issue_access_code::issue_access_code);

@@ -2,15 +2,17 @@ use actix_web::{HttpResponse, put};
 use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, ValidJson};
+use plateforme_auth::policy::powers::{self, NoPower, RsaOrientationCase};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
+use plateforme_model::delegation::DelegationKind;
 use plateforme_model::organization::OrganizationKind;
-use plateforme_model::person::{Orientation, OrientationInput, Person};
-use plateforme_store::{dossier::persons, organizations};
+use plateforme_model::person::{Orientation, OrientationBasis, OrientationInput, Person};
+use plateforme_store::{delegations, dossier::persons, organizations};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{self, orients_rsa_beneficiaries};
+use crate::access;
 use crate::provenance::stamp;
 
 /// Orient a person
@@ -18,8 +20,12 @@ use crate::provenance::stamp;
 /// Records the orientation decision: the path (emploi, socio-professionnel, social), intensive
 /// accompaniment, the referent organization and counsellor. It replaces the current orientation
 /// (the history keeps every decision). The referent organization then sees the dossier. For an
-/// RSA beneficiary the département decides (or France Travail by delegation). `If-Match` carries
-/// the dossier's ETag.
+/// RSA beneficiary the département of residence decides (`basis` `departement`); France Travail
+/// decides under a delegation of that département in force on `decided_on` and covering the
+/// residence (`basis` `delegation`, with `delegation_id` and `on_behalf_of`), or by default once
+/// 30 days have passed since the RSA status holds without a decision (`basis`
+/// `default_after_delay`); anyone else gets 403. For anyone else the organizations that may write
+/// the dossier decide (`basis` `remit`). `If-Match` carries the dossier's ETag.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
@@ -36,9 +42,14 @@ pub async fn set_orientation(
     Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     ValidJson(input): ValidJson<OrientationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let referent_id = input.referent_organization_id;
-    let (current, referent) = access::load_for_write(&store, &caller, id, move |conn, person| {
-        Ok((person, organizations::find(conn, referent_id)?))
+    let (referent_id, me, decided_on) =
+        (input.referent_organization_id, caller.principal().organization_id, input.decided_on);
+    let (current, referent, held) = access::load_for_write(&store, &caller, id, move |conn, person| {
+        let held = match person.record.statuses.rsa_beneficiary {
+            true => delegations::held(conn, DelegationKind::RsaOrientation, me, decided_on)?,
+            false => Vec::new(),
+        };
+        Ok((person, organizations::find(conn, referent_id)?, held))
     })
     .await?;
     let expected = if_match.check(current.version)?;
@@ -50,12 +61,19 @@ pub async fn set_orientation(
             "the orientation is decided after the registration",
         )]));
     }
-    if current.record.statuses.rsa_beneficiary && !orients_rsa_beneficiaries(caller.principal().kind) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "the orientation of an RSA beneficiary is decided by the département (or France Travail by delegation)",
-        ));
-    }
+    let (basis, delegation) = match current.record.statuses.rsa_beneficiary {
+        false => (OrientationBasis::Remit, None),
+        true => {
+            let residence = current.record.contact.address.as_ref().map(|address| &address.commune);
+            let case = RsaOrientationCase {
+                residence,
+                pending_since: current.record.rsa_pending_since(),
+                decided_on: input.decided_on,
+            };
+            powers::rsa_orientation(caller.principal(), &case, &held)
+                .map_err(|NoPower(why)| ApiError::new(ErrorCode::Forbidden, why))?
+        }
+    };
     let orientation = Orientation {
         path_type: input.path_type,
         intensive: input.intensive,
@@ -63,6 +81,9 @@ pub async fn set_orientation(
         referent_counsellor: input.referent_counsellor.map(|name| name.trim().to_owned()),
         decided_on: input.decided_on,
         decided_by: caller.principal().organization_id,
+        basis: Some(basis),
+        delegation_id: delegation.map(|delegation| delegation.id),
+        on_behalf_of: delegation.map(|delegation| delegation.from_organization_id),
     };
     let changes = json!({"orientation": orientation});
     let mut record = current.record.clone();

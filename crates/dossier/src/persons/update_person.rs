@@ -4,6 +4,7 @@ use plateforme_api::openapi::{LimitedProblems, UpdateProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
+use plateforme_model::FieldError;
 use plateforme_model::person::Person;
 use plateforme_store::dossier::persons;
 use uuid::Uuid;
@@ -16,13 +17,15 @@ use crate::provenance::stamp;
 /// Applies a JSON Merge Patch (RFC 7396) to the person's `identity`, `contact` and `statuses`
 /// (`application/merge-patch+json`); `If-Match` must carry the ETag read last (428 without it,
 /// 412 when the dossier changed since). The patched person is validated as a whole. Each field
-/// changed records the caller's organization as its provenance.
+/// changed records the caller's organization as its provenance. The RSA status is not changed
+/// here: a département or France Travail records it with its source (`PUT …/rsa-status`; a change
+/// of `statuses.rsa_beneficiary` answers 422, rule `rsa_beneficiary.by_rsa_status`).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
     params(("id" = Uuid, Path, description = "Identifier of the person"), IfMatch),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "Merge patch of identity, contact and statuses.",
-        example = json!({"contact": {"phone": "07 11 22 33 44"}, "statuses": {"rsa_beneficiary": true}})),
+        example = json!({"contact": {"phone": "07 11 22 33 44"}, "statuses": {"rqth": true}})),
     responses(
         (status = 200, description = "Updated.", body = Person, headers(("ETag" = String, description = "The new version"))),
         UpdateProblems,
@@ -41,6 +44,13 @@ pub async fn update_person(
         return Ok(current_response(current.version, &access::view_for(&caller, &current)));
     };
     access::check_sensitive_write(&caller, changes.pointer("/statuses/rqth").is_some())?;
+    if changes.pointer("/statuses/rsa_beneficiary").is_some() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "statuses.rsa_beneficiary",
+            "rsa_beneficiary.by_rsa_status",
+            "the RSA status is recorded with its source by a département or France Travail: PUT /v1/persons/{id}/rsa-status",
+        )]));
+    }
     let mut record = current.record.clone();
     record.identity = fields.identity;
     record.contact = fields.contact;

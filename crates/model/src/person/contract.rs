@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::Orientation;
 pub use super::review::{NewReview, Review, ReviewParticipant, ReviewRecord};
+use crate::organization::OrganizationKind;
 use crate::validation::{CodeError, FieldError, Validate, ValidationErrors};
 
 pub const MAX_OBJECTIVES: usize = 20;
@@ -24,6 +25,155 @@ pub const MAX_NEXT_STEPS: usize = 20;
 pub const MAX_WEEKLY_HOURS: i32 = 35;
 /// Intensive accompaniment (accompagnement intensif) means 15 to 20 hours of activity a week.
 pub const INTENSIVE_HOURS: std::ops::RangeInclusive<i32> = 15..=20;
+
+pub const MAX_OBLIGATIONS: usize = 20;
+
+/// Which contract of engagement it is: one contract for all (#65), "avec des spécificités en
+/// fonction de l'orientation".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractKind {
+    /// Projet personnalisé d'accès à l'emploi (PPAE), France Travail's.
+    Ppae,
+    /// Contrat d'engagement jeune (CEJ): 16 to 25, or under 30 with an RQTH.
+    Cej,
+    /// Contrat d'engagement réciproque (CER) of an RSA beneficiary.
+    Cer,
+    /// Cap emploi's contract, for a person with a recognised disability.
+    CapEmploi,
+}
+
+impl ContractKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ppae => "ppae",
+            Self::Cej => "cej",
+            Self::Cer => "cer",
+            Self::CapEmploi => "cap_emploi",
+        }
+    }
+
+    /// The kinds of organization that draft it: France Travail's PPAE (the missions locales as
+    /// its co-contractors), the CEJ of a mission locale or France Travail, the CER of a
+    /// département or of France Travail as an RSA beneficiary's référent, Cap emploi's own.
+    pub fn drafters(self) -> &'static [OrganizationKind] {
+        use OrganizationKind::{CapEmploi, Departement, FranceTravail, MissionLocale};
+        match self {
+            Self::Ppae => &[FranceTravail, MissionLocale],
+            Self::Cej => &[MissionLocale, FranceTravail],
+            Self::Cer => &[Departement, FranceTravail],
+            Self::CapEmploi => &[CapEmploi],
+        }
+    }
+
+    /// The kind a contract drafted by `drafter` for this person is when the request names none.
+    pub fn default_for(drafter: OrganizationKind, rsa_beneficiary: bool) -> ContractKind {
+        match drafter {
+            OrganizationKind::Departement => Self::Cer,
+            OrganizationKind::CapEmploi => Self::CapEmploi,
+            OrganizationKind::MissionLocale => Self::Cej,
+            _ if rsa_beneficiary => Self::Cer,
+            _ => Self::Ppae,
+        }
+    }
+}
+
+/// What the person is of, for the rules of the contract's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signatory {
+    pub age: u32,
+    pub rsa_beneficiary: bool,
+    pub rqth: bool,
+}
+
+/// The kind fits the drafter (rule `contract.kind_drafter`) and the person: a CER for an RSA
+/// beneficiary (rule `contract.kind_rsa`), a CEJ for 16 to 25, or under 30 with an RQTH (rule
+/// `contract.kind_age`).
+pub fn check_kind(kind: ContractKind, drafter: OrganizationKind, person: Signatory) -> Result<(), FieldError> {
+    if !kind.drafters().contains(&drafter) {
+        let drafters: Vec<&str> = kind.drafters().iter().map(|kind| kind.as_str()).collect();
+        return Err(FieldError::new(
+            "kind",
+            "contract.kind_drafter",
+            format!("a {} is drafted by a {}, not a {}", kind.as_str(), drafters.join(" or "), drafter.as_str()),
+        ));
+    }
+    if kind == ContractKind::Cer && !person.rsa_beneficiary {
+        return Err(FieldError::new("kind", "contract.kind_rsa", "a CER is the contract of an RSA beneficiary"));
+    }
+    let young = (16..26).contains(&person.age) || (person.rqth && (16..30).contains(&person.age));
+    if kind == ContractKind::Cej && !young {
+        return Err(FieldError::new(
+            "kind",
+            "contract.kind_age",
+            format!("a CEJ is for 16 to 25 years old (under 30 with an RQTH), not {}", person.age),
+        ));
+    }
+    Ok(())
+}
+
+/// What kind of duty an obligation is (obligations individualisées).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    /// Hours of activity a week (heures d'activité, "15 à 20 heures").
+    ActivityHours,
+    /// A step to take (réalisation d'actes, démarches).
+    Step,
+    /// Appointments to attend (assiduité).
+    Attendance,
+    /// A situation to declare (obligations de déclaration).
+    Declaration,
+}
+
+/// One obligation the person agreed to in the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "activity_hours", "description": "Activités d'insertion", "weekly_hours": 15}))]
+pub struct Obligation {
+    pub kind: ObligationKind,
+    /// The duty in words, 1 to 500 characters, not blank (rule `obligation.description`).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    pub description: String,
+    /// Hours a week, 1 to 35, for `activity_hours` and for it only (rule `obligation.hours`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 35)]
+    pub weekly_hours: Option<i32>,
+    /// By when, for a step (échéance).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::strict_option")]
+    pub due_on: Option<NaiveDate>,
+}
+
+fn check_obligations(obligations: &[Obligation], errors: &mut ValidationErrors) {
+    if obligations.len() > MAX_OBLIGATIONS {
+        errors.push(FieldError::new(
+            "obligations",
+            "obligations.count",
+            format!("a contract states at most {MAX_OBLIGATIONS} obligations, not {}", obligations.len()),
+        ));
+    }
+    for (index, obligation) in obligations.iter().enumerate() {
+        let field = format!("obligations[{index}]");
+        errors.check(check_text(
+            &format!("{field}.description"),
+            "obligation.description",
+            &obligation.description,
+            MAX_TEXT,
+        ));
+        let hours_fit = match (obligation.kind, obligation.weekly_hours) {
+            (ObligationKind::ActivityHours, Some(hours)) => (1..=MAX_WEEKLY_HOURS).contains(&hours),
+            (ObligationKind::ActivityHours, None) => false,
+            (_, hours) => hours.is_none(),
+        };
+        if !hours_fit {
+            errors.push(FieldError::new(
+                format!("{field}.weekly_hours"),
+                "obligation.hours",
+                "an activity_hours obligation states 1 to 35 weekly hours; the other kinds state none",
+            ));
+        }
+    }
+}
 
 /// Where a contract stands (statut du contrat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -129,6 +279,16 @@ pub struct ContractAction {
     "next_review_on": "2027-01-15"
 }))]
 pub struct NewContract {
+    /// Which contract: `ppae`, `cej`, `cer` or `cap_emploi`, fitting the drafting organization
+    /// and the person (rules `contract.kind_drafter`, `contract.kind_rsa`, `contract.kind_age`);
+    /// when left out, the drafter's own (a département's CER, Cap emploi's, a mission locale's
+    /// CEJ, France Travail's PPAE — a CER for an RSA beneficiary).
+    #[serde(default)]
+    pub kind: Option<ContractKind>,
+    /// The individual obligations agreed, at most 20 (rule `obligations.count`).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub obligations: Vec<Obligation>,
     /// Objectives (objectifs d'insertion): see [`objectives_schema`].
     #[schema(schema_with = objectives_schema)]
     pub objectives: Vec<String>,
@@ -163,6 +323,11 @@ fn objectives_schema() -> utoipa::openapi::schema::Array {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractFields {
+    /// The individual obligations agreed, at most 20 (rule `obligations.count`); they no longer
+    /// change once the contract is signed (rule `contract.obligations_fixed`).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub obligations: Vec<Obligation>,
     /// Objectives (objectifs d'insertion): see [`objectives_schema`].
     #[schema(schema_with = objectives_schema)]
     pub objectives: Vec<String>,
@@ -194,6 +359,7 @@ pub struct ContractFields {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01936b31-0000-7000-8000-000000000003", "person_id": "01936b30-0000-7000-8000-000000000002",
+    "kind": "cej", "obligations": [{"kind": "activity_hours", "description": "Activités d'insertion", "weekly_hours": 15}],
     "status": "signed", "objectives": ["Trouver un emploi de cariste"],
     "actions": [{"description": "Atelier CV", "owner": "person", "due_on": "2026-12-15", "done": true}],
     "weekly_hours": 15, "drafted_on": "2026-11-24", "next_review_on": "2027-01-15",
@@ -206,6 +372,10 @@ pub struct Contract {
     pub id: Uuid,
     /// The person who commits (personne accompagnée).
     pub person_id: Uuid,
+    /// Which contract; absent only for the contracts drafted before kinds were kept.
+    pub kind: Option<ContractKind>,
+    /// The individual obligations agreed.
+    pub obligations: Vec<Obligation>,
     pub status: ContractStatus,
     /// Objectives (objectifs d'insertion).
     pub objectives: Vec<String>,
@@ -233,6 +403,10 @@ pub struct Contract {
 /// What is stored of a contract besides its keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ContractKind>,
+    #[serde(default)]
+    pub obligations: Vec<Obligation>,
     pub status: ContractStatus,
     pub objectives: Vec<String>,
     pub actions: Vec<ContractAction>,
@@ -247,8 +421,10 @@ pub struct ContractRecord {
 
 impl ContractRecord {
     /// A draft of `new`, drafted on `today` by `organization_id`.
-    pub fn draft(new: NewContract, organization_id: Uuid, today: NaiveDate) -> ContractRecord {
+    pub fn draft(new: NewContract, kind: ContractKind, organization_id: Uuid, today: NaiveDate) -> ContractRecord {
         ContractRecord {
+            kind: Some(kind),
+            obligations: tidy_obligations(new.obligations),
             status: ContractStatus::Draft,
             objectives: tidy(new.objectives),
             actions: tidy_actions(new.actions),
@@ -264,6 +440,7 @@ impl ContractRecord {
 
     pub fn fields(&self) -> ContractFields {
         ContractFields {
+            obligations: self.obligations.clone(),
             objectives: self.objectives.clone(),
             actions: self.actions.clone(),
             weekly_hours: self.weekly_hours,
@@ -283,6 +460,7 @@ impl ContractRecord {
             Some(_) => Some(organization_id),
         };
         ContractRecord {
+            obligations: tidy_obligations(fields.obligations),
             status: fields.status,
             objectives: tidy(fields.objectives),
             actions: tidy_actions(fields.actions),
@@ -345,8 +523,36 @@ impl ContractRecord {
                 ));
             }
         }
+        if from != ContractStatus::Draft && self.obligations != tidy_obligations(next.obligations.clone()) {
+            errors.push(FieldError::new(
+                "obligations",
+                "contract.obligations_fixed",
+                format!("the contract is {}: the obligations agreed no longer change", from.as_str()),
+            ));
+        }
         errors.check(check_next_review(next.next_review_on, self.drafted_on));
         errors.into_result()
+    }
+}
+
+fn tidy_obligations(obligations: Vec<Obligation>) -> Vec<Obligation> {
+    obligations
+        .into_iter()
+        .map(|obligation| Obligation { description: obligation.description.trim().to_owned(), ..obligation })
+        .collect()
+}
+
+impl ContractRecord {
+    /// Whether `next` changes nothing of this contract but the actions `owner` carries out — the
+    /// actions it adds, changes or removes: what a co-accompanying organization may write.
+    pub fn changes_only_actions_of(&self, next: &ContractFields, owner: Uuid) -> bool {
+        let others = |actions: &[ContractAction]| -> Vec<ContractAction> {
+            actions.iter().filter(|action| action.owner != ActionOwner::Organization(owner)).cloned().collect()
+        };
+        let current = self.fields();
+        let same_rest = ContractFields { actions: Vec::new(), ..current.clone() }
+            == ContractFields { actions: Vec::new(), ..next.clone() };
+        same_rest && others(&current.actions) == others(&next.actions)
     }
 }
 
@@ -396,6 +602,7 @@ impl ContractFields {
     pub fn check(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         check_commitments(&self.objectives, &self.actions, self.weekly_hours, &mut errors);
+        check_obligations(&self.obligations, &mut errors);
         for (field, date) in
             [("person_signed_on", self.person_signed_on), ("organization_signed_on", self.organization_signed_on)]
         {
@@ -422,6 +629,7 @@ impl NewContract {
     pub fn check(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         check_commitments(&self.objectives, &self.actions, self.weekly_hours, &mut errors);
+        check_obligations(&self.obligations, &mut errors);
         errors.into_result()
     }
 
@@ -536,12 +744,14 @@ mod tests {
 
     fn draft() -> ContractRecord {
         let new = NewContract {
+            kind: None,
+            obligations: Vec::new(),
             objectives: vec!["Trouver un emploi".into()],
             actions: Vec::new(),
             weekly_hours: 15,
             next_review_on: None,
         };
-        ContractRecord::draft(new, Uuid::nil(), date("2026-11-20"))
+        ContractRecord::draft(new, ContractKind::Ppae, Uuid::nil(), date("2026-11-20"))
     }
 
     fn rules(result: Result<(), ValidationErrors>) -> Vec<String> {
@@ -609,6 +819,79 @@ mod tests {
     }
 
     #[test]
+    fn the_kind_fits_the_drafter_and_the_person() {
+        use OrganizationKind::{CapEmploi, Departement, MissionLocale};
+        let adult = Signatory { age: 40, rsa_beneficiary: false, rqth: false };
+        let rule = |result: Result<(), FieldError>| result.err().map(|error| error.rule);
+        assert_eq!(rule(check_kind(ContractKind::Cer, Departement, adult)), Some("contract.kind_rsa".into()));
+        assert_eq!(
+            rule(check_kind(ContractKind::Cer, Departement, Signatory { rsa_beneficiary: true, ..adult })),
+            None
+        );
+        assert_eq!(rule(check_kind(ContractKind::Cej, MissionLocale, adult)), Some("contract.kind_age".into()));
+        assert_eq!(
+            rule(check_kind(ContractKind::Cej, MissionLocale, Signatory { age: 28, rqth: true, ..adult })),
+            None
+        );
+        assert_eq!(
+            rule(check_kind(ContractKind::CapEmploi, MissionLocale, adult)),
+            Some("contract.kind_drafter".into())
+        );
+        assert_eq!(ContractKind::default_for(CapEmploi, false), ContractKind::CapEmploi);
+        assert_eq!(ContractKind::default_for(OrganizationKind::FranceTravail, true), ContractKind::Cer);
+    }
+
+    #[test]
+    fn obligations_state_their_hours_and_stay_once_signed() {
+        let mut fields = draft().fields();
+        fields.obligations = vec![
+            Obligation {
+                kind: ObligationKind::ActivityHours,
+                description: "Activités".into(),
+                weekly_hours: None,
+                due_on: None,
+            },
+            Obligation { kind: ObligationKind::Step, description: "CV".into(), weekly_hours: Some(3), due_on: None },
+        ];
+        assert_eq!(rules(fields.check(date("2026-11-24"))), ["obligation.hours", "obligation.hours"]);
+        let signed = ContractRecord {
+            status: ContractStatus::Signed,
+            person_signed_on: Some(date("2026-11-21")),
+            organization_signed_on: Some(date("2026-11-21")),
+            ..draft()
+        };
+        let added = ContractFields { obligations: vec![fields.obligations[0].clone()], ..signed.fields() };
+        assert_eq!(rules(signed.check_change(&added)), ["contract.obligations_fixed"]);
+    }
+
+    #[test]
+    fn a_co_accompanying_organization_changes_only_its_own_actions() {
+        let (mine, theirs) = (Uuid::from_u128(7), Uuid::from_u128(8));
+        let action = |owner: ActionOwner, description: &str| ContractAction {
+            description: description.into(),
+            owner,
+            due_on: None,
+            done: false,
+        };
+        let mut contract = draft();
+        contract.actions = vec![
+            action(ActionOwner::Person, "CV"),
+            action(ActionOwner::Organization(mine), "Atelier"),
+            action(ActionOwner::Organization(theirs), "Stage"),
+        ];
+        let mut next = contract.fields();
+        next.actions[1].done = true;
+        next.actions.push(action(ActionOwner::Organization(mine), "Second atelier"));
+        assert!(contract.changes_only_actions_of(&next, mine));
+        assert!(!contract.changes_only_actions_of(&next, theirs));
+        let mut others = contract.fields();
+        others.actions[0].done = true;
+        assert!(!contract.changes_only_actions_of(&others, mine), "the person's action is not its own");
+        let hours = ContractFields { weekly_hours: 20, ..contract.fields() };
+        assert!(!contract.changes_only_actions_of(&hours, mine), "nor the hours");
+    }
+
+    #[test]
     fn intensive_accompaniment_needs_15_to_20_hours() {
         let orientation = Orientation {
             path_type: crate::person::PathType::Emploi,
@@ -617,6 +900,9 @@ mod tests {
             referent_counsellor: None,
             decided_on: date("2026-11-20"),
             decided_by: Uuid::nil(),
+            basis: None,
+            delegation_id: None,
+            on_behalf_of: None,
         };
         assert!(check_intensive_hours(10, Some(&orientation)).is_err_and(|e| e.rule == "weekly_hours.intensive"));
         assert!(check_intensive_hours(15, Some(&orientation)).is_ok());

@@ -1,8 +1,10 @@
 //! The person at the heart of the dossier (dossier unique de la personne).
 
+pub mod co_accompaniment;
 pub mod consent;
 pub mod contract;
 pub mod diagnostic;
+pub mod duties;
 mod identity;
 pub mod names;
 mod record;
@@ -10,6 +12,7 @@ pub mod review;
 
 pub use identity::{Identity, age_on};
 pub use record::{
-    Address, Contact, NewPerson, Orientation, OrientationInput, PathType, Person, PersonFields, PersonRecord,
-    Provenance, Registration, RegistrationChannel, RegistrationInput, Statuses, StatusesView,
+    Address, Contact, NewPerson, Orientation, OrientationBasis, OrientationInput, PathType, Person, PersonFields,
+    PersonRecord, Provenance, RSA_ORIENTATION_DELAY_DAYS, Registration, RegistrationChannel, RegistrationInput,
+    RsaSource, RsaStatus, RsaStatusInput, Statuses, StatusesView,
 };

@@ -55,6 +55,62 @@ pub struct Statuses {
     pub rqth: bool,
 }
 
+/// Where the RSA status comes from (origine du statut RSA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RsaSource {
+    /// The CAF's feed of RSA beneficiaries (flux CAF).
+    Caf,
+    /// The MSA's feed, for the agricultural regime (flux MSA).
+    Msa,
+    /// The département, which grants and pays the RSA.
+    Departement,
+    /// The person's own declaration (déclaration), as at registration.
+    Declaration,
+}
+
+/// The RSA status as recorded: where it comes from, since when it holds, and which organization
+/// recorded it. Only a département or France Travail changes it (`PUT …/rsa-status`); a
+/// registration records the person's declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"source": "caf", "since": "2026-10-01", "recorded_by": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d"}))]
+pub struct RsaStatus {
+    pub source: RsaSource,
+    /// Since when the status holds: the département's delay to orient runs from it.
+    #[serde(deserialize_with = "crate::date::strict")]
+    pub since: NaiveDate,
+    /// The organization that recorded it.
+    pub recorded_by: Uuid,
+}
+
+/// A change of the RSA status (`PUT /v1/persons/{id}/rsa-status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"rsa_beneficiary": true, "source": "caf", "since": "2026-10-01"}))]
+pub struct RsaStatusInput {
+    /// Beneficiary of the RSA, or no longer.
+    pub rsa_beneficiary: bool,
+    /// Where it comes from; `departement` only from a département (rule `rsa_source.departement`).
+    pub source: RsaSource,
+    /// Since when it holds, not in the future (rule `rsa_status.since_future`).
+    #[serde(deserialize_with = "crate::date::strict")]
+    pub since: NaiveDate,
+}
+
+impl crate::validation::Validate for RsaStatusInput {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if self.since > crate::ids::now().date_naive() {
+            errors.push(FieldError::new(
+                "since",
+                "rsa_status.since_future",
+                "the RSA status cannot hold from a future day",
+            ));
+        }
+        errors.into_result()
+    }
+}
+
 /// How the person registered (canal d'inscription).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +142,11 @@ pub struct Registration {
     pub channel: RegistrationChannel,
     /// The organization that registered the person.
     pub registered_by: Uuid,
+    /// The organization the registering one acted for: a partner operator registers under an
+    /// accompaniment mandate, for its mandating organization (France Travail or a département).
+    /// Absent for a registration at an organization's own desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// The path a person is oriented to (type de parcours).
@@ -126,6 +187,29 @@ pub struct OrientationInput {
     pub decided_on: NaiveDate,
 }
 
+/// The delay within which the département decides the orientation of an RSA beneficiary; past
+/// it, France Travail orients by default (principle 1 of the report: "à défaut d'orientation
+/// dans un délai court (par exemple 1 mois), l'opérateur France Travail pourrait assurer
+/// l'orientation").
+pub const RSA_ORIENTATION_DELAY_DAYS: u64 = 30;
+
+/// On what ground an orientation was decided; `decided_by` says who decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrientationBasis {
+    /// By an organization that may write the dossier, within its remit: for a person who is not
+    /// an RSA beneficiary.
+    Remit,
+    /// By the département of residence, for an RSA beneficiary.
+    Departement,
+    /// By France Travail, under a delegation of the département of residence (`delegation_id`,
+    /// `on_behalf_of`).
+    Delegation,
+    /// By France Travail by default, the département not having decided within 30 days of the RSA
+    /// status (the orientation the law prescribes when the delay lapses).
+    DefaultAfterDelay,
+}
+
 /// An orientation as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Orientation {
@@ -136,6 +220,15 @@ pub struct Orientation {
     pub decided_on: NaiveDate,
     /// The organization that decided (for RSA beneficiaries, the département or its delegate).
     pub decided_by: Uuid,
+    /// On what ground it decided; absent for decisions recorded before the ground was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<OrientationBasis>,
+    /// The delegation it decided under, for `basis` `delegation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegation_id: Option<Uuid>,
+    /// The organization it decided for (the delegating département), for `basis` `delegation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// A person to register: identity, the NIR when known (kept only as a keyed hash), contact,
@@ -274,6 +367,9 @@ pub struct Person {
     pub registration: Registration,
     /// The current orientation; absent until the person is oriented.
     pub orientation: Option<Orientation>,
+    /// Where the RSA status comes from and since when it holds; absent when no RSA status was
+    /// ever recorded.
+    pub rsa_status: Option<RsaStatus>,
     /// Whether a NIR is known (it is never returned).
     pub has_nir: bool,
     /// Who set each part last (`identity.family_name`, `contact.email`…), and when.
@@ -292,9 +388,18 @@ pub struct PersonRecord {
     pub registration: Registration,
     pub orientation: Option<Orientation>,
     pub provenance: BTreeMap<String, Provenance>,
+    /// The source of `statuses.rsa_beneficiary`; `None` in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rsa_status: Option<RsaStatus>,
 }
 
 impl PersonRecord {
+    /// Since when the person awaits the orientation their RSA status calls for: since the status
+    /// holds, or, for a record that does not say, since the registration.
+    pub fn rsa_pending_since(&self) -> NaiveDate {
+        self.rsa_status.as_ref().map_or(self.registration.registered_on, |status| status.since)
+    }
+
     pub fn fields(&self) -> PersonFields {
         PersonFields { identity: self.identity.clone(), contact: self.contact.clone(), statuses: self.statuses }
     }
@@ -319,6 +424,7 @@ impl PersonRecord {
             },
             registration: self.registration.clone(),
             orientation: self.orientation.clone(),
+            rsa_status: self.rsa_status.clone(),
             has_nir,
             provenance: self.provenance.clone(),
             version,

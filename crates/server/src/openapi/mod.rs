@@ -54,7 +54,7 @@ pub fn base() -> Document {
 /// The whole contract, as `openapi/openapi.json` holds it.
 pub fn document() -> Document {
     let mut document = crate::app::documented_routes().1;
-    plateforme_auth::route_scopes::state_access_purpose(&mut document);
+    plateforme_auth::route_scopes::state_person_headers(&mut document);
     if let Some(components) = document.components.as_mut() {
         flatten::merge_all_of(&mut components.schemas);
     }

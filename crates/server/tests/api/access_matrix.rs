@@ -39,7 +39,7 @@ enum Caller {
 }
 
 /// The columns of `MATRIX`, in order.
-const CALLERS: [Caller; 8] = [
+const CALLERS: [Caller; 10] = [
     Caller::Kind(FranceTravail),
     Caller::Kind(MissionLocale),
     Caller::Kind(CapEmploi),
@@ -47,24 +47,26 @@ const CALLERS: [Caller; 8] = [
     Caller::Kind(Region),
     Caller::Kind(Partner),
     Caller::Kind(Employer),
+    Caller::Kind(StateService),
+    Caller::Kind(TrainingProvider),
     Caller::Admin,
 ];
 
 /// Expected status per operation, one column per caller of `CALLERS`.
 #[rustfmt::skip]
-const MATRIX: [(Operation, [u16; 8]); 11] = [
-    //                          FT   ML   CE   Dép  Rég  Part Empl Admin
-    (ListOrganizations,       [200, 200, 200, 200, 200, 200, 200, 200]),
-    (ReadOtherOrganization,   [200, 200, 200, 200, 200, 200, 200, 200]),
-    (ReadOwnHistory,          [200, 200, 200, 200, 200, 200, 200, 200]),
-    (UpdateOwnOrganization,   [200, 200, 200, 200, 200, 200, 200, 200]),
-    (UpdateOtherOrganization, [403, 403, 403, 403, 403, 403, 403, 200]),
-    (CreateOrganization,      [403, 403, 403, 403, 403, 403, 403, 201]),
-    (ListClients,             [403, 403, 403, 403, 403, 403, 403, 200]),
-    (ReadJournal,             [403, 403, 403, 403, 403, 403, 403, 200]),
-    (RotateKeys,              [403, 403, 403, 403, 403, 403, 403, 200]),
-    (PromoteOwnKind,          [403, 403, 403, 403, 403, 403, 403, 200]),
-    (ChangeOwnTerritory,      [403, 403, 403, 403, 403, 403, 403, 200]),
+const MATRIX: [(Operation, [u16; 10]); 11] = [
+    //                          FT   ML   CE   Dép  Rég  Part Empl État OF   Admin
+    (ListOrganizations,       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (ReadOtherOrganization,   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (ReadOwnHistory,          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (UpdateOwnOrganization,   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    (UpdateOtherOrganization, [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (CreateOrganization,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    (ListClients,             [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (ReadJournal,             [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (RotateKeys,              [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (PromoteOwnKind,          [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    (ChangeOwnTerritory,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
 ];
 
 async fn every_kind_is_held_to_its_remit(app: TestApp) {
@@ -124,7 +126,7 @@ async fn call(app: &TestApp, caller: &TestClient, other_id: &str, operation: Ope
     request.send().await.expect("request").status().as_u16()
 }
 
-on_both_backends!(every_kind_sees_exactly_the_persons_of_its_remit);
+on_both_backends!(every_kind_sees_exactly_the_persons_of_its_remit, every_desk_registers);
 
 /// (kind, read inside, write inside, read outside, write outside). Every caller holds the
 /// dossier scopes here, so that the answers are the policy's: 404 outside the remit.
@@ -133,9 +135,11 @@ const PERSON_MATRIX: &[(OrganizationKind, u16, u16, u16, u16)] = &[
     (MissionLocale, 200, 200, 404, 404),
     (CapEmploi, 200, 200, 404, 404),
     (Departement, 200, 200, 404, 404),
-    (Region, 404, 404, 404, 404),
+    (Region, 200, 404, 404, 404),
     (Partner, 200, 404, 404, 404),
     (Employer, 404, 404, 404, 404),
+    (StateService, 404, 404, 404, 404),
+    (TrainingProvider, 200, 404, 404, 404),
 ];
 
 const DOSSIER: &[&str] = &["dossier:read", "dossier:write", "organizations:read"];
@@ -165,7 +169,8 @@ async fn every_kind_sees_exactly_the_persons_of_its_remit(app: TestApp) {
 }
 
 /// A person inside the caller's remit, made the way the network makes it: registered by the
-/// caller, oriented to it, an RSA beneficiary of its département, or shared with it by consent.
+/// caller, oriented to it, an RSA beneficiary of its département, shared with it by consent, or
+/// co-accompanied by it.
 /// `None` for kinds with no person in their remit.
 async fn person_in_remit_of(
     app: &TestApp,
@@ -194,7 +199,27 @@ async fn person_in_remit_of(
             assert_eq!(response.status().as_u16(), 201, "share with the partner");
             Some(id)
         }
-        Region | Employer => None,
+        Region => {
+            // A région co-accompanies the person during the training it runs.
+            let id = registered(app, ft, &name, false).await;
+            let body = json!({"organization_id": caller.organization_id, "role": "training",
+                "since": chrono::Utc::now().date_naive()});
+            let response =
+                crate::dossier::post_as(app, ft, &format!("/v1/persons/{id}/co-accompaniments"), &body).await;
+            assert_eq!(response.status().as_u16(), 201, "the région co-accompanies");
+            Some(id)
+        }
+        TrainingProvider => {
+            // A training provider co-accompanies the person it trains.
+            let id = registered(app, ft, &name, false).await;
+            let body = json!({"organization_id": caller.organization_id, "role": "training",
+                "since": chrono::Utc::now().date_naive()});
+            let response =
+                crate::dossier::post_as(app, ft, &format!("/v1/persons/{id}/co-accompaniments"), &body).await;
+            assert_eq!(response.status().as_u16(), 201, "the training provider co-accompanies");
+            Some(id)
+        }
+        Employer | StateService => None,
     }
 }
 
@@ -217,4 +242,61 @@ async fn person_call(app: &TestApp, caller: &TestClient, ft: &TestClient, person
             .body(flip.to_string());
     }
     request.send().await.expect("request").status().as_u16()
+}
+
+/// Who registers (principle 1: at every operator's desk, "voire de ses partenaires"): the status
+/// of `POST /v1/persons` per kind, for a person who is not an RSA beneficiary and for one who is
+/// (resident in the Rhône, the territory every test organization covers). A partner registers
+/// only under an accompaniment mandate: without one, then with one from France Travail.
+#[rustfmt::skip]
+const REGISTRATION_MATRIX: &[(OrganizationKind, bool, u16, u16)] = &[
+    // kind          mandated  not RSA  RSA
+    (FranceTravail,  false,    201,     201),
+    (MissionLocale,  false,    201,     201),
+    (CapEmploi,      false,    201,     201),
+    (Departement,    false,    403,     201),
+    (Region,         false,    403,     403),
+    (Partner,        false,    403,     403),
+    (Partner,        true,     201,     201),
+    (Employer,       false,    403,     403),
+    (StateService,   false,    403,     403),
+    (TrainingProvider, false,  403,     403),
+];
+
+async fn every_desk_registers(app: TestApp) {
+    let france_travail = app.register(FranceTravail, &["dossier:read", "dossier:write", "organizations:write"]).await;
+    let mut failures = Vec::new();
+    for (n, (kind, mandated, plain, rsa)) in REGISTRATION_MATRIX.iter().enumerate() {
+        let caller = app.register(*kind, DOSSIER).await;
+        if *mandated {
+            let mandate = json!({"kind": "accompaniment", "to_organization_id": caller.organization_id,
+                "since": chrono::Utc::now().date_naive()});
+            let granted = crate::dossier::post_as(&app, &france_travail, "/v1/delegations", &mandate).await;
+            assert_eq!(granted.status().as_u16(), 201, "mandate the partner");
+        }
+        for (rsa_beneficiary, expected) in [(false, *plain), (true, *rsa)] {
+            let body = crate::dossier::person(&format!("Guichet{n}{rsa_beneficiary}"), rsa_beneficiary);
+            let response = crate::dossier::post_as(&app, &caller, "/v1/persons", &body).await;
+            let status = response.status().as_u16();
+            if status != expected {
+                failures.push(format!(
+                    "{kind:?} (mandated: {mandated}) RSA {rsa_beneficiary}: expected {expected}, got {status}"
+                ));
+                continue;
+            }
+            if status == 201 {
+                let person = crate::helpers::json(response).await;
+                let on_behalf_of = mandated.then(|| france_travail.organization_id.to_string());
+                assert_eq!(person["registration"]["on_behalf_of"].as_str(), on_behalf_of.as_deref(), "{kind:?}");
+                let read = crate::dossier::get_as(
+                    &app,
+                    &caller,
+                    &format!("/v1/persons/{}", person["id"].as_str().unwrap_or_default()),
+                )
+                .await;
+                assert_eq!(read.status().as_u16(), 200, "{kind:?} follows whom it registered");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "registration matrix:\n{}", failures.join("\n"));
 }

@@ -1,6 +1,7 @@
 //! The admin API for clients: registration with the secret shown once, rotation, disabling,
 //! validation; and demo credentials refused by a production server.
 
+use plateforme_model::organization::OrganizationKind;
 use plateforme_server::seed;
 use serde_json::{Value, json};
 
@@ -154,6 +155,8 @@ async fn demo_clients_work_in_development(app: TestApp) {
         "demo-region",
         "demo-partner",
         "demo-employer",
+        "demo-state-service",
+        "demo-training-provider",
         "demo-admin",
     ] {
         assert_eq!(token_status(&app, client, &format!("{client}-secret")).await, 200, "{client}");
@@ -165,5 +168,5 @@ async fn demo_clients_work_in_development(app: TestApp) {
         .iter()
         .filter(|o| o["name"].as_str().is_some_and(|n| n.ends_with("(démo)")))
         .count();
-    assert_eq!(demo, 7, "seeding twice creates nothing twice");
+    assert_eq!(demo, OrganizationKind::ALL.len(), "seeding twice creates nothing twice");
 }

@@ -30,7 +30,7 @@ fn an_operator_manages_clients_and_keys(database_url: &str) {
     succeeds(database_url, &["migrate"]);
     succeeds(database_url, &["seed"]);
     let listed = succeeds(database_url, &["clients", "list"]);
-    assert_eq!(listed.lines().filter(|line| line.starts_with("demo-")).count(), 8, "{listed}");
+    assert_eq!(listed.lines().filter(|line| line.starts_with("demo-")).count(), 10, "{listed}");
 
     let added = succeeds(
         database_url,

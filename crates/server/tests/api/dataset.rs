@@ -251,6 +251,8 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
     let counts = summary.counts;
     assert_eq!(counts.persons, PERSONS);
     assert!(counts.organizations > 1_400, "{counts:?}");
+    // Every agency, mission locale, Cap emploi and département receives people somewhere.
+    assert!(counts.sites > 1_200 && counts.sites < counts.organizations, "{counts:?}");
     assert!(counts.diagnostics > 0 && counts.contracts > 0, "{counts:?}");
     let written = dump(&app.store);
     assert_eq!(written.persons.len() as u64, PERSONS);
@@ -259,7 +261,8 @@ async fn the_generator_is_deterministic_and_its_records_are_valid(app: TestApp) 
     let versions: i64 = written.persons.iter().map(|person| person.version).sum::<i64>()
         + written.diagnostics.iter().map(|diagnostic| diagnostic.version).sum::<i64>()
         + written.contracts.iter().map(|contract| contract.version).sum::<i64>()
-        + written.organizations.len() as i64;
+        + written.organizations.len() as i64
+        + counts.sites as i64;
     assert_eq!(versions as u64, counts.history, "one history row and one change event per version");
 
     // Same seed, another database: the same data. Another seed: other data.

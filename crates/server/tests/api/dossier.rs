@@ -356,12 +356,17 @@ async fn a_person_reads_their_dossier_and_who_accessed_it(app: TestApp) {
 }
 
 async fn organizations_register_only_persons_they_follow(app: TestApp) {
+    // Cap emploi registers at its desk (principle 1), then follows whom it registered.
     let cap_emploi = app.register(CapEmploi, DOSSIER_SCOPES).await;
-    let refused = post_as(&app, &cap_emploi, "/v1/persons", &person("Suivi", false)).await;
-    assert_problem(refused, 403, "forbidden").await;
+    let registered = register_person(&app, &cap_emploi, &person("Suivi", false)).await;
+    assert_eq!(registered["registration"]["registered_by"], cap_emploi.organization_id.to_string());
+    let path = format!("/v1/persons/{}", id_of(&registered));
+    assert_eq!(get_as(&app, &cap_emploi, &path).await.status().as_u16(), 200);
+    let region = app.register(Region, DOSSIER_SCOPES).await;
+    assert_problem(post_as(&app, &region, "/v1/persons", &person("Autre", false)).await, 403, "forbidden").await;
     let departement = app.register(Departement, DOSSIER_SCOPES).await;
     assert_problem(post_as(&app, &departement, "/v1/persons", &person("Suivi", false)).await, 403, "forbidden").await;
-    let beneficiary = post_as(&app, &departement, "/v1/persons", &person("Suivi", true)).await;
+    let beneficiary = post_as(&app, &departement, "/v1/persons", &person("Allocataire", true)).await;
     assert_eq!(beneficiary.status().as_u16(), 201, "a département registers its RSA beneficiaries");
 }
 

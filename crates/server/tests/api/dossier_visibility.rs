@@ -9,7 +9,9 @@ use chrono::{Days, Utc};
 use plateforme_auth::policy::{self, Operation, Principal, Resource};
 use plateforme_model::organization::{OrganizationKind, Territory};
 use plateforme_model::person::PersonRecord;
+use plateforme_model::person::co_accompaniment::{CoAccompanimentRecord, CoAccompanimentRole};
 use plateforme_model::person::consent::{ConsentKind, NewConsent};
+use plateforme_store::dossier::co_accompaniments;
 use plateforme_store::dossier::persons::{self, StoredPerson};
 use plateforme_store::{Actor, DbConnection, StoreError, WriteContext, dossier::consents, write};
 use serde_json::{Value, json};
@@ -30,7 +32,8 @@ fn territory(kind: OrganizationKind) -> Territory {
 }
 
 /// One shape of person relative to an organization ("me"): who registered them, who they are
-/// oriented to, their RSA status, where they live, and whether they share their dossier with me.
+/// oriented to, their RSA status, where they live, whether they share their dossier with me, and
+/// whether I co-accompany them.
 struct Shape {
     registered_by_me: bool,
     oriented_to: Option<bool>,
@@ -38,6 +41,8 @@ struct Shape {
     /// `Some(true)`: in my département (69); `Some(false)`: elsewhere (75); `None`: unknown.
     resident_here: Option<bool>,
     shared_with_me: bool,
+    /// `Some(true)`: I co-accompany them today; `Some(false)`: I did, until yesterday.
+    co_accompanied_by_me: Option<bool>,
 }
 
 fn every_shape() -> Vec<Shape> {
@@ -47,13 +52,16 @@ fn every_shape() -> Vec<Shape> {
             for rsa_beneficiary in [true, false] {
                 for resident_here in [Some(true), Some(false), None] {
                     for shared_with_me in [true, false] {
-                        shapes.push(Shape {
-                            registered_by_me,
-                            oriented_to,
-                            rsa_beneficiary,
-                            resident_here,
-                            shared_with_me,
-                        });
+                        for co_accompanied_by_me in [None, Some(true), Some(false)] {
+                            shapes.push(Shape {
+                                registered_by_me,
+                                oriented_to,
+                                rsa_beneficiary,
+                                resident_here,
+                                shared_with_me,
+                                co_accompanied_by_me,
+                            });
+                        }
                     }
                 }
             }
@@ -92,7 +100,7 @@ fn store_persons(
     me: Uuid,
     other: Uuid,
 ) -> Result<Vec<StoredPerson>, StoreError> {
-    let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: "test".into(), organization_id: None });
     write::transaction(conn, |conn| {
         let mut stored = Vec::new();
         for (index, shape) in every_shape().iter().enumerate() {
@@ -101,6 +109,18 @@ fn store_persons(
             if shape.shared_with_me {
                 let sharing = NewConsent { kind: ConsentKind::DossierSharing, partner_organization_id: Some(me) };
                 consents::give(conn, &context, person.id, &sharing)?;
+            }
+            if let Some(today) = shape.co_accompanied_by_me {
+                let day = |days| Utc::now().date_naive().checked_sub_days(Days::new(days)).expect("date");
+                let record = CoAccompanimentRecord {
+                    organization_id: me,
+                    role: CoAccompanimentRole::Training,
+                    since: day(10),
+                    until: if today { None } else { Some(day(1)) },
+                    acting_for: None,
+                    recorded_by: other,
+                };
+                co_accompaniments::create(conn, &context, person.id, record)?;
             }
             stored.push(person);
         }
@@ -139,7 +159,7 @@ async fn the_list_for_action_shows_whom_the_policy_admits_for_every_kind(app: Te
             "{kind:?}: listed though the policy refuses them {shown_but_refused:?}; \
              admitted by the policy but not listed {admitted_but_left_out:?}"
         );
-        let sees_persons = !matches!(kind, OrganizationKind::Region | OrganizationKind::Employer);
+        let sees_persons = !matches!(kind, OrganizationKind::Employer | OrganizationKind::StateService);
         assert_eq!(!expected.is_empty(), sees_persons, "{kind:?}: the shapes cover its rule");
     }
 }

@@ -262,8 +262,7 @@ impl TestApp {
         let store = self.store.clone();
         let scopes: Vec<String> = scopes.iter().map(|scope| (*scope).to_owned()).collect();
         let (client_id, secret, organization_id) = actix_web::rt::task::spawn_blocking(move || {
-            let context =
-                WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+            let context = WriteContext::of(Actor { client_id: "test".into(), organization_id: None });
             let organization = store
                 .run_blocking(|conn| write::transaction(conn, |conn| organizations::create(conn, &context, fields)))
                 .expect("create the organization");

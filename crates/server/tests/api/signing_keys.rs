@@ -243,7 +243,7 @@ fn a_person_with_rqth(database_url: &str, kek: &str) -> uuid::Uuid {
         "provenance": {}
     });
     let record: PersonRecord = serde_json::from_value(record).expect("a person record");
-    let context = WriteContext { actor: Actor { client_id: "test".into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: "test".into(), organization_id: None });
     let store = store_under(database_url, kek);
     store.migrate().expect("migrate");
     let created =

@@ -34,6 +34,8 @@ struct JournalRow {
     request_id: Option<String>,
     purpose: Option<String>,
     stated_purpose: Option<String>,
+    counsellor: Option<String>,
+    acting_for: Option<String>,
 }
 
 /// Which entries to list.
@@ -73,6 +75,8 @@ fn row_of(access: &Access, time: NaiveDateTime) -> JournalRow {
         request_id: access.request_id.clone(),
         purpose: access.purpose.clone(),
         stated_purpose: access.stated_purpose.clone(),
+        counsellor: access.counsellor.clone(),
+        acting_for: access.acting_for.map(|id| id.to_string()),
     }
 }
 
@@ -198,6 +202,8 @@ fn entry_of_row(row: JournalRow) -> Result<JournalRecord, StoreError> {
             request_id: row.request_id,
             purpose: row.purpose,
             stated_purpose: row.stated_purpose,
+            counsellor: row.counsellor,
+            acting_for: row.acting_for.map(|id| id.parse()).transpose().map_err(StoreError::corrupt)?,
         },
     })
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::connection::Connection;
 use diesel::prelude::*;
 use plateforme_model::organization::Organization;
+use plateforme_model::site::Site;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -20,6 +21,7 @@ use crate::dossier::persons::{self, PersonRow, StoredPerson};
 use crate::history::{self, HistoryRow};
 use crate::organizations::{self, OrganizationRow};
 use crate::schema;
+use crate::sites::{self, SiteRow};
 use crate::timestamps::to_db;
 use crate::write::{Action, Actor, Mutation, WriteContext};
 use crate::{DbConnection, StoreError};
@@ -51,6 +53,7 @@ macro_rules! write_tables {
         let numbers = $numbers($conn, $batch.changes.len())?;
         $batch.number_changes(&numbers);
         $write!($conn, schema::organizations::table, &$batch.organizations);
+        $write!($conn, schema::organization_sites::table, &$batch.sites);
         $write!($conn, schema::persons::table, &$batch.persons);
         $write!($conn, schema::diagnostics::table, &$batch.diagnostics);
         $write!($conn, schema::contracts::table, &$batch.contracts);
@@ -73,6 +76,7 @@ pub struct Version {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub organizations: u64,
+    pub sites: u64,
     pub persons: u64,
     pub diagnostics: u64,
     pub contracts: u64,
@@ -83,6 +87,7 @@ pub struct Counts {
 impl Counts {
     pub fn add(&mut self, other: Counts) {
         self.organizations += other.organizations;
+        self.sites += other.sites;
         self.persons += other.persons;
         self.diagnostics += other.diagnostics;
         self.contracts += other.contracts;
@@ -96,6 +101,7 @@ impl Counts {
 pub struct Batch {
     actor: String,
     organizations: Vec<OrganizationRow>,
+    sites: Vec<SiteRow>,
     persons: Vec<PersonRow>,
     diagnostics: Vec<DiagnosticRow>,
     contracts: Vec<ContractRow>,
@@ -110,6 +116,7 @@ impl Batch {
         Batch {
             actor: actor.to_owned(),
             organizations: Vec::new(),
+            sites: Vec::new(),
             persons: Vec::new(),
             diagnostics: Vec::new(),
             contracts: Vec::new(),
@@ -122,6 +129,7 @@ impl Batch {
         let count = |rows: usize| rows as u64;
         Counts {
             organizations: count(self.organizations.len()),
+            sites: count(self.sites.len()),
             persons: count(self.persons.len()),
             diagnostics: count(self.diagnostics.len()),
             contracts: count(self.contracts.len()),
@@ -133,6 +141,13 @@ impl Batch {
     pub fn add_organization(&mut self, organization: &Organization, versions: &[Version]) -> Result<(), StoreError> {
         self.organizations.push(organizations::row_of(organization, &self.actor, &self.actor)?);
         self.add_versions(organizations::RESOURCE_TYPE, organization.id, None, versions)?;
+        Ok(())
+    }
+
+    /// A reception site of an organization of this batch or an earlier one.
+    pub fn add_site(&mut self, site: &Site, versions: &[Version]) -> Result<(), StoreError> {
+        self.sites.push(sites::row_of(site)?);
+        self.add_versions(sites::RESOURCE_TYPE, site.id, None, versions)?;
         Ok(())
     }
 
@@ -170,10 +185,7 @@ impl Batch {
         versions: &[Version],
     ) -> Result<(), StoreError> {
         for (number, version) in (1..).zip(versions) {
-            let context = WriteContext {
-                actor: Actor { client_id: self.actor.clone(), organization_id: version.by },
-                request_id: None,
-            };
+            let context = WriteContext::of(Actor { client_id: self.actor.clone(), organization_id: version.by });
             let mutation = Mutation {
                 resource_type,
                 resource_id: id,

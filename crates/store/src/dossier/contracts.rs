@@ -35,6 +35,8 @@ impl StoredContract {
         Contract {
             id: contract.id,
             person_id: contract.person_id,
+            kind: record.kind,
+            obligations: record.obligations.clone(),
             status: record.status,
             objectives: record.objectives.clone(),
             actions: record.actions.clone(),

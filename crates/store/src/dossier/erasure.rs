@@ -2,8 +2,8 @@
 //! past its retention (`erase_expired`, run daily) and an erasure requested by the person's
 //! organization (`erase`, behind `DELETE /v1/persons/{id}`).
 //!
-//! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents
-//! and access codes. What must stay to account for the network's work stays, in a form that no
+//! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents,
+//! co-accompaniments, breaches and access codes. What must stay to account for the network's work stays, in a form that no
 //! longer says anything of the person: each history row keeps who changed which record, when and
 //! by which request, but its content is replaced by `null`; each journal entry keeps who
 //! accessed, when and under which declared purpose, but the caller's own words
@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use crate::changes::RemitChange;
 use crate::schema::{
-    access_journal, changes, consents, contracts, diagnostics, history, idempotency_keys, person_access_codes, persons,
-    reviews,
+    access_journal, breaches, changes, co_accompaniments, consents, contracts, diagnostics, history, idempotency_keys,
+    person_access_codes, persons, reviews,
 };
 use crate::timestamps::to_db;
 use crate::write::{self, Action, Actor, Mutation, WriteContext};
@@ -77,11 +77,14 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     let records = records_of(conn, &id)?;
     // Who could read the dossier: the followers of the change feed that learn of its erasure.
     let remit = super::persons::remit(conn, person_id)?.map(|before| RemitChange { before, after: None });
-    // Children before their parents: reviews name contracts, every part names the person.
+    // Children before their parents: reviews and breaches name contracts, every part names the
+    // person.
     diesel::delete(reviews::table.filter(reviews::person_id.eq(&id))).execute(conn)?;
+    diesel::delete(breaches::table.filter(breaches::person_id.eq(&id))).execute(conn)?;
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
     diesel::delete(diagnostics::table.filter(diagnostics::person_id.eq(&id))).execute(conn)?;
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
+    diesel::delete(co_accompaniments::table.filter(co_accompaniments::person_id.eq(&id))).execute(conn)?;
     diesel::delete(person_access_codes::table.filter(person_access_codes::person_id.eq(&id))).execute(conn)?;
     diesel::delete(persons::table.find(&id)).execute(conn)?;
     for (resource_type, resource_id) in records.keys() {
@@ -145,6 +148,8 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
         super::contracts::RESOURCE_TYPE,
         super::reviews::RESOURCE_TYPE,
         super::consents::RESOURCE_TYPE,
+        super::co_accompaniments::RESOURCE_TYPE,
+        super::breaches::RESOURCE_TYPE,
     ]
     .into_iter()
     .find(|known| *known == name)
@@ -157,8 +162,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
 /// once: a dossier another one erased meanwhile is skipped, as is one changed meanwhile.
 pub fn erase_expired(conn: &mut DbConnection, unchanged_since: DateTime<Utc>) -> Result<usize, StoreError> {
     let cutoff = to_db(unchanged_since);
-    let context =
-        WriteContext { actor: Actor { client_id: RETENTION_ACTOR.into(), organization_id: None }, request_id: None };
+    let context = WriteContext::of(Actor { client_id: RETENTION_ACTOR.into(), organization_id: None });
     let mut erased = 0;
     loop {
         let batch = expired(conn, cutoff, None)?;

@@ -3,6 +3,8 @@
 //! names the person as the change's subject, so it appears on the person's timeline.
 
 pub mod access_codes;
+pub mod breaches;
+pub mod co_accompaniments;
 pub mod consents;
 pub mod contracts;
 pub mod diagnostics;

@@ -169,6 +169,8 @@ pub enum PersonCriterion {
     OrientedTo(Uuid),
     /// Sharing their dossier with the organization by an active consent.
     SharedWith(Uuid),
+    /// Co-accompanied by the organization today.
+    CoAccompaniedBy(Uuid),
     /// RSA beneficiaries resident in one of these départements (INSEE codes).
     RsaResidentIn(Vec<String>),
 }
@@ -436,6 +438,12 @@ fn meeting(conn: &mut DbConnection, criterion: &PersonCriterion) -> Result<Perso
         // subqueries do not compose over both backends.
         PersonCriterion::SharedWith(organization_id) => {
             Box::new(persons::id.eq_any(shared_persons(conn, *organization_id)?).nullable())
+        }
+        PersonCriterion::CoAccompaniedBy(organization_id) => {
+            let today = plateforme_model::ids::now().date_naive();
+            Box::new(
+                persons::id.eq_any(super::co_accompaniments::persons_of(conn, *organization_id, today)?).nullable(),
+            )
         }
         PersonCriterion::RsaResidentIn(departements) => {
             Box::new(persons::rsa_beneficiary.eq(true).and(persons::residence_departement.eq_any(departements.clone())))

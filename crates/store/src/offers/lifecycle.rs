@@ -111,7 +111,7 @@ pub fn withdraw(
 
 /// Who expires offers in the history and the change feed.
 pub fn platform_context() -> WriteContext {
-    WriteContext { actor: Actor { client_id: "plateforme".into(), organization_id: None }, request_id: None }
+    WriteContext::of(Actor { client_id: "plateforme".into(), organization_id: None })
 }
 
 /// Marks expired up to `limit` live offers whose expiry passed by `time`, each with its change
