@@ -28,13 +28,9 @@ use plateforme_store::{DbConnection, Page, Store, StoreError, write};
 use uuid::Uuid;
 
 /// What the policy reads of a person: the record, the consents to share, the co-accompaniments
-/// of today.
+/// of today (the store's remit, which the change feed judges its events by too).
 pub fn person_access(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonAccess, StoreError> {
-    let co_accompanied_by = co_accompaniments::active(conn, person.id, today())?
-        .into_iter()
-        .map(|(organization, role, _)| (organization, role))
-        .collect();
-    Ok(PersonAccess { shared_with: persons::shared_with(conn, person.id)?, co_accompanied_by, ..record_access(person) })
+    Ok(PersonAccess::of_remit(&persons::remit_of(conn, person)?))
 }
 
 /// What the policy reads of a person, but the consents to share: what the record alone says.

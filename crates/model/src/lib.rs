@@ -3,8 +3,8 @@
 
 pub mod codes;
 pub mod date;
-pub mod geo;
 pub mod delegation;
+pub mod geo;
 pub mod history;
 pub mod ids;
 pub mod journal;

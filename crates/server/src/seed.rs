@@ -114,15 +114,29 @@ pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
         OrganizationKind::MissionLocale | OrganizationKind::CapEmploi | OrganizationKind::Departement => {
             &[ACCOMPANYING, &["changes:read"]]
         }
-        OrganizationKind::Region => {
-            &[&["dossier:read", "offers:read", "offers:write", "training:read", "training:write", "indicators:read", "changes:read"]]
-        }
-        OrganizationKind::Partner => {
-            &[&["dossier:read", "dossier:write", "offers:read", "offers:write", "training:read", "training:write", "changes:read"]]
-        }
+        OrganizationKind::Region => &[&[
+            "dossier:read",
+            "offers:read",
+            "offers:write",
+            "training:read",
+            "training:write",
+            "indicators:read",
+            "changes:read",
+        ]],
+        OrganizationKind::Partner => &[&[
+            "dossier:read",
+            "dossier:write",
+            "offers:read",
+            "offers:write",
+            "training:read",
+            "training:write",
+            "changes:read",
+        ]],
         OrganizationKind::Employer => &[&["offers:read", "offers:write", "profiles:read", "changes:read"]],
         OrganizationKind::StateService => &[&["offers:read", "training:read", "indicators:read", "changes:read"]],
-        OrganizationKind::TrainingProvider => &[&["dossier:read", "offers:read", "training:read", "training:write", "changes:read"]],
+        OrganizationKind::TrainingProvider => {
+            &[&["dossier:read", "offers:read", "training:read", "training:write", "changes:read"]]
+        }
     };
     std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
 }

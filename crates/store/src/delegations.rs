@@ -126,6 +126,7 @@ fn mutation(delegation: &Delegation, action: Action, changes: serde_json::Value)
         action,
         changes,
         subject_id: None,
+        remit: None,
     }
 }
 

@@ -121,6 +121,7 @@ fn mutation(site: &Site, action: Action, changes: serde_json::Value) -> Mutation
         action,
         changes,
         subject_id: None,
+        remit: None,
     }
 }
 

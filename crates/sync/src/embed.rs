@@ -3,8 +3,9 @@
 //! scope. A dossier whose processing is limited (RGPD article 18) is embedded in no event.
 
 use plateforme_auth::Caller;
+use plateforme_auth::policy::{self, PersonAccess};
 use plateforme_store::changes::ChangeEvent;
-use plateforme_store::dossier::{consents, contracts, diagnostics, persons, reviews};
+use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::{DbConnection, StoreError, offers, organizations};
 use serde::Serialize;
 use serde_json::Value;
@@ -52,7 +53,7 @@ fn dossier_part(
         return nothing;
     }
     let id = event.resource_id;
-    let sees_social = caller.has_scope(SOCIAL_READ);
+    let sees_social = sees_sensitive_parts(conn, caller, person_id)?;
     let mut social = false;
     let view = match event.resource_type.as_str() {
         persons::RESOURCE_TYPE => json(persons::find(conn, id)?.map(|person| person.view(sees_social, today())))?,
@@ -65,10 +66,26 @@ fn dossier_part(
         contracts::RESOURCE_TYPE => json(contracts::find(conn, person_id, id)?.map(|contract| contract.view()))?,
         reviews::RESOURCE_TYPE => json(reviews::find_in_dossier(conn, person_id, id)?.map(|review| review.view()))?,
         consents::RESOURCE_TYPE => json(consents::find(conn, person_id, id)?)?,
+        co_accompaniments::RESOURCE_TYPE => {
+            json(co_accompaniments::find(conn, person_id, id)?.map(|found| found.view()))?
+        }
+        // `judge` served the event: the caller holds the breaches' own scope.
+        breaches::RESOURCE_TYPE => json(breaches::find(conn, person_id, id)?.map(|breach| breach.view()))?,
         _ => None,
     };
     let embedded = if view.is_some() { Embedded::Dossier { social } } else { Embedded::NothingPersonal };
     Ok((view, embedded))
+}
+
+/// Whether the caller sees the sensitive parts of the person's dossier: with their scope, and
+/// as the policy opens them to it (not to a co-accompanying organization whose role does not
+/// open them) — the decision the dossier's own reads take.
+fn sees_sensitive_parts(conn: &mut DbConnection, caller: &Caller, person_id: uuid::Uuid) -> Result<bool, StoreError> {
+    if !caller.has_scope(SOCIAL_READ) {
+        return Ok(false);
+    }
+    Ok(persons::remit(conn, person_id)?
+        .is_some_and(|remit| policy::opens_sensitive_parts(caller.principal(), &PersonAccess::of_remit(&remit))))
 }
 
 fn json<T: Serialize>(view: Option<T>) -> Result<Option<Value>, StoreError> {

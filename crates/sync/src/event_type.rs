@@ -4,29 +4,34 @@
 use std::fmt;
 
 use plateforme_store::Action;
-use plateforme_store::dossier::{consents, contracts, diagnostics, persons, reviews};
+use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::{offers, organizations};
 
 /// The resource types the feed serves, as the store names them. The store records others
 /// (clients of the platform) that are the administration's business, not a partner's.
-pub const RESOURCE_TYPES: [&str; 7] = [
+pub const RESOURCE_TYPES: [&str; 9] = [
     persons::RESOURCE_TYPE,
     diagnostics::RESOURCE_TYPE,
     contracts::RESOURCE_TYPE,
     reviews::RESOURCE_TYPE,
     consents::RESOURCE_TYPE,
+    co_accompaniments::RESOURCE_TYPE,
+    breaches::RESOURCE_TYPE,
     offers::RESOURCE_TYPE,
     organizations::RESOURCE_TYPE,
 ];
 
 /// The resource types that are parts of a person's dossier: their events concern the person
-/// (the event's subject) and the person rules decide who receives them.
-pub const DOSSIER_TYPES: [&str; 5] = [
+/// (the event's subject) and the person rules decide who receives them; a breach needs its own
+/// scope besides (`Caller::reads_record_type`).
+pub const DOSSIER_TYPES: [&str; 7] = [
     persons::RESOURCE_TYPE,
     diagnostics::RESOURCE_TYPE,
     contracts::RESOURCE_TYPE,
     reviews::RESOURCE_TYPE,
     consents::RESOURCE_TYPE,
+    co_accompaniments::RESOURCE_TYPE,
+    breaches::RESOURCE_TYPE,
 ];
 
 const PREFIX: &str = "fr.plateforme.";

@@ -11,7 +11,8 @@
 //! - an offer or an organization, when the caller may read it now.
 //!
 //! Events of a dossier are personal data (who, that their dossier changed, by whom): only a
-//! caller granted `dossier:read` receives them, as only it may read the dossier itself.
+//! caller granted `dossier:read` receives them, as only it may read the dossier itself; a
+//! breach's events only a caller granted `dossier.sanctions:read` besides.
 
 use std::collections::HashMap;
 
@@ -43,7 +44,8 @@ pub fn judge(
             continue;
         };
         let receives = if DOSSIER_TYPES.contains(&written.resource_type) {
-            if !reads_dossiers {
+            // A breach reaches only a caller granted its own scope, as in every other place.
+            if !reads_dossiers || !caller.reads_record_type(written.resource_type) {
                 judged.push(None);
                 continue;
             }

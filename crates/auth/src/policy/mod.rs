@@ -22,8 +22,8 @@ pub use persons::{PersonCondition, opens_sensitive_parts, person_filter};
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::offer::{Offer, OfferStatus};
 use plateforme_model::organization::{OrganizationKind, Territory};
-use plateforme_store::dossier::persons::PersonRemit;
 use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
+use plateforme_store::dossier::persons::PersonRemit;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -80,9 +80,7 @@ impl PersonAccess {
                 .as_deref()
                 .and_then(|code| DepartementCode::parse(code).ok()),
             shared_with: remit.shared_with.clone(),
-            // Not in the feed's remit yet: a co-accompanying organization learns of a dossier
-            // through its own reads, not the change feed's filter (a known gap).
-            co_accompanied_by: Vec::new(),
+            co_accompanied_by: remit.co_accompanied_by.clone(),
         }
     }
 }

@@ -14,7 +14,7 @@ use plateforme_store::dossier::persons::StoredPerson;
 use plateforme_store::{delegations, organizations};
 use uuid::Uuid;
 
-use super::{location, view};
+use super::location;
 use crate::access;
 
 /// Record a co-accompaniment
@@ -68,7 +68,7 @@ pub async fn create_co_accompaniment(
         let created = access::write_part(conn, &caller, id, JournalSection::CoAccompaniment, |conn| {
             co_accompaniments::create(conn, &context, id, record)
         })?;
-        Ok(Located { location: location(id, created.id), version: created.version, resource: view(created) })
+        Ok(Located { location: location(id, created.id), version: created.version, resource: created.view() })
     })
     .await
 }

@@ -1,7 +1,7 @@
 use plateforme_model::person::co_accompaniment::CoAccompaniment;
 use plateforme_store::dossier::co_accompaniments;
 
-use super::{CoAccompanimentPath, not_found, view};
+use super::{CoAccompanimentPath, not_found};
 use crate::read_part::get_part;
 
 get_part! {
@@ -12,5 +12,5 @@ get_part! {
     get_co_accompaniment: "/persons/{id}/co-accompaniments/{co_accompaniment_id}", security(("oauth2" = ["dossier:read"])),
     CoAccompanimentPath { id, co_accompaniment_id } -> CoAccompaniment, journaled as CoAccompaniment,
     find |conn| co_accompaniments::find(conn, id, co_accompaniment_id), else not_found(id, co_accompaniment_id),
-    view |found| view(found)
+    view |found| found.view()
 }

@@ -1,7 +1,6 @@
 use plateforme_model::person::co_accompaniment::CoAccompaniment;
 use plateforme_store::dossier::co_accompaniments;
 
-use super::view;
 use crate::read_part::list_part;
 
 plateforme_api::paging_query! {
@@ -17,5 +16,5 @@ list_part! {
     list_co_accompaniments: "/persons/{id}/co-accompaniments", security(("oauth2" = ["dossier:read"])),
     CoAccompanimentsQuery {} -> CoAccompaniment, "One page of co-accompaniments.", journaled as CoAccompaniment,
     list |conn, id, page| co_accompaniments::list(conn, id, &page),
-    view |found| view(found)
+    view |found| found.view()
 }

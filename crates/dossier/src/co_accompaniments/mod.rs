@@ -10,8 +10,6 @@ mod list_co_accompaniments;
 mod update_co_accompaniment;
 
 use plateforme_api::{ApiError, ErrorCode};
-use plateforme_model::person::co_accompaniment::CoAccompaniment;
-use plateforme_store::dossier::co_accompaniments::StoredCoAccompaniment;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,15 +39,4 @@ fn location(person_id: Uuid, id: Uuid) -> String {
 
 fn not_found(person_id: Uuid, id: Uuid) -> ApiError {
     ApiError::new(ErrorCode::NotFound, format!("person {person_id} has no co-accompaniment {id}"))
-}
-
-pub(crate) fn view(stored: StoredCoAccompaniment) -> CoAccompaniment {
-    CoAccompaniment {
-        id: stored.id,
-        person_id: stored.person_id,
-        record: stored.record,
-        version: stored.version,
-        created_at: stored.created_at,
-        updated_at: stored.updated_at,
-    }
 }

@@ -6,7 +6,7 @@ use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::person::co_accompaniment::{CoAccompaniment, CoAccompanimentFields, check_period};
 use plateforme_store::dossier::co_accompaniments;
 
-use super::{CoAccompanimentPath, not_found, view};
+use super::{CoAccompanimentPath, not_found};
 use crate::access;
 
 /// End or extend a co-accompaniment
@@ -50,5 +50,5 @@ pub async fn update_co_accompaniment(
         co_accompaniments::update(conn, &context, &current, expected, fields.until)
     })
     .await?;
-    Ok(current_response(updated.version, &view(updated)))
+    Ok(current_response(updated.version, &updated.view()))
 }

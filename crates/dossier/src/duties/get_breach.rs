@@ -1,7 +1,7 @@
 use plateforme_model::person::duties::Breach;
 use plateforme_store::dossier::breaches;
 
-use super::{BreachPath, breach_view, not_found};
+use super::{BreachPath, not_found};
 use crate::read_part::get_part;
 
 get_part! {
@@ -13,5 +13,5 @@ get_part! {
     get_breach: "/persons/{id}/breaches/{breach_id}", security(("oauth2" = ["dossier:read", "dossier.sanctions:read"])),
     BreachPath { id, breach_id } -> Breach, journaled as Duties,
     find |conn| breaches::find(conn, id, breach_id), else not_found(id, breach_id),
-    view |breach| breach_view(&breach)
+    view |breach| breach.view()
 }

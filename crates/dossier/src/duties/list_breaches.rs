@@ -1,7 +1,6 @@
 use plateforme_model::person::duties::Breach;
 use plateforme_store::dossier::breaches;
 
-use super::breach_view;
 use crate::read_part::list_part;
 
 plateforme_api::paging_query! {
@@ -17,5 +16,5 @@ list_part! {
     list_breaches: "/persons/{id}/breaches", security(("oauth2" = ["dossier:read", "dossier.sanctions:read"])),
     BreachesQuery {} -> Breach, "One page of breaches.", journaled as Duties,
     list |conn, id, page| breaches::list(conn, id, &page),
-    view |breach| breach_view(&breach)
+    view |breach| breach.view()
 }

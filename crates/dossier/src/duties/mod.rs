@@ -11,8 +11,6 @@ mod record_breach;
 mod update_breach;
 
 use plateforme_api::{ApiError, ErrorCode};
-use plateforme_model::person::duties::Breach;
-use plateforme_store::dossier::breaches::StoredBreach;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -42,16 +40,4 @@ fn location(person_id: Uuid, id: Uuid) -> String {
 
 fn not_found(person_id: Uuid, id: Uuid) -> ApiError {
     ApiError::new(ErrorCode::NotFound, format!("person {person_id} has no breach {id}"))
-}
-
-pub(crate) fn breach_view(stored: &StoredBreach) -> Breach {
-    Breach {
-        id: stored.id,
-        person_id: stored.person_id,
-        status: stored.record.status(),
-        record: stored.record.clone(),
-        version: stored.version,
-        created_at: stored.created_at,
-        updated_at: stored.updated_at,
-    }
 }

@@ -9,7 +9,7 @@ use plateforme_store::dossier::contracts::StoredContract;
 use plateforme_store::dossier::{breaches, contracts};
 use uuid::Uuid;
 
-use super::{breach_view, location};
+use super::location;
 use crate::access;
 use crate::contracts::contract_not_found;
 
@@ -46,7 +46,7 @@ pub async fn record_breach(
         let breach = access::write_part(conn, &caller, id, JournalSection::Duties, |conn| {
             breaches::create(conn, &context, id, record)
         })?;
-        Ok(Located { location: location(id, breach.id), version: breach.version, resource: breach_view(&breach) })
+        Ok(Located { location: location(id, breach.id), version: breach.version, resource: breach.view() })
     })
     .await
 }

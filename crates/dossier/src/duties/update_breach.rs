@@ -9,7 +9,7 @@ use plateforme_model::ValidationErrors;
 use plateforme_model::person::duties::{Breach, BreachRecord, BreachSteps, Decision, check_progressive};
 use plateforme_store::dossier::breaches;
 
-use super::{BreachPath, breach_view, not_found};
+use super::{BreachPath, not_found};
 use crate::access::{self, today};
 
 /// Record a step of a breach
@@ -56,7 +56,7 @@ pub async fn update_breach(
     let expected = if_match.check(current.version)?;
     let steps: BreachSteps = patch.apply_to(&current.record.steps())?;
     let Some(changes) = changes_between(&current.record.steps(), &steps)? else {
-        return Ok(current_response(current.version, &breach_view(&current)));
+        return Ok(current_response(current.version, &current.view()));
     };
     let mut errors = current.record.check_steps(&steps, today()).err().unwrap_or_else(ValidationErrors::new);
     if let Some(decision) = steps.decision.as_ref().filter(|_| current.record.decision.is_none()) {
@@ -76,7 +76,7 @@ pub async fn update_breach(
         breaches::update(conn, &context, &current, expected, record, changes)
     })
     .await?;
-    Ok(current_response(updated.version, &breach_view(&updated)))
+    Ok(current_response(updated.version, &updated.view()))
 }
 
 /// The record with the steps recorded; a new decision names the caller's organization.

@@ -24,7 +24,6 @@ use uuid::Uuid;
 
 use crate::access::{self, today};
 use crate::contracts::{contract_view, review_view};
-use crate::duties::breach_view;
 
 /// Everything the platform holds about me: my dossier, my diagnostic with its social part (it is
 /// mine), my contracts with their reviews, my consents, the organizations co-accompanying me, the
@@ -175,8 +174,8 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
         diagnostic,
         contracts: my_contracts,
         consents,
-        co_accompaniments: co_accompaniments.into_iter().map(crate::co_accompaniments::view).collect(),
-        breaches: breaches.iter().map(breach_view).collect(),
+        co_accompaniments: co_accompaniments.iter().map(|found| found.view()).collect(),
+        breaches: breaches.iter().map(|breach| breach.view()).collect(),
         history,
         journal,
     })

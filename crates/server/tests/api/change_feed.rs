@@ -15,7 +15,9 @@ use plateforme_store::{Actor, DbConnection, StoreError, WriteContext, organizati
 use plateforme_sync::FeedCursor;
 use serde_json::{Value, json};
 
+use crate::co_accompaniment::{WITH_DELEGATIONS, accompanied_person, co_accompaniment};
 use crate::dossier::{DOSSIER_SCOPES, get_as, person, post_as, register_person};
+use crate::duties::{SANCTIONS_SCOPES, bound_person, breach_of};
 use crate::helpers::{TestApp, TestClient, assert_problem, json, organization, unique_number};
 use crate::on_both_backends;
 
@@ -26,6 +28,8 @@ on_both_backends!(
     embedded_dossiers_are_journaled_and_dossier_events_need_their_scope,
     a_long_poll_answers_as_soon_as_an_event_comes,
     bad_reads_of_the_feed_are_refused_precisely,
+    a_co_accompaniment_opens_the_feed_and_its_end_leaves_it_once,
+    a_breach_reaches_only_a_caller_granted_its_scope,
 );
 
 const FEED: &[&str] = &["changes:read"];
@@ -326,7 +330,7 @@ struct HeldOpen {
 }
 
 fn context() -> WriteContext {
-    WriteContext { actor: Actor { client_id: "feed-test".into(), organization_id: None }, request_id: None }
+    WriteContext::of(Actor { client_id: "feed-test".into(), organization_id: None })
 }
 
 fn create_organization(conn: &mut DbConnection) -> Result<(), StoreError> {
@@ -459,4 +463,85 @@ async fn a_move_and_an_erasure_reach_those_who_could_read_the_dossier(app: TestA
     // France Travail, which reads every dossier, receives them too.
     let (all, _) = everything(&app, &ft, "types=fr.plateforme.person.deleted").await;
     assert_eq!(of_subject(&all, &id).len(), 1);
+}
+
+/// The types of the events of one person's dossier (the person and every part of it).
+fn of_person<'e>(events: &'e [Value], person_id: &str) -> Vec<&'e str> {
+    events
+        .iter()
+        .filter(|event| event["data"]["person_id"] == person_id)
+        .filter_map(|event| event["type"].as_str())
+        .collect()
+}
+
+/// The event of `event_type` of one person's dossier, if the caller received it.
+fn find_of_person<'e>(events: &'e [Value], person_id: &str, event_type: &str) -> Option<&'e Value> {
+    events.iter().find(|event| event["data"]["person_id"] == person_id && event["type"] == event_type)
+}
+
+/// A co-accompaniment changes who may read the dossier as an orientation does: the
+/// co-accompanying organization receives the dossier's events while it co-accompanies (the
+/// social part embedded only where its role opens it, as the dossier's own reads do), and one
+/// `left_remit` when it ends.
+async fn a_co_accompaniment_opens_the_feed_and_its_end_leaves_it_once(app: TestApp) {
+    let ft = app.register(FranceTravail, &[WITH_DELEGATIONS, FEED].concat()).await;
+    let ml = app.register(MissionLocale, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let rhone = app.register(Departement, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let plie = app.register(Partner, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let id = accompanied_person(&app, &ft, &ml).await;
+    assert!(of_person(&everything(&app, &rhone, "").await.0, &id).is_empty(), "not the département's yet");
+
+    let path = format!("/v1/persons/{id}/co-accompaniments");
+    let recorded = post_as(&app, &ml, &path, &co_accompaniment(&rhone, "social")).await;
+    assert_eq!(recorded.status().as_u16(), 201);
+    let location = crate::helpers::header(&recorded, "location").expect("Location");
+    let (from_start, _) = everything(&app, &rhone, "embed=resource").await;
+    assert!(of_person(&from_start, &id).contains(&"fr.plateforme.co_accompaniment.created"));
+    let diagnostic =
+        find_of_person(&from_start, &id, "fr.plateforme.diagnostic.created").expect("the diagnostic's event");
+    assert_eq!(diagnostic["data"]["resource"]["social"]["mobility"]["severity"], "high", "a social role opens it");
+
+    // A delegated operator (a PLIE under France Travail's mandate) holds dossier.social:read too,
+    // but its role does not open the sensitive parts: the feed withholds them as GET does.
+    let mandate = json!({"kind": "accompaniment", "to_organization_id": plie.organization_id,
+        "since": crate::duties::days_ago(30)});
+    assert_eq!(post_as(&app, &ft, "/v1/delegations", &mandate).await.status().as_u16(), 201);
+    assert_eq!(post_as(&app, &ml, &path, &co_accompaniment(&plie, "delegated")).await.status().as_u16(), 201);
+    let (by_plie, _) = everything(&app, &plie, "embed=resource").await;
+    let withheld = find_of_person(&by_plie, &id, "fr.plateforme.diagnostic.created")
+        .expect("the diagnostic's event, for the PLIE");
+    assert!(withheld["data"]["resource"].get("social").is_none(), "{withheld}");
+    assert_eq!(withheld["data"]["resource"]["social_withheld"], true);
+
+    let (_, cursor) = everything(&app, &rhone, "").await;
+    let ended = app.patch_as(&ml.token, &location, Some("\"1\""), &json!({"until": crate::duties::days_ago(1)})).await;
+    assert_eq!(ended.status().as_u16(), 200);
+    settle(&app).await;
+    let after = read(&app, &rhone, &format!("after={cursor}")).await;
+    assert_eq!(of_person(after["events"].as_array().expect("events"), &id), ["fr.plateforme.person.left_remit"]);
+    // Read again from the start, the dossier's events are gone; only the one telling it left.
+    assert_eq!(of_person(&everything(&app, &rhone, "").await.0, &id), ["fr.plateforme.person.left_remit"]);
+}
+
+/// A breach of a contract's duties is a sensitive record: its events reach only a caller
+/// granted `dossier.sanctions:read`, as its own operations do.
+async fn a_breach_reaches_only_a_caller_granted_its_scope(app: TestApp) {
+    let ft = app.register(FranceTravail, &[SANCTIONS_SCOPES, FEED].concat()).await;
+    let ml = app.register(MissionLocale, &[SANCTIONS_SCOPES, FEED].concat()).await;
+    let without = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let (dossier, contract_path) = bound_person(&app, &ft, &ml, "Manquement", false).await;
+    let contract = json(get_as(&app, &ml, &contract_path).await).await;
+    let recorded = post_as(&app, &ml, &format!("{dossier}/breaches"), &breach_of(&contract, 0)).await;
+    assert_eq!(recorded.status().as_u16(), 201);
+    let breach = json(recorded).await;
+    let id = dossier.trim_start_matches("/v1/persons/");
+
+    let (granted, _) = everything(&app, &ft, "embed=resource").await;
+    let seen =
+        find_of_person(&granted, id, "fr.plateforme.breach.created").expect("the breach's event, with the scope");
+    assert_eq!(seen["data"]["resource"]["id"], breach["id"]);
+    let refused = everything(&app, &without, "").await.0;
+    let kinds = of_person(&refused, id);
+    assert!(kinds.iter().all(|kind| !kind.starts_with("fr.plateforme.breach.")), "{kinds:?}");
+    assert!(kinds.contains(&"fr.plateforme.contract.created"), "the rest of the dossier still comes: {kinds:?}");
 }

@@ -18,7 +18,7 @@ on_both_backends!(
     organizations_without_a_remit_do_not_co_accompany
 );
 
-const WITH_DELEGATIONS: &[&str] = &[
+pub const WITH_DELEGATIONS: &[&str] = &[
     "dossier:read",
     "dossier:write",
     "dossier.social:read",
@@ -36,7 +36,7 @@ pub fn co_accompaniment(organization: &TestClient, role: &str) -> Value {
 }
 
 /// A person registered by France Travail and oriented to the mission locale, with a diagnostic.
-async fn accompanied_person(app: &TestApp, ft: &TestClient, ml: &TestClient) -> String {
+pub async fn accompanied_person(app: &TestApp, ft: &TestClient, ml: &TestClient) -> String {
     let id = register_person(app, ft, &person("Accompagnée", false)).await["id"].as_str().expect("id").to_owned();
     let orientation = json!({"path_type": "socio_professionnel", "referent_organization_id": ml.organization_id,
         "decided_on": Utc::now().date_naive()});

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
-use plateforme_model::person::duties::{BreachRecord, Measure};
+use plateforme_model::person::duties::{Breach, BreachRecord, Measure};
 use uuid::Uuid;
 
 use crate::pagination::{every_page, find_child, page_by_key};
@@ -25,6 +25,21 @@ pub struct StoredBreach {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredBreach {
+    /// The breach as the API answers it (its status derived from its steps).
+    pub fn view(&self) -> Breach {
+        Breach {
+            id: self.id,
+            person_id: self.person_id,
+            status: self.record.status(),
+            record: self.record.clone(),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 #[derive(Queryable, Insertable)]
@@ -90,6 +105,7 @@ fn mutation(breach: &StoredBreach, action: Action, changes: serde_json::Value) -
         action,
         changes,
         subject_id: Some(breach.person_id),
+        remit: None,
     }
 }
 

@@ -5,8 +5,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::{new_id, now};
-use plateforme_model::person::co_accompaniment::{CoAccompanimentRecord, CoAccompanimentRole};
+use plateforme_model::person::co_accompaniment::{CoAccompaniment, CoAccompanimentRecord, CoAccompanimentRole};
 use uuid::Uuid;
+
+use crate::changes::RemitChange;
 
 use crate::pagination::{find_child, page_by_key};
 use crate::schema::{co_accompaniments, persons};
@@ -25,6 +27,20 @@ pub struct StoredCoAccompaniment {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredCoAccompaniment {
+    /// The co-accompaniment as the API answers it.
+    pub fn view(&self) -> CoAccompaniment {
+        CoAccompaniment {
+            id: self.id,
+            person_id: self.person_id,
+            record: self.record.clone(),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 #[derive(Queryable, Insertable)]
@@ -56,7 +72,8 @@ pub fn create(
     refuse_overlap(conn, &stored)?;
     diesel::insert_into(co_accompaniments::table).values(&row_of(&stored)?).execute(conn)?;
     let changes = serde_json::to_value(&stored.record).map_err(StoreError::corrupt)?;
-    write::record(conn, context, &mutation(&stored, Action::Created, changes))?;
+    let remit = remit_change(conn, &stored, false)?;
+    write::record(conn, context, &mutation(&stored, Action::Created, changes, remit))?;
     Ok(stored)
 }
 
@@ -90,7 +107,9 @@ pub fn update(
         let current = find(conn, current.person_id, current.id)?.ok_or(StoreError::NotFound)?;
         return Err(StoreError::VersionMismatch { current: current.version });
     }
-    write::record(conn, context, &mutation(&updated, Action::Updated, serde_json::json!({ "until": until })))?;
+    let remit = remit_change(conn, &updated, current.record.active_on(now().date_naive()))?;
+    let changes = serde_json::json!({ "until": until });
+    write::record(conn, context, &mutation(&updated, Action::Updated, changes, remit))?;
     Ok(updated)
 }
 
@@ -117,7 +136,31 @@ fn refuse_overlap(conn: &mut DbConnection, candidate: &StoredCoAccompaniment) ->
     Ok(())
 }
 
-fn mutation(stored: &StoredCoAccompaniment, action: Action, changes: serde_json::Value) -> Mutation {
+/// The person's remit before and after a co-accompaniment was recorded or its end changed
+/// (written already: `after` is read as it stands now); `None` when whether the organization
+/// co-accompanies the person today did not change. A co-accompaniment that starts or ends with
+/// the passing of days, without a write, changes no remit on the feed.
+fn remit_change(
+    conn: &mut DbConnection,
+    stored: &StoredCoAccompaniment,
+    was_active: bool,
+) -> Result<Option<RemitChange>, StoreError> {
+    let Some(after) = super::persons::remit(conn, stored.person_id)? else { return Ok(None) };
+    let organization = stored.record.organization_id;
+    let mut before = after.clone();
+    before.co_accompanied_by.retain(|(other, _)| *other != organization);
+    if was_active {
+        before.co_accompanied_by.push((organization, stored.record.role));
+    }
+    Ok(RemitChange::between(before, Some(after)))
+}
+
+fn mutation(
+    stored: &StoredCoAccompaniment,
+    action: Action,
+    changes: serde_json::Value,
+    remit: Option<RemitChange>,
+) -> Mutation {
     Mutation {
         resource_type: RESOURCE_TYPE,
         resource_id: stored.id,
@@ -125,6 +168,7 @@ fn mutation(stored: &StoredCoAccompaniment, action: Action, changes: serde_json:
         action,
         changes,
         subject_id: Some(stored.person_id),
+        remit,
     }
 }
 
@@ -150,15 +194,38 @@ pub fn active(
     person_id: Uuid,
     day: NaiveDate,
 ) -> Result<Vec<(Uuid, CoAccompanimentRole, Option<Uuid>)>, StoreError> {
+    active_rows(conn, &[person_id.to_string()], day)?
+        .into_iter()
+        .map(|found| (found.record.organization_id, found.record.role, found.record.acting_for))
+        .map(Ok)
+        .collect()
+}
+
+/// The organizations co-accompanying each of the persons `keys` on `day`, with their role: what
+/// their remits hold (`persons::remits`).
+pub(crate) fn active_among(
+    conn: &mut DbConnection,
+    keys: &[String],
+    day: NaiveDate,
+) -> Result<Vec<(Uuid, Uuid, CoAccompanimentRole)>, StoreError> {
+    Ok(active_rows(conn, keys, day)?
+        .into_iter()
+        .map(|found| (found.person_id, found.record.organization_id, found.record.role))
+        .collect())
+}
+
+fn active_rows(
+    conn: &mut DbConnection,
+    keys: &[String],
+    day: NaiveDate,
+) -> Result<Vec<StoredCoAccompaniment>, StoreError> {
     let day = day.to_string();
     let rows: Vec<CoAccompanimentRow> = co_accompaniments::table
-        .filter(co_accompaniments::person_id.eq(person_id.to_string()))
+        .filter(co_accompaniments::person_id.eq_any(keys))
         .filter(co_accompaniments::since.le(day.clone()))
         .filter(co_accompaniments::until.is_null().or(co_accompaniments::until.ge(day)))
         .load(conn)?;
-    rows.into_iter()
-        .map(|row| of_row(row).map(|found| (found.record.organization_id, found.record.role, found.record.acting_for)))
-        .collect()
+    rows.into_iter().map(of_row).collect()
 }
 
 /// The persons an organization co-accompanies on `day`: the list filter's criterion. They are

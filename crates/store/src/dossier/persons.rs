@@ -9,6 +9,7 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use plateforme_model::ids::now;
+use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use plateforme_model::person::{Person, PersonRecord};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -59,13 +60,14 @@ impl StoredPerson {
             rsa_beneficiary: record.statuses.rsa_beneficiary,
             residence_departement: record.contact.residence_departement().map(|code| code.to_string()),
             shared_with: Vec::new(),
+            co_accompanied_by: Vec::new(),
         }
     }
 }
 
 /// What the access policy reads of a person to decide who may touch the dossier (its *remit*),
-/// as the store knows it: the columns derived from the record, and the partners the person
-/// shares the dossier with. The policy turns it into its own `PersonAccess`; the change feed
+/// as the store knows it: the columns derived from the record, the partners the person shares
+/// the dossier with, and the organizations co-accompanying the person today. The policy turns it into its own `PersonAccess`; the change feed
 /// records it before and after the writes that change it (`changes::RemitChange`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRemit {
@@ -82,15 +84,28 @@ pub struct PersonRemit {
     /// The partners the person consented to share the dossier with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_with: Vec<Uuid>,
+    /// The organizations co-accompanying the person today, with their role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_accompanied_by: Vec<(Uuid, CoAccompanimentRole)>,
 }
 
-/// The remit of a person, consents to share included; `None` when there is no such person.
+/// The remit of a person, consents to share and co-accompaniments included; `None` when there
+/// is no such person.
 pub fn remit(conn: &mut DbConnection, id: Uuid) -> Result<Option<PersonRemit>, StoreError> {
     Ok(remits(conn, &[id])?.remove(&id))
 }
 
-/// The remits of these persons, consents to share included, in two queries: what the change
-/// feed judges a page of events by. Persons that do not exist (erased) are missing.
+/// The remit of a person already read: its record's, with the consents to share and the
+/// co-accompaniments of today (what every read and write of the dossier is judged by).
+pub fn remit_of(conn: &mut DbConnection, person: &StoredPerson) -> Result<PersonRemit, StoreError> {
+    let mut remits = HashMap::from([(person.id, person.remit())]);
+    add_relations(conn, &[person.id.to_string()], &mut remits)?;
+    remits.remove(&person.id).ok_or(StoreError::NotFound)
+}
+
+/// The remits of these persons, consents to share and co-accompaniments included, in three
+/// queries: what the change feed judges a page of events by. Persons that do not exist (erased)
+/// are missing.
 pub fn remits(conn: &mut DbConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, PersonRemit>, StoreError> {
     type RemitRow = (String, String, Option<String>, bool, Option<String>);
     let mut remits = HashMap::with_capacity(ids.len());
@@ -106,29 +121,50 @@ pub fn remits(conn: &mut DbConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, Per
                 persons::residence_departement,
             ))
             .load(conn)?;
-        let parse = |text: &str| text.parse::<Uuid>().map_err(StoreError::corrupt);
         for (id, registered_by, oriented_to, rsa_beneficiary, residence_departement) in rows {
             let remit = PersonRemit {
-                registered_by: Some(parse(&registered_by)?),
-                oriented_to: oriented_to.as_deref().map(parse).transpose()?,
+                registered_by: Some(parse_id(&registered_by)?),
+                oriented_to: oriented_to.as_deref().map(parse_id).transpose()?,
                 rsa_beneficiary,
                 residence_departement,
                 shared_with: Vec::new(),
+                co_accompanied_by: Vec::new(),
             };
-            remits.insert(parse(&id)?, remit);
+            remits.insert(parse_id(&id)?, remit);
         }
-        let shares: Vec<(String, Option<String>)> = consents::table
-            .filter(consents::person_id.eq_any(&keys))
-            .filter(consents::kind.eq(SHARING))
-            .filter(consents::withdrawn_at.is_null())
-            .select((consents::person_id, consents::partner_organization_id))
-            .load(conn)?;
-        for (person_id, partner) in shares {
-            let (Some(remit), Some(partner)) = (remits.get_mut(&parse(&person_id)?), partner) else { continue };
-            remit.shared_with.push(parse(&partner)?);
-        }
+        add_relations(conn, &keys, &mut remits)?;
     }
     Ok(remits)
+}
+
+/// Adds to the remits of the persons `keys` the partners they share their dossier with and the
+/// organizations co-accompanying them today.
+fn add_relations(
+    conn: &mut DbConnection,
+    keys: &[String],
+    remits: &mut HashMap<Uuid, PersonRemit>,
+) -> Result<(), StoreError> {
+    let shares: Vec<(String, Option<String>)> = consents::table
+        .filter(consents::person_id.eq_any(keys))
+        .filter(consents::kind.eq(SHARING))
+        .filter(consents::withdrawn_at.is_null())
+        .select((consents::person_id, consents::partner_organization_id))
+        .load(conn)?;
+    for (person_id, partner) in shares {
+        let (Some(remit), Some(partner)) = (remits.get_mut(&parse_id(&person_id)?), partner) else { continue };
+        remit.shared_with.push(parse_id(&partner)?);
+    }
+    let today = now().date_naive();
+    for (person_id, organization, role) in super::co_accompaniments::active_among(conn, keys, today)? {
+        if let Some(remit) = remits.get_mut(&person_id) {
+            remit.co_accompanied_by.push((organization, role));
+        }
+    }
+    Ok(())
+}
+
+fn parse_id(text: &str) -> Result<Uuid, StoreError> {
+    text.parse::<Uuid>().map_err(StoreError::corrupt)
 }
 
 #[derive(Queryable, Insertable)]
@@ -222,19 +258,22 @@ fn mutation(
 }
 
 /// What an update changed of the person's remit, if anything: the orientation, the RSA status
-/// or the residence. The consents to share are the same before and after, read only then.
+/// or the residence. The consents to share and the co-accompaniments are the same before and
+/// after, read only then.
 fn remit_change(
     conn: &mut DbConnection,
     current: &StoredPerson,
     updated: &StoredPerson,
 ) -> Result<Option<RemitChange>, StoreError> {
-    let (mut before, mut after) = (current.remit(), updated.remit());
-    if before == after {
+    if current.remit() == updated.remit() {
         return Ok(None);
     }
-    let shared_with = shared_with(conn, current.id)?;
-    before.shared_with.clone_from(&shared_with);
-    after.shared_with = shared_with;
+    let after = remit_of(conn, updated)?;
+    let before = PersonRemit {
+        shared_with: after.shared_with.clone(),
+        co_accompanied_by: after.co_accompanied_by.clone(),
+        ..current.remit()
+    };
     Ok(RemitChange::between(before, Some(after)))
 }
 
@@ -463,17 +502,6 @@ fn shared_persons(conn: &mut DbConnection, organization_id: Uuid) -> Result<Vec<
 
 /// The consent kind that opens a dossier to a partner.
 pub const SHARING: &str = "dossier_sharing";
-
-/// The partners a person currently shares their dossier with.
-pub fn shared_with(conn: &mut DbConnection, person_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
-    let ids: Vec<Option<String>> = consents::table
-        .select(consents::partner_organization_id)
-        .filter(consents::person_id.eq(person_id.to_string()))
-        .filter(consents::kind.eq(SHARING))
-        .filter(consents::withdrawn_at.is_null())
-        .load(conn)?;
-    ids.into_iter().flatten().map(|id| id.parse().map_err(StoreError::corrupt)).collect()
-}
 
 pub(crate) fn row_of(person: &StoredPerson, nir_hash: Option<String>) -> Result<PersonRow, StoreError> {
     let record = &person.record;
