@@ -81,9 +81,7 @@ pub fn update(
         ))
         .execute(conn)?;
     if written == 0 {
-        return Err(StoreError::VersionMismatch {
-            current: find(conn, current.id)?.ok_or(StoreError::NotFound)?.version,
-        });
+        return Err(write::lost_race(find(conn, current.id)?.map(|found| found.version)));
     }
     write::record(conn, context, &mutation(&updated, Action::Updated, serde_json::json!({ "until": until })))?;
     Ok(updated)
@@ -119,15 +117,7 @@ fn refuse_overlap(conn: &mut DbConnection, delegation: &Delegation) -> Result<()
 }
 
 fn mutation(delegation: &Delegation, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: delegation.id,
-        version: delegation.version,
-        action,
-        changes,
-        subject_id: None,
-        remit: None,
-    }
+    Mutation::new(RESOURCE_TYPE, delegation.id, delegation.version, action, changes)
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Delegation>, StoreError> {

@@ -60,19 +60,7 @@ pub fn create(
         return Err(conflict_or(conn, error.into(), organization.siret.as_str()));
     }
     let changes = serde_json::to_value(organization.fields()).map_err(StoreError::corrupt)?;
-    write::record(
-        conn,
-        context,
-        &Mutation {
-            resource_type: RESOURCE_TYPE,
-            resource_id: organization.id,
-            version: 1,
-            action: Action::Created,
-            changes,
-            subject_id: None,
-            remit: None,
-        },
-    )?;
+    write::record(conn, context, &Mutation::new(RESOURCE_TYPE, organization.id, 1, Action::Created, changes))?;
     Ok(organization)
 }
 
@@ -150,19 +138,7 @@ pub fn update(
         Ok(_) => {}
         Err(error) => return Err(conflict_or(conn, error.into(), updated.siret.as_str())),
     }
-    write::record(
-        conn,
-        context,
-        &Mutation {
-            resource_type: RESOURCE_TYPE,
-            resource_id: id,
-            version: updated.version,
-            action: Action::Updated,
-            changes,
-            subject_id: None,
-            remit: None,
-        },
-    )?;
+    write::record(conn, context, &Mutation::new(RESOURCE_TYPE, id, updated.version, Action::Updated, changes))?;
     Ok(updated)
 }
 

@@ -106,23 +106,14 @@ pub fn update(
         ))
         .execute(conn)?;
     if written == 0 {
-        let current = find(conn, current.organization_id, current.id)?.ok_or(StoreError::NotFound)?;
-        return Err(StoreError::VersionMismatch { current: current.version });
+        return Err(write::lost_race(find(conn, current.organization_id, current.id)?.map(|found| found.version)));
     }
     write::record(conn, context, &mutation(&updated, Action::Updated, changes))?;
     Ok(updated)
 }
 
 fn mutation(site: &Site, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: site.id,
-        version: site.version,
-        action,
-        changes,
-        subject_id: None,
-        remit: None,
-    }
+    Mutation::new(RESOURCE_TYPE, site.id, site.version, action, changes)
 }
 
 /// The site `id` of the organization; `None` when it does not exist or is another's.

@@ -79,6 +79,31 @@ pub struct Mutation {
     pub remit: Option<RemitChange>,
 }
 
+impl Mutation {
+    /// A change of one record that concerns no person and changes no one's remit: what most
+    /// writes record. [`Mutation::of_person`] and [`Mutation::changing_remit`] add the rest.
+    pub fn new(resource_type: &'static str, resource_id: Uuid, version: i64, action: Action, changes: Value) -> Self {
+        Mutation { resource_type, resource_id, version, action, changes, subject_id: None, remit: None }
+    }
+
+    /// The change concerns this person (a part of their dossier): it shows in their timeline.
+    pub fn of_person(self, person_id: Uuid) -> Self {
+        Mutation { subject_id: Some(person_id), ..self }
+    }
+
+    /// The change changed who may read its subject (see [`Mutation::remit`]).
+    pub fn changing_remit(self, remit: Option<RemitChange>) -> Self {
+        Mutation { remit, ..self }
+    }
+}
+
+/// Why a versioned update wrote no row, given the version the record holds now (`None`: it is
+/// gone): another writer changed it first (`VersionMismatch` naming its version), or it was
+/// deleted meanwhile.
+pub fn lost_race(current_version: Option<i64>) -> StoreError {
+    current_version.map_or(StoreError::NotFound, |current| StoreError::VersionMismatch { current })
+}
+
 /// Runs `work` in a write transaction; once it committed, the followers of the change feed
 /// waiting in this process are woken (`changes::wait_for_appended`).
 ///

@@ -220,19 +220,7 @@ fn record_change(
     changes: serde_json::Value,
 ) -> Result<(), StoreError> {
     let resource_id = history_id(&record.client_id);
-    write::record(
-        conn,
-        context,
-        &Mutation {
-            resource_type: RESOURCE_TYPE,
-            resource_id,
-            version: record.version,
-            action,
-            changes,
-            subject_id: None,
-            remit: None,
-        },
-    )?;
+    write::record(conn, context, &Mutation::new(RESOURCE_TYPE, resource_id, record.version, action, changes))?;
     Ok(())
 }
 

@@ -186,15 +186,9 @@ impl Batch {
     ) -> Result<(), StoreError> {
         for (number, version) in (1..).zip(versions) {
             let context = WriteContext::of(Actor { client_id: self.actor.clone(), organization_id: version.by });
-            let mutation = Mutation {
-                resource_type,
-                resource_id: id,
-                version: number,
-                action: if number == 1 { Action::Created } else { Action::Updated },
-                changes: version.changes.clone(),
-                subject_id,
-                remit: None,
-            };
+            let action = if number == 1 { Action::Created } else { Action::Updated };
+            let mutation =
+                Mutation { subject_id, ..Mutation::new(resource_type, id, number, action, version.changes.clone()) };
             let at = to_db(version.at);
             self.history.push(history::row_of(&context, &mutation, at)?);
             // Numbered when the batch is written.

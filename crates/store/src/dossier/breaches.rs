@@ -90,23 +90,14 @@ pub fn update(
         ))
         .execute(conn)?;
     if written == 0 {
-        let current = find(conn, current.person_id, current.id)?.ok_or(StoreError::NotFound)?;
-        return Err(StoreError::VersionMismatch { current: current.version });
+        return Err(write::lost_race(find(conn, current.person_id, current.id)?.map(|found| found.version)));
     }
     write::record(conn, context, &mutation(&updated, Action::Updated, changes))?;
     Ok(updated)
 }
 
 fn mutation(breach: &StoredBreach, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: breach.id,
-        version: breach.version,
-        action,
-        changes,
-        subject_id: Some(breach.person_id),
-        remit: None,
-    }
+    Mutation::new(RESOURCE_TYPE, breach.id, breach.version, action, changes).of_person(breach.person_id)
 }
 
 /// The breach `id` of the person; `None` when it does not exist or is another's.

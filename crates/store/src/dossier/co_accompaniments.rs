@@ -104,8 +104,7 @@ pub fn update(
         ))
         .execute(conn)?;
     if written == 0 {
-        let current = find(conn, current.person_id, current.id)?.ok_or(StoreError::NotFound)?;
-        return Err(StoreError::VersionMismatch { current: current.version });
+        return Err(write::lost_race(find(conn, current.person_id, current.id)?.map(|found| found.version)));
     }
     let remit = remit_change(conn, &updated, current.record.active_on(now().date_naive()))?;
     let changes = serde_json::json!({ "until": until });
@@ -161,15 +160,9 @@ fn mutation(
     changes: serde_json::Value,
     remit: Option<RemitChange>,
 ) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: stored.id,
-        version: stored.version,
-        action,
-        changes,
-        subject_id: Some(stored.person_id),
-        remit,
-    }
+    Mutation::new(RESOURCE_TYPE, stored.id, stored.version, action, changes)
+        .of_person(stored.person_id)
+        .changing_remit(remit)
 }
 
 /// The co-accompaniment `id` of the person; `None` when it does not exist or is another's.

@@ -161,15 +161,9 @@ fn mutation(
     action: Action,
     changes: Value,
 ) -> Result<Mutation, StoreError> {
-    Ok(Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: consent.id,
-        version: consent.version,
-        action,
-        changes,
-        subject_id: Some(consent.person_id),
-        remit: sharing_change(conn, consent)?,
-    })
+    Ok(Mutation::new(RESOURCE_TYPE, consent.id, consent.version, action, changes)
+        .of_person(consent.person_id)
+        .changing_remit(sharing_change(conn, consent)?))
 }
 
 /// The person's remit before and after a consent to share was given or withdrawn (written

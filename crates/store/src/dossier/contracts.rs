@@ -96,15 +96,7 @@ pub fn create(
 }
 
 fn mutation(contract: &StoredContract, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: contract.id,
-        version: contract.version,
-        action,
-        changes,
-        subject_id: Some(contract.person_id),
-        remit: None,
-    }
+    Mutation::new(RESOURCE_TYPE, contract.id, contract.version, action, changes).of_person(contract.person_id)
 }
 
 /// The person's contract that is not closed, if any.
@@ -152,8 +144,7 @@ pub fn update(
         ))
         .execute(conn)?;
     if written == 0 {
-        let current = find(conn, current.person_id, current.id)?.ok_or(StoreError::NotFound)?;
-        return Err(StoreError::VersionMismatch { current: current.version });
+        return Err(write::lost_race(find(conn, current.person_id, current.id)?.map(|found| found.version)));
     }
     write::record(conn, context, &mutation(&updated, Action::Updated, changes))?;
     Ok(updated)

@@ -103,8 +103,7 @@ pub fn replace(
         ))
         .execute(conn)?;
     if written == 0 {
-        let current = find(conn, current.person_id)?.ok_or(StoreError::NotFound)?;
-        return Err(StoreError::VersionMismatch { current: current.version });
+        return Err(write::lost_race(find(conn, current.person_id)?.map(|found| found.version)));
     }
     write::record(conn, context, &mutation(updated.person_id, updated.version, Action::Updated, changes))?;
     Ok(updated)
@@ -112,15 +111,7 @@ pub fn replace(
 
 /// The diagnostic is a part of the person's dossier: its events are on the person's timeline.
 fn mutation(person_id: Uuid, version: i64, action: Action, changes: Value) -> Mutation {
-    Mutation {
-        resource_type: RESOURCE_TYPE,
-        resource_id: person_id,
-        version,
-        action,
-        changes,
-        subject_id: Some(person_id),
-        remit: None,
-    }
+    Mutation::new(RESOURCE_TYPE, person_id, version, action, changes).of_person(person_id)
 }
 
 /// The parts as one document, which the history diffs.

@@ -126,15 +126,15 @@ fn deletions(
 ) -> Result<Vec<Mutation>, StoreError> {
     let mut mutations = Vec::with_capacity(records.len());
     for ((resource_type, resource_id), version) in records {
-        mutations.push(Mutation {
-            resource_type: dossier_resource_type(resource_type)?,
-            resource_id: resource_id.parse().map_err(StoreError::corrupt)?,
-            version: version + 1,
-            action: Action::Deleted,
-            changes: serde_json::Value::Null,
-            subject_id: Some(person_id),
-            remit: remit.cloned(),
-        });
+        let resource_id = resource_id.parse().map_err(StoreError::corrupt)?;
+        let deleted = Mutation::new(
+            dossier_resource_type(resource_type)?,
+            resource_id,
+            version + 1,
+            Action::Deleted,
+            serde_json::Value::Null,
+        );
+        mutations.push(deleted.of_person(person_id).changing_remit(remit.cloned()));
     }
     mutations.sort_by_key(|mutation| mutation.resource_type == super::persons::RESOURCE_TYPE);
     Ok(mutations)

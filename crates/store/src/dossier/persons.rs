@@ -254,7 +254,7 @@ fn mutation(
     changes: serde_json::Value,
     remit: Option<RemitChange>,
 ) -> Mutation {
-    Mutation { resource_type: RESOURCE_TYPE, resource_id: id, version, action, changes, subject_id: Some(id), remit }
+    Mutation::new(RESOURCE_TYPE, id, version, action, changes).of_person(id).changing_remit(remit)
 }
 
 /// What an update changed of the person's remit, if anything: the orientation, the RSA status
@@ -415,9 +415,7 @@ pub fn set_limitation(
         ))
         .execute(conn)?;
     if written == 0 {
-        return Err(StoreError::VersionMismatch {
-            current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version,
-        });
+        return Err(write::lost_race(find(conn, updated.id)?.map(|found| found.version)));
     }
     let changes = serde_json::json!({ "limited_at": limited_at });
     write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes, None))?;

@@ -74,15 +74,7 @@ pub fn create(
     write::record(
         conn,
         context,
-        &Mutation {
-            resource_type: RESOURCE_TYPE,
-            resource_id: review.id,
-            version: 1,
-            action: Action::Created,
-            changes,
-            subject_id: Some(person_id),
-            remit: None,
-        },
+        &Mutation::new(RESOURCE_TYPE, review.id, 1, Action::Created, changes).of_person(person_id),
     )?;
     Ok(review)
 }

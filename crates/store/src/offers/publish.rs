@@ -597,15 +597,7 @@ pub(crate) fn bump_version(
 }
 
 pub(crate) fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
-    Mutation {
-        resource_type: super::RESOURCE_TYPE,
-        resource_id: id,
-        version,
-        action,
-        changes,
-        subject_id: None,
-        remit: None,
-    }
+    Mutation::new(super::RESOURCE_TYPE, id, version, action, changes)
 }
 
 #[cfg(test)]
