@@ -5,7 +5,7 @@
 
 use actix_web::HttpRequest;
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 pub const HEADER: &str = "counsellor-id";
 
@@ -23,13 +23,9 @@ fn is_valid(counsellor: &str) -> bool {
 
 /// The request's counsellor, if any; 400 `invalid_header` for a value outside the pattern.
 pub fn stated(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(HEADER) else { return Ok(None) };
-    value.to_str().ok().filter(|counsellor| is_valid(counsellor)).map(|id| Some(id.to_owned())).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidHeader,
-            format!(
-                "Counsellor-Id must be 1 to {MAX_LENGTH} letters, digits or . _ : @ -, starting with a letter or a digit"
-            ),
+    crate::stated_header::stated(req, HEADER, is_valid, || {
+        format!(
+            "Counsellor-Id must be 1 to {MAX_LENGTH} letters, digits or . _ : @ -, starting with a letter or a digit"
         )
     })
 }

@@ -17,6 +17,7 @@ pub mod purpose;
 pub mod query;
 pub mod reads;
 pub mod responses;
+mod stated_header;
 pub mod text;
 pub mod writes;
 

@@ -4,7 +4,7 @@
 
 use actix_web::HttpRequest;
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
 pub const HEADER: &str = "access-purpose";
 
@@ -23,11 +23,9 @@ fn is_valid(purpose: &str) -> bool {
 
 /// The request's stated purpose, if any; 400 `invalid_header` for a value outside the pattern.
 pub fn stated(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(HEADER) else { return Ok(None) };
-    value.to_str().ok().filter(|purpose| is_valid(purpose)).map(|purpose| Some(purpose.to_owned())).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidHeader,
-            format!("Access-Purpose must be 1 to {MAX_LENGTH} visible ASCII characters or spaces, not starting or ending with a space"),
+    crate::stated_header::stated(req, HEADER, is_valid, || {
+        format!(
+            "Access-Purpose must be 1 to {MAX_LENGTH} visible ASCII characters or spaces, not starting or ending with a space"
         )
     })
 }

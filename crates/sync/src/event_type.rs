@@ -7,20 +7,6 @@ use plateforme_store::Action;
 use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::{offers, organizations};
 
-/// The resource types the feed serves, as the store names them. The store records others
-/// (clients of the platform) that are the administration's business, not a partner's.
-pub const RESOURCE_TYPES: [&str; 9] = [
-    persons::RESOURCE_TYPE,
-    diagnostics::RESOURCE_TYPE,
-    contracts::RESOURCE_TYPE,
-    reviews::RESOURCE_TYPE,
-    consents::RESOURCE_TYPE,
-    co_accompaniments::RESOURCE_TYPE,
-    breaches::RESOURCE_TYPE,
-    offers::RESOURCE_TYPE,
-    organizations::RESOURCE_TYPE,
-];
-
 /// The resource types that are parts of a person's dossier: their events concern the person
 /// (the event's subject) and the person rules decide who receives them; a breach needs its own
 /// scope besides (`Caller::reads_record_type`).
@@ -33,6 +19,13 @@ pub const DOSSIER_TYPES: [&str; 7] = [
     co_accompaniments::RESOURCE_TYPE,
     breaches::RESOURCE_TYPE,
 ];
+
+/// The resource types the feed serves, as the store names them: the dossier's, offers and
+/// organizations. The store records others (clients of the platform, delegations, reception
+/// sites) that the feed does not serve yet.
+fn resource_types() -> impl Iterator<Item = &'static str> {
+    DOSSIER_TYPES.into_iter().chain([offers::RESOURCE_TYPE, organizations::RESOURCE_TYPE])
+}
 
 const PREFIX: &str = "fr.plateforme.";
 
@@ -65,7 +58,7 @@ pub struct EventType {
 impl EventType {
     /// Every type the feed may serve, in a stable order.
     pub fn all() -> impl Iterator<Item = EventType> {
-        let written = RESOURCE_TYPES.into_iter().flat_map(|resource_type| {
+        let written = resource_types().flat_map(|resource_type| {
             [Action::Created, Action::Updated, Action::Deleted]
                 .into_iter()
                 .map(move |action| EventType { resource_type, happened: Happened::Written(action) })
@@ -81,7 +74,7 @@ impl EventType {
 
     /// The type of a recorded event, if its resource type is one the feed serves.
     pub fn written(resource_type: &str, action: Action) -> Option<EventType> {
-        let resource_type = RESOURCE_TYPES.into_iter().find(|known| *known == resource_type)?;
+        let resource_type = resource_types().find(|known| *known == resource_type)?;
         Some(EventType { resource_type, happened: Happened::Written(action) })
     }
 }
@@ -99,7 +92,7 @@ mod tests {
     #[test]
     fn every_type_reads_back_and_nothing_else_does() {
         let all: Vec<EventType> = EventType::all().collect();
-        assert_eq!(all.len(), 7 * 3 + 1);
+        assert_eq!(all.len(), 9 * 3 + 1);
         for known in &all {
             assert_eq!(EventType::parse(&known.to_string()), Some(*known));
         }
