@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -67,14 +68,30 @@ pub struct Progress {
     pub error: Option<String>,
 }
 
-/// A running indexer: its engine (to search) and the handle to ask it to catch up.
+/// A running indexer: its engine (to search) and the handle to ask it to catch up. Its thread
+/// stops once the last handle is dropped (the server that used it stopped), letting go of the
+/// index folder and of its database connections.
 #[derive(Clone)]
 pub struct Indexer {
     engine: Arc<Engine>,
     shared: Arc<Shared>,
+    _stop_when_dropped: Arc<StopWhenDropped>,
+}
+
+/// Tells the indexer's thread to stop when dropped (with the last [`Indexer`] handle).
+struct StopWhenDropped(Arc<Shared>);
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::Release);
+        let _wake = lock(&self.0.wake);
+        self.0.ring.notify_all();
+    }
 }
 
 struct Shared {
+    /// Set when the last handle is dropped: the thread ends after its current step.
+    stopped: AtomicBool,
     wake: Mutex<u64>,
     /// The records written by this replica whose writers wait for the index to hold them: the
     /// next pass loads them as they stand, whether or not the feed serves their events yet (it
@@ -116,6 +133,7 @@ impl Indexer {
         // Taken here, so that a folder another process holds stops the start.
         let writer_engine = engine.clone();
         let shared = Arc::new(Shared {
+            stopped: AtomicBool::new(false),
             wake: Mutex::new(0),
             written: Mutex::new(BTreeSet::new()),
             ring: Condvar::new(),
@@ -128,7 +146,8 @@ impl Indexer {
                 error: None,
             }),
         });
-        let indexer = Indexer { engine, shared: shared.clone() };
+        let stopper = Arc::new(StopWhenDropped(shared.clone()));
+        let indexer = Indexer { engine, shared: shared.clone(), _stop_when_dropped: stopper };
         let lock_check = writer_engine.writer(1)?;
         lock_check.close()?;
         std::thread::Builder::new()
@@ -182,15 +201,22 @@ struct Follower<'a, S> {
 }
 
 impl<S: Source> Follower<'_, S> {
+    fn stopped(&self) -> bool {
+        self.shared.stopped.load(Ordering::Acquire)
+    }
+
     fn run(self, position: Option<String>) {
         let mut writer = loop {
+            if self.stopped() {
+                return;
+            }
             match self.engine.writer(1) {
                 Ok(writer) => break writer,
                 Err(error) => self.failed(&error),
             }
         };
         let mut position = position;
-        loop {
+        while !self.stopped() {
             let current = match position.take() {
                 Some(current) => current,
                 None => match self.rebuild(&mut writer) {
@@ -280,6 +306,9 @@ impl<S: Source> Follower<'_, S> {
                 }
             }
             let requested = lock(&self.shared.wake);
+            if self.stopped() {
+                return Some(position);
+            }
             if *requested == ticket {
                 // Woken by a request, or by the poll: other replicas' writes.
                 let _ = self.shared.ring.wait_timeout(requested, self.options.poll);
