@@ -1,6 +1,7 @@
-//! Sensitive fields sealed at rest: the diagnostic's social part (`diagnostics.social`) and the
-//! disability recognition (`statuses.rqth` in the persons record), in their rows and in the
-//! history's `changes`. Each is sealed in place, as the JSON member it is, under the field key
+//! Sensitive fields sealed at rest: the diagnostic's social part (`diagnostics.social`), the
+//! disability recognition (`statuses.rqth` in the persons record) and the words of a breach's
+//! contradictory exchange (what was observed, the notice, the person's answer, the decision's
+//! reasons, in `breaches.record`), in their rows and in the history's `changes`. Each is sealed in place, as the JSON member it is, under the field key
 //! of the key-encryption key (see [`crate::key_encryption`]):
 //!
 //! ```json
@@ -26,16 +27,20 @@ use diesel::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::key_encryption::{DEVELOPMENT_KEY_ENCRYPTION_KEY, KeyEncryption, KeyEncryptionError};
-use crate::schema::{diagnostics, history, persons};
+use crate::schema::{breaches, diagnostics, history, persons};
 use crate::{DbConnection, StoreError};
 
 /// The sensitive members of a resource's document, as paths from its root: what the API
 /// withholds without `dossier.social:read` (`Person::withhold_sensitive`,
-/// `DiagnosticRecord::view`) — for a person, RQTH and who set it.
+/// `DiagnosticRecord::view`) — for a person, RQTH and who set it. A breach's statements are read
+/// only under `dossier.sanctions:read` (the record as a whole), but are sealed all the same: the
+/// words of a sanction procedure are as sensitive as a social diagnostic. Its dates, measure and
+/// status stay in clear, for the counts of the indicators.
 pub fn sensitive_members(resource_type: &str) -> &'static [&'static [&'static str]] {
     match resource_type {
         "diagnostic" => &[&["social"]],
         "person" => &[&["statuses", "rqth"], &["provenance", "statuses.rqth"]],
+        "breach" => &[&["statement"], &["notice", "statement"], &["answer", "statement"], &["decision", "statement"]],
         _ => &[],
     }
 }
@@ -240,7 +245,7 @@ pub fn open_social(stored: Value, person_id: &str) -> Result<Value, StoreError> 
 }
 
 /// Seals anew under the current KEK every sensitive value still in clear or under an earlier
-/// KEK — rows of `persons` and `diagnostics`, and their versions in `history` — one person
+/// KEK — rows of `persons`, `diagnostics` and `breaches`, and their versions in `history` — one person
 /// at a time, each in a transaction of its own; answers how many values were sealed anew.
 /// Needs the earlier KEKs among the previous ones, to open what they sealed.
 pub fn reseal_all(conn: &mut DbConnection) -> Result<usize, StoreError> {
@@ -276,20 +281,42 @@ fn reseal_person(conn: &mut DbConnection, id: &str) -> Result<usize, StoreError>
                 .execute(conn)?;
         }
     }
-    for resource_type in ["person", "diagnostic"] {
-        let versions: Vec<(i64, String)> = history::table
-            .filter(history::resource_type.eq(resource_type))
-            .filter(history::resource_id.eq(id))
-            .select((history::version, history::changes))
-            .load(conn)?;
-        for (version, changes) in versions {
-            let mut document: Value = serde_json::from_str(&changes).map_err(StoreError::corrupt)?;
-            if reseal_members(&mut document, Place::History { resource_type, resource_id: id, version })? {
-                diesel::update(history::table.find((resource_type, id, version)))
-                    .set(history::changes.eq(document.to_string()))
-                    .execute(conn)?;
-                resealed += 1;
-            }
+    let breach_rows: Vec<(String, String, i64)> = breaches::table
+        .filter(breaches::person_id.eq(id))
+        .select((breaches::id, breaches::record, breaches::version))
+        .load(conn)?;
+    for (breach_id, record, version) in &breach_rows {
+        let mut document: Value = serde_json::from_str(record).map_err(StoreError::corrupt)?;
+        if reseal_members(&mut document, Place::Row { resource_type: "breach", resource_id: breach_id })? {
+            resealed += diesel::update(breaches::table.find(breach_id))
+                .filter(breaches::version.eq(version))
+                .set(breaches::record.eq(document.to_string()))
+                .execute(conn)?;
+        }
+    }
+    resealed += reseal_history(conn, "person", id)?;
+    resealed += reseal_history(conn, "diagnostic", id)?;
+    for (breach_id, _, _) in &breach_rows {
+        resealed += reseal_history(conn, "breach", breach_id)?;
+    }
+    Ok(resealed)
+}
+
+/// Seals anew the sensitive members of every version of one resource; answers how many versions.
+fn reseal_history(conn: &mut DbConnection, resource_type: &str, id: &str) -> Result<usize, StoreError> {
+    let versions: Vec<(i64, String)> = history::table
+        .filter(history::resource_type.eq(resource_type))
+        .filter(history::resource_id.eq(id))
+        .select((history::version, history::changes))
+        .load(conn)?;
+    let mut resealed = 0;
+    for (version, changes) in versions {
+        let mut document: Value = serde_json::from_str(&changes).map_err(StoreError::corrupt)?;
+        if reseal_members(&mut document, Place::History { resource_type, resource_id: id, version })? {
+            diesel::update(history::table.find((resource_type, id, version)))
+                .set(history::changes.eq(document.to_string()))
+                .execute(conn)?;
+            resealed += 1;
         }
     }
     Ok(resealed)

@@ -6,17 +6,20 @@
 
 use std::sync::Arc;
 
+use chrono::{Days, Utc};
+
 use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
 use plateforme_auth::key_encryption::KeyEncryption;
-use plateforme_model::organization::OrganizationKind::FranceTravail;
+use plateforme_model::organization::OrganizationKind::{FranceTravail, MissionLocale};
 use plateforme_server::app::Services;
 use plateforme_server::config::{Config, DEVELOPMENT_KEY_ENCRYPTION_KEY, Secret};
 use plateforme_store::dossier::diagnostics;
 use plateforme_store::{StoreError, sensitive};
 use serde_json::{Value, json};
 
-use crate::dossier::{france_travail, get_as, person, register_person};
+use crate::dossier::{france_travail, get_as, person, post_as, register_person};
+use crate::duties::{SANCTIONS_SCOPES, bound_person, breach_of, days_ago};
 use crate::helpers::{TestApp, TestClient, json};
 use crate::my_data::person_token;
 use crate::on_both_backends;
@@ -27,6 +30,7 @@ on_both_backends!(
     a_kek_rotation_and_rewrap_keep_them_readable,
     values_written_before_sealing_still_read_and_rewrap_seals_them,
     under_the_wrong_kek_they_answer_an_error_not_garbage,
+    a_breach_s_words_are_sealed_and_rewrap_reseals_them,
 );
 
 const NEW_KEK: &str = "the operator's new key-encryption key, 32+ bytes";
@@ -284,4 +288,83 @@ async fn under_the_wrong_kek_they_answer_an_error_not_garbage(app: TestApp) {
 
     let refused = Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[])).err().map(|e| e.to_string());
     assert!(refused.unwrap_or_default().contains("is sealed under the key-encryption key"), "the start stops");
+}
+
+/// What the person answered in the breach's contradictory exchange: no raw row may hold it.
+const ANSWER: &str = "J'étais hospitalisée, voici le bulletin de sortie.";
+
+/// The breaches' records and their versions, as anyone reading the database sees them.
+async fn raw_breach_rows(app: &TestApp) -> Vec<String> {
+    let queries =
+        ["SELECT record AS text FROM breaches", "SELECT changes AS text FROM history WHERE resource_type = 'breach'"];
+    app.store
+        .run(move |conn| {
+            let mut texts = Vec::new();
+            for query in queries {
+                let rows: Vec<RawText> = diesel::sql_query(query).load(conn)?;
+                texts.extend(rows.into_iter().map(|row| row.text));
+            }
+            Ok(texts)
+        })
+        .await
+        .expect("the raw breach rows")
+}
+
+/// Asserts that no breach row holds a statement in clear and that each sealed statement names
+/// `kek_id`; answers how many sealed statements there are.
+fn assert_breach_words_sealed_under(rows: &[String], kek_id: &str) -> usize {
+    let observed = breach_of(&json!({"id": "x"}), 0)["statement"].as_str().expect("statement").to_owned();
+    let mut sealed = 0;
+    for row in rows {
+        for clear in [observed.as_str(), ANSWER] {
+            assert!(!row.contains(clear), "{clear} in clear in {row}");
+        }
+        let document: Value = serde_json::from_str(row).expect("JSON");
+        for pointer in ["/statement", "/notice/statement", "/answer/statement"] {
+            if let Some(value) = document.pointer(pointer) {
+                assert_eq!(value["kek_id"], kek_id, "sealed under the KEK named: {row}");
+                sealed += 1;
+            }
+        }
+    }
+    sealed
+}
+
+async fn a_breach_s_words_are_sealed_and_rewrap_reseals_them(app: TestApp) {
+    let ft = app.register(FranceTravail, SANCTIONS_SCOPES).await;
+    let ml = app.register(MissionLocale, SANCTIONS_SCOPES).await;
+    let (dossier, contract_path) = bound_person(&app, &ft, &ml, "Scellement", false).await;
+    let contract = json(get_as(&app, &ml, &contract_path).await).await;
+    let recorded = post_as(&app, &ml, &format!("{dossier}/breaches"), &breach_of(&contract, 0)).await;
+    assert_eq!(recorded.status().as_u16(), 201);
+    let path = crate::helpers::header(&recorded, "location").expect("Location");
+    let notice = json!({"notice": {"sent_on": days_ago(0), "answer_by": Utc::now().date_naive().checked_add_days(Days::new(15)),
+        "statement": "Vous pouvez présenter vos observations sous quinze jours."}});
+    assert_eq!(app.patch_as(&ft.token, &path, Some("\"1\""), &notice).await.status().as_u16(), 200);
+    let answer = json!({"answer": {"received_on": days_ago(0), "statement": ANSWER}});
+    assert_eq!(app.patch_as(&ml.token, &path, Some("\"2\""), &answer).await.status().as_u16(), 200);
+
+    // Each statement in the row and in the version that wrote it: 3 in the row, 1 per version.
+    let development = kek(DEVELOPMENT_KEY_ENCRYPTION_KEY);
+    assert_eq!(assert_breach_words_sealed_under(&raw_breach_rows(&app).await, development.current_id()), 6);
+    let read = json(get_as(&app, &ml, &path).await).await;
+    assert_eq!(read["answer"]["statement"], ANSWER, "opened for dossier.sanctions:read");
+    assert_eq!(read["statement"], breach_of(&contract, 0)["statement"]);
+
+    // A KEK rotation: rewrap seals the breach's words anew, and they still read.
+    Services::new(app.store.clone(), &config_with_kek(&app, NEW_KEK, &[DEVELOPMENT_KEY_ENCRYPTION_KEY]))
+        .expect("start");
+    // The breach's row and three versions, and the person's RQTH (`false`) in its row and first version.
+    assert_eq!(app.store.run(sensitive::reseal_all).await.expect("rewrap"), 4 + 2, "the row and three versions");
+    assert_eq!(app.store.run(sensitive::reseal_all).await.expect("rewrap again"), 0, "nothing left to do");
+    let new_id = kek(NEW_KEK).current_id().to_owned();
+    assert_eq!(assert_breach_words_sealed_under(&raw_breach_rows(&app).await, &new_id), 6);
+    app.store.install_key_encryption(Arc::new(kek(NEW_KEK)));
+    let token = person_token(&app, &ft, dossier.trim_start_matches("/v1/persons/")).await;
+    let mine = json(app.client.get(app.url("/v1/me")).bearer_auth(&token).send().await.expect("GET /v1/me")).await;
+    assert_eq!(mine["breaches"][0]["answer"]["statement"], ANSWER, "the person reads their own");
+    let versions =
+        mine["history"].as_array().expect("history").iter().find(|h| h["resource_type"] == "breach").cloned();
+    let versions = versions.expect("the breach's history")["versions"].clone();
+    assert_eq!(versions[2]["changes"]["answer"]["statement"], ANSWER, "the version opened too");
 }

@@ -1,6 +1,7 @@
 //! Queries of `breaches`: the failures to meet the duties of a contract of engagement and the
 //! measures decided. The record is JSON; the person, the contract and the status beside it are
-//! derived from it on every write.
+//! derived from it on every write. The record's statements are sealed at rest, in the row and
+//! in the history (`crate::sensitive`).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use crate::pagination::{every_page, find_child, page_by_key};
 use crate::schema::breaches;
+use crate::sensitive::{self, Place};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
@@ -133,18 +135,28 @@ fn row_of(breach: &StoredBreach) -> Result<BreachRow, StoreError> {
         person_id: breach.person_id.to_string(),
         contract_id: breach.record.contract_id.to_string(),
         status: status.as_str().unwrap_or_default().to_owned(),
-        record: serde_json::to_string(&breach.record).map_err(StoreError::corrupt)?,
+        record: sealed_record(breach)?,
         version: breach.version,
         created_at: to_db(breach.created_at),
         updated_at: to_db(breach.updated_at),
     })
 }
 
+/// The record as its column holds it: its statements sealed.
+fn sealed_record(breach: &StoredBreach) -> Result<String, StoreError> {
+    let mut document = serde_json::to_value(&breach.record).map_err(StoreError::corrupt)?;
+    let id = breach.id.to_string();
+    sensitive::seal_members(&mut document, Place::Row { resource_type: RESOURCE_TYPE, resource_id: &id })?;
+    Ok(document.to_string())
+}
+
 fn breach_of_row(row: BreachRow) -> Result<StoredBreach, StoreError> {
+    let mut record = serde_json::from_str(&row.record).map_err(StoreError::corrupt)?;
+    sensitive::open_members(&mut record, Place::Row { resource_type: RESOURCE_TYPE, resource_id: &row.id }, true)?;
     Ok(StoredBreach {
         id: row.id.parse().map_err(StoreError::corrupt)?,
         person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
-        record: serde_json::from_str(&row.record).map_err(StoreError::corrupt)?,
+        record: serde_json::from_value(record).map_err(StoreError::corrupt)?,
         version: row.version,
         created_at: from_db(row.created_at),
         updated_at: from_db(row.updated_at),
