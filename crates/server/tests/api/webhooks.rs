@@ -67,16 +67,19 @@ struct Received {
     at: Instant,
 }
 
+/// What the receiver answers next: a status, and a `Retry-After` in seconds.
+type Answer = (u16, Option<u64>);
+
 /// A receiver: answers the scripted statuses (with their `Retry-After`) in turn, then 200.
 #[derive(Clone)]
 struct Receiver {
     url: String,
-    script: Arc<Mutex<VecDeque<(u16, Option<u64>)>>>,
+    script: Arc<Mutex<VecDeque<Answer>>>,
     received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {
-    fn start(script: &[(u16, Option<u64>)]) -> Receiver {
+    fn start(script: &[Answer]) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the receiver");
         let url = format!("http://{}/hooks", listener.local_addr().expect("address"));
         let receiver = Receiver {

@@ -68,7 +68,7 @@ fn wants(subscription: &Subscription, event: &ChangeEvent, event_type: EventType
         return false;
     }
     let name = event_type.to_string();
-    if !subscription.event_types.iter().any(|wanted| *wanted == name) {
+    if !subscription.event_types.contains(&name) {
         return false;
     }
     let filter: SubscriptionFilter =
