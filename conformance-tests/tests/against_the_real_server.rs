@@ -50,9 +50,15 @@ async fn every_check_passes_with_every_kind_given() {
         .map(|result| result.name.as_str())
         .collect();
     assert!(skipped.is_empty(), "nothing is skipped when every kind is given: {skipped:?}");
-    for name in
-        ["organizations.pagination", "access.oriented.mission_locale", "schema.get_person", "responses.problem_format"]
-    {
+    for name in [
+        "organizations.pagination",
+        "access.oriented.mission_locale",
+        "schema.get_person",
+        "responses.problem_format",
+        // Webhooks (issue 12, item 3).
+        "webhooks.lifecycle",
+        "webhooks.isolation",
+    ] {
         assert!(report.get(name).is_some_and(|result| result.outcome == Outcome::Pass), "{name} in {lines}");
     }
 }

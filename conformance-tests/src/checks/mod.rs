@@ -17,6 +17,8 @@ pub mod responses;
 pub mod roles;
 pub mod strict_parsing;
 pub mod tokens;
+// Webhooks (issue 12, item 3).
+pub mod webhooks;
 
 use plateforme_client::{ClientError, Problem, RawResponse};
 

@@ -87,6 +87,13 @@ problem_set!(
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
 
+// Webhooks (issue 12, item 3).
+problem_set!(
+    /// Problems of a write of a webhook subscription: a bad body or URL (a private address…),
+    /// or a subscription that is not the caller's.
+    WebhookWriteProblems: InvalidPath, MalformedJson, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound
+);
+
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by
 /// an organization answers it, but lifting the limitation and the erasure.

@@ -22,6 +22,11 @@ pub const SCOPES: &[(&str, &str)] = &[
     ("training:write", "Publish training within the policy"),
     ("indicators:read", "Read shared indicators"),
     ("changes:read", "Read the change feed"),
+    // Webhooks (issue 12, item 3).
+    (
+        "webhooks:write",
+        "Subscribe to the change feed's events by webhook, change, replay and delete one's subscriptions (with changes:read)",
+    ),
     ("journal:read", "Read the access journal"),
     ("admin", "Administer clients, keys and organizations"),
     ("me", "A person reads their own dossier and journal (person tokens only)"),

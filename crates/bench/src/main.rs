@@ -33,6 +33,8 @@ mod offers;
 mod postgres;
 mod report;
 mod server;
+// Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
+mod webhooks;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -97,7 +99,7 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, change-feed,
-    /// calibration-health, calibration-token);
+    /// calibration-health, calibration-token, webhook-fanout);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -120,6 +122,12 @@ struct Args {
     /// Keep the database when it holds persons already (skips the seeding, minutes at full size).
     #[arg(long)]
     reuse_database: bool,
+    /// Subscriptions of the `webhook-fanout` scenario.
+    #[arg(long, default_value_t = 100)]
+    webhook_subscriptions: usize,
+    /// Events written in the `webhook-fanout` scenario [default: 50; 3 with --smoke].
+    #[arg(long)]
+    webhook_events: Option<usize>,
     /// The `plateforme` binary to run [default: built by cargo with this bench's profile].
     #[arg(long)]
     server_binary: Option<PathBuf>,
@@ -194,6 +202,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// The scenario of the webhooks' fan-out lag (not a load scenario: it runs after them).
+const WEBHOOK_FANOUT: &str = "webhook-fanout";
+
 /// The demo client of France Travail: its token reads every dossier.
 const CLIENT: &str = "demo-france-travail";
 
@@ -217,11 +228,17 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let duration = Duration::from_secs(args.duration.unwrap_or(if smoke { 3 } else { 30 }));
     let warmup = Duration::from_secs(args.warmup.unwrap_or(if smoke { 1 } else { 5 }));
     let idle_connections = args.idle_connections.unwrap_or(if smoke { 200 } else { 10_000 });
+    // Webhooks (issue 12, item 3): `webhook-fanout` runs apart from the load scenarios.
+    let webhook_fanout = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == WEBHOOK_FANOUT);
+    let only_webhooks = !args.scenarios.is_empty() && args.scenarios.iter().all(|name| name == WEBHOOK_FANOUT);
     let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
         Scenario::ALL.to_vec()
+    } else if only_webhooks {
+        Vec::new()
     } else {
         args.scenarios
             .iter()
+            .filter(|name| *name != WEBHOOK_FANOUT)
             .map(|name| {
                 Scenario::parse(name).ok_or_else(|| {
                     let known: Vec<&str> = Scenario::ALL.iter().map(|scenario| scenario.name()).collect();
@@ -365,6 +382,17 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             measurement.errors
         );
         run.measurements.push(measurement);
+    }
+
+    if webhook_fanout {
+        let events = args.webhook_events.unwrap_or(if smoke { 3 } else { 50 });
+        eprintln!("bench: {WEBHOOK_FANOUT} — {} subscriptions, {events} events", args.webhook_subscriptions);
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        let fanout = webhooks::run(server.address, &authorization, args.webhook_subscriptions, events, &nonce).await;
+        if let Ok(fanout) = &fanout {
+            eprintln!("bench: {WEBHOOK_FANOUT}: lag p99 {:.0} ms, p50 {:.0} ms", fanout.p99_ms, fanout.p50_ms);
+        }
+        run.webhook_fanout = Some(fanout);
     }
 
     let needed = idle_connections as u64 + 256;

@@ -84,6 +84,8 @@ pub struct Run {
     pub idle: Option<Result<IdleResult, String>>,
     pub peak: Option<Memory>,
     pub server_log: String,
+    /// Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
+    pub webhook_fanout: Option<Result<crate::webhooks::FanoutResult, String>>,
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -134,6 +136,7 @@ impl Run {
             || matches!(&self.idle, Some(Ok(idle)) if idle.opened < idle.wanted)
             || matches!(&self.pgbench, Some(Err(_)))
             || matches!(&self.pgbench_update, Some(Err(_)))
+            || matches!(&self.webhook_fanout, Some(Err(_)))
     }
 
     pub fn markdown(&self) -> String {
@@ -167,6 +170,7 @@ impl Run {
         let _ = writeln!(out, "{}", self.import_row());
         let _ = writeln!(out, "{}", self.feed_row());
         let _ = writeln!(out, "{}", self.numbering_row());
+        let _ = writeln!(out, "{}", self.webhook_row());
         let _ = writeln!(
             out,
             "| indicators recomputed over 1,000,000 dossiers | ≤ 10 s | {} | | pending |",
@@ -524,6 +528,27 @@ impl Run {
             }
             (Some(Err(reason)), _) | (_, Some(Err(reason))) => format!("| {work} | {target} | {reason} | | skipped |"),
             _ => format!("| {work} | {target} | not run | | skipped |"),
+        }
+    }
+
+    /// Webhooks (issue 12, item 3): the lag from a write to its delivery, over every
+    /// (subscription, event). No target is set yet: the row reports.
+    fn webhook_row(&self) -> String {
+        let work = "webhook fan-out lag (write → receiver)";
+        match &self.webhook_fanout {
+            None => format!("| {work} | reported | not run | | skipped |"),
+            Some(Err(reason)) => format!("| {work} | reported | {reason} | | FAIL (errors) |"),
+            Some(Ok(fanout)) => format!(
+                "| {work} | reported | p99 {:.0} ms (p50 {:.0} ms, max {:.0} ms) over {} deliveries: {} subscriptions × {} \
+                 events written one after another | | {} |",
+                fanout.p99_ms,
+                fanout.p50_ms,
+                fanout.max_ms,
+                thousands(fanout.received as f64),
+                fanout.subscriptions,
+                fanout.events,
+                if self.smoke { "smoke" } else { "reported" },
+            ),
         }
     }
 

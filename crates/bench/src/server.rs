@@ -49,7 +49,9 @@ fn base_command(binary: &Path, database_url: &str) -> Command {
         .env("PLATEFORME_ANONYMOUS_RATE_LIMIT_PER_MINUTE", UNLIMITED)
         // The dataset's dossiers date from the three years before its fixed reference date: the
         // longest retention keeps them all, so the server does not erase them while measured.
-        .env("PLATEFORME_DOSSIER_RETENTION_DAYS", "7300");
+        .env("PLATEFORME_DOSSIER_RETENTION_DAYS", "7300")
+        // The `webhook-fanout` scenario's receiver listens on this machine.
+        .env("PLATEFORME_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1");
     command
 }
 

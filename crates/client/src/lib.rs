@@ -58,6 +58,7 @@ pub use api::offers::{
     PublicationOutcome, Published, RomeCompletion, SearchPage, SourceRef, Suggestions, TitleCompletion,
 };
 pub use api::organizations::OrganizationFilter;
+pub use api::webhooks::{Replay, Subscription, SubscriptionRequest};
 pub use client::Client;
 pub use config::ClientConfig;
 pub use error::{ClientError, FieldError, Problem};

@@ -93,6 +93,8 @@ pub struct Services {
     pub feed: plateforme_sync::FeedSettings,
     /// The offers' search index of this replica, following the change feed.
     pub offers_index: plateforme_offers::OffersIndex,
+    /// How the webhooks are checked and delivered (issue 12, item 3).
+    pub webhooks: plateforme_sync::WebhookSettings,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
     known_routes: Arc<KnownRoutes>,
@@ -148,6 +150,7 @@ impl Services {
                 ..plateforme_sync::FeedSettings::default()
             },
             offers_index,
+            webhooks: config.webhook_settings(),
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
@@ -196,6 +199,7 @@ pub fn app(
         .app_data(services.body_limit)
         .app_data(web::Data::new(services.batch_limit))
         .app_data(web::Data::new(services.feed))
+        .app_data(web::Data::new(services.webhooks.clone()))
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::Data::new(services.offers_index.clone()))
@@ -278,6 +282,10 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     actix_web::rt::spawn(erase_expired_dossiers(services.store.clone(), services.dossier_retention));
     actix_web::rt::spawn(purge_past_journal_entries(services.store.clone(), services.dossier_retention));
     actix_web::rt::spawn(purge_expired_access_codes(services.store.clone()));
+    // Webhooks (issue 12, item 3): fan-out and deliveries, shared by the replicas.
+    if services.webhooks.worker {
+        actix_web::rt::spawn(plateforme_sync::webhooks::run_worker(services.store.clone(), services.webhooks.clone()));
+    }
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

@@ -87,6 +87,21 @@ pub struct Config {
     /// Former KEKs, still accepted to open the keys they sealed until `plateforme keys rewrap`
     /// has sealed every key under the current one.
     pub previous_key_encryption_keys: Vec<Secret>,
+    // Webhooks (issue 12, item 3).
+    /// Whether this replica fans out the change feed to the webhook subscriptions and delivers
+    /// (every replica may: each delivery is claimed by one).
+    pub webhook_worker: bool,
+    /// Hosts a webhook may target over `http` and at any address (loopback, private…): for
+    /// development and tests only, refused under the production profile. Empty by default.
+    pub webhook_allowed_hosts: Vec<String>,
+    /// How long a webhook receiver has to answer, in seconds.
+    pub webhook_timeout_secs: u64,
+    /// The waits between a webhook delivery's attempts, in seconds; after the last, the delivery
+    /// is dead. Standard Webhooks' schedule by default (about three days).
+    pub webhook_retry_schedule_secs: Vec<u64>,
+    /// How often the webhook worker looks for due deliveries and other replicas' events, in
+    /// milliseconds.
+    pub webhook_poll_interval_ms: u64,
 }
 
 /// A secret setting: read from the configuration, never shown by `Debug` (nor so in logs).
@@ -131,6 +146,11 @@ impl Default for Config {
             nir_hash_key: None,
             key_encryption_key: None,
             previous_key_encryption_keys: Vec::new(),
+            webhook_worker: true,
+            webhook_allowed_hosts: Vec::new(),
+            webhook_timeout_secs: 10,
+            webhook_retry_schedule_secs: plateforme_sync::webhooks::DEFAULT_RETRY_SCHEDULE_SECS.to_vec(),
+            webhook_poll_interval_ms: 1000,
         }
     }
 }
@@ -235,6 +255,14 @@ impl Config {
             "PLATEFORME_EXTERNAL_ORGANIZATION_CLAIM" => {
                 self.external_issuer.get_or_insert_default().organization_claim = value.to_owned();
             }
+            "PLATEFORME_WEBHOOK_WORKER" => self.webhook_worker = parse(name, value)?,
+            "PLATEFORME_WEBHOOK_ALLOWED_HOSTS" => self.webhook_allowed_hosts = comma_separated(value),
+            "PLATEFORME_WEBHOOK_TIMEOUT_SECS" => self.webhook_timeout_secs = parse(name, value)?,
+            "PLATEFORME_WEBHOOK_RETRY_SCHEDULE_SECS" => {
+                self.webhook_retry_schedule_secs =
+                    comma_separated(value).iter().map(|secs| parse(name, secs)).collect::<Result<_, _>>()?;
+            }
+            "PLATEFORME_WEBHOOK_POLL_INTERVAL_MS" => self.webhook_poll_interval_ms = parse(name, value)?,
             CONFIG_FILE_ENV => {}
             other if other.starts_with(ENV_PREFIX) => {
                 return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));
@@ -307,6 +335,7 @@ impl Config {
             return Err(error("rate limits", "must be at least 1 request a minute"));
         }
         self.trusted_proxies().map_err(|message| error("trusted_proxies", message))?;
+        self.check_webhooks()?;
         if !(1..=60).contains(&self.token_revocation_refresh_secs) {
             return Err(error("token_revocation_refresh_secs", "must be between 1 and 60"));
         }
@@ -413,6 +442,46 @@ fn redacted(url: &str) -> String {
 }
 
 /// The non-empty items of a comma-separated list, trimmed.
+// Webhooks (issue 12, item 3).
+impl Config {
+    fn check_webhooks(&self) -> Result<(), ConfigError> {
+        if !self.webhook_allowed_hosts.is_empty() && self.profile == Profile::Production {
+            return Err(error(
+                "webhook_allowed_hosts",
+                "lets webhooks reach private addresses: for development only, refused under the production profile",
+            ));
+        }
+        if !(1..=60).contains(&self.webhook_timeout_secs) {
+            return Err(error("webhook_timeout_secs", "must be between 1 and 60"));
+        }
+        if self.webhook_retry_schedule_secs.len() > 20
+            || self.webhook_retry_schedule_secs.iter().any(|secs| !(1..=86_400).contains(secs))
+        {
+            return Err(error("webhook_retry_schedule_secs", "must be at most 20 waits of 1 to 86400 seconds"));
+        }
+        if !(10..=60_000).contains(&self.webhook_poll_interval_ms) {
+            return Err(error("webhook_poll_interval_ms", "must be between 10 and 60000"));
+        }
+        Ok(())
+    }
+
+    /// How the webhooks run.
+    pub fn webhook_settings(&self) -> plateforme_sync::WebhookSettings {
+        plateforme_sync::WebhookSettings {
+            worker: self.webhook_worker,
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs),
+            retry_schedule: self
+                .webhook_retry_schedule_secs
+                .iter()
+                .map(|secs| std::time::Duration::from_secs(*secs))
+                .collect(),
+            poll_interval: std::time::Duration::from_millis(self.webhook_poll_interval_ms),
+            ..plateforme_sync::WebhookSettings::default()
+        }
+        .with_allowed_hosts(self.webhook_allowed_hosts.clone())
+    }
+}
+
 fn comma_separated(value: &str) -> Vec<String> {
     value.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
 }

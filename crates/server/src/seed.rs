@@ -138,7 +138,9 @@ pub fn demo_scopes(kind: OrganizationKind) -> Vec<&'static str> {
             &[&["dossier:read", "offers:read", "training:read", "training:write", "changes:read"]]
         }
     };
-    std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).flatten().copied().collect()
+    // Webhooks (issue 12, item 3): every demo client follows the feed, so it may subscribe.
+    const WEBHOOKS: &[&str] = &["webhooks:write"];
+    std::iter::once(ORGANIZATIONS).chain(mission.iter().copied()).chain([WEBHOOKS]).flatten().copied().collect()
 }
 
 /// The demo client of a kind: `demo-mission-locale` with secret `demo-mission-locale-secret`…

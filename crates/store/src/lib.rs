@@ -53,6 +53,7 @@ pub mod sites;
 mod store;
 mod timestamps;
 pub mod upkeep;
+pub mod webhooks;
 pub mod write;
 
 pub use connection::{Backend, DbConnection};

@@ -244,6 +244,23 @@ pub fn open_social(stored: Value, person_id: &str) -> Result<Value, StoreError> 
     Ok(document["social"].take())
 }
 
+// Webhooks (issue 12, item 3): a subscription's signing secret, sealed as a whole column.
+
+/// A secret as its column holds it: `{"sealed", "kek_id"}` as JSON text, bound to `binding`.
+pub(crate) fn seal_text(binding: &str, clear: &str) -> Result<String, StoreError> {
+    seal_value(&*encryption()?, binding, &Value::String(clear.to_owned())).map(|sealed| sealed.to_string())
+}
+
+/// The secret a column holds, opened ([`seal_text`]'s inverse).
+pub(crate) fn open_text(binding: &str, stored: &str) -> Result<String, StoreError> {
+    let stored: Value = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    let (sealed, kek_id) = sealed_parts(&stored).ok_or_else(|| StoreError::corrupt("a secret not sealed"))?;
+    match open_value(&*encryption()?, binding, sealed, kek_id)? {
+        Value::String(clear) => Ok(clear),
+        _ => Err(StoreError::corrupt("a sealed secret that is not text")),
+    }
+}
+
 /// Seals anew under the current KEK every sensitive value still in clear or under an earlier
 /// KEK — rows of `persons`, `diagnostics` and `breaches`, and their versions in `history` — one person
 /// at a time, each in a transaction of its own; answers how many values were sealed anew.

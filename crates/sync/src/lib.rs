@@ -10,6 +10,8 @@ mod event_type;
 mod get_changes;
 mod judge;
 mod query;
+// Webhooks (issue 12, item 3).
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use cursor::FeedCursor;
 pub use event::{ChangeData, ChangePage, CloudEvent};
 pub use event_type::EventType;
+pub use webhooks::WebhookSettings;
 
 pub const TAG: &str = "Sync";
 
@@ -41,12 +44,15 @@ impl Default for FeedSettings {
 /// Registers the routes under the caller's scope (`/v1`).
 pub fn configure(config: &mut ServiceConfig) {
     config.service(get_changes::get_changes);
+    // Webhooks (issue 12, item 3).
+    webhooks::configure(config);
 }
 
 /// The part of the contract this crate owns besides its paths: its tag.
 #[derive(OpenApi)]
 #[openapi(tags((name = "Sync", description = "Keeping a partner system in step with the network (docs/sync.md). \
 The change feed serves every change of the records the caller may read, in one order that never skips an event \
-committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. Webhooks, \
-bulk export and inbound batches are not built yet.")))]
+committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. Webhooks (`/v1/subscriptions`) \
+push the same events, signed as Standard Webhooks specifies, at least once. Bulk export and inbound batches \
+are not built yet.")))]
 pub struct SyncApi;

@@ -13,3 +13,4 @@ pub mod offers;
 pub mod organizations;
 pub mod persons;
 pub mod sites;
+pub mod webhooks;

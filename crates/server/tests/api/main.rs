@@ -52,3 +52,5 @@ mod strict_parsing;
 mod token_revocation;
 mod tokens;
 mod upkeep;
+// Webhooks (issue 12, item 3).
+mod webhooks;
