@@ -86,6 +86,11 @@ problem_set!(
     /// Problems of a merge-patch update.
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
+problem_set!(
+    /// Problems of a whole NDJSON batch (inbound sync): its lines' own problems are answered in
+    /// its results.
+    BatchProblems: BadRequest, UnsupportedMediaType, PayloadTooLarge, ValidationFailed
+);
 
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by
