@@ -57,7 +57,7 @@ impl Pusher<'_> {
     pub async fn apply(&self, number: usize, bytes: &[u8]) -> Result<PersonPushResult, ApiError> {
         let push = match line::read(bytes) {
             Ok(push) => push,
-            Err((reference, error)) => return refused(number, reference, Refusal { id: None, error }),
+            Err(error) => return refused(number, line::reference_of(bytes), Refusal { id: None, error }),
         };
         match self.push(&push).await {
             Ok((status, id, version)) => Ok(PersonPushResult {

@@ -52,8 +52,8 @@ impl PersonPush {
 
 /// Reads a line: JSON, the shape above, and its own rules (reference, system, version). The
 /// person is read by the operation the line makes, once the reference is looked up.
-pub fn read(bytes: &[u8]) -> Result<PersonPush, (Option<String>, ApiError)> {
-    let push: PersonPush = plateforme_api::json::parse_bytes(bytes).map_err(|error| (reference_of(bytes), error))?;
+pub fn read(bytes: &[u8]) -> Result<PersonPush, ApiError> {
+    let push: PersonPush = plateforme_api::json::parse_bytes(bytes)?;
     let mut errors = Vec::new();
     check_name("reference", &push.reference, &mut errors);
     if let Some(system) = &push.system {
@@ -67,7 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<PersonPush, (Option<String>, ApiError)> {
     }
     match errors.is_empty() {
         true => Ok(push),
-        false => Err((Some(push.reference), ApiError::validation(errors))),
+        false => Err(ApiError::validation(errors)),
     }
 }
 
@@ -84,7 +84,7 @@ fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
 
 /// The `reference` of a line that does not read as a push, if it has a readable one: so the
 /// sender can match the result to its record.
-fn reference_of(bytes: &[u8]) -> Option<String> {
+pub fn reference_of(bytes: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(bytes).ok()?;
     value.get("reference")?.as_str().map(str::to_owned)
 }
