@@ -38,6 +38,8 @@ pub async fn run(settings: &Settings) -> Report {
     checks::strict_parsing::run(&suite, &mut report).await;
     let person = checks::persons::run(&suite, &mut report).await.map(|registered| registered.id);
     checks::dossier::run(&suite, person, &mut report).await;
+    // Inbound sync.
+    checks::inbound::run(&suite, &mut report).await;
     checks::access::run(&suite, organization.as_ref(), &mut report).await;
     checks::journal::run(&suite, person, &mut report).await;
     checks::changes::run(&suite, person, &mut report).await;

@@ -5,6 +5,8 @@ pub mod access;
 pub mod changes;
 pub mod discovery;
 pub mod dossier;
+// Inbound sync.
+pub mod inbound;
 pub mod journal;
 pub mod me;
 pub mod offers;

@@ -58,6 +58,7 @@ error_codes! {
     ProcessingLimited => (StatusCode::LOCKED, "processing_limited", "The processing of this dossier is limited (RGPD article 18): only lifting the limitation and the erasure are allowed"),
     PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition_required", "This write needs an If-Match header"),
     PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "precondition_failed", "The resource changed since the version given in If-Match"),
+    StaleVersion => (StatusCode::CONFLICT, "stale_version", "The version the change was based on is no longer the record's: read the record again"),
     IdempotencyKeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "The Idempotency-Key was already used for another request"),
     Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication is required"),
     Forbidden => (StatusCode::FORBIDDEN, "forbidden", "The caller may not do this (missing scope or refused by the policy)"),

@@ -86,6 +86,11 @@ problem_set!(
     /// Problems of a merge-patch update.
     UpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, PreconditionFailed, PreconditionRequired
 );
+problem_set!(
+    /// Problems of a whole NDJSON batch (inbound sync): its lines' own problems are answered in
+    /// its results.
+    BatchProblems: BadRequest, UnsupportedMediaType, PayloadTooLarge, ValidationFailed
+);
 
 // Webhooks (issue 12, item 3).
 problem_set!(

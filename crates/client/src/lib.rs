@@ -53,6 +53,8 @@ pub use api::admin::JournalFilter;
 pub use api::changes::{ChangeData, ChangeEvent, ChangePage, ChangesRequest};
 pub use api::delegations::DelegationFilter;
 pub use api::me::Export;
+// Inbound sync.
+pub use api::inbound::{PersonBatchResult, PersonPushResult, PersonPushStatus, PersonPushSummary};
 pub use api::offers::{
     BatchResult, BatchSummary, ContractType, FacetCount, Facets, LineResult, OfferSearch, OfferSort, OfferStatus,
     PublicationOutcome, Published, RomeCompletion, SearchPage, SourceRef, Suggestions, TitleCompletion,

@@ -434,7 +434,8 @@ impl<'a> PersonGenerator<'a> {
         } else {
             None
         };
-        let provenance = Provenance { organization_id: Some(by), client_id: DATASET_CLIENT.to_owned(), at };
+        let provenance =
+            Provenance { organization_id: Some(by), client_id: DATASET_CLIENT.to_owned(), at, system: None };
         let mut parts = BTreeMap::from([("professional".to_owned(), provenance.clone())]);
         if social.is_some() {
             parts.insert("social".to_owned(), provenance);
@@ -597,7 +598,10 @@ fn instant(rng: &mut Rng, date: NaiveDate) -> DateTime<Utc> {
 /// the change, under `prefix` (an empty object is one leaf: `orientation`).
 fn stamp(provenance: &mut BTreeMap<String, Provenance>, changes: &Value, prefix: &str, by: Uuid, at: DateTime<Utc>) {
     for path in leaf_paths(changes, prefix) {
-        provenance.insert(path, Provenance { organization_id: Some(by), client_id: DATASET_CLIENT.to_owned(), at });
+        provenance.insert(
+            path,
+            Provenance { organization_id: Some(by), client_id: DATASET_CLIENT.to_owned(), at, system: None },
+        );
     }
 }
 

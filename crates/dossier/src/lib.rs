@@ -8,6 +8,8 @@ mod consents;
 mod contracts;
 mod diagnostic;
 mod duties;
+// Inbound sync: POST /v1/persons/batch.
+mod inbound;
 mod me;
 mod persons;
 mod provenance;
@@ -26,6 +28,8 @@ pub struct NirKey(pub Vec<u8>);
 
 /// Registers the routes under `/v1`, each part in its own module, in the contract's order.
 pub fn configure(config: &mut ServiceConfig) {
+    // `/persons/batch` before the person routes' `/persons/{id}`.
+    inbound::configure(config);
     persons::configure(config);
     me::configure(config);
     co_accompaniments::configure(config);

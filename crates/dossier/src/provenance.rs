@@ -10,6 +10,17 @@ use serde_json::Value;
 
 /// Records the caller as the source of every field the change touched.
 pub fn stamp(provenance: &mut BTreeMap<String, Provenance>, changes: &Value, caller: &Caller, prefix: &str) {
+    stamp_from(provenance, changes, caller, prefix, None);
+}
+
+/// [`stamp`], naming also the partner's `system` the values came from (inbound sync).
+pub fn stamp_from(
+    provenance: &mut BTreeMap<String, Provenance>,
+    changes: &Value,
+    caller: &Caller,
+    prefix: &str,
+    system: Option<&str>,
+) {
     let at = plateforme_model::ids::now();
     for path in leaf_paths(changes, prefix) {
         provenance.insert(
@@ -18,6 +29,7 @@ pub fn stamp(provenance: &mut BTreeMap<String, Provenance>, changes: &Value, cal
                 organization_id: Some(caller.principal().organization_id),
                 client_id: caller.client_id().to_owned(),
                 at,
+                system: system.map(str::to_owned),
             },
         );
     }

@@ -300,6 +300,20 @@ diesel::table! {
     }
 }
 
+// Inbound sync (POST /v1/persons/batch): a partner system's reference of a person.
+diesel::table! {
+    person_sources (organization_id, system, reference) {
+        organization_id -> Text,
+        system -> Text,
+        reference -> Text,
+        person_id -> Text,
+        content_hash -> Text,
+        version -> BigInt,
+        first_seen_at -> Timestamp,
+        last_changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organization_sites -> organizations (organization_id));
 diesel::joinable!(oauth_clients -> organizations (organization_id));
 diesel::joinable!(consents -> persons (person_id));
@@ -327,6 +341,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     diagnostics,
     offers,
     offer_sources,
+    // Inbound sync.
+    person_sources,
 );
 
 // Webhooks (issue 12, item 3).

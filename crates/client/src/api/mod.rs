@@ -8,6 +8,8 @@ pub mod contracts;
 pub mod delegations;
 pub mod diagnostic;
 pub mod duties;
+// Inbound sync.
+pub mod inbound;
 pub mod me;
 pub mod offers;
 pub mod organizations;

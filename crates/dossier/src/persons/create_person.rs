@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::NirKey;
 use crate::access::{self, today};
-use crate::provenance::stamp;
+use crate::provenance::stamp_from;
 
 /// Register a person
 ///
@@ -42,6 +42,29 @@ pub async fn create_person(
     let fingerprint = json!({"identity": new.identity, "contact": new.contact, "statuses": new.statuses,
         "registration": new.registration, "nir": nir_hash});
     let claim = key.claim(caller.client_id(), &fingerprint)?;
+    let record = registration_record(&store, &caller, new, None).await?;
+    let context = caller.write_context();
+    create_once(&store, claim, move |conn| {
+        let person = persons::create(conn, &context, record, nir_hash)?;
+        let mut entry = caller.access(person.id, JournalSection::Dossier, Operation::Write);
+        entry.acting_for = person.record.registration.on_behalf_of;
+        journal::append(conn, &[entry])?;
+        let view = access::view_for(&caller, &person);
+        Ok(Located { location: crate::location(person.id), version: person.version, resource: view })
+    })
+    .await
+}
+
+/// The record of a registration by the caller, checked against every rule of registration (the
+/// remit, the mandate of a partner, the sensitive parts) and stamped with its provenance — from
+/// the partner's `system` when it was pushed by inbound sync: the one path of `POST /v1/persons`
+/// and of a new reference in `POST /v1/persons/batch`.
+pub(crate) async fn registration_record(
+    store: &Store,
+    caller: &Caller,
+    new: NewPerson,
+    system: Option<&str>,
+) -> Result<PersonRecord, ApiError> {
     let mut record = PersonRecord {
         identity: new.identity,
         contact: new.contact,
@@ -65,22 +88,13 @@ pub async fn create_person(
             recorded_by: caller.principal().organization_id,
         });
     }
-    check_registration_remit(&caller, &record)?;
-    record.registration.on_behalf_of = mandating_organization(&store, &caller, &record).await?;
-    access::check_sensitive_write(&caller, record.statuses.rqth)?;
+    check_registration_remit(caller, &record)?;
+    record.registration.on_behalf_of = mandating_organization(store, caller, &record).await?;
+    access::check_sensitive_write(caller, record.statuses.rqth)?;
     let document = json!({"identity": record.identity, "contact": record.contact, "statuses": record.statuses,
         "registration": record.registration});
-    stamp(&mut record.provenance, &document, &caller, "");
-    let context = caller.write_context();
-    create_once(&store, claim, move |conn| {
-        let person = persons::create(conn, &context, record, nir_hash)?;
-        let mut entry = caller.access(person.id, JournalSection::Dossier, Operation::Write);
-        entry.acting_for = person.record.registration.on_behalf_of;
-        journal::append(conn, &[entry])?;
-        let view = access::view_for(&caller, &person);
-        Ok(Located { location: crate::location(person.id), version: person.version, resource: view })
-    })
-    .await
+    stamp_from(&mut record.provenance, &document, caller, "", system);
+    Ok(record)
 }
 
 /// An organization registers only persons it will then follow: a registration it could not

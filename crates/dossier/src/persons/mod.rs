@@ -4,7 +4,7 @@
 //! Every handler reaches the person through `access`, so the policy decides and the journal
 //! records each access.
 
-mod create_person;
+pub(crate) mod create_person;
 mod erase_person;
 mod get_person;
 mod issue_access_code;
@@ -14,7 +14,7 @@ mod list_unoriented_persons;
 mod match_persons;
 mod set_orientation;
 mod set_rsa_status;
-mod update_person;
+pub(crate) mod update_person;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

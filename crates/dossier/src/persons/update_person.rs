@@ -5,12 +5,13 @@ use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
-use plateforme_model::person::Person;
-use plateforme_store::dossier::persons;
+use plateforme_model::person::{Person, PersonRecord};
+use plateforme_store::dossier::persons::{self, StoredPerson};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::access;
-use crate::provenance::stamp;
+use crate::provenance::stamp_from;
 
 /// Update a dossier
 ///
@@ -39,11 +40,33 @@ pub async fn update_person(
 ) -> Result<HttpResponse, ApiError> {
     let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
     let expected = if_match.check(current.version)?;
-    let fields = patch.apply_to(&current.record.fields())?;
-    let Some(changes) = changes_between(&current.record.fields(), &fields)? else {
+    let Some((record, changes)) = patched_record(&caller, &current, &patch, None)? else {
         return Ok(current_response(current.version, &access::view_for(&caller, &current)));
     };
-    access::check_sensitive_write(&caller, changes.pointer("/statuses/rqth").is_some())?;
+    let context = caller.write_context();
+    let updated = access::commit(&store, &caller, id, JournalSection::Dossier, move |conn| {
+        persons::update(conn, &context, &current, expected, record, changes)
+    })
+    .await?;
+    Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
+}
+
+/// The record patched by `patch`, checked against every rule of an update (the whole person
+/// valid, the sensitive parts, the RSA status left to its own operation) and stamped with its
+/// provenance — from the partner's `system` when pushed by inbound sync — with the changes; `None`
+/// when the patch changes nothing. The one path of `PATCH /v1/persons/{id}` and of a known
+/// reference in `POST /v1/persons/batch`.
+pub(crate) fn patched_record(
+    caller: &Caller,
+    current: &StoredPerson,
+    patch: &MergePatch,
+    system: Option<&str>,
+) -> Result<Option<(PersonRecord, Value)>, ApiError> {
+    let fields = patch.apply_to(&current.record.fields())?;
+    let Some(changes) = changes_between(&current.record.fields(), &fields)? else {
+        return Ok(None);
+    };
+    access::check_sensitive_write(caller, changes.pointer("/statuses/rqth").is_some())?;
     if changes.pointer("/statuses/rsa_beneficiary").is_some() {
         return Err(ApiError::validation(vec![FieldError::new(
             "statuses.rsa_beneficiary",
@@ -55,11 +78,6 @@ pub async fn update_person(
     record.identity = fields.identity;
     record.contact = fields.contact;
     record.statuses = fields.statuses;
-    stamp(&mut record.provenance, &changes, &caller, "");
-    let context = caller.write_context();
-    let updated = access::commit(&store, &caller, id, JournalSection::Dossier, move |conn| {
-        persons::update(conn, &context, &current, expected, record, changes)
-    })
-    .await?;
-    Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
+    stamp_from(&mut record.provenance, &changes, caller, "", system);
+    Ok(Some((record, changes)))
 }

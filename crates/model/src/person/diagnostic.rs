@@ -366,7 +366,8 @@ mod tests {
     fn the_social_part_is_withheld_with_its_provenance() {
         let input: DiagnosticInput =
             serde_json::from_value(json!({"professional": professional(), "social": {}})).expect("input");
-        let provenance = Provenance { organization_id: None, client_id: "c".into(), at: crate::ids::now() };
+        let provenance =
+            Provenance { organization_id: None, client_id: "c".into(), at: crate::ids::now(), system: None };
         let record = DiagnosticRecord {
             professional: input.professional,
             social: Some(SocialDiagnostic::default()),

@@ -344,6 +344,10 @@ pub struct Provenance {
     pub organization_id: Option<Uuid>,
     pub client_id: String,
     pub at: DateTime<Utc>,
+    /// The partner's system the value came from, when it was pushed by inbound sync
+    /// (`POST /v1/persons/batch`, the line's `system`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
 }
 
 /// Statuses as returned, with what is derived from the birth date.

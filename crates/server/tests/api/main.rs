@@ -27,6 +27,8 @@ mod erasure;
 mod external_issuer;
 mod graceful_stop;
 mod head_requests;
+// Inbound sync.
+mod inbound;
 mod journal_group_commit;
 mod journey;
 mod limitation;

@@ -3,7 +3,7 @@
 //! organization (`erase`, behind `DELETE /v1/persons/{id}`).
 //!
 //! What the dossier held is deleted: the person, their diagnostic, contracts, reviews, consents,
-//! co-accompaniments, breaches and access codes. What must stay to account for the network's work stays, in a form that no
+//! co-accompaniments, breaches, access codes and the references partner systems keep for them. What must stay to account for the network's work stays, in a form that no
 //! longer says anything of the person: each history row keeps who changed which record, when and
 //! by which request, but its content is replaced by `null`; each journal entry keeps who
 //! accessed, when and under which declared purpose, but the caller's own words
@@ -86,6 +86,8 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
     diesel::delete(co_accompaniments::table.filter(co_accompaniments::person_id.eq(&id))).execute(conn)?;
     diesel::delete(person_access_codes::table.filter(person_access_codes::person_id.eq(&id))).execute(conn)?;
+    // The references partner systems keep for the person (inbound sync) name them too.
+    super::person_sources::forget(conn, person_id)?;
     diesel::delete(persons::table.find(&id)).execute(conn)?;
     for (resource_type, resource_id) in records.keys() {
         diesel::update(history::table)

@@ -10,4 +10,6 @@ pub mod contracts;
 pub mod diagnostics;
 pub mod erasure;
 pub mod persons;
+// Inbound sync: the references partner systems keep for the persons they push.
+pub mod person_sources;
 pub mod reviews;
