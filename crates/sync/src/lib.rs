@@ -1,12 +1,15 @@
 //! Sync for partner and regional systems: the change feed (`GET /v1/changes`), every event of
 //! the network in feed order as CloudEvents, filtered by the access policy, with long-poll.
-//! Webhooks, bulk export, inbound sync and the sync client build on it (docs/sync.md).
+//! The bulk export (`exports`) is its first load; webhooks, inbound sync and the sync client
+//! build on it (docs/sync.md).
 //! One file per operation; the handler's name is the operationId.
 
 mod cursor;
 mod embed;
 mod event;
 mod event_type;
+// Bulk export (issue 12, item 4).
+pub mod exports;
 mod get_changes;
 mod judge;
 mod query;
@@ -41,12 +44,15 @@ impl Default for FeedSettings {
 /// Registers the routes under the caller's scope (`/v1`).
 pub fn configure(config: &mut ServiceConfig) {
     config.service(get_changes::get_changes);
+    // Bulk export.
+    exports::configure(config);
 }
 
 /// The part of the contract this crate owns besides its paths: its tag.
 #[derive(OpenApi)]
 #[openapi(tags((name = "Sync", description = "Keeping a partner system in step with the network (docs/sync.md). \
 The change feed serves every change of the records the caller may read, in one order that never skips an event \
-committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. Webhooks, \
-bulk export and inbound batches are not built yet.")))]
+committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. A bulk \
+export loads every record the caller may see, with the feed's cursor at its snapshot: the feed from it holds exactly \
+the changes the export does not. Webhooks and inbound batches are not built yet.")))]
 pub struct SyncApi;
