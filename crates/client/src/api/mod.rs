@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod delegations;
 pub mod diagnostic;
 pub mod duties;
+pub mod exports;
 pub mod me;
 pub mod offers;
 pub mod organizations;
