@@ -41,6 +41,7 @@ pub async fn run(settings: &Settings) -> Report {
     checks::access::run(&suite, organization.as_ref(), &mut report).await;
     checks::journal::run(&suite, person, &mut report).await;
     checks::changes::run(&suite, person, &mut report).await;
+    checks::exports::run(&suite, person, &mut report).await;
     checks::me::run(&suite, person, &mut report).await;
     checks::offers::run(&suite, &mut report).await;
     checks::roles::run(&suite, &mut report).await;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod changes;
 pub mod discovery;
 pub mod dossier;
+pub mod exports;
 pub mod journal;
 pub mod me;
 pub mod offers;
