@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use plateforme_model::organization::OrganizationKind::{FranceTravail, MissionLocale, Region};
+use plateforme_model::organization::OrganizationKind::{Departement, FranceTravail, MissionLocale, Region};
 use plateforme_store::{Actor, Backend, StoreError, WriteContext, organizations, write};
 use serde_json::{Value, json};
 
@@ -23,6 +23,7 @@ on_both_backends!(
     an_export_then_the_feed_from_its_cursor_is_the_source,
     an_export_follows_the_policy_and_is_its_clients_alone,
     an_export_since_holds_the_changed_and_the_deleted,
+    a_departure_from_the_remit_since_is_in_the_deleted_file,
     bad_exports_are_refused_precisely,
 );
 
@@ -272,6 +273,43 @@ async fn an_export_since_holds_the_changed_and_the_deleted(app: TestApp) {
         (&deleted[0]["type"], &deleted[0]["id"], &deleted[0]["reason"]),
         (&json!("person"), &erased["id"], &json!("deleted"))
     );
+}
+
+async fn orient(app: &TestApp, by: &TestClient, person_id: &str, to: &TestClient, version: i64) {
+    let body = json!({"path_type": "socio_professionnel", "intensive": false, "referent_organization_id": to.organization_id,
+        "referent_counsellor": null, "decided_on": chrono::Utc::now().date_naive()});
+    let path = format!("/v1/persons/{person_id}/orientation");
+    let response = app.put_as(&by.token, &path, Some(&format!("\"{version}\"")), &body).await;
+    assert_eq!(response.status().as_u16(), 200, "orient {person_id}");
+}
+
+async fn a_departure_from_the_remit_since_is_in_the_deleted_file(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let rhone = app.register(Departement, &[&["dossier:read", "dossier:write"], FEED].concat()).await;
+    let first = app.register(MissionLocale, &[&["dossier:read"], FEED].concat()).await;
+    let second = app.register(MissionLocale, &[&["dossier:read"], FEED].concat()).await;
+    let rsa = register_person(&app, &ft, &person("Izard", true)).await;
+    let id = rsa["id"].as_str().expect("id").to_owned();
+    orient(&app, &rhone, &id, &first, 1).await;
+    let body = json!({"types": ["person"]});
+    let before = file(&app, &first, &export(&app, &first, &body).await, "person").await;
+    assert!(before.iter().any(|line| line["id"] == id.as_str()), "oriented to the first mission locale");
+    actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    let since = chrono::Utc::now();
+    actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+
+    // Re-oriented to the second: it left the first's remit since then.
+    orient(&app, &rhone, &id, &second, 2).await;
+    let since_body = json!({"types": ["person"], "since": since.to_rfc3339()});
+    let manifest = export(&app, &first, &since_body).await;
+    assert!(file(&app, &first, &manifest, "person").await.is_empty());
+    let deleted = file(&app, &first, &manifest, "deleted").await;
+    assert_eq!(deleted, [json!({"type": "person", "id": id, "version": 3, "reason": "left_remit"})]);
+    // The second receives it as changed; nothing of it is deleted for it.
+    let manifest = export(&app, &second, &since_body).await;
+    let changed = file(&app, &second, &manifest, "person").await;
+    assert_eq!(changed.iter().map(|line| line["id"].clone()).collect::<Vec<_>>(), [json!(id)]);
+    assert!(file(&app, &second, &manifest, "deleted").await.is_empty());
 }
 
 async fn bad_exports_are_refused_precisely(app: TestApp) {
