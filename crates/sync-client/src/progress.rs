@@ -6,6 +6,14 @@ use std::time::{Duration, Instant};
 /// How often a plain line is printed when stderr is not a terminal.
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
+/// `[=========>          ] 460/1000`: how far a load is, for a terminal.
+pub fn bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 30;
+    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
+    let head = if filled < WIDTH { ">" } else { "" };
+    format!("[{}{head}{}] {done}/{total}", "=".repeat(filled), " ".repeat(WIDTH - filled - head.len()))
+}
+
 pub struct Progress {
     terminal: bool,
     last: Option<Instant>,
@@ -35,5 +43,18 @@ impl Progress {
         if self.terminal {
             let _ = writeln!(std::io::stderr());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn a_bar_fills_as_the_load_goes() {
+        assert_eq!(bar(0, 10), format!("[>{}] 0/10", " ".repeat(29)));
+        assert_eq!(bar(5, 10), format!("[{}>{}] 5/10", "=".repeat(15), " ".repeat(14)));
+        assert_eq!(bar(10, 10), format!("[{}] 10/10", "=".repeat(30)));
+        assert_eq!(bar(0, 0), format!("[{}] 0/0", "=".repeat(30)));
     }
 }

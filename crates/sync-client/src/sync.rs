@@ -6,7 +6,7 @@ use plateforme_client::{ChangeEvent, ChangesRequest, Client, ClientConfig, Expor
 
 use crate::Args;
 use crate::mirror::{Change, Mirror};
-use crate::progress::Progress;
+use crate::progress::{Progress, bar};
 
 /// Lines loaded per local transaction, events read per page.
 const LOAD_BATCH: usize = 500;
@@ -69,7 +69,7 @@ async fn load_export(
         }
         tokio::time::sleep(POLL).await;
     };
-    let total: i64 = export.files.iter().map(|file| file.count).sum();
+    let total: usize = export.files.iter().map(|file| usize::try_from(file.count).unwrap_or(0)).sum();
     let mut loaded = 0;
     for file in &export.files {
         let mut lines = client.export_file(file).await.map_err(|error| error.to_string())?;
@@ -83,14 +83,14 @@ async fn load_export(
                 mirror.load(&batch).map_err(db)?;
                 loaded += batch.len();
                 batch.clear();
-                progress.show(&format!("export: {loaded}/{total} records loaded"), false);
+                progress.show(&format!("export: {} records loaded", bar(loaded, total)), false);
             }
             if line.is_none() {
                 break;
             }
         }
     }
-    progress.show(&format!("export: {loaded}/{total} records loaded"), true);
+    progress.show(&format!("export: {} records loaded", bar(loaded, total)), true);
     let cursor = export.cursor.ok_or_else(|| format!("export {id} is done without a cursor"))?;
     mirror.apply(&[], &cursor).map_err(db)?;
     Ok(cursor)

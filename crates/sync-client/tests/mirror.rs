@@ -1,5 +1,5 @@
 //! `plateforme-sync` against the real server (in-process, SQLite, demo data): it is killed with
-//! `kill -9` while following the feed with writes going on, started again with `--once`, and
+//! `kill -9` three times while following the feed with writes going on, started again with `--once`, and
 //! the mirror then equals what the client reads from the API (a bulk export taken then), with
 //! no event applied twice — into a SQLite mirror, and a PostgreSQL one when `DATABASE_URL` is set.
 
@@ -51,17 +51,20 @@ async fn killed_and_resumed(mirror: &str) {
     register_persons(&base_url).await;
     let (stop, writer) = keep_writing(&store);
 
-    let mut first = sync(&base_url, mirror, false);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while applied(mirror).0 < 5 {
-        assert!(Instant::now() < deadline, "the sync client applied no event in 120 s");
-        assert!(first.try_wait().expect("the sync client").is_none(), "the sync client stopped on its own");
-        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    // kill -9 three times mid-stream, each once it applied more events, while the writes go on.
+    let mut at_kill = 0;
+    for _ in 0..3 {
+        let mut running = sync(&base_url, mirror, false);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while applied(mirror).0 < at_kill + 5 {
+            assert!(Instant::now() < deadline, "the sync client applied no event in 120 s");
+            assert!(running.try_wait().expect("the sync client").is_none(), "the sync client stopped on its own");
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+        running.kill().expect("kill -9");
+        running.wait().expect("the killed client");
+        at_kill = applied(mirror).0;
     }
-    // kill -9, mid-stream: the writes go on.
-    first.kill().expect("kill -9");
-    first.wait().expect("the killed client");
-    let at_kill = applied(mirror).0;
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::SeqCst);
     let written = writer.join().expect("the writer");
