@@ -236,8 +236,13 @@ pub fn chunk(conn: &mut DbConnection, id: Uuid, file: &str, chunk: i64) -> Resul
 }
 
 /// Upkeep: forgets the exports past their expiry with their files, and fails the runs whose
-/// replica stopped holding them (a restart, a crash): their client asks for a new export.
-pub fn forget_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// replica stopped holding them (a restart, a crash), and the exports still queued after
+/// `never_started` (their replica stopped before running them): their client asks again.
+pub fn forget_expired(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    never_started: chrono::Duration,
+) -> Result<usize, StoreError> {
     let expired: Vec<String> =
         exports::table.filter(exports::expires_at.le(to_db(now))).select(exports::id).load(conn)?;
     let mut done = 0;
@@ -250,7 +255,12 @@ pub fn forget_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usi
         .filter(exports::lease_until.lt(to_db(now)))
         .select(exports::id)
         .load(conn)?;
-    for id in interrupted {
+    let stuck: Vec<String> = exports::table
+        .filter(exports::status.eq(ExportStatus::Queued.as_str()))
+        .filter(exports::created_at.lt(to_db(now - never_started)))
+        .select(exports::id)
+        .load(conn)?;
+    for id in interrupted.into_iter().chain(stuck) {
         let id = id.parse().map_err(StoreError::corrupt)?;
         fail(conn, id, "the export was interrupted (the server running it stopped); ask for a new one")?;
         done += 1;

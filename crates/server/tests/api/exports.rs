@@ -25,6 +25,7 @@ on_both_backends!(
     an_export_since_holds_the_changed_and_the_deleted,
     a_departure_from_the_remit_since_is_in_the_deleted_file,
     bad_exports_are_refused_precisely,
+    the_upkeep_fails_interrupted_exports_and_forgets_expired_ones,
 );
 
 const FEED: &[&str] = &["changes:read", "organizations:read"];
@@ -342,4 +343,43 @@ async fn bad_exports_are_refused_precisely(app: TestApp) {
     let without_scope = app.register(FranceTravail, &["dossier:read"]).await;
     assert_problem(post_as(&app, &without_scope, "/v1/exports", &json!({})).await, 403, "forbidden").await;
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM exports".into()), 0, "a refused export records nothing");
+}
+
+async fn the_upkeep_fails_interrupted_exports_and_forgets_expired_ones(app: TestApp) {
+    use plateforme_store::exports::{self, NewExport};
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let now = chrono::Utc::now();
+    let record = |created_at: chrono::DateTime<chrono::Utc>, expires_at| NewExport {
+        id: uuid::Uuid::now_v7(),
+        client_id: ft.client_id.clone(),
+        types: vec!["person".into()],
+        since: None,
+        created_at,
+        expires_at,
+    };
+    // Asked for an hour ago and never run (its replica stopped); one taken and its lease passed;
+    // one past its expiry; one just asked for.
+    let never_run = record(now - chrono::Duration::hours(1), now + chrono::Duration::days(6));
+    let interrupted = record(now - chrono::Duration::hours(1), now + chrono::Duration::days(6));
+    let expired = record(now - chrono::Duration::days(8), now - chrono::Duration::days(1));
+    let fresh = record(now, now + chrono::Duration::days(7));
+    let ids = [never_run.id, interrupted.id, expired.id, fresh.id];
+    app.store
+        .run_blocking(|conn| {
+            for export in [&never_run, &interrupted, &expired, &fresh] {
+                exports::create(conn, export)?;
+            }
+            exports::claim(conn, interrupted.id, now - chrono::Duration::minutes(1)).map(|_| ())
+        })
+        .expect("exports recorded");
+    let done = plateforme_sync::exports::forget_expired(&app.store).await.expect("the upkeep");
+    assert_eq!(done, 3, "one forgotten, two failed");
+    let status = |body: Value| body["status"].as_str().unwrap_or("").to_owned();
+    for (id, expected) in [(ids[0], "failed"), (ids[1], "failed"), (ids[3], "queued")] {
+        let response = get_as(&app, &ft, &format!("/v1/exports/{id}")).await;
+        assert_eq!(status(json(response).await), expected, "{id}");
+    }
+    assert_problem(get_as(&app, &ft, &format!("/v1/exports/{}", ids[2])).await, 404, "not_found").await;
+    let failed = json(get_as(&app, &ft, &format!("/v1/exports/{}", ids[1])).await).await;
+    assert!(failed["error"].as_str().is_some_and(|why| why.contains("ask for a new one")), "{failed}");
 }

@@ -61,9 +61,10 @@ pub async fn run(store: Store, caller: Caller, id: Uuid) {
     }
 }
 
-/// Upkeep: forgets the exports past their 7 days, fails those whose run was interrupted.
+/// Upkeep: forgets the exports past their 7 days, fails those whose run was interrupted or
+/// never started (a lease's time after they were asked for).
 pub async fn forget_expired(store: &Store) -> Result<usize, StoreError> {
-    store.run(|conn| exports::forget_expired(conn, Utc::now())).await
+    store.run(|conn| exports::forget_expired(conn, Utc::now(), LEASE)).await
 }
 
 /// A line of a type's file.
