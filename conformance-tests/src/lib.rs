@@ -44,6 +44,7 @@ pub async fn run(settings: &Settings) -> Report {
     checks::journal::run(&suite, person, &mut report).await;
     checks::changes::run(&suite, person, &mut report).await;
     checks::webhooks::run(&suite, &mut report).await;
+    checks::exports::run(&suite, person, &mut report).await;
     checks::me::run(&suite, person, &mut report).await;
     checks::offers::run(&suite, &mut report).await;
     checks::roles::run(&suite, &mut report).await;

@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod dossier;
 // Inbound sync.
 pub mod inbound;
+pub mod exports;
 pub mod journal;
 pub mod me;
 pub mod offers;

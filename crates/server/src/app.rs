@@ -270,6 +270,18 @@ async fn purge_expired_access_codes(store: Store) {
     .await;
 }
 
+/// How often bulk exports past their 7 days are forgotten, and runs interrupted by a stop
+/// (their lease of 5 minutes passed) failed, so that their client asks again.
+const EXPORTS_UPKEEP_PERIOD: Duration = Duration::from_secs(600);
+
+async fn forget_expired_exports(store: Store) {
+    upkeep::every(EXPORTS_UPKEEP_PERIOD, "bulk exports forgotten or failed", || {
+        let store = store.clone();
+        async move { plateforme_sync::exports::forget_expired(&store).await }
+    })
+    .await;
+}
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
 /// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
 /// `shutdown_timeout_secs`), SIGQUIT at once.
@@ -286,6 +298,7 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     if services.webhooks.worker {
         actix_web::rt::spawn(plateforme_sync::webhooks::run_worker(services.store.clone(), services.webhooks.clone()));
     }
+    actix_web::rt::spawn(forget_expired_exports(services.store.clone()));
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

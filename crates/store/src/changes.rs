@@ -149,7 +149,7 @@ fn event_of_row(row: ChangeRow) -> Result<ChangeEvent, StoreError> {
     })
 }
 
-fn events_of_rows(rows: Vec<ChangeRow>) -> Result<Vec<ChangeEvent>, StoreError> {
+pub(crate) fn events_of_rows(rows: Vec<ChangeRow>) -> Result<Vec<ChangeEvent>, StoreError> {
     rows.into_iter().map(event_of_row).collect()
 }
 

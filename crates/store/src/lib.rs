@@ -38,6 +38,7 @@ pub mod cursor;
 pub mod delegations;
 pub mod dossier;
 pub mod error;
+pub mod exports;
 pub mod health;
 pub mod history;
 pub mod idempotency;

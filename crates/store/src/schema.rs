@@ -323,6 +323,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     history,
     change_sequence,
     changes,
+    exports,
+    export_chunks,
     idempotency_keys,
     rate_limit_windows,
     organizations,
@@ -405,3 +407,31 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(webhook_subscriptions, webhook_deliveries, webhook_attempts);
+
+// Bulk exports (crates/store/src/exports.rs).
+diesel::table! {
+    exports (id) {
+        id -> Text,
+        client_id -> Text,
+        types -> Text,
+        since -> Nullable<Timestamp>,
+        status -> Text,
+        feed_cursor -> Nullable<Text>,
+        transaction_time -> Nullable<Timestamp>,
+        counts -> Nullable<Text>,
+        error -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    export_chunks (export_id, file, chunk) {
+        export_id -> Text,
+        file -> Text,
+        chunk -> BigInt,
+        lines -> Text,
+    }
+}
+

@@ -23,7 +23,7 @@ pub const DOSSIER_TYPES: [&str; 7] = [
 /// The resource types the feed serves, as the store names them: the dossier's, offers and
 /// organizations. The store records others (clients of the platform, delegations, reception
 /// sites) that the feed does not serve yet.
-fn resource_types() -> impl Iterator<Item = &'static str> {
+pub(crate) fn resource_types() -> impl Iterator<Item = &'static str> {
     DOSSIER_TYPES.into_iter().chain([offers::RESOURCE_TYPE, organizations::RESOURCE_TYPE])
 }
 

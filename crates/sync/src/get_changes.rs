@@ -11,7 +11,6 @@ use plateforme_store::{Action, DbConnection, Store, StoreError, access::journal}
 use uuid::Uuid;
 
 use crate::FeedSettings;
-use crate::cursor::FeedCursor;
 use crate::embed::{self, Embedded};
 use crate::event::{ChangePage, CloudEvent};
 use crate::event_type::Happened;
@@ -118,6 +117,10 @@ fn read_for(
             read += 1;
             position = event.position;
             answer.position = position;
+            // From a bulk export's cursor: the export holds this transaction's events already.
+            if request.after.exported(event.position.transaction) {
+                continue;
+            }
             let Some(event_type) =
                 event_type.filter(|kind| request.types.as_ref().is_none_or(|types| types.contains(kind)))
             else {
@@ -150,6 +153,6 @@ fn next_cursor(request: &FeedRequest, settings: &FeedSettings, position: FeedPos
         Some(given) if position == request.after.position && !request.after.stale(now, settings.retention) => {
             given.clone()
         }
-        _ => FeedCursor::at(position, now).seal(),
+        _ => request.after.moved_to(position, now).seal(),
     }
 }

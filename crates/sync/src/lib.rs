@@ -1,12 +1,15 @@
 //! Sync for partner and regional systems: the change feed (`GET /v1/changes`), every event of
 //! the network in feed order as CloudEvents, filtered by the access policy, with long-poll.
-//! Webhooks, bulk export, inbound sync and the sync client build on it (docs/sync.md).
+//! The bulk export (`exports`) is its first load, the webhooks (`webhooks`) push the same events;
+//! the sync client (`crates/sync-client`) follows both (docs/sync.md).
 //! One file per operation; the handler's name is the operationId.
 
 mod cursor;
 mod embed;
 mod event;
 mod event_type;
+// Bulk export (issue 12, item 4).
+pub mod exports;
 mod get_changes;
 mod judge;
 mod query;
@@ -46,6 +49,8 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(get_changes::get_changes);
     // Webhooks (issue 12, item 3).
     webhooks::configure(config);
+    // Bulk export.
+    exports::configure(config);
 }
 
 /// The part of the contract this crate owns besides its paths: its tag.
@@ -53,6 +58,7 @@ pub fn configure(config: &mut ServiceConfig) {
 #[openapi(tags((name = "Sync", description = "Keeping a partner system in step with the network (docs/sync.md). \
 The change feed serves every change of the records the caller may read, in one order that never skips an event \
 committed later, as CloudEvents 1.0; a follower keeps the cursor of the last answer and resumes from it. Webhooks (`/v1/subscriptions`) \
-push the same events, signed as Standard Webhooks specifies, at least once. Bulk export and inbound batches \
-are not built yet.")))]
+push the same events, signed as Standard Webhooks specifies, at least once. A bulk export loads every record the caller may \
+see, with the feed's cursor at its snapshot: the feed from it holds exactly the changes the export does not. Inbound \
+batches (`POST /v1/persons/batch`) push what a partner system learned, line by line.")))]
 pub struct SyncApi;

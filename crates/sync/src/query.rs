@@ -134,7 +134,7 @@ fn opened(text: &str, settings: &FeedSettings, now: DateTime<Utc>) -> Result<Fee
         let days = settings.retention.num_days();
         let message = format!(
             "this cursor is older than the feed's retention ({days} days): events after it may be forgotten. \
-             Load the records again from a bulk export (POST /v1/exports, to come) and follow the feed from its \
+             Load the records again from a bulk export (POST /v1/exports) and follow the feed from its \
              cursor, or read the feed again from the beginning (no `after`)"
         );
         return Err(ApiError::new(ErrorCode::CursorExpired, message.clone()).with_errors(vec![FieldError::new(

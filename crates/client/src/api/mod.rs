@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod duties;
 // Inbound sync.
 pub mod inbound;
+pub mod exports;
 pub mod me;
 pub mod offers;
 pub mod organizations;

@@ -24,6 +24,7 @@ mod dossier;
 mod dossier_visibility;
 mod duties;
 mod erasure;
+mod exports;
 mod external_issuer;
 mod graceful_stop;
 mod head_requests;
