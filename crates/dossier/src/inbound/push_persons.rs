@@ -37,9 +37,10 @@ pub const MAX_BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Each line is applied in its own transaction, in order, with its journal entry, history
 /// version and change event; a line refused writes nothing and does not stop the others. Every
 /// field written records the caller's organization and client and the line's `system` as its
-/// provenance. Sending the same line again is idempotent: when nobody wrote the person since,
-/// it answers `unchanged` with the same person and version, and writes nothing — so a whole
-/// batch may be sent again after a failure, without `Idempotency-Key`. The answer is one JSON
+/// provenance. Sending the same line again is idempotent: a line applied once (the same
+/// reference, `version` and `person`) answers `unchanged` with the person and their current
+/// version, and writes nothing, even when the person was written since — so a whole batch may be
+/// sent again after a failure, without `Idempotency-Key`. The answer is one JSON
 /// document (not NDJSON) like `POST /v1/offers/batch`'s, so that one schema describes it and a
 /// client reads the counts first. A batch holds 1 to 1,000 non-blank lines (422 `batch.empty`,
 /// 413 `batch.too_many_lines`, checked before any line is applied) in at most 16 MiB (413).

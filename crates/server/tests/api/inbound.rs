@@ -131,6 +131,11 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing(app: TestApp) {
     assert_eq!(results[0]["problem"]["errors"][0]["rule"], "version.required");
     assert_eq!(results[0]["current_version"], 2);
 
+    // The creation sent again was applied already: nothing to do, the other write kept.
+    let results = push(&app, &ft, &[create_line("R-2", "Stale")]).await;
+    assert_eq!(results[0]["status"], "unchanged", "{results:?}");
+    assert_eq!(results[0]["version"], 2);
+
     let (after, etag) = person_of(&app, &ft, &id).await;
     assert_eq!(etag, "\"2\"");
     assert_eq!(after["contact"]["email"], "new@example.org", "never silently overwritten");
