@@ -261,6 +261,19 @@ async fn an_organization_outside_the_remit_gets_forbidden_lines(app: TestApp) {
     let reader = app.register(MissionLocale, &["dossier:read"]).await;
     let response = push_raw(&app, &reader, "application/x-ndjson", ndjson(&[create_line("G-2", "Scope")])).await;
     assert_problem(response, 403, "forbidden").await;
+    // A dossier whose processing is limited is not written by a line either.
+    let id = push(&app, &ft, &[create_line("G-4", "Limitee")]).await[0]["id"].clone();
+    let path = format!("/v1/persons/{}/limitation", id.as_str().expect("id"));
+    let response =
+        app.client.put(app.url(&path)).bearer_auth(&ft.token).header("if-match", "\"1\"").send().await.expect("PUT");
+    assert_eq!(response.status().as_u16(), 200, "limit the processing");
+    let update =
+        json!({"reference": "G-4", "system": SYSTEM, "version": 2, "person": {"contact": {"email": "l@example.org"}}});
+    let results = push(&app, &ft, &[update]).await;
+    assert_eq!(results[0]["status"], "forbidden", "{results:?}");
+    assert_eq!(results[0]["id"], id);
+    assert_eq!(results[0]["problem"]["code"], "processing_limited");
+
     let response = push_raw(&app, &ft, "application/json", ndjson(&[create_line("G-3", "Media")])).await;
     let problem = assert_problem(response, 415, "unsupported_media_type").await;
     assert!(problem["detail"].as_str().expect("detail").contains("application/x-ndjson"));
