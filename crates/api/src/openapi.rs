@@ -89,7 +89,7 @@ problem_set!(
 problem_set!(
     /// Problems of a whole NDJSON batch (inbound sync): its lines' own problems are answered in
     /// its results.
-    BatchProblems: BadRequest, UnsupportedMediaType, PayloadTooLarge, ValidationFailed
+    BatchProblems: BadRequest, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused
 );
 
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD

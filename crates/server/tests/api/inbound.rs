@@ -178,6 +178,25 @@ async fn the_same_batch_sent_again_writes_nothing(app: TestApp) {
         app.client.post(app.url("/v1/persons/match")).bearer_auth(&ft.token).json(&probe).send().await.expect("match");
     assert_eq!(json(response).await["matches"].as_array().map(Vec::len), Some(1), "no second person");
 
+    // With an Idempotency-Key, the batch sent again answers its first answer.
+    let keyed = [create_line("R-5", "Cle")];
+    let send = |body: String| {
+        app.client
+            .post(app.url("/v1/persons/batch"))
+            .bearer_auth(&ft.token)
+            .header("content-type", "application/x-ndjson")
+            .header("idempotency-key", "inbound-batch-1")
+            .body(body)
+            .send()
+    };
+    let first = json(send(ndjson(&keyed)).await.expect("POST")).await;
+    assert_eq!(first["results"][0]["status"], "created");
+    let replayed = send(ndjson(&keyed)).await.expect("POST");
+    assert_eq!(header(&replayed, "idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(json(replayed).await, first, "the first answer again");
+    let reused = send(ndjson(&[create_line("R-6", "Autre")])).await.expect("POST");
+    assert_problem(reused, 422, "idempotency_key_reused").await;
+
     // The batch, with the whole-batch answer: the counts.
     let response = push_raw(&app, &ft, "application/x-ndjson", ndjson(&batch)).await;
     let answer = json(response).await;
