@@ -90,6 +90,20 @@ async fn a_reference_registers_then_updates_at_the_version_seen(app: TestApp) {
     assert_eq!(after["provenance"]["contact.phone"]["organization_id"], ft.organization_id.to_string());
     assert_eq!(history_length(&app, &ft, &id).await, 2, "one version per write");
 
+    // Each write is on the change feed, as any write of a person is.
+    crate::change_feed::settle(&app).await;
+    let follower = app.register(FranceTravail, &["changes:read", "dossier:read"]).await;
+    let feed = json(get_as(&app, &follower, "/v1/changes?limit=100").await).await;
+    let subject = id.as_str().expect("id");
+    let events: Vec<(&str, i64)> = feed["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["subject"] == subject)
+        .map(|event| (event["type"].as_str().unwrap_or(""), event["data"]["version"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(events, [("fr.plateforme.person.created", 1), ("fr.plateforme.person.updated", 2)], "{feed}");
+
     // The same reference in another system of the organization is another person's.
     let mut elsewhere = create_line("R-1", "Ailleurs");
     elsewhere["system"] = json!("other-system");
