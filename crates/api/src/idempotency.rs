@@ -116,6 +116,38 @@ where
     }
 }
 
+/// Answers a request whose work is not one transaction — a batch, each line its own — once per
+/// `Idempotency-Key`: the response saved under the key when the same request came before (422
+/// for another request), else `work`'s 200 answer, saved under the key once the work is done.
+/// Unlike [`create_once`], a retry racing the first attempt is not held back: both run, which
+/// only work whose every part is idempotent itself may allow; the first answer saved stands for
+/// the key.
+pub async fn answer_once<T, F, Fut>(
+    store: &Store,
+    claim: Option<IdempotencyClaim>,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    if let Some(response) = replay(store, claim.as_ref()).await? {
+        return Ok(response);
+    }
+    let answer = work().await?;
+    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
+    let stored = StoredResponse { status: StatusCode::OK.as_u16(), headers: Vec::new(), body };
+    if let Some(claim) = claim {
+        let saved = stored.clone();
+        match store.run(move |conn| write::transaction(conn, |conn| idempotency::save(conn, &claim, &saved))).await {
+            Ok(()) | Err(StoreError::IdempotencyRace) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(http_response(&stored, false))
+}
+
 async fn replay(store: &Store, claim: Option<&IdempotencyClaim>) -> Result<Option<HttpResponse>, ApiError> {
     let Some(claim) = claim.cloned() else { return Ok(None) };
     let (caller, key) = (claim.caller.clone(), claim.key.clone());

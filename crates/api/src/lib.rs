@@ -22,7 +22,7 @@ pub mod text;
 pub mod writes;
 
 pub use error::{ApiError, ErrorCode};
-pub use idempotency::{IdempotencyKey, Located, create_once};
+pub use idempotency::{IdempotencyKey, Located, answer_once, create_once};
 pub use json::{BodyLimit, MergePatch, ValidJson};
 pub use pagination::{PageBody, PageQuery};
 pub use preconditions::{IfMatch, IfNoneMatch, etag};

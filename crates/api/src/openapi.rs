@@ -89,7 +89,7 @@ problem_set!(
 problem_set!(
     /// Problems of a whole NDJSON batch (inbound sync): its lines' own problems are answered in
     /// its results.
-    BatchProblems: BadRequest, UnsupportedMediaType, PayloadTooLarge, ValidationFailed
+    BatchProblems: BadRequest, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused
 );
 
 // Webhooks (issue 12, item 3).

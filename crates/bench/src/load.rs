@@ -44,6 +44,9 @@ pub enum Scenario {
     /// `POST /v1/persons/{id}/contracts/{contract_id}/reviews` with an `Idempotency-Key`: a
     /// review of a contract in force.
     ContractReview,
+    /// `POST /v1/persons/batch` (inbound sync), NDJSON bodies of new references, each line a
+    /// registration; records are the lines applied (lines/s).
+    PersonsImport,
     /// `GET /v1/changes?limit=1000`, following the cursor to the end of the feed, then from the
     /// beginning again; one client (the target is per client), France Travail's token (it reads
     /// every event, so the policy reads nothing per page).
@@ -60,7 +63,7 @@ pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 12] = [
+    pub const ALL: [Scenario; 13] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OrganizationsNearby,
@@ -70,6 +73,7 @@ impl Scenario {
         Scenario::Registration,
         Scenario::DossierUpdate,
         Scenario::ContractReview,
+        Scenario::PersonsImport,
         Scenario::ChangeFeed,
         Scenario::HealthLive,
         Scenario::TokenCheck,
@@ -86,6 +90,7 @@ impl Scenario {
             Scenario::Registration => "registration",
             Scenario::DossierUpdate => "dossier-update",
             Scenario::ContractReview => "contract-review",
+            Scenario::PersonsImport => "persons-import",
             Scenario::ChangeFeed => "change-feed",
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
@@ -96,9 +101,11 @@ impl Scenario {
     /// rate: writes against the simple update (`-N`), everything else against the select (`-S`).
     pub fn reference(self) -> Script {
         match self {
-            Scenario::Registration | Scenario::DossierUpdate | Scenario::ContractReview | Scenario::OffersImport => {
-                Script::SimpleUpdate
-            }
+            Scenario::Registration
+            | Scenario::DossierUpdate
+            | Scenario::ContractReview
+            | Scenario::OffersImport
+            | Scenario::PersonsImport => Script::SimpleUpdate,
             _ => Script::SelectOnly,
         }
     }
@@ -346,6 +353,10 @@ impl Client {
                 (idempotency_key, body) = (key, written);
                 format!("/v1/persons/{person}/contracts/{contract}/reviews")
             }
+            Scenario::PersonsImport => {
+                body = self.writer.push_lines(&context.nonce, context.dates, context.import_lines);
+                "/v1/persons/batch".to_owned()
+            }
             Scenario::ChangeFeed => match &self.cursor {
                 Some(cursor) => format!("/v1/changes?limit=1000&after={cursor}"),
                 None => "/v1/changes?limit=1000".to_owned(),
@@ -359,7 +370,7 @@ impl Client {
         };
         let (method, response) = match scenario {
             Scenario::HealthLive => ("GET", connection.get(&path, &[]).await?),
-            Scenario::OffersImport => (
+            Scenario::OffersImport | Scenario::PersonsImport => (
                 "POST",
                 connection
                     .send("POST", &path, &[authorization, ("Content-Type", "application/x-ndjson")], &body)
@@ -422,6 +433,7 @@ impl Client {
                 Some(total) => Step { items: total.min(20), total: Some(total), shape, ..Step::default() },
                 None => Client::failed(format!("GET {path}: no total in the answer")),
             },
+            Scenario::PersonsImport => persons_import_step(&path, &response.body),
             Scenario::OffersImport => match offers::read_summary(&response.body) {
                 Some(summary) => Step {
                     items: summary.published(),
@@ -437,6 +449,23 @@ impl Client {
             },
         };
         Ok(step)
+    }
+}
+
+/// The step of an inbound batch: its lines applied are the records, each other line an error.
+fn persons_import_step(path: &str, body: &[u8]) -> Step {
+    let answer: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let summary = &answer["summary"];
+    let count = |status: &str| summary[status].as_u64().unwrap_or(0);
+    let Some(applied) = summary["created"].as_u64() else {
+        return Client::failed(format!("POST {path}: no summary in the answer"));
+    };
+    let refused = count("conflict") + count("invalid") + count("forbidden");
+    Step {
+        items: applied + count("updated") + count("unchanged"),
+        more_errors: refused,
+        error: (refused > 0).then(|| format!("POST {path}: {refused} lines refused: {summary}")),
+        ..Step::default()
     }
 }
 

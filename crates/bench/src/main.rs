@@ -79,10 +79,10 @@ struct Args {
     /// offers-import).
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// Concurrent clients of offers-import, each sending one batch at a time.
+    /// Concurrent clients of offers-import and persons-import, each sending one batch at a time.
     #[arg(long, default_value_t = 4)]
     import_concurrency: usize,
-    /// Lines (publications) per offers-import body [default: 1000; 100 with --smoke].
+    /// Lines per offers-import and persons-import body [default: 1000; 100 with --smoke].
     #[arg(long)]
     import_lines: Option<usize>,
     /// Idle keep-alive connections for the memory reading [default: 10000; 200 with --smoke].
@@ -98,7 +98,7 @@ struct Args {
     #[arg(long)]
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
-    /// offers-search, offers-import, registration, dossier-update, contract-review, change-feed,
+    /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
     /// calibration-health, calibration-token, webhook-fanout);
     /// all by default.
     #[arg(long = "scenario")]
@@ -357,7 +357,7 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             dates,
         });
         let clients = match scenario {
-            Scenario::OffersImport => args.import_concurrency,
+            Scenario::OffersImport | Scenario::PersonsImport => args.import_concurrency,
             // The target is per client: one follower reading the feed as fast as it can.
             Scenario::ChangeFeed => 1,
             _ => args.concurrency,

@@ -86,6 +86,33 @@ impl Writer {
         (key, body.to_string().into_bytes())
     }
 
+    /// An inbound batch (`POST /v1/persons/batch`) of `lines` new references, each registering
+    /// a person of its own: this run's `nonce` in the reference and the name, so that a database
+    /// reused by another run gets new persons again.
+    pub fn push_lines(&mut self, nonce: &str, dates: Dates, lines: usize) -> Vec<u8> {
+        let run = nonce.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
+        let mut body = Vec::new();
+        for _ in 0..lines {
+            self.sent += 1;
+            let name = letters(run % 1_000_003 * 1_000_000_007 + self.client as u64 * 10_000_000 + self.sent);
+            let line = json!({
+                "reference": format!("bench-{nonce}-{}-{}", self.client, self.sent),
+                "system": "bench",
+                "version": null,
+                "person": {
+                    "identity": {"family_name": format!("Import {name}"), "given_names": "Léa",
+                        "birth_date": "2001-06-14", "birth_commune": "69123"},
+                    "contact": {"address": {"commune": "69123", "line": "12 rue de la République", "postal_code": "69002"}},
+                    "registration": {"channel": "partner", "registered_on": dates.today},
+                    "statuses": {"rqth": false, "rsa_beneficiary": false},
+                },
+            });
+            body.extend_from_slice(line.to_string().as_bytes());
+            body.push(b'\n');
+        }
+        body
+    }
+
     /// A review (point d'étape) of a contract and its idempotency key.
     pub fn review(&mut self, nonce: &str, dates: Dates) -> (String, Vec<u8>) {
         self.sent += 1;

@@ -307,10 +307,19 @@ diesel::table! {
         system -> Text,
         reference -> Text,
         person_id -> Text,
-        content_hash -> Text,
-        version -> BigInt,
         first_seen_at -> Timestamp,
-        last_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_source_lines (organization_id, system, reference, content_hash) {
+        organization_id -> Text,
+        system -> Text,
+        reference -> Text,
+        content_hash -> Text,
+        person_id -> Text,
+        version -> BigInt,
+        applied_at -> Timestamp,
     }
 }
 
@@ -345,6 +354,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_sources,
     // Inbound sync.
     person_sources,
+    person_source_lines,
 );
 
 // Webhooks (issue 12, item 3).

@@ -1,1 +1,2 @@
+DROP TABLE person_source_lines;
 DROP TABLE person_sources;

@@ -10,7 +10,7 @@ use plateforme_model::codes::Nir;
 use plateforme_model::person::NewPerson;
 use plateforme_model::{FieldError, Validate};
 use plateforme_store::access::journal;
-use plateforme_store::dossier::person_sources::{self, KnownSource, SourceKey};
+use plateforme_store::dossier::person_sources::{self, SourceKey};
 use plateforme_store::dossier::persons;
 use plateforme_store::{Store, write};
 use serde_json::{Value, json};
@@ -83,7 +83,7 @@ impl Pusher<'_> {
         let looked_up = key.clone();
         match self.store.run(move |conn| person_sources::find(conn, &looked_up)).await? {
             None => self.register(push, key, hash).await,
-            Some(known) => self.update(push, key, hash, known).await,
+            Some(person_id) => self.update(push, key, hash, person_id).await,
         }
     }
 
@@ -125,8 +125,8 @@ impl Pusher<'_> {
                     let mut entry = caller.access(person.id, JournalSection::Dossier, Operation::Write);
                     entry.acting_for = person.record.registration.on_behalf_of;
                     journal::append(conn, &[entry])?;
-                    let source = KnownSource { person_id: person.id, content_hash: hash, version: person.version };
-                    person_sources::record(conn, &key, &source)?;
+                    person_sources::record(conn, &key, person.id)?;
+                    person_sources::remember(conn, &key, &hash, person.id, person.version)?;
                     Ok(person)
                 })
             })
@@ -136,30 +136,25 @@ impl Pusher<'_> {
 
     /// A known reference: the person it names updated as `PATCH /v1/persons/{id}` updates
     /// them, if the line saw their current version.
-    async fn update(
-        &self,
-        push: &PersonPush,
-        key: SourceKey,
-        hash: String,
-        known: KnownSource,
-    ) -> Result<Applied, Refusal> {
-        let id = known.person_id;
+    async fn update(&self, push: &PersonPush, key: SourceKey, hash: String, id: Uuid) -> Result<Applied, Refusal> {
         let about = |error: ApiError| Refusal { id: Some(id), error };
-        let current =
-            access::load_for_write(self.store, self.caller, id, |_, person| Ok(person)).await.map_err(|error| {
-                about(match error.code {
-                    ErrorCode::NotFound => ApiError::new(
-                        ErrorCode::Forbidden,
-                        format!(
-                            "the reference {} names a person your organization may no longer write (they left its remit)",
-                            key.reference
-                        ),
+        let (looked_up, line) = (key.clone(), hash.clone());
+        let also = move |conn: &mut _, person| Ok((person, person_sources::applied(conn, &looked_up, &line)?));
+        let (current, applied) = access::load_for_write(self.store, self.caller, id, also).await.map_err(|error| {
+            about(match error.code {
+                ErrorCode::NotFound => ApiError::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "the reference {} names a person your organization may no longer write (they left its remit)",
+                        key.reference
                     ),
-                    _ => error,
-                })
-            })?;
-        // The same line again, and nobody wrote the person since: what it did is done.
-        if known.content_hash == hash && known.version == current.version {
+                ),
+                _ => error,
+            })
+        })?;
+        // A line applied already (sent again after a lost answer, or its batch again): what it
+        // did is done, whatever was written since.
+        if applied {
             return Ok((PersonPushStatus::Unchanged, id, current.version));
         }
         match push.version {
@@ -175,8 +170,7 @@ impl Pusher<'_> {
         let expected = current.version;
         let updated = access::commit(self.store, self.caller, id, JournalSection::Dossier, move |conn| {
             let updated = persons::update(conn, &context, &current, expected, record, changes)?;
-            let source = KnownSource { person_id: id, content_hash: hash, version: updated.version };
-            person_sources::record(conn, &key, &source)?;
+            person_sources::remember(conn, &key, &hash, id, updated.version)?;
             Ok(updated)
         })
         .await

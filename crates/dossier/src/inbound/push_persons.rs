@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
 use plateforme_api::openapi::BatchProblems;
-use plateforme_api::{ApiError, BodyLimit, ErrorCode};
+use plateforme_api::{ApiError, BodyLimit, ErrorCode, IdempotencyKey, answer_once};
 use plateforme_auth::Caller;
 use plateforme_model::FieldError;
 use plateforme_store::Store;
@@ -37,15 +37,19 @@ pub const MAX_BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Each line is applied in its own transaction, in order, with its journal entry, history
 /// version and change event; a line refused writes nothing and does not stop the others. Every
 /// field written records the caller's organization and client and the line's `system` as its
-/// provenance. Sending the same line again is idempotent: when nobody wrote the person since,
-/// it answers `unchanged` with the same person and version, and writes nothing — so a whole
-/// batch may be sent again after a failure, without `Idempotency-Key`. The answer is one JSON
+/// provenance. Sending the same line again is idempotent: a line applied once (the same
+/// reference, `version` and `person`) answers `unchanged` with the person and their current
+/// version, and writes nothing, even when the person was written since — so a whole batch may be
+/// sent again after a failure, without `Idempotency-Key`; with one, the batch sent again within
+/// 24 hours answers its first answer again (`Idempotent-Replayed: true`: `created` where it
+/// created), and the key reused for another body 422 `idempotency_key_reused`. The answer is one JSON
 /// document (not NDJSON) like `POST /v1/offers/batch`'s, so that one schema describes it and a
 /// client reads the counts first. A batch holds 1 to 1,000 non-blank lines (422 `batch.empty`,
 /// 413 `batch.too_many_lines`, checked before any line is applied) in at most 16 MiB (413).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
+    params(IdempotencyKey),
     // NDJSON is a sequence of JSON values: its schema is the array of the lines' schema, each
     // item one line (OpenAPI 3.1's reading of a sequential media type), as for the offers' batch.
     request_body(content = Vec<PersonPush>, content_type = "application/x-ndjson",
@@ -73,10 +77,13 @@ pub async fn push_persons(
     store: web::Data<Store>,
     caller: Caller,
     nir_key: web::Data<NirKey>,
+    key: IdempotencyKey,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     plateforme_api::json::check_media_type(&req, &[NDJSON])?;
     let body = read_body(payload).await?;
+    // The body as it came: a batch is the same request only byte for byte.
+    let claim = key.claim(caller.client_id(), &String::from_utf8_lossy(&body))?;
     let lines = lines_of(&body);
     if lines.is_empty() {
         return Err(ApiError::validation(vec![FieldError::new("body", "batch.empty", "the batch holds no line")]));
@@ -94,15 +101,18 @@ pub async fn push_persons(
     }
     let line_limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
     let pusher = Pusher { store: &store, caller: &caller, nir_key: &nir_key };
-    let mut results = Vec::with_capacity(lines.len());
-    for (number, bytes) in lines {
-        let result = match bytes.len() > line_limit {
-            true => too_long(number, line_limit),
-            false => pusher.apply(number, bytes).await?,
-        };
-        results.push(result);
-    }
-    Ok(HttpResponse::Ok().json(PersonBatchResult::of(results)))
+    answer_once(&store, claim, || async {
+        let mut results = Vec::with_capacity(lines.len());
+        for (number, bytes) in lines {
+            let result = match bytes.len() > line_limit {
+                true => too_long(number, line_limit),
+                false => pusher.apply(number, bytes).await?,
+            };
+            results.push(result);
+        }
+        Ok(PersonBatchResult::of(results))
+    })
+    .await
 }
 
 /// The whole body, refused (413) as soon as it passes [`MAX_BATCH_BYTES`]: the lines are counted

@@ -90,6 +90,20 @@ async fn a_reference_registers_then_updates_at_the_version_seen(app: TestApp) {
     assert_eq!(after["provenance"]["contact.phone"]["organization_id"], ft.organization_id.to_string());
     assert_eq!(history_length(&app, &ft, &id).await, 2, "one version per write");
 
+    // Each write is on the change feed, as any write of a person is.
+    crate::change_feed::settle(&app).await;
+    let follower = app.register(FranceTravail, &["changes:read", "dossier:read"]).await;
+    let feed = json(get_as(&app, &follower, "/v1/changes?limit=100").await).await;
+    let subject = id.as_str().expect("id");
+    let events: Vec<(&str, i64)> = feed["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["subject"] == subject)
+        .map(|event| (event["type"].as_str().unwrap_or(""), event["data"]["version"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(events, [("fr.plateforme.person.created", 1), ("fr.plateforme.person.updated", 2)], "{feed}");
+
     // The same reference in another system of the organization is another person's.
     let mut elsewhere = create_line("R-1", "Ailleurs");
     elsewhere["system"] = json!("other-system");
@@ -130,6 +144,11 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing(app: TestApp) {
     assert_eq!(results[0]["status"], "conflict");
     assert_eq!(results[0]["problem"]["errors"][0]["rule"], "version.required");
     assert_eq!(results[0]["current_version"], 2);
+
+    // The creation sent again was applied already: nothing to do, the other write kept.
+    let results = push(&app, &ft, &[create_line("R-2", "Stale")]).await;
+    assert_eq!(results[0]["status"], "unchanged", "{results:?}");
+    assert_eq!(results[0]["version"], 2);
 
     let (after, etag) = person_of(&app, &ft, &id).await;
     assert_eq!(etag, "\"2\"");
@@ -172,6 +191,25 @@ async fn the_same_batch_sent_again_writes_nothing(app: TestApp) {
     let response =
         app.client.post(app.url("/v1/persons/match")).bearer_auth(&ft.token).json(&probe).send().await.expect("match");
     assert_eq!(json(response).await["matches"].as_array().map(Vec::len), Some(1), "no second person");
+
+    // With an Idempotency-Key, the batch sent again answers its first answer.
+    let keyed = [create_line("R-5", "Cle")];
+    let send = |body: String| {
+        app.client
+            .post(app.url("/v1/persons/batch"))
+            .bearer_auth(&ft.token)
+            .header("content-type", "application/x-ndjson")
+            .header("idempotency-key", "inbound-batch-1")
+            .body(body)
+            .send()
+    };
+    let first = json(send(ndjson(&keyed)).await.expect("POST")).await;
+    assert_eq!(first["results"][0]["status"], "created");
+    let replayed = send(ndjson(&keyed)).await.expect("POST");
+    assert_eq!(header(&replayed, "idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(json(replayed).await, first, "the first answer again");
+    let reused = send(ndjson(&[create_line("R-6", "Autre")])).await.expect("POST");
+    assert_problem(reused, 422, "idempotency_key_reused").await;
 
     // The batch, with the whole-batch answer: the counts.
     let response = push_raw(&app, &ft, "application/x-ndjson", ndjson(&batch)).await;
@@ -256,6 +294,19 @@ async fn an_organization_outside_the_remit_gets_forbidden_lines(app: TestApp) {
     let reader = app.register(MissionLocale, &["dossier:read"]).await;
     let response = push_raw(&app, &reader, "application/x-ndjson", ndjson(&[create_line("G-2", "Scope")])).await;
     assert_problem(response, 403, "forbidden").await;
+    // A dossier whose processing is limited is not written by a line either.
+    let id = push(&app, &ft, &[create_line("G-4", "Limitee")]).await[0]["id"].clone();
+    let path = format!("/v1/persons/{}/limitation", id.as_str().expect("id"));
+    let response =
+        app.client.put(app.url(&path)).bearer_auth(&ft.token).header("if-match", "\"1\"").send().await.expect("PUT");
+    assert_eq!(response.status().as_u16(), 200, "limit the processing");
+    let update =
+        json!({"reference": "G-4", "system": SYSTEM, "version": 2, "person": {"contact": {"email": "l@example.org"}}});
+    let results = push(&app, &ft, &[update]).await;
+    assert_eq!(results[0]["status"], "forbidden", "{results:?}");
+    assert_eq!(results[0]["id"], id);
+    assert_eq!(results[0]["problem"]["code"], "processing_limited");
+
     let response = push_raw(&app, &ft, "application/json", ndjson(&[create_line("G-3", "Media")])).await;
     let problem = assert_problem(response, 415, "unsupported_media_type").await;
     assert!(problem["detail"].as_str().expect("detail").contains("application/x-ndjson"));

@@ -1,16 +1,14 @@
-//! Queries of `person_sources`: the reference a partner system keeps for a person it pushes
-//! (`POST /v1/persons/batch`), per organization and system, naming one person of the platform —
-//! the analogue of the offers' `offer_sources`. Beside it, the fingerprint of the last line
-//! applied for the reference and the person's version it produced: the same line sent again
-//! finds both unchanged and writes nothing.
+//! Queries of `person_sources` and `person_source_lines`: the reference a partner system keeps
+//! for a person it pushes (`POST /v1/persons/batch`), per organization and system, naming one
+//! person of the platform — the analogue of the offers' `offer_sources` — and the lines applied
+//! for it, by their fingerprint, so that a line sent again is never applied twice.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use plateforme_model::ids::now;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::schema::person_sources;
+use crate::schema::{person_source_lines, person_sources};
 use crate::timestamps::to_db;
 use crate::{DbConnection, StoreError};
 
@@ -22,29 +20,6 @@ pub struct SourceKey {
     pub reference: String,
 }
 
-/// What the platform knows of a reference.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownSource {
-    pub person_id: Uuid,
-    /// The fingerprint of the last line applied for the reference (see [`fingerprint`]).
-    pub content_hash: String,
-    /// The person's version that line produced (or found, when it changed nothing).
-    pub version: i64,
-}
-
-#[derive(Queryable, Insertable)]
-#[diesel(table_name = person_sources)]
-struct SourceRow {
-    organization_id: String,
-    system: String,
-    reference: String,
-    person_id: String,
-    content_hash: String,
-    version: i64,
-    first_seen_at: NaiveDateTime,
-    last_changed_at: NaiveDateTime,
-}
-
 /// The fingerprint of a line's content: SHA-256 of its JSON (object members in key order, as
 /// `serde_json` keeps them), in hexadecimal. The caller leaves out what must not be kept even
 /// hashed in clear (the NIR: its keyed hash stands for it).
@@ -54,50 +29,27 @@ pub fn fingerprint(content: &serde_json::Value) -> Result<String, StoreError> {
 }
 
 /// The person this reference names, if the platform knows it.
-pub fn find(conn: &mut DbConnection, key: &SourceKey) -> Result<Option<KnownSource>, StoreError> {
-    let row: Option<SourceRow> = person_sources::table
+pub fn find(conn: &mut DbConnection, key: &SourceKey) -> Result<Option<Uuid>, StoreError> {
+    let person_id: Option<String> = person_sources::table
         .find((key.organization_id.to_string(), &key.system, &key.reference))
+        .select(person_sources::person_id)
         .first(conn)
         .optional()?;
-    row.map(|row| {
-        Ok(KnownSource {
-            person_id: row.person_id.parse().map_err(StoreError::corrupt)?,
-            content_hash: row.content_hash,
-            version: row.version,
-        })
-    })
-    .transpose()
+    person_id.map(|id| id.parse().map_err(StoreError::corrupt)).transpose()
 }
 
-/// Records that `key` names `source.person_id` and that its last line is `source`: a new
-/// reference is inserted (a reference another transaction inserted meanwhile answers
-/// `Conflict`, so the line that lost the race writes nothing), a known one updated.
-pub fn record(conn: &mut DbConnection, key: &SourceKey, source: &KnownSource) -> Result<(), StoreError> {
-    let time = to_db(now());
-    let organization_id = key.organization_id.to_string();
-    let updated = diesel::update(person_sources::table.find((&organization_id, &key.system, &key.reference)))
-        .set((
-            person_sources::person_id.eq(source.person_id.to_string()),
-            person_sources::content_hash.eq(&source.content_hash),
-            person_sources::version.eq(source.version),
-            person_sources::last_changed_at.eq(time),
-        ))
-        .execute(conn)?;
-    if updated == 1 {
-        return Ok(());
-    }
-    let row = SourceRow {
-        organization_id,
-        system: key.system.clone(),
-        reference: key.reference.clone(),
-        person_id: source.person_id.to_string(),
-        content_hash: source.content_hash.clone(),
-        version: source.version,
-        first_seen_at: time,
-        last_changed_at: time,
-    };
+/// Records that the new reference `key` names `person_id`. A reference another transaction
+/// recorded meanwhile answers `Conflict`, so that the line losing the race writes nothing.
+pub fn record(conn: &mut DbConnection, key: &SourceKey, person_id: Uuid) -> Result<(), StoreError> {
+    let row = (
+        person_sources::organization_id.eq(key.organization_id.to_string()),
+        person_sources::system.eq(&key.system),
+        person_sources::reference.eq(&key.reference),
+        person_sources::person_id.eq(person_id.to_string()),
+        person_sources::first_seen_at.eq(to_db(now())),
+    );
     // In a savepoint, so that PostgreSQL's transaction survives the unique violation.
-    let inserted = conn.transaction(|conn| diesel::insert_into(person_sources::table).values(&row).execute(conn));
+    let inserted = conn.transaction(|conn| diesel::insert_into(person_sources::table).values(row).execute(conn));
     match inserted.map_err(StoreError::from) {
         Ok(_) => Ok(()),
         Err(error) if error.is_unique_violation() => Err(StoreError::Conflict {
@@ -111,8 +63,51 @@ pub fn record(conn: &mut DbConnection, key: &SourceKey, source: &KnownSource) ->
     }
 }
 
-/// Forgets every reference naming the person: part of the erasure of their dossier.
+/// Whether a line of this fingerprint was applied for the reference already.
+pub fn applied(conn: &mut DbConnection, key: &SourceKey, content_hash: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> = person_source_lines::table
+        .find((key.organization_id.to_string(), &key.system, &key.reference, content_hash))
+        .select(person_source_lines::version)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Remembers a line applied for the reference, in the transaction of its write: the version it
+/// produced. The same line applied meanwhile by another request answers `Conflict`, so that it
+/// is written once.
+pub fn remember(
+    conn: &mut DbConnection,
+    key: &SourceKey,
+    content_hash: &str,
+    person_id: Uuid,
+    version: i64,
+) -> Result<(), StoreError> {
+    let row = (
+        person_source_lines::organization_id.eq(key.organization_id.to_string()),
+        person_source_lines::system.eq(&key.system),
+        person_source_lines::reference.eq(&key.reference),
+        person_source_lines::content_hash.eq(content_hash),
+        person_source_lines::person_id.eq(person_id.to_string()),
+        person_source_lines::version.eq(version),
+        person_source_lines::applied_at.eq(to_db(now())),
+    );
+    let inserted = conn.transaction(|conn| diesel::insert_into(person_source_lines::table).values(row).execute(conn));
+    match inserted.map_err(StoreError::from) {
+        Ok(_) => Ok(()),
+        Err(error) if error.is_unique_violation() => Err(StoreError::Conflict {
+            detail: format!("this line of reference {} was applied by another request meanwhile", key.reference),
+            existing_id: None,
+        }),
+        Err(error) => Err(error),
+    }
+}
+
+/// Forgets every reference naming the person and the lines applied for them: part of the
+/// erasure of their dossier.
 pub fn forget(conn: &mut DbConnection, person_id: Uuid) -> Result<usize, StoreError> {
-    Ok(diesel::delete(person_sources::table.filter(person_sources::person_id.eq(person_id.to_string())))
-        .execute(conn)?)
+    let id = person_id.to_string();
+    let lines =
+        diesel::delete(person_source_lines::table.filter(person_source_lines::person_id.eq(&id))).execute(conn)?;
+    Ok(lines + diesel::delete(person_sources::table.filter(person_sources::person_id.eq(&id))).execute(conn)?)
 }
