@@ -45,6 +45,7 @@ on_both_backends!(with crate::webhooks::config_allowing_localhost();
 
 on_both_backends!(with crate::webhooks::config_without_worker();
     deliveries_survive_a_restart_and_two_replicas_deliver_each_once,
+    a_client_disabled_after_the_fan_out_receives_nothing,
 );
 
 /// Fast retries and polls, and the test receivers' host allowed.
@@ -472,4 +473,36 @@ async fn a_name_that_resolves_to_a_private_address_is_refused_at_delivery(app: T
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(error.contains("non-public address"), "{error}");
+}
+
+async fn a_client_disabled_after_the_fan_out_receives_nothing(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, SUBSCRIBER].concat()).await;
+    let receiver = Receiver::start(&[]);
+    let id = id_of(&subscribe(&app, &ft, &receiver.url, &[CREATED]).await);
+    register_person(&app, &ft, &person("Klein", false)).await;
+    crate::change_feed::settle(&app).await;
+    app.store.run(plateforme_sync::webhooks::fan_out_once).await.expect("fan out");
+    assert_eq!(log(&app, &ft, &id).await.len(), 1);
+    let disabled = app.post_json(&format!("/v1/admin/clients/{}/disable", ft.client_id), &json!({})).await;
+    assert_eq!(disabled.status().as_u16(), 200);
+    app.replica(&config()).await;
+    let (store, id): (_, uuid::Uuid) = (app.store.clone(), id.parse().expect("a uuid"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let error = loop {
+        // Read from the store: the disabled client's token is refused now.
+        let logged = store
+            .run(move |conn| {
+                let page = plateforme_store::PageRequest::first(10);
+                plateforme_store::webhooks::deliveries::list(conn, id, &page)
+            })
+            .await
+            .expect("the log");
+        if let Some(attempt) = logged.items.first().and_then(|logged| logged.attempts.first()) {
+            break attempt.error.clone().unwrap_or_default();
+        }
+        assert!(Instant::now() < deadline, "no attempt in 15 s");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(error.contains("disabled"), "{error}");
+    assert!(receiver.received().is_empty());
 }
