@@ -140,6 +140,11 @@ pub fn list(conn: &mut DbConnection, client_id: &str, page: &PageRequest) -> Res
     page_by_key!(conn, query, page, webhook_subscriptions::id, SubscriptionRow, subscription_of_row)
 }
 
+/// How many subscriptions the client has.
+pub fn count(conn: &mut DbConnection, client_id: &str) -> Result<i64, StoreError> {
+    Ok(webhook_subscriptions::table.filter(webhook_subscriptions::client_id.eq(client_id)).count().get_result(conn)?)
+}
+
 /// Every active subscription: what the fan-out delivers to.
 pub fn active(conn: &mut DbConnection) -> Result<Vec<Subscription>, StoreError> {
     let rows: Vec<SubscriptionRow> = webhook_subscriptions::table
