@@ -23,7 +23,8 @@ const MAX_PER_CLIENT: i64 = 1000;
 /// answer holds (shown once). Deliveries are at least once, unordered: a receiver answers 2xx
 /// once it kept the event, and drops an id it already has. Retries follow a backoff over about
 /// three days (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), `Retry-After` of a 429 or
-/// 503 honoured; then the delivery is dead (replay it). `410 Gone` disables the subscription.
+/// 503 honoured; then the delivery is dead (replay it). `410 Gone` disables the subscription
+/// (events written while it is inactive are not queued for it).
 /// The subscription receives the events written from its creation on; it is yours alone:
 /// another client neither sees nor changes it (404). The URL must be `https` and resolve to
 /// public addresses only (rule `webhook.url.private_address`, checked again at each delivery).
