@@ -532,6 +532,37 @@ mod tests {
         assert_eq!(url.as_deref(), Some("database_url"));
     }
 
+    // Webhooks (issue 12, item 3).
+    #[test]
+    fn the_webhook_settings_are_read_and_bounded() -> Result<(), ConfigError> {
+        let config = Config::load(
+            None,
+            env(&[
+                ("PLATEFORME_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"),
+                ("PLATEFORME_WEBHOOK_RETRY_SCHEDULE_SECS", "1,2,3"),
+                ("PLATEFORME_WEBHOOK_WORKER", "false"),
+            ]),
+        )?;
+        assert_eq!(config.webhook_allowed_hosts, ["127.0.0.1", "localhost"]);
+        let settings = config.webhook_settings();
+        assert_eq!(settings.retry_schedule.len(), 3);
+        assert!(!settings.worker && settings.allowed_hosts.allows("localhost"));
+        assert_eq!(Config::default().webhook_retry_schedule_secs.iter().sum::<u64>(), 272_105, "about three days");
+        let key = |pairs: &[(&str, &str)]| Config::load(None, env(pairs)).err().map(|e| e.key);
+        let production = [
+            ("PLATEFORME_PROFILE", "production"),
+            ("PLATEFORME_NIR_HASH_KEY", "a production NIR hash key of 32+ bytes"),
+            ("PLATEFORME_KEY_ENCRYPTION_KEY", "a production key-encryption key, 32+ bytes"),
+            ("PLATEFORME_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1"),
+        ];
+        assert_eq!(key(&production).as_deref(), Some("webhook_allowed_hosts"));
+        assert_eq!(key(&[("PLATEFORME_WEBHOOK_TIMEOUT_SECS", "0")]).as_deref(), Some("webhook_timeout_secs"));
+        let schedule = [("PLATEFORME_WEBHOOK_RETRY_SCHEDULE_SECS", "5,0")];
+        assert_eq!(key(&schedule).as_deref(), Some("webhook_retry_schedule_secs"));
+        assert_eq!(key(&[("PLATEFORME_WEBHOOK_WORKER", "maybe")]).as_deref(), Some("PLATEFORME_WEBHOOK_WORKER"));
+        Ok(())
+    }
+
     #[test]
     fn a_value_outside_its_choices_lists_them() {
         let message = |name, value| Config::load(None, env(&[(name, value)])).err().map(|e| e.message);

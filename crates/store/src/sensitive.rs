@@ -271,7 +271,16 @@ pub fn reseal_all(conn: &mut DbConnection) -> Result<usize, StoreError> {
     for id in ids {
         resealed += crate::write::transaction(conn, |conn| reseal_person(conn, &id))?;
     }
+    // Webhooks (issue 12, item 3): the subscriptions' signing secrets.
+    resealed += crate::webhooks::subscriptions::reseal_secrets(conn)?;
     Ok(resealed)
+}
+
+/// Whether a column sealed by [`seal_text`] is under an earlier KEK than the current one.
+pub(crate) fn sealed_under_earlier_kek(stored: &str) -> Result<bool, StoreError> {
+    let stored: Value = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
+    let (_, kek_id) = sealed_parts(&stored).ok_or_else(|| StoreError::corrupt("a secret not sealed"))?;
+    Ok(kek_id != encryption()?.current_id())
 }
 
 fn reseal_person(conn: &mut DbConnection, id: &str) -> Result<usize, StoreError> {

@@ -13,9 +13,14 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use diesel::sql_types::Text;
+use diesel::{QueryableByName, RunQueryDsl};
 use hmac::{Hmac, Mac};
+use plateforme_auth::key_encryption::KeyEncryption;
 use plateforme_model::organization::OrganizationKind::{FranceTravail, MissionLocale, Region};
 use plateforme_server::config::Config;
+use plateforme_server::config::DEVELOPMENT_KEY_ENCRYPTION_KEY;
+use plateforme_store::sensitive;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -31,10 +36,16 @@ on_both_backends!(with crate::webhooks::config();
     another_client_neither_sees_nor_touches_a_subscription,
     a_region_receives_no_person_event_a_mission_locale_receives,
     a_replay_keeps_the_webhook_id_and_a_rotation_signs_twice,
+    secrets_are_sealed_and_a_rewrap_keeps_them_signing,
+);
+
+on_both_backends!(with crate::webhooks::config_allowing_localhost();
+    a_name_that_resolves_to_a_private_address_is_refused_at_delivery,
 );
 
 on_both_backends!(with crate::webhooks::config_without_worker();
     deliveries_survive_a_restart_and_two_replicas_deliver_each_once,
+    a_client_disabled_after_the_fan_out_receives_nothing,
 );
 
 /// Fast retries and polls, and the test receivers' host allowed.
@@ -46,6 +57,11 @@ pub fn config() -> Config {
         webhook_timeout_secs: 5,
         ..Config::default()
     }
+}
+
+/// `localhost` allowed when subscribing, for a delivery-time check to refuse it later.
+fn config_allowing_localhost() -> Config {
+    Config { webhook_allowed_hosts: vec!["localhost".into()], webhook_worker: false, ..config() }
 }
 
 fn config_without_worker() -> Config {
@@ -403,4 +419,90 @@ async fn deliveries_survive_a_restart_and_two_replicas_deliver_each_once(app: Te
     ids.dedup();
     assert_eq!((received.len(), ids.len()), (6, 6), "each event once: {received:#?}");
     assert!(log(&app, &ft, &id).await.iter().all(|entry| entry["state"] == "delivered"));
+}
+
+#[derive(QueryableByName)]
+struct StoredSecret {
+    #[diesel(sql_type = Text)]
+    secret: String,
+}
+
+async fn stored_secrets(app: &TestApp) -> Vec<String> {
+    let rows: Vec<StoredSecret> = app
+        .store
+        .run(|conn| Ok(diesel::sql_query("SELECT secret FROM webhook_subscriptions").load(conn)?))
+        .await
+        .expect("the stored secrets");
+    rows.into_iter().map(|row| row.secret).collect()
+}
+
+async fn secrets_are_sealed_and_a_rewrap_keeps_them_signing(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, SUBSCRIBER].concat()).await;
+    let receiver = Receiver::start(&[]);
+    let secret = subscribe(&app, &ft, &receiver.url, &[CREATED]).await["secret"].as_str().expect("secret").to_owned();
+    let stored = stored_secrets(&app).await;
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains(secret.trim_start_matches("whsec_")) && stored[0].contains("sealed"), "{stored:?}");
+    // A new KEK, the former one among the previous: `keys rewrap` seals the secret anew.
+    let new = "the operator's new key-encryption key, 32+ bytes";
+    let both = KeyEncryption::new(new.as_bytes(), &[DEVELOPMENT_KEY_ENCRYPTION_KEY.as_bytes()]).expect("KEKs");
+    app.store.install_key_encryption(Arc::new(both));
+    assert_eq!(app.store.run(sensitive::reseal_all).await.expect("rewrap"), 1);
+    assert_eq!(app.store.run(sensitive::reseal_all).await.expect("rewrap again"), 0);
+    // The new KEK alone opens it: deliveries are still signed with the subscription's secret.
+    app.store.install_key_encryption(Arc::new(KeyEncryption::new(new.as_bytes(), &[]).expect("KEK")));
+    register_person(&app, &ft, &person("Ibert", false)).await;
+    let received = receiver.until("the event", |received| !received.is_empty()).await;
+    assert!(signed_with(&received[0], &secret));
+}
+
+async fn a_name_that_resolves_to_a_private_address_is_refused_at_delivery(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, SUBSCRIBER].concat()).await;
+    // Allowed while subscribing (as a name re-pointed later, DNS rebinding, would pass then).
+    let id = id_of(&subscribe(&app, &ft, "https://localhost:9/hooks", &[CREATED]).await);
+    register_person(&app, &ft, &person("Jourdan", false)).await;
+    // A replica whose allow-list does not hold it delivers: its resolver refuses the address.
+    app.replica(&config()).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let error = loop {
+        let entries = log(&app, &ft, &id).await;
+        if let Some(error) = entries.first().and_then(|entry| entry["attempts"][0]["error"].as_str()) {
+            break error.to_owned();
+        }
+        assert!(Instant::now() < deadline, "no attempt in 15 s: {entries:#?}");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(error.contains("non-public address"), "{error}");
+}
+
+async fn a_client_disabled_after_the_fan_out_receives_nothing(app: TestApp) {
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, SUBSCRIBER].concat()).await;
+    let receiver = Receiver::start(&[]);
+    let id = id_of(&subscribe(&app, &ft, &receiver.url, &[CREATED]).await);
+    register_person(&app, &ft, &person("Klein", false)).await;
+    crate::change_feed::settle(&app).await;
+    app.store.run(plateforme_sync::webhooks::fan_out_once).await.expect("fan out");
+    assert_eq!(log(&app, &ft, &id).await.len(), 1);
+    let disabled = app.post_json(&format!("/v1/admin/clients/{}/disable", ft.client_id), &json!({})).await;
+    assert_eq!(disabled.status().as_u16(), 200);
+    app.replica(&config()).await;
+    let (store, id): (_, uuid::Uuid) = (app.store.clone(), id.parse().expect("a uuid"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let error = loop {
+        // Read from the store: the disabled client's token is refused now.
+        let logged = store
+            .run(move |conn| {
+                let page = plateforme_store::PageRequest::first(10);
+                plateforme_store::webhooks::deliveries::list(conn, id, &page)
+            })
+            .await
+            .expect("the log");
+        if let Some(attempt) = logged.items.first().and_then(|logged| logged.attempts.first()) {
+            break attempt.error.clone().unwrap_or_default();
+        }
+        assert!(Instant::now() < deadline, "no attempt in 15 s");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(error.contains("disabled"), "{error}");
+    assert!(receiver.received().is_empty());
 }

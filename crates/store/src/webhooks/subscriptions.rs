@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::pagination::page_by_key;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_subscriptions};
-use crate::sensitive::{open_text, seal_text};
+use crate::sensitive::{open_text, seal_text, sealed_under_earlier_kek};
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, Page, PageRequest, StoreError, write};
 
@@ -140,6 +140,11 @@ pub fn list(conn: &mut DbConnection, client_id: &str, page: &PageRequest) -> Res
     page_by_key!(conn, query, page, webhook_subscriptions::id, SubscriptionRow, subscription_of_row)
 }
 
+/// How many subscriptions the client has.
+pub fn count(conn: &mut DbConnection, client_id: &str) -> Result<i64, StoreError> {
+    Ok(webhook_subscriptions::table.filter(webhook_subscriptions::client_id.eq(client_id)).count().get_result(conn)?)
+}
+
 /// Every active subscription: what the fan-out delivers to.
 pub fn active(conn: &mut DbConnection) -> Result<Vec<Subscription>, StoreError> {
     let rows: Vec<SubscriptionRow> = webhook_subscriptions::table
@@ -261,4 +266,37 @@ pub fn disable(conn: &mut DbConnection, id: Uuid, reason: &str) -> Result<(), St
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Seals anew under the current KEK the secrets sealed under an earlier one (`plateforme keys
+/// rewrap`); answers how many were.
+pub fn reseal_secrets(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    type Secrets = (String, String, Option<String>);
+    let rows: Vec<Secrets> = webhook_subscriptions::table
+        .select((webhook_subscriptions::id, webhook_subscriptions::secret, webhook_subscriptions::previous_secret))
+        .order(webhook_subscriptions::id.asc())
+        .load(conn)?;
+    let mut resealed = 0;
+    for (id, secret, previous) in rows {
+        if sealed_under_earlier_kek(&secret)? {
+            let clear = open_text(&binding(&id, "secret"), &secret)?;
+            diesel::update(webhook_subscriptions::table.find(&id))
+                .set(webhook_subscriptions::secret.eq(seal_text(&binding(&id, "secret"), &clear)?))
+                .execute(conn)?;
+            resealed += 1;
+        }
+        if let Some(previous) = previous
+            && sealed_under_earlier_kek(&previous)?
+        {
+            let clear = open_text(&binding(&id, "previous_secret"), &previous)?;
+            diesel::update(webhook_subscriptions::table.find(&id))
+                .set(
+                    webhook_subscriptions::previous_secret
+                        .eq(Some(seal_text(&binding(&id, "previous_secret"), &clear)?)),
+                )
+                .execute(conn)?;
+            resealed += 1;
+        }
+    }
+    Ok(resealed)
 }

@@ -3,11 +3,15 @@ use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::WebhookWriteProblems;
 use plateforme_api::{ApiError, ValidJson};
 use plateforme_auth::Caller;
+use plateforme_model::FieldError;
 use plateforme_store::Store;
 use plateforme_store::webhooks::subscriptions::{self, NewSubscription};
 
 use super::subscription::{SubscriptionFields, SubscriptionWithSecret, WebhookSubscription};
 use super::{WebhookSettings, location, signature, target};
+
+/// The most subscriptions a client has.
+const MAX_PER_CLIENT: i64 = 1000;
 
 /// Subscribe to events
 ///
@@ -19,10 +23,12 @@ use super::{WebhookSettings, location, signature, target};
 /// answer holds (shown once). Deliveries are at least once, unordered: a receiver answers 2xx
 /// once it kept the event, and drops an id it already has. Retries follow a backoff over about
 /// three days (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), `Retry-After` of a 429 or
-/// 503 honoured; then the delivery is dead (replay it). `410 Gone` disables the subscription.
+/// 503 honoured; then the delivery is dead (replay it). `410 Gone` disables the subscription
+/// (events written while it is inactive are not queued for it).
 /// The subscription receives the events written from its creation on; it is yours alone:
 /// another client neither sees nor changes it (404). The URL must be `https` and resolve to
 /// public addresses only (rule `webhook.url.private_address`, checked again at each delivery).
+/// A client has at most 1000 subscriptions (rule `webhook.subscriptions.too_many`).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["changes:read", "webhooks:write"])),
@@ -49,7 +55,23 @@ pub async fn create_subscription(
         filter: fields.filter.map(|filter| serde_json::to_value(filter).map_err(ApiError::internal)).transpose()?,
         secret: secret.clone(),
     };
-    let stored = store.run(move |conn| subscriptions::create(conn, new)).await?;
+    let owner = new.client_id.clone();
+    let stored = store
+        .run(move |conn| {
+            // Each subscription costs a judgement of every event: a client has a bounded number.
+            if subscriptions::count(conn, &owner)? >= MAX_PER_CLIENT {
+                return Ok(None);
+            }
+            subscriptions::create(conn, new).map(Some)
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new(
+                "body",
+                "webhook.subscriptions.too_many",
+                format!("a client has at most {MAX_PER_CLIENT} subscriptions: delete one, or widen one's event types"),
+            )])
+        })?;
     let subscription = WebhookSubscription::of(stored);
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, location(subscription.id)))

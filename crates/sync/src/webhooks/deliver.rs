@@ -14,6 +14,7 @@ use plateforme_store::{Store, StoreError};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use super::owner::caller_of;
 use super::{WebhookSettings, signature, target};
 
 /// The longest `Retry-After` honoured.
@@ -49,13 +50,21 @@ pub async fn attempt(
     let found = store
         .run(move |conn| {
             let Some(subscription) = subscriptions::find_any(conn, subscription_id)? else { return Ok(None) };
-            Ok(Some((subscription.url, subscriptions::signing_secrets(conn, subscription_id, now)?)))
+            // A client disabled since the fan-out (or no longer granted the feed) receives
+            // nothing more: its deliveries fail, and end dead, until it is enabled again.
+            let receives = caller_of(conn, &subscription.client_id)?.is_some();
+            Ok(Some((subscription.url, subscriptions::signing_secrets(conn, subscription_id, now)?, receives)))
         })
         .await?;
     // A subscription deleted meanwhile took its deliveries with it.
-    let Some((url, secrets)) = found else { return Ok(()) };
+    let Some((url, secrets, receives)) = found else { return Ok(()) };
     let started = Instant::now();
-    let answer = send(client, settings, &url, &secrets, &delivery, now).await;
+    let answer = if receives {
+        send(client, settings, &url, &secrets, &delivery, now).await
+    } else {
+        let error = "not sent: the subscribing client is disabled or no longer granted changes:read".to_owned();
+        Answer { status: None, retry_after: None, error: Some(error) }
+    };
     let attempt = Attempt {
         attempted_at: now,
         status: answer.status.map(i32::from),

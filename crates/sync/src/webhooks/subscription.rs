@@ -63,8 +63,9 @@ pub struct SubscriptionSettings {
     pub event_types: Vec<String>,
     #[serde(default)]
     pub filter: Option<SubscriptionFilter>,
-    /// `false` pauses the deliveries (they wait, pending); `true` resumes them, also after the
-    /// platform disabled the subscription on a `410 Gone`.
+    /// `false` pauses the deliveries (those queued wait, pending; events written meanwhile are
+    /// not queued: read them from the feed); `true` resumes them, also after the platform
+    /// disabled the subscription on a `410 Gone`.
     pub active: bool,
 }
 

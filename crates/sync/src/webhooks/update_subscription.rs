@@ -12,7 +12,8 @@ use super::{WebhookSettings, not_found, target};
 /// Change a subscription
 ///
 /// A JSON Merge Patch (RFC 7396) of `url`, `event_types`, `filter` (`null` removes it) and
-/// `active`: `false` pauses the deliveries (they wait, pending, and are sent on resuming),
+/// `active`: `false` pauses the deliveries (those queued wait, pending, and are sent on
+/// resuming; events written meanwhile are not queued: read them from `GET /v1/changes`),
 /// `true` resumes them, also after the platform disabled the subscription on a `410 Gone`. The
 /// same rules as at creation apply (a new URL is checked again).
 #[utoipa::path(
