@@ -6,8 +6,8 @@ pub mod changes;
 pub mod discovery;
 pub mod dossier;
 // Inbound sync.
-pub mod inbound;
 pub mod exports;
+pub mod inbound;
 pub mod journal;
 pub mod me;
 pub mod offers;

@@ -444,4 +444,3 @@ diesel::table! {
         lines -> Text,
     }
 }
-

@@ -9,8 +9,8 @@ pub mod delegations;
 pub mod diagnostic;
 pub mod duties;
 // Inbound sync.
-pub mod inbound;
 pub mod exports;
+pub mod inbound;
 pub mod me;
 pub mod offers;
 pub mod organizations;
