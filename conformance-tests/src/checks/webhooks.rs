@@ -4,7 +4,7 @@
 //! that receives nothing of this run: the subscription waits for organization deletions, which
 //! the suite never makes, and is paused at once.
 
-use plateforme_client::{Client, ClientError, Replay, SubscriptionRequest};
+use plateforme_client::{Client, ClientError, ETag, Replay, SubscriptionRequest};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -55,7 +55,8 @@ async fn lived(client: &Client, id: Uuid, secret: Option<&str>) -> Verdict {
     if !secret.is_some_and(|secret| secret.starts_with("whsec_")) {
         return Err(format!("the creation answered no whsec_ secret: {secret:?}"));
     }
-    let paused = step("pause", client.update_subscription(id, &json!({"active": false})).await)?;
+    let first = ETag::for_version(1);
+    let paused = step("pause", client.update_subscription(id, &json!({"active": false}), &first).await)?.value;
     if paused.active {
         return Err("a PATCH {\"active\": false} left the subscription active".into());
     }
@@ -63,6 +64,8 @@ async fn lived(client: &Client, id: Uuid, secret: Option<&str>) -> Verdict {
     if read.secret.is_some() {
         return Err("a read showed the secret".into());
     }
+    // A change based on a version read before the last one is refused, not applied over it.
+    expect_error(client.update_subscription(id, &json!({"active": true}), &first).await, 412, "precondition_failed")?;
     let rotated = step("rotate the secret", client.rotate_subscription_secret(id).await)?;
     if rotated.secret.as_deref() == secret || rotated.previous_secret_expires_at.is_none() {
         return Err("the rotation answered no new secret, or no end to the previous one's".into());
@@ -107,9 +110,14 @@ async fn isolation(owner: &Client, other: &Client) -> Verdict {
     let made = step("subscribe", owner.create_subscription(&quiet_subscription()).await)?;
     let id = made.id;
     let outcome = async {
-        step("pause", owner.update_subscription(id, &json!({"active": false})).await)?;
+        let first = ETag::for_version(1);
+        step("pause", owner.update_subscription(id, &json!({"active": false}), &first).await)?;
         expect_error(other.get_subscription(id).await, 404, "not_found")?;
-        expect_error(other.update_subscription(id, &json!({"active": true})).await, 404, "not_found")?;
+        expect_error(
+            other.update_subscription(id, &json!({"active": true}), &ETag::for_version(2)).await,
+            404,
+            "not_found",
+        )?;
         let replay = Replay::Events { event_ids: vec!["1".into()] };
         expect_error(other.replay_subscription(id, &replay).await, 404, "not_found")?;
         expect_error(other.delete_subscription(id).await, 404, "not_found").map(|_| ())

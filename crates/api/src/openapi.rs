@@ -98,6 +98,11 @@ problem_set!(
     /// or a subscription that is not the caller's.
     WebhookWriteProblems: InvalidPath, MalformedJson, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound
 );
+problem_set!(
+    /// Problems of a merge patch of a webhook subscription: those of its writes, and the
+    /// `If-Match` that every change of a versioned resource carries.
+    WebhookUpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, PreconditionFailed, PreconditionRequired
+);
 
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::page::Pager;
+use crate::versioned::{ETag, Versioned};
 
 /// What to subscribe to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -77,9 +78,15 @@ impl Client {
         Pager::new(self.clone(), "/v1/subscriptions".to_owned(), Vec::new())
     }
 
-    /// A merge patch of `url`, `event_types`, `filter`, `active`.
-    pub async fn update_subscription(&self, id: Uuid, patch: &Value) -> Result<Subscription, ClientError> {
-        self.patch(format!("/v1/subscriptions/{id}")).merge_patch(patch).send().await?.expect_status(&[200])?.json()
+    /// A merge patch of `url`, `event_types`, `filter`, `active`, applied to the version
+    /// `if_match` names (`ETag::for_version(subscription.version)`).
+    pub async fn update_subscription(
+        &self,
+        id: Uuid,
+        patch: &Value,
+        if_match: &ETag,
+    ) -> Result<Versioned<Subscription>, ClientError> {
+        self.merge_patch(format!("/v1/subscriptions/{id}"), patch, if_match).await
     }
 
     pub async fn delete_subscription(&self, id: Uuid) -> Result<(), ClientError> {

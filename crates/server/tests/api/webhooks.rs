@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::dossier::{DOSSIER_SCOPES, get_as, person, post_as, register_person};
-use crate::helpers::{TestApp, TestClient, assert_problem, json};
+use crate::helpers::{TestApp, TestClient, assert_problem, header, json};
 use crate::on_both_backends;
 
 on_both_backends!(with crate::webhooks::config();
@@ -254,8 +254,16 @@ async fn a_gone_receiver_disables_the_subscription_until_resumed(app: TestApp) {
     assert!(current["disabled_reason"].as_str().is_some_and(|reason| reason.contains("410")));
     actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(receiver.received().len(), 1, "nothing is sent to a disabled subscription");
-    let resumed = app.patch_as(&ft.token, &path, None, &json!({"active": true})).await;
+    // A change states the version it is based on: none is refused (428), an older one too (412).
+    let resume = json!({"active": true});
+    assert_problem(app.patch_as(&ft.token, &path, None, &resume).await, 428, "precondition_required").await;
+    let version = current["version"].as_i64().expect("version");
+    let stale = format!("\"{}\"", version + 1);
+    assert_problem(app.patch_as(&ft.token, &path, Some(&stale), &resume).await, 412, "precondition_failed").await;
+    assert_eq!(json(get_as(&app, &ft, &path).await).await["active"], false, "nothing changed");
+    let resumed = app.patch_as(&ft.token, &path, Some(&format!("\"{version}\"")), &resume).await;
     assert_eq!(resumed.status().as_u16(), 200);
+    assert_eq!(header(&resumed, "etag").as_deref(), Some(format!("\"{}\"", version + 1).as_str()));
     assert_eq!(json(resumed).await["active"], true);
     let received = receiver.until("the waiting event", |received| received.len() == 2).await;
     assert_eq!((received[1].answered, &received[1].id), (200, &received[0].id));
@@ -316,7 +324,8 @@ async fn another_client_neither_sees_nor_touches_a_subscription(app: TestApp) {
     let path = format!("/v1/subscriptions/{id}");
     assert_problem(get_as(&app, &other, &path).await, 404, "not_found").await;
     assert_problem(get_as(&app, &other, &format!("{path}/deliveries")).await, 404, "not_found").await;
-    assert_problem(app.patch_as(&other.token, &path, None, &json!({"active": false})).await, 404, "not_found").await;
+    assert_problem(app.patch_as(&other.token, &path, Some("\"1\""), &json!({"active": false})).await, 404, "not_found")
+        .await;
     let replay = json!({"event_ids": ["1"]});
     assert_problem(post_as(&app, &other, &format!("{path}/replay"), &replay).await, 404, "not_found").await;
     assert_problem(post_as(&app, &other, &format!("{path}/rotate-secret"), &json!({})).await, 404, "not_found").await;

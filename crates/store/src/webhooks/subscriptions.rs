@@ -154,19 +154,26 @@ pub fn active(conn: &mut DbConnection) -> Result<Vec<Subscription>, StoreError> 
     rows.into_iter().map(subscription_of_row).collect()
 }
 
-/// Applies `change` to the client's subscription; `NotFound` when it has none such.
+/// Applies `change` to the client's subscription if it is still at `expected_version`;
+/// `NotFound` when it has none such, `VersionMismatch` when it changed since.
 /// Re-activating clears the reason it was disabled.
 pub fn update(
     conn: &mut DbConnection,
     client_id: &str,
     id: Uuid,
+    expected_version: i64,
     change: SubscriptionChange,
 ) -> Result<Subscription, StoreError> {
     write::transaction(conn, |conn| {
         let current = find(conn, client_id, id)?.ok_or(StoreError::NotFound)?;
-        let target = webhook_subscriptions::table.find(id.to_string());
+        if current.version != expected_version {
+            return Err(write::lost_race(Some(current.version)));
+        }
+        let target = webhook_subscriptions::table
+            .find(id.to_string())
+            .filter(webhook_subscriptions::version.eq(expected_version));
         let now = to_db(plateforme_model::ids::now());
-        diesel::update(target)
+        let written = diesel::update(target)
             .set((
                 webhook_subscriptions::url.eq(change.url.unwrap_or(current.url)),
                 webhook_subscriptions::event_types.eq(json(&change.event_types.unwrap_or(current.event_types))?),
@@ -186,6 +193,9 @@ pub fn update(
                 webhook_subscriptions::updated_at.eq(now),
             ))
             .execute(conn)?;
+        if written == 0 {
+            return Err(write::lost_race(find(conn, client_id, id)?.map(|found| found.version)));
+        }
         find(conn, client_id, id)?.ok_or(StoreError::NotFound)
     })
 }

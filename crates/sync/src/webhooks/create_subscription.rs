@@ -28,7 +28,9 @@ const MAX_PER_CLIENT: i64 = 1000;
 /// The subscription receives the events written from its creation on; it is yours alone:
 /// another client neither sees nor changes it (404). The URL must be `https` and resolve to
 /// public addresses only (rule `webhook.url.private_address`, checked again at each delivery).
-/// A client has at most 1000 subscriptions (rule `webhook.subscriptions.too_many`).
+/// A client has at most 1000 subscriptions (rule `webhook.subscriptions.too_many`). No
+/// `Idempotency-Key`: the secret is shown once and kept only sealed, so no answer is replayed;
+/// after a lost answer, list your subscriptions and rotate the secret of the one you lack.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["changes:read", "webhooks:write"])),
