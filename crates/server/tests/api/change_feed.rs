@@ -88,7 +88,8 @@ fn types_of(events: &[(String, i64)]) -> Vec<&str> {
     events.iter().map(|(kind, _)| kind.as_str()).collect()
 }
 
-async fn orient(app: &TestApp, by: &TestClient, person_id: &str, to: &TestClient, version: i64) {
+/// `by` orients the person to `to`, from the person's `version`.
+pub async fn orient(app: &TestApp, by: &TestClient, person_id: &str, to: &TestClient, version: i64) {
     let body = json!({"path_type": "socio_professionnel", "intensive": false, "referent_organization_id": to.organization_id,
         "referent_counsellor": null, "decided_on": chrono::Utc::now().date_naive()});
     let path = format!("/v1/persons/{person_id}/orientation");

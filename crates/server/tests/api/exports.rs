@@ -13,7 +13,7 @@ use plateforme_model::organization::OrganizationKind::{Departement, FranceTravai
 use plateforme_store::{Actor, Backend, StoreError, WriteContext, organizations, write};
 use serde_json::{Value, json};
 
-use crate::change_feed::settle;
+use crate::change_feed::{orient, settle};
 use crate::dossier::{DOSSIER_SCOPES, get_as, person, post_as, register_person};
 use crate::erasure::erase;
 use crate::helpers::{TestApp, TestClient, assert_problem, json, organization, unique_number};
@@ -274,14 +274,6 @@ async fn an_export_since_holds_the_changed_and_the_deleted(app: TestApp) {
         (&deleted[0]["type"], &deleted[0]["id"], &deleted[0]["reason"]),
         (&json!("person"), &erased["id"], &json!("deleted"))
     );
-}
-
-async fn orient(app: &TestApp, by: &TestClient, person_id: &str, to: &TestClient, version: i64) {
-    let body = json!({"path_type": "socio_professionnel", "intensive": false, "referent_organization_id": to.organization_id,
-        "referent_counsellor": null, "decided_on": chrono::Utc::now().date_naive()});
-    let path = format!("/v1/persons/{person_id}/orientation");
-    let response = app.put_as(&by.token, &path, Some(&format!("\"{version}\"")), &body).await;
-    assert_eq!(response.status().as_u16(), 200, "orient {person_id}");
 }
 
 async fn a_departure_from_the_remit_since_is_in_the_deleted_file(app: TestApp) {

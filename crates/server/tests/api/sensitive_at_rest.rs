@@ -94,11 +94,19 @@ struct RawText {
 /// What the tables hold, as anyone reading the database sees it: the persons records, the
 /// social columns, and the changes of the persons' and diagnostics' versions.
 async fn raw_rows(app: &TestApp) -> Vec<String> {
-    let queries = [
-        "SELECT record AS text FROM persons",
-        "SELECT social AS text FROM diagnostics WHERE social IS NOT NULL",
-        "SELECT changes AS text FROM history WHERE resource_type IN ('person', 'diagnostic')",
-    ];
+    raw_texts(
+        app,
+        [
+            "SELECT record AS text FROM persons",
+            "SELECT social AS text FROM diagnostics WHERE social IS NOT NULL",
+            "SELECT changes AS text FROM history WHERE resource_type IN ('person', 'diagnostic')",
+        ],
+    )
+    .await
+}
+
+/// The texts `queries` read (each selects one column `text`), as anyone reading the database sees them.
+async fn raw_texts<const N: usize>(app: &TestApp, queries: [&'static str; N]) -> Vec<String> {
     app.store
         .run(move |conn| {
             let mut texts = Vec::new();
@@ -295,19 +303,11 @@ const ANSWER: &str = "J'étais hospitalisée, voici le bulletin de sortie.";
 
 /// The breaches' records and their versions, as anyone reading the database sees them.
 async fn raw_breach_rows(app: &TestApp) -> Vec<String> {
-    let queries =
-        ["SELECT record AS text FROM breaches", "SELECT changes AS text FROM history WHERE resource_type = 'breach'"];
-    app.store
-        .run(move |conn| {
-            let mut texts = Vec::new();
-            for query in queries {
-                let rows: Vec<RawText> = diesel::sql_query(query).load(conn)?;
-                texts.extend(rows.into_iter().map(|row| row.text));
-            }
-            Ok(texts)
-        })
-        .await
-        .expect("the raw breach rows")
+    raw_texts(
+        app,
+        ["SELECT record AS text FROM breaches", "SELECT changes AS text FROM history WHERE resource_type = 'breach'"],
+    )
+    .await
 }
 
 /// Asserts that no breach row holds a statement in clear and that each sealed statement names
