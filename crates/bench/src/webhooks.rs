@@ -91,7 +91,9 @@ pub async fn run(
     while lags.lock().map(|lags| lags.len()).unwrap_or(0) < wanted && started.elapsed() < DEADLINE {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    cleanup(&mut connection, authorization, &made).await?;
+    // The wait may outlast the server's keep-alive: the clean-up opens a connection of its own.
+    let mut fresh = Connection::open(address).await.map_err(|error| error.to_string())?;
+    cleanup(&mut fresh, authorization, &made).await?;
     accepting.abort();
     let mut lags = lags.lock().map(|lags| lags.clone()).unwrap_or_default();
     if lags.len() < wanted {
