@@ -67,6 +67,15 @@ impl Writer {
         json!({"contact": {"phone": phone}}).to_string().into_bytes()
     }
 
+    /// A name for this client's current request, unique to the run (`nonce`): registrations are
+    /// refused as duplicates of a person of the same name, birth date and commune, so two
+    /// scenarios of one run (registration, the webhooks' writes) and two runs on a reused
+    /// database must not write the same names.
+    fn unique_name(&self, nonce: &str) -> String {
+        let run = nonce.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
+        letters(run % 1_000_003 * 1_000_000_007 + self.client as u64 * 10_000_000 + self.sent)
+    }
+
     /// A new person's registration and its idempotency key, both unique to this run (`nonce`),
     /// this client and this request.
     pub fn registration(&mut self, nonce: &str, dates: Dates) -> (String, Vec<u8>) {
@@ -74,7 +83,7 @@ impl Writer {
         let key = format!("bench-{nonce}-{}-{}", self.client, self.sent);
         let body = json!({
             "identity": {
-                "family_name": format!("Banc {}", letters(self.client as u64 * 1_000_000_007 + self.sent)),
+                "family_name": format!("Banc {}", self.unique_name(nonce)),
                 "given_names": "Léa",
                 "birth_date": "2001-06-14",
                 "birth_commune": "69123",
@@ -90,11 +99,10 @@ impl Writer {
     /// a person of its own: this run's `nonce` in the reference and the name, so that a database
     /// reused by another run gets new persons again.
     pub fn push_lines(&mut self, nonce: &str, dates: Dates, lines: usize) -> Vec<u8> {
-        let run = nonce.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
         let mut body = Vec::new();
         for _ in 0..lines {
             self.sent += 1;
-            let name = letters(run % 1_000_003 * 1_000_000_007 + self.client as u64 * 10_000_000 + self.sent);
+            let name = self.unique_name(nonce);
             let line = json!({
                 "reference": format!("bench-{nonce}-{}-{}", self.client, self.sent),
                 "system": "bench",
@@ -172,5 +180,17 @@ mod tests {
         assert!(name.chars().all(|c| c.is_alphabetic() || c == ' '), "{name}");
         assert_eq!(letters(0), "a");
         assert_eq!(letters(27), "bb");
+    }
+
+    #[test]
+    fn two_runs_or_scenarios_register_different_names() {
+        let dates = Dates::now();
+        let name = |nonce: &str| {
+            let (_, body) = Writer::new(&[], 0, 1).registration(nonce, dates);
+            let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+            body["identity"]["family_name"].clone()
+        };
+        assert_ne!(name("run-1"), name("hooks-run-1"), "the webhooks' writes are not the registration scenario's");
+        assert_ne!(name("run-1"), name("run-2"), "a reused database gets new persons");
     }
 }
