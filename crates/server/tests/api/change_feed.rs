@@ -324,10 +324,10 @@ async fn bad_reads_of_the_feed_are_refused_precisely(app: TestApp) {
 }
 
 /// What a transaction held open on another connection wrote, and the signal to commit it.
-struct HeldOpen {
-    written: mpsc::Receiver<()>,
-    commit: mpsc::Sender<()>,
-    done: std::thread::JoinHandle<Result<(), StoreError>>,
+pub struct HeldOpen {
+    pub written: mpsc::Receiver<()>,
+    pub commit: mpsc::Sender<()>,
+    pub done: std::thread::JoinHandle<Result<(), StoreError>>,
 }
 
 fn context() -> WriteContext {
@@ -341,7 +341,7 @@ fn create_organization(conn: &mut DbConnection) -> Result<(), StoreError> {
 }
 
 /// Writes an organization in a transaction on its own connection and keeps it open until told.
-fn hold_open(app: &TestApp) -> HeldOpen {
+pub fn hold_open(app: &TestApp) -> HeldOpen {
     let (store, (written_tx, written), (commit, commit_rx)) =
         (app.store.clone(), mpsc::channel(), mpsc::channel::<()>());
     let done = std::thread::spawn(move || {

@@ -6,14 +6,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use plateforme_model::organization::OrganizationKind::{Departement, FranceTravail, MissionLocale, Region};
 use plateforme_store::{Actor, Backend, StoreError, WriteContext, organizations, write};
 use serde_json::{Value, json};
 
-use crate::change_feed::{orient, settle};
+use crate::change_feed::{HeldOpen, hold_open, orient, settle};
 use crate::dossier::{DOSSIER_SCOPES, get_as, person, post_as, register_person};
 use crate::erasure::erase;
 use crate::helpers::{TestApp, TestClient, assert_problem, json, organization, unique_number};
@@ -144,24 +143,6 @@ fn keep_writing(app: &TestApp) -> (Arc<AtomicBool>, std::thread::JoinHandle<usiz
     (stop, writer)
 }
 
-/// PostgreSQL: an organization written in a transaction held open until told to commit.
-fn hold_open(app: &TestApp) -> (mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::JoinHandle<Result<(), StoreError>>) {
-    let (store, (written_tx, written), (commit, commit_rx)) = (app.store.clone(), mpsc::channel(), mpsc::channel());
-    let done = std::thread::spawn(move || {
-        store.run_blocking(|conn| {
-            let fields = serde_json::from_value(organization(unique_number()))
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            write::transaction(conn, |conn| {
-                organizations::create(conn, &context(), fields)?;
-                let _ = written_tx.send(());
-                let _ = commit_rx.recv_timeout(Duration::from_secs(60));
-                Ok(())
-            })
-        })
-    });
-    (written, commit, done)
-}
-
 async fn an_export_then_the_feed_from_its_cursor_is_the_source(app: TestApp) {
     let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
     for name in ["Aubert", "Blanc", "Carpentier"] {
@@ -172,7 +153,7 @@ async fn an_export_then_the_feed_from_its_cursor_is_the_source(app: TestApp) {
     // On PostgreSQL a transaction that began before the export commits after it: its event is
     // not in the export's snapshot and must come by the feed.
     let held = (app.store.backend() == Backend::Postgres).then(|| hold_open(&app));
-    if let Some((written, _, _)) = &held {
+    if let Some(HeldOpen { written, .. }) = &held {
         written.recv_timeout(Duration::from_secs(30)).expect("the held transaction wrote");
     }
     let (stop, writer) = keep_writing(&app);
@@ -182,7 +163,7 @@ async fn an_export_then_the_feed_from_its_cursor_is_the_source(app: TestApp) {
     stop.store(true, Ordering::SeqCst);
     let written = writer.join().expect("the writer");
     assert!(written > 0);
-    if let Some((_, commit, done)) = held {
+    if let Some(HeldOpen { commit, done, .. }) = held {
         let _ = commit.send(());
         done.join().expect("the held thread").expect("the held transaction commits");
     }
