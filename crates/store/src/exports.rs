@@ -119,6 +119,28 @@ fn export_of_row(row: ExportRow) -> Result<StoredExport, StoreError> {
     })
 }
 
+/// How many exports a client has in flight (queued or running) and asked for since a moment:
+/// the bounds `POST /v1/exports` keeps, since each export copies a client's whole view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportUsage {
+    pub in_flight: i64,
+    pub asked_since: i64,
+}
+
+pub fn usage(conn: &mut DbConnection, client_id: &str, since: DateTime<Utc>) -> Result<ExportUsage, StoreError> {
+    let in_flight = exports::table
+        .filter(exports::client_id.eq(client_id))
+        .filter(exports::status.eq_any([ExportStatus::Queued.as_str(), ExportStatus::Running.as_str()]))
+        .count()
+        .get_result(conn)?;
+    let asked_since = exports::table
+        .filter(exports::client_id.eq(client_id))
+        .filter(exports::created_at.ge(to_db(since)))
+        .count()
+        .get_result(conn)?;
+    Ok(ExportUsage { in_flight, asked_since })
+}
+
 /// Records an export asked for, queued.
 pub fn create(conn: &mut DbConnection, export: &NewExport) -> Result<(), StoreError> {
     let row = ExportRow {

@@ -125,6 +125,20 @@ pub fn transaction<T>(
     Ok(done)
 }
 
+/// Makes the writers of one key wait for each other until the end of the current transaction
+/// (of [`transaction`]): what a bound counted before an insert needs ("at most N per client"),
+/// or two concurrent writers would both count N − 1 and both insert. On PostgreSQL an advisory
+/// lock held to the transaction's end, so writers of other keys never wait; on SQLite the write
+/// transaction already holds the one write lock.
+pub fn serialize_on(conn: &mut DbConnection, key: &str) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records a mutation: its history row, then its change event.
 pub fn record(conn: &mut DbConnection, context: &WriteContext, mutation: &Mutation) -> Result<i64, StoreError> {
     history::append(conn, context, mutation)?;

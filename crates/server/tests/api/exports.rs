@@ -25,6 +25,7 @@ on_both_backends!(
     a_departure_from_the_remit_since_is_in_the_deleted_file,
     bad_exports_are_refused_precisely,
     the_upkeep_fails_interrupted_exports_and_forgets_expired_ones,
+    a_client_runs_one_export_at_a_time_and_ten_a_day,
 );
 
 const FEED: &[&str] = &["changes:read", "organizations:read"];
@@ -355,4 +356,51 @@ async fn the_upkeep_fails_interrupted_exports_and_forgets_expired_ones(app: Test
     assert_problem(get_as(&app, &ft, &format!("/v1/exports/{}", ids[2])).await, 404, "not_found").await;
     let failed = json(get_as(&app, &ft, &format!("/v1/exports/{}", ids[1])).await).await;
     assert!(failed["error"].as_str().is_some_and(|why| why.contains("ask for a new one")), "{failed}");
+}
+
+async fn a_client_runs_one_export_at_a_time_and_ten_a_day(app: TestApp) {
+    use plateforme_store::exports::{self, NewExport};
+    let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let other = app.register(FranceTravail, &[DOSSIER_SCOPES, FEED].concat()).await;
+    let now = chrono::Utc::now();
+    let asked = |client_id: &str| NewExport {
+        id: uuid::Uuid::now_v7(),
+        client_id: client_id.to_owned(),
+        types: vec!["person".into()],
+        since: None,
+        created_at: now,
+        expires_at: now + chrono::Duration::days(7),
+    };
+    let refused = |problem: Value, words: &str| {
+        assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains(words)), "{problem}");
+    };
+    let exports_of = |client: &TestClient| {
+        count(&app, format!("SELECT COUNT(*) AS n FROM exports WHERE client_id = '{}'", client.client_id))
+    };
+
+    // One queued: a second is refused with a time to wait, and nothing is recorded.
+    let queued = asked(&ft.client_id);
+    app.store.run_blocking(|conn| exports::create(conn, &queued)).expect("an export queued");
+    let response = post_as(&app, &ft, "/v1/exports", &json!({})).await;
+    assert_eq!(response.headers().get("retry-after").and_then(|value| value.to_str().ok()), Some("60"));
+    refused(assert_problem(response, 429, "too_many_requests").await, "at most 1 export at a time");
+    assert_eq!(exports_of(&ft), 1);
+    // Another client is not held back by it.
+    export(&app, &other, &json!({"types": ["organization"]})).await;
+
+    // Once it ends, ten asked for in the day are the most.
+    app.store.run_blocking(|conn| exports::fail(conn, queued.id, "ended")).expect("the export ended");
+    app.store
+        .run_blocking(|conn| {
+            (0..9).try_for_each(|_| {
+                let ended = asked(&ft.client_id);
+                exports::create(conn, &ended)?;
+                exports::fail(conn, ended.id, "ended")
+            })
+        })
+        .expect("nine more asked for today");
+    let response = post_as(&app, &ft, "/v1/exports", &json!({})).await;
+    assert_eq!(response.headers().get("retry-after").and_then(|value| value.to_str().ok()), Some("3600"));
+    refused(assert_problem(response, 429, "too_many_requests").await, "10 exports in 24 hours");
+    assert_eq!(exports_of(&ft), 10);
 }

@@ -1,10 +1,10 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use plateforme_api::openapi::CreateProblems;
-use plateforme_api::{ApiError, NoQuery, ValidJson, ValidQuery};
+use plateforme_api::{ApiError, ErrorCode, NoQuery, ValidJson, ValidQuery};
 use plateforme_auth::Caller;
-use plateforme_store::Store;
 use plateforme_store::exports::{self, NewExport};
+use plateforme_store::{Store, write};
 
 use super::view::{ExportView, location};
 use super::{EXPIRY_DAYS, ExportRequest, job};
@@ -21,6 +21,10 @@ use super::{EXPIRY_DAYS, ExportRequest, job};
 /// from it and you receive exactly the changes the files do not hold — no gap, no overlap. With
 /// `since`, only the records changed since then, and the file `deleted` of those deleted or gone
 /// out of your remit. An export and its files are kept 7 days.
+///
+/// A client runs one export at a time and asks for at most 10 in 24 hours: beyond, `429` with
+/// `Retry-After` (an export copies the whole of what you may see; the change feed keeps a
+/// mirror current between exports).
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["changes:read"])),
@@ -50,11 +54,62 @@ pub async fn create_export(
     let (id, client_id) = (export.id, export.client_id.clone());
     let stored = store
         .run(move |conn| {
-            exports::create(conn, &export)?;
-            exports::find(conn, export.id, &client_id, now)
+            write::transaction(conn, |conn| {
+                write::serialize_on(conn, &format!("exports:{client_id}"))?;
+                let usage = exports::usage(conn, &client_id, now - chrono::Duration::days(1))?;
+                if let Some(refusal) = Bound::exceeded_by(usage) {
+                    return Ok(Err(refusal));
+                }
+                exports::create(conn, &export)?;
+                exports::find(conn, export.id, &client_id, now).map(Ok)
+            })
         })
         .await?
+        .map_err(Bound::problem)?
         .ok_or_else(|| ApiError::internal("an export just recorded is not found"))?;
     actix_web::rt::spawn(job::run(store.get_ref().clone(), caller, id));
     Ok(HttpResponse::Accepted().insert_header((header::LOCATION, location(id))).json(ExportView::of(&stored)))
+}
+
+/// The bounds on a client's exports: each copies the client's whole view into the database and
+/// keeps it 7 days, so a client with a valid token must not be able to fill the disk or the
+/// workers by asking again and again.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// At most [`IN_FLIGHT`] export queued or running per client.
+    InFlight,
+    /// At most [`PER_DAY`] exports asked for per client in 24 hours.
+    PerDay,
+}
+
+const IN_FLIGHT: i64 = 1;
+const PER_DAY: i64 = 10;
+
+impl Bound {
+    fn exceeded_by(usage: exports::ExportUsage) -> Option<Bound> {
+        if usage.in_flight >= IN_FLIGHT {
+            Some(Bound::InFlight)
+        } else if usage.asked_since >= PER_DAY {
+            Some(Bound::PerDay)
+        } else {
+            None
+        }
+    }
+
+    fn problem(self) -> ApiError {
+        let (detail, retry_after) = match self {
+            Bound::InFlight => (
+                format!("a client runs at most {IN_FLIGHT} export at a time: wait until yours is done or failed"),
+                "60",
+            ),
+            Bound::PerDay => (
+                format!(
+                    "a client asks for at most {PER_DAY} exports in 24 hours: follow the change feed from the last export's cursor"
+                ),
+                "3600",
+            ),
+        };
+        ApiError::new(ErrorCode::TooManyRequests, detail)
+            .with_header(header::RETRY_AFTER, header::HeaderValue::from_static(retry_after))
+    }
 }

@@ -4,8 +4,8 @@ use plateforme_api::openapi::WebhookWriteProblems;
 use plateforme_api::{ApiError, ValidJson};
 use plateforme_auth::Caller;
 use plateforme_model::FieldError;
-use plateforme_store::Store;
 use plateforme_store::webhooks::subscriptions::{self, NewSubscription};
+use plateforme_store::{Store, write};
 
 use super::subscription::{SubscriptionFields, SubscriptionWithSecret, WebhookSubscription};
 use super::{WebhookSettings, location, signature, target};
@@ -60,11 +60,15 @@ pub async fn create_subscription(
     let owner = new.client_id.clone();
     let stored = store
         .run(move |conn| {
-            // Each subscription costs a judgement of every event: a client has a bounded number.
-            if subscriptions::count(conn, &owner)? >= MAX_PER_CLIENT {
-                return Ok(None);
-            }
-            subscriptions::create(conn, new).map(Some)
+            // Each subscription costs a judgement of every event: a client has a bounded number,
+            // counted with the client's other creations waiting.
+            write::transaction(conn, |conn| {
+                write::serialize_on(conn, &format!("webhook_subscriptions:{owner}"))?;
+                if subscriptions::count(conn, &owner)? >= MAX_PER_CLIENT {
+                    return Ok(None);
+                }
+                subscriptions::create(conn, new).map(Some)
+            })
         })
         .await?
         .ok_or_else(|| {
