@@ -96,7 +96,7 @@ impl Refusal {
     tag = "Access",
     security(()),
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded",
-        example = json!({"grant_type": "client_credentials", "scope": "organizations:read"})),
+        example = json!({"grant_type": "client_credentials"})),
     responses(
         (status = 200, description = "The access token.", body = TokenResponse),
         (status = 400, description = "`invalid_request` (also a field or credential holding a control character, rule `text.control_character`), `invalid_scope`, `invalid_grant` or `unsupported_grant_type`.", body = OAuthError),

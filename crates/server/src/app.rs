@@ -97,6 +97,8 @@ pub struct Services {
     pub webhooks: plateforme_sync::WebhookSettings,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
+    /// The developer portal's pages, read from the contract once (issue 21).
+    portal: web::Data<plateforme_portal::Portal>,
     known_routes: Arc<KnownRoutes>,
 }
 
@@ -153,8 +155,29 @@ impl Services {
             webhooks: config.webhook_settings(),
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
+            portal: web::Data::new(plateforme_portal::Portal::new(
+                &serde_json::to_value(&document).unwrap_or_default(),
+                plateforme_portal::Sandbox::off(),
+            )),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
         })
+    }
+}
+
+impl Services {
+    /// Offers the demo clients in the portal's sandbox (`serve --demo`): never under the
+    /// production profile, where demo data is refused anyway.
+    pub fn with_sandbox(mut self, config: &Config, clients: Vec<plateforme_portal::DemoClient>) -> Services {
+        let sandbox =
+            plateforme_portal::Sandbox::offered(config.profile == plateforme_auth::Profile::Production, clients);
+        let contract: serde_json::Value = serde_json::from_str(&self.contract).unwrap_or_default();
+        self.portal = web::Data::new(plateforme_portal::Portal::new(&contract, sandbox));
+        self
+    }
+
+    /// The sandbox of the portal, for the reference's settings.
+    pub fn sandbox(&self) -> &plateforme_portal::Sandbox {
+        self.portal.sandbox()
     }
 }
 
@@ -194,6 +217,7 @@ pub fn app(
     >,
 > {
     let (app, _) = documented_routes();
+    let portal = services.portal.clone();
     app.app_data(web::Data::new(services.store.clone()))
         .app_data(web::Data::new(services.auth.clone()))
         .app_data(services.body_limit)
@@ -210,6 +234,7 @@ pub fn app(
         .app_data(web::Data::new(services))
         .service(get_openapi)
         .configure(crate::portal::configure)
+        .configure(|cfg| plateforme_portal::configure(cfg, portal))
         .default_service(web::to(fallback))
         .wrap(from_fn(refuse_shadowed_methods))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))

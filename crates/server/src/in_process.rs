@@ -33,7 +33,7 @@ pub async fn start_demo(folder: &Path, config: Config) -> Result<DemoServer, Box
         search_index_dir: folder.join("search"),
         ..config
     };
-    let services = app::Services::new(store.clone(), &config)?;
+    let services = app::Services::new(store.clone(), &config)?.with_sandbox(&config, crate::seed::demo_clients());
     actix_web::rt::spawn(app::serve(listener, services, &config)?);
     let seeding = store.clone();
     actix_web::rt::task::spawn_blocking(move || crate::seed::seed_demo(&seeding, 1000)).await??;

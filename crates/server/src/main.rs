@@ -133,7 +133,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if demo {
                 seed_demo(&store, &config)?;
             }
-            serve(store, &config)
+            serve(store, &config, demo)
         }
         Command::Migrate => Ok(()),
         Command::Seed { persons, offers, seed, batch_size } => {
@@ -209,8 +209,11 @@ fn seed_dataset(store: &Store, config: &Config, options: &DatasetOptions) -> Res
     Ok(())
 }
 
-fn serve(store: Store, config: &Config) -> Result<(), Box<dyn std::error::Error>> {
-    let services = app::Services::new(store, config)?;
+fn serve(store: Store, config: &Config, demo: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let mut services = app::Services::new(store, config)?;
+    if demo {
+        services = services.with_sandbox(config, seed::demo_clients());
+    }
     let listener = TcpListener::bind(&config.listen)?;
     tracing::info!(address = %listener.local_addr()?, "serving; the contract is at /openapi.json");
     let system = actix_web::rt::System::new();

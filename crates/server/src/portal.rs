@@ -16,9 +16,11 @@
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use plateforme_api::{ApiError, ErrorCode};
 use utoipa_swagger_ui::{Config, oauth};
+
+use crate::app::Services;
 
 /// Where the portal lives; the UI itself is under `/docs/`.
 pub const PATH: &str = "/docs";
@@ -49,7 +51,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn ui_config() -> Config<'static> {
-    Config::with_oauth_config([CONTRACT_URL], oauth::Config::new().app_name(TITLE))
+    ui_config_with(oauth::Config::new().app_name(TITLE))
+}
+
+/// The settings with "Authorize" pre-filled with a demo client chosen in the sandbox
+/// (`/portail/bac-a-sable`, `serve --demo` only).
+fn sandbox_config(client: &plateforme_portal::DemoClient) -> Config<'static> {
+    ui_config_with(oauth::Config::new().app_name(TITLE).client_id(&client.id).client_secret(&client.secret))
+}
+
+fn ui_config_with(oauth: oauth::Config) -> Config<'static> {
+    Config::with_oauth_config([CONTRACT_URL], oauth)
         // No top bar with its "Explore" box: the portal shows this server's contract only.
         .use_base_layout()
         .deep_linking(true)
@@ -75,9 +87,18 @@ async fn redirect() -> HttpResponse {
 }
 
 /// One file of the UI; the empty name is the index.
-async fn file(name: web::Path<String>, portal: web::Data<Portal>) -> Result<HttpResponse, ApiError> {
+async fn file(
+    request: HttpRequest,
+    name: web::Path<String>,
+    portal: web::Data<Portal>,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
-    let served = utoipa_swagger_ui::serve(&name, portal.config.clone())
+    let config = match services.sandbox().chosen(&request) {
+        Some(client) if name == "swagger-initializer.js" => Arc::new(sandbox_config(client)),
+        _ => portal.config.clone(),
+    };
+    let served = utoipa_swagger_ui::serve(&name, config)
         .map_err(|error| ApiError::internal(format!("the portal's {name} cannot be served: {error}")))?;
     let Some(served) = served else {
         return Err(ApiError::new(

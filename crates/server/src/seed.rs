@@ -150,6 +150,17 @@ pub fn demo_client_id(kind: OrganizationKind) -> String {
 
 pub const DEMO_ADMIN_CLIENT: &str = "demo-admin";
 
+/// The demo clients the portal's sandbox offers, one per organization kind.
+pub fn demo_clients() -> Vec<plateforme_portal::DemoClient> {
+    OrganizationKind::ALL
+        .iter()
+        .map(|kind| {
+            let id = demo_client_id(*kind);
+            plateforme_portal::DemoClient { kind: kind.as_str().to_owned(), secret: demo_secret(&id), id }
+        })
+        .collect()
+}
+
 pub fn demo_secret(client_id: &str) -> String {
     format!("{client_id}-secret")
 }

@@ -20,6 +20,7 @@ mod control_characters;
 mod counsellor;
 mod dataset;
 mod delegations;
+mod developer_portal;
 mod dossier;
 mod dossier_visibility;
 mod duties;
