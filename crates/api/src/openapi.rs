@@ -104,6 +104,13 @@ problem_set!(
     WebhookUpdateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, PreconditionFailed, PreconditionRequired
 );
 
+// Profile bank (issue 14).
+problem_set!(
+    /// Problems of a write of a profile (banque de profils): those of an update, and 409
+    /// `invalid_transition` while the person's `profile_bank` consent does not stand.
+    ProfileWriteProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, InvalidTransition, PreconditionFailed, PreconditionRequired
+);
+
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by
 /// an organization answers it, but lifting the limitation and the erasure.

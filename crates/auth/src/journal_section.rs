@@ -41,10 +41,13 @@ pub enum JournalSection {
     CoAccompaniment,
     /// The breaches of the contract's duties and the measures decided (sensitive: named apart).
     Duties,
+    /// The person's profile in the profile bank (banque de profils): built, changed, or seen by
+    /// a recruiter.
+    Profile,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 17] = [
+    pub const ALL: [JournalSection; 18] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -62,6 +65,7 @@ impl JournalSection {
         Self::ChangeFeed,
         Self::CoAccompaniment,
         Self::Duties,
+        Self::Profile,
     ];
 
     /// The name stored in the journal.
@@ -84,6 +88,7 @@ impl JournalSection {
             Self::ChangeFeed => "change_feed",
             Self::CoAccompaniment => "co_accompaniment",
             Self::Duties => "duties",
+            Self::Profile => "profile",
         }
     }
 
@@ -112,6 +117,7 @@ impl JournalSection {
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
             Self::ChangeFeed => "synchronization",
+            Self::Profile => "profile_bank",
         }
     }
 
@@ -148,7 +154,8 @@ mod tests {
                 "limitation",
                 "change_feed",
                 "co_accompaniment",
-                "duties"
+                "duties",
+                "profile"
             ]
         );
     }

@@ -12,6 +12,7 @@ pub mod merge_patch;
 pub mod offer;
 pub mod organization;
 pub mod person;
+pub mod profile;
 pub mod schemas;
 pub mod site;
 pub mod validation;

@@ -50,7 +50,8 @@ pub fn documented_routes() -> (
                 .configure(plateforme_offers::configure)
                 .configure(plateforme_sync::configure)
                 .configure(plateforme_referentials::configure)
-                .configure(plateforme_auth::configure_admin),
+                .configure(plateforme_auth::configure_admin)
+                .configure(plateforme_profiles::configure),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
@@ -99,6 +100,10 @@ pub struct Services {
     contract: Arc<String>,
     /// The developer portal's pages, read from the contract once (issue 21).
     portal: web::Data<plateforme_portal::Portal>,
+    /// The profiles' search index of this replica and the key of the recruiters' pseudonyms
+    /// (issue 14).
+    pub profiles_index: plateforme_profiles::ProfilesIndex,
+    profile_pseudonyms: Arc<plateforme_profiles::PseudonymKey>,
     known_routes: Arc<KnownRoutes>,
 }
 
@@ -130,6 +135,7 @@ impl Services {
         let keys = KeyRing::open(store.clone(), lifetime, encryption.clone())?;
         store.install_key_encryption(encryption);
         let offers_index = plateforme_offers::OffersIndex::start(&config.search_index_dir, store.clone())?;
+        let profiles_index = plateforme_profiles::ProfilesIndex::start(&config.search_index_dir, store.clone())?;
         let auth = AuthState {
             settings,
             keys,
@@ -160,6 +166,8 @@ impl Services {
                 plateforme_portal::Sandbox::off(),
             )),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
+            profiles_index,
+            profile_pseudonyms: Arc::new(plateforme_profiles::PseudonymKey::derived_from(&config.nir_key())),
         })
     }
 }
@@ -227,7 +235,12 @@ pub fn app(
         .app_data(web::Data::from(services.known_routes.clone()))
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::Data::new(services.offers_index.clone()))
-        .app_data(web::Data::new(SearchIndexes(vec![services.offers_index.0.clone()])))
+        .app_data(web::Data::new(SearchIndexes(vec![
+            services.offers_index.0.clone(),
+            services.profiles_index.0.clone(),
+        ])))
+        .app_data(web::Data::new(services.profiles_index.clone()))
+        .app_data(web::Data::from(services.profile_pseudonyms.clone()))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

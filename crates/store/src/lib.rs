@@ -47,6 +47,7 @@ mod migrations;
 pub mod offers;
 pub mod organizations;
 pub mod pagination;
+pub mod profiles;
 pub mod rate_limits;
 mod schema;
 pub mod sensitive;

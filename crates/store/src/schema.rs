@@ -444,3 +444,16 @@ diesel::table! {
         lines -> Text,
     }
 }
+
+// The profile bank (crates/store/src/profiles).
+diesel::table! {
+    profiles (person_id) {
+        person_id -> Text,
+        fields -> Text,
+        provenance -> Text,
+        paused -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

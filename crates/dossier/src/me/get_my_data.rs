@@ -14,10 +14,11 @@ use plateforme_model::person::consent::Consent;
 use plateforme_model::person::contract::{Contract, Review};
 use plateforme_model::person::diagnostic::Diagnostic;
 use plateforme_model::person::duties::Breach;
+use plateforme_model::profile::Profile;
 use plateforme_store::access::journal::{self, JournalFilter, JournalRecord};
 use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::pagination::every_page;
-use plateforme_store::{DbConnection, Store, StoreError, history};
+use plateforme_store::{DbConnection, Store, StoreError, history, profiles};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -28,8 +29,8 @@ use crate::contracts::{contract_view, review_view};
 /// Everything the platform holds about me: my dossier, my diagnostic with its social part (it is
 /// mine), my contracts with their reviews, my consents, the organizations co-accompanying me, the
 /// breaches of my duties with their exchange and measures, every version of each of these records
-/// (who changed what, when) and every access to my data. The profile bank and the training
-/// catalogue will add their records here when they hold any.
+/// (who changed what, when) and every access to my data, and my profile in the profile bank.
+/// The training catalogue will add its records here when it holds any.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "produced_at": "2026-12-04T10:00:00Z",
@@ -45,6 +46,7 @@ use crate::contracts::{contract_view, review_view};
     "consents": [],
     "co_accompaniments": [],
     "breaches": [],
+    "profile": null,
     "history": [{"resource_type": "person", "resource_id": "01936b30-0000-7000-8000-000000000002", "versions": [
         {"version": 1, "action": "created", "actor": "demo-mission-locale", "actor_organization": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d",
          "request_id": null, "changed_at": "2026-11-24T10:00:00Z", "changes": {"identity": {"family_name": "Martin"}}}]}],
@@ -67,6 +69,8 @@ pub struct MyData {
     /// The breaches of my duties recorded, with the notice, my answer, the decision and its
     /// measure, oldest first: what no organization reads without its own scope, I read.
     pub breaches: Vec<Breach>,
+    /// My profile in the profile bank (banque de profils); `null` when I have none.
+    pub profile: Option<Profile>,
     /// Every version of each of my records, oldest first.
     pub history: Vec<RecordHistory>,
     /// Every access to my data by the organizations of the network, oldest first.
@@ -84,7 +88,8 @@ pub struct MyContract {
 /// The versions of one of my records.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordHistory {
-    /// `person`, `diagnostic`, `contract`, `review`, `consent`, `co_accompaniment` or `breach`.
+    /// `person`, `diagnostic`, `contract`, `review`, `consent`, `co_accompaniment`, `breach` or
+    /// `profile`.
     pub resource_type: String,
     pub resource_id: Uuid,
     pub versions: Vec<HistoryVersion>,
@@ -166,6 +171,12 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
     for breach in &breaches {
         history.push(versions_of(conn, breaches::RESOURCE_TYPE, breach.id)?);
     }
+    // A profile deleted (by me, or with my consent) leaves its versions in the history.
+    let profile = profiles::find(conn, id)?.map(|found| found.view());
+    let profile_history = versions_of(conn, profiles::RESOURCE_TYPE, id)?;
+    if !profile_history.versions.is_empty() {
+        history.push(profile_history);
+    }
     let filter = JournalFilter { person_id: Some(id), ..JournalFilter::default() };
     let journal = every_page(|page| journal::list(conn, &filter, page))?;
     Ok(MyData {
@@ -176,6 +187,7 @@ fn read_my_data(conn: &mut DbConnection, id: Uuid) -> Result<MyData, StoreError>
         consents,
         co_accompaniments: co_accompaniments.iter().map(|found| found.view()).collect(),
         breaches: breaches.iter().map(|breach| breach.view()).collect(),
+        profile,
         history,
         journal,
     })

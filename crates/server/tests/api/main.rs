@@ -58,3 +58,6 @@ mod tokens;
 mod upkeep;
 // Webhooks (issue 12, item 3).
 mod webhooks;
+// The profile bank (issue 14).
+mod profiles;
+mod profiles_search;

@@ -123,6 +123,11 @@ pub fn withdraw(
         return Err(withdrawn_already(id, winner.withdrawn_at.unwrap_or(at)));
     }
     let withdrawn = Consent { active: false, withdrawn_at: Some(at), version: current.version + 1, ..current };
+    // The profile exists only while this consent stands: it goes in the same transaction, so the
+    // very next search no longer finds it.
+    if withdrawn.kind == ConsentKind::ProfileBank {
+        crate::profiles::delete_on_withdrawal(conn, context, person_id)?;
+    }
     let changes = json!({"active": false, "withdrawn_at": at});
     let mutation = mutation(conn, &withdrawn, Action::Updated, changes)?;
     write::record(conn, context, &mutation)?;

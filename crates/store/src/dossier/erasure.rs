@@ -86,6 +86,8 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
     diesel::delete(co_accompaniments::table.filter(co_accompaniments::person_id.eq(&id))).execute(conn)?;
     diesel::delete(person_access_codes::table.filter(person_access_codes::person_id.eq(&id))).execute(conn)?;
+    // The profile in the profile bank is the person's too.
+    crate::profiles::forget(conn, person_id)?;
     // The references partner systems keep for the person (inbound sync) name them too.
     super::person_sources::forget(conn, person_id)?;
     diesel::delete(persons::table.find(&id)).execute(conn)?;
@@ -152,6 +154,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
         super::consents::RESOURCE_TYPE,
         super::co_accompaniments::RESOURCE_TYPE,
         super::breaches::RESOURCE_TYPE,
+        crate::profiles::RESOURCE_TYPE,
     ]
     .into_iter()
     .find(|known| *known == name)
