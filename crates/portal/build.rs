@@ -6,6 +6,14 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+// The changelog compares the contract's versions with the crate's own comparison.
+#[allow(dead_code)]
+#[path = "src/changes.rs"]
+mod changes;
+#[allow(dead_code)]
+#[path = "src/contract.rs"]
+mod contract;
+
 /// Read first, in this order; the other guides follow in alphabetical order.
 const FIRST: &[&str] = &["demarrage", "integration", "api-conventions"];
 /// Not guides for a partner's developer: the index of the folder.
@@ -26,8 +34,58 @@ fn main() {
         let _ = writeln!(code, "    ({slug:?}, {title:?}, {html:?}),");
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("guides.rs");
-    std::fs::write(&out, code).unwrap_or_else(|error| panic!("{}: {error}", out.display()));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("guides.rs"), code).unwrap_or_else(|error| panic!("guides.rs: {error}"));
+    let changelog = changelog(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    std::fs::write(out.join("changelog.rs"), changelog).unwrap_or_else(|error| panic!("changelog.rs: {error}"));
+}
+
+const CONTRACT: &str = "openapi/openapi.json";
+
+/// The changelog of the contract, from the history of its committed file: for each commit that
+/// changed it, what was added, deprecated, removed and broken. Empty where there is no history
+/// (a source archive without `.git`): the page says so.
+fn changelog(repository: &Path) -> String {
+    println!("cargo::rerun-if-changed={}", repository.join(CONTRACT).display());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(repository)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| output.stdout)
+    };
+    let commits =
+        git(&["log", "--first-parent", "--reverse", "--format=%H %h %cs", "--", CONTRACT]).unwrap_or_default();
+    let mut entries = Vec::new();
+    let mut previous: Option<serde_json::Value> = None;
+    for line in String::from_utf8_lossy(&commits).lines() {
+        let mut fields = line.split(' ');
+        let (Some(hash), Some(short), Some(date)) = (fields.next(), fields.next(), fields.next()) else { continue };
+        let Some(text) = git(&["show", &format!("{hash}:{CONTRACT}")]) else { continue };
+        let Ok(current) = serde_json::from_slice::<serde_json::Value>(&text) else { continue };
+        let changes = match &previous {
+            Some(before) => changes::compare(before, &current),
+            None => changes::Changes {
+                added: vec![format!("{} operations", contract::operations(&current).len())],
+                ..Default::default()
+            },
+        };
+        if !changes.is_empty() {
+            entries.push(format!(
+                "    ContractVersion {{ date: {date:?}, commit: {short:?}, added: &{:?}, deprecated: &{:?}, removed: &{:?}, breaking: &{:?} }},",
+                changes.added, changes.deprecated, changes.removed, changes.breaking
+            ));
+        }
+        previous = Some(current);
+    }
+    entries.reverse();
+    format!(
+        "/// The contract's changes, newest first.\npub static CHANGELOG: &[ContractVersion] = &[\n{}\n];\n",
+        entries.join("\n")
+    )
 }
 
 fn guide_files(docs: &Path) -> Vec<(String, PathBuf)> {

@@ -14,6 +14,7 @@
 //!
 //! Pages carry no script: tabs are `<details>`, the language switch a link.
 
+pub mod changes;
 pub mod contract;
 pub mod families;
 pub mod page;
@@ -34,6 +35,23 @@ mod rendered {
     include!(concat!(env!("OUT_DIR"), "/guides.rs"));
 }
 pub use rendered::GUIDES;
+
+/// One commit that changed the contract, and what changed (`changes::compare` with the one before).
+#[derive(Debug)]
+pub struct ContractVersion {
+    pub date: &'static str,
+    pub commit: &'static str,
+    pub added: &'static [&'static str],
+    pub deprecated: &'static [&'static str],
+    pub removed: &'static [&'static str],
+    pub breaking: &'static [&'static str],
+}
+
+mod history {
+    use super::ContractVersion;
+    include!(concat!(env!("OUT_DIR"), "/changelog.rs"));
+}
+pub use history::CHANGELOG;
 
 /// Pages, styles and forms of this origin only; no script at all.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; frame-ancestors 'none'";
@@ -295,6 +313,37 @@ async fn changes(request: HttpRequest, portal: web::Data<Portal>) -> HttpRespons
         Some((_, _, rendered)) => rendered.split_once("</h1>").map_or(*rendered, |(_, rest)| rest).to_owned(),
         None => String::new(),
     };
+    let body = body + &changelog_html(lang);
     let title = lang.pick(families::Text { fr: "Versions et changements", en: "Versions and changes" });
     html(layout(lang, "/portail/changements", title, &body, portal.sandbox.enabled()))
+}
+
+/// The contract's changelog, built from the history of `openapi/openapi.json` (`build.rs`).
+fn changelog_html(lang: Lang) -> String {
+    let t = |fr: &'static str, en: &'static str| lang.pick(families::Text { fr, en });
+    let mut html = format!("<h2>{}</h2>\n", t("Journal des changements du contrat", "Changelog of the contract"));
+    if CHANGELOG.is_empty() {
+        html.push_str(&format!(
+            "<p>{}</p>\n",
+            t(
+                "Ce binaire a été construit sans l'historique du dépôt.",
+                "This binary was built without the repository's history."
+            )
+        ));
+    }
+    for version in CHANGELOG {
+        html.push_str(&format!("<h3>{} — <code>{}</code></h3>\n<ul>\n", version.date, version.commit));
+        let groups = [
+            (t("Ajouté", "Added"), version.added),
+            (t("Déprécié", "Deprecated"), version.deprecated),
+            (t("Retiré", "Removed"), version.removed),
+            (t("Incompatible", "Breaking"), version.breaking),
+        ];
+        for (label, items) in groups.into_iter().filter(|(_, items)| !items.is_empty()) {
+            let items: Vec<String> = items.iter().map(|item| format!("<code>{}</code>", escape(item))).collect();
+            html.push_str(&format!("<li><strong>{label}</strong> : {}</li>\n", items.join(", ")));
+        }
+        html.push_str("</ul>\n");
+    }
+    html
 }

@@ -98,7 +98,33 @@ enum Command {
         /// Write it to this file instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Instead, compare the contract with an earlier version of it (a file) and fail when a
+        /// change breaks its clients without a deprecation first (docs/versions.md).
+        #[arg(long, conflicts_with = "output")]
+        check_against: Option<PathBuf>,
     },
+}
+
+/// Prints what changed since the contract in `base` and fails on a breaking change.
+fn check_contract_against(base: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let before: serde_json::Value = serde_json::from_slice(&std::fs::read(base)?)?;
+    let after = serde_json::to_value(openapi::document())?;
+    let changes = plateforme_portal::changes::compare(&before, &after);
+    for (label, items) in
+        [("added", &changes.added), ("deprecated", &changes.deprecated), ("removed", &changes.removed)]
+    {
+        items.iter().for_each(|item| println!("{label}: {item}"));
+    }
+    if changes.breaking.is_empty() {
+        println!("the contract keeps every promise of {}", base.display());
+        return Ok(());
+    }
+    changes.breaking.iter().for_each(|item| eprintln!("breaking: {item}"));
+    Err(format!(
+        "{} breaking change(s) without deprecation: deprecate first (docs/versions.md)",
+        changes.breaking.len()
+    )
+    .into())
 }
 
 fn main() -> ExitCode {
@@ -114,7 +140,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    if let Command::Openapi { output } = &cli.command {
+    if let Command::Openapi { check_against: Some(base), .. } = &cli.command {
+        return check_contract_against(base);
+    }
+    if let Command::Openapi { output, .. } = &cli.command {
         let json = openapi::to_json(&openapi::document())?;
         match output {
             Some(path) => std::fs::write(path, json)?,

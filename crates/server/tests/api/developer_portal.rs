@@ -127,6 +127,12 @@ async fn the_portal_is_french_first_covers_every_operation_and_has_no_dead_link(
     {
         assert_problem(client.get(app.url(missing)).send().await.expect("GET"), 404, "route_not_found").await;
     }
+    // The changelog, drawn from the history of openapi/openapi.json at build time.
+    let changes = page(&client, app.url("/portail/changements")).await;
+    assert!(changes.contains("Politique de compatibilité"), "the policy: {changes}");
+    assert!(changes.matches("<h3>20").count() >= 10, "one entry per version of the contract: {changes}");
+    assert_eq!(plateforme_portal::CHANGELOG.len(), changes.matches("<h3>20").count());
+
     let response = client.get(app.url("/portail/portail.css")).send().await.expect("GET the style");
     assert_eq!(header(&response, "content-type").as_deref(), Some("text/css; charset=utf-8"));
 }
@@ -264,4 +270,29 @@ fn current_etag(base_url: &str, token: &str, id: &str) -> String {
         .find_map(|line| line.strip_prefix("etag: ").or_else(|| line.strip_prefix("ETag: ")))
         .map(|etag| etag.trim().to_owned())
         .unwrap_or_else(|| panic!("no ETag for {id}"))
+}
+
+/// `plateforme openapi --check-against` (run by CI against the previous commit's contract)
+/// refuses a contract that dropped an operation without deprecating it first.
+#[test]
+fn the_contract_check_refuses_a_removal_without_deprecation() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut contract: Value = serde_json::to_value(openapi::document()).expect("the contract");
+    let check = |contract: &Value| {
+        let base = folder.path().join("base.json");
+        std::fs::write(&base, contract.to_string()).expect("write the base");
+        Command::new(env!("CARGO_BIN_EXE_plateforme"))
+            .args(["openapi", "--check-against"])
+            .arg(&base)
+            .output()
+            .expect("run the check")
+    };
+    assert!(check(&contract).status.success(), "the contract keeps its own promises");
+    contract["paths"]["/v1/retired"] = serde_json::json!({"get": {"responses": {}}});
+    let refused = check(&contract);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("operation GET /v1/retired removed without being deprecated first"), "{said}");
+    contract["paths"]["/v1/retired"]["get"]["deprecated"] = Value::Bool(true);
+    assert!(check(&contract).status.success(), "deprecated first, it may go");
 }
