@@ -50,7 +50,8 @@ pub fn documented_routes() -> (
                 .configure(plateforme_offers::configure)
                 .configure(plateforme_sync::configure)
                 .configure(plateforme_referentials::configure)
-                .configure(plateforme_auth::configure_admin),
+                .configure(plateforme_auth::configure_admin)
+                .configure(plateforme_training::configure),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)

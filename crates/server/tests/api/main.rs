@@ -57,3 +57,5 @@ mod tokens;
 mod upkeep;
 // Webhooks (issue 12, item 3).
 mod webhooks;
+// The training catalogue (issue 15).
+mod training;
