@@ -22,6 +22,7 @@ crate::on_both_backends!(
     broken_documents_are_refused_precisely_and_write_nothing,
     a_large_document_broken_near_its_end_writes_nothing,
     each_kind_writes_only_the_catalogue_the_policy_gives_it,
+    the_demo_catalogue_is_seeded_once,
 );
 
 const WRITE: &[&str] = &["training:write", "training:read"];
@@ -492,4 +493,23 @@ async fn each_kind_writes_only_the_catalogue_the_policy_gives_it(app: TestApp) {
     let ft = training_id(&import(&app, &france_travail, &minimal).await, "MIN-1");
     let theirs = training_id(&import(&app, &partner, &minimal).await, "MIN-1");
     assert_ne!(ft, theirs);
+}
+
+async fn the_demo_catalogue_is_seeded_once(app: TestApp) {
+    let store = app.store.clone();
+    let seed = move || plateforme_server::seed::seed_demo(&store, 100).expect("seed the demo data");
+    let first = actix_web::rt::task::spawn_blocking(seed.clone()).await.expect("seed");
+    assert_eq!(first.trainings, 2, "the demo catalogue's two formations");
+    let again = actix_web::rt::task::spawn_blocking(seed).await.expect("seed again");
+    assert_eq!(again.trainings, 0, "seeding again writes nothing");
+    let exported = app
+        .client
+        .get(app.url("/v1/trainings/lheo?region=84"))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("text");
+    assert!(exported.contains("<formation numero=\"DEMO-1\">"), "{exported}");
 }
