@@ -47,6 +47,7 @@ pub async fn run(settings: &Settings) -> Report {
     checks::exports::run(&suite, person, &mut report).await;
     checks::me::run(&suite, person, &mut report).await;
     checks::offers::run(&suite, &mut report).await;
+    checks::training::run(&suite, &mut report).await;
     checks::roles::run(&suite, &mut report).await;
     checks::responses::run(&suite, &mut report).await;
     // Last: it spends this address's public search quota.

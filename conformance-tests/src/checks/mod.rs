@@ -22,6 +22,8 @@ pub mod strict_parsing;
 pub mod tokens;
 // Webhooks (issue 12, item 3).
 pub mod webhooks;
+// The training catalogue (issue 15).
+pub mod training;
 
 use plateforme_client::{ClientError, Problem, RawResponse};
 

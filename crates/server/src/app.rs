@@ -51,7 +51,8 @@ pub fn documented_routes() -> (
                 .configure(plateforme_sync::configure)
                 .configure(plateforme_referentials::configure)
                 .configure(plateforme_auth::configure_admin)
-                .configure(plateforme_profiles::configure),
+                .configure(plateforme_profiles::configure)
+                .configure(plateforme_training::configure),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)

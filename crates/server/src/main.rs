@@ -202,6 +202,7 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
         organizations = seeded.organizations,
         clients = seeded.clients,
         sites = seeded.sites,
+        trainings = seeded.trainings,
         "demo data loaded"
     );
     Ok(())

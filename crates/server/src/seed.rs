@@ -176,6 +176,8 @@ pub struct Seeded {
     pub sites: usize,
     /// Delegations granted (a delegator that granted one already grants none).
     pub delegations: usize,
+    /// Demo formations created or updated (the demo training provider's LHEO catalogue).
+    pub trainings: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -221,6 +223,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.offers = seed_demo_offers(store)?;
     seeded.sites = seed_demo_sites(store)?;
     seeded.delegations = seed_demo_delegations(store)?;
+    seeded.trainings = seed_demo_trainings(store)?;
     Ok(seeded)
 }
 
@@ -340,6 +343,31 @@ fn seed_demo_offers(store: &Store) -> Result<usize, StoreError> {
         written += answers.iter().filter(|answer| wrote(answer)).count();
     }
     Ok(written)
+}
+
+/// The demo training provider's LHEO catalogue (`demo/trainings.xml`), imported through the
+/// import of `POST /v1/trainings/lheo`: seeding again answers `unchanged` and writes nothing.
+fn seed_demo_trainings(store: &Store) -> Result<usize, StoreError> {
+    const DEMO_TRAININGS: &str = include_str!("../demo/trainings.xml");
+    let kind = OrganizationKind::TrainingProvider;
+    let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+    let Some(organization) = store.run_blocking(|conn| organizations::find_by_siret(conn, siret))? else {
+        return Err(StoreError::Config("demo trainings: no demo training provider".into()));
+    };
+    let context = WriteContext::of(Actor { client_id: "seed".into(), organization_id: Some(organization.id) });
+    let anywhere = |_: Option<&str>| true;
+    let publisher = plateforme_training::import::Publisher {
+        organization_id: organization.id,
+        fallback_region: organization.territory.regions.first().map(ToString::to_string).unwrap_or_default(),
+        may_place: &anywhere,
+    };
+    let imported = store.run_blocking(|conn| {
+        plateforme_training::import::import(conn, &context, &publisher, DEMO_TRAININGS.as_bytes(), true)
+    })?;
+    let report = imported
+        .map_err(|(error, _)| StoreError::Config(format!("demo trainings: line {}: {}", error.line, error.message)))?;
+    let formations = &report.summary.formations;
+    Ok(usize::try_from(formations.created + formations.updated).unwrap_or(usize::MAX))
 }
 
 /// A demo publication checked and prepared as the API does; the broken rules, named, if any.

@@ -54,6 +54,7 @@ pub mod sensitive;
 pub mod sites;
 mod store;
 mod timestamps;
+pub mod training;
 pub mod upkeep;
 pub mod webhooks;
 pub mod write;

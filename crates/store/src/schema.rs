@@ -457,3 +457,20 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+// The training catalogue (crates/store/src/training).
+diesel::table! {
+    trainings (id) {
+        id -> Text,
+        organization_id -> Text,
+        numero -> Text,
+        status -> Text,
+        title -> Text,
+        region -> Text,
+        content_hash -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

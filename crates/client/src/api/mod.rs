@@ -17,3 +17,5 @@ pub mod organizations;
 pub mod persons;
 pub mod sites;
 pub mod webhooks;
+// The training catalogue (issue 15).
+pub mod training;

@@ -61,3 +61,5 @@ mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
 mod profiles_search;
+// The training catalogue (issue 15).
+mod training;

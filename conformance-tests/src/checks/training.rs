@@ -1,0 +1,109 @@
+//! The training catalogue (issue 15): a training provider imports a small LHEO catalogue (a
+//! partial update, so that a long-lived deployment's catalogue is not closed), imports it again
+//! unchanged, anyone reads it as JSON and as LHEO; a broken document writes nothing, and a kind
+//! that publishes no training is refused.
+
+use plateforme_client::{Client, OrganizationKind};
+use uuid::Uuid;
+
+use super::{Verdict, expect_error, step};
+use crate::report::Report;
+use crate::settings::Kind;
+use crate::suite::Suite;
+
+const WITH_PROVIDER: [&str; 4] = ["training.import", "training.import.unchanged", "training.read", "training.export"];
+
+/// A one-formation LHEO 2.3 catalogue numbered for the run.
+fn catalogue(run: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"http://lheo.gouv.fr/2.3\"><offres>\
+         <formation numero=\"CF-{run}\"><domaine-formation><code-FORMACODE ref=\"V14\">21538</code-FORMACODE>\
+         <code-ROME>D1102</code-ROME></domaine-formation><intitule-formation>Boulanger conformance {run}</intitule-formation>\
+         <objectif-formation>Tester.</objectif-formation><resultats-attendus>Un rapport.</resultats-attendus>\
+         <contenu-formation>Import, lecture, export.</contenu-formation><certifiante>0</certifiante>\
+         <action numero=\"CF-{run}-A\"><lieu-de-formation><coordonnees><adresse><codepostal>69001</codepostal>\
+         <ville>Lyon</ville><code-INSEE-commune>69123</code-INSEE-commune></adresse></coordonnees></lieu-de-formation>\
+         <session numero=\"CF-{run}-S\"><periode><debut>20270104</debut><fin>20270600</fin></periode>\
+         <etat-recrutement>1</etat-recrutement></session></action></formation></offres></lheo>\n"
+    )
+}
+
+pub async fn run(suite: &Suite, report: &mut Report) {
+    match suite.actor(Kind::Of(OrganizationKind::Employer)) {
+        Some(employer) => {
+            report.record("training.import.forbidden.employer", forbidden(&employer.client, &suite.run_id).await)
+        }
+        None => report.skip("training.import.forbidden.employer", suite.missing(Kind::Of(OrganizationKind::Employer))),
+    }
+    let kind = Kind::Of(OrganizationKind::TrainingProvider);
+    let Some(provider) = suite.actor(kind) else {
+        super::skip_all(suite, report, &WITH_PROVIDER, kind);
+        report.skip("training.import.malformed", suite.missing(kind));
+        return;
+    };
+    report.record("training.import.malformed", malformed(&provider.client, &suite.run_id).await);
+    let imported = import(&provider.client, &suite.run_id).await;
+    let Some(id) = report.record_step("training.import", imported, &WITH_PROVIDER[1..]) else { return };
+    report.record("training.import.unchanged", unchanged(&provider.client, &suite.run_id).await);
+    report.record("training.read", read(suite.anonymous(), id, &suite.run_id).await);
+    report.record("training.export", export(suite.anonymous(), &suite.run_id).await);
+}
+
+async fn forbidden(client: &Client, run: &str) -> Verdict {
+    expect_error(client.import_lheo(catalogue(run).into_bytes(), false).await, 403, "forbidden").map(drop)
+}
+
+async fn malformed(client: &Client, run: &str) -> Verdict {
+    let broken = catalogue(run).replace("</session>", "</sesion>");
+    let problem = expect_error(client.import_lheo(broken.into_bytes(), false).await, 422, "validation_failed")?;
+    match problem.errors.first() {
+        Some(error) if error.rule == "lheo.malformed" => Ok(()),
+        other => Err(format!("a broken document's first error is {other:?}, expected the rule lheo.malformed")),
+    }
+}
+
+async fn import(client: &Client, run: &str) -> Result<Uuid, String> {
+    let report = step("import_lheo", client.import_lheo(catalogue(run).into_bytes(), false).await)?;
+    if report.summary.formations.created != 1 || report.summary.sessions.created != 1 {
+        return Err(format!("a new catalogue of one formation and one session reported {:?}", report.summary));
+    }
+    report
+        .entries
+        .iter()
+        .find(|entry| entry["level"] == "formation")
+        .and_then(|entry| entry["id"].as_str())
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| "the report names no formation id".to_owned())
+}
+
+async fn unchanged(client: &Client, run: &str) -> Verdict {
+    let report = step("import_lheo", client.import_lheo(catalogue(run).into_bytes(), false).await)?;
+    if report.summary.formations.unchanged != 1 || !report.entries.is_empty() {
+        return Err(format!(
+            "the same catalogue again reported {:?} and {} entries",
+            report.summary,
+            report.entries.len()
+        ));
+    }
+    Ok(())
+}
+
+async fn read(client: &Client, id: Uuid, run: &str) -> Verdict {
+    let training = step("get_training", client.get_training(id).await)?.value;
+    if training["title"] != format!("Boulanger conformance {run}")
+        || training["actions"][0]["sessions"][0]["end"]["precision"] != "month"
+    {
+        return Err(format!("the formation read back is not the one imported: {training}"));
+    }
+    Ok(())
+}
+
+async fn export(client: &Client, run: &str) -> Verdict {
+    let document = step("export_lheo", client.export_lheo(Some("84")).await)?;
+    if !document.contains("<lheo xmlns=\"http://lheo.gouv.fr/2.3\">")
+        || !document.contains(&format!("numero=\"CF-{run}\""))
+    {
+        return Err("the LHEO export of région 84 lacks the run's formation".to_owned());
+    }
+    Ok(())
+}
