@@ -195,6 +195,7 @@ pub struct Funder {
 
 /// A `lieu-de-formation` (its `coordonnees`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = TrainingSite)]
 pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -203,6 +204,7 @@ pub struct Site {
 
 /// An LHEO `adresse`, placed on the map.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[schema(as = TrainingAddress)]
 pub struct Address {
     /// `ligne` elements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -50,10 +50,11 @@ impl Client {
         request.send().await?.expect_status(&[200])?.json()
     }
 
-    /// The active catalogue (of one région, when given) as one LHEO 2.3 document. Public.
+    /// The active catalogue (of one région, when given) as one LHEO 2.3 document, read without
+    /// a token: the export is public.
     pub async fn export_lheo(&self, region: Option<&str>) -> Result<String, ClientError> {
-        let request =
-            self.get("/v1/trainings/lheo").with_optional(region, |request, region| request.query("region", region));
+        let request = self.get("/v1/trainings/lheo").anonymous();
+        let request = request.with_optional(region, |request, region| request.query("region", region));
         let response = request.send().await?.expect_status(&[200])?;
         Ok(String::from_utf8_lossy(&response.body).into_owned())
     }
@@ -62,5 +63,11 @@ impl Client {
     /// public; a closed one needs `training:read`.
     pub async fn get_training(&self, id: Uuid) -> Result<Versioned<Value>, ClientError> {
         self.read(format!("/v1/trainings/{id}")).await
+    }
+
+    /// [`get_training`](Client::get_training) without a token, as anyone may (active ones only).
+    pub async fn get_training_anonymously(&self, id: Uuid) -> Result<Versioned<Value>, ClientError> {
+        let response = self.get(format!("/v1/trainings/{id}")).anonymous().send().await?.expect_status(&[200])?;
+        response.versioned()
     }
 }
