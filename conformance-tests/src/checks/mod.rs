@@ -22,6 +22,8 @@ pub mod strict_parsing;
 pub mod tokens;
 // Webhooks (issue 12, item 3).
 pub mod webhooks;
+// Indicators (issue 16).
+pub mod indicators;
 
 use plateforme_client::{ClientError, Problem, RawResponse};
 

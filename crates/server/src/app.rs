@@ -50,7 +50,8 @@ pub fn documented_routes() -> (
                 .configure(plateforme_offers::configure)
                 .configure(plateforme_sync::configure)
                 .configure(plateforme_referentials::configure)
-                .configure(plateforme_auth::configure_admin),
+                .configure(plateforme_auth::configure_admin)
+                .configure(plateforme_indicators::configure),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
@@ -87,6 +88,7 @@ pub struct Services {
     pub batch_limit: plateforme_offers::BatchLimit,
     /// How often the offer expiry sweep runs.
     pub expiry_sweep: Duration,
+    pub secrecy: plateforme_indicators::Secrecy,
     /// How long a dossier is kept after its last change.
     pub dossier_retention: chrono::Duration,
     /// How far back the change feed's followers may resume, and how often a long-poll reads.
@@ -144,6 +146,7 @@ impl Services {
             body_limit: BodyLimit(config.max_body_bytes),
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
+            secrecy: config.secrecy(),
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             feed: plateforme_sync::FeedSettings {
                 retention: chrono::Duration::days(i64::from(config.change_feed_retention_days)),
@@ -204,6 +207,7 @@ pub fn app(
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::Data::new(services.offers_index.clone()))
         .app_data(web::Data::new(SearchIndexes(vec![services.offers_index.0.clone()])))
+        .app_data(web::Data::new(services.secrecy))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

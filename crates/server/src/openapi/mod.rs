@@ -48,6 +48,7 @@ pub fn base() -> Document {
     document.merge(plateforme_sync::SyncApi::openapi());
     document.merge(plateforme_referentials::ReferentialsApi::openapi());
     document.merge(plateforme_auth::AccessApi::openapi());
+    document.merge(plateforme_indicators::IndicatorsApi::openapi());
     document
 }
 

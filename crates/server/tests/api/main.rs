@@ -56,4 +56,5 @@ mod token_revocation;
 mod tokens;
 mod upkeep;
 // Webhooks (issue 12, item 3).
+mod indicators;
 mod webhooks;
