@@ -101,7 +101,7 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
-    /// calibration-health, calibration-token, webhook-fanout);
+    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
