@@ -24,6 +24,8 @@ pub mod tokens;
 pub mod webhooks;
 // The training catalogue (issue 15).
 pub mod training;
+// Indicators (issue 16).
+pub mod indicators;
 
 use plateforme_client::{ClientError, Problem, RawResponse};
 

@@ -28,6 +28,8 @@
 mod compare;
 mod http;
 mod idle;
+// Indicators (issue 16).
+mod indicators;
 mod load;
 mod offers;
 mod postgres;
@@ -99,7 +101,7 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
-    /// calibration-health, calibration-token, webhook-fanout);
+    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -230,7 +232,10 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let idle_connections = args.idle_connections.unwrap_or(if smoke { 200 } else { 10_000 });
     // Webhooks (issue 12, item 3): `webhook-fanout` runs apart from the load scenarios.
     let webhook_fanout = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == WEBHOOK_FANOUT);
-    let only_webhooks = !args.scenarios.is_empty() && args.scenarios.iter().all(|name| name == WEBHOOK_FANOUT);
+    // Indicators (issue 16): `orientation-decisions` runs apart from the load scenarios too.
+    let committee_tables = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == indicators::NAME);
+    let apart = |name: &String| name == WEBHOOK_FANOUT || name == indicators::NAME;
+    let only_webhooks = !args.scenarios.is_empty() && args.scenarios.iter().all(apart);
     let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
         Scenario::ALL.to_vec()
     } else if only_webhooks {
@@ -238,7 +243,7 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     } else {
         args.scenarios
             .iter()
-            .filter(|name| *name != WEBHOOK_FANOUT)
+            .filter(|name| !apart(name))
             .map(|name| {
                 Scenario::parse(name).ok_or_else(|| {
                     let known: Vec<&str> = Scenario::ALL.iter().map(|scenario| scenario.name()).collect();
@@ -393,6 +398,16 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             eprintln!("bench: {WEBHOOK_FANOUT}: lag p99 {:.0} ms, p50 {:.0} ms", fanout.p99_ms, fanout.p50_ms);
         }
         run.webhook_fanout = Some(fanout);
+    }
+
+    if committee_tables {
+        eprintln!("bench: {} — every table of the committees' counts", indicators::NAME);
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        let tables = indicators::run(&database, server.address, &authorization).await;
+        if let Ok(tables) = &tables {
+            eprintln!("bench: {}: {} tables in {:.2} s", indicators::NAME, tables.tables, tables.elapsed.as_secs_f64());
+        }
+        run.committee_tables = Some(tables.map_err(|error| error.to_string()));
     }
 
     let needed = idle_connections as u64 + 256;

@@ -86,6 +86,8 @@ pub struct Run {
     pub server_log: String,
     /// Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
     pub webhook_fanout: Option<Result<crate::webhooks::FanoutResult, String>>,
+    /// Indicators (issue 16): every table of the committees' counts of orientation decisions.
+    pub committee_tables: Option<Result<crate::indicators::TablesResult, String>>,
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -137,6 +139,7 @@ impl Run {
             || matches!(&self.pgbench, Some(Err(_)))
             || matches!(&self.pgbench_update, Some(Err(_)))
             || matches!(&self.webhook_fanout, Some(Err(_)))
+            || matches!(&self.committee_tables, Some(Err(_)))
     }
 
     pub fn markdown(&self) -> String {
@@ -171,6 +174,7 @@ impl Run {
         let _ = writeln!(out, "{}", self.feed_row());
         let _ = writeln!(out, "{}", self.numbering_row());
         let _ = writeln!(out, "{}", self.webhook_row());
+        let _ = writeln!(out, "{}", self.committee_tables_row());
         let _ = writeln!(
             out,
             "| indicators recomputed over 1,000,000 dossiers | ≤ 10 s | {} | | pending |",
@@ -549,6 +553,35 @@ impl Run {
                 fanout.events,
                 if self.smoke { "smoke" } else { "reported" },
             ),
+        }
+    }
+
+    /// Indicators (issue 16): all 27 tables of `GET /v1/orientation-decisions` over 60 months,
+    /// one after the other: the committees' part of the indicators' recomputation (the target
+    /// covers every indicator, most of them not built yet).
+    fn committee_tables_row(&self) -> String {
+        let work = "committees' orientation-decision tables recomputed (27 tables, 60 months)";
+        let target = "≤ 10 s (all indicators)";
+        match &self.committee_tables {
+            None => format!("| {work} | {target} | not run | | skipped |"),
+            Some(Err(reason)) => format!("| {work} | {target} | {reason} | | FAIL (errors) |"),
+            Some(Ok(tables)) => {
+                let seconds = tables.elapsed.as_secs_f64();
+                let result = if self.smoke {
+                    "smoke"
+                } else if seconds <= 10.0 {
+                    "PASS (this part)"
+                } else {
+                    "FAIL"
+                };
+                format!(
+                    "| {work} | {target} | {seconds:.2} s over {} decisions ({} tables; derived from the dossiers in {:.1} s \
+                     beforehand) | | {result} |",
+                    thousands(tables.decisions as f64),
+                    tables.tables,
+                    tables.derive.as_secs_f64(),
+                )
+            }
         }
     }
 

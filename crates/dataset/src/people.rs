@@ -255,6 +255,7 @@ impl<'a> PersonGenerator<'a> {
                 basis: Some(basis),
                 delegation_id: None,
                 on_behalf_of: None,
+                requested_on: None,
             };
             let decided_at = instant(rng, decided_on).max(registered_at + Duration::seconds(1));
             let changes = json!({"orientation": orientation});
@@ -675,6 +676,8 @@ mod tests {
                     referent_organization_id: orientation.referent_organization_id,
                     referent_counsellor: orientation.referent_counsellor.clone(),
                     decided_on: orientation.decided_on,
+                    requested_on: None,
+                    criteria: None,
                 };
                 input.validate().expect("orientation");
             }

@@ -52,7 +52,8 @@ pub fn documented_routes() -> (
                 .configure(plateforme_referentials::configure)
                 .configure(plateforme_auth::configure_admin)
                 .configure(plateforme_profiles::configure)
-                .configure(plateforme_training::configure),
+                .configure(plateforme_training::configure)
+                .configure(plateforme_indicators::configure),
         )
         .configure(plateforme_auth::configure_oauth)
         .service(health::live)
@@ -89,6 +90,7 @@ pub struct Services {
     pub batch_limit: plateforme_offers::BatchLimit,
     /// How often the offer expiry sweep runs.
     pub expiry_sweep: Duration,
+    pub secrecy: plateforme_indicators::Secrecy,
     /// How long a dossier is kept after its last change.
     pub dossier_retention: chrono::Duration,
     /// How far back the change feed's followers may resume, and how often a long-poll reads.
@@ -153,6 +155,7 @@ impl Services {
             body_limit: BodyLimit(config.max_body_bytes),
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
+            secrecy: config.secrecy(),
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             feed: plateforme_sync::FeedSettings {
                 retention: chrono::Duration::days(i64::from(config.change_feed_retention_days)),
@@ -242,6 +245,7 @@ pub fn app(
         ])))
         .app_data(web::Data::new(services.profiles_index.clone()))
         .app_data(web::Data::from(services.profile_pseudonyms.clone()))
+        .app_data(web::Data::new(services.secrecy))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

@@ -102,6 +102,13 @@ pub struct Config {
     /// How often the webhook worker looks for due deliveries and other replicas' events, in
     /// milliseconds.
     pub webhook_poll_interval_ms: u64,
+    // Indicators (issue 16).
+    /// The least number of persons a published indicator cell counts for the public and open
+    /// data (secret statistique), 11 by default.
+    pub indicators_public_threshold: i64,
+    /// The same for the organizations of the employment committees, from 3 up to
+    /// `indicators_public_threshold`; 5 by default.
+    pub indicators_committee_threshold: i64,
 }
 
 /// A secret setting: read from the configuration, never shown by `Debug` (nor so in logs).
@@ -151,6 +158,8 @@ impl Default for Config {
             webhook_timeout_secs: 10,
             webhook_retry_schedule_secs: plateforme_sync::webhooks::DEFAULT_RETRY_SCHEDULE_SECS.to_vec(),
             webhook_poll_interval_ms: 1000,
+            indicators_public_threshold: 11,
+            indicators_committee_threshold: 5,
         }
     }
 }
@@ -263,6 +272,8 @@ impl Config {
                     comma_separated(value).iter().map(|secs| parse(name, secs)).collect::<Result<_, _>>()?;
             }
             "PLATEFORME_WEBHOOK_POLL_INTERVAL_MS" => self.webhook_poll_interval_ms = parse(name, value)?,
+            "PLATEFORME_INDICATORS_PUBLIC_THRESHOLD" => self.indicators_public_threshold = parse(name, value)?,
+            "PLATEFORME_INDICATORS_COMMITTEE_THRESHOLD" => self.indicators_committee_threshold = parse(name, value)?,
             CONFIG_FILE_ENV => {}
             other if other.starts_with(ENV_PREFIX) => {
                 return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));
@@ -462,7 +473,26 @@ impl Config {
         if !(10..=60_000).contains(&self.webhook_poll_interval_ms) {
             return Err(error("webhook_poll_interval_ms", "must be between 10 and 60000"));
         }
+        self.check_indicators()
+    }
+
+    // Indicators (issue 16).
+    fn check_indicators(&self) -> Result<(), ConfigError> {
+        if !(3..=1000).contains(&self.indicators_public_threshold) {
+            return Err(error("indicators_public_threshold", "must be between 3 and 1000"));
+        }
+        if !(3..=self.indicators_public_threshold).contains(&self.indicators_committee_threshold) {
+            return Err(error("indicators_committee_threshold", "must be from 3 to indicators_public_threshold"));
+        }
         Ok(())
+    }
+
+    /// The secrecy thresholds of the indicators.
+    pub fn secrecy(&self) -> plateforme_indicators::Secrecy {
+        plateforme_indicators::Secrecy {
+            public_threshold: self.indicators_public_threshold,
+            committee_threshold: self.indicators_committee_threshold,
+        }
     }
 
     /// How the webhooks run.

@@ -178,6 +178,8 @@ pub struct Seeded {
     pub delegations: usize,
     /// Demo formations created or updated (the demo training provider's LHEO catalogue).
     pub trainings: usize,
+    /// The demo's statistical orientation decisions (seeded once).
+    pub orientation_decisions: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -224,7 +226,64 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.sites = seed_demo_sites(store)?;
     seeded.delegations = seed_demo_delegations(store)?;
     seeded.trainings = seed_demo_trainings(store)?;
+    seeded.orientation_decisions = seed_demo_orientation_decisions(store)?;
     Ok(seeded)
+}
+
+/// The demo's orientation decisions for the committees' counts: no person, only the statistical
+/// records, over the last six months in the Rhône, the Isère and Paris (each path, kind of
+/// referent and some criteria), so that `GET /v1/orientation-decisions` shows published and
+/// hidden cells. Seeded once.
+fn seed_demo_orientation_decisions(store: &Store) -> Result<usize, StoreError> {
+    use plateforme_model::codes::CommuneCode;
+    use plateforme_model::person::{
+        Aspiration, Difficulty, EmploymentSituation, OrientationBasis, OrientationCriteria, PathType,
+        diagnostic::QualificationLevel,
+    };
+    use plateforme_store::indicators::orientation_decisions::{self, DecisionFacts};
+    if store.run_blocking(orientation_decisions::any)? {
+        return Ok(0);
+    }
+    let today = plateforme_model::ids::now().date_naive();
+    let paths = [PathType::Emploi, PathType::SocioProfessionnel, PathType::Social];
+    let referents = [OrganizationKind::FranceTravail, OrganizationKind::MissionLocale, OrganizationKind::CapEmploi];
+    let mut written = 0;
+    // (commune, decisions a month): Lyon many, Grenoble some, Paris few (hidden cells).
+    for (commune, per_month) in [("69123", 40_u64), ("38185", 14), ("75056", 4)] {
+        let commune = CommuneCode::parse(commune).map_err(|error| StoreError::Config(format!("demo data: {error}")))?;
+        for n in 0..per_month * 6 {
+            let decided_on = today.checked_sub_days(chrono::Days::new(n * 180 / (per_month * 6))).unwrap_or(today);
+            let registered_on = decided_on.checked_sub_days(chrono::Days::new(5 + n % 50)).unwrap_or(decided_on);
+            let criteria = (n % 3 != 0).then(|| OrientationCriteria {
+                employment_situation: [
+                    EmploymentSituation::UnemployedUnder12Months,
+                    EmploymentSituation::UnemployedOver12Months,
+                ][(n % 2) as usize],
+                qualification: [QualificationLevel::CapBep, QualificationLevel::Bac][(n % 2) as usize],
+                aspiration: Aspiration::Employment,
+                difficulties: [vec![], vec![Difficulty::Mobility], vec![Difficulty::Housing, Difficulty::Health]]
+                    [(n % 3) as usize]
+                    .clone(),
+            });
+            let facts = DecisionFacts {
+                decided_on,
+                requested_on: registered_on,
+                registered_on,
+                first_orientation: true,
+                path_type: paths[(n % 5).min(2) as usize],
+                intensive: n % 4 == 0,
+                deciding_kind: OrganizationKind::FranceTravail,
+                referent_kind: referents[(n % 7).min(2) as usize],
+                basis: OrientationBasis::Remit,
+                rsa_beneficiary: false,
+                commune: Some(commune.clone()),
+                criteria,
+            };
+            store.run_blocking(|conn| orientation_decisions::record(conn, &facts))?;
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// The demo département delegates the orientation of its RSA beneficiaries to France Travail,

@@ -42,6 +42,7 @@ pub mod exports;
 pub mod health;
 pub mod history;
 pub mod idempotency;
+pub mod indicators;
 pub mod key_encryption;
 mod migrations;
 pub mod offers;

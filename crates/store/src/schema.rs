@@ -474,3 +474,36 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+// Orientation decisions for the employment committees (crates/store/src/indicators/).
+diesel::table! {
+    orientation_decisions (id) {
+        id -> Text,
+        decided_on -> Text,
+        decided_month -> Text,
+        requested_on -> Text,
+        days_to_decision -> Integer,
+        days_from_registration -> Integer,
+        first_orientation -> Bool,
+        path_type -> Text,
+        intensive -> Bool,
+        deciding_kind -> Text,
+        referent_kind -> Text,
+        basis -> Text,
+        delegated -> Bool,
+        rsa_beneficiary -> Bool,
+        commune -> Nullable<Text>,
+        departement -> Nullable<Text>,
+        region -> Nullable<Text>,
+        employment_situation -> Nullable<Text>,
+        qualification -> Nullable<Text>,
+        aspiration -> Nullable<Text>,
+        difficulty_health -> Bool,
+        difficulty_housing -> Bool,
+        difficulty_mobility -> Bool,
+        difficulty_childcare -> Bool,
+        difficulty_carer -> Bool,
+        difficulty_other -> Bool,
+        recorded_at -> Timestamp,
+    }
+}

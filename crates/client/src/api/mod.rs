@@ -11,6 +11,7 @@ pub mod duties;
 // Inbound sync.
 pub mod exports;
 pub mod inbound;
+pub mod indicators;
 pub mod me;
 pub mod offers;
 pub mod organizations;

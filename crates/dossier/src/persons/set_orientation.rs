@@ -8,6 +8,7 @@ use plateforme_model::FieldError;
 use plateforme_model::delegation::DelegationKind;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Orientation, OrientationBasis, OrientationInput, Person};
+use plateforme_store::indicators::orientation_decisions::{self, DecisionFacts};
 use plateforme_store::{delegations, dossier::persons, organizations};
 use serde_json::json;
 use uuid::Uuid;
@@ -25,7 +26,9 @@ use crate::provenance::stamp;
 /// residence (`basis` `delegation`, with `delegation_id` and `on_behalf_of`), or by default once
 /// 30 days have passed since the RSA status holds without a decision (`basis`
 /// `default_after_delay`); anyone else gets 403. For anyone else the organizations that may write
-/// the dossier decide (`basis` `remit`). `If-Match` carries the dossier's ETag.
+/// the dossier decide (`basis` `remit`). `If-Match` carries the dossier's ETag. The criteria
+/// assessed (arrêté du 21 novembre 2024) and the request date feed the employment committees'
+/// counts (`GET /v1/orientation-decisions`), with no person named.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["dossier:write"])),
@@ -53,12 +56,20 @@ pub async fn set_orientation(
     })
     .await?;
     let expected = if_match.check(current.version)?;
-    check_referent(referent.map(|referent| referent.kind))?;
-    if input.decided_on < current.record.registration.registered_on {
+    let referent_kind = check_referent(referent.map(|referent| referent.kind))?;
+    let registered_on = current.record.registration.registered_on;
+    if input.decided_on < registered_on {
         return Err(ApiError::validation(vec![FieldError::new(
             "decided_on",
             "decided_on.before_registration",
             "the orientation is decided after the registration",
+        )]));
+    }
+    if input.requested_on.is_some_and(|requested_on| requested_on < registered_on) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "requested_on",
+            "requested_on.before_registration",
+            "the orientation is asked for after the registration",
         )]));
     }
     let (basis, delegation) = match current.record.statuses.rsa_beneficiary {
@@ -84,6 +95,21 @@ pub async fn set_orientation(
         basis: Some(basis),
         delegation_id: delegation.map(|delegation| delegation.id),
         on_behalf_of: delegation.map(|delegation| delegation.from_organization_id),
+        requested_on: input.requested_on,
+    };
+    let facts = DecisionFacts {
+        decided_on: input.decided_on,
+        requested_on: input.requested_on.unwrap_or(registered_on),
+        registered_on,
+        first_orientation: current.record.orientation.is_none(),
+        path_type: input.path_type,
+        intensive: input.intensive,
+        deciding_kind: caller.principal().kind,
+        referent_kind,
+        basis,
+        rsa_beneficiary: current.record.statuses.rsa_beneficiary,
+        commune: current.record.contact.address.as_ref().map(|address| address.commune.clone()),
+        criteria: input.criteria,
     };
     let changes = json!({"orientation": orientation});
     let mut record = current.record.clone();
@@ -91,14 +117,17 @@ pub async fn set_orientation(
     stamp(&mut record.provenance, &json!({}), &caller, "orientation");
     let context = caller.write_context();
     let updated = access::commit(&store, &caller, id, JournalSection::Orientation, move |conn| {
-        persons::update(conn, &context, &current, expected, record, changes)
+        let updated = persons::update(conn, &context, &current, expected, record, changes)?;
+        // The committees' statistical record, in the same transaction as the decision.
+        orientation_decisions::record(conn, &facts)?;
+        Ok(updated)
     })
     .await?;
     Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
 }
 
 /// Only an organization that accompanies people can be a referent.
-fn check_referent(kind: Option<OrganizationKind>) -> Result<(), ApiError> {
+fn check_referent(kind: Option<OrganizationKind>) -> Result<OrganizationKind, ApiError> {
     let field = "referent_organization_id";
     match kind {
         None => Err(ApiError::validation(vec![FieldError::new(
@@ -107,11 +136,11 @@ fn check_referent(kind: Option<OrganizationKind>) -> Result<(), ApiError> {
             "no organization has this id",
         )])),
         Some(
-            OrganizationKind::FranceTravail
+            kind @ (OrganizationKind::FranceTravail
             | OrganizationKind::MissionLocale
             | OrganizationKind::CapEmploi
-            | OrganizationKind::Departement,
-        ) => Ok(()),
+            | OrganizationKind::Departement),
+        ) => Ok(kind),
         Some(other) => Err(ApiError::validation(vec![FieldError::new(
             field,
             "referent.kind",

@@ -903,6 +903,7 @@ mod tests {
             basis: None,
             delegation_id: None,
             on_behalf_of: None,
+            requested_on: None,
         };
         assert!(check_intensive_hours(10, Some(&orientation)).is_err_and(|e| e.rule == "weekly_hours.intensive"));
         assert!(check_intensive_hours(15, Some(&orientation)).is_ok());

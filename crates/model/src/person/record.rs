@@ -185,6 +185,16 @@ pub struct OrientationInput {
     /// registration (rule `decided_on.before_registration`).
     #[serde(deserialize_with = "crate::date::strict")]
     pub decided_on: NaiveDate,
+    /// The date the orientation was asked for (demande d'orientation), not after `decided_on`
+    /// (rule `requested_on.after_decision`) nor before the registration (rule
+    /// `requested_on.before_registration`); the registration date when absent.
+    #[serde(default, deserialize_with = "crate::date::strict_option")]
+    pub requested_on: Option<NaiveDate>,
+    /// The criteria assessed (arrêté du 21 novembre 2024). They feed the employment committees'
+    /// figures only, aggregated: the dossier keeps the person's difficulties in the diagnostic,
+    /// under its sensitive scope, not here.
+    #[serde(default)]
+    pub criteria: Option<super::OrientationCriteria>,
 }
 
 /// The delay within which the département decides the orientation of an RSA beneficiary; past
@@ -229,6 +239,9 @@ pub struct Orientation {
     /// The organization it decided for (the delegating département), for `basis` `delegation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<Uuid>,
+    /// The date the orientation was asked for (demande d'orientation), when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_on: Option<NaiveDate>,
 }
 
 /// A person to register: identity, the NIR when known (kept only as a keyed hash), contact,
@@ -465,6 +478,16 @@ impl crate::validation::Validate for OrientationInput {
         let mut errors = ValidationErrors::new();
         if self.decided_on > crate::ids::now().date_naive() {
             errors.push(FieldError::new("decided_on", "decided_on.future", "the decision date is in the future"));
+        }
+        if self.requested_on.is_some_and(|requested_on| requested_on > self.decided_on) {
+            errors.push(FieldError::new(
+                "requested_on",
+                "requested_on.after_decision",
+                "the orientation is asked for before it is decided",
+            ));
+        }
+        if let Some(Err(error)) = self.criteria.as_ref().map(super::OrientationCriteria::check) {
+            errors.push(error);
         }
         if let Some(counsellor) = &self.referent_counsellor
             && (counsellor.trim().is_empty() || counsellor.chars().count() > 200)

@@ -50,6 +50,7 @@ pub fn base() -> Document {
     document.merge(plateforme_auth::AccessApi::openapi());
     document.merge(plateforme_profiles::ProfilesApi::openapi());
     document.merge(plateforme_training::TrainingApi::openapi());
+    document.merge(plateforme_indicators::IndicatorsApi::openapi());
     document
 }
 

@@ -1,0 +1,87 @@
+//! The employment committees' counts of orientation decisions: every table a client with
+//! `indicators:read` reads keeps statistical secrecy (no published cell under the threshold, no
+//! hidden cell narrowed below it by the row's total), and bad queries are refused with their rule.
+
+use std::collections::BTreeMap;
+
+use plateforme_client::{Client, OrientationDecisionTable, OrientationDecisionsQuery};
+
+use super::{Verdict, expect_error, step};
+use crate::report::Report;
+use crate::suite::Suite;
+
+const SCOPE: &str = "indicators:read";
+
+pub async fn run(suite: &Suite, report: &mut Report) {
+    match suite.actors().iter().find(|actor| actor.has_scope(SCOPE)) {
+        Some(reader) => {
+            report.record("indicators.secrecy", secrecy(&reader.client).await);
+            report.record("indicators.problems", problems(&reader.client).await);
+        }
+        None => {
+            report.skip("indicators.secrecy", "no client with indicators:read given");
+            report.skip("indicators.problems", "no client with indicators:read given");
+        }
+    }
+}
+
+/// Five years of tables at each level and by each breakdown, attacked row by row.
+async fn secrecy(client: &Client) -> Verdict {
+    for level in ["national", "region", "departement"] {
+        for by in ["path_type", "deciding_kind", "within_30_days", "employment_situation"] {
+            let query = OrientationDecisionsQuery {
+                from: "2025-01".to_owned(),
+                to: "2029-12".to_owned(),
+                level: Some(level.to_owned()),
+                by: Some(by.to_owned()),
+                ..OrientationDecisionsQuery::default()
+            };
+            let table = step(&format!("count by {by} at {level}"), client.orientation_decisions(&query).await)?;
+            attack(&table).map_err(|why| format!("level {level}, by {by}: {why}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Each row: published cells empty or at least the threshold; each hidden cell, between 1 and
+/// what the total leaves, uncertain by at least the threshold.
+fn attack(table: &OrientationDecisionTable) -> Verdict {
+    let mut rows: BTreeMap<(&str, &str), Vec<_>> = BTreeMap::new();
+    for cell in &table.cells {
+        if cell.hidden != cell.decisions.is_none() {
+            return Err(format!("{cell:?}: hidden and decisions disagree"));
+        }
+        if cell.decisions.is_some_and(|count| count > 0 && count < table.threshold) {
+            return Err(format!("{cell:?} is published under the threshold {}", table.threshold));
+        }
+        rows.entry((cell.territory.as_str(), cell.period.as_str())).or_default().push(cell);
+    }
+    for (key, row) in rows {
+        let Some(total) = row.iter().find(|cell| cell.category == "total").and_then(|cell| cell.decisions) else {
+            continue;
+        };
+        let parts = row.iter().filter(|cell| cell.category != "total");
+        let published: i64 = parts.clone().filter_map(|cell| cell.decisions).sum();
+        let hidden = parts.filter(|cell| cell.hidden).count() as i64;
+        let width = total - published - (hidden - 1) - 1;
+        if hidden > 0 && width < table.threshold {
+            return Err(format!("{key:?}: a hidden cell is known within {width}"));
+        }
+    }
+    Ok(())
+}
+
+async fn problems(client: &Client) -> Verdict {
+    let query = |from: &str, to: &str| OrientationDecisionsQuery {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        ..OrientationDecisionsQuery::default()
+    };
+    for (bad, rule) in [(query("2026-13", "2026-12"), "month.format"), (query("2026-05", "2026-04"), "month.range")] {
+        let problem = expect_error(client.orientation_decisions(&bad).await, 400, "invalid_query")?;
+        if !problem.errors.iter().any(|error| error.rule == rule) {
+            return Err(format!("{bad:?}: expected the rule {rule}, got {:?}", problem.errors));
+        }
+    }
+    Ok(())
+}

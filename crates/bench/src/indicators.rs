@@ -1,0 +1,110 @@
+//! The `orientation-decisions` scenario (issue 16): the committees' tables over every decision.
+//! The dataset writes its orientations into the dossiers, not the statistical records, so the
+//! scenario first derives one record per oriented person in one `INSERT … SELECT` (PostgreSQL),
+//! then asks the server for every table of `GET /v1/orientation-decisions` — 3 levels × 9
+//! breakdowns over 60 months — one after the other, and reports the total time: the full
+//! recomputation of the committees' counts, each a set-based `GROUP BY`.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use plateforme_model::codes::{DepartementCode, RegionCode};
+
+use crate::BenchError;
+use crate::http::Connection;
+use crate::postgres::DatabaseUrl;
+
+pub const NAME: &str = "orientation-decisions";
+
+const LEVELS: [&str; 3] = ["national", "region", "departement"];
+const BREAKDOWNS: [&str; 9] = [
+    "path_type",
+    "deciding_kind",
+    "referent_kind",
+    "basis",
+    "employment_situation",
+    "qualification",
+    "aspiration",
+    "difficulty",
+    "within_30_days",
+];
+
+/// What the scenario measured.
+#[derive(Debug, Clone)]
+pub struct TablesResult {
+    /// Statistical records counted.
+    pub decisions: usize,
+    /// How long deriving them from the dossiers took (not part of the recomputation).
+    pub derive: Duration,
+    /// Tables asked for, and how long all of them took.
+    pub tables: usize,
+    pub elapsed: Duration,
+}
+
+pub async fn run(database: &DatabaseUrl, address: SocketAddr, authorization: &str) -> Result<TablesResult, BenchError> {
+    let started = Instant::now();
+    let decisions = derive(database)?;
+    let derive = started.elapsed();
+    let mut connection = Connection::open(address).await.map_err(|error| BenchError::new(error.to_string()))?;
+    let (from, to) = months();
+    let started = Instant::now();
+    let mut tables = 0;
+    for level in LEVELS {
+        for by in BREAKDOWNS {
+            let path = format!("/v1/orientation-decisions?from={from}&to={to}&level={level}&by={by}");
+            let response = connection
+                .get(&path, &[("authorization", authorization)])
+                .await
+                .map_err(|error| BenchError::new(format!("{path}: {error}")))?;
+            if response.status != 200 {
+                return Err(BenchError::new(format!("{path} answered {}", response.status)));
+            }
+            tables += 1;
+        }
+    }
+    Ok(TablesResult { decisions, derive, tables, elapsed: started.elapsed() })
+}
+
+/// The 60 months up to this one.
+fn months() -> (String, String) {
+    use chrono::{Datelike, Utc};
+    let today = Utc::now().date_naive();
+    let to = format!("{:04}-{:02}", today.year(), today.month());
+    let first = today.year() * 12 + today.month0() as i32 - 59;
+    (format!("{:04}-{:02}", first.div_euclid(12), first.rem_euclid(12) + 1), to)
+}
+
+/// One statistical record per oriented person of the dataset (the bench's own, replaced at each
+/// run), with the département's région from the model's table.
+fn derive(database: &DatabaseUrl) -> Result<usize, BenchError> {
+    let regions: Vec<String> = DepartementCode::all()
+        .map(|departement| {
+            format!("('{}', '{}')", departement.as_str(), RegionCode::of_departement(&departement).as_str())
+        })
+        .collect();
+    let mut conn = database.connect()?;
+    diesel::sql_query("DELETE FROM orientation_decisions WHERE id LIKE 'bench-%'").execute(&mut conn)?;
+    let insert = format!(
+        "INSERT INTO orientation_decisions (id, decided_on, decided_month, requested_on, days_to_decision, \
+         days_from_registration, first_orientation, path_type, intensive, deciding_kind, referent_kind, basis, delegated, \
+         rsa_beneficiary, commune, departement, region, employment_situation, qualification, aspiration, \
+         difficulty_health, difficulty_housing, difficulty_mobility, difficulty_childcare, difficulty_carer, \
+         difficulty_other, recorded_at) \
+         SELECT 'bench-' || p.id, o->>'decided_on', substr(o->>'decided_on', 1, 7), p.registered_on, \
+         (o->>'decided_on')::date - p.registered_on::date, (o->>'decided_on')::date - p.registered_on::date, true, \
+         o->>'path_type', (o->>'intensive')::boolean, COALESCE(d.kind, 'france_travail'), COALESCE(r.kind, 'france_travail'), \
+         COALESCE(o->>'basis', 'remit'), COALESCE(o->>'basis', '') = 'delegation', p.rsa_beneficiary, \
+         p.record::jsonb->'contact'->'address'->>'commune', p.residence_departement, m.region, NULL, NULL, NULL, \
+         false, false, false, false, false, false, now() \
+         FROM persons p CROSS JOIN LATERAL (SELECT p.record::jsonb->'orientation' AS o) x \
+         LEFT JOIN organizations d ON d.id = o->>'decided_by' \
+         LEFT JOIN organizations r ON r.id = o->>'referent_organization_id' \
+         LEFT JOIN (VALUES {}) m(departement, region) ON m.departement = p.residence_departement \
+         WHERE jsonb_typeof(o) = 'object'",
+        regions.join(", ")
+    );
+    let written = diesel::sql_query(insert).execute(&mut conn)?;
+    diesel::sql_query("ANALYZE orientation_decisions").execute(&mut conn)?;
+    Ok(written)
+}

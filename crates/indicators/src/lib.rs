@@ -1,0 +1,45 @@
+//! Indicators for the employment committees — the comité national pour l'emploi (CNE), the
+//! regional (CRPE) and departmental (CDPE) committees — steered from shared figures: the
+//! orientation decisions with the criteria of the arrêté of 21 November 2024, counted per
+//! territory, month or quarter and category, under statistical secrecy. A committee reads counts,
+//! never a person.
+
+mod list_orientation_decisions;
+mod query;
+pub mod secrecy;
+
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use list_orientation_decisions::{OrientationDecisionCell, OrientationDecisionTable};
+
+pub const TAG: &str = "Indicators";
+
+/// The secrecy thresholds: the least number of persons a published cell counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Secrecy {
+    /// For callers that do not sit in an employment committee (partners, employers, training
+    /// providers), as for open data: 11 by default.
+    pub public_threshold: i64,
+    /// For the organizations of the committees (France Travail, départements, régions, missions
+    /// locales, Cap emploi, State services): finer cells, 5 by default — still never one person.
+    pub committee_threshold: i64,
+}
+
+impl Default for Secrecy {
+    fn default() -> Self {
+        Secrecy { public_threshold: 11, committee_threshold: 5 }
+    }
+}
+
+/// Registers the routes under `/v1`.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(list_orientation_decisions::list_orientation_decisions);
+}
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "Indicators", description = "Figures for the employment committees (comité national, \
+régionaux et départementaux pour l'emploi: CNE, CRPE, CDPE): the orientation decisions and the criteria assessed \
+(arrêté du 21 novembre 2024), counted per territory (national, région, département), month or quarter. Counts only, \
+never a person: cells under the secrecy threshold are hidden, with the cells that would give them away.")))]
+pub struct IndicatorsApi;

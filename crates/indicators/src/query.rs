@@ -1,0 +1,193 @@
+//! The query of `GET /v1/orientation-decisions`, checked before the database is touched.
+
+use chrono::NaiveDate;
+use plateforme_api::{ApiError, ErrorCode};
+use plateforme_model::FieldError;
+use plateforme_model::codes::{DepartementCode, RegionCode};
+use plateforme_store::indicators::orientation_decisions::{Breakdown, CountRequest, Level};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// At most five years of months in one table.
+pub const MAX_MONTHS: u32 = 60;
+
+/// The territorial level of the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelParam {
+    /// The whole country (territory `FR`).
+    #[default]
+    National,
+    /// Each région (code INSEE de région).
+    Region,
+    /// Each département (code INSEE de département).
+    Departement,
+}
+
+/// What the decisions are counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ByParam {
+    /// The path decided (parcours emploi, socio-professionnel, social).
+    #[default]
+    PathType,
+    /// The kind of the deciding organization.
+    DecidingKind,
+    /// The kind of the referent organization (organisme référent).
+    ReferentKind,
+    /// The ground of the decision (remit, département, delegation, default after the delay).
+    Basis,
+    /// Criterion: situation with regard to employment (`not_recorded` when no criteria were sent).
+    EmploymentSituation,
+    /// Criterion: qualification level.
+    Qualification,
+    /// Criterion: aspirations.
+    Aspiration,
+    /// Criterion: each difficulty assessed (santé, logement, mobilité, garde d'enfants, proche
+    /// aidant, autre), counted apart: a decision may assess several, so these cells have no total.
+    Difficulty,
+    /// Decided within 30 days of the registration (`within_30_days`) or `later`.
+    #[serde(rename = "within_30_days")]
+    Within30Days,
+}
+
+/// The period of the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodParam {
+    /// Calendar months, `YYYY-MM`.
+    #[default]
+    Month,
+    /// Calendar quarters, `YYYY-Qn`.
+    Quarter,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrientationDecisionsQuery {
+    /// The first month counted, `YYYY-MM` (rule `month.format`).
+    #[param(required = true, pattern = r"^\d{4}-(0[1-9]|1[0-2])$", example = "2026-01")]
+    pub from: Option<String>,
+    /// The last month counted, `YYYY-MM`, not before `from` and at most 60 months after it (rule
+    /// `month.range`).
+    #[param(required = true, pattern = r"^\d{4}-(0[1-9]|1[0-2])$", example = "2026-12")]
+    pub to: Option<String>,
+    /// The level of the cells (`national` by default). Below the national level, only the
+    /// territories your organization may read are listed (the access policy of indicators).
+    #[param(inline)]
+    pub level: Option<LevelParam>,
+    /// What the decisions are counted by (`path_type` by default).
+    #[param(inline)]
+    pub by: Option<ByParam>,
+    /// Months or quarters (`month` by default).
+    #[param(inline)]
+    pub period: Option<PeriodParam>,
+    /// Only this région (code INSEE, rules `region.format`, `region.unknown`).
+    #[param(example = "84")]
+    pub region: Option<String>,
+    /// Only this département (code INSEE, rules `departement.format`, `departement.unknown`), of
+    /// `region` when both are given (rule `departement.region`).
+    #[param(example = "69")]
+    pub departement: Option<String>,
+}
+
+/// The checked query.
+pub struct Checked {
+    pub request: CountRequest,
+    pub level: LevelParam,
+    pub by: ByParam,
+    pub period: PeriodParam,
+    pub region: Option<RegionCode>,
+    pub departement: Option<DepartementCode>,
+}
+
+impl OrientationDecisionsQuery {
+    pub fn check(self) -> Result<Checked, ApiError> {
+        let from = month(self.from.as_deref(), "from")?;
+        let to = month(self.to.as_deref(), "to")?;
+        let span = months_between(from, to);
+        if !(0..i64::from(MAX_MONTHS)).contains(&span) {
+            return Err(invalid("to", "month.range", format!("to is from to {MAX_MONTHS} months after from")));
+        }
+        let region = self
+            .region
+            .as_deref()
+            .map(RegionCode::parse)
+            .transpose()
+            .map_err(|error| invalid("region", error.rule, error.message))?;
+        let departement = self
+            .departement
+            .as_deref()
+            .map(DepartementCode::parse)
+            .transpose()
+            .map_err(|error| invalid("departement", error.rule, error.message))?;
+        if let (Some(region), Some(departement)) = (&region, &departement)
+            && RegionCode::of_departement(departement) != *region
+        {
+            return Err(invalid("departement", "departement.region", format!("{departement} is not in {region}")));
+        }
+        let (level, by, period) =
+            (self.level.unwrap_or_default(), self.by.unwrap_or_default(), self.period.unwrap_or_default());
+        let request = CountRequest {
+            level: match level {
+                LevelParam::National => Level::National,
+                LevelParam::Region => Level::Region,
+                LevelParam::Departement => Level::Departement,
+            },
+            breakdown: breakdown(by),
+            from_month: from.format("%Y-%m").to_string(),
+            to_month: to.format("%Y-%m").to_string(),
+            region: region.as_ref().map(|code| code.as_str().to_owned()),
+            departement: departement.as_ref().map(|code| code.as_str().to_owned()),
+        };
+        Ok(Checked { request, level, by, period, region, departement })
+    }
+}
+
+fn breakdown(by: ByParam) -> Breakdown {
+    match by {
+        ByParam::PathType => Breakdown::PathType,
+        ByParam::DecidingKind => Breakdown::DecidingKind,
+        ByParam::ReferentKind => Breakdown::ReferentKind,
+        ByParam::Basis => Breakdown::Basis,
+        ByParam::EmploymentSituation => Breakdown::EmploymentSituation,
+        ByParam::Qualification => Breakdown::Qualification,
+        ByParam::Aspiration => Breakdown::Aspiration,
+        ByParam::Difficulty => Breakdown::Difficulty,
+        ByParam::Within30Days => Breakdown::Within30Days,
+    }
+}
+
+/// The first day of a `YYYY-MM` month.
+fn month(text: Option<&str>, field: &str) -> Result<NaiveDate, ApiError> {
+    let Some(text) = text else {
+        return Err(invalid(field, "required", format!("{field} is required")));
+    };
+    let parsed = match text.as_bytes() {
+        [_, _, _, _, b'-', _, _] => NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| invalid(field, "month.format", format!("{field} is a month YYYY-MM; got {text:?}")))
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month()) - i64::from(from.month())
+}
+
+/// The period a `YYYY-MM` month falls in.
+pub fn period_of(month: &str, period: PeriodParam) -> String {
+    match (period, month.split_once('-')) {
+        (PeriodParam::Quarter, Some((year, month))) => {
+            let quarter = month.parse::<u32>().map_or(0, |month| month.div_ceil(3));
+            format!("{year}-Q{quarter}")
+        }
+        _ => month.to_owned(),
+    }
+}
+
+fn invalid(field: &str, rule: &str, message: String) -> ApiError {
+    ApiError::new(ErrorCode::InvalidQuery, format!("{field}: {message}"))
+        .with_errors(vec![FieldError::new(field, rule, message)])
+}
