@@ -8,6 +8,7 @@ mod access;
 mod me;
 mod persons;
 mod pseudonym;
+mod rank_candidates;
 mod recruiter_view;
 mod save;
 mod search_index;
@@ -24,7 +25,7 @@ pub const TAG: &str = "Profiles";
 
 /// Registers the routes under the caller's scope (`/v1`).
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(search_profiles::search_profiles);
+    config.service(search_profiles::search_profiles).service(rank_candidates::rank_candidates);
     me::configure(config);
     persons::configure(config);
 }

@@ -59,4 +59,5 @@ mod upkeep;
 mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
+mod profiles_candidates;
 mod profiles_search;
