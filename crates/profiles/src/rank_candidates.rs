@@ -219,15 +219,9 @@ fn candidate(profile: &StoredProfile, offer: &Offer, workplace: Option<Place>, p
     let held: Vec<String> = profile.record.fields.skills.iter().map(|skill| comparable(skill)).collect();
     let (skills_shared, skills_missing): (Vec<String>, Vec<String>) =
         offer.fields.skills.iter().cloned().partition(|skill| held.contains(&comparable(skill)));
-    let skills_points = match offer.fields.skills.len() {
-        0 => 30.0,
-        wanted => 30.0 * skills_shared.len() as f64 / wanted as f64,
-    };
     let distance_km = view.distance_km;
-    let radius = f64::from(profile.record.fields.mobility_radius_km.max(1)).max(DEFAULT_RADIUS_KM);
-    let near_points = distance_km.map_or(10.0, |distance| 20.0 * (1.0 - (distance / radius).min(1.0)));
-    let job_points = if jobs_matched.is_empty() { 0.0 } else { 50.0 };
-    let score = (job_points + skills_points + near_points).round().clamp(0.0, 100.0) as u32;
+    let radius = f64::from(profile.record.fields.mobility_radius_km).max(DEFAULT_RADIUS_KM);
+    let score = score_of(!jobs_matched.is_empty(), skills_shared.len(), offer.fields.skills.len(), distance_km, radius);
     Candidate {
         person_id: profile.person_id,
         profile: view,
@@ -236,7 +230,20 @@ fn candidate(profile: &StoredProfile, offer: &Offer, workplace: Option<Place>, p
     }
 }
 
-/// A skill as compared: lowercase, accents removed, spaces trimmed.
-fn comparable(skill: &str) -> String {
+/// The score of a match, 0 to 100: 50 for the job, 30 × the share of the offer's skills held
+/// (30 when the offer lists none), 20 × nearness within `radius_km` (10 when the distance is
+/// unknown). One formula for both directions of the matching.
+pub(crate) fn score_of(job: bool, shared: usize, wanted: usize, distance_km: Option<f64>, radius_km: f64) -> u32 {
+    let skills_points = match wanted {
+        0 => 30.0,
+        wanted => 30.0 * shared as f64 / wanted as f64,
+    };
+    let near_points = distance_km.map_or(10.0, |distance| 20.0 * (1.0 - (distance / radius_km).min(1.0)));
+    let job_points = if job { 50.0 } else { 0.0 };
+    (job_points + skills_points + near_points).round().clamp(0.0, 100.0) as u32
+}
+
+/// A skill as compared: uppercase, accents folded, spaces trimmed.
+pub(crate) fn comparable(skill: &str) -> String {
     plateforme_model::person::names::normalize(skill)
 }

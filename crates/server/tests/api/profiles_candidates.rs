@@ -1,5 +1,5 @@
-//! Candidates ranked for an offer (issue 14, item 3): the profiles seeking the offer's job near
-//! its workplace, each with a score and its reasons, for the offer's publishers only.
+//! Candidates ranked for an offer, and offers ranked for a person (issue 14, item 3): each with a
+//! score and its reasons; candidates for the offer's publishers only.
 
 use plateforme_model::organization::OrganizationKind::*;
 use serde_json::{Value, json};
@@ -92,6 +92,21 @@ async fn candidates_are_ranked_with_their_reasons_for_the_publisher_only(app: Te
         entry["section"] == "profile" && entry["organization_id"] == board.organization_id.to_string().as_str()
     });
     assert!(seen_by_board, "{journal}");
+
+    // The other way round: the offer ranked for the person, from their profile.
+    let mine = app.client.get(app.url("/v1/me/offers")).bearer_auth(&token).send().await.expect("GET");
+    assert_eq!(mine.status().as_u16(), 200);
+    let mine = json(mine).await;
+    let ranked_offer =
+        mine["items"].as_array().expect("items").iter().find(|item| item["offer"]["id"] == offer_id.as_str());
+    let ranked_offer = ranked_offer.unwrap_or_else(|| panic!("the offer is ranked for the person: {mine}"));
+    assert_eq!(ranked_offer["reasons"]["skills_shared"], json!(["SQL"]));
+    assert_eq!(ranked_offer["reasons"]["jobs_matched"], json!(["M1805"]));
+    assert!(ranked_offer["score"].as_u64().is_some_and(|score| score >= 50), "{ranked_offer}");
+    let bad = app.client.get(app.url("/v1/me/offers?limit=0")).bearer_auth(&token).send().await.expect("GET");
+    assert_problem(bad, 400, "invalid_query").await;
+    let organization_token = app.client.get(app.url("/v1/me/offers")).bearer_auth(&board.token).send().await;
+    assert_problem(organization_token.expect("GET"), 403, "forbidden").await;
 
     // Another organization does not rank candidates for an offer it does not publish.
     let stranger = app.register(Employer, &["profiles:read"]).await;
