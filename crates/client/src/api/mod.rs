@@ -15,5 +15,6 @@ pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod persons;
+pub mod profiles;
 pub mod sites;
 pub mod webhooks;
