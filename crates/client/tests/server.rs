@@ -279,3 +279,48 @@ async fn a_person_reads_and_exports_everything_held_about_them() {
     let refused = ft.my_data(client_token.secret()).await.expect_err("a client token reaches no /v1/me");
     assert_eq!(refused.status(), Some(403));
 }
+
+/// The profile bank through the typed calls: built by the counsellor under the consent, edited
+/// and paused by the person, found by a recruiter under a pseudonym, a protected criterion
+/// refused as a typed 400.
+#[actix_web::test]
+async fn a_profile_is_built_found_and_paused_with_typed_calls() {
+    let server = TestServer::start(Config::default()).await;
+    let recorder = Recorder::new();
+    let ft = server.client("france-travail", &recorder);
+    let id = id_of(&ft.create_person(&person("Profilée"), None).await.expect("register").value);
+    let profile = json!({"target_jobs": [{"rome": "M1805", "experience_years": 2}], "skills": ["SQL"],
+        "commune": "69123", "mobility_radius_km": 20});
+    let refused = ft.set_person_profile(id, &profile, None).await.expect_err("no consent yet");
+    assert_eq!(refused.status(), Some(409));
+    ft.give_consent(id, &json!({"kind": "profile_bank"}), None).await.expect("consent");
+    let built = ft.set_person_profile(id, &profile, None).await.expect("built");
+    assert_eq!(built.value["skills"], json!(["SQL"]));
+
+    let code = ft.issue_access_code(id).await.expect("a code");
+    let token = ft.person_token(code["code"].as_str().expect("code")).await.expect("the person's token");
+    let mine = ft.my_profile(&token).await.expect("my profile");
+    let mut edited = profile.clone();
+    edited["skills"] = json!(["SQL", "Rust"]);
+    let written = ft.set_my_profile(&token, &edited, Some(&mine.etag)).await.expect("edited");
+    assert_eq!(written.value["provenance"]["skills"]["client_id"], "person");
+
+    let pairs = [("rome".to_owned(), "M1805".to_owned())];
+    let mut found = Value::Null;
+    for _ in 0..100 {
+        found = ft.search_profiles(&pairs).await.expect("a search");
+        if found["items"].as_array().is_some_and(|items| !items.is_empty()) {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found["items"][0]["pseudonym"].as_str().is_some_and(|p| p.starts_with("pf_")), "{found}");
+    let protected = [("age".to_owned(), "30".to_owned())];
+    assert_eq!(ft.search_profiles(&protected).await.expect_err("protected").status(), Some(400));
+
+    let paused = ft.pause_my_profile(&token, true).await.expect("paused");
+    assert_eq!(paused.value["paused"], true);
+    assert_eq!(ft.search_profiles(&pairs).await.expect("a search")["items"], json!([]));
+    ft.delete_my_profile(&token).await.expect("deleted");
+    assert_eq!(ft.my_profile(&token).await.expect_err("gone").status(), Some(404));
+}

@@ -8,6 +8,8 @@ mod access;
 mod me;
 mod persons;
 mod pseudonym;
+mod rank_candidates;
+mod rank_my_offers;
 mod recruiter_view;
 mod save;
 mod search_index;
@@ -18,13 +20,16 @@ use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use pseudonym::PseudonymKey;
+pub use rank_my_offers::OffersSearch;
 pub use search_index::ProfilesIndex;
 
 pub const TAG: &str = "Profiles";
 
 /// Registers the routes under the caller's scope (`/v1`).
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(search_profiles::search_profiles);
+    config.service(search_profiles::search_profiles).service(rank_candidates::rank_candidates);
+    // `/me/offers` beside the person's other `/me` operations.
+    config.service(rank_my_offers::rank_my_offers);
     me::configure(config);
     persons::configure(config);
 }

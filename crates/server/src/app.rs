@@ -246,6 +246,7 @@ pub fn app(
         .app_data(web::Data::new(services.profiles_index.clone()))
         .app_data(web::Data::from(services.profile_pseudonyms.clone()))
         .app_data(web::Data::new(services.secrecy))
+        .app_data(web::Data::new(plateforme_profiles::OffersSearch(services.offers_index.0.clone())))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()
         }))

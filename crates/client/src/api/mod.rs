@@ -16,6 +16,7 @@ pub mod me;
 pub mod offers;
 pub mod organizations;
 pub mod persons;
+pub mod profiles;
 pub mod sites;
 pub mod webhooks;
 // The training catalogue (issue 15).

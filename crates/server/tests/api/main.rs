@@ -61,6 +61,7 @@ mod indicators;
 mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
+mod profiles_candidates;
 mod profiles_search;
 // The training catalogue (issue 15).
 mod training;
