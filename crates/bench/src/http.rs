@@ -66,6 +66,34 @@ impl Connection {
         self.read_response(method == "HEAD").await
     }
 
+    /// Sends a request whose body of `length` bytes is read from `body` as it is sent
+    /// (a document too large to hold), and reads the whole response.
+    pub async fn send_streamed(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &mut impl std::io::Read,
+        length: u64,
+    ) -> io::Result<Response> {
+        self.request.clear();
+        self.request.extend_from_slice(format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.host).as_bytes());
+        for (name, value) in headers {
+            self.request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        self.request.extend_from_slice(format!("Content-Length: {length}\r\n\r\n").as_bytes());
+        self.stream.get_mut().write_all(&self.request).await?;
+        let mut chunk = vec![0; 1 << 16];
+        loop {
+            let read = body.read(&mut chunk)?;
+            if read == 0 {
+                break;
+            }
+            self.stream.get_mut().write_all(&chunk[..read]).await?;
+        }
+        self.read_response(false).await
+    }
+
     pub async fn get(&mut self, path: &str, headers: &[(&str, &str)]) -> io::Result<Response> {
         self.send("GET", path, headers, &[]).await
     }

@@ -35,6 +35,8 @@ mod offers;
 mod postgres;
 mod report;
 mod server;
+// Training catalogue (issue 15, item 6): the `trainings-import` scenario.
+mod trainings;
 // Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
 mod webhooks;
 mod writes;
@@ -101,7 +103,7 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
-    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions);
+    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, trainings-import);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -130,6 +132,13 @@ struct Args {
     /// Events written in the `webhook-fanout` scenario [default: 50; 3 with --smoke].
     #[arg(long)]
     webhook_events: Option<usize>,
+    /// Formations of the `trainings-import` catalogue (about 10 sessions each)
+    /// [default: 100000; 20 with --smoke].
+    #[arg(long)]
+    training_formations: Option<u64>,
+    /// Formations per LHEO document of `trainings-import` [default: 10000; 10 with --smoke].
+    #[arg(long)]
+    training_part: Option<u64>,
     /// The `plateforme` binary to run [default: built by cargo with this bench's profile].
     #[arg(long)]
     server_binary: Option<PathBuf>,
@@ -234,7 +243,9 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let webhook_fanout = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == WEBHOOK_FANOUT);
     // Indicators (issue 16): `orientation-decisions` runs apart from the load scenarios too.
     let committee_tables = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == indicators::NAME);
-    let apart = |name: &String| name == WEBHOOK_FANOUT || name == indicators::NAME;
+    // Training catalogue (issue 15, item 6): `trainings-import` runs apart as well.
+    let training_import = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == trainings::NAME);
+    let apart = |name: &String| name == WEBHOOK_FANOUT || name == indicators::NAME || name == trainings::NAME;
     let only_webhooks = !args.scenarios.is_empty() && args.scenarios.iter().all(apart);
     let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
         Scenario::ALL.to_vec()
@@ -408,6 +419,24 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             eprintln!("bench: {}: {} tables in {:.2} s", indicators::NAME, tables.tables, tables.elapsed.as_secs_f64());
         }
         run.committee_tables = Some(tables.map_err(|error| error.to_string()));
+    }
+
+    if training_import {
+        let formations = args.training_formations.unwrap_or(if smoke { 20 } else { 100_000 });
+        let part = args.training_part.unwrap_or(if smoke { 10 } else { 10_000 });
+        eprintln!("bench: {} — {formations} formations, {part} per document", trainings::NAME);
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        let imported = trainings::run(server.address, &authorization, server.pid(), args.seed, formations, part).await;
+        if let Ok(imported) = &imported {
+            eprintln!(
+                "bench: {}: {:.0} formations/s, {:.0} sessions/s, peak {} MiB",
+                trainings::NAME,
+                imported.formations_per_second(),
+                imported.sessions_per_second(),
+                imported.peak_resident / (1024 * 1024)
+            );
+        }
+        run.trainings_import = Some(imported.map_err(|error| error.to_string()));
     }
 
     let needed = idle_connections as u64 + 256;

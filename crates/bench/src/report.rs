@@ -88,6 +88,8 @@ pub struct Run {
     pub webhook_fanout: Option<Result<crate::webhooks::FanoutResult, String>>,
     /// Indicators (issue 16): every table of the committees' counts of orientation decisions.
     pub committee_tables: Option<Result<crate::indicators::TablesResult, String>>,
+    /// Training catalogue (issue 15, item 6): the LHEO import of the generated catalogue.
+    pub trainings_import: Option<Result<crate::trainings::ImportResult, String>>,
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -140,6 +142,7 @@ impl Run {
             || matches!(&self.pgbench_update, Some(Err(_)))
             || matches!(&self.webhook_fanout, Some(Err(_)))
             || matches!(&self.committee_tables, Some(Err(_)))
+            || matches!(&self.trainings_import, Some(Err(_)))
     }
 
     pub fn markdown(&self) -> String {
@@ -175,6 +178,7 @@ impl Run {
         let _ = writeln!(out, "{}", self.numbering_row());
         let _ = writeln!(out, "{}", self.webhook_row());
         let _ = writeln!(out, "{}", self.committee_tables_row());
+        let _ = writeln!(out, "{}", self.trainings_import_row());
         let _ = writeln!(
             out,
             "| indicators recomputed over 1,000,000 dossiers | ≤ 10 s | {} | | pending |",
@@ -582,6 +586,33 @@ impl Run {
                     tables.derive.as_secs_f64(),
                 )
             }
+        }
+    }
+
+    /// Training catalogue (issue 15, item 6): the LHEO import's throughput and the server's
+    /// peak memory meanwhile. No target is set: the row reports.
+    fn trainings_import_row(&self) -> String {
+        let work = "LHEO catalogue import (POST /v1/trainings/lheo)";
+        match &self.trainings_import {
+            None => format!("| {work} | reported | not run | | skipped |"),
+            Some(Err(reason)) => format!("| {work} | reported | {reason} | | FAIL (errors) |"),
+            Some(Ok(import)) => format!(
+                "| {work} | reported | {} formations/s, {} sessions/s: {} formations, {} actions, {} sessions in {} \
+                 documents of up to {:.1} MiB, {:.1} s ({} created); server peak resident {:.0} MiB ({:.0} MiB before) \
+                 | | {} |",
+                thousands(import.formations_per_second()),
+                thousands(import.sessions_per_second()),
+                thousands(import.counts.formations as f64),
+                thousands(import.counts.actions as f64),
+                thousands(import.counts.sessions as f64),
+                import.imports,
+                mib(import.largest_document),
+                import.elapsed.as_secs_f64(),
+                thousands(import.created as f64),
+                mib(import.peak_resident),
+                mib(import.resident_before),
+                if self.smoke { "smoke" } else { "reported" },
+            ),
         }
     }
 

@@ -27,6 +27,8 @@ pub mod network;
 pub mod offers;
 pub mod people;
 pub mod rng;
+// Training catalogue (issue 15, item 6): an LHEO document for the import benchmark.
+pub mod trainings;
 
 use std::time::{Duration, Instant};
 
