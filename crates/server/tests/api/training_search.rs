@@ -13,6 +13,7 @@ crate::on_both_backends!(
     facets_add_up_to_the_total_and_pages_follow_the_cursor,
     a_formation_closed_by_a_reimport_leaves_the_search_at_once,
     bad_parameters_are_refused_with_their_rule,
+    readiness_shows_the_training_index_and_its_lag,
 );
 
 /// One formation of the test catalogue.
@@ -292,4 +293,14 @@ async fn bad_parameters_are_refused_with_their_rule(app: TestApp) {
     let response =
         app.client.get(app.url("/v1/trainings?distance_learning=maybe")).send().await.expect("GET /v1/trainings");
     assert_eq!(response.status().as_u16(), 400, "a flag is true or false");
+}
+
+async fn readiness_shows_the_training_index_and_its_lag(app: TestApp) {
+    catalogue(&app).await;
+    let ready = body_of(app.client.get(app.url("/health/ready")).send().await.expect("ready")).await;
+    let indexes = ready["search"].as_array().expect("the search indexes");
+    let trainings = indexes.iter().find(|index| index["kind"] == "trainings").expect("the trainings' index");
+    assert_eq!(trainings["documents"], 3, "{ready}");
+    assert_eq!(trainings["rebuilding"], false);
+    assert!(trainings["lag_seconds"].as_f64().is_some_and(|lag| lag < 5.0), "{ready}");
 }
