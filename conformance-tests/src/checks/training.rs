@@ -3,7 +3,7 @@
 //! unchanged, anyone reads it as JSON and as LHEO; a broken document writes nothing, and a kind
 //! that publishes no training is refused.
 
-use plateforme_client::{Client, OrganizationKind};
+use plateforme_client::{Client, OrganizationKind, TrainingSearch};
 use uuid::Uuid;
 
 use super::{Verdict, expect_error, step};
@@ -11,7 +11,8 @@ use crate::report::Report;
 use crate::settings::Kind;
 use crate::suite::Suite;
 
-const WITH_PROVIDER: [&str; 4] = ["training.import", "training.import.unchanged", "training.read", "training.export"];
+const WITH_PROVIDER: [&str; 5] =
+    ["training.import", "training.import.unchanged", "training.read", "training.export", "training.search"];
 
 /// A one-formation LHEO 2.3 catalogue numbered for the run.
 fn catalogue(run: &str) -> String {
@@ -39,6 +40,7 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     let Some(provider) = suite.actor(kind) else {
         super::skip_all(suite, report, &WITH_PROVIDER, kind);
         report.skip("training.import.malformed", suite.missing(kind));
+        report.record("training.search.bad_parameter", bad_search(suite.anonymous()).await);
         return;
     };
     report.record("training.import.malformed", malformed(&provider.client, &suite.run_id).await);
@@ -47,6 +49,41 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     report.record("training.import.unchanged", unchanged(&provider.client, &suite.run_id).await);
     report.record("training.read", read(suite.anonymous(), id, &suite.run_id).await);
     report.record("training.export", export(suite.anonymous(), &suite.run_id).await);
+    report.record("training.search", search(suite.anonymous(), id, &suite.run_id).await);
+    report.record("training.search.bad_parameter", bad_search(suite.anonymous()).await);
+}
+
+/// The importer's formation is found at once by anyone, by its words and its filters.
+async fn search(client: &Client, id: Uuid, run: &str) -> Verdict {
+    let search = TrainingSearch {
+        q: Some(format!("boulangère conformance {run}")),
+        formacode: vec!["21538".to_owned()],
+        commune: Some("69123".to_owned()),
+        radius_km: Some(5.0),
+        start_from: Some("2027-01-01".to_owned()),
+        start_to: Some("2027-01-31".to_owned()),
+        open_recruitment: true,
+        limit: Some(100),
+        ..TrainingSearch::default()
+    };
+    let page = step("search_trainings", client.search_trainings(&search).await)?;
+    if !page.items.iter().any(|item| item["id"] == id.to_string()) {
+        return Err(format!("the search by the formation's words and filters did not find it ({} found)", page.total));
+    }
+    let regions: u64 = page.facets.regions.iter().map(|facet| facet.count).sum();
+    if regions != page.total {
+        return Err(format!("the région facet adds up to {regions}, not the total {}", page.total));
+    }
+    Ok(())
+}
+
+async fn bad_search(client: &Client) -> Verdict {
+    let search = TrainingSearch { formacode: vec!["2153".to_owned()], ..TrainingSearch::default() };
+    let problem = expect_error(client.search_trainings(&search).await, 400, "invalid_query")?;
+    match problem.errors.first() {
+        Some(error) if error.rule == "formacode.format" => Ok(()),
+        other => Err(format!("a 4-digit FORMACODE's first error is {other:?}, expected formacode.format")),
+    }
 }
 
 async fn forbidden(client: &Client, run: &str) -> Verdict {

@@ -64,7 +64,9 @@ pub use api::offers::{
 pub use api::organizations::OrganizationFilter;
 pub use api::webhooks::{Replay, Subscription, SubscriptionRequest};
 // The training catalogue (issue 15).
-pub use api::training::{LheoCounts, LheoImport, LheoSummary};
+pub use api::training::{
+    LheoCounts, LheoImport, LheoSummary, TrainingFacetCount, TrainingFacets, TrainingSearch, TrainingSearchPage,
+};
 pub use client::Client;
 pub use config::ClientConfig;
 pub use error::{ClientError, FieldError, Problem};

@@ -108,6 +108,8 @@ pub struct Services {
     pub profiles_index: plateforme_profiles::ProfilesIndex,
     profile_pseudonyms: Arc<plateforme_profiles::PseudonymKey>,
     known_routes: Arc<KnownRoutes>,
+    /// The training catalogue's search index of this replica (issue 15, item 4).
+    pub trainings_index: plateforme_training::TrainingsIndex,
 }
 
 impl Services {
@@ -139,6 +141,7 @@ impl Services {
         store.install_key_encryption(encryption);
         let offers_index = plateforme_offers::OffersIndex::start(&config.search_index_dir, store.clone())?;
         let profiles_index = plateforme_profiles::ProfilesIndex::start(&config.search_index_dir, store.clone())?;
+        let trainings_index = plateforme_training::TrainingsIndex::start(&config.search_index_dir, store.clone())?;
         let auth = AuthState {
             settings,
             keys,
@@ -172,6 +175,7 @@ impl Services {
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
             profiles_index,
             profile_pseudonyms: Arc::new(plateforme_profiles::PseudonymKey::derived_from(&config.nir_key())),
+            trainings_index,
         })
     }
 }
@@ -242,7 +246,9 @@ pub fn app(
         .app_data(web::Data::new(SearchIndexes(vec![
             services.offers_index.0.clone(),
             services.profiles_index.0.clone(),
+            services.trainings_index.0.clone(),
         ])))
+        .app_data(web::Data::new(services.trainings_index.clone()))
         .app_data(web::Data::new(services.profiles_index.clone()))
         .app_data(web::Data::from(services.profile_pseudonyms.clone()))
         .app_data(web::Data::new(services.secrecy))

@@ -17,6 +17,7 @@ use crate::access::{fallback_region, may_import, may_place};
 use crate::import::{self, Publisher};
 use crate::lheo::read::ReadError;
 use crate::report::ImportReport;
+use crate::search_index::TrainingsIndex;
 
 /// The largest LHEO document accepted, in bytes.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +99,7 @@ pub struct ImportQuery {
 pub async fn import_lheo(
     req: HttpRequest,
     store: web::Data<Store>,
+    index: web::Data<TrainingsIndex>,
     caller: Caller,
     ValidQuery(query): ValidQuery<ImportQuery>,
     payload: web::Payload,
@@ -120,7 +122,13 @@ pub async fn import_lheo(
         })
         .await?;
     match outcome {
-        Ok(report) => Ok(HttpResponse::Ok().json(report)),
+        Ok(report) => {
+            // The importer's next search finds what it imported (and no longer what it closed).
+            let written: Vec<_> =
+                report.entries.iter().filter(|entry| entry.level == "formation").filter_map(|entry| entry.id).collect();
+            index.holds_the_writes_before(&written).await;
+            Ok(HttpResponse::Ok().json(report))
+        }
         Err((error, report)) => Err(broken(&error, &report)),
     }
 }

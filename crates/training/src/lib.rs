@@ -12,11 +12,14 @@ pub mod lheo;
 mod list_training_history;
 pub mod model;
 pub mod report;
+pub mod search_index;
+mod search_trainings;
 
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use import_lheo::ImportLimit;
+pub use search_index::TrainingsIndex;
 
 pub const TAG: &str = "Training";
 
@@ -29,6 +32,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(import_lheo::import_lheo)
         .service(export_lheo::export_lheo)
+        .service(search_trainings::search_trainings)
         .service(get_training::get_training)
         .service(list_training_history::list_training_history);
 }

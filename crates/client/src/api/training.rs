@@ -71,3 +71,92 @@ impl Client {
         response.versioned()
     }
 }
+
+/// A training search (`GET /v1/trainings`): every field optional; the server checks each
+/// (docs/training.md, Search) and refuses a bad one with 400 `invalid_query`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainingSearch {
+    pub q: Option<String>,
+    /// FORMACODE codes, each 5 digits.
+    pub formacode: Vec<String>,
+    pub rome: Vec<String>,
+    /// RNCP codes, with or without their `RNCP` prefix.
+    pub rncp: Vec<String>,
+    /// A commune (INSEE code): its training sites, or those within `radius_km` of it.
+    pub commune: Option<String>,
+    pub radius_km: Option<f64>,
+    pub departement: Vec<String>,
+    pub region: Vec<String>,
+    /// A session starting on or after this day (`2027-01-15`).
+    pub start_from: Option<String>,
+    /// A session starting on or before this day.
+    pub start_to: Option<String>,
+    pub distance_learning: bool,
+    pub open_recruitment: bool,
+    pub accessible: bool,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+impl TrainingSearch {
+    fn query(&self) -> Vec<(String, String)> {
+        let mut query = Vec::new();
+        let mut push = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                query.push((name.to_owned(), value));
+            }
+        };
+        let list = |values: &[String]| (!values.is_empty()).then(|| values.join(","));
+        let flag = |wanted: bool| wanted.then(|| "true".to_owned());
+        push("q", self.q.clone());
+        push("formacode", list(&self.formacode));
+        push("rome", list(&self.rome));
+        push("rncp", list(&self.rncp));
+        push("commune", self.commune.clone());
+        push("radius_km", self.radius_km.map(|radius| radius.to_string()));
+        push("departement", list(&self.departement));
+        push("region", list(&self.region));
+        push("start_from", self.start_from.clone());
+        push("start_to", self.start_to.clone());
+        push("distance_learning", flag(self.distance_learning));
+        push("open_recruitment", flag(self.open_recruitment));
+        push("accessible", flag(self.accessible));
+        push("limit", self.limit.map(|limit| limit.to_string()));
+        push("cursor", self.cursor.clone());
+        query
+    }
+}
+
+/// How many formations match, per value.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TrainingFacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts over every match: each list adds up to the total.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TrainingFacets {
+    pub regions: Vec<TrainingFacetCount>,
+    pub certifying: Vec<TrainingFacetCount>,
+}
+
+/// One page of a training search (`TrainingSearchResponse` in the contract).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TrainingSearchPage {
+    /// The formations of this page (`Training`), best match first.
+    pub items: Vec<Value>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    pub total: u64,
+    pub facets: TrainingFacets,
+}
+
+impl Client {
+    /// One page of active formations matching `search`, read without a token: the search is
+    /// public.
+    pub async fn search_trainings(&self, search: &TrainingSearch) -> Result<TrainingSearchPage, ClientError> {
+        let request = self.get("/v1/trainings").anonymous().query_pairs(&search.query());
+        request.send().await?.expect_status(&[200])?.json()
+    }
+}

@@ -65,3 +65,5 @@ mod profiles_candidates;
 mod profiles_search;
 // The training catalogue (issue 15).
 mod training;
+// The training catalogue's search (issue 15, item 4).
+mod training_search;

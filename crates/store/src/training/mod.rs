@@ -141,3 +141,16 @@ pub fn active_page(
     let rows: Vec<TrainingRow> = query.load(conn)?;
     rows.into_iter().map(TrainingRow::into_stored).collect()
 }
+
+/// The active formations among `ids`, in id order: what the search index loads after their
+/// change events (a closed or unknown one is not searchable).
+pub fn active_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<StoredTraining>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<TrainingRow> = trainings::table
+        .filter(trainings::id.eq_any(ids))
+        .filter(trainings::status.eq(TrainingStatus::Active.as_str()))
+        .order(trainings::id.asc())
+        .select(TrainingRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(TrainingRow::into_stored).collect()
+}
