@@ -39,6 +39,9 @@ pub enum WorkingTime {
 /// Remote work wanted (télétravail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Its own name in the contract: the offers' `RemoteWork` (`none`, …) is another schema, and one
+// name for both made every offer answer break the contract.
+#[schema(as = ProfileRemoteWork)]
 pub enum RemoteWork {
     /// On site only.
     No,
