@@ -51,6 +51,7 @@ pub async fn run(settings: &Settings) -> Report {
     checks::roles::run(&suite, &mut report).await;
     checks::responses::run(&suite, &mut report).await;
     checks::indicators::run(&suite, &mut report).await;
+    checks::profiles::run(&suite, &mut report).await;
     // Last: it spends this address's public search quota.
     checks::rate_limits::run(&suite, &mut report).await;
     report

@@ -26,6 +26,8 @@ pub mod webhooks;
 pub mod training;
 // Indicators (issue 16).
 pub mod indicators;
+// The profile bank (issue 14).
+pub mod profiles;
 
 use plateforme_client::{ClientError, Problem, RawResponse};
 

@@ -56,6 +56,9 @@ pub enum Scenario {
     /// Calibration: `GET /v1/referentials/communes/75056` with the token, no database — the
     /// HTTP stack and the token check (ES256 signature, scopes, rate limit).
     TokenCheck,
+    /// `GET /v1/profiles` by a ROME code around a populous commune (`profiles.rs`), France
+    /// Travail's token, over the profiles seeded for a share of the persons before it runs.
+    ProfilesSearch,
 }
 
 /// Scenarios of the performance targets that cannot run yet, and why.
@@ -63,7 +66,7 @@ pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 13] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OrganizationsNearby,
@@ -77,6 +80,7 @@ impl Scenario {
         Scenario::ChangeFeed,
         Scenario::HealthLive,
         Scenario::TokenCheck,
+        Scenario::ProfilesSearch,
     ];
 
     pub fn name(self) -> &'static str {
@@ -94,6 +98,7 @@ impl Scenario {
             Scenario::ChangeFeed => "change-feed",
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
+            Scenario::ProfilesSearch => "profiles-search",
         }
     }
 
@@ -363,6 +368,7 @@ impl Client {
             },
             Scenario::HealthLive => "/health/live".to_owned(),
             Scenario::TokenCheck => "/v1/referentials/communes/75056".to_owned(),
+            Scenario::ProfilesSearch => crate::profiles::search_path(&context.offers, &mut self.random),
         };
         let connection = match &mut self.connection {
             Some(connection) => connection,
@@ -423,7 +429,7 @@ impl Client {
                     page.get("cursor").and_then(|cursor| cursor.as_str()).map(str::to_owned).filter(|_| events > 0);
                 Step { items: events as u64, ..Step::default() }
             }
-            Scenario::OrganizationsNearby => {
+            Scenario::OrganizationsNearby | Scenario::ProfilesSearch => {
                 let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
                 let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
                 Step { items, ..Step::default() }

@@ -40,6 +40,8 @@ mod trainings;
 // Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
 mod webhooks;
 mod writes;
+// The profile bank (issue 14): the `profiles-search` scenario's data.
+mod profiles;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -103,7 +105,8 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
-    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, trainings-import);
+    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, trainings-import,
+    /// profiles-search);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -361,6 +364,15 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis())
     );
     run.import_lines = import_lines;
+    if scenarios.contains(&Scenario::ProfilesSearch) {
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        // One person of the database in SHARE (200,000 of the full size's million).
+        let share = usize::try_from(run.persons_in_database).unwrap_or(0) / profiles::SHARE;
+        let with_profiles = database.sample_person_ids(share, args.seed.wrapping_add(1))?;
+        let written = profiles::seed(server.address, &authorization, &with_profiles, &offer_data).await;
+        let written = written.map_err(|error| BenchError::new(format!("profiles-search's profiles: {error}")))?;
+        eprintln!("bench: profiles-search — {written} profiles (one person in {})", profiles::SHARE);
+    }
     for scenario in scenarios {
         let context = Arc::new(Context {
             address: server.address,

@@ -133,6 +133,11 @@ impl OfferData {
         &self.jobs[self.job_weights.draw(random)]
     }
 
+    /// A ROME code drawn as the generator's offers draw theirs (the profile bank's jobs too).
+    pub fn job_code(&self, random: &mut Rng) -> &'static str {
+        self.job(random).code
+    }
+
     /// A job with a searchable word in its title.
     fn job_with_words(&self, random: &mut Rng) -> &Job {
         for _ in 0..20 {

@@ -36,17 +36,10 @@ pub enum WorkingTime {
     Any,
 }
 
-/// Remote work wanted (télétravail).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RemoteWork {
-    /// On site only.
-    No,
-    /// Partly remote (télétravail partiel).
-    Partial,
-    /// Fully remote.
-    Full,
-}
+/// Remote work wanted (télétravail): the offers' own values (`none`, `partial`, `full`), so a
+/// profile and an offer compare term for term and the contract has one `RemoteWork` (two enums
+/// of one name made every offer answer break the contract).
+pub use crate::offer::RemoteWork;
 
 /// Driving licence categories (catégories du permis de conduire).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -156,7 +149,7 @@ fn any_working_time() -> WorkingTime {
 }
 
 fn on_site() -> RemoteWork {
-    RemoteWork::No
+    RemoteWork::None
 }
 
 impl Validate for ProfileInput {

@@ -22,6 +22,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use pseudonym::PseudonymKey;
 pub use rank_my_offers::OffersSearch;
 pub use search_index::ProfilesIndex;
+// The demo data checks its profiles against the referentials as the API does.
+pub use save::check_references;
 
 pub const TAG: &str = "Profiles";
 

@@ -180,6 +180,8 @@ pub struct Seeded {
     pub trainings: usize,
     /// The demo's statistical orientation decisions (seeded once).
     pub orientation_decisions: usize,
+    /// Demo persons registered with a `profile_bank` consent and a profile (each once).
+    pub profiles: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -227,6 +229,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.delegations = seed_demo_delegations(store)?;
     seeded.trainings = seed_demo_trainings(store)?;
     seeded.orientation_decisions = seed_demo_orientation_decisions(store)?;
+    seeded.profiles = seed_demo_profiles(store)?;
     Ok(seeded)
 }
 
@@ -429,6 +432,80 @@ fn seed_demo_trainings(store: &Store) -> Result<usize, StoreError> {
     Ok(usize::try_from(formations.created + formations.updated).unwrap_or(usize::MAX))
 }
 
+/// A few persons the demo mission locale registered, each with a `profile_bank` consent and a
+/// profile — bakers near the demo bakery among them — so that a demo recruiter finds profiles
+/// with `GET /v1/profiles` (issue 14). Each entry is the body of `POST /v1/persons` and of
+/// `PUT /v1/persons/{id}/profile`, as the counsellor would send them.
+const DEMO_PROFILES: &str = include_str!("../demo/profiles.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoProfile {
+    person: plateforme_model::person::NewPerson,
+    profile: plateforme_model::profile::ProfileInput,
+}
+
+fn demo_profiles() -> Result<Vec<DemoProfile>, StoreError> {
+    serde_json::from_str(DEMO_PROFILES).map_err(|error| StoreError::Config(format!("demo profiles: {error}")))
+}
+
+/// Registers each demo person not registered yet (known by their identity key), gives their
+/// `profile_bank` consent and writes their profile, in one transaction per person through the
+/// store's write paths (so the change feed, and with it the search index, sees them).
+fn seed_demo_profiles(store: &Store) -> Result<usize, StoreError> {
+    use plateforme_model::person::consent::{ConsentKind, NewConsent};
+    use plateforme_model::person::{PersonRecord, Provenance, Registration};
+    use plateforme_model::profile::{ProfileRecord, changed_fields};
+    use plateforme_store::dossier::{consents, persons};
+    let kind = OrganizationKind::MissionLocale;
+    let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+    let Some(organization) = store.run_blocking(|conn| organizations::find_by_siret(conn, siret))? else {
+        return Err(StoreError::Config("demo profiles: no demo mission locale".into()));
+    };
+    let client_id = demo_client_id(kind);
+    let context = WriteContext::of(Actor { client_id: client_id.clone(), organization_id: Some(organization.id) });
+    let mut written = 0;
+    for DemoProfile { person, profile } in demo_profiles()? {
+        let identity_key = person.identity.identity_key();
+        let known = store.run_blocking(|conn| persons::matching(conn, None, "", Some(&identity_key)))?;
+        if !known.is_empty() {
+            continue;
+        }
+        let stamp = Provenance {
+            organization_id: Some(organization.id),
+            client_id: client_id.clone(),
+            at: plateforme_model::ids::now(),
+            system: None,
+        };
+        let record = PersonRecord {
+            identity: person.identity,
+            contact: person.contact,
+            statuses: person.statuses,
+            registration: Registration {
+                registered_on: person.registration.registered_on,
+                channel: person.registration.channel,
+                registered_by: organization.id,
+                on_behalf_of: None,
+            },
+            orientation: None,
+            provenance: Default::default(),
+            rsa_status: None,
+        };
+        let provenance = changed_fields(None, &profile).into_iter().map(|field| (field, stamp.clone())).collect();
+        let profile = ProfileRecord { fields: profile, provenance };
+        let consent = NewConsent { kind: ConsentKind::ProfileBank, partner_organization_id: None };
+        store.run_blocking(|conn| {
+            write::transaction(conn, |conn| {
+                let person = persons::create(conn, &context, record, None)?;
+                consents::give(conn, &context, person.id, &consent)?;
+                plateforme_store::profiles::create(conn, &context, person.id, profile)
+            })
+        })?;
+        written += 1;
+    }
+    Ok(written)
+}
+
 /// A demo publication checked and prepared as the API does; the broken rules, named, if any.
 fn prepare(publication: Publication) -> Result<Submission, String> {
     let reference = publication.source.reference.clone();
@@ -496,5 +573,17 @@ mod tests {
             super::prepare(publication).expect("the API accepts every demo offer");
         }
         assert_eq!(references.len(), 22);
+    }
+
+    #[test]
+    fn demo_profiles_are_registrations_and_profiles_the_api_accepts() {
+        let today = plateforme_model::ids::now().date_naive();
+        let demo = super::demo_profiles().expect("demo/profiles.json reads");
+        assert!(demo.len() >= 5);
+        for super::DemoProfile { person, profile } in demo {
+            person.check(today).expect("the API accepts every demo person");
+            profile.validate().expect("the API accepts every demo profile");
+            plateforme_profiles::check_references(&profile).expect("demo profile codes exist");
+        }
     }
 }

@@ -17,6 +17,7 @@ on_both_backends!(
     a_consenting_person_is_found_and_leaves_at_once,
     recruiters_see_only_the_allow_list_under_their_own_pseudonym,
     protected_criteria_and_bad_parameters_are_refused,
+    the_demo_recruiter_finds_the_demo_profiles,
 );
 
 async fn search(app: &TestApp, recruiter: &TestClient, query: &str) -> Value {
@@ -187,4 +188,29 @@ async fn protected_criteria_and_bad_parameters_are_refused(app: TestApp) {
     let other = app.register(Employer, &["offers:read"]).await;
     let refused = app.client.get(app.url("/v1/profiles")).bearer_auth(&other.token).send().await.expect("GET");
     assert_problem(refused, 403, "forbidden").await;
+}
+
+/// `serve --demo`: the demo employer (scope `profiles:read`) finds the demo persons' profiles,
+/// bakers near its bakery among them; seeding again writes no second person nor profile.
+async fn the_demo_recruiter_finds_the_demo_profiles(app: TestApp) {
+    let store = app.store.clone();
+    let seed = move || plateforme_server::seed::seed_demo(&store, 1000).expect("seed the demo data");
+    let first = actix_web::rt::task::spawn_blocking(seed.clone()).await.expect("seed");
+    assert_eq!(first.profiles, 6, "the demo persons with a profile");
+    let again = actix_web::rt::task::spawn_blocking(seed).await.expect("seed again");
+    assert_eq!(again.profiles, 0, "seeding again writes nothing");
+
+    let token = app.token_for("demo-employer", "demo-employer-secret", None).await;
+    let employer = TestClient {
+        client_id: "demo-employer".into(),
+        secret: "demo-employer-secret".into(),
+        organization_id: uuid::Uuid::nil(),
+        token,
+    };
+    let bakers = search_until(&app, &employer, "?rome=D1102&near_commune=69123&radius_km=20", 2).await;
+    for baker in bakers["items"].as_array().expect("items") {
+        assert!(baker["pseudonym"].as_str().is_some_and(|p| p.starts_with("pf_")), "{baker}");
+        assert!(baker.get("family_name").is_none() && baker.get("commune").is_none(), "{baker}");
+    }
+    search_until(&app, &employer, "?limit=50", 6).await;
 }

@@ -1,0 +1,96 @@
+//! The profile bank's search (issue 14): a recruiter with `profiles:read` finds profiles that
+//! carry only the allow-listed members (a pseudonym and the job-related fields, never an
+//! identity); a protected criterion is refused with its rule; no token is 401, a token without
+//! `profiles:read` 403 naming it.
+
+use plateforme_client::Client;
+use serde_json::Value;
+
+use super::{Verdict, expect_error, expect_problem, step};
+use crate::report::Report;
+use crate::suite::{Actor, Suite};
+
+const SCOPE: &str = "profiles:read";
+
+const NAMES: &[&str] = &["profiles.search", "profiles.protected_criterion", "profiles.missing_scope"];
+
+/// The members a recruiter's view may have (`RecruiterProfile` in the contract).
+const ALLOWED: &[&str] = &[
+    "pseudonym",
+    "target_jobs",
+    "skills",
+    "qualification_level",
+    "certifications",
+    "languages",
+    "driving_licences",
+    "departement",
+    "distance_km",
+    "mobility_radius_km",
+    "contract_types",
+    "working_time",
+    "available_from",
+    "remote_work",
+    "disability_recognition",
+];
+
+pub async fn run(suite: &Suite, report: &mut Report) {
+    report.record("profiles.no_token", no_token(suite.anonymous()).await);
+    let Some(recruiter) = suite.actors().iter().find(|actor| actor.token.is_some() && actor.has_scope(SCOPE)) else {
+        for name in NAMES {
+            report.skip(*name, "no client with profiles:read given");
+        }
+        return;
+    };
+    report.record("profiles.search", search(&recruiter.client).await);
+    report.record("profiles.protected_criterion", protected_criterion(&recruiter.client).await);
+    report.record("profiles.missing_scope", missing_scope(suite, recruiter).await);
+}
+
+/// Every profile answered has a pseudonym and only allow-listed members. A server with no
+/// profile answers an empty page, which passes: the demo server has some.
+async fn search(client: &Client) -> Verdict {
+    let page = step("search_profiles", client.search_profiles(&[("limit".to_owned(), "50".to_owned())]).await)?;
+    let items = page["items"].as_array().ok_or_else(|| format!("no items array in {page}"))?;
+    for item in items {
+        allow_listed(item)?;
+    }
+    Ok(())
+}
+
+fn allow_listed(item: &Value) -> Verdict {
+    let members = item.as_object().ok_or_else(|| format!("a profile is not an object: {item}"))?;
+    if let Some(extra) = members.keys().find(|member| !ALLOWED.contains(&member.as_str())) {
+        return Err(format!("a profile has the member {extra:?}, outside the recruiter's allow-list"));
+    }
+    match item["pseudonym"].as_str() {
+        Some(pseudonym) if pseudonym.starts_with("pf_") => Ok(()),
+        other => Err(format!("a profile's pseudonym is {other:?}, expected pf_…")),
+    }
+}
+
+/// `birth_year` is a protected criterion: 400 `invalid_query`, rule `criterion.protected`, the
+/// parameter named.
+async fn protected_criterion(client: &Client) -> Verdict {
+    let pairs = [("rome".to_owned(), "D1102".to_owned()), ("birth_year".to_owned(), "1990".to_owned())];
+    let problem = expect_error(client.search_profiles(&pairs).await, 400, "invalid_query")?;
+    if problem.errors.iter().any(|error| error.field == "birth_year" && error.rule == "criterion.protected") {
+        return Ok(());
+    }
+    Err(format!("expected birth_year with the rule criterion.protected, got {:?}", problem.errors))
+}
+
+async fn no_token(anonymous: &Client) -> Verdict {
+    let response = step("search", anonymous.get("/v1/profiles").anonymous().send().await)?;
+    expect_problem(&response, 401, "unauthorized").map(drop)
+}
+
+/// The recruiter's own client with a token narrowed to `organizations:read`: 403 naming the scope.
+async fn missing_scope(suite: &Suite, recruiter: &Actor) -> Verdict {
+    let narrowed = suite.narrowed(recruiter, &["organizations:read"])?;
+    let response = step("search", narrowed.get("/v1/profiles").send().await)?;
+    let problem = expect_problem(&response, 403, "forbidden")?;
+    if problem.detail.contains(SCOPE) {
+        return Ok(());
+    }
+    Err(format!("the 403's detail does not name {SCOPE}: {}", problem.detail))
+}
