@@ -43,10 +43,12 @@ async fn read(app: &TestApp, client: &TestClient, query: &str) -> Value {
 
 /// Waits until the feed may serve every event committed so far. On PostgreSQL the feed serves
 /// an event once every transaction that began before it ended, and the tests of this binary
-/// write in parallel on the same server: an acknowledged write reaches the feed a moment later.
+/// write in parallel on the same server: an acknowledged write reaches the feed a moment later —
+/// or, while another test's long transaction is open anywhere in the cluster (the LHEO import of
+/// a 100 MB document is one transaction), once it ends: hence a minute.
 pub async fn settle(app: &TestApp) {
     let store = app.store.clone();
-    for _ in 0..200 {
+    for _ in 0..1200 {
         let (served, committed) = store
             .run(|conn| Ok((changes::latest(conn)?, changes::last_committed(conn)?)))
             .await
@@ -56,7 +58,7 @@ pub async fn settle(app: &TestApp) {
         }
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the feed did not catch up with the writes in 10 s");
+    panic!("the feed did not catch up with the writes in 60 s");
 }
 
 /// Every event `client` receives from the start, and the last cursor.
