@@ -54,3 +54,29 @@ fn refuse_control_characters(pairs: form_urlencoded::Parse<'_>) -> Result<(), Ap
     }
     Ok(())
 }
+
+/// A query parameter listing codes, comma-separated (`rome=M1805,D1102`): each parsed by
+/// `parse`, at most `max` of them (rule `list.too_long`); a bad one is named with its position
+/// (`rome[1]`). What the searches of offers and trainings share.
+pub fn code_list(
+    value: &Option<String>,
+    field: &str,
+    max: usize,
+    errors: &mut Vec<plateforme_model::FieldError>,
+    parse: impl Fn(&str) -> Result<String, plateforme_model::CodeError>,
+) -> Vec<String> {
+    let Some(value) = value else { return Vec::new() };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.len() > max {
+        errors.push(plateforme_model::FieldError::new(field, "list.too_long", format!("at most {max} values")));
+        return Vec::new();
+    }
+    let mut parsed = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match parse(item) {
+            Ok(code) => parsed.push(code),
+            Err(error) => errors.push(error.at(format!("{field}[{index}]"))),
+        }
+    }
+    parsed
+}

@@ -308,7 +308,12 @@ async fn a_profile_is_built_found_and_paused_with_typed_calls() {
     // The demo persons seek M1805 too: this one is the profile with Fortran 77 among its skills.
     let pairs = [("rome".to_owned(), "M1805".to_owned())];
     let ours = |page: &Value| {
-        page["items"].as_array().into_iter().flatten().find(|item| item["skills"].to_string().contains("Fortran 77")).cloned()
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|item| item["skills"].to_string().contains("Fortran 77"))
+            .cloned()
     };
     let mut found = None;
     for _ in 0..100 {

@@ -418,27 +418,14 @@ fn check(ok: bool, field: &str, rule: &str, expected: &str, errors: &mut Vec<Fie
     ok
 }
 
-/// A comma-separated list of codes, each parsed; errors name the list and the position.
+/// A comma-separated list of codes (`plateforme_api::query::code_list`), at most [`MAX_LIST`].
 fn list(
     value: &Option<String>,
     field: &str,
     errors: &mut Vec<FieldError>,
     parse: impl Fn(&str) -> Result<String, plateforme_model::CodeError>,
 ) -> Vec<String> {
-    let Some(value) = value else { return Vec::new() };
-    let items: Vec<&str> = value.split(',').map(str::trim).collect();
-    if items.len() > MAX_LIST {
-        errors.push(FieldError::new(field, "list.too_long", format!("at most {MAX_LIST} values")));
-        return Vec::new();
-    }
-    let mut parsed = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        match parse(item) {
-            Ok(code) => parsed.push(code),
-            Err(error) => errors.push(error.at(format!("{field}[{index}]"))),
-        }
-    }
-    parsed
+    plateforme_api::query::code_list(value, field, MAX_LIST, errors, parse)
 }
 
 fn commune_point(code: &str, errors: &mut Vec<FieldError>) -> Option<(f64, f64)> {

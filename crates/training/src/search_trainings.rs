@@ -357,27 +357,14 @@ fn rncp(code: &str) -> Result<String, CodeError> {
     Err(CodeError::new("rncp.format", format!("{code:?} is not an RNCP code (1 to 6 digits, RNCP prefix allowed)")))
 }
 
-/// A comma-separated list of codes, each parsed; errors name the list and the position.
+/// A comma-separated list of codes (`plateforme_api::query::code_list`), at most [`MAX_LIST`].
 fn list(
     value: &Option<String>,
     field: &str,
     errors: &mut Vec<FieldError>,
     parse: impl Fn(&str) -> Result<String, CodeError>,
 ) -> Vec<String> {
-    let Some(value) = value else { return Vec::new() };
-    let items: Vec<&str> = value.split(',').map(str::trim).collect();
-    if items.len() > MAX_LIST {
-        errors.push(FieldError::new(field, "list.too_long", format!("at most {MAX_LIST} values")));
-        return Vec::new();
-    }
-    let mut parsed = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        match parse(item) {
-            Ok(code) => parsed.push(code),
-            Err(error) => errors.push(error.at(format!("{field}[{index}]"))),
-        }
-    }
-    parsed
+    plateforme_api::query::code_list(value, field, MAX_LIST, errors, parse)
 }
 
 /// Search pages are positions in the ranked results: the cursor carries the offset, signed
