@@ -105,3 +105,58 @@ macro_rules! paging_query {
         }
     };
 }
+
+/// The pages of a ranked search (offers, trainings, profiles): a position in the results, not a
+/// key, so the cursor carries the offset — signed like every cursor, and tagged per search so
+/// that one search's cursor is refused by another (`cursor.invalid`).
+#[derive(Debug, Clone, Copy)]
+pub struct RankedPages {
+    /// One letter per search: `o`ffers, `t`rainings, `p`rofiles.
+    pub tag: char,
+    /// How deep the pages go.
+    pub max_offset: i64,
+    /// `limit` is 1 to this (rule `limit.range`)…
+    pub max_limit: i64,
+    /// …and this when absent.
+    pub default_limit: i64,
+}
+
+impl RankedPages {
+    pub fn encode(&self, offset: i64) -> String {
+        plateforme_store::cursor::seal(&format!("{}{offset}", self.tag))
+    }
+
+    /// The offset of a cursor this search handed out: a valid MAC over its tag and decimal
+    /// digits only, within `max_offset`.
+    pub fn decode(&self, sealed: &str) -> Option<i64> {
+        let content = plateforme_store::cursor::open(sealed).ok()?;
+        let digits = content
+            .strip_prefix(self.tag)
+            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
+        digits.parse().ok().filter(|offset| (0..=self.max_offset).contains(offset))
+    }
+
+    /// The page asked for, `(limit, offset)`; a bad `limit` or `cursor` is added to `errors`.
+    pub fn page(&self, limit: Option<i64>, cursor: Option<&str>, errors: &mut Vec<FieldError>) -> (i64, i64) {
+        let limit = limit.unwrap_or(self.default_limit);
+        if !(1..=self.max_limit).contains(&limit) {
+            let message = format!("limit is 1 to {}, not {limit}", self.max_limit);
+            errors.push(FieldError::new("limit", "limit.range", message));
+        }
+        let offset = match cursor.map(|sealed| self.decode(sealed)) {
+            None => 0,
+            Some(Some(offset)) => offset,
+            Some(None) => {
+                errors.push(FieldError::new("cursor", "cursor.invalid", "not a cursor this search handed out"));
+                0
+            }
+        };
+        (limit.clamp(1, self.max_limit), offset)
+    }
+
+    /// The cursor of the page after one that ended at `next_offset`, if there are more results
+    /// and the pages go that deep.
+    pub fn next(&self, more: bool, next_offset: i64) -> Option<String> {
+        more.then_some(next_offset).filter(|offset| *offset <= self.max_offset).map(|offset| self.encode(offset))
+    }
+}

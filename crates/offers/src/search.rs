@@ -2,12 +2,12 @@
 //! that request as the search engine's query.
 
 use chrono::{DateTime, Utc};
+use plateforme_api::pagination::RankedPages;
 use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::offer::ContractType;
 use plateforme_model::{FieldError, date};
 use plateforme_search::{Circle, Filter, Query, Sort};
-use plateforme_store::cursor;
 use serde::Deserialize;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -23,6 +23,8 @@ pub const DEFAULT_RADIUS_KM: f64 = 10.0;
 pub const MAX_LIST: usize = 20;
 /// Deeper than this, refine the search: results are paged by position.
 pub const MAX_OFFSET: i64 = 10_000;
+/// The pages of the offer search (`cursor` tagged `o`).
+pub const PAGES: RankedPages = RankedPages { tag: 'o', max_offset: MAX_OFFSET, max_limit: 100, default_limit: 20 };
 
 /// A circle around a point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -341,19 +343,7 @@ impl SearchQuery {
     }
 
     fn page(&self, errors: &mut Vec<FieldError>) -> (i64, i64) {
-        let limit = self.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            errors.push(FieldError::new("limit", "limit.range", format!("limit is 1 to 100, not {limit}")));
-        }
-        let offset = match self.cursor.as_deref().map(decode_cursor) {
-            None => 0,
-            Some(Some(offset)) => offset,
-            Some(None) => {
-                errors.push(FieldError::new("cursor", "cursor.invalid", "not a cursor this API handed out"));
-                0
-            }
-        };
-        (limit.clamp(1, 100), offset)
+        PAGES.page(self.limit, self.cursor.as_deref(), errors)
     }
 }
 
@@ -395,20 +385,6 @@ fn item_pattern(schema: RefOr<Schema>) -> String {
     }
     let values = object.enum_values.unwrap_or_default();
     values.iter().filter_map(|value| value.as_str()).collect::<Vec<_>>().join("|")
-}
-
-/// Search pages are positions in the ranked results: the cursor carries the offset, signed
-/// like every cursor ([`cursor::seal`]).
-pub fn encode_cursor(offset: i64) -> String {
-    cursor::seal(&format!("o{offset}"))
-}
-
-/// The offset of a cursor this API handed out: a valid MAC over `o` and decimal digits only.
-fn decode_cursor(sealed: &str) -> Option<i64> {
-    let content = cursor::open(sealed).ok()?;
-    let digits =
-        content.strip_prefix('o').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
-    digits.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
 }
 
 fn check(ok: bool, field: &str, rule: &str, expected: &str, errors: &mut Vec<FieldError>) -> bool {

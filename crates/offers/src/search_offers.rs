@@ -9,7 +9,7 @@ use plateforme_model::offer::Offer;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::search::{MAX_OFFSET, Near, SearchQuery, encode_cursor};
+use crate::search::{Near, PAGES, SearchQuery};
 use crate::search_index::OffersIndex;
 
 /// An offer found by a search.
@@ -101,7 +101,7 @@ pub async fn search_offers(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| ApiError::internal(format!("an indexed offer does not read back: {error}")))?;
     // Past 10,000 results deep, no cursor is handed out: the search must be refined.
-    let next_cursor = results.more.then_some(next_offset).filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
+    let next_cursor = PAGES.next(results.more, next_offset);
     let body = SearchResponse {
         items: offers.into_iter().map(|offer| hit(offer, near)).collect(),
         next_cursor: next_cursor.clone(),

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::pseudonym::PseudonymKey;
 use crate::recruiter_view::RecruiterProfile;
 use crate::search_index::ProfilesIndex;
-use crate::search_query::{MAX_OFFSET, ProfileSearchQuery, encode_cursor, refuse_protected};
+use crate::search_query::{PAGES, ProfileSearchQuery, refuse_protected};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileSearchResponse {
@@ -89,7 +89,7 @@ pub async fn search_profiles(
     }
     // Every profile seen is journaled, durably, before the answer.
     journal::append_durably(&store, accesses).await?;
-    let next_cursor = results.more.then_some(next_offset).filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
+    let next_cursor = PAGES.next(results.more, next_offset);
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = &next_cursor {
         response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(&req, cursor))));

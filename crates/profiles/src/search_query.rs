@@ -3,12 +3,12 @@
 //! each named, so a recruiter learns that the platform does not select on them.
 
 use chrono::NaiveDate;
+use plateforme_api::pagination::RankedPages;
 use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::FieldError;
 use plateforme_model::codes::{CommuneCode, RomeCode};
 use plateforme_model::offer::ContractType;
 use plateforme_search::{Circle, Filter, Query, Sort};
-use plateforme_store::cursor;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -24,6 +24,9 @@ pub const MAX_LIMIT: i64 = 50;
 pub const DEFAULT_LIMIT: i64 = 20;
 /// Deeper than this, refine the search.
 pub const MAX_OFFSET: i64 = 1_000;
+/// The pages of the profile search (`cursor` tagged `p`).
+pub const PAGES: RankedPages =
+    RankedPages { tag: 'p', max_offset: MAX_OFFSET, max_limit: MAX_LIMIT, default_limit: DEFAULT_LIMIT };
 
 /// Parameters a recruiter may not search on: criteria of discrimination (Code du travail
 /// L.1132-1) and what is not linked to the job (L.1221-6). The disability recognition is
@@ -161,21 +164,7 @@ impl ProfileSearchQuery {
                 })
                 .ok()
         });
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            errors.push(FieldError::new("limit", "limit.range", format!("limit is 1 to {MAX_LIMIT}; got {limit}")));
-        }
-        let offset = match self.cursor.as_deref() {
-            None => 0,
-            Some(sealed) => decode_cursor(sealed).unwrap_or_else(|| {
-                errors.push(FieldError::new(
-                    "cursor",
-                    "cursor.invalid",
-                    "this cursor was not handed out by this search",
-                ));
-                0
-            }),
-        };
+        let (limit, offset) = PAGES.page(self.limit, self.cursor.as_deref(), &mut errors);
         if !errors.is_empty() {
             let detail = errors.iter().map(|error| format!("{}: {}", error.field, error.message)).collect::<Vec<_>>();
             return Err(ApiError::new(ErrorCode::InvalidQuery, detail.join("; ")).with_errors(errors));
@@ -283,15 +272,4 @@ impl ProfileSearch {
             facets: Vec::new(),
         }
     }
-}
-
-pub fn encode_cursor(offset: i64) -> String {
-    cursor::seal(&format!("p{offset}"))
-}
-
-fn decode_cursor(sealed: &str) -> Option<i64> {
-    let content = cursor::open(sealed).ok()?;
-    let digits =
-        content.strip_prefix('p').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
-    digits.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
 }

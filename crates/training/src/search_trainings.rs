@@ -2,13 +2,12 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{Duration, NaiveDate};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::next_url;
+use plateforme_api::pagination::{RankedPages, next_url};
 use plateforme_api::{ApiError, ErrorCode, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::{CodeError, FieldError, date};
 use plateforme_search::{Filter, Query, Sort};
-use plateforme_store::cursor;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,6 +23,8 @@ pub const MAX_RADIUS_KM: f64 = 200.0;
 pub const MAX_WINDOW_DAYS: i64 = 730;
 /// Deeper than this, refine the search: results are paged by position.
 pub const MAX_OFFSET: i64 = 10_000;
+/// The pages of the training search (`cursor` tagged `t`).
+const PAGES: RankedPages = RankedPages { tag: 't', max_offset: MAX_OFFSET, max_limit: 100, default_limit: 20 };
 
 /// The query of a training search.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -162,7 +163,7 @@ pub async fn search_trainings(
         .map(|hit| serde_json::from_str::<Training>(&hit.source))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| ApiError::internal(format!("an indexed training does not read back: {error}")))?;
-    let next_cursor = results.more.then_some(next_offset).filter(|offset| *offset <= MAX_OFFSET).map(encode_cursor);
+    let next_cursor = PAGES.next(results.more, next_offset);
     let body = TrainingSearchResponse {
         items,
         next_cursor: next_cursor.clone(),
@@ -220,18 +221,7 @@ impl TrainingSearchQuery {
                 filters.push(Filter::Flagged { field });
             }
         }
-        let limit = self.limit.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            errors.push(FieldError::new("limit", "limit.range", format!("limit is 1 to 100, not {limit}")));
-        }
-        let offset = match self.cursor.as_deref().map(decode_cursor) {
-            None => 0,
-            Some(Some(offset)) => offset,
-            Some(None) => {
-                errors.push(FieldError::new("cursor", "cursor.invalid", "not a cursor this API handed out"));
-                0
-            }
-        };
+        let (limit, offset) = PAGES.page(self.limit, self.cursor.as_deref(), &mut errors);
         if !errors.is_empty() {
             let detail =
                 errors.iter().map(|error| format!("{}: {}", error.field, error.message)).collect::<Vec<_>>().join("; ");
@@ -365,19 +355,6 @@ fn list(
     parse: impl Fn(&str) -> Result<String, CodeError>,
 ) -> Vec<String> {
     plateforme_api::query::code_list(value, field, MAX_LIST, errors, parse)
-}
-
-/// Search pages are positions in the ranked results: the cursor carries the offset, signed
-/// like every cursor ([`cursor::seal`]).
-fn encode_cursor(offset: i64) -> String {
-    cursor::seal(&format!("t{offset}"))
-}
-
-fn decode_cursor(sealed: &str) -> Option<i64> {
-    let content = cursor::open(sealed).ok()?;
-    let digits =
-        content.strip_prefix('t').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))?;
-    digits.parse().ok().filter(|offset| (0..=MAX_OFFSET).contains(offset))
 }
 
 fn counts(facets: &[Vec<(String, u64)>], facet: usize) -> Vec<FacetCount> {
