@@ -4,52 +4,13 @@ use chrono::NaiveDate;
 use plateforme_api::{ApiError, ErrorCode};
 use plateforme_model::FieldError;
 use plateforme_model::codes::{DepartementCode, RegionCode};
-use plateforme_store::indicators::orientation_decisions::{Breakdown, CountRequest, Level};
+pub use plateforme_model::indicators::{Breakdown as ByParam, Level as LevelParam};
+use plateforme_store::indicators::orientation_decisions::CountRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// At most five years of months in one table.
 pub const MAX_MONTHS: u32 = 60;
-
-/// The territorial level of the cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LevelParam {
-    /// The whole country (territory `FR`).
-    #[default]
-    National,
-    /// Each région (code INSEE de région).
-    Region,
-    /// Each département (code INSEE de département).
-    Departement,
-}
-
-/// What the decisions are counted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ByParam {
-    /// The path decided (parcours emploi, socio-professionnel, social).
-    #[default]
-    PathType,
-    /// The kind of the deciding organization.
-    DecidingKind,
-    /// The kind of the referent organization (organisme référent).
-    ReferentKind,
-    /// The ground of the decision (remit, département, delegation, default after the delay).
-    Basis,
-    /// Criterion: situation with regard to employment (`not_recorded` when no criteria were sent).
-    EmploymentSituation,
-    /// Criterion: qualification level.
-    Qualification,
-    /// Criterion: aspirations.
-    Aspiration,
-    /// Criterion: each difficulty assessed (santé, logement, mobilité, garde d'enfants, proche
-    /// aidant, autre), counted apart: a decision may assess several, so these cells have no total.
-    Difficulty,
-    /// Decided within 30 days of the registration (`within_30_days`) or `later`.
-    #[serde(rename = "within_30_days")]
-    Within30Days,
-}
 
 /// The period of the cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -130,32 +91,14 @@ impl OrientationDecisionsQuery {
         let (level, by, period) =
             (self.level.unwrap_or_default(), self.by.unwrap_or_default(), self.period.unwrap_or_default());
         let request = CountRequest {
-            level: match level {
-                LevelParam::National => Level::National,
-                LevelParam::Region => Level::Region,
-                LevelParam::Departement => Level::Departement,
-            },
-            breakdown: breakdown(by),
+            level,
+            breakdown: by,
             from_month: from.format("%Y-%m").to_string(),
             to_month: to.format("%Y-%m").to_string(),
             region: region.as_ref().map(|code| code.as_str().to_owned()),
             departement: departement.as_ref().map(|code| code.as_str().to_owned()),
         };
         Ok(Checked { request, level, by, period, region, departement })
-    }
-}
-
-fn breakdown(by: ByParam) -> Breakdown {
-    match by {
-        ByParam::PathType => Breakdown::PathType,
-        ByParam::DecidingKind => Breakdown::DecidingKind,
-        ByParam::ReferentKind => Breakdown::ReferentKind,
-        ByParam::Basis => Breakdown::Basis,
-        ByParam::EmploymentSituation => Breakdown::EmploymentSituation,
-        ByParam::Qualification => Breakdown::Qualification,
-        ByParam::Aspiration => Breakdown::Aspiration,
-        ByParam::Difficulty => Breakdown::Difficulty,
-        ByParam::Within30Days => Breakdown::Within30Days,
     }
 }
 

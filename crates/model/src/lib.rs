@@ -7,6 +7,7 @@ pub mod delegation;
 pub mod geo;
 pub mod history;
 pub mod ids;
+pub mod indicators;
 pub mod journal;
 pub mod merge_patch;
 pub mod offer;

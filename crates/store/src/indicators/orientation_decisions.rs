@@ -121,29 +121,7 @@ fn code(value: &impl Serialize) -> Result<String, StoreError> {
     }
 }
 
-/// The territorial level a count is made at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    National,
-    Region,
-    Departement,
-}
-
-/// What the decisions are counted by, besides territory and month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Breakdown {
-    PathType,
-    DecidingKind,
-    ReferentKind,
-    Basis,
-    EmploymentSituation,
-    Qualification,
-    Aspiration,
-    /// Each difficulty counted apart: a decision may assess several, so these do not add up.
-    Difficulty,
-    /// Decided within 30 days of the registration, or later.
-    Within30Days,
-}
+pub use plateforme_model::indicators::{Breakdown, Level};
 
 /// Which decisions to count: a month range (inclusive, `YYYY-MM`), and an optional territory.
 #[derive(Debug, Clone)]
