@@ -52,11 +52,18 @@ pub struct PageBody<T: ToSchema> {
 
 /// Answers a page, with the `Link` header of the next one.
 pub fn page_response<T: Serialize + ToSchema>(req: &HttpRequest, page: Page<T>) -> HttpResponse {
+    let next_cursor = page.next_cursor.clone();
+    answer_page(req, next_cursor.as_deref(), PageBody { items: page.items, next_cursor: page.next_cursor })
+}
+
+/// Answers `body`, a page of any shape (a list, a search with its total and facets), with the
+/// `Link: <…>; rel="next"` header when `next_cursor` names a next page.
+pub fn answer_page(req: &HttpRequest, next_cursor: Option<&str>, body: impl Serialize) -> HttpResponse {
     let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &page.next_cursor {
+    if let Some(cursor) = next_cursor {
         response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(req, cursor))));
     }
-    response.json(PageBody { items: page.items, next_cursor: page.next_cursor })
+    response.json(body)
 }
 
 /// The same request with the cursor of the next page.

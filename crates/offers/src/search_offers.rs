@@ -1,7 +1,6 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::next_url;
+use plateforme_api::pagination::answer_page;
 use plateforme_api::{ApiError, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::ids::now;
@@ -108,11 +107,7 @@ pub async fn search_offers(
         total: i64::try_from(results.total).unwrap_or(i64::MAX),
         facets: Facets { contract_types: counts(&results.facets, 0), departements: counts(&results.facets, 1) },
     };
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(&req, cursor))));
-    }
-    Ok(response.json(body))
+    Ok(answer_page(&req, next_cursor.as_deref(), body))
 }
 
 fn hit(offer: Offer, near: Option<Near>) -> OfferHit {

@@ -1,8 +1,7 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::ApiError;
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::next_url;
+use plateforme_api::pagination::answer_page;
 use plateforme_api::query::parse_query;
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
@@ -90,9 +89,6 @@ pub async fn search_profiles(
     // Every profile seen is journaled, durably, before the answer.
     journal::append_durably(&store, accesses).await?;
     let next_cursor = PAGES.next(results.more, next_offset);
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(&req, cursor))));
-    }
-    Ok(response.json(ProfileSearchResponse { items, next_cursor }))
+    let link = next_cursor.clone();
+    Ok(answer_page(&req, link.as_deref(), ProfileSearchResponse { items, next_cursor }))
 }

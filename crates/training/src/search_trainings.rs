@@ -1,8 +1,7 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{Duration, NaiveDate};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::{RankedPages, next_url};
+use plateforme_api::pagination::{RankedPages, answer_page};
 use plateforme_api::{ApiError, ErrorCode, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
@@ -170,11 +169,7 @@ pub async fn search_trainings(
         total: i64::try_from(results.total).unwrap_or(i64::MAX),
         facets: Facets { regions: counts(&results.facets, 0), certifying: counts(&results.facets, 1) },
     };
-    let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &next_cursor {
-        response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(&req, cursor))));
-    }
-    Ok(response.json(body))
+    Ok(answer_page(&req, next_cursor.as_deref(), body))
 }
 
 /// A search, checked.
