@@ -67,7 +67,7 @@ fn changelog(repository: &Path) -> String {
         let Some(text) = git(&["show", &format!("{hash}:{CONTRACT}")]) else { continue };
         let Ok(current) = serde_json::from_slice::<serde_json::Value>(&text) else { continue };
         let changes = match &previous {
-            Some(before) => changes::compare(before, &current),
+            Some(before) => changes::compare(before, &current, date),
             None => changes::Changes {
                 added: vec![format!("{} operations", contract::operations(&current).len())],
                 ..Default::default()

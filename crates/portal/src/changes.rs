@@ -42,8 +42,32 @@ fn is_deprecated(value: &Value) -> bool {
     value["deprecated"].as_bool().unwrap_or(false)
 }
 
-/// Compares `old` with `new`.
-pub fn compare(old: &Value, new: &Value) -> Changes {
+/// The extension of a deprecated operation that states its sunset day, `YYYY-MM-DD`.
+pub const SUNSET: &str = "x-sunset";
+
+/// The sunset day of an operation, when it states a well-formed one.
+fn sunset(operation: &Value) -> Option<&str> {
+    let day = operation[SUNSET].as_str()?;
+    let well_formed = day.len() == 10
+        && day.char_indices().all(|(at, c)| if at == 4 || at == 7 { c == '-' } else { c.is_ascii_digit() });
+    well_formed.then_some(day)
+}
+
+/// Why removing `operation` breaks its clients on `today` (`YYYY-MM-DD`): only an operation
+/// deprecated with a sunset day now past may go.
+fn removal_refused(operation: &Value, today: &str) -> Option<&'static str> {
+    if !is_deprecated(operation) {
+        return Some("removed without being deprecated first");
+    }
+    match sunset(operation) {
+        None => Some("removed while deprecated without a sunset day (x-sunset)"),
+        Some(day) if day >= today => Some("removed before its sunset day"),
+        Some(_) => None,
+    }
+}
+
+/// Compares `old` with `new`, as of `today` (`YYYY-MM-DD`: sunsets before it have passed).
+pub fn compare(old: &Value, new: &Value, today: &str) -> Changes {
     let (before, after) = (operations(old), operations(new));
     let mut changes = Changes::default();
     for ((method, path), operation) in &after {
@@ -63,8 +87,8 @@ pub fn compare(old: &Value, new: &Value) -> Changes {
     for ((method, path), operation) in &before {
         if !after.contains_key(&(method.clone(), path.clone())) {
             let name = format!("operation {method} {path}");
-            if !is_deprecated(operation) {
-                changes.breaking.push(format!("{name} removed without being deprecated first"));
+            if let Some(why) = removal_refused(operation, today) {
+                changes.breaking.push(format!("{name} {why}"));
             }
             changes.removed.push(name);
         }
@@ -182,6 +206,8 @@ mod tests {
 
     use super::*;
 
+    const TODAY: &str = "2026-12-06";
+
     fn contract(operations: Value) -> Value {
         json!({"openapi": "3.1.0", "paths": operations, "components": {"schemas": {
             "Person": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
@@ -204,7 +230,7 @@ mod tests {
 
     #[test]
     fn the_same_contract_changes_nothing() {
-        assert!(compare(&base(), &base()).is_empty());
+        assert!(compare(&base(), &base(), TODAY).is_empty());
     }
 
     #[test]
@@ -216,7 +242,7 @@ mod tests {
             .expect("parameters")
             .push(json!({"in": "query", "name": "lang"}));
         new["components"]["schemas"]["Person"]["properties"]["email"] = json!({"type": "string"});
-        let changes = compare(&base(), &new);
+        let changes = compare(&base(), &new, TODAY);
         assert!(changes.breaking.is_empty(), "{changes:?}");
         assert_eq!(changes.added.len(), 4, "{changes:?}");
     }
@@ -230,7 +256,7 @@ mod tests {
             json!([{"in": "header", "name": "X-Source", "required": true}]);
         new["components"]["schemas"]["NewPerson"]["required"] = json!(["name", "phone"]);
         new["components"]["schemas"]["Person"]["properties"].as_object_mut().expect("members").remove("name");
-        let changes = compare(&base(), &new);
+        let changes = compare(&base(), &new, TODAY);
         assert_eq!(
             changes.breaking,
             [
@@ -243,14 +269,29 @@ mod tests {
     }
 
     #[test]
-    fn what_was_deprecated_first_may_go() {
+    fn what_was_deprecated_may_go_once_its_sunset_has_passed() {
         let mut deprecated = base();
         deprecated["paths"]["/v1/persons/{id}"]["get"]["deprecated"] = json!(true);
-        assert_eq!(compare(&base(), &deprecated).deprecated, ["operation GET /v1/persons/{id}"]);
+        assert_eq!(compare(&base(), &deprecated, TODAY).deprecated, ["operation GET /v1/persons/{id}"]);
         let mut removed = deprecated.clone();
         removed["paths"].as_object_mut().expect("paths").remove("/v1/persons/{id}");
-        let changes = compare(&deprecated, &removed);
-        assert!(changes.breaking.is_empty(), "{changes:?}");
-        assert_eq!(changes.removed, ["operation GET /v1/persons/{id}"]);
+        let refused = |sunset: Option<&str>| {
+            let mut before = deprecated.clone();
+            if let Some(day) = sunset {
+                before["paths"]["/v1/persons/{id}"]["get"]["x-sunset"] = json!(day);
+            }
+            compare(&before, &removed, TODAY).breaking
+        };
+        assert_eq!(
+            refused(None),
+            ["operation GET /v1/persons/{id} removed while deprecated without a sunset day (x-sunset)"]
+        );
+        assert_eq!(refused(Some("2027-06-30")), ["operation GET /v1/persons/{id} removed before its sunset day"]);
+        assert_eq!(refused(Some(TODAY)), ["operation GET /v1/persons/{id} removed before its sunset day"]);
+        assert_eq!(refused(Some("le 1er mai")).len(), 1, "a sunset that is not a day is none");
+        assert!(refused(Some("2026-06-30")).is_empty(), "its sunset has passed");
+        let mut before = deprecated.clone();
+        before["paths"]["/v1/persons/{id}"]["get"]["x-sunset"] = json!("2026-06-30");
+        assert_eq!(compare(&before, &removed, TODAY).removed, ["operation GET /v1/persons/{id}"]);
     }
 }

@@ -178,6 +178,15 @@ async fn family_page(
         ));
     }
     body.push_str("</tbody>\n</table>\n");
+    // docs/integration.md is the guide per partner kind: every family leads to its first calls.
+    body.push_str(&format!(
+        "<p><a href=\"{}#3-first-calls-per-partner\">{}</a></p>\n",
+        lang.link("/portail/guides/integration"),
+        t(
+            "Le guide d'intégration, pas à pas pour chaque partenaire",
+            "The integration guide, step by step for each partner"
+        )
+    ));
     if let Some(guide) = family.guide.filter(|guide| GUIDES.iter().any(|(slug, _, _)| slug == guide)) {
         body.push_str(&format!(
             "<p><a href=\"{}\">{}</a></p>\n",

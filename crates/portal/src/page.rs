@@ -75,7 +75,7 @@ pub fn layout(lang: Lang, path: &str, title: &str, body: &str, sandbox: bool) ->
          <header>\n<p class=\"brand\"><a href=\"{home}\">Plateforme</a></p>\n\
          <nav aria-label=\"{nav}\"><ul>\n<li><a href=\"{home}\">{home_name}</a></li>\n\
          <li><a href=\"{guides}\">{guides_name}</a></li>\n<li><a href=\"/docs/\">{reference}</a></li>\n{sandbox_link}\
-         <li><a href=\"{changes}\">{changes_name}</a></li>\n\
+         <li><a href=\"{changes}\">{changes_name}</a></li>\n<li><a href=\"{status}\">{status_name}</a></li>\n\
          <li><a href=\"{other}\" hreflang=\"{other_code}\" lang=\"{other_code}\">{other_name}</a></li>\n</ul></nav>\n</header>\n\
          <main id=\"contenu\">\n<h1>{title}</h1>\n{body}\n</main>\n\
          <footer><p>{footer}</p></footer>\n</body>\n</html>\n",
@@ -90,6 +90,8 @@ pub fn layout(lang: Lang, path: &str, title: &str, body: &str, sandbox: bool) ->
         reference = t("Référence de l'API", "API reference"),
         changes = lang.link("/portail/changements"),
         changes_name = t("Versions et changements", "Versions and changes"),
+        status = lang.link("/status"),
+        status_name = t("État du service", "Service status"),
         footer = t(
             "Plateforme — le socle de données partagé du réseau pour l'emploi. Code sous licence EUPL 1.2.",
             "Plateforme — the shared data platform of the employment network. Code under the EUPL 1.2 licence.",

@@ -25,7 +25,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::config::Config;
 use crate::fallback::{KnownRoutes, fallback, refuse_shadowed_methods};
-use crate::{head, health, openapi, problems};
+use crate::{head, health, openapi, problems, status};
 
 /// The routes that the contract documents, and the contract.
 pub fn documented_routes() -> (
@@ -59,6 +59,7 @@ pub fn documented_routes() -> (
         .service(health::live)
         .service(health::ready)
         .service(health::metrics)
+        .service(status::get_status)
         .service(problems::list_problem_types)
         .service(problems::get_problem_type)
         .split_for_parts()
@@ -101,6 +102,8 @@ pub struct Services {
     pub webhooks: plateforme_sync::WebhookSettings,
     nir_key: Arc<NirKey>,
     contract: Arc<String>,
+    /// `info.version` of the contract, for the status page.
+    contract_version: Arc<str>,
     /// The developer portal's pages, read from the contract once (issue 21).
     portal: web::Data<plateforme_portal::Portal>,
     /// The profiles' search index of this replica and the key of the recruiters' pseudonyms
@@ -108,6 +111,8 @@ pub struct Services {
     pub profiles_index: plateforme_profiles::ProfilesIndex,
     profile_pseudonyms: Arc<plateforme_profiles::PseudonymKey>,
     known_routes: Arc<KnownRoutes>,
+    /// The headers of the deprecated operations' responses, read from the contract.
+    deprecations: web::Data<crate::deprecations::Announcements>,
     /// The training catalogue's search index of this replica (issue 15, item 4).
     pub trainings_index: plateforme_training::TrainingsIndex,
 }
@@ -120,9 +125,11 @@ impl Services {
         Services::with_contract(store, config, openapi::document())
     }
 
-    /// The same, from a given contract (tests give one with a flaw).
+    /// The same, from a given contract (tests give one with a flaw, or a deprecation of their
+    /// own: `deprecations::mark`).
     pub fn with_contract(store: Store, config: &Config, document: Document) -> Result<Services, StartError> {
         let routes = RouteScopes::from_openapi(&document)?;
+        let contract = serde_json::to_value(&document).unwrap_or_default();
         let lifetime = chrono::Duration::seconds(i64::try_from(config.token_lifetime_secs).unwrap_or(600));
         let settings = AuthSettings {
             tokens: TokenSettings { issuer: config.issuer(), audience: config.audience.clone(), lifetime },
@@ -168,10 +175,9 @@ impl Services {
             webhooks: config.webhook_settings(),
             nir_key: Arc::new(NirKey(config.nir_key())),
             contract: Arc::new(openapi::to_json(&document).unwrap_or_default()),
-            portal: web::Data::new(plateforme_portal::Portal::new(
-                &serde_json::to_value(&document).unwrap_or_default(),
-                plateforme_portal::Sandbox::off(),
-            )),
+            contract_version: Arc::from(document.info.version.as_str()),
+            portal: web::Data::new(plateforme_portal::Portal::new(&contract, plateforme_portal::Sandbox::off())),
+            deprecations: web::Data::new(crate::deprecations::Announcements::of_contract(&contract)),
             known_routes: Arc::new(KnownRoutes::from_openapi(&document)),
             profiles_index,
             profile_pseudonyms: Arc::new(plateforme_profiles::PseudonymKey::derived_from(&config.nir_key())),
@@ -189,6 +195,11 @@ impl Services {
         let contract: serde_json::Value = serde_json::from_str(&self.contract).unwrap_or_default();
         self.portal = web::Data::new(plateforme_portal::Portal::new(&contract, sandbox));
         self
+    }
+
+    /// The version of the contract served (`info.version`).
+    pub fn contract_version(&self) -> &str {
+        &self.contract_version
     }
 
     /// The sandbox of the portal, for the reference's settings.
@@ -241,6 +252,7 @@ pub fn app(
         .app_data(web::Data::new(services.feed))
         .app_data(web::Data::new(services.webhooks.clone()))
         .app_data(web::Data::from(services.known_routes.clone()))
+        .app_data(services.deprecations.clone())
         .app_data(web::Data::from(services.nir_key.clone()))
         .app_data(web::Data::new(services.offers_index.clone()))
         .app_data(web::Data::new(SearchIndexes(vec![
@@ -261,6 +273,7 @@ pub fn app(
         .configure(crate::portal::configure)
         .configure(|cfg| plateforme_portal::configure(cfg, portal))
         .default_service(web::to(fallback))
+        .wrap(from_fn(crate::deprecations::announce))
         .wrap(from_fn(refuse_shadowed_methods))
         .wrap(from_fn(plateforme_auth::authenticate::authenticate))
         .wrap(from_fn(plateforme_api::middleware::refuse_control_characters_in_path))

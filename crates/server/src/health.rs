@@ -23,17 +23,17 @@ pub struct Health {
 #[schema(example = json!({"kind": "offers", "documents": 499552, "rebuilding": false, "lag_seconds": 0.2}))]
 pub struct IndexHealth {
     /// The kind of documents (`offers`).
-    kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Documents searchable now.
-    documents: u64,
+    pub(crate) documents: u64,
     /// Rebuilding from the database: the replica is not ready meanwhile.
-    rebuilding: bool,
+    pub(crate) rebuilding: bool,
     /// Seconds since the index last held every change of the feed: how stale this replica's
     /// searches may be (below a second while it keeps up).
-    lag_seconds: f64,
+    pub(crate) lag_seconds: f64,
     /// Why the indexer's last step failed, while it has not succeeded since.
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl From<Progress> for IndexHealth {
@@ -71,6 +71,13 @@ pub async fn live() -> HttpResponse {
 ))]
 #[get("/health/ready")]
 pub async fn ready(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -> Result<HttpResponse, ApiError> {
+    let search = readiness(&store, &indexes).await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok", search }))
+}
+
+/// The checks of readiness (also the status page's): the database answers, and no search index
+/// is being rebuilt; where each index stands.
+pub(crate) async fn readiness(store: &Store, indexes: &SearchIndexes) -> Result<Vec<IndexHealth>, ApiError> {
     store.run(plateforme_store::health::ping).await.map_err(|error| {
         tracing::warn!(%error, "not ready");
         ApiError::new(ErrorCode::ServiceUnavailable, "the database does not answer")
@@ -85,7 +92,7 @@ pub async fn ready(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -
             ),
         ));
     }
-    Ok(HttpResponse::Ok().json(Health { status: "ok", search }))
+    Ok(search)
 }
 
 /// A metric of each search index.

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod deprecations;
 mod fallback;
 mod head;
 mod health;
@@ -13,4 +14,5 @@ pub mod portal;
 pub mod probe;
 mod problems;
 pub mod seed;
+mod status;
 pub mod telemetry;

@@ -109,7 +109,8 @@ enum Command {
 fn check_contract_against(base: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let before: serde_json::Value = serde_json::from_slice(&std::fs::read(base)?)?;
     let after = serde_json::to_value(openapi::document())?;
-    let changes = plateforme_portal::changes::compare(&before, &after);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let changes = plateforme_portal::changes::compare(&before, &after, &today);
     for (label, items) in
         [("added", &changes.added), ("deprecated", &changes.deprecated), ("removed", &changes.removed)]
     {

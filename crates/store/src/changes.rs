@@ -325,6 +325,21 @@ pub fn last_committed(conn: &mut DbConnection) -> Result<FeedPosition, StoreErro
     Ok(last.map_or(FeedPosition::START, |(transaction, seq)| FeedPosition { transaction, seq }))
 }
 
+/// When the oldest committed event that no reader may be served yet was written (a transaction
+/// still open holds the feed back before it, see [`read`]), or `None` when every committed event
+/// may be served: how far the feed lags behind the writes (the status page). Always `None` on
+/// SQLite, where nothing holds the feed back.
+pub fn held_back_since(conn: &mut DbConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let Some(horizon) = horizon(conn)? else { return Ok(None) };
+    let oldest: Option<NaiveDateTime> = changes::table
+        .filter(changes::xid.ge(horizon))
+        .select(changes::occurred_at)
+        .order(changes::occurred_at.asc())
+        .first(conn)
+        .optional()?;
+    Ok(oldest.map(from_db))
+}
+
 /// Events of one resource, in feed order.
 pub fn of_resource(
     conn: &mut DbConnection,

@@ -61,6 +61,7 @@ pub fn document() -> Document {
     if let Some(components) = document.components.as_mut() {
         flatten::merge_all_of(&mut components.schemas);
     }
+    crate::deprecations::mark(&mut document, &crate::deprecations::declared());
     document
 }
 

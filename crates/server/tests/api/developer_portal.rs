@@ -11,7 +11,10 @@ use plateforme_server::openapi;
 use reqwest::redirect::Policy;
 use serde_json::Value;
 
+use plateforme_server::seed;
+
 use crate::helpers::{TestApp, assert_problem, header};
+use crate::on_both_backends;
 
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(Policy::none()).build().expect("HTTP client")
@@ -76,6 +79,11 @@ async fn the_portal_is_french_first_covers_every_operation_and_has_no_dead_link(
                 .map(str::to_owned),
         );
         links.extend(portal_links(&html));
+        assert!(
+            html.contains("href=\"/portail/guides/integration#3-first-calls-per-partner\""),
+            "{}: the guide per partner kind",
+            family.slug
+        );
     }
     let mut expected: Vec<String> = contract["paths"]
         .as_object()
@@ -172,6 +180,35 @@ async fn a_demo_server_s_sandbox_prefills_the_reference_with_the_chosen_client()
     let forged = initializer(Some("plateforme_bac_a_sable=demo-admin".into())).await;
     assert!(!forged.contains("demo-admin"), "only the offered clients: {forged}");
 }
+
+/// A server of the production profile never offers the sandbox, even when given demo clients.
+async fn the_production_profile_never_offers_the_sandbox(app: TestApp) {
+    let production = Config { profile: plateforme_auth::Profile::Production, ..Config::default() };
+    let server = app
+        .replica_of(&production, |store, config| {
+            Ok(plateforme_server::app::Services::new(store, config)?.with_sandbox(config, seed::demo_clients()))
+        })
+        .await;
+    let client = no_redirects();
+    let home = page(&client, format!("{server}/portail/")).await;
+    assert!(!home.contains("bac-a-sable") && !home.contains("Bac à sable"), "{home}");
+    for path in ["/portail/bac-a-sable", "/portail/bac-a-sable/demo-cap-emploi"] {
+        let response = client.get(format!("{server}{path}")).send().await.expect("GET the sandbox");
+        assert_problem(response, 404, "route_not_found").await;
+    }
+    let initializer = client
+        .get(format!("{server}/docs/swagger-initializer.js"))
+        .header("cookie", "plateforme_bac_a_sable=demo-cap-emploi")
+        .send()
+        .await
+        .expect("GET the initializer")
+        .text()
+        .await
+        .expect("the script");
+    assert!(!initializer.contains("demo-"), "nothing prefilled: {initializer}");
+}
+
+on_both_backends!(the_production_profile_never_offers_the_sandbox);
 
 /// The code blocks of one language in a rendered page, unescaped, in order.
 fn code_blocks(html: &str, language: &str) -> Vec<String> {
@@ -273,9 +310,10 @@ fn current_etag(base_url: &str, token: &str, id: &str) -> String {
 }
 
 /// `plateforme openapi --check-against` (run by CI against the previous commit's contract)
-/// refuses a contract that dropped an operation without deprecating it first.
+/// refuses a contract that dropped an operation unless it was deprecated with a sunset day now
+/// past.
 #[test]
-fn the_contract_check_refuses_a_removal_without_deprecation() {
+fn the_contract_check_refuses_a_removal_before_the_sunset() {
     let folder = tempfile::tempdir().expect("a folder");
     let mut contract: Value = serde_json::to_value(openapi::document()).expect("the contract");
     let check = |contract: &Value| {
@@ -287,12 +325,24 @@ fn the_contract_check_refuses_a_removal_without_deprecation() {
             .output()
             .expect("run the check")
     };
+    let refusal = |contract: &Value| {
+        let refused = check(contract);
+        assert!(!refused.status.success(), "refused");
+        String::from_utf8_lossy(&refused.stderr).into_owned()
+    };
     assert!(check(&contract).status.success(), "the contract keeps its own promises");
     contract["paths"]["/v1/retired"] = serde_json::json!({"get": {"responses": {}}});
-    let refused = check(&contract);
-    assert!(!refused.status.success());
-    let said = String::from_utf8_lossy(&refused.stderr);
+    let said = refusal(&contract);
     assert!(said.contains("operation GET /v1/retired removed without being deprecated first"), "{said}");
     contract["paths"]["/v1/retired"]["get"]["deprecated"] = Value::Bool(true);
-    assert!(check(&contract).status.success(), "deprecated first, it may go");
+    let said = refusal(&contract);
+    assert!(said.contains("operation GET /v1/retired removed while deprecated without a sunset day"), "{said}");
+    contract["paths"]["/v1/retired"]["get"]["x-sunset"] = Value::from("2999-12-31");
+    let said = refusal(&contract);
+    assert!(said.contains("operation GET /v1/retired removed before its sunset day"), "{said}");
+    contract["paths"]["/v1/retired"]["get"]["x-sunset"] = Value::from("2026-01-01");
+    let accepted = check(&contract);
+    assert!(accepted.status.success(), "deprecated, its sunset past, it may go");
+    let said = String::from_utf8_lossy(&accepted.stdout);
+    assert!(said.contains("removed: operation GET /v1/retired"), "{said}");
 }

@@ -215,6 +215,20 @@ impl TestApp {
     /// memory (token cache, revocations, rate-limit leases), `config` otherwise. Answers its
     /// base URL.
     pub async fn replica(&self, config: &Config) -> String {
+        self.replica_of(config, |store, config| app::Services::new(store, config)).await
+    }
+
+    /// The same, serving `document` as its contract (a test's own deprecation, say).
+    pub async fn replica_serving(&self, config: &Config, document: utoipa::openapi::OpenApi) -> String {
+        self.replica_of(config, |store, config| app::Services::with_contract(store, config, document)).await
+    }
+
+    /// The same, with the services `open` makes of its store and settings.
+    pub async fn replica_of(
+        &self,
+        config: &Config,
+        open: impl FnOnce(Store, &Config) -> Result<app::Services, app::StartError>,
+    ) -> String {
         let options = StoreOptions { max_connections: 4, ..StoreOptions::default() };
         let store = Store::connect(&self.database_url, &options).expect("open the shared database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
@@ -226,7 +240,7 @@ impl TestApp {
             search_index_dir: self.search_folder(),
             ..config.clone()
         };
-        let services = app::Services::new(store, &config).expect("open the services");
+        let services = open(store, &config).expect("open the services");
         let server = app::serve(listener, services, &config).expect("start the replica");
         actix_web::rt::spawn(server);
         address

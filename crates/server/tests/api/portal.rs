@@ -150,7 +150,7 @@ async fn the_portal_renders_the_operations_in_a_browser() {
 }
 
 /// `CHROMIUM`, else `chromium` or `chromium-browser` on the `PATH`.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
