@@ -215,7 +215,7 @@ impl TestApp {
     /// memory (token cache, revocations, rate-limit leases), `config` otherwise. Answers its
     /// base URL.
     pub async fn replica(&self, config: &Config) -> String {
-        self.replica_of(config, |store, config| app::Services::new(store, config)).await
+        self.replica_of(config, app::Services::new).await
     }
 
     /// The same, serving `document` as its contract (a test's own deprecation, say).
