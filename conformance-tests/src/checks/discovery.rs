@@ -12,6 +12,7 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     report.record("discovery.jwks", jwks(suite).await);
     report.record("discovery.problem_types", problem_types(suite).await);
     report.record("discovery.health", health(suite).await);
+    report.record("discovery.status", status(suite).await);
 }
 
 async fn get(suite: &Suite, path: &str) -> Result<Value, String> {
@@ -67,6 +68,31 @@ async fn problem_types(suite: &Suite) -> Verdict {
     let one = get(suite, &format!("/problems/{code}")).await?;
     if one["code"] != first["code"] || one["status"] != first["status"] || one["title"] != first["title"] {
         return Err(format!("GET /problems/{code} is {one}, but GET /problems lists {first}"));
+    }
+    Ok(())
+}
+
+/// The public status page as JSON: ready, and the version of the contract it serves.
+async fn status(suite: &Suite) -> Verdict {
+    let response = suite
+        .anonymous()
+        .get("/status")
+        .header("accept", "application/json")
+        .anonymous()
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    expect_status(&response, 200)?;
+    let status: Value = response.json().map_err(|error| error.to_string())?;
+    let contract = get(suite, "/openapi.json").await?;
+    if status["status"] != "ok" || !status["server_version"].is_string() || !status["search"].is_array() {
+        return Err(format!("GET /status is {status}, expected status ok, server_version and search"));
+    }
+    if status["contract_version"] != contract["info"]["version"] {
+        return Err(format!(
+            "GET /status says contract {}, /openapi.json is {}",
+            status["contract_version"], contract["info"]["version"]
+        ));
     }
     Ok(())
 }
