@@ -149,6 +149,20 @@ async fn the_portal_renders_the_operations_in_a_browser() {
     }
 }
 
+/// Chromium headless with a fresh state, every host but 127.0.0.1 unreachable.
+pub(crate) const HEADLESS_ON_LOOPBACK: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];
+
 /// `CHROMIUM`, else `chromium` or `chromium-browser` on the `PATH`.
 pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
@@ -170,20 +184,8 @@ fn dump_dom(browser: &Path, url: &str) -> Result<String, String> {
     let dom = std::fs::File::create(&dom_path).map_err(|error| format!("{error}"))?;
     let log = std::fs::File::create(&log_path).map_err(|error| format!("{error}"))?;
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-        ])
+        .args(HEADLESS_ON_LOOPBACK)
+        .args(["--virtual-time-budget=10000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url)
         .stdin(Stdio::null())

@@ -18,7 +18,7 @@ use plateforme_server::config::Config;
 use plateforme_server::in_process::start_demo;
 use serde_json::{Value, json};
 
-use crate::portal::chromium;
+use crate::portal::{HEADLESS_ON_LOOPBACK, chromium};
 
 /// The whole click-through, browser start included, ends within this or fails.
 const WHOLE_RUN: Duration = Duration::from_secs(180);
@@ -199,25 +199,11 @@ impl Session {
             }
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
+        let mut args: Vec<String> = HEADLESS_ON_LOOPBACK.iter().map(|arg| (*arg).to_owned()).collect();
+        args.extend(["--window-size=1280,1024".to_owned(), format!("--user-data-dir={}", profile.display())]);
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": browser,
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                    "--window-size=1280,1024",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            },
+            "goog:chromeOptions": {"binary": browser, "args": args},
         }}});
         let answer = send(http.post(format!("{}/session", driver.url)).json(&capabilities)).await?;
         let id = answer["sessionId"].as_str().ok_or_else(|| format!("no session: {answer}"))?;
