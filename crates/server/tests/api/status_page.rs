@@ -5,7 +5,10 @@
 use plateforme_server::openapi;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, header};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use crate::change_feed::settle;
+use crate::helpers::{TestApp, create_organization, header, unique_number};
 use crate::on_both_backends;
 
 async fn the_status_page_says_where_the_replica_stands(app: TestApp) {
@@ -31,6 +34,8 @@ async fn the_status_page_says_where_the_replica_stands(app: TestApp) {
     assert!(english.contains("<html lang=\"en\">") && english.contains("<h1>Service status</h1>"), "{english}");
     assert!(english.contains("This server is ready."), "{english}");
 
+    // Other tests' transactions on the same PostgreSQL server may hold the feed back a moment.
+    settle(&app).await;
     let response =
         anonymous.get(app.url("/status")).header("accept", "application/json").send().await.expect("GET as JSON");
     assert_eq!(response.status().as_u16(), 200);
@@ -65,3 +70,28 @@ async fn the_status_page_says_where_the_replica_stands(app: TestApp) {
 }
 
 on_both_backends!(the_status_page_says_where_the_replica_stands);
+
+async fn status_json(app: &TestApp) -> Value {
+    let response = app.client.get(app.url("/status")).header("accept", "application/json").send().await;
+    response.expect("GET /status").json().await.expect("the status")
+}
+
+/// On PostgreSQL a transaction still open holds the feed back at its position: a write
+/// committed after it waits, and the status page counts how long.
+#[actix_web::test]
+async fn the_status_page_shows_the_feed_held_back_by_an_open_transaction() {
+    let Some(app) = TestApp::postgres_with(plateforme_server::config::Config::default()).await else { return };
+    settle(&app).await;
+    let mut open = PgConnection::establish(&app.database_url).expect("connect");
+    diesel::sql_query("BEGIN").execute(&mut open).expect("begin");
+    diesel::sql_query("SELECT pg_current_xact_id()").execute(&mut open).expect("take a transaction id");
+    create_organization(&app, unique_number()).await;
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    let held = status_json(&app).await;
+    let lag = held["change_feed_lag_seconds"].as_f64().expect("a lag");
+    assert!(lag >= 0.2, "the write waits behind the open transaction: {held}");
+    diesel::sql_query("ROLLBACK").execute(&mut open).expect("end the transaction");
+    drop(open);
+    settle(&app).await;
+    assert_eq!(status_json(&app).await["change_feed_lag_seconds"], 0.0);
+}
