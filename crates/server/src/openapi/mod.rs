@@ -39,18 +39,61 @@ Lists are cursor-paginated (`limit`, `cursor`, `Link: rel=\"next\"`). Every resp
 )]
 struct BaseApi;
 
+/// A domain of `/v1`: the routes its crate registers, and the document (tags, schemas) it
+/// declares beside them. One list serves the app, the contract's base and the test that no two
+/// domains give one schema name two meanings.
+pub struct Domain {
+    pub name: &'static str,
+    pub configure: fn(&mut utoipa_actix_web::service_config::ServiceConfig),
+    pub document: fn() -> Document,
+}
+
+pub const DOMAINS: [Domain; 9] = [
+    Domain {
+        name: "organizations",
+        configure: plateforme_organizations::configure,
+        document: plateforme_organizations::OrganizationsApi::openapi,
+    },
+    Domain {
+        name: "dossier",
+        configure: plateforme_dossier::configure,
+        document: plateforme_dossier::DossierApi::openapi,
+    },
+    Domain { name: "offers", configure: plateforme_offers::configure, document: plateforme_offers::OffersApi::openapi },
+    Domain { name: "sync", configure: plateforme_sync::configure, document: plateforme_sync::SyncApi::openapi },
+    Domain {
+        name: "referentials",
+        configure: plateforme_referentials::configure,
+        document: plateforme_referentials::ReferentialsApi::openapi,
+    },
+    Domain {
+        name: "access",
+        configure: plateforme_auth::configure_admin,
+        document: plateforme_auth::AccessApi::openapi,
+    },
+    Domain {
+        name: "profiles",
+        configure: plateforme_profiles::configure,
+        document: plateforme_profiles::ProfilesApi::openapi,
+    },
+    Domain {
+        name: "training",
+        configure: plateforme_training::configure,
+        document: plateforme_training::TrainingApi::openapi,
+    },
+    Domain {
+        name: "indicators",
+        configure: plateforme_indicators::configure,
+        document: plateforme_indicators::IndicatorsApi::openapi,
+    },
+];
+
 /// The document the app starts from, before its handlers add their paths.
 pub fn base() -> Document {
     let mut document = BaseApi::openapi();
-    document.merge(plateforme_organizations::OrganizationsApi::openapi());
-    document.merge(plateforme_dossier::DossierApi::openapi());
-    document.merge(plateforme_offers::OffersApi::openapi());
-    document.merge(plateforme_sync::SyncApi::openapi());
-    document.merge(plateforme_referentials::ReferentialsApi::openapi());
-    document.merge(plateforme_auth::AccessApi::openapi());
-    document.merge(plateforme_profiles::ProfilesApi::openapi());
-    document.merge(plateforme_training::TrainingApi::openapi());
-    document.merge(plateforme_indicators::IndicatorsApi::openapi());
+    for domain in &DOMAINS {
+        document.merge((domain.document)());
+    }
     document
 }
 
@@ -68,4 +111,77 @@ pub fn document() -> Document {
 /// The contract as pretty JSON with a final newline.
 pub fn to_json(document: &Document) -> Result<String, serde_json::Error> {
     Ok(document.to_pretty_json()? + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::App;
+    use serde_json::json;
+    use utoipa_actix_web::{AppExt, scope};
+
+    use super::*;
+
+    /// The schema names that two of `documents` declare with different schemas, as
+    /// `"Name: first and second"`. Components are merged by name, the last one winning, so such a
+    /// name would silently drop one of the two types from the contract.
+    fn schema_name_clashes(documents: impl IntoIterator<Item = (&'static str, Document)>) -> Vec<String> {
+        let mut first_seen: std::collections::BTreeMap<String, (&str, serde_json::Value)> = Default::default();
+        let mut clashes = Vec::new();
+        for (domain, document) in documents {
+            for (name, schema) in document.components.map(|components| components.schemas).unwrap_or_default() {
+                let schema = serde_json::to_value(schema).unwrap_or_default();
+                match first_seen.get(&name) {
+                    Some((first, earlier)) if *earlier != schema => {
+                        clashes.push(format!("{name}: {first} and {domain}"))
+                    }
+                    Some(_) => {}
+                    None => {
+                        first_seen.insert(name, (domain, schema));
+                    }
+                }
+            }
+        }
+        clashes
+    }
+
+    /// Each domain alone: what it declares and what its handlers bring.
+    fn domain_document(domain: &Domain) -> Document {
+        App::new()
+            .into_utoipa_app()
+            .openapi((domain.document)())
+            .service(scope("/v1").configure(domain.configure))
+            .split_for_parts()
+            .1
+    }
+
+    #[test]
+    fn no_two_domains_give_a_schema_name_two_meanings() {
+        let clashes = schema_name_clashes(DOMAINS.iter().map(|domain| (domain.name, domain_document(domain))));
+        assert!(clashes.is_empty(), "rename one of each (#[schema(as = …)]): {clashes:#?}");
+    }
+
+    #[test]
+    fn a_name_given_to_two_schemas_is_a_clash_and_the_same_schema_twice_is_not() {
+        let document = |schemas: serde_json::Value| -> Document {
+            serde_json::from_value(json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "paths": {}, "components": {"schemas": schemas}}))
+            .expect("a document")
+        };
+        let answer = json!({"type": "object", "properties": {"accepted": {"type": "boolean"}}});
+        let breach_answer = json!({"type": "object", "properties": {"notified": {"type": "boolean"}}});
+        assert_eq!(
+            schema_name_clashes([
+                ("training", document(json!({"Answer": answer, "Problem": {"type": "object"}}))),
+                ("dossier", document(json!({"Answer": breach_answer, "Problem": {"type": "object"}}))),
+            ]),
+            ["Answer: training and dossier"]
+        );
+        assert!(
+            schema_name_clashes([
+                ("training", document(json!({"Answer": answer}))),
+                ("profiles", document(json!({"Answer": answer})))
+            ])
+            .is_empty()
+        );
+    }
 }
