@@ -5,6 +5,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, ErrorCode, IfNoneMatch};
 use plateforme_store::Store;
 use plateforme_store::indicators::vintages::{self, Vintage};
@@ -142,16 +143,16 @@ pub struct IndicatorFile {
 ///
 /// Every indicator — computed or declared — with its French label and definition, its unit, its
 /// sources and version, the vintage its files hold, and the licence (Licence Ouverte 2.0,
-/// Etalab). Public: no token. Cacheable: send back the `ETag` in `If-None-Match` for a 304.
+/// Etalab). Public: no token needed (any token is accepted). Cacheable: send back the `ETag` in `If-None-Match` for a 304.
 #[utoipa::path(
     tag = crate::TAG,
-    security(()),
+    security((), ("oauth2" = ["indicators:read"])),
     params(IfNoneMatch),
     responses(
         (status = 200, description = "The catalogue.", body = Catalogue,
             headers(("ETag" = String, description = "Changes with each vintage"))),
         (status = 304, description = "Unchanged since the ETag sent."),
-        (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
+        ReadProblems,
     )
 )]
 #[get("/open-data/indicators")]
@@ -193,10 +194,11 @@ pub async fn open_data_catalogue(
 /// is `{code}.csv` (comma-separated, with a header line; `Link` to the JSON file, which holds
 /// the Table Schema, the definition, the vintage and the licence) or `{code}.json`. Public: no
 /// token. Cacheable: send back the `ETag` in `If-None-Match` for a 304. The same numbers as the
-/// committees' API at the same threshold.
+/// committees' API at the same threshold. 404 when no computed indicator has this code, when the
+/// file is neither `.csv` nor `.json`, or before the first vintage is computed.
 #[utoipa::path(
     tag = crate::TAG,
-    security(()),
+    security((), ("oauth2" = ["indicators:read"])),
     params(
         ("file" = String, Path, description = "`{code}.csv` or `{code}.json`, the code of a computed indicator of the catalogue", example = "orientations_par_parcours.csv"),
         IfNoneMatch,
@@ -207,8 +209,7 @@ pub async fn open_data_catalogue(
             (String = "text/csv", example = "level,territory,period,category,value,units,hidden\nnational,FR,2026-11,emploi,42,42,false\n")),
             headers(("ETag" = String, description = "Changes with each vintage"))),
         (status = 304, description = "Unchanged since the ETag sent."),
-        (status = 404, description = "No computed indicator has this code, the file is neither `.csv` nor `.json`, or no vintage is computed yet.", body = plateforme_api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
+        ReadProblems,
     )
 )]
 #[get("/open-data/indicators/{file}")]
