@@ -10,6 +10,7 @@ mod list_orientation_decisions;
 pub mod open_data;
 pub mod published;
 mod query;
+mod read_indicator;
 pub mod secrecy;
 
 use utoipa::OpenApi;
@@ -41,7 +42,8 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(list_orientation_decisions::list_orientation_decisions)
         .service(open_data::open_data_catalogue)
-        .service(open_data::open_data_file);
+        .service(open_data::open_data_file)
+        .service(read_indicator::read_indicator);
 }
 
 #[derive(OpenApi)]

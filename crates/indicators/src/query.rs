@@ -130,7 +130,7 @@ pub fn period_of(month: &str, period: PeriodParam) -> String {
     }
 }
 
-fn invalid(field: &str, rule: &str, message: String) -> ApiError {
+pub(crate) fn invalid(field: &str, rule: &str, message: String) -> ApiError {
     ApiError::new(ErrorCode::InvalidQuery, format!("{field}: {message}"))
         .with_errors(vec![FieldError::new(field, rule, message)])
 }

@@ -23,6 +23,7 @@ on_both_backends!(with crate::indicators::committee_config();
     totals_add_up_across_levels,
     a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage,
     open_data_serves_the_latest_vintage_under_public_secrecy,
+    the_committees_read_an_indicator_at_their_threshold_and_territories,
 );
 
 fn today() -> NaiveDate {
@@ -326,4 +327,66 @@ async fn open_data_serves_the_latest_vintage_under_public_secrecy(app: TestApp) 
         let response = get(&format!("/v1/open-data/indicators/{path}")).await.expect("GET");
         assert_problem(response, 404, "not_found").await;
     }
+}
+
+async fn the_committees_read_an_indicator_at_their_threshold_and_territories(app: TestApp) {
+    let (ft, _) = population(&app).await;
+    let path = "/v1/indicators/orientations_par_parcours";
+    assert_problem(get_as(&app, &ft, path).await, 404, "not_found").await;
+    compute(&app, today()).await;
+    let month = this_month();
+    let of_month = |table: &Value| -> Vec<(String, Option<i64>)> {
+        table["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .filter(|cell| cell["period"] == month.as_str() && cell["territory"] != "unknown")
+            .map(|cell| {
+                let key =
+                    format!("{}/{}", cell["territory"].as_str().expect("t"), cell["category"].as_str().expect("c"));
+                (key, cell["value"].as_i64())
+            })
+            .collect()
+    };
+
+    // France Travail reads at the committees' threshold (3): the same cells as its feed.
+    for level in ["national", "departement"] {
+        let table = json(get_as(&app, &ft, &format!("{path}?level={level}")).await).await;
+        assert_eq!(table["threshold"], 3);
+        let feed_path = format!("/v1/orientation-decisions?from={month}&to={month}&level={level}");
+        let feed = json(get_as(&app, &ft, &feed_path).await).await;
+        assert_eq!(of_month(&table), cells(&feed), "{level}");
+    }
+
+    // The Rhône's committee reads its département only; another one is refused.
+    let rhone = app.register(Departement, SCOPES).await;
+    let own = json(get_as(&app, &rhone, &format!("{path}?level=departement")).await).await;
+    let territories: std::collections::BTreeSet<&str> =
+        own["cells"].as_array().expect("cells").iter().filter_map(|cell| cell["territory"].as_str()).collect();
+    assert_eq!(territories.into_iter().collect::<Vec<_>>(), vec!["69"]);
+    assert_problem(get_as(&app, &rhone, &format!("{path}?level=departement&departement=38")).await, 403, "forbidden")
+        .await;
+
+    // A partner reads at the public threshold, as open data.
+    let partner = app.register(Partner, &["indicators:read"]).await;
+    let public = json(get_as(&app, &partner, path).await).await;
+    assert_eq!(public["threshold"], 6);
+    let open = json(
+        app.client.get(app.url("/v1/open-data/indicators/orientations_par_parcours.json")).send().await.expect("GET"),
+    )
+    .await;
+    let open_national = json!({"cells": open["data"].as_array().expect("data").iter()
+        .filter(|cell| cell["level"] == "national").cloned().collect::<Vec<_>>()});
+    assert_eq!(of_month(&public), of_month(&open_national));
+
+    // Bad input, no scope, no token, a declared indicator.
+    let problem =
+        assert_problem(get_as(&app, &ft, &format!("{path}?departement=999")).await, 400, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["rule"], "departement.unknown");
+    assert_problem(get_as(&app, &ft, &format!("{path}?level=commune")).await, 400, "invalid_query").await;
+    assert_problem(get_as(&app, &ft, "/v1/indicators/retours_emploi").await, 404, "not_found").await;
+    let writer = app.register(FranceTravail, &["dossier:read"]).await;
+    assert_problem(get_as(&app, &writer, path).await, 403, "forbidden").await;
+    let anonymous = app.client.get(app.url(path)).send().await.expect("GET");
+    assert_eq!(anonymous.status().as_u16(), 401);
 }

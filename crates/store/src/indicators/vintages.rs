@@ -69,14 +69,16 @@ pub enum Published {
 
 /// Publishes the cells computed as of `as_of`: when the latest vintage of that date has the
 /// same hash, it is returned unchanged; otherwise a new revision is written, cells included, in
-/// one transaction.
+/// one write transaction (on SQLite it takes the write lock first, so that a concurrent writer
+/// makes it wait rather than fail). Two computations of one date at once: one publishes, the
+/// other fails on the revision's uniqueness and changes nothing.
 pub fn publish(
     conn: &mut DbConnection,
     as_of: NaiveDate,
     content_hash: &str,
     cells: &[Cell],
 ) -> Result<(Vintage, Published), StoreError> {
-    conn.transaction(|conn| {
+    crate::write::transaction(conn, |conn| {
         let latest: Option<VintageRow> = indicator_vintages::table
             .filter(indicator_vintages::as_of.eq(as_of.to_string()))
             .order(indicator_vintages::revision.desc())
