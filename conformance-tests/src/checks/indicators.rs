@@ -17,16 +17,47 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         Some(reader) => {
             report.record("indicators.secrecy", secrecy(&reader.client).await);
             report.record("indicators.problems", problems(&reader.client).await);
+            report.record("indicators.read", read(&reader.client).await);
         }
         None => {
             report.skip("indicators.secrecy", "no client with indicators:read given");
             report.skip("indicators.problems", "no client with indicators:read given");
+            report.skip("indicators.read", "no client with indicators:read given");
         }
     }
     match suite.actors().first() {
         Some(actor) => report.record("indicators.open_data", open_data(&actor.client).await),
         None => report.skip("indicators.open_data", "no client given"),
     }
+}
+
+/// Each computed indicator of the latest vintage, read with `indicators:read` at each level:
+/// no published cell under the caller's threshold.
+async fn read(client: &Client) -> Verdict {
+    let catalogue = step("read the catalogue", client.indicator_catalogue().await)?;
+    if catalogue.vintage.is_none() {
+        return Ok(());
+    }
+    for definition in catalogue.indicators.iter().filter(|definition| definition.computed) {
+        for level in ["national", "region", "departement"] {
+            let table = step(
+                &format!("read {} at {level}", definition.code),
+                client.indicator(&definition.code, Some(level), None, None).await,
+            )?;
+            for cell in &table.cells {
+                if cell.hidden != cell.value.is_none() {
+                    return Err(format!("{}: {cell:?}: hidden and value disagree", definition.code));
+                }
+                if cell.units.is_some_and(|units| units > 0 && units < table.threshold) {
+                    return Err(format!(
+                        "{}: {cell:?} is published under the threshold {}",
+                        definition.code, table.threshold
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The open data, read without a token: the catalogue states the Licence Ouverte 2.0; each

@@ -151,3 +151,33 @@ impl Client {
         Ok(String::from_utf8_lossy(&response.body).into_owned())
     }
 }
+
+/// One indicator of the latest vintage, as the caller may read it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IndicatorTable {
+    pub indicator: IndicatorDefinition,
+    pub vintage: IndicatorVintage,
+    /// The least number of persons a published cell counts for the caller.
+    pub threshold: i64,
+    pub level: String,
+    pub cells: Vec<IndicatorCell>,
+}
+
+impl Client {
+    /// One computed indicator of the latest vintage at `level` (`national`, `region`,
+    /// `departement`), optionally one territory (scope `indicators:read`).
+    pub async fn indicator(
+        &self,
+        code: &str,
+        level: Option<&str>,
+        region: Option<&str>,
+        departement: Option<&str>,
+    ) -> Result<IndicatorTable, ClientError> {
+        let pairs = query_of([
+            ("level", level.map(str::to_owned)),
+            ("region", region.map(str::to_owned)),
+            ("departement", departement.map(str::to_owned)),
+        ]);
+        self.get(format!("/v1/indicators/{code}")).query_pairs(&pairs).send().await?.expect_status(&[200])?.json()
+    }
+}
