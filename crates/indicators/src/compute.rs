@@ -34,10 +34,13 @@ pub fn compute_cells(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Ce
     let mut cells = Vec::new();
     for definition in DEFINITIONS {
         let Some(computation) = definition.computation else { continue };
-        if !counted.contains_key(&computation.measure) {
-            counted.insert(computation.measure, compute::aggregate(conn, computation.measure, as_of)?);
-        }
-        let groups = counted.get(&computation.measure).map(Vec::as_slice).unwrap_or_default();
+        // Two indicators of one measure (a count and a mean) share its one query.
+        let groups = match counted.entry(computation.measure) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(compute::aggregate(conn, computation.measure, as_of)?)
+            }
+        };
         cells.extend(cells_of(definition, groups));
     }
     Ok(cells)
