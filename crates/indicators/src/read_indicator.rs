@@ -18,7 +18,7 @@ use crate::definitions::definition;
 use crate::list_orientation_decisions::{may_read, threshold_for};
 use crate::open_data::{DefinitionView, VintageView};
 use crate::published::{PublishedCell, protect};
-use crate::query::{LevelParam, invalid};
+use crate::query::{LevelParam, territory};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +31,8 @@ pub struct IndicatorQuery {
     /// Only this région (code INSEE, rules `region.format`, `region.unknown`).
     #[param(example = "84")]
     pub region: Option<String>,
-    /// Only this département (code INSEE, rules `departement.format`, `departement.unknown`).
+    /// Only this département (code INSEE, rules `departement.format`, `departement.unknown`), of
+    /// `region` when both are given (rule `departement.region`).
     #[param(example = "69")]
     pub departement: Option<String>,
 }
@@ -74,18 +75,7 @@ pub async fn read_indicator(
         .filter(|definition| definition.is_computed())
         .ok_or_else(|| ApiError::not_found(format!("computed indicator {code}")))?;
     let level = query.level.unwrap_or_default();
-    let region = query
-        .region
-        .as_deref()
-        .map(RegionCode::parse)
-        .transpose()
-        .map_err(|error| invalid("region", error.rule, error.message))?;
-    let departement = query
-        .departement
-        .as_deref()
-        .map(DepartementCode::parse)
-        .transpose()
-        .map_err(|error| invalid("departement", error.rule, error.message))?;
+    let (region, departement) = territory(query.region.as_deref(), query.departement.as_deref())?;
     let principal = caller.principal().clone();
     let asked = IndicatorsAccess { region: region.clone(), departement: departement.clone() };
     if !policy::allows(&principal, Operation::Read, Resource::Indicators(&asked)) {
