@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 /// How a measure's groups become the published figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = IndicatorAggregation)]
 pub enum Aggregation {
     /// The number of records (persons, decisions, contracts, offers).
     Count,
@@ -23,6 +24,7 @@ pub enum Aggregation {
 /// The unit of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = IndicatorUnit)]
 pub enum Unit {
     /// Personnes.
     Persons,

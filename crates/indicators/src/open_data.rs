@@ -22,6 +22,7 @@ const CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// The licence of every file.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OpenDataLicence)]
 pub struct Licence {
     /// `etalab-2.0`.
     pub id: &'static str,
@@ -37,6 +38,7 @@ pub const LICENCE: Licence = Licence {
 
 /// A vintage as published.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IndicatorVintage)]
 pub struct VintageView {
     /// `{as_of}.r{revision}`.
     pub id: String,
@@ -64,6 +66,7 @@ impl From<&Vintage> for VintageView {
 
 /// An indicator's definition.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IndicatorDefinition)]
 pub struct DefinitionView {
     pub code: &'static str,
     /// Its French label.
@@ -103,6 +106,7 @@ impl From<&Definition> for DefinitionView {
 
 /// The catalogue of the indicators.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IndicatorCatalogue)]
 pub struct Catalogue {
     pub licence: Licence,
     /// The vintage the files hold; `null` before the first computation.
@@ -113,6 +117,7 @@ pub struct Catalogue {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IndicatorCatalogueEntry)]
 pub struct CatalogueEntry {
     #[serde(flatten)]
     pub definition: DefinitionView,
@@ -121,6 +126,7 @@ pub struct CatalogueEntry {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IndicatorFiles)]
 pub struct Files {
     pub csv: String,
     pub json: String,

@@ -15,6 +15,7 @@ use crate::secrecy::protect_row;
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(example = json!({"level": "departement", "territory": "69", "period": "2026-11", "category": "total",
     "value": 42, "units": 42, "hidden": false}))]
+#[schema(as = IndicatorCell)]
 pub struct PublishedCell {
     /// `national`, `region`, `departement` or `commune`.
     pub level: String,
