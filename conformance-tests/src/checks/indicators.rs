@@ -17,12 +17,86 @@ pub async fn run(suite: &Suite, report: &mut Report) {
         Some(reader) => {
             report.record("indicators.secrecy", secrecy(&reader.client).await);
             report.record("indicators.problems", problems(&reader.client).await);
+            report.record("indicators.read", read(&reader.client).await);
         }
         None => {
             report.skip("indicators.secrecy", "no client with indicators:read given");
             report.skip("indicators.problems", "no client with indicators:read given");
+            report.skip("indicators.read", "no client with indicators:read given");
         }
     }
+    match suite.actors().first() {
+        Some(actor) => report.record("indicators.open_data", open_data(&actor.client).await),
+        None => report.skip("indicators.open_data", "no client given"),
+    }
+}
+
+/// Each computed indicator of the latest vintage, read with `indicators:read` at each level:
+/// no published cell under the caller's threshold.
+async fn read(client: &Client) -> Verdict {
+    let catalogue = step("read the catalogue", client.indicator_catalogue().await)?;
+    if catalogue.vintage.is_none() {
+        return Ok(());
+    }
+    for definition in catalogue.indicators.iter().filter(|definition| definition.computed) {
+        for level in ["national", "region", "departement"] {
+            let table = step(
+                &format!("read {} at {level}", definition.code),
+                client.indicator(&definition.code, Some(level), None, None).await,
+            )?;
+            for cell in &table.cells {
+                if cell.hidden != cell.value.is_none() {
+                    return Err(format!("{}: {cell:?}: hidden and value disagree", definition.code));
+                }
+                if cell.units.is_some_and(|units| units > 0 && units < table.threshold) {
+                    return Err(format!(
+                        "{}: {cell:?} is published under the threshold {}",
+                        definition.code, table.threshold
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The open data, read without a token: the catalogue states the Licence Ouverte 2.0; each
+/// computed indicator's file of the latest vintage publishes no cell under the public
+/// threshold, describes its columns with a Table Schema, and its CSV holds the same cells.
+async fn open_data(client: &Client) -> Verdict {
+    let catalogue = step("read the catalogue", client.indicator_catalogue().await)?;
+    if catalogue.licence.id != "etalab-2.0" {
+        return Err(format!("the licence is {:?}, not etalab-2.0", catalogue.licence));
+    }
+    let Some(vintage) = catalogue.vintage else { return Ok(()) };
+    for definition in catalogue.indicators.iter().filter(|definition| definition.computed) {
+        let file = step(&format!("read {}.json", definition.code), client.indicator_file(&definition.code).await)?;
+        if file.vintage != vintage {
+            return Err(format!(
+                "{}: vintage {} in the file, {} in the catalogue",
+                definition.code, file.vintage.id, vintage.id
+            ));
+        }
+        if file.schema["fields"].as_array().is_none_or(|fields| fields.len() != 7) {
+            return Err(format!("{}: no Table Schema of the 7 columns", definition.code));
+        }
+        for cell in &file.data {
+            if cell.hidden != cell.value.is_none() {
+                return Err(format!("{}: {cell:?}: hidden and value disagree", definition.code));
+            }
+            if cell.units.is_some_and(|units| units > 0 && units < file.threshold) {
+                return Err(format!(
+                    "{}: {cell:?} is published under the threshold {}",
+                    definition.code, file.threshold
+                ));
+            }
+        }
+        let csv = step(&format!("read {}.csv", definition.code), client.indicator_csv(&definition.code).await)?;
+        if csv.lines().count() != file.data.len() + 1 {
+            return Err(format!("{}: the CSV and the JSON file hold different cells", definition.code));
+        }
+    }
+    Ok(())
 }
 
 /// Five years of tables at each level and by each breakdown, attacked row by row.

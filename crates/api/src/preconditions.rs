@@ -110,11 +110,16 @@ pub struct IfNoneMatch(Option<Vec<Tag>>);
 impl IfNoneMatch {
     /// Whether the client already holds `version` (weak comparison, as RFC 9110 says for GET).
     pub fn holds(&self, version: i64) -> bool {
-        let current = version.to_string();
+        self.holds_tag(&version.to_string())
+    }
+
+    /// Whether the client already holds the representation tagged `current` (an entity tag's
+    /// text, without its quotes): for resources tagged by a content hash rather than a version.
+    pub fn holds_tag(&self, current: &str) -> bool {
         self.0.as_ref().is_some_and(|tags| {
             tags.iter().any(|tag| match tag {
                 Tag::Any => true,
-                Tag::Strong(tag) | Tag::Weak(tag) => *tag == current,
+                Tag::Strong(tag) | Tag::Weak(tag) => tag == current,
             })
         })
     }

@@ -17,6 +17,40 @@ use crate::postgres::DatabaseUrl;
 
 pub const NAME: &str = "orientation-decisions";
 
+/// The `indicators-compute` scenario: the full recomputation of every indicator as of today by
+/// the command line (`plateforme indicators compute`), over the dossiers, contracts, reviews,
+/// offers and the statistical records `orientation-decisions` derived; then once more, which
+/// must find the same hash and publish nothing.
+pub const COMPUTE: &str = "indicators-compute";
+
+/// What `indicators-compute` measured.
+#[derive(Debug, Clone)]
+pub struct ComputeResult {
+    /// Dossiers in the database.
+    pub dossiers: usize,
+    /// The first computation (a new vintage, its cells written).
+    pub elapsed: Duration,
+    /// What the first computation printed (its vintage).
+    pub first: String,
+}
+
+pub fn run_compute(database: &DatabaseUrl, binary: &std::path::Path) -> Result<ComputeResult, BenchError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let mut conn = database.connect()?;
+    let dossiers: Count = diesel::sql_query("SELECT COUNT(*) AS count FROM persons").get_result(&mut conn)?;
+    let as_of = chrono::Utc::now().date_naive().to_string();
+    let (elapsed, first) = crate::server::compute_indicators(binary, &database.url(), &as_of)?;
+    let (_, second) = crate::server::compute_indicators(binary, &database.url(), &as_of)?;
+    if !second.contains("unchanged") {
+        return Err(BenchError::new(format!("the second computation published again: {second}")));
+    }
+    Ok(ComputeResult { dossiers: dossiers.count as usize, elapsed, first })
+}
+
 const LEVELS: [&str; 3] = ["national", "region", "departement"];
 const BREAKDOWNS: [&str; 9] = [
     "path_type",

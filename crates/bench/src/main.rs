@@ -105,7 +105,7 @@ struct Args {
     workers: Option<usize>,
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
-    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, trainings-import,
+    /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, indicators-compute, trainings-import,
     /// profiles-search);
     /// all by default.
     #[arg(long = "scenario")]
@@ -248,7 +248,10 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let committee_tables = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == indicators::NAME);
     // Training catalogue (issue 15, item 6): `trainings-import` runs apart as well.
     let training_import = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == trainings::NAME);
-    let apart = |name: &String| name == WEBHOOK_FANOUT || name == indicators::NAME || name == trainings::NAME;
+    let indicators_compute = args.scenarios.is_empty() || args.scenarios.iter().any(|name| name == indicators::COMPUTE);
+    let apart = |name: &String| {
+        name == WEBHOOK_FANOUT || name == indicators::NAME || name == indicators::COMPUTE || name == trainings::NAME
+    };
     let only_webhooks = !args.scenarios.is_empty() && args.scenarios.iter().all(apart);
     let scenarios: Vec<Scenario> = if args.scenarios.is_empty() {
         Scenario::ALL.to_vec()
@@ -431,6 +434,15 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             eprintln!("bench: {}: {} tables in {:.2} s", indicators::NAME, tables.tables, tables.elapsed.as_secs_f64());
         }
         run.committee_tables = Some(tables.map_err(|error| error.to_string()));
+    }
+
+    if indicators_compute {
+        eprintln!("bench: {} — every indicator recomputed as of today", indicators::COMPUTE);
+        let computed = indicators::run_compute(&database, &binary);
+        if let Ok(computed) = &computed {
+            eprintln!("bench: {}: {:.2} s ({})", indicators::COMPUTE, computed.elapsed.as_secs_f64(), computed.first);
+        }
+        run.indicators_compute = Some(computed.map_err(|error| error.to_string()));
     }
 
     if training_import {

@@ -55,6 +55,23 @@ fn base_command(binary: &Path, database_url: &str) -> Command {
     command
 }
 
+/// `plateforme indicators compute --as-of DATE`: its time and what it printed (the vintage).
+pub fn compute_indicators(binary: &Path, database_url: &str, as_of: &str) -> Result<(Duration, String), BenchError> {
+    let started = Instant::now();
+    let output = base_command(binary, database_url)
+        .env("RUST_LOG", "warn")
+        .args(["indicators", "compute", "--as-of", as_of])
+        .output()?;
+    let elapsed = started.elapsed();
+    if !output.status.success() {
+        return Err(BenchError::new(format!(
+            "indicators compute failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok((elapsed, String::from_utf8_lossy(&output.stdout).trim().to_owned()))
+}
+
 /// How often `seed` calls its `tick` while the seeding runs.
 const SEED_TICK: Duration = Duration::from_secs(30);
 

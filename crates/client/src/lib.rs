@@ -53,7 +53,10 @@ pub use api::admin::JournalFilter;
 pub use api::changes::{ChangeData, ChangeEvent, ChangePage, ChangesRequest};
 pub use api::delegations::DelegationFilter;
 pub use api::exports::{BulkExport, ExportFile, ExportLines, ExportRequest};
-pub use api::indicators::{OrientationDecisionCell, OrientationDecisionTable, OrientationDecisionsQuery};
+pub use api::indicators::{
+    IndicatorCatalogue, IndicatorCell, IndicatorDefinition, IndicatorFile, IndicatorTable, IndicatorVintage,
+    OpenDataLicence, OrientationDecisionCell, OrientationDecisionTable, OrientationDecisionsQuery,
+};
 pub use api::me::Export;
 // Inbound sync.
 pub use api::inbound::{PersonBatchResult, PersonPushResult, PersonPushStatus, PersonPushSummary};

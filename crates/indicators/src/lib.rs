@@ -4,8 +4,13 @@
 //! territory, month or quarter and category, under statistical secrecy. A committee reads counts,
 //! never a person.
 
+pub mod compute;
+pub mod definitions;
 mod list_orientation_decisions;
+pub mod open_data;
+pub mod published;
 mod query;
+mod read_indicator;
 pub mod secrecy;
 
 use utoipa::OpenApi;
@@ -34,12 +39,17 @@ impl Default for Secrecy {
 
 /// Registers the routes under `/v1`.
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(list_orientation_decisions::list_orientation_decisions);
+    config
+        .service(list_orientation_decisions::list_orientation_decisions)
+        .service(open_data::open_data_catalogue)
+        .service(open_data::open_data_file)
+        .service(read_indicator::read_indicator);
 }
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "Indicators", description = "Figures for the employment committees (comité national, \
 régionaux et départementaux pour l'emploi: CNE, CRPE, CDPE): the orientation decisions and the criteria assessed \
 (arrêté du 21 novembre 2024), counted per territory (national, région, département), month or quarter. Counts only, \
-never a person: cells under the secrecy threshold are hidden, with the cells that would give them away.")))]
+never a person: cells under the secrecy threshold are hidden, with the cells that would give them away. The indicators' \
+vintages are open data (Licence Ouverte 2.0), in CSV and JSON with their Table Schema.")))]
 pub struct IndicatorsApi;

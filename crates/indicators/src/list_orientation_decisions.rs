@@ -110,7 +110,7 @@ pub async fn list_orientation_decisions(
 }
 
 /// The organizations that sit in the employment committees see finer cells than the public.
-fn threshold_for(secrecy: &Secrecy, kind: OrganizationKind) -> i64 {
+pub(crate) fn threshold_for(secrecy: &Secrecy, kind: OrganizationKind) -> i64 {
     match kind {
         OrganizationKind::Partner | OrganizationKind::Employer | OrganizationKind::TrainingProvider => {
             secrecy.public_threshold
@@ -122,7 +122,7 @@ fn threshold_for(secrecy: &Secrecy, kind: OrganizationKind) -> i64 {
 /// Whether the caller may read the cells of `territory` at `level`: the national ones always,
 /// those of a région or département as the indicators policy says, those of no known territory
 /// never below the national level.
-fn may_read(principal: &Principal, level: LevelParam, territory: &str) -> bool {
+pub(crate) fn may_read(principal: &Principal, level: LevelParam, territory: &str) -> bool {
     let access = match level {
         LevelParam::National => return true,
         LevelParam::Region => match RegionCode::parse(territory) {

@@ -71,23 +71,7 @@ impl OrientationDecisionsQuery {
         if !(0..i64::from(MAX_MONTHS)).contains(&span) {
             return Err(invalid("to", "month.range", format!("to is from to {MAX_MONTHS} months after from")));
         }
-        let region = self
-            .region
-            .as_deref()
-            .map(RegionCode::parse)
-            .transpose()
-            .map_err(|error| invalid("region", error.rule, error.message))?;
-        let departement = self
-            .departement
-            .as_deref()
-            .map(DepartementCode::parse)
-            .transpose()
-            .map_err(|error| invalid("departement", error.rule, error.message))?;
-        if let (Some(region), Some(departement)) = (&region, &departement)
-            && RegionCode::of_departement(departement) != *region
-        {
-            return Err(invalid("departement", "departement.region", format!("{departement} is not in {region}")));
-        }
+        let (region, departement) = territory(self.region.as_deref(), self.departement.as_deref())?;
         let (level, by, period) =
             (self.level.unwrap_or_default(), self.by.unwrap_or_default(), self.period.unwrap_or_default());
         let request = CountRequest {
@@ -100,6 +84,26 @@ impl OrientationDecisionsQuery {
         };
         Ok(Checked { request, level, by, period, region, departement })
     }
+}
+
+/// The territory a query asks for: a région and/or a département (INSEE codes), the
+/// département in the région when both are given (rule `departement.region`).
+pub fn territory(
+    region: Option<&str>,
+    departement: Option<&str>,
+) -> Result<(Option<RegionCode>, Option<DepartementCode>), ApiError> {
+    let region =
+        region.map(RegionCode::parse).transpose().map_err(|error| invalid("region", error.rule, error.message))?;
+    let departement = departement
+        .map(DepartementCode::parse)
+        .transpose()
+        .map_err(|error| invalid("departement", error.rule, error.message))?;
+    if let (Some(region), Some(departement)) = (&region, &departement)
+        && RegionCode::of_departement(departement) != *region
+    {
+        return Err(invalid("departement", "departement.region", format!("{departement} is not in {region}")));
+    }
+    Ok((region, departement))
 }
 
 /// The first day of a `YYYY-MM` month.

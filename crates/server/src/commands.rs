@@ -49,6 +49,17 @@ pub enum KeysCommand {
     Rewrap,
 }
 
+#[derive(Subcommand)]
+pub enum IndicatorsCommand {
+    /// Recompute every indicator as of a date and publish the vintage: a new revision when the
+    /// figures differ from the last one of that date, none when they are the same (same hash).
+    Compute {
+        /// The date the data are taken as of (`YYYY-MM-DD`, today when absent).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+}
+
 type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
 fn operator() -> WriteContext {
@@ -141,4 +152,27 @@ fn resolve_organization(store: &Store, id_or_siret: &str) -> Result<Uuid, Box<dy
     found
         .map(|organization| organization.id)
         .ok_or_else(|| format!("no organization has id or SIRET {id_or_siret}").into())
+}
+
+pub fn run_indicators(store: &Store, command: IndicatorsCommand) -> CommandResult {
+    match command {
+        IndicatorsCommand::Compute { as_of } => {
+            let as_of = as_of.unwrap_or_else(|| plateforme_model::ids::now().date_naive());
+            let started = std::time::Instant::now();
+            let (vintage, published) =
+                store.run_blocking(|conn| plateforme_indicators::compute::compute_vintage(conn, as_of))?;
+            let outcome = match published {
+                plateforme_store::indicators::vintages::Published::New => "published",
+                plateforme_store::indicators::vintages::Published::Unchanged => "unchanged, already published",
+            };
+            println!(
+                "vintage {} ({outcome}): {} cells, hash {}, computed in {} ms",
+                vintage.id,
+                vintage.cell_count,
+                vintage.content_hash,
+                started.elapsed().as_millis()
+            );
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use plateforme_auth::Profile;
 use plateforme_dataset::{self as dataset, DatasetOptions};
-use plateforme_server::commands::{self, ClientsCommand, KeysCommand};
+use plateforme_server::commands::{self, ClientsCommand, IndicatorsCommand, KeysCommand};
 use plateforme_server::config::{CONFIG_FILE_ENV, Config};
 use plateforme_server::{app, openapi, probe, seed, telemetry};
 use plateforme_store::{Store, StoreOptions};
@@ -89,6 +89,11 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Compute the indicators for the employment committees and open data.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
     },
     /// Exit 0 when the server of this configuration answers `/health/live` on this host (the
     /// container image's health check: it holds no shell and no curl).
@@ -176,6 +181,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Clients { command } => commands::run_clients(&store, &config, command),
         Command::Keys { command } => commands::run_keys(&store, &config, command),
+        Command::Indicators { command } => commands::run_indicators(&store, command),
         Command::Openapi { .. } | Command::Probe => Ok(()),
     }
 }
@@ -204,6 +210,7 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
         clients = seeded.clients,
         sites = seeded.sites,
         trainings = seeded.trainings,
+        indicator_vintage = seeded.indicator_vintage.as_deref().unwrap_or("none"),
         "demo data loaded"
     );
     Ok(())

@@ -182,6 +182,9 @@ pub struct Seeded {
     pub orientation_decisions: usize,
     /// Demo persons registered with a `profile_bank` consent and a profile (each once).
     pub profiles: usize,
+    /// The indicators' vintage computed as of today at every start (a new revision only when
+    /// the figures changed), so that open data answers at once.
+    pub indicator_vintage: Option<String>,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -230,6 +233,9 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.trainings = seed_demo_trainings(store)?;
     seeded.orientation_decisions = seed_demo_orientation_decisions(store)?;
     seeded.profiles = seed_demo_profiles(store)?;
+    let today = plateforme_model::ids::now().date_naive();
+    let (vintage, _) = store.run_blocking(|conn| plateforme_indicators::compute::compute_vintage(conn, today))?;
+    seeded.indicator_vintage = Some(vintage.id);
     Ok(seeded)
 }
 

@@ -507,3 +507,30 @@ diesel::table! {
         recorded_at -> Timestamp,
     }
 }
+
+// The indicators' vintages (crates/store/src/indicators/vintages.rs).
+diesel::table! {
+    indicator_vintages (id) {
+        id -> Text,
+        as_of -> Text,
+        revision -> Integer,
+        content_hash -> Text,
+        cell_count -> BigInt,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_cells (vintage_id, indicator, level, territory, period, category) {
+        vintage_id -> Text,
+        indicator -> Text,
+        level -> Text,
+        territory -> Text,
+        period -> Text,
+        category -> Text,
+        units -> BigInt,
+        value -> Double,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(indicator_vintages, indicator_cells);

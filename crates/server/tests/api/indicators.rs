@@ -17,11 +17,11 @@ on_both_backends!(with super::committee_config();
 );
 
 /// Small thresholds, so that a dozen persons make a table: committees 3, the public 6.
-fn committee_config() -> Config {
+pub fn committee_config() -> Config {
     Config { indicators_committee_threshold: 3, indicators_public_threshold: 6, ..Config::default() }
 }
 
-const SCOPES: &[&str] = &["dossier:read", "dossier:write", "indicators:read"];
+pub const SCOPES: &[&str] = &["dossier:read", "dossier:write", "indicators:read"];
 
 /// The communes of the population: Lyon (69, région 84), Grenoble (38, région 84), Paris (75,
 /// région 11).
@@ -67,7 +67,9 @@ fn population() -> Vec<Decision> {
     ]
 }
 
-async fn orient_population(app: &TestApp, ft: &TestClient, referent: &TestClient) {
+/// Registers and orients the population; answers the persons registered, in its order.
+pub async fn orient_population(app: &TestApp, ft: &TestClient, referent: &TestClient) -> Vec<Value> {
+    let mut persons = Vec::new();
     for (n, decision) in population().into_iter().enumerate() {
         let mut body = person(&format!("Indicateur{n}"), false);
         body["contact"]["address"] = json!({"line": "1 place de la Mairie", "postal_code": decision.commune.1,
@@ -81,18 +83,26 @@ async fn orient_population(app: &TestApp, ft: &TestClient, referent: &TestClient
         }
         let response = orient(app, ft, &registered, &orientation).await;
         assert_eq!(response.status().as_u16(), 200, "orient {n}: {}", response.text().await.unwrap_or_default());
+        persons.push(registered);
     }
+    persons
 }
 
-fn days_ago(days: u64) -> chrono::NaiveDate {
+pub fn days_ago(days: u64) -> chrono::NaiveDate {
     Utc::now().date_naive().checked_sub_days(Days::new(days)).expect("date")
 }
 
-fn this_month() -> String {
+pub fn this_month() -> String {
     Utc::now().format("%Y-%m").to_string()
 }
 
-async fn orient(app: &TestApp, by: &TestClient, person: &Value, body: &Value) -> reqwest::Response {
+pub fn this_quarter() -> String {
+    use chrono::Datelike;
+    let today = Utc::now().date_naive();
+    format!("{}-Q{}", today.year(), today.month().div_ceil(3))
+}
+
+pub async fn orient(app: &TestApp, by: &TestClient, person: &Value, body: &Value) -> reqwest::Response {
     let path = format!("/v1/persons/{}/orientation", person["id"].as_str().expect("id"));
     app.put_as(&by.token, &path, Some(&format!("\"{}\"", person["version"])), body).await
 }
@@ -107,7 +117,7 @@ async fn table(app: &TestApp, client: &TestClient, query: &str) -> Value {
 }
 
 /// The cells of a table as `territory/category` → count (`None` when hidden).
-fn cells(table: &Value) -> Vec<(String, Option<i64>)> {
+pub fn cells(table: &Value) -> Vec<(String, Option<i64>)> {
     table["cells"]
         .as_array()
         .expect("cells")

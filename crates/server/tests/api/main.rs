@@ -60,6 +60,7 @@ mod token_revocation;
 mod tokens;
 mod upkeep;
 // Webhooks (issue 12, item 3).
+mod indicator_vintages;
 mod indicators;
 mod webhooks;
 // The profile bank (issue 14).

@@ -1,4 +1,8 @@
 //! Queries of the indicators domain: the orientation decisions as statistical records for the
-//! employment committees (`orientation_decisions`), counted per territory, month and category.
+//! employment committees (`orientation_decisions`), counted per territory, month and category;
+//! the source records of every indicator counted as of a date (`compute`); the published
+//! vintages and their cells (`vintages`).
 
+pub mod compute;
 pub mod orientation_decisions;
+pub mod vintages;

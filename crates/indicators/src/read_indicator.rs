@@ -1,0 +1,114 @@
+//! `GET /v1/indicators/{code}`: one indicator of the latest vintage for the employment
+//! committees, at their threshold and for the territories their organization may read — the
+//! same cells as open data, finer where the committees' threshold allows.
+
+use actix_web::{HttpResponse, get, web};
+use plateforme_api::openapi::ReadProblems;
+use plateforme_api::{ApiError, ErrorCode, ValidQuery};
+use plateforme_auth::Caller;
+use plateforme_auth::policy::{self, IndicatorsAccess, Operation, Resource};
+use plateforme_model::codes::{DepartementCode, RegionCode};
+use plateforme_store::Store;
+use plateforme_store::indicators::vintages;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::Secrecy;
+use crate::definitions::definition;
+use crate::list_orientation_decisions::{may_read, threshold_for};
+use crate::open_data::{DefinitionView, VintageView};
+use crate::published::{PublishedCell, protect};
+use crate::query::{LevelParam, territory};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorQuery {
+    /// The level of the cells (`national` by default). Below the national level, only the
+    /// territories your organization may read are listed (the access policy of indicators).
+    #[param(inline)]
+    pub level: Option<LevelParam>,
+    /// Only this région (code INSEE, rules `region.format`, `region.unknown`).
+    #[param(example = "84")]
+    pub region: Option<String>,
+    /// Only this département (code INSEE, rules `departement.format`, `departement.unknown`), of
+    /// `region` when both are given (rule `departement.region`).
+    #[param(example = "69")]
+    pub departement: Option<String>,
+}
+
+/// One indicator of the latest vintage, as the caller may read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorTable {
+    pub indicator: DefinitionView,
+    pub vintage: VintageView,
+    /// The least number of persons a published cell counts for the caller.
+    pub threshold: i64,
+    pub level: LevelParam,
+    pub cells: Vec<PublishedCell>,
+}
+
+/// Read one indicator (employment committees)
+///
+/// The cells of one computed indicator in the latest vintage at `level` (months and quarters,
+/// every category), under the secrecy threshold of the caller's organization: the committees'
+/// (France Travail, départements, régions, missions locales, Cap emploi, State services) or the
+/// public one for the others — open data holds the same cells at the public threshold. Below the
+/// national level only the territories your organization may read are listed; asking for a
+/// `region` or `departement` it may not read answers 403. 404 for a code that is not a computed
+/// indicator, or before the first vintage.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("oauth2" = ["indicators:read"])),
+    params(("code" = String, Path, description = "The code of a computed indicator of the catalogue", example = "orientations_par_parcours"), IndicatorQuery),
+    responses((status = 200, description = "The cells.", body = IndicatorTable), ReadProblems)
+)]
+#[get("/indicators/{code}")]
+pub async fn read_indicator(
+    store: web::Data<Store>,
+    secrecy: web::Data<Secrecy>,
+    caller: Caller,
+    code: web::Path<String>,
+    ValidQuery(query): ValidQuery<IndicatorQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let definition = definition(&code)
+        .filter(|definition| definition.is_computed())
+        .ok_or_else(|| ApiError::not_found(format!("computed indicator {code}")))?;
+    let level = query.level.unwrap_or_default();
+    let (region, departement) = territory(query.region.as_deref(), query.departement.as_deref())?;
+    let principal = caller.principal().clone();
+    let asked = IndicatorsAccess { region: region.clone(), departement: departement.clone() };
+    if !policy::allows(&principal, Operation::Read, Resource::Indicators(&asked)) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "your organization may not read the indicators of this territory",
+        ));
+    }
+    let Some(vintage) = store.run_stale(vintages::latest).await? else {
+        return Err(ApiError::new(ErrorCode::NotFound, "no vintage of the indicators is computed yet"));
+    };
+    let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
+    let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
+    let level_name = serde_json::to_value(level).ok().and_then(|value| value.as_str().map(str::to_owned));
+    let wanted = |territory: &str| match (level, &region, &departement) {
+        (LevelParam::Region, Some(region), _) => territory == region.as_str(),
+        (LevelParam::Departement, _, Some(departement)) => territory == departement.as_str(),
+        (LevelParam::Departement, Some(region), None) => {
+            DepartementCode::parse(territory).is_ok_and(|code| RegionCode::of_departement(&code) == *region)
+        }
+        _ => true,
+    };
+    let readable: Vec<_> = cells
+        .into_iter()
+        .filter(|cell| Some(&cell.level) == level_name.as_ref())
+        .filter(|cell| wanted(&cell.territory) && may_read(&principal, level, &cell.territory))
+        .collect();
+    let threshold = threshold_for(&secrecy, principal.kind);
+    Ok(HttpResponse::Ok().json(IndicatorTable {
+        indicator: definition.into(),
+        vintage: VintageView::from(&vintage),
+        threshold,
+        level,
+        cells: protect(definition, &readable, threshold),
+    }))
+}

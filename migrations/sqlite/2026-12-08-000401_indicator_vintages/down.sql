@@ -1,0 +1,2 @@
+DROP TABLE indicator_cells;
+DROP TABLE indicator_vintages;
