@@ -42,7 +42,7 @@ impl PositioningStatus {
 /// The provider's decision on a positioning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Decision {
+pub enum ProviderDecision {
     Accepted,
     Refused,
     WaitingList,
@@ -68,7 +68,7 @@ pub enum RefusalReason {
 /// How a person left the training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum TrainingOutcome {
     /// Completed, and the certification the training prepares for was obtained.
     CertificationObtained,
     /// Completed to its end (without a certification, or none prepared).
@@ -81,8 +81,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "refused", "reason": "prerequisites_not_met", "answered_on": "2027-01-05"}))]
-pub struct Answer {
-    pub decision: Decision,
+pub struct ProviderAnswer {
+    pub decision: ProviderDecision,
     /// Required with `refused`, and only then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<RefusalReason>,
@@ -94,7 +94,7 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"entered_on": "2027-01-04"}))]
-pub struct Entry {
+pub struct TrainingEntry {
     /// Not in the future, not before the acceptance.
     pub entered_on: NaiveDate,
 }
@@ -103,10 +103,10 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"exited_on": "2027-06-30", "outcome": "certification_obtained"}))]
-pub struct Exit {
+pub struct TrainingExit {
     /// Not in the future, not before the entry.
     pub exited_on: NaiveDate,
-    pub outcome: Outcome,
+    pub outcome: TrainingOutcome,
 }
 
 /// A positioning as a counsellor sends it.
@@ -150,11 +150,11 @@ impl Validate for PositioningSteps {
 #[serde(deny_unknown_fields)]
 pub struct PositioningSteps {
     #[serde(default)]
-    pub answer: Option<Answer>,
+    pub answer: Option<ProviderAnswer>,
     #[serde(default)]
-    pub entry: Option<Entry>,
+    pub entry: Option<TrainingEntry>,
     #[serde(default)]
-    pub exit: Option<Exit>,
+    pub exit: Option<TrainingExit>,
 }
 
 /// The positioning as stored (the record of `training_positionings`).
@@ -173,11 +173,11 @@ pub struct PositioningRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Answer>,
+    pub answer: Option<ProviderAnswer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry: Option<Entry>,
+    pub entry: Option<TrainingEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exit: Option<Exit>,
+    pub exit: Option<TrainingExit>,
 }
 
 /// A positioning as the API answers it.
@@ -212,9 +212,9 @@ impl PositioningRecord {
             (_, _, Some(_)) => PositioningStatus::Exited,
             (_, Some(_), None) => PositioningStatus::InTraining,
             (Some(answer), None, None) => match answer.decision {
-                Decision::Accepted => PositioningStatus::Accepted,
-                Decision::Refused => PositioningStatus::Refused,
-                Decision::WaitingList => PositioningStatus::WaitingList,
+                ProviderDecision::Accepted => PositioningStatus::Accepted,
+                ProviderDecision::Refused => PositioningStatus::Refused,
+                ProviderDecision::WaitingList => PositioningStatus::WaitingList,
             },
             (None, None, None) => PositioningStatus::Positioned,
         }
@@ -240,14 +240,14 @@ impl PositioningRecord {
             return Err(Refusal::transition("answer", "positioning.step_fixed", "a recorded answer is not removed"));
         };
         // A waiting list is an answer still to come: the provider answers again from it, once.
-        if self.answer.as_ref().is_some_and(|recorded| recorded.decision != Decision::WaitingList) {
+        if self.answer.as_ref().is_some_and(|recorded| recorded.decision != ProviderDecision::WaitingList) {
             return Err(Refusal::transition(
                 "answer",
                 "positioning.already_answered",
                 "the provider answered already: an acceptance or a refusal is final",
             ));
         }
-        if self.answer.is_some() && answer.decision == Decision::WaitingList {
+        if self.answer.is_some() && answer.decision == ProviderDecision::WaitingList {
             return Err(Refusal::transition(
                 "answer",
                 "positioning.already_answered",
@@ -255,10 +255,10 @@ impl PositioningRecord {
             ));
         }
         match (answer.decision, answer.reason) {
-            (Decision::Refused, None) => {
+            (ProviderDecision::Refused, None) => {
                 return Err(Refusal::invalid("answer.reason", "answer.reason.required", "a refusal states its reason"));
             }
-            (Decision::Accepted | Decision::WaitingList, Some(_)) => {
+            (ProviderDecision::Accepted | ProviderDecision::WaitingList, Some(_)) => {
                 return Err(Refusal::invalid(
                     "answer.reason",
                     "answer.reason.only_for_refusal",
@@ -286,7 +286,7 @@ impl PositioningRecord {
         if self.entry.is_some() {
             return Err(Refusal::transition("entry", "positioning.step_fixed", "the entry is recorded already"));
         }
-        let Some(answer) = steps.answer.as_ref().filter(|answer| answer.decision == Decision::Accepted) else {
+        let Some(answer) = steps.answer.as_ref().filter(|answer| answer.decision == ProviderDecision::Accepted) else {
             return Err(Refusal::transition(
                 "entry",
                 "positioning.entry_before_acceptance",
@@ -376,8 +376,8 @@ mod tests {
         }
     }
 
-    fn answer(decision: Decision, reason: Option<RefusalReason>) -> Answer {
-        Answer { decision, reason, answered_on: day("2027-01-05") }
+    fn answer(decision: ProviderDecision, reason: Option<RefusalReason>) -> ProviderAnswer {
+        ProviderAnswer { decision, reason, answered_on: day("2027-01-05") }
     }
 
     fn rule_of(refusal: Result<(), Refusal>) -> String {
@@ -392,10 +392,11 @@ mod tests {
     fn each_forbidden_move_has_its_rule() {
         let today = day("2027-12-31");
         let mut record = positioned();
-        let entry = Some(Entry { entered_on: day("2027-01-10") });
-        let exit = Some(Exit { exited_on: day("2027-06-30"), outcome: Outcome::Completed });
-        let steps =
-            |answer: Option<Answer>, entry: Option<Entry>, exit: Option<Exit>| PositioningSteps { answer, entry, exit };
+        let entry = Some(TrainingEntry { entered_on: day("2027-01-10") });
+        let exit = Some(TrainingExit { exited_on: day("2027-06-30"), outcome: TrainingOutcome::Completed });
+        let steps = |answer: Option<ProviderAnswer>, entry: Option<TrainingEntry>, exit: Option<TrainingExit>| {
+            PositioningSteps { answer, entry, exit }
+        };
         assert_eq!(
             rule_of(record.check_steps(&steps(None, entry.clone(), None), today)),
             "409 positioning.entry_before_acceptance"
@@ -404,19 +405,19 @@ mod tests {
             rule_of(record.check_steps(&steps(None, None, exit.clone()), today)),
             "409 positioning.exit_before_entry"
         );
-        let refused = answer(Decision::Refused, None);
+        let refused = answer(ProviderDecision::Refused, None);
         assert_eq!(rule_of(record.check_steps(&steps(Some(refused), None, None), today)), "422 answer.reason.required");
-        let waiting = answer(Decision::WaitingList, None);
+        let waiting = answer(ProviderDecision::WaitingList, None);
         assert_eq!(rule_of(record.check_steps(&steps(Some(waiting.clone()), None, None), today)), "ok");
         record.answer = Some(waiting.clone());
         assert_eq!(
             rule_of(record.check_steps(&steps(Some(waiting), entry.clone(), None), today)),
             "409 positioning.entry_before_acceptance"
         );
-        let accepted = answer(Decision::Accepted, None);
+        let accepted = answer(ProviderDecision::Accepted, None);
         assert_eq!(rule_of(record.check_steps(&steps(Some(accepted.clone()), entry.clone(), None), today)), "ok");
         record.answer = Some(accepted.clone());
-        let refused = answer(Decision::Refused, Some(RefusalReason::SessionFull));
+        let refused = answer(ProviderDecision::Refused, Some(RefusalReason::SessionFull));
         assert_eq!(
             rule_of(record.check_steps(&steps(Some(refused), None, None), today)),
             "409 positioning.already_answered"
@@ -426,12 +427,12 @@ mod tests {
             rule_of(record.check_steps(&steps(Some(accepted.clone()), None, exit.clone()), today)),
             "409 positioning.exit_before_entry"
         );
-        let early = Some(Entry { entered_on: day("2027-01-02") });
+        let early = Some(TrainingEntry { entered_on: day("2027-01-02") });
         assert_eq!(
             rule_of(record.check_steps(&steps(Some(accepted.clone()), early, None), today)),
             "422 entry.before_answer"
         );
-        let future = Some(Entry { entered_on: day("2028-01-02") });
+        let future = Some(TrainingEntry { entered_on: day("2028-01-02") });
         assert_eq!(rule_of(record.check_steps(&steps(Some(accepted.clone()), future, None), today)), "422 step.future");
         record.entry = entry.clone();
         assert_eq!(
@@ -439,7 +440,7 @@ mod tests {
             "ok"
         );
         record.exit = exit;
-        let other = Some(Exit { exited_on: day("2027-06-30"), outcome: Outcome::Abandoned });
+        let other = Some(TrainingExit { exited_on: day("2027-06-30"), outcome: TrainingOutcome::Abandoned });
         assert_eq!(
             rule_of(record.check_steps(&steps(Some(accepted), entry, other), today)),
             "409 positioning.step_fixed"
