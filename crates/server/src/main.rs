@@ -203,6 +203,7 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
         clients = seeded.clients,
         sites = seeded.sites,
         trainings = seeded.trainings,
+        positionings = seeded.positionings,
         "demo data loaded"
     );
     Ok(())

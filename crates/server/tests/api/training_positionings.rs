@@ -220,8 +220,17 @@ async fn a_person_goes_from_positioning_to_exit_on_the_timeline_and_the_feed(app
     for follower in [&ft, &provider] {
         let mut follower = follower.clone();
         follower.token = app.token_for(&follower.client_id, &follower.secret, None).await;
-        let feed = feed_of(&app, &follower).await;
-        let seen = feed.iter().filter(|event| event["type"] == "fr.plateforme.training_positioning.updated").count();
+        // The feed serves a transaction once every one before it ended (PostgreSQL's horizon):
+        // read again until the steps show, for a few seconds.
+        let mut seen = 0;
+        for _ in 0..40 {
+            let feed = feed_of(&app, &follower).await;
+            seen = feed.iter().filter(|event| event["type"] == "fr.plateforme.training_positioning.updated").count();
+            if seen >= 3 {
+                break;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
         assert_eq!(seen, 3, "{} sees the three steps", follower.client_id);
     }
 }

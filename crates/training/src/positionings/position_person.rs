@@ -61,34 +61,8 @@ pub async fn position_person(
             other => other.into(),
         })?;
     let today = chrono::Utc::now().date_naive();
-    let placement = placement(training, session_id, taken, today)?;
-    let record = PositioningRecord {
-        training_id,
-        action_id: placement.action_id,
-        session_id,
-        training_title: placement.title,
-        session_numero: placement.session_numero,
-        positioned_by: caller.principal().organization_id,
-        positioned_on: today,
-        comment,
-        answer: None,
-        entry: None,
-        exit: None,
-    };
-    let time = now();
-    let positioning = StoredPositioning {
-        id: new_id(),
-        person_id: person.id,
-        training_id,
-        session_id,
-        provider_id: placement.provider_id,
-        funding_region: placement.funding_region,
-        status: PositioningStatus::Positioned.as_str().to_owned(),
-        record: serde_json::to_value(&record).map_err(|error| ApiError::internal(error.to_string()))?,
-        version: 1,
-        created_at: time,
-        updated_at: time,
-    };
+    let on = SessionRead { training, session_id, places_taken: taken };
+    let positioning = new_positioning(on, person.id, caller.principal().organization_id, comment, today)?;
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         // Again inside the transaction: the person may have left the caller's follow-up since.
@@ -105,6 +79,55 @@ pub async fn position_person(
         Ok(Located { location: location(id, positioning.id), version: positioning.version, resource: view })
     })
     .await
+}
+
+/// The session a person is positioned on, as read before the write: the training holding it
+/// (if any) and how many of its places are taken.
+pub struct SessionRead {
+    pub training: Option<StoredTraining>,
+    pub session_id: Uuid,
+    pub places_taken: i64,
+}
+
+/// A new positioning of `person_id` by `positioned_by` on the session, if the session takes
+/// positionings `today`: the one maker of positionings, for the API and the demo data.
+pub fn new_positioning(
+    on: SessionRead,
+    person_id: Uuid,
+    positioned_by: Uuid,
+    comment: Option<String>,
+    today: chrono::NaiveDate,
+) -> Result<StoredPositioning, ApiError> {
+    let SessionRead { training, session_id, places_taken } = on;
+    let training_id = training.as_ref().map(|training| training.id).unwrap_or_default();
+    let placement = placement(training, session_id, places_taken, today)?;
+    let record = PositioningRecord {
+        training_id,
+        action_id: placement.action_id,
+        session_id,
+        training_title: placement.title,
+        session_numero: placement.session_numero,
+        positioned_by,
+        positioned_on: today,
+        comment,
+        answer: None,
+        entry: None,
+        exit: None,
+    };
+    let time = now();
+    Ok(StoredPositioning {
+        id: new_id(),
+        person_id,
+        training_id,
+        session_id,
+        provider_id: placement.provider_id,
+        funding_region: placement.funding_region,
+        status: PositioningStatus::Positioned.as_str().to_owned(),
+        record: serde_json::to_value(&record).map_err(|error| ApiError::internal(error.to_string()))?,
+        version: 1,
+        created_at: time,
+        updated_at: time,
+    })
 }
 
 /// What a positioning records of its session.
