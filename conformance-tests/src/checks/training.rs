@@ -1,18 +1,27 @@
 //! The training catalogue (issue 15): a training provider imports a small LHEO catalogue (a
 //! partial update, so that a long-lived deployment's catalogue is not closed), imports it again
 //! unchanged, anyone reads it as JSON and as LHEO; a broken document writes nothing, and a kind
-//! that publishes no training is refused.
+//! that publishes no training is refused. France Travail positions a person of the run on the
+//! formation's session, the provider accepts and records the entry, and the positioning shows
+//! in the provider's list (a person's path into training).
 
 use plateforme_client::{Client, OrganizationKind, TrainingSearch};
 use uuid::Uuid;
 
 use super::{Verdict, expect_error, step};
+use crate::fixtures;
 use crate::report::Report;
 use crate::settings::Kind;
 use crate::suite::Suite;
 
-const WITH_PROVIDER: [&str; 5] =
-    ["training.import", "training.import.unchanged", "training.read", "training.export", "training.search"];
+const WITH_PROVIDER: [&str; 6] = [
+    "training.import",
+    "training.import.unchanged",
+    "training.read",
+    "training.export",
+    "training.search",
+    "training.positioning",
+];
 
 /// A one-formation LHEO 2.3 catalogue numbered for the run.
 fn catalogue(run: &str) -> String {
@@ -51,6 +60,46 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     report.record("training.export", export(suite.anonymous(), &suite.run_id).await);
     report.record("training.search", search(suite.anonymous(), id, &suite.run_id).await);
     report.record("training.search.bad_parameter", bad_search(suite.anonymous()).await);
+    let counsellor = Kind::Of(OrganizationKind::FranceTravail);
+    match suite.actor(counsellor) {
+        Some(france_travail) => report.record(
+            "training.positioning",
+            positioning(&france_travail.client, &provider.client, id, &suite.run_id).await,
+        ),
+        None => report.skip("training.positioning", suite.missing(counsellor)),
+    }
+}
+
+/// France Travail positions a person of the run on the session; the provider accepts, records
+/// the entry, and lists the positioning among those on its sessions.
+async fn positioning(counsellor: &Client, provider: &Client, training: Uuid, run: &str) -> Verdict {
+    let person =
+        step("create_person", counsellor.create_person(&fixtures::person(run, "Formation", false), None).await)?;
+    let person: Uuid = person.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the person has no id")?;
+    let read = step("get_training", provider.get_training(training).await)?.value;
+    let session = read["actions"][0]["sessions"][0]["id"].as_str().ok_or("the formation has no session")?.to_owned();
+    let body =
+        serde_json::json!({"training_id": training, "session_id": session, "comment": format!("conformance {run}")});
+    let created = step("position_person", counsellor.position_person(person, &body, None).await)?;
+    let id: Uuid = created.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the positioning has no id")?;
+    if created.value["status"] != "positioned" {
+        return Err(format!("a new positioning is {}, not positioned", created.value["status"]));
+    }
+    let today = chrono::Utc::now().date_naive().to_string();
+    let answer = serde_json::json!({"answer": {"decision": "accepted", "answered_on": today}});
+    let accepted =
+        step("record_positioning_step", provider.record_positioning_step(person, id, &answer, &created.etag).await)?;
+    let entry = serde_json::json!({"entry": {"entered_on": today}});
+    let entered =
+        step("record_positioning_step", provider.record_positioning_step(person, id, &entry, &accepted.etag).await)?;
+    if entered.value["status"] != "in_training" {
+        return Err(format!("after the entry the positioning is {}, not in_training", entered.value["status"]));
+    }
+    let listed = step("positionings", provider.positionings(Some("in_training")).all().await)?;
+    if !listed.iter().any(|item| item["id"] == id.to_string()) {
+        return Err("the provider's list of positionings on its sessions lacks the one it answered".to_owned());
+    }
+    Ok(())
 }
 
 /// The importer's formation is found at once by anyone, by its words and its filters.

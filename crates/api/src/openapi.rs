@@ -111,6 +111,20 @@ problem_set!(
     ProfileWriteProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, InvalidTransition, PreconditionFailed, PreconditionRequired
 );
 
+// Training catalogue (issue 15): a person's positionings on sessions.
+problem_set!(
+    /// Problems of a positioning on a training session: those of a creation under a person, and
+    /// 409 `invalid_transition` when the session takes no new positioning (recruitment closed or
+    /// suspended, session over, places all given, the person already positioned on it).
+    PositioningCreateProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, NotFound, Conflict, InvalidTransition
+);
+problem_set!(
+    /// Problems of a step of a positioning: those of an update, and 409 `invalid_transition`
+    /// for a step its state does not allow (an entry before the acceptance, an exit before the
+    /// entry, a second answer, a step changed once recorded).
+    PositioningStepProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, InvalidTransition, PreconditionFailed, PreconditionRequired
+);
+
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by
 /// an organization answers it, but lifting the limitation and the erasure.

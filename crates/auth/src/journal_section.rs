@@ -44,10 +44,13 @@ pub enum JournalSection {
     /// The person's profile in the profile bank (banque de profils): built, changed, or seen by
     /// a recruiter.
     Profile,
+    /// The person's positionings on training sessions: the counsellor's positioning, the
+    /// provider's answer, the entry and the exit (Ouiform).
+    Training,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 18] = [
+    pub const ALL: [JournalSection; 19] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -66,6 +69,7 @@ impl JournalSection {
         Self::CoAccompaniment,
         Self::Duties,
         Self::Profile,
+        Self::Training,
     ];
 
     /// The name stored in the journal.
@@ -89,6 +93,7 @@ impl JournalSection {
             Self::CoAccompaniment => "co_accompaniment",
             Self::Duties => "duties",
             Self::Profile => "profile",
+            Self::Training => "training",
         }
     }
 
@@ -110,7 +115,8 @@ impl JournalSection {
             | Self::DiagnosticSocial
             | Self::Contract
             | Self::Review
-            | Self::CoAccompaniment => "accompaniment",
+            | Self::CoAccompaniment
+            | Self::Training => "accompaniment",
             Self::Duties => "rights_and_duties",
             Self::Consents => "consent_management",
             Self::AccessCode => "person_access",
@@ -155,7 +161,8 @@ mod tests {
                 "change_feed",
                 "co_accompaniment",
                 "duties",
-                "profile"
+                "profile",
+                "training"
             ]
         );
     }

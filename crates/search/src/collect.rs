@@ -12,7 +12,7 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::engine::{ID_HIGH, ID_LOW};
-use crate::query::{Circle, Filter, Sort};
+use crate::query::{Circle, Filter, Sort, ValueTest};
 
 /// How a document ranks: greater is better. Every sort is written as "descending", so that one
 /// heap serves all: the nearest has the greatest negated distance, the smallest id the
@@ -73,6 +73,8 @@ enum Check {
     AtLeastFloat(Column<f64>, f64),
     Flagged(Column<bool>),
     Within(Column<f64>, Column<f64>, Circle, BoundingBox),
+    /// A segment without the field has no value to pass the test.
+    AnyValue(Option<StrColumn>, ValueTest),
 }
 
 /// A box holding a circle, checked before the great-circle distance: most documents of a
@@ -115,6 +117,13 @@ impl Check {
                 let (Some(lat), Some(lon)) = (latitude.first(doc), longitude.first(doc)) else { return false };
                 bounds.holds(lat, lon) && haversine_km(circle.latitude, circle.longitude, lat, lon) <= circle.radius_km
             }
+            Check::AnyValue(column, test) => column.as_ref().is_some_and(|column| {
+                let mut value = String::new();
+                column.term_ords(doc).any(|ord| {
+                    value.clear();
+                    column.ord_to_str(ord, &mut value).unwrap_or(false) && test.passes(&value)
+                })
+            }),
         }
     }
 }
@@ -152,6 +161,7 @@ impl Collector for Pass<'_> {
                     *circle,
                     BoundingBox::around(circle),
                 ),
+                Filter::AnyValue { field, test } => Check::AnyValue(fast.str(field)?, test.clone()),
             });
         }
         let ranking = match self.sort {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use engine::{Engine, Opened, Writer};
 pub use indexer::{Indexer, Progress, Source};
-pub use query::{Circle, Completion, Filter, Hit, Query, Results, Sort};
+pub use query::{Circle, Completion, Filter, Hit, Query, Results, Sort, ValueTest};
 pub use schema::{Document, FieldKind, Kind, Value};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,8 @@
 //! A search as a domain asks it: text, filters, a sort, a page, the facets to count.
 
+use std::fmt;
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 /// A circle on the Earth: the documents whose position (two float fields) lies within
@@ -27,6 +30,38 @@ pub enum Filter {
     Flagged { field: &'static str },
     /// The position is within the circle.
     Within(Circle),
+    /// Some value of the keyword field passes the test: for a document holding a list of
+    /// structured values (one per part of the record, such as a formation's sessions) that must
+    /// meet several conditions on the same value. The field is declared as a facet, so that its
+    /// values are read per document.
+    AnyValue { field: &'static str, test: ValueTest },
+}
+
+/// A test of one keyword value, given by the domain that wrote the values.
+#[derive(Clone)]
+pub struct ValueTest(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+impl ValueTest {
+    pub fn new(test: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
+        ValueTest(Arc::new(test))
+    }
+
+    pub fn passes(&self, value: &str) -> bool {
+        (self.0)(value)
+    }
+}
+
+impl fmt::Debug for ValueTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ValueTest")
+    }
+}
+
+/// Two tests are the same test only when they are one closure.
+impl PartialEq for ValueTest {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

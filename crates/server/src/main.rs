@@ -211,6 +211,7 @@ fn seed_demo(store: &Store, config: &Config) -> Result<(), Box<dyn std::error::E
         sites = seeded.sites,
         trainings = seeded.trainings,
         indicator_vintage = seeded.indicator_vintage.as_deref().unwrap_or("none"),
+        positionings = seeded.positionings,
         "demo data loaded"
     );
     Ok(())

@@ -185,6 +185,8 @@ pub struct Seeded {
     /// The indicators' vintage computed as of today at every start (a new revision only when
     /// the figures changed), so that open data answers at once.
     pub indicator_vintage: Option<String>,
+    /// Demo persons positioned on a demo training session (each once).
+    pub positionings: usize,
 }
 
 pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, StoreError> {
@@ -233,6 +235,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.trainings = seed_demo_trainings(store)?;
     seeded.orientation_decisions = seed_demo_orientation_decisions(store)?;
     seeded.profiles = seed_demo_profiles(store)?;
+    seeded.positionings = seed_demo_positionings(store)?;
     let today = plateforme_model::ids::now().date_naive();
     let (vintage, _) = store.run_blocking(|conn| plateforme_indicators::compute::compute_vintage(conn, today))?;
     seeded.indicator_vintage = Some(vintage.id);
@@ -507,6 +510,69 @@ fn seed_demo_profiles(store: &Store) -> Result<usize, StoreError> {
                 plateforme_store::profiles::create(conn, &context, person.id, profile)
             })
         })?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// The demo mission locale's first two demo persons positioned on the demo bakery's open session
+/// funded by the région (`DEMO-1-S1`), waiting for the demo training provider's answer, through
+/// the API's maker of positionings. Seeded once per person; none once the session is over.
+fn seed_demo_positionings(store: &Store) -> Result<usize, StoreError> {
+    use plateforme_store::dossier::persons;
+    use plateforme_store::training::positionings;
+    use plateforme_training::positionings::position_person::{SessionRead, new_positioning};
+    let organization_of = |kind: OrganizationKind| {
+        let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+        store.run_blocking(|conn| organizations::find_by_siret(conn, siret))
+    };
+    let (Some(provider), Some(counsellor)) =
+        (organization_of(OrganizationKind::TrainingProvider)?, organization_of(OrganizationKind::MissionLocale)?)
+    else {
+        return Err(StoreError::Config("demo positionings: no demo training provider or mission locale".into()));
+    };
+    let numero = "DEMO-1".to_owned();
+    let training = store
+        .run_blocking(|conn| {
+            plateforme_store::training::import::existing(conn, provider.id, std::slice::from_ref(&numero))
+        })?
+        .remove(&numero)
+        .ok_or_else(|| StoreError::Config("demo positionings: no demo training DEMO-1".into()))?;
+    let formation: plateforme_training::model::Formation =
+        serde_json::from_value(training.record.clone()).map_err(|error| StoreError::Config(error.to_string()))?;
+    let Some(session_id) = formation
+        .actions
+        .iter()
+        .flat_map(|action| &action.sessions)
+        .find(|session| session.numero == "DEMO-1-S1")
+        .map(|session| session.id)
+    else {
+        return Err(StoreError::Config("demo positionings: no session DEMO-1-S1".into()));
+    };
+    let context = WriteContext::of(Actor {
+        client_id: demo_client_id(OrganizationKind::MissionLocale),
+        organization_id: Some(counsellor.id),
+    });
+    let today = plateforme_model::ids::now().date_naive();
+    let mut written = 0;
+    for demo in demo_profiles()?.into_iter().take(2) {
+        let identity_key = demo.person.identity.identity_key();
+        let Some(person) = store.run_blocking(|conn| persons::matching(conn, None, "", Some(&identity_key)))?.pop()
+        else {
+            continue;
+        };
+        let person_id = person.0.id;
+        let on_it = store.run_blocking(|conn| positionings::under_way(conn, person_id, session_id))?;
+        if on_it.is_some() {
+            continue;
+        }
+        let taken = store.run_blocking(|conn| positionings::places_taken(conn, session_id))?;
+        let on = SessionRead { training: Some(training.clone()), session_id, places_taken: taken };
+        let comment = Some("Projet de reconversion validé en entretien (démo).".to_owned());
+        // A session over, closed or full takes no positioning: the demo then has none.
+        let Ok(positioning) = new_positioning(on, person_id, counsellor.id, comment, today) else { continue };
+        store
+            .run_blocking(|conn| write::transaction(conn, |conn| positionings::create(conn, &context, &positioning)))?;
         written += 1;
     }
     Ok(written)

@@ -475,6 +475,25 @@ diesel::table! {
     }
 }
 
+// A person's positionings on training sessions (crates/store/src/training/positionings.rs).
+diesel::table! {
+    training_positionings (id) {
+        id -> Text,
+        person_id -> Text,
+        training_id -> Text,
+        session_id -> Text,
+        provider_id -> Text,
+        funding_region -> Nullable<Text>,
+        status -> Text,
+        record -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(trainings, training_positionings);
+
 // Orientation decisions for the employment committees (crates/store/src/indicators/).
 diesel::table! {
     orientation_decisions (id) {

@@ -8,6 +8,8 @@
 //!   caller's remit (it could read them before that write and not after), as
 //!   `fr.plateforme.person.left_remit`: its mirror drops the dossier, and nothing more of it
 //!   follows;
+//! - a positioning on a training session, besides, to the session's provider and the région
+//!   funding it, granted `training:read`, by the policy's `Positioning` rows;
 //! - an offer or an organization, when the caller may read it now.
 //!
 //! Events of a dossier are personal data (who, that their dossier changed, by whom): only a
@@ -17,9 +19,12 @@
 use std::collections::HashMap;
 
 use plateforme_auth::Caller;
-use plateforme_auth::policy::{self, Operation, OrganizationAccess, PersonAccess, Resource, ResourceKind, Rule};
+use plateforme_auth::policy::{
+    self, Operation, OrganizationAccess, PersonAccess, PositioningAccess, Resource, ResourceKind, Rule,
+};
 use plateforme_store::changes::ChangeEvent;
 use plateforme_store::dossier::persons::{self, PersonRemit};
+use plateforme_store::training::positionings;
 use plateforme_store::{Action, DbConnection, StoreError, offers, organizations};
 use uuid::Uuid;
 
@@ -27,6 +32,9 @@ use crate::event_type::{DOSSIER_TYPES, EventType, Happened};
 
 /// The scope that opens the dossiers' events, as it opens the dossiers.
 pub const DOSSIER_READ: &str = "dossier:read";
+
+/// The scope by which a training provider or a région follows the positionings it sees.
+const TRAINING_READ: &str = "training:read";
 
 /// What the caller receives of each event: its type, or `None` when it receives nothing of it.
 pub fn judge(
@@ -43,7 +51,13 @@ pub fn judge(
             judged.push(None);
             continue;
         };
-        let receives = if DOSSIER_TYPES.contains(&written.resource_type) {
+        let receives = if written.resource_type == positionings::RESOURCE_TYPE {
+            let followed = if reads_dossiers { dossier_event(caller, &now, event, written) } else { None };
+            match followed {
+                Some(received) => Some(received),
+                None => positioning_event(conn, caller, event, written)?,
+            }
+        } else if DOSSIER_TYPES.contains(&written.resource_type) {
             // A breach reaches only a caller granted its own scope, as in every other place.
             if !reads_dossiers || !caller.reads_record_type(written.resource_type) {
                 judged.push(None);
@@ -111,6 +125,23 @@ fn dossier_event(caller: &Caller, now: &Remits, event: &ChangeEvent, written: Ev
     let after = event.remit.as_ref().and_then(|change| change.after.as_ref()).map(PersonAccess::of_remit);
     let left = before.is_some_and(|before| may(&before)) && !after.is_some_and(|after| may(&after));
     left.then_some(EventType { resource_type: persons::RESOURCE_TYPE, happened: Happened::LeftRemit })
+}
+
+/// A positioning's event, to the provider of its session or the région funding it: when the
+/// caller, granted `training:read`, may read the positioning now (`None` once it is erased).
+fn positioning_event(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    event: &ChangeEvent,
+    written: EventType,
+) -> Result<Option<EventType>, StoreError> {
+    if !caller.has_scope(TRAINING_READ) || event.action == Action::Deleted {
+        return Ok(None);
+    }
+    let Some(positioning) = positionings::find_any(conn, event.resource_id)? else { return Ok(None) };
+    let person = persons::remit(conn, positioning.person_id)?.map(|remit| PersonAccess::of_remit(&remit));
+    let access = PositioningAccess::of_positioning(person.unwrap_or_default(), &positioning);
+    Ok(caller.may(Operation::Read, Resource::Positioning(&access)).then_some(written))
 }
 
 fn may_read_offer(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> Result<bool, StoreError> {

@@ -11,6 +11,7 @@ mod import_lheo;
 pub mod lheo;
 mod list_training_history;
 pub mod model;
+pub mod positionings;
 pub mod report;
 pub mod search_index;
 mod search_trainings;
@@ -27,14 +28,16 @@ pub const TAG: &str = "Training";
 pub const XML: &[&str] = &["application/xml", "text/xml"];
 
 /// Registers the routes under the caller's scope (`/v1`). The LHEO paths come before
-/// `/trainings/{id}`, which would otherwise take `lheo` for an id.
+/// `/trainings/{id}`, which would otherwise take `lheo` for an id; so does the providers' list
+/// of positionings. A person's positionings are under `/persons/{id}/trainings`.
 pub fn configure(config: &mut ServiceConfig) {
+    config.service(import_lheo::import_lheo).service(export_lheo::export_lheo);
+    positionings::configure_provider_list(config);
     config
-        .service(import_lheo::import_lheo)
-        .service(export_lheo::export_lheo)
         .service(search_trainings::search_trainings)
         .service(get_training::get_training)
         .service(list_training_history::list_training_history);
+    positionings::configure(config);
 }
 
 /// The part of the contract this crate owns besides its paths: its tag.
@@ -44,7 +47,10 @@ their actions and sessions, in the terms of LHEO 2.3 (Langage Harmonisé d'Écha
 formation, décret 2015-742). Régions (their Carif-Oref), France Travail and training providers import their catalogues \
 as LHEO XML (`POST /v1/trainings/lheo`, 2.3 or 2.2), upserted by publisher and LHEO `@numero`; the catalogue is \
 read as JSON and exported as LHEO 2.3. Reading is public; importing needs `training:write` and the policy's row \
-(France Travail all, a région its région's training, a training provider or partner its own).")))]
+(France Travail all, a région its région's training, a training provider or partner its own). A person's path into training (Ouiform): a counsellor positions the \
+person on a session (`POST /v1/persons/{id}/trainings`), the session's provider answers, then records the entry and \
+the exit (`PATCH`), each step on the person's timeline and the change feed; the provider sees the positionings on \
+its own sessions, the région those on the sessions it funds.")))]
 pub struct TrainingApi;
 
 /// A stored record that does not read back as the catalogue's model.

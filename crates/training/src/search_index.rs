@@ -5,7 +5,9 @@
 //! document per record of the change feed, and a formation is the record its imports write.
 //! The session- and action-level values (start days, communes, modes, recruitment,
 //! accessibility) are kept as lists, so each filter holds when *some* session or action of
-//! the formation meets it (docs/training.md, Search, says what this means for combined filters).
+//! the formation meets it; the field `session` holds one structured value per session (its
+//! start, recruitment, its action's communes and funders), by which the search checks that its
+//! session-level filters together hold for one and the same session ([`SessionValue`]).
 
 use std::path::Path;
 use std::time::Duration;
@@ -17,7 +19,7 @@ use plateforme_store::{DbConnection, Store, StoreError};
 use uuid::Uuid;
 
 use crate::get_training::training_of;
-use crate::model::{Recruitment, TeachingMode, Training};
+use crate::model::{Action, Recruitment, Session, TeachingMode, Training};
 
 pub const TITLE: &str = "title";
 pub const DESCRIPTION: &str = "description";
@@ -35,6 +37,10 @@ pub const START_DAY: &str = "start_day";
 pub const DISTANCE_LEARNING: &str = "distance_learning";
 pub const OPEN_RECRUITMENT: &str = "open_recruitment";
 pub const ACCESSIBLE: &str = "accessible";
+/// The `code-financeur` of each action's funders.
+pub const FUNDER: &str = "funder";
+/// One [`SessionValue`] per session, read per document (declared as a facet).
+pub const SESSION: &str = "session";
 /// Microseconds since the Unix epoch: ties of relevance go to the latest updated.
 pub const UPDATED_AT: &str = "updated_at";
 
@@ -43,7 +49,8 @@ pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
 /// The formations' kind: title matches weigh most, then the objective, results and content.
 pub fn kind() -> Kind {
-    Kind::new("trainings", RESOURCE_TYPE, 1)
+    // Version 2: the fields `funder` and `session`.
+    Kind::new("trainings", RESOURCE_TYPE, 2)
         .text(TITLE, 10.0)
         .text(DESCRIPTION, 1.0)
         .keyword(FORMACODE)
@@ -57,6 +64,8 @@ pub fn kind() -> Kind {
         .flag(DISTANCE_LEARNING)
         .flag(OPEN_RECRUITMENT)
         .flag(ACCESSIBLE)
+        .keyword(FUNDER)
+        .facet(SESSION)
         .integer(UPDATED_AT)
 }
 
@@ -110,11 +119,63 @@ pub fn document(training: &Training) -> Result<Document, StoreError> {
             addresses.filter_map(|address| address.departement.clone()).map(|departement| (DEPARTEMENT, departement)),
         )
         .chain(sessions().filter_map(|session| session.earliest_start()).map(|day| (START_DAY, day.to_string())))
+        .chain(actions.iter().flat_map(|action| &action.funders).map(|funder| (FUNDER, funder.code.clone())))
+        .chain(actions.iter().flat_map(|action| {
+            action.sessions.iter().map(move |session| (SESSION, SessionValue::of(action, session).encode()))
+        }))
         .collect::<std::collections::BTreeSet<_>>();
     for (field, value) in keywords {
         document = document.with(field, Value::Keyword(value));
     }
     Ok(document)
+}
+
+/// What a session's filters read of it, as one keyword value: its first day, whether its
+/// recruitment is open, and its action's communes and funders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionValue {
+    pub start_day: Option<String>,
+    pub open: bool,
+    pub communes: Vec<String>,
+    pub funders: Vec<String>,
+}
+
+impl SessionValue {
+    pub fn of(action: &Action, session: &Session) -> SessionValue {
+        SessionValue {
+            start_day: session.earliest_start().map(|day| day.to_string()),
+            open: session.recruitment == Some(Recruitment::Open),
+            communes: action.sites.iter().filter_map(|site| site.address.commune.clone()).collect(),
+            // A funder code is a number in LHEO's dictionary; another text cannot be searched
+            // for (rule `funding.format`) and could break the value's separators.
+            funders: action
+                .funders
+                .iter()
+                .map(|funder| funder.code.clone())
+                .filter(|code| code.chars().all(|c| c.is_ascii_alphanumeric()))
+                .collect(),
+        }
+    }
+
+    /// `start|open|communes|funders`, lists comma-separated: none of the parts holds `|` or
+    /// `,` (days, INSEE codes and funder codes are checked by the import).
+    pub fn encode(&self) -> String {
+        let open = if self.open { "1" } else { "0" };
+        let start = self.start_day.as_deref().unwrap_or_default();
+        format!("{start}|{open}|{}|{}", self.communes.join(","), self.funders.join(","))
+    }
+
+    pub fn decode(value: &str) -> Option<SessionValue> {
+        let mut parts = value.split('|');
+        let (start, open, communes, funders) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let list = |text: &str| text.split(',').filter(|part| !part.is_empty()).map(str::to_owned).collect();
+        Some(SessionValue {
+            start_day: Some(start.to_owned()).filter(|start| !start.is_empty()),
+            open: open == "1",
+            communes: list(communes),
+            funders: list(funders),
+        })
+    }
 }
 
 fn document_of(stored: StoredTraining) -> Result<Document, StoreError> {

@@ -6,14 +6,16 @@ use plateforme_api::{ApiError, ErrorCode, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::{CodeError, FieldError, date};
-use plateforme_search::{Filter, Query, Sort};
+use std::collections::BTreeSet;
+
+use plateforme_search::{Filter, Query, Sort, ValueTest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::model::Training;
 use crate::search_index::{
-    ACCESSIBLE, CERTIFYING, COMMUNE, DEPARTEMENT, DISTANCE_LEARNING, FORMACODE, OPEN_RECRUITMENT, REGION, RNCP,
-    ROME_CODE, START_DAY, TrainingsIndex, UPDATED_AT,
+    ACCESSIBLE, CERTIFYING, COMMUNE, DEPARTEMENT, DISTANCE_LEARNING, FORMACODE, FUNDER, OPEN_RECRUITMENT, REGION, RNCP,
+    ROME_CODE, SESSION, START_DAY, SessionValue, TrainingsIndex, UPDATED_AT,
 };
 
 pub const MAX_LIST: usize = 20;
@@ -81,6 +83,11 @@ pub struct TrainingSearchQuery {
     /// Only formations with an action stating how disabled people are welcomed
     /// (`acces-handicapes`).
     pub accessible: Option<bool>,
+    /// Funder codes (LHEO `code-financeur`: `2` the conseil régional, `4` France Travail…),
+    /// comma-separated, up to 20: each 1 or 2 digits (rule `funding.format`). The formations with
+    /// an action one of them funds.
+    #[param(example = "2", pattern = r"^\d{1,2}(?:,\d{1,2}){0,19}$")]
+    pub funding: Option<String>,
     /// Formations per page, 1 to 100 (20 by default; rule `limit.range`).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
@@ -123,9 +130,10 @@ pub struct TrainingSearchResponse {
 /// Searches the active formations of the catalogue: French full text over title, objective,
 /// expected results and content, combined with filters — FORMACODE, ROME and RNCP codes, a
 /// commune (or a radius around it), départements, régions, a window of session start days,
-/// distance learning, open recruitment, accessibility to disabled people. Each filter on an
-/// action or a session holds when some action or session of the formation meets it (not
-/// necessarily the same one for two filters: docs/training.md, Search). `total` and the facet
+/// distance learning, open recruitment, funders (`funding`), accessibility to disabled people.
+/// The filters on a session — its place (`commune`, `radius_km`), its start window, open
+/// recruitment, its funders — hold together for one and the same session of the formation;
+/// `departement`, `distance_learning` and `accessible` each for some action. `total` and the facet
 /// counts (per région and per certifying) cover every match and each adds up to `total`.
 /// Pages follow `next_cursor` up to 10,000 results deep. A formation closed by an import leaves
 /// the search; an import is searchable by the importer's next search.
@@ -205,8 +213,16 @@ impl TrainingSearchQuery {
             list(&self.departement, "departement", &mut errors, |code| DepartementCode::parse(code).map(String::from)),
         );
         any_of(REGION, list(&self.region, "region", &mut errors, |code| RegionCode::parse(code).map(String::from)));
-        any_of(COMMUNE, self.communes(&mut errors));
-        any_of(START_DAY, self.start_days(&mut errors));
+        let communes = self.communes(&mut errors);
+        let start_days = self.start_days(&mut errors);
+        let funders = list(&self.funding, "funding", &mut errors, funder);
+        let same_session = SameSession::of(&communes, &start_days, self.open_recruitment == Some(true), &funders);
+        any_of(COMMUNE, communes);
+        any_of(START_DAY, start_days);
+        any_of(FUNDER, funders);
+        if let Some(same_session) = same_session {
+            filters.push(same_session);
+        }
         for (wanted, field) in [
             (self.distance_learning, DISTANCE_LEARNING),
             (self.open_recruitment, OPEN_RECRUITMENT),
@@ -305,6 +321,54 @@ impl TrainingSearchQuery {
         }
         from.iter_days().take_while(|day| *day <= to).map(|day| day.to_string()).collect()
     }
+}
+
+/// The session-level filters, when two or more are asked: each alone holds when some session
+/// meets it; together they must hold for one and the same session (its action's place and
+/// funders, its start, its recruitment), checked on the formation's `session` values.
+struct SameSession {
+    communes: BTreeSet<String>,
+    start_days: BTreeSet<String>,
+    open: bool,
+    funders: BTreeSet<String>,
+}
+
+impl SameSession {
+    fn of(communes: &[String], start_days: &[String], open: bool, funders: &[String]) -> Option<Filter> {
+        let asked = [!communes.is_empty(), !start_days.is_empty(), open, !funders.is_empty()];
+        if asked.iter().filter(|asked| **asked).count() < 2 {
+            return None;
+        }
+        let wanted = SameSession {
+            communes: communes.iter().cloned().collect(),
+            start_days: start_days.iter().cloned().collect(),
+            open,
+            funders: funders.iter().cloned().collect(),
+        };
+        let test =
+            ValueTest::new(move |value| SessionValue::decode(value).is_some_and(|session| wanted.holds(&session)));
+        Some(Filter::AnyValue { field: SESSION, test })
+    }
+
+    fn holds(&self, session: &SessionValue) -> bool {
+        let among = |wanted: &BTreeSet<String>, values: &[String]| {
+            wanted.is_empty() || values.iter().any(|value| wanted.contains(value))
+        };
+        let starts =
+            self.start_days.is_empty() || session.start_day.as_ref().is_some_and(|day| self.start_days.contains(day));
+        starts
+            && (!self.open || session.open)
+            && among(&self.communes, &session.communes)
+            && among(&self.funders, &session.funders)
+    }
+}
+
+/// A funder code: 1 or 2 digits.
+fn funder(code: &str) -> Result<String, CodeError> {
+    if (1..=2).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(code.to_owned());
+    }
+    Err(CodeError::new("funding.format", format!("{code:?} is not a funder code (1 or 2 digits, LHEO code-financeur)")))
 }
 
 fn day(text: Option<&str>, field: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {

@@ -24,6 +24,7 @@ use plateforme_model::offer::{Offer, OfferStatus};
 use plateforme_model::organization::{OrganizationKind, Territory};
 use plateforme_model::person::co_accompaniment::CoAccompanimentRole;
 use plateforme_store::dossier::persons::PersonRemit;
+use plateforme_store::training::positionings::StoredPositioning;
 use uuid::Uuid;
 
 /// The organization a caller acts for.
@@ -114,6 +115,29 @@ pub struct TrainingAccess {
     pub published_by: Uuid,
 }
 
+/// What the policy needs to know of a person's positioning on a training session: the person,
+/// the organization that published the session, and the région that funds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositioningAccess {
+    pub person: PersonAccess,
+    /// The organization that published the session (its training provider, or a partner).
+    pub provider: Uuid,
+    /// The région funding the session's action (LHEO `code-financeur` 2, the conseil régional),
+    /// when one does.
+    pub funding_region: Option<RegionCode>,
+}
+
+impl PositioningAccess {
+    /// What the policy reads of a stored positioning of a person whose remit is `person`.
+    pub fn of_positioning(person: PersonAccess, stored: &StoredPositioning) -> PositioningAccess {
+        PositioningAccess {
+            person,
+            provider: stored.provider_id,
+            funding_region: stored.funding_region.as_deref().and_then(|code| RegionCode::parse(code).ok()),
+        }
+    }
+}
+
 /// The territory an indicator is computed over: a département, a région, or (both `None`) the
 /// whole country.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,6 +165,7 @@ pub enum Resource<'a> {
     Person(&'a PersonAccess),
     Offer(&'a OfferAccess),
     Training(&'a TrainingAccess),
+    Positioning(&'a PositioningAccess),
     Indicators(&'a IndicatorsAccess),
     Organization(&'a OrganizationAccess),
 }
@@ -151,6 +176,7 @@ impl Resource<'_> {
             Self::Person(_) => ResourceKind::Person,
             Self::Offer(_) => ResourceKind::Offer,
             Self::Training(_) => ResourceKind::Training,
+            Self::Positioning(_) => ResourceKind::Positioning,
             Self::Indicators(_) => ResourceKind::Indicators,
             Self::Organization(_) => ResourceKind::Organization,
         }
@@ -162,19 +188,21 @@ pub enum ResourceKind {
     Person,
     Offer,
     Training,
+    Positioning,
     Indicators,
     Organization,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 5] =
-        [Self::Person, Self::Offer, Self::Training, Self::Indicators, Self::Organization];
+    pub const ALL: [ResourceKind; 6] =
+        [Self::Person, Self::Offer, Self::Training, Self::Positioning, Self::Indicators, Self::Organization];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Person => "person",
             Self::Offer => "offer",
             Self::Training => "training",
+            Self::Positioning => "training_positioning",
             Self::Indicators => "indicators",
             Self::Organization => "organization",
         }
@@ -211,6 +239,15 @@ pub enum Rule {
     OpenOrPublishedBySelf,
     /// Training entries of one of the territory's régions.
     InOwnRegion,
+    /// Positionings on training of the persons the organization reads (its kind's person rule).
+    OfPersonsItReads,
+    /// Positionings on the sessions the organization published (the training provider).
+    OnOwnSessions,
+    /// [`Rule::OfPersonsItReads`] or [`Rule::OnOwnSessions`]: a partner both accompanies and
+    /// trains.
+    OfPersonsItReadsOrOnOwnSessions,
+    /// Positionings on sessions a région of the territory funds.
+    OnSessionsItFunds,
     /// Indicators: national ones, and those of one of the territory's régions or of a
     /// département of those régions.
     NationalOrOwnRegion,
@@ -227,7 +264,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 22] = [
         Self::Everything,
         Self::Nothing,
         Self::RegisteredOrOrientedToSelf,
@@ -241,6 +278,10 @@ impl Rule {
         Self::OwnedBySelf,
         Self::OpenOrPublishedBySelf,
         Self::InOwnRegion,
+        Self::OfPersonsItReads,
+        Self::OnOwnSessions,
+        Self::OfPersonsItReadsOrOnOwnSessions,
+        Self::OnSessionsItFunds,
         Self::NationalOrOwnRegion,
         Self::NationalOrOwnDepartements,
         Self::NationalOrOwnTerritory,
@@ -276,6 +317,14 @@ impl Rule {
             Self::OwnedBySelf => "offers the organization owns (not those it is only a merged source of)",
             Self::OpenOrPublishedBySelf => "open offers, and offers the organization is a source of",
             Self::InOwnRegion => "training entries of a région of the organization's territory",
+            Self::OfPersonsItReads => "positionings on training of the persons the organization reads",
+            Self::OnOwnSessions => "positionings on the training sessions the organization published",
+            Self::OfPersonsItReadsOrOnOwnSessions => {
+                "positionings of the persons the organization reads, and on the sessions it published"
+            }
+            Self::OnSessionsItFunds => {
+                "positionings on training sessions a région of the organization's territory funds"
+            }
             Self::NationalOrOwnRegion => {
                 "national indicators, and those of a région of the organization's territory or of a département in it"
             }
@@ -306,6 +355,10 @@ impl Rule {
             Self::PublishedBySelf => matches!(resource, ResourceKind::Offer | ResourceKind::Training),
             Self::OwnedBySelf | Self::OpenOrPublishedBySelf => resource == ResourceKind::Offer,
             Self::InOwnRegion => resource == ResourceKind::Training,
+            Self::OfPersonsItReads
+            | Self::OnOwnSessions
+            | Self::OfPersonsItReadsOrOnOwnSessions
+            | Self::OnSessionsItFunds => resource == ResourceKind::Positioning,
             Self::NationalOrOwnRegion
             | Self::NationalOrOwnDepartements
             | Self::NationalOrOwnTerritory
@@ -343,6 +396,19 @@ impl Rule {
                 Resource::Training(training) => territory.regions.contains(&training.region),
                 _ => false,
             },
+            // The person as the kind's own person rule judges them: one definition of whom an
+            // organization follows.
+            Self::OfPersonsItReads => positioning(resource).is_some_and(|positioning| {
+                rule(principal.kind, ResourceKind::Person, Operation::Read)
+                    .admits(principal, Resource::Person(&positioning.person))
+            }),
+            Self::OnOwnSessions => positioning(resource).is_some_and(|positioning| positioning.provider == me),
+            Self::OfPersonsItReadsOrOnOwnSessions => {
+                Self::OfPersonsItReads.admits(principal, resource) || Self::OnOwnSessions.admits(principal, resource)
+            }
+            Self::OnSessionsItFunds => positioning(resource).is_some_and(|positioning| {
+                positioning.funding_region.as_ref().is_some_and(|region| territory.regions.contains(region))
+            }),
             // The département, when given, is the finest level the figures describe, so it
             // decides: its région is derived from it rather than taken from `region`, which could
             // disagree.
@@ -399,6 +465,13 @@ fn person(resource: Resource<'_>) -> Option<&PersonAccess> {
     }
 }
 
+fn positioning(resource: Resource<'_>) -> Option<&PositioningAccess> {
+    match resource {
+        Resource::Positioning(positioning) => Some(positioning),
+        _ => None,
+    }
+}
+
 fn indicators(resource: Resource<'_>) -> Option<&IndicatorsAccess> {
     match resource {
         Resource::Indicators(indicators) => Some(indicators),
@@ -415,7 +488,7 @@ pub fn rule(kind: OrganizationKind, resource: ResourceKind, operation: Operation
     lookup(table::TABLE, kind, resource, operation)
 }
 
-// A linear scan of 70 rows: cheaper than any hashing, and it keeps the table a plain literal.
+// A linear scan of 108 rows: cheaper than any hashing, and it keeps the table a plain literal.
 fn lookup(rows: &[Row], kind: OrganizationKind, resource: ResourceKind, operation: Operation) -> Rule {
     rows.iter()
         .find(|(k, r, o, _)| *k == kind && *r == resource && *o == operation)

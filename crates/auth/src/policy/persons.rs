@@ -88,6 +88,10 @@ impl Rule {
             | Self::OwnedBySelf
             | Self::OpenOrPublishedBySelf
             | Self::InOwnRegion
+            | Self::OfPersonsItReads
+            | Self::OnOwnSessions
+            | Self::OfPersonsItReadsOrOnOwnSessions
+            | Self::OnSessionsItFunds
             | Self::NationalOrOwnRegion
             | Self::NationalOrOwnDepartements
             | Self::NationalOrOwnTerritory

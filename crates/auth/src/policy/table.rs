@@ -11,13 +11,16 @@
 //! by their owner alone; France Travail moderates them; every organization is
 //! readable, and each writes only its own record (administration of the others goes through an
 //! admin scope, not this policy); indicators are computed, so nobody writes them, and national
-//! ones are open data.
+//! ones are open data. A person's positioning on a training session is created by whoever may
+//! write the person (the person rule for `Write`: the counsellor's follow-up); the rows
+//! `Positioning` say who reads it and who records the provider's steps (answer, entry, exit).
 
 use super::Operation::{Read, Write};
-use super::ResourceKind::{Indicators, Offer, Organization, Person, Training};
+use super::ResourceKind::{Indicators, Offer, Organization, Person, Positioning, Training};
 use super::Rule::{
     CoAccompaniedOrShared, Everything, InOwnRegion, NationalOnly, NationalOrOwnDepartements, NationalOrOwnRegion,
-    NationalOrOwnTerritory, Nothing, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf,
+    NationalOrOwnTerritory, Nothing, OfPersonsItReads, OfPersonsItReadsOrOnOwnSessions, OnOwnSessions,
+    OnSessionsItFunds, OpenOrPublishedBySelf, OwnedBySelf, PublishedBySelf, RegisteredBySelf,
     RegisteredCoAccompaniedOrShared, RegisteredOrOrientedToSelf, RegisteredOrientedCoAccompaniedOrShared,
     RsaResidentOfTerritory, RsaResidentOrCoAccompanied, SelfOnly,
 };
@@ -36,6 +39,8 @@ pub(super) const TABLE: &[Row] = &[
     (FranceTravail, Offer,        Write, Everything),
     (FranceTravail, Training,     Read,  Everything),
     (FranceTravail, Training,     Write, Everything),
+    (FranceTravail, Positioning,  Read,  Everything),
+    (FranceTravail, Positioning,  Write, Everything),
     (FranceTravail, Indicators,   Read,  Everything),
     (FranceTravail, Indicators,   Write, Nothing),
     (FranceTravail, Organization, Read,  Everything),
@@ -50,6 +55,8 @@ pub(super) const TABLE: &[Row] = &[
     (MissionLocale, Offer,        Write, OwnedBySelf),
     (MissionLocale, Training,     Read,  Everything),
     (MissionLocale, Training,     Write, Nothing),
+    (MissionLocale, Positioning,  Read,  OfPersonsItReads),
+    (MissionLocale, Positioning,  Write, Nothing),
     (MissionLocale, Indicators,   Read,  NationalOrOwnDepartements),
     (MissionLocale, Indicators,   Write, Nothing),
     (MissionLocale, Organization, Read,  Everything),
@@ -63,6 +70,8 @@ pub(super) const TABLE: &[Row] = &[
     (CapEmploi,     Offer,        Write, OwnedBySelf),
     (CapEmploi,     Training,     Read,  Everything),
     (CapEmploi,     Training,     Write, Nothing),
+    (CapEmploi,     Positioning,  Read,  OfPersonsItReads),
+    (CapEmploi,     Positioning,  Write, Nothing),
     (CapEmploi,     Indicators,   Read,  NationalOrOwnDepartements),
     (CapEmploi,     Indicators,   Write, Nothing),
     (CapEmploi,     Organization, Read,  Everything),
@@ -76,6 +85,8 @@ pub(super) const TABLE: &[Row] = &[
     (Departement,   Offer,        Write, OwnedBySelf),
     (Departement,   Training,     Read,  Everything),
     (Departement,   Training,     Write, Nothing),
+    (Departement,   Positioning,  Read,  OfPersonsItReads),
+    (Departement,   Positioning,  Write, Nothing),
     (Departement,   Indicators,   Read,  NationalOrOwnDepartements),
     (Departement,   Indicators,   Write, Nothing),
     (Departement,   Organization, Read,  Everything),
@@ -89,6 +100,8 @@ pub(super) const TABLE: &[Row] = &[
     (Region,        Offer,        Write, OwnedBySelf),
     (Region,        Training,     Read,  Everything),
     (Region,        Training,     Write, InOwnRegion),
+    (Region,        Positioning,  Read,  OnSessionsItFunds),
+    (Region,        Positioning,  Write, Nothing),
     (Region,        Indicators,   Read,  NationalOrOwnRegion),
     (Region,        Indicators,   Write, Nothing),
     (Region,        Organization, Read,  Everything),
@@ -105,6 +118,8 @@ pub(super) const TABLE: &[Row] = &[
     (Partner,       Offer,        Write, OwnedBySelf),
     (Partner,       Training,     Read,  Everything),
     (Partner,       Training,     Write, PublishedBySelf),
+    (Partner,       Positioning,  Read,  OfPersonsItReadsOrOnOwnSessions),
+    (Partner,       Positioning,  Write, OnOwnSessions),
     (Partner,       Indicators,   Read,  NationalOnly),
     (Partner,       Indicators,   Write, Nothing),
     (Partner,       Organization, Read,  Everything),
@@ -118,6 +133,8 @@ pub(super) const TABLE: &[Row] = &[
     (Employer,      Offer,        Write, OwnedBySelf),
     (Employer,      Training,     Read,  Everything),
     (Employer,      Training,     Write, Nothing),
+    (Employer,      Positioning,  Read,  Nothing),
+    (Employer,      Positioning,  Write, Nothing),
     (Employer,      Indicators,   Read,  NationalOnly),
     (Employer,      Indicators,   Write, Nothing),
     (Employer,      Organization, Read,  Everything),
@@ -131,6 +148,8 @@ pub(super) const TABLE: &[Row] = &[
     (StateService,     Offer,        Write, Nothing),
     (StateService,     Training,     Read,  Everything),
     (StateService,     Training,     Write, Nothing),
+    (StateService,     Positioning,  Read,  Nothing),
+    (StateService,     Positioning,  Write, Nothing),
     (StateService,     Indicators,   Read,  NationalOrOwnTerritory),
     (StateService,     Indicators,   Write, Nothing),
     (StateService,     Organization, Read,  Everything),
@@ -144,6 +163,8 @@ pub(super) const TABLE: &[Row] = &[
     (TrainingProvider, Offer,        Write, Nothing),
     (TrainingProvider, Training,     Read,  Everything),
     (TrainingProvider, Training,     Write, PublishedBySelf),
+    (TrainingProvider, Positioning,  Read,  OnOwnSessions),
+    (TrainingProvider, Positioning,  Write, OnOwnSessions),
     (TrainingProvider, Indicators,   Read,  NationalOnly),
     (TrainingProvider, Indicators,   Write, Nothing),
     (TrainingProvider, Organization, Read,  Everything),

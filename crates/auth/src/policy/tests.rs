@@ -40,6 +40,7 @@ enum Record {
     Person(PersonAccess),
     Offer(OfferAccess),
     Training(TrainingAccess),
+    Positioning(PositioningAccess),
     Indicators(IndicatorsAccess),
     Organization(OrganizationAccess),
 }
@@ -50,6 +51,7 @@ impl Record {
             Self::Person(person) => Resource::Person(person),
             Self::Offer(offer) => Resource::Offer(offer),
             Self::Training(training) => Resource::Training(training),
+            Self::Positioning(positioning) => Resource::Positioning(positioning),
             Self::Indicators(indicators) => Resource::Indicators(indicators),
             Self::Organization(organization) => Resource::Organization(organization),
         }
@@ -58,7 +60,7 @@ impl Record {
 
 /// Every record the matrix tries, named as the matrix names it. "It" is the organization under
 /// test (`ME`); "its département" is 69, "its région" 84.
-const CASES: [&str; 26] = [
+const CASES: [&str; 30] = [
     "person registered by it",
     "person oriented to it",
     "person sharing their dossier with it",
@@ -76,6 +78,10 @@ const CASES: [&str; 26] = [
     "training it published in another région",
     "training of another organization in its région",
     "training of another organization in another région",
+    "positioning on its session of a person of another organization",
+    "positioning of a person it follows on another's session",
+    "positioning on another's session its région funds",
+    "positioning on another's session another région funds",
     "national indicators",
     "indicators of its région",
     "indicators of its département",
@@ -112,6 +118,18 @@ fn record(case: &str) -> Record {
         })
     };
     let training = |code: &str, published_by| Record::Training(TrainingAccess { region: region(code), published_by });
+    let positioning = |person: PersonAccess, provider, funding: Option<&str>| {
+        Record::Positioning(PositioningAccess { person, provider, funding_region: funding.map(region) })
+    };
+    // Followed by every kind that accompanies: registered by it, oriented to it, an RSA
+    // beneficiary living in its département.
+    let followed = PersonAccess {
+        registered_by: Some(ME),
+        oriented_to: vec![ME],
+        rsa_beneficiary: true,
+        residence_departement: Some(departement("69")),
+        ..stranger.clone()
+    };
     let indicators = |region_code: Option<&str>, departement_code: Option<&str>| {
         Record::Indicators(IndicatorsAccess {
             region: region_code.map(region),
@@ -142,6 +160,10 @@ fn record(case: &str) -> Record {
         "training it published in another région" => training("11", ME),
         "training of another organization in its région" => training("84", OTHER),
         "training of another organization in another région" => training("11", OTHER),
+        "positioning on its session of a person of another organization" => positioning(stranger.clone(), ME, None),
+        "positioning of a person it follows on another's session" => positioning(followed, OTHER, None),
+        "positioning on another's session its région funds" => positioning(stranger.clone(), OTHER, Some("84")),
+        "positioning on another's session another région funds" => positioning(stranger.clone(), OTHER, Some("11")),
         "national indicators" => indicators(None, None),
         "indicators of its région" => indicators(Some("84"), None),
         "indicators of its département" => indicators(Some("84"), Some("69")),
@@ -165,7 +187,7 @@ fn every_kind_meeting_every_record() -> impl Iterator<Item = (OrganizationKind, 
 /// The expected decisions, written out from the product issue, not derived from the table:
 /// (kind, record, may read, may write).
 #[rustfmt::skip]
-const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
+const MATRIX: [(OrganizationKind, &str, bool, bool); 270] = [
     (FranceTravail, "person registered by it",                             true,  true),
     (FranceTravail, "person oriented to it",                               true,  true),
     (FranceTravail, "person sharing their dossier with it",                true,  true),
@@ -183,6 +205,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (FranceTravail, "training it published in another région",             true,  true),
     (FranceTravail, "training of another organization in its région",      true,  true),
     (FranceTravail, "training of another organization in another région",  true,  true),
+    (FranceTravail, "positioning on its session of a person of another organization", true,  true),
+    (FranceTravail, "positioning of a person it follows on another's session", true,  true),
+    (FranceTravail, "positioning on another's session its région funds", true,  true),
+    (FranceTravail, "positioning on another's session another région funds", true,  true),
     (FranceTravail, "national indicators",                                 true,  false),
     (FranceTravail, "indicators of its région",                            true,  false),
     (FranceTravail, "indicators of its département",                       true,  false),
@@ -210,6 +236,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (MissionLocale, "training it published in another région",             true,  false),
     (MissionLocale, "training of another organization in its région",      true,  false),
     (MissionLocale, "training of another organization in another région",  true,  false),
+    (MissionLocale, "positioning on its session of a person of another organization", false, false),
+    (MissionLocale, "positioning of a person it follows on another's session", true,  false),
+    (MissionLocale, "positioning on another's session its région funds", false, false),
+    (MissionLocale, "positioning on another's session another région funds", false, false),
     (MissionLocale, "national indicators",                                 true,  false),
     (MissionLocale, "indicators of its région",                            false, false),
     (MissionLocale, "indicators of its département",                       true,  false),
@@ -237,6 +267,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (CapEmploi,     "training it published in another région",             true,  false),
     (CapEmploi,     "training of another organization in its région",      true,  false),
     (CapEmploi,     "training of another organization in another région",  true,  false),
+    (CapEmploi, "positioning on its session of a person of another organization", false, false),
+    (CapEmploi, "positioning of a person it follows on another's session", true,  false),
+    (CapEmploi, "positioning on another's session its région funds", false, false),
+    (CapEmploi, "positioning on another's session another région funds", false, false),
     (CapEmploi,     "national indicators",                                 true,  false),
     (CapEmploi,     "indicators of its région",                            false, false),
     (CapEmploi,     "indicators of its département",                       true,  false),
@@ -264,6 +298,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (Departement,   "training it published in another région",             true,  false),
     (Departement,   "training of another organization in its région",      true,  false),
     (Departement,   "training of another organization in another région",  true,  false),
+    (Departement, "positioning on its session of a person of another organization", false, false),
+    (Departement, "positioning of a person it follows on another's session", true,  false),
+    (Departement, "positioning on another's session its région funds", false, false),
+    (Departement, "positioning on another's session another région funds", false, false),
     (Departement,   "national indicators",                                 true,  false),
     (Departement,   "indicators of its région",                            false, false),
     (Departement,   "indicators of its département",                       true,  false),
@@ -291,6 +329,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (Region,        "training it published in another région",             true,  false),
     (Region,        "training of another organization in its région",      true,  true),
     (Region,        "training of another organization in another région",  true,  false),
+    (Region, "positioning on its session of a person of another organization", false, false),
+    (Region, "positioning of a person it follows on another's session", false, false),
+    (Region, "positioning on another's session its région funds", true,  false),
+    (Region, "positioning on another's session another région funds", false, false),
     (Region,        "national indicators",                                 true,  false),
     (Region,        "indicators of its région",                            true,  false),
     (Region,        "indicators of its département",                       true,  false),
@@ -318,6 +360,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (Partner,       "training it published in another région",             true,  true),
     (Partner,       "training of another organization in its région",      true,  false),
     (Partner,       "training of another organization in another région",  true,  false),
+    (Partner, "positioning on its session of a person of another organization", true,  true),
+    (Partner, "positioning of a person it follows on another's session", true,  false),
+    (Partner, "positioning on another's session its région funds", false, false),
+    (Partner, "positioning on another's session another région funds", false, false),
     (Partner,       "national indicators",                                 true,  false),
     (Partner,       "indicators of its région",                            false, false),
     (Partner,       "indicators of its département",                       false, false),
@@ -345,6 +391,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (Employer,      "training it published in another région",             true,  false),
     (Employer,      "training of another organization in its région",      true,  false),
     (Employer,      "training of another organization in another région",  true,  false),
+    (Employer, "positioning on its session of a person of another organization", false, false),
+    (Employer, "positioning of a person it follows on another's session", false, false),
+    (Employer, "positioning on another's session its région funds", false, false),
+    (Employer, "positioning on another's session another région funds", false, false),
     (Employer,      "national indicators",                                 true,  false),
     (Employer,      "indicators of its région",                            false, false),
     (Employer,      "indicators of its département",                       false, false),
@@ -372,6 +422,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (StateService, "training it published in another région",           true,  false),
     (StateService, "training of another organization in its région",    true,  false),
     (StateService, "training of another organization in another région", true,  false),
+    (StateService, "positioning on its session of a person of another organization", false, false),
+    (StateService, "positioning of a person it follows on another's session", false, false),
+    (StateService, "positioning on another's session its région funds", false, false),
+    (StateService, "positioning on another's session another région funds", false, false),
     (StateService, "national indicators",                               true,  false),
     (StateService, "indicators of its région",                          false, false),
     (StateService, "indicators of its département",                     true,  false),
@@ -399,6 +453,10 @@ const MATRIX: [(OrganizationKind, &str, bool, bool); 234] = [
     (TrainingProvider, "training it published in another région",           true,  true,),
     (TrainingProvider, "training of another organization in its région",    true,  false),
     (TrainingProvider, "training of another organization in another région", true,  false),
+    (TrainingProvider, "positioning on its session of a person of another organization", true,  true),
+    (TrainingProvider, "positioning of a person it follows on another's session", false, false),
+    (TrainingProvider, "positioning on another's session its région funds", false, false),
+    (TrainingProvider, "positioning on another's session another région funds", false, false),
     (TrainingProvider, "national indicators",                               true,  false),
     (TrainingProvider, "indicators of its région",                          false, false),
     (TrainingProvider, "indicators of its département",                     false, false),
@@ -444,7 +502,7 @@ fn the_matrix_covers_every_kind_and_every_record() {
 
 #[test]
 fn the_table_has_one_row_per_kind_resource_and_operation_in_a_stable_order() {
-    assert_eq!(table().count(), 9 * 5 * 2);
+    assert_eq!(table().count(), 9 * 6 * 2);
     let expected: Vec<_> = OrganizationKind::ALL
         .into_iter()
         .flat_map(|kind| ResourceKind::ALL.into_iter().map(move |resource| (kind, resource)))
@@ -559,7 +617,7 @@ fn every_rule_is_described_distinctly() {
 #[test]
 fn kinds_and_operations_have_stable_names() {
     let resources: Vec<_> = ResourceKind::ALL.into_iter().map(ResourceKind::as_str).collect();
-    assert_eq!(resources, ["person", "offer", "training", "indicators", "organization"]);
+    assert_eq!(resources, ["person", "offer", "training", "training_positioning", "indicators", "organization"]);
     let operations: Vec<_> = Operation::ALL.into_iter().map(Operation::as_str).collect();
     assert_eq!(operations, ["read", "write"]);
 }

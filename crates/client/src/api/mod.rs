@@ -21,3 +21,4 @@ pub mod sites;
 pub mod webhooks;
 // The training catalogue (issue 15).
 pub mod training;
+pub mod training_positionings;

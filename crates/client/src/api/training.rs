@@ -94,6 +94,8 @@ pub struct TrainingSearch {
     pub distance_learning: bool,
     pub open_recruitment: bool,
     pub accessible: bool,
+    /// Funder codes (LHEO `code-financeur`, 1 or 2 digits: `2` the conseil régional).
+    pub funding: Vec<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -121,6 +123,7 @@ impl TrainingSearch {
         push("distance_learning", flag(self.distance_learning));
         push("open_recruitment", flag(self.open_recruitment));
         push("accessible", flag(self.accessible));
+        push("funding", list(&self.funding));
         push("limit", self.limit.map(|limit| limit.to_string()));
         push("cursor", self.cursor.clone());
         query

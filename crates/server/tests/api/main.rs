@@ -69,5 +69,6 @@ mod profiles_candidates;
 mod profiles_search;
 // The training catalogue (issue 15).
 mod training;
+mod training_positionings;
 // The training catalogue's search (issue 15, item 4).
 mod training_search;

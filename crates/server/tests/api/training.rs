@@ -502,6 +502,9 @@ async fn the_demo_catalogue_is_seeded_once(app: TestApp) {
     assert_eq!(first.trainings, 2, "the demo catalogue's two formations");
     let again = actix_web::rt::task::spawn_blocking(seed).await.expect("seed again");
     assert_eq!(again.trainings, 0, "seeding again writes nothing");
+    // Two demo persons positioned on the demo bakery's session funded by the région, once.
+    assert_eq!(first.positionings, 2, "the demo positionings");
+    assert_eq!(again.positionings, 0, "seeding again positions nobody twice");
     let exported = app
         .client
         .get(app.url("/v1/trainings/lheo?region=84"))

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     a_formation_closed_by_a_reimport_leaves_the_search_at_once,
     bad_parameters_are_refused_with_their_rule,
     readiness_shows_the_training_index_and_its_lag,
+    session_filters_hold_for_one_and_the_same_session,
 );
 
 /// One formation of the test catalogue.
@@ -282,6 +283,8 @@ async fn bad_parameters_are_refused_with_their_rule(app: TestApp) {
         ("limit=0".into(), "limit", "limit.range"),
         ("limit=101".into(), "limit", "limit.range"),
         ("cursor=forged".into(), "cursor", "cursor.invalid"),
+        ("funding=ABC".into(), "funding[0]", "funding.format"),
+        ("funding=2,123".into(), "funding[1]", "funding.format"),
     ];
     for (query, field, rule) in cases {
         let response =
@@ -303,4 +306,71 @@ async fn readiness_shows_the_training_index_and_its_lag(app: TestApp) {
     assert_eq!(trainings["documents"], 3, "{ready}");
     assert_eq!(trainings["rebuilding"], false);
     assert!(trainings["lag_seconds"].as_f64().is_some_and(|lag| lag < 5.0), "{ready}");
+}
+
+/// A formation with a session in Lyon in January, open and funded by the région, and one in
+/// Paris in June, closed and funded by France Travail.
+const TWO_SESSIONS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<lheo xmlns="http://lheo.gouv.fr/2.3">
+<offres>
+<formation numero="TWO">
+<domaine-formation><code-FORMACODE ref="V14">21538</code-FORMACODE></domaine-formation>
+<intitule-formation>Boulanger en deux villes</intitule-formation>
+<objectif-formation>Devenir boulanger.</objectif-formation>
+<resultats-attendus>CAP.</resultats-attendus>
+<contenu-formation>Pétrissage.</contenu-formation>
+<certifiante>1</certifiante>
+<action numero="LYON">
+<lieu-de-formation><coordonnees><adresse><codepostal>69001</codepostal><ville>Lyon</ville><code-INSEE-commune>69123</code-INSEE-commune></adresse></coordonnees></lieu-de-formation>
+<session numero="JAN"><periode><debut>20270104</debut><fin>20270630</fin></periode><etat-recrutement>1</etat-recrutement></session>
+<organisme-financeur><code-financeur>2</code-financeur></organisme-financeur>
+</action>
+<action numero="PARIS">
+<lieu-de-formation><coordonnees><adresse><codepostal>75001</codepostal><ville>Paris</ville><code-INSEE-commune>75056</code-INSEE-commune></adresse></coordonnees></lieu-de-formation>
+<session numero="JUN"><periode><debut>20270601</debut><fin>20271130</fin></periode><etat-recrutement>2</etat-recrutement></session>
+<organisme-financeur><code-financeur>4</code-financeur></organisme-financeur>
+</action>
+</formation>
+</offres>
+</lheo>"#;
+
+async fn session_filters_hold_for_one_and_the_same_session(app: TestApp) {
+    let provider = app.register(OrganizationKind::TrainingProvider, &["training:write", "training:read"]).await;
+    let response = app
+        .client
+        .post(app.url("/v1/trainings/lheo"))
+        .bearer_auth(&provider.token)
+        .header("content-type", "application/xml")
+        .body(TWO_SESSIONS)
+        .send()
+        .await
+        .expect("POST /v1/trainings/lheo");
+    assert_eq!(response.status().as_u16(), 200, "import");
+    let two = vec!["TWO".to_owned()];
+    let none: Vec<String> = Vec::new();
+    // Each filter alone holds for some session.
+    for query in [
+        "commune=69123",
+        "start_from=2027-06-01&start_to=2027-06-30",
+        "funding=4",
+        "funding=2",
+        "open_recruitment=true",
+    ] {
+        assert_eq!(found(&app, query).await, two, "{query}");
+    }
+    assert_eq!(found(&app, "funding=11").await, none);
+    // Together, for the same session: Lyon starts in January, Paris in June and is closed.
+    for (query, expected) in [
+        ("commune=69123&start_from=2027-06-01&start_to=2027-06-30", &none),
+        ("commune=69123&start_from=2027-01-01&start_to=2027-01-31", &two),
+        ("commune=75056&open_recruitment=true", &none),
+        ("commune=69123&open_recruitment=true", &two),
+        ("commune=69123&radius_km=20&open_recruitment=true", &two),
+        ("commune=69123&funding=4", &none),
+        ("commune=75056&funding=4&start_from=2027-06-01", &two),
+        ("funding=4&open_recruitment=true", &none),
+        ("funding=2&open_recruitment=true&start_to=2027-01-31", &two),
+    ] {
+        assert_eq!(&found(&app, query).await, expected, "{query}");
+    }
 }

@@ -81,6 +81,8 @@ fn erase_locked(conn: &mut DbConnection, context: &WriteContext, person_id: Uuid
     // person.
     diesel::delete(reviews::table.filter(reviews::person_id.eq(&id))).execute(conn)?;
     diesel::delete(breaches::table.filter(breaches::person_id.eq(&id))).execute(conn)?;
+    // The positionings on training sessions are the person's path.
+    crate::training::positionings::forget(conn, person_id)?;
     diesel::delete(contracts::table.filter(contracts::person_id.eq(&id))).execute(conn)?;
     diesel::delete(diagnostics::table.filter(diagnostics::person_id.eq(&id))).execute(conn)?;
     diesel::delete(consents::table.filter(consents::person_id.eq(&id))).execute(conn)?;
@@ -155,6 +157,7 @@ fn dossier_resource_type(name: &str) -> Result<&'static str, StoreError> {
         super::co_accompaniments::RESOURCE_TYPE,
         super::breaches::RESOURCE_TYPE,
         crate::profiles::RESOURCE_TYPE,
+        crate::training::positionings::RESOURCE_TYPE,
     ]
     .into_iter()
     .find(|known| *known == name)

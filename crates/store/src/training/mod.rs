@@ -3,10 +3,12 @@
 //! LHEO `@numero`. The record's shape belongs to `plateforme-training`: the store keeps it as
 //! JSON and the columns the queries need beside it.
 //!
+//! - `positionings`: a person's positionings on sessions, their answers, entries and exits.
 //! - `import`: the upsert of an LHEO import, formation by formation, and the snapshot closure of
 //!   what the publisher's previous import had and this one lacks.
 
 pub mod import;
+pub mod positionings;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
