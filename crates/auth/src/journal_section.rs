@@ -44,10 +44,13 @@ pub enum JournalSection {
     /// The person's profile in the profile bank (banque de profils): built, changed, or seen by
     /// a recruiter.
     Profile,
+    /// A recruiter's contact request through the profile bank: sent, or the contact details the
+    /// person shared read by the recruiter once accepted.
+    ContactRequest,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 18] = [
+    pub const ALL: [JournalSection; 19] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -66,6 +69,7 @@ impl JournalSection {
         Self::CoAccompaniment,
         Self::Duties,
         Self::Profile,
+        Self::ContactRequest,
     ];
 
     /// The name stored in the journal.
@@ -89,6 +93,7 @@ impl JournalSection {
             Self::CoAccompaniment => "co_accompaniment",
             Self::Duties => "duties",
             Self::Profile => "profile",
+            Self::ContactRequest => "contact_request",
         }
     }
 
@@ -117,7 +122,7 @@ impl JournalSection {
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
             Self::ChangeFeed => "synchronization",
-            Self::Profile => "profile_bank",
+            Self::Profile | Self::ContactRequest => "profile_bank",
         }
     }
 
@@ -155,7 +160,8 @@ mod tests {
                 "change_feed",
                 "co_accompaniment",
                 "duties",
-                "profile"
+                "profile",
+                "contact_request"
             ]
         );
     }

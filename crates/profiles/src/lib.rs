@@ -5,6 +5,7 @@
 //! transaction. One file per operation; the handler's name is the operationId.
 
 mod access;
+mod contact;
 mod me;
 mod persons;
 mod pseudonym;
@@ -33,6 +34,7 @@ pub fn configure(config: &mut ServiceConfig) {
     // `/me/offers` beside the person's other `/me` operations.
     config.service(rank_my_offers::rank_my_offers);
     me::configure(config);
+    contact::configure(config);
     persons::configure(config);
 }
 

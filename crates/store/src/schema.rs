@@ -458,6 +458,25 @@ diesel::table! {
     }
 }
 
+// The profile bank's contact requests (crates/store/src/profiles/contact_requests.rs).
+diesel::table! {
+    contact_requests (id) {
+        id -> Text,
+        person_id -> Text,
+        organization_id -> Text,
+        client_id -> Text,
+        pseudonym -> Text,
+        offer_id -> Nullable<Text>,
+        message -> Nullable<Text>,
+        status -> Text,
+        share_email -> Bool,
+        share_phone -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 // The training catalogue (crates/store/src/training).
 diesel::table! {
     trainings (id) {
