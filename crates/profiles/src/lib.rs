@@ -38,9 +38,10 @@ pub fn configure(config: &mut ServiceConfig) {
     persons::configure(config);
 }
 
-/// The part of the contract this crate owns besides its paths: its tag.
+/// The part of the contract this crate owns besides its paths: its tag, and the contact request
+/// that `Created` and `ReadOne` name without bringing in.
 #[derive(OpenApi)]
-#[openapi(tags((name = "Profiles", description = "The profile bank (banque de profils): a person who gives the \
+#[openapi(components(schemas(plateforme_model::contact_request::RecruiterContactRequest)), tags((name = "Profiles", description = "The profile bank (banque de profils): a person who gives the \
 `profile_bank` consent becomes visible to recruiters with their skills, not their identity (name, contact, address, \
 birth date, NIR and nationality are never part of a profile). The person reads, edits, pauses and deletes their profile \
 at `/v1/me/profile`; the counsellor who follows them (mission locale, Cap emploi, France Travail) builds and updates it \
