@@ -465,7 +465,6 @@ diesel::table! {
         person_id -> Text,
         organization_id -> Text,
         client_id -> Text,
-        pseudonym -> Text,
         offer_id -> Nullable<Text>,
         message -> Nullable<Text>,
         status -> Text,

@@ -8,8 +8,6 @@ CREATE TABLE contact_requests (
     -- The recruiter's organization and client that sent it.
     organization_id TEXT NOT NULL,
     client_id TEXT NOT NULL,
-    -- The pseudonym the recruiter addressed it to, answered back to the recruiter as it is.
-    pseudonym TEXT NOT NULL,
     offer_id TEXT,
     message TEXT,
     -- pending, accepted, declined or cancelled.

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get};
+use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::policy::Operation;
@@ -10,6 +10,7 @@ use plateforme_store::{StoreError, access::journal};
 use uuid::Uuid;
 
 use super::recruiter_view;
+use crate::pseudonym::PseudonymKey;
 
 /// Read a contact request
 ///
@@ -26,7 +27,10 @@ use super::recruiter_view;
     responses(ReadOne<RecruiterContactRequest>, ReadProblems)
 )]
 #[get("/contact-requests/{id}")]
-pub async fn get_contact_request(read: Read<Caller, Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_contact_request(
+    read: Read<Caller, Uuid>,
+    pseudonyms: web::Data<PseudonymKey>,
+) -> Result<HttpResponse, ApiError> {
     let (id, organization_id) = (read.path, read.caller.principal().organization_id);
     let (request, person) = read
         .store
@@ -45,7 +49,7 @@ pub async fn get_contact_request(read: Read<Caller, Uuid>) -> Result<HttpRespons
             StoreError::NotFound => ApiError::not_found(format!("contact request {id}")),
             other => other.into(),
         })?;
-    let view = recruiter_view(&request, person.as_ref().map(|person| &person.record));
+    let view = recruiter_view(&request, &pseudonyms, person.as_ref().map(|person| &person.record));
     if view.contact.is_some() {
         // The contact details are revealed: journaled, durably, before the answer.
         let access = read.caller.access(request.person_id, JournalSection::ContactRequest, Operation::Read);

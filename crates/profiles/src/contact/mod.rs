@@ -13,6 +13,8 @@ use plateforme_store::profiles::contact_requests::StoredContactRequest;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::pseudonym::PseudonymKey;
+
 pub fn configure(config: &mut ServiceConfig) {
     config.service(send_contact_request::send_contact_request).service(get_contact_request::get_contact_request);
 }
@@ -21,9 +23,14 @@ fn location(id: Uuid) -> String {
     format!("/v1/contact-requests/{id}")
 }
 
-/// The request as its sender reads it: the contact details, from the dossier as it stands, only
-/// once the person accepted, and only those they chose.
-fn recruiter_view(request: &StoredContactRequest, person: Option<&PersonRecord>) -> RecruiterContactRequest {
+/// The request as its sender reads it, under the pseudonym its organization sees: the contact
+/// details, from the dossier as it stands, only once the person accepted, and only those they
+/// chose.
+fn recruiter_view(
+    request: &StoredContactRequest,
+    pseudonyms: &PseudonymKey,
+    person: Option<&PersonRecord>,
+) -> RecruiterContactRequest {
     let accepted = request.status == plateforme_model::contact_request::ContactRequestStatus::Accepted;
     let contact = person.filter(|_| accepted).map(|person| SharedContact {
         email: person.contact.email.clone().filter(|_| request.share_email),
@@ -31,7 +38,7 @@ fn recruiter_view(request: &StoredContactRequest, person: Option<&PersonRecord>)
     });
     RecruiterContactRequest {
         id: request.id,
-        pseudonym: request.pseudonym.clone(),
+        pseudonym: pseudonyms.pseudonym(request.person_id, request.organization_id),
         offer_id: request.offer_id,
         message: request.message.clone(),
         status: request.status,

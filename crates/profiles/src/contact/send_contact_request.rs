@@ -68,13 +68,14 @@ pub async fn send_contact_request(
     let refusal = Arc::new(Mutex::new(None));
     let refused = refusal.clone();
     let pseudonym = new.pseudonym.clone();
+    let key = pseudonyms.into_inner();
     let created = create_once(&store, claim, move |conn| {
         let outcome = send(conn, &caller, person_id, new);
         match outcome? {
             Ok(request) => Ok(Located {
                 location: location(request.id),
                 version: request.version,
-                resource: recruiter_view(&request, None),
+                resource: recruiter_view(&request, &key, None),
             }),
             Err(why) => {
                 *refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(why);
@@ -167,7 +168,6 @@ fn send(
             person_id,
             organization_id,
             client_id: caller.client_id().to_owned(),
-            pseudonym: new.pseudonym,
             offer_id: new.offer_id,
             message: new.message,
         },
