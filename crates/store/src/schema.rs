@@ -455,6 +455,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        purge_warned_at -> Nullable<Timestamp>,
     }
 }
 

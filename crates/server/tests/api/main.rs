@@ -63,6 +63,7 @@ mod webhooks;
 mod profiles;
 mod profiles_candidates;
 mod profiles_contact;
+mod profiles_retention;
 mod profiles_search;
 // The training catalogue (issue 15).
 mod training;

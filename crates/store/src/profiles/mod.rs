@@ -4,6 +4,7 @@
 //! withdrawal deletes it in the same transaction ([`delete_on_withdrawal`]).
 
 pub mod contact_requests;
+pub mod retention;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -56,6 +57,7 @@ struct ProfileRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    purge_warned_at: Option<NaiveDateTime>,
 }
 
 /// Whether the person's `profile_bank` consent stands now.
@@ -136,6 +138,8 @@ pub fn replace(
             profiles::paused.eq(row.paused),
             profiles::version.eq(row.version),
             profiles::updated_at.eq(row.updated_at),
+            // Touched: the retention's two years start again, and a warning with them.
+            profiles::purge_warned_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     if written == 0 {
@@ -210,6 +214,7 @@ fn row_of(profile: &StoredProfile) -> Result<ProfileRow, StoreError> {
         version: profile.version,
         created_at: to_db(profile.created_at),
         updated_at: to_db(profile.updated_at),
+        purge_warned_at: None,
     })
 }
 
