@@ -5,12 +5,14 @@ use std::fmt;
 
 use plateforme_store::Action;
 use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
-use plateforme_store::{offers, organizations};
+use plateforme_store::{offers, organizations, profiles};
 
 /// The resource types that are parts of a person's dossier: their events concern the person
 /// (the event's subject) and the person rules decide who receives them; a breach needs its own
-/// scope besides (`Caller::reads_record_type`).
-pub const DOSSIER_TYPES: [&str; 7] = [
+/// scope besides (`Caller::reads_record_type`). The profile in the profile bank is one of them:
+/// its events (created, updated — the retention's warning `purge_scheduled_on` among them —,
+/// deleted) reach whoever follows the person, never a recruiter, who holds no `dossier:read`.
+pub const DOSSIER_TYPES: [&str; 8] = [
     persons::RESOURCE_TYPE,
     diagnostics::RESOURCE_TYPE,
     contracts::RESOURCE_TYPE,
@@ -18,6 +20,7 @@ pub const DOSSIER_TYPES: [&str; 7] = [
     consents::RESOURCE_TYPE,
     co_accompaniments::RESOURCE_TYPE,
     breaches::RESOURCE_TYPE,
+    profiles::RESOURCE_TYPE,
 ];
 
 /// The resource types the feed serves, as the store names them: the dossier's, offers and
@@ -92,7 +95,7 @@ mod tests {
     #[test]
     fn every_type_reads_back_and_nothing_else_does() {
         let all: Vec<EventType> = EventType::all().collect();
-        assert_eq!(all.len(), 9 * 3 + 1);
+        assert_eq!(all.len(), 10 * 3 + 1);
         for known in &all {
             assert_eq!(EventType::parse(&known.to_string()), Some(*known));
         }

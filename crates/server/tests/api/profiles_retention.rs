@@ -1,6 +1,7 @@
 //! The profile bank's retention (issue 14, item 5), with an injected clock: a profile untouched
 //! for 23 months is warned once (a new version, an event on the change feed), purged at 24 with
-//! its contact requests; a profile touched since is neither.
+//! its contact requests; a profile touched since is neither. The profile's events reach the
+//! change feed of whoever follows the person, never a recruiter's.
 
 use std::time::Duration;
 
@@ -9,11 +10,16 @@ use plateforme_model::organization::OrganizationKind::*;
 use plateforme_store::profiles::retention::{self, Applied};
 use serde_json::json;
 
+use crate::change_feed::settle;
+use crate::dossier::{DOSSIER_SCOPES, get_as, person, post_as, register_person};
 use crate::helpers::{TestApp, assert_problem, json};
 use crate::on_both_backends;
 use crate::profiles::{person_with_profile, profile};
 
-on_both_backends!(an_untouched_profile_is_warned_at_23_months_and_purged_at_24);
+on_both_backends!(
+    an_untouched_profile_is_warned_at_23_months_and_purged_at_24,
+    profile_events_reach_the_counsellor_never_a_recruiter,
+);
 
 async fn apply(app: &TestApp, now: DateTime<Utc>) -> Applied {
     app.store.run(move |conn| retention::apply(conn, now)).await.expect("the retention job")
@@ -74,4 +80,28 @@ async fn an_untouched_profile_is_warned_at_23_months_and_purged_at_24(app: TestA
     let kept = app.client.get(app.url(&path)).bearer_auth(&other_ml.token).send().await.expect("GET");
     assert_eq!(kept.status().as_u16(), 200, "touched: kept");
     assert_eq!(apply(&app, at(24)).await.purged, 0, "applying it again is harmless");
+}
+
+async fn profile_events_reach_the_counsellor_never_a_recruiter(app: TestApp) {
+    let scopes: Vec<&str> = DOSSIER_SCOPES.iter().copied().chain(["changes:read"]).collect();
+    let ml = app.register(MissionLocale, &scopes).await;
+    let employer = app.register(Employer, &["profiles:read", "changes:read"]).await;
+    let id = register_person(&app, &ml, &person("Suivie", false)).await["id"].as_str().expect("id").to_owned();
+    let consent = post_as(&app, &ml, &format!("/v1/persons/{id}/consents"), &json!({"kind": "profile_bank"})).await;
+    assert_eq!(consent.status().as_u16(), 201);
+    assert_eq!(
+        app.put_as(&ml.token, &format!("/v1/persons/{id}/profile"), None, &profile()).await.status().as_u16(),
+        201
+    );
+    settle(&app).await;
+
+    let types = "types=fr.plateforme.profile.created&embed=resource&limit=100";
+    let followed = json(get_as(&app, &ml, &format!("/v1/changes?{types}")).await).await;
+    let events = followed["events"].as_array().expect("events");
+    assert_eq!(events.len(), 1, "{followed}");
+    assert_eq!(events[0]["subject"], id.as_str());
+    assert_eq!(events[0]["data"]["resource"]["skills"], json!(["Développement web", "SQL"]), "{followed}");
+    let recruiter = get_as(&app, &employer, "/v1/changes?limit=100").await;
+    let recruiter = json(recruiter).await.to_string();
+    assert!(!recruiter.contains("fr.plateforme.profile.") && !recruiter.contains(&id), "{recruiter}");
 }
