@@ -1,10 +1,13 @@
 //! The profile bank's search (issue 14): a recruiter with `profiles:read` finds profiles that
 //! carry only the allow-listed members (a pseudonym and the job-related fields, never an
 //! identity); a protected criterion is refused with its rule; no token is 401, a token without
-//! `profiles:read` 403 naming it.
+//! `profiles:read` 403 naming it. Contact requests are checked without sending any (a real
+//! person would receive it): a malformed pseudonym and an empty request are refused with their
+//! rules before anything is written, and another organization's request, or one that does not
+//! exist, is 404.
 
 use plateforme_client::Client;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{Verdict, expect_error, expect_problem, step};
 use crate::report::Report;
@@ -12,7 +15,13 @@ use crate::suite::{Actor, Suite};
 
 const SCOPE: &str = "profiles:read";
 
-const NAMES: &[&str] = &["profiles.search", "profiles.protected_criterion", "profiles.missing_scope"];
+const NAMES: &[&str] = &[
+    "profiles.search",
+    "profiles.protected_criterion",
+    "profiles.missing_scope",
+    "profiles.contact.malformed",
+    "profiles.contact.unknown_request",
+];
 
 /// The members a recruiter's view may have (`RecruiterProfile` in the contract).
 const ALLOWED: &[&str] = &[
@@ -44,6 +53,32 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     report.record("profiles.search", search(&recruiter.client).await);
     report.record("profiles.protected_criterion", protected_criterion(&recruiter.client).await);
     report.record("profiles.missing_scope", missing_scope(suite, recruiter).await);
+    report.record("profiles.contact.malformed", malformed_contact_requests(&recruiter.client).await);
+    report.record("profiles.contact.unknown_request", unknown_contact_request(&recruiter.client).await);
+}
+
+/// A malformed pseudonym is 422 `pseudonym.format`; a request with neither offer nor message
+/// 422 `contact_request.empty`. Both are refused before anything is written.
+async fn malformed_contact_requests(client: &Client) -> Verdict {
+    let cases = [
+        (json!({"pseudonym": "pf_not-a-pseudonym", "message": "Bonjour"}), "pseudonym.format"),
+        (json!({"pseudonym": format!("pf_{}", "0".repeat(32))}), "contact_request.empty"),
+    ];
+    for (body, rule) in cases {
+        let response = step("send_contact_request", client.post("/v1/contact-requests").json(&body).send().await)?;
+        let problem = expect_problem(&response, 422, "validation_failed")?;
+        if !problem.errors.iter().any(|error| error.rule == rule) {
+            return Err(format!("{body}: expected the rule {rule}, got {:?}", problem.errors));
+        }
+    }
+    Ok(())
+}
+
+/// A contact request that is not the caller's organization's, here one that does not exist, is
+/// 404: a recruiter cannot read or guess another's.
+async fn unknown_contact_request(client: &Client) -> Verdict {
+    let id = uuid::Uuid::now_v7();
+    expect_error(client.get_contact_request(id).await, 404, "not_found").map(drop)
 }
 
 /// Every profile answered has a pseudonym and only allow-listed members. A server with no

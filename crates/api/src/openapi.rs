@@ -124,6 +124,17 @@ problem_set!(
     /// entry, a second answer, a step changed once recorded).
     PositioningStepProblems: InvalidPath, MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, Conflict, InvalidTransition, PreconditionFailed, PreconditionRequired
 );
+problem_set!(
+    /// Problems of sending a contact request to a profile (banque de profils): those of a
+    /// creation, 404 for a profile the caller was not given or that is paused or gone, and 429
+    /// past the organization's daily bound.
+    ContactRequestProblems: MalformedJson, InvalidHeader, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, IdempotencyKeyReused, NotFound, Conflict
+);
+problem_set!(
+    /// Problems of the person's answer to a contact request: a bad body, a request that is not
+    /// theirs (404), or one answered already (409 `invalid_transition`).
+    ContactDecisionProblems: InvalidPath, MalformedJson, UnsupportedMediaType, PayloadTooLarge, ValidationFailed, NotFound, InvalidTransition
+);
 
 /// The problem of an operation on a person's dossier while its processing is limited (RGPD
 /// article 18), listed beside the operation's own set: every read and write of the dossier by

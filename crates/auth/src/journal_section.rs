@@ -47,10 +47,13 @@ pub enum JournalSection {
     /// The person's positionings on training sessions: the counsellor's positioning, the
     /// provider's answer, the entry and the exit (Ouiform).
     Training,
+    /// A recruiter's contact request through the profile bank: sent, or the contact details the
+    /// person shared read by the recruiter once accepted.
+    ContactRequest,
 }
 
 impl JournalSection {
-    pub const ALL: [JournalSection; 19] = [
+    pub const ALL: [JournalSection; 20] = [
         Self::Dossier,
         Self::Match,
         Self::Registration,
@@ -70,6 +73,7 @@ impl JournalSection {
         Self::Duties,
         Self::Profile,
         Self::Training,
+        Self::ContactRequest,
     ];
 
     /// The name stored in the journal.
@@ -94,6 +98,7 @@ impl JournalSection {
             Self::Duties => "duties",
             Self::Profile => "profile",
             Self::Training => "training",
+            Self::ContactRequest => "contact_request",
         }
     }
 
@@ -123,7 +128,7 @@ impl JournalSection {
             Self::Erasure => "erasure",
             Self::Limitation => "limitation",
             Self::ChangeFeed => "synchronization",
-            Self::Profile => "profile_bank",
+            Self::Profile | Self::ContactRequest => "profile_bank",
         }
     }
 
@@ -162,7 +167,8 @@ mod tests {
                 "co_accompaniment",
                 "duties",
                 "profile",
-                "training"
+                "training",
+                "contact_request"
             ]
         );
     }

@@ -10,6 +10,7 @@ use plateforme_client::{
     ClientError, Conditional, ETag, JournalFilter, Method, NewOrganization, OrganizationFilter, OrganizationKind,
     Territory,
 };
+use plateforme_model::contact_request::{ContactAcceptance, ContactRequestStatus, NewContactRequest};
 use plateforme_server::config::Config;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -282,13 +283,15 @@ async fn a_person_reads_and_exports_everything_held_about_them() {
 
 /// The profile bank through the typed calls: built by the counsellor under the consent, edited
 /// and paused by the person, found by a recruiter under a pseudonym, a protected criterion
-/// refused as a typed 400.
+/// refused as a typed 400, contacted through the platform and the email shared on acceptance.
 #[actix_web::test]
 async fn a_profile_is_built_found_and_paused_with_typed_calls() {
     let server = TestServer::start(Config::default()).await;
     let recorder = Recorder::new();
     let ft = server.client("france-travail", &recorder);
-    let id = id_of(&ft.create_person(&person("Profilée"), None).await.expect("register").value);
+    let mut someone = person("Profilée");
+    someone["contact"]["email"] = json!("camille@example.org");
+    let id = id_of(&ft.create_person(&someone, None).await.expect("register").value);
     let profile = json!({"target_jobs": [{"rome": "M1805", "experience_years": 2}], "skills": ["SQL"],
         "commune": "69123", "mobility_radius_km": 20});
     let refused = ft.set_person_profile(id, &profile, None).await.expect_err("no consent yet");
@@ -327,6 +330,21 @@ async fn a_profile_is_built_found_and_paused_with_typed_calls() {
     assert!(found["pseudonym"].as_str().is_some_and(|p| p.starts_with("pf_")), "{found}");
     let protected = [("age".to_owned(), "30".to_owned())];
     assert_eq!(ft.search_profiles(&protected).await.expect_err("protected").status(), Some(400));
+
+    let pseudonym = found["pseudonym"].as_str().expect("pseudonym").to_owned();
+    let asked = NewContactRequest { pseudonym, offer_id: None, message: Some("Bonjour".into()) };
+    let sent = ft.send_contact_request(&asked, Some("contact-1")).await.expect("sent");
+    assert_eq!(sent.value.status, ContactRequestStatus::Pending);
+    let again = ft.send_contact_request(&asked, None).await.expect_err("one pending at a time");
+    assert_eq!(again.status(), Some(409));
+    let received = ft.my_contact_requests(&token).await.expect("my requests");
+    assert_eq!(received.iter().map(|request| request.id).collect::<Vec<_>>(), [sent.value.id]);
+    let share = ContactAcceptance { share_email: true, share_phone: false };
+    let accepted = ft.answer_contact_request(&token, sent.value.id, Some(&share)).await.expect("accepted");
+    assert_eq!(accepted.value.status, ContactRequestStatus::Accepted);
+    let revealed = ft.get_contact_request(sent.value.id).await.expect("read").value;
+    let email = revealed.contact.and_then(|contact| contact.email).map(|email| email.as_str().to_owned());
+    assert_eq!(email.as_deref(), Some("camille@example.org"));
 
     let paused = ft.pause_my_profile(&token, true).await.expect("paused");
     assert_eq!(paused.value["paused"], true);

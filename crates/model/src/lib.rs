@@ -2,6 +2,7 @@
 //! validation. No I/O: this crate depends on neither diesel nor actix.
 
 pub mod codes;
+pub mod contact_request;
 pub mod date;
 pub mod delegation;
 pub mod geo;

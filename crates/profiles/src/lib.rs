@@ -5,6 +5,7 @@
 //! transaction. One file per operation; the handler's name is the operationId.
 
 mod access;
+mod contact;
 mod me;
 mod persons;
 mod pseudonym;
@@ -33,12 +34,14 @@ pub fn configure(config: &mut ServiceConfig) {
     // `/me/offers` beside the person's other `/me` operations.
     config.service(rank_my_offers::rank_my_offers);
     me::configure(config);
+    contact::configure(config);
     persons::configure(config);
 }
 
-/// The part of the contract this crate owns besides its paths: its tag.
+/// The part of the contract this crate owns besides its paths: its tag, and the contact request
+/// that `Created` and `ReadOne` name without bringing in.
 #[derive(OpenApi)]
-#[openapi(tags((name = "Profiles", description = "The profile bank (banque de profils): a person who gives the \
+#[openapi(components(schemas(plateforme_model::contact_request::RecruiterContactRequest)), tags((name = "Profiles", description = "The profile bank (banque de profils): a person who gives the \
 `profile_bank` consent becomes visible to recruiters with their skills, not their identity (name, contact, address, \
 birth date, NIR and nationality are never part of a profile). The person reads, edits, pauses and deletes their profile \
 at `/v1/me/profile`; the counsellor who follows them (mission locale, Cap emploi, France Travail) builds and updates it \

@@ -1,8 +1,14 @@
-//! The pseudonymous id a recruiter organization sees for a profile: a keyed hash of the person's
-//! id and the organization's id (HMAC-SHA256 under a server key), so it is stable for one
-//! organization across searches, differs for every other organization (two recruiters cannot
-//! correlate what they saw), and leads back to no one without the server's key.
+//! The pseudonymous id a recruiter organization sees for a profile: the person's id (16 bytes,
+//! one AES block) enciphered with AES-256 under a key of that organization, derived from a
+//! server key (HMAC-SHA256 of the organization's id). So it is stable for one organization
+//! across searches, differs for every other organization (two recruiters cannot correlate what
+//! they saw), and leads back to no one without the server's key; the server alone turns it back
+//! into the person it stands for when the recruiter addresses a contact request to it, and only
+//! under the recruiter's own key: another organization's pseudonym leads nowhere.
 
+use aes::Aes256;
+use aes::cipher::generic_array::GenericArray;
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
@@ -12,6 +18,9 @@ type HmacSha256 = Hmac<Sha256>;
 /// The label that separates the pseudonyms' key from the other uses of its secret.
 const KEY_LABEL: &[u8] = b"plateforme/profile-pseudonym/v1";
 
+/// What every pseudonym starts with.
+const PREFIX: &str = "pf_";
+
 /// The server key of the pseudonyms, derived from a secret every replica shares.
 pub struct PseudonymKey([u8; 32]);
 
@@ -19,19 +28,41 @@ impl PseudonymKey {
     /// HMAC-SHA256(secret, label): the secret's other uses (the NIR's keyed hash) are unaffected
     /// and this key reveals nothing of it.
     pub fn derived_from(secret: &[u8]) -> PseudonymKey {
-        let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes a key of any length");
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC takes a key of any length");
         mac.update(KEY_LABEL);
         PseudonymKey(mac.finalize().into_bytes().into())
     }
 
     /// The pseudonym of this person's profile for this organization: `pf_` and 32 hex digits.
     pub fn pseudonym(&self, person_id: Uuid, organization_id: Uuid) -> String {
-        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(person_id.as_bytes());
+        let mut block = GenericArray::clone_from_slice(person_id.as_bytes());
+        self.cipher_of(organization_id).encrypt_block(&mut block);
+        let hex: String = block.iter().map(|byte| format!("{byte:02x}")).collect();
+        format!("{PREFIX}{hex}")
+    }
+
+    /// The person a pseudonym of this organization stands for; `None` when it is not a
+    /// pseudonym's form. Any well-formed text leads to some id, which names no one unless the
+    /// server gave it to this organization.
+    pub fn person_of(&self, pseudonym: &str, organization_id: Uuid) -> Option<Uuid> {
+        let hex = pseudonym.strip_prefix(PREFIX)?;
+        if hex.len() != 32 || !hex.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let bytes: Vec<u8> = (0..16)
+            .map(|index| u8::from_str_radix(&hex[2 * index..2 * index + 2], 16))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let mut block = GenericArray::clone_from_slice(&bytes);
+        self.cipher_of(organization_id).decrypt_block(&mut block);
+        Some(Uuid::from_bytes(block.into()))
+    }
+
+    /// The organization's own key: HMAC-SHA256 of its id under the server key.
+    fn cipher_of(&self, organization_id: Uuid) -> Aes256 {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
         mac.update(organization_id.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let hex: String = digest[..16].iter().map(|byte| format!("{byte:02x}")).collect();
-        format!("pf_{hex}")
+        Aes256::new(&mac.finalize().into_bytes())
     }
 }
 
@@ -47,5 +78,20 @@ mod tests {
         assert_ne!(key.pseudonym(person, one), key.pseudonym(person, other));
         assert_ne!(key.pseudonym(person, one), PseudonymKey::derived_from(b"other").pseudonym(person, one));
         assert_eq!(key.pseudonym(person, one).len(), 35);
+    }
+
+    #[test]
+    fn only_the_organization_it_was_given_to_leads_back_to_the_person() {
+        let key = PseudonymKey::derived_from(b"secret");
+        let (person, one, other) = (Uuid::now_v7(), Uuid::from_u128(2), Uuid::from_u128(3));
+        let pseudonym = key.pseudonym(person, one);
+        assert_eq!(key.person_of(&pseudonym, one), Some(person));
+        assert_ne!(key.person_of(&pseudonym, other), Some(person));
+        for malformed in
+            ["", "pf_", "pf_00", "xx_00000000000000000000000000000000", "pf_0000000000000000000000000000000G"]
+        {
+            assert_eq!(key.person_of(malformed, one), None, "{malformed}");
+        }
+        assert_eq!(key.person_of(&pseudonym.to_uppercase().replace("PF_", "pf_"), one), None, "lowercase only");
     }
 }

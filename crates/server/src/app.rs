@@ -314,6 +314,21 @@ async fn purge_past_journal_entries(store: Store, retention: chrono::Duration) {
     .await;
 }
 
+/// The profile bank's retention (docs/profiles.md): the warning at 23 months untouched, the
+/// purge at 24, once a day.
+async fn apply_profiles_retention(store: Store) {
+    upkeep::every(RETENTION_PERIOD, "profiles warned of their purge or purged", || {
+        let store = store.clone();
+        async move {
+            let applied = store
+                .run(|conn| plateforme_store::profiles::retention::apply(conn, plateforme_model::ids::now()))
+                .await?;
+            Ok(applied.warned + applied.purged)
+        }
+    })
+    .await;
+}
+
 async fn purge_expired_access_codes(store: Store) {
     upkeep::every(RETENTION_PERIOD, "expired access codes forgotten", || {
         let store = store.clone();
@@ -345,6 +360,7 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
     actix_web::rt::spawn(purge_rate_limit_windows(services.store.clone()));
     actix_web::rt::spawn(erase_expired_dossiers(services.store.clone(), services.dossier_retention));
     actix_web::rt::spawn(purge_past_journal_entries(services.store.clone(), services.dossier_retention));
+    actix_web::rt::spawn(apply_profiles_retention(services.store.clone()));
     actix_web::rt::spawn(purge_expired_access_codes(services.store.clone()));
     // Webhooks (issue 12, item 3): fan-out and deliveries, shared by the replicas.
     if services.webhooks.worker {

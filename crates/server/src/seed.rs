@@ -11,8 +11,9 @@ use plateforme_model::person::Address;
 use plateforme_model::site::{Accessibility, OpeningSlot, Position, SiteFields, Weekday};
 use plateforme_store::delegations::{self, DelegationFilter};
 use plateforme_store::offers::publish::{self, Outcome, Submission};
-use plateforme_store::{Actor, Store, StoreError, WriteContext, organizations, sites, write};
+use plateforme_store::{Actor, DbConnection, Store, StoreError, WriteContext, organizations, sites, write};
 use serde::Deserialize;
+use uuid::Uuid;
 
 /// (kind, name, SIRET, région, départements, communes).
 type DemoOrganization =
@@ -467,21 +468,21 @@ fn seed_demo_profiles(store: &Store) -> Result<usize, StoreError> {
     use plateforme_model::profile::{ProfileRecord, changed_fields};
     use plateforme_store::dossier::{consents, persons};
     let kind = OrganizationKind::MissionLocale;
-    let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
-    let Some(organization) = store.run_blocking(|conn| organizations::find_by_siret(conn, siret))? else {
+    let Some(organization_id) = demo_organization_id(store, kind)? else {
         return Err(StoreError::Config("demo profiles: no demo mission locale".into()));
     };
     let client_id = demo_client_id(kind);
-    let context = WriteContext::of(Actor { client_id: client_id.clone(), organization_id: Some(organization.id) });
+    let context = WriteContext::of(Actor { client_id: client_id.clone(), organization_id: Some(organization_id) });
+    let employer = demo_organization_id(store, OrganizationKind::Employer)?;
     let mut written = 0;
-    for DemoProfile { person, profile } in demo_profiles()? {
+    for (index, DemoProfile { person, profile }) in demo_profiles()?.into_iter().enumerate() {
         let identity_key = person.identity.identity_key();
         let known = store.run_blocking(|conn| persons::matching(conn, None, "", Some(&identity_key)))?;
         if !known.is_empty() {
             continue;
         }
         let stamp = Provenance {
-            organization_id: Some(organization.id),
+            organization_id: Some(organization_id),
             client_id: client_id.clone(),
             at: plateforme_model::ids::now(),
             system: None,
@@ -493,7 +494,7 @@ fn seed_demo_profiles(store: &Store) -> Result<usize, StoreError> {
             registration: Registration {
                 registered_on: person.registration.registered_on,
                 channel: person.registration.channel,
-                registered_by: organization.id,
+                registered_by: organization_id,
                 on_behalf_of: None,
             },
             orientation: None,
@@ -507,7 +508,11 @@ fn seed_demo_profiles(store: &Store) -> Result<usize, StoreError> {
             write::transaction(conn, |conn| {
                 let person = persons::create(conn, &context, record, None)?;
                 consents::give(conn, &context, person.id, &consent)?;
-                plateforme_store::profiles::create(conn, &context, person.id, profile)
+                plateforme_store::profiles::create(conn, &context, person.id, profile)?;
+                match employer {
+                    Some(employer) if index == 0 => seed_demo_contact_request(conn, person.id, employer),
+                    _ => Ok(()),
+                }
             })
         })?;
         written += 1;
@@ -576,6 +581,35 @@ fn seed_demo_positionings(store: &Store) -> Result<usize, StoreError> {
         written += 1;
     }
     Ok(written)
+}
+
+/// The demo bakery asked the first demo baker to meet, and she accepted sharing her email: the
+/// demo employer reads it with `GET /v1/contact-requests/{id}`, and she sees the request in
+/// `/v1/me/contact-requests`.
+fn seed_demo_contact_request(conn: &mut DbConnection, person_id: Uuid, employer: Uuid) -> Result<(), StoreError> {
+    use plateforme_model::contact_request::ContactRequestStatus;
+    use plateforme_store::profiles::contact_requests::{self, NewContactRequest};
+    let request = contact_requests::create(
+        conn,
+        NewContactRequest {
+            person_id,
+            organization_id: employer,
+            client_id: demo_client_id(OrganizationKind::Employer),
+            offer_id: None,
+            message: Some(
+                "Bonjour, notre boulangerie recrute un boulanger en CDI : seriez-vous disponible pour un entretien ?"
+                    .into(),
+            ),
+        },
+    )?;
+    contact_requests::decide(conn, &request, ContactRequestStatus::Accepted, true, false)?;
+    Ok(())
+}
+
+/// The id of the demo organization of this kind, once seeded.
+fn demo_organization_id(store: &Store, kind: OrganizationKind) -> Result<Option<Uuid>, StoreError> {
+    let siret = DEMO_ORGANIZATIONS.iter().find(|demo| demo.0 == kind).map(|demo| demo.2).unwrap_or_default();
+    Ok(store.run_blocking(|conn| organizations::find_by_siret(conn, siret))?.map(|organization| organization.id))
 }
 
 /// A demo publication checked and prepared as the API does; the broken rules, named, if any.

@@ -455,6 +455,25 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        purge_warned_at -> Nullable<Timestamp>,
+    }
+}
+
+// The profile bank's contact requests (crates/store/src/profiles/contact_requests.rs).
+diesel::table! {
+    contact_requests (id) {
+        id -> Text,
+        person_id -> Text,
+        organization_id -> Text,
+        client_id -> Text,
+        offer_id -> Nullable<Text>,
+        message -> Nullable<Text>,
+        status -> Text,
+        share_email -> Bool,
+        share_phone -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 

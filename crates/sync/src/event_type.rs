@@ -6,13 +6,15 @@ use std::fmt;
 use plateforme_store::Action;
 use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
 use plateforme_store::training::positionings;
-use plateforme_store::{offers, organizations};
+use plateforme_store::{offers, organizations, profiles};
 
 /// The resource types that are parts of a person's dossier: their events concern the person
 /// (the event's subject) and the person rules decide who receives them; a breach needs its own
 /// scope besides (`Caller::reads_record_type`); a positioning on a training session reaches its
-/// session's provider and funding région too (`judge`).
-pub const DOSSIER_TYPES: [&str; 8] = [
+/// session's provider and funding région too (`judge`). The profile in the profile bank is one of
+/// them: its events (created, updated — the retention's warning `purge_scheduled_on` among them —,
+/// deleted) reach whoever follows the person, never a recruiter, who holds no `dossier:read`.
+pub const DOSSIER_TYPES: [&str; 9] = [
     persons::RESOURCE_TYPE,
     diagnostics::RESOURCE_TYPE,
     contracts::RESOURCE_TYPE,
@@ -21,6 +23,7 @@ pub const DOSSIER_TYPES: [&str; 8] = [
     co_accompaniments::RESOURCE_TYPE,
     breaches::RESOURCE_TYPE,
     positionings::RESOURCE_TYPE,
+    profiles::RESOURCE_TYPE,
 ];
 
 /// The resource types the feed serves, as the store names them: the dossier's, offers and

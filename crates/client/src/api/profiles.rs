@@ -1,15 +1,20 @@
 //! The profile bank: the person's own profile (`/v1/me/profile`, with the person's token), the
 //! counsellor's read and write of a followed person's profile (`/v1/persons/{id}/profile`), the
 //! recruiters' search (`/v1/profiles`), and the rankings with their reasons
-//! (`/v1/offers/{id}/candidates`, `/v1/me/offers`).
+//! (`/v1/offers/{id}/candidates`, `/v1/me/offers`), and contact through the platform (a
+//! recruiter's `/v1/contact-requests`, the person's `/v1/me/contact-requests`).
 
+use plateforme_model::contact_request::{
+    ContactAcceptance, MyContactRequest, NewContactRequest, RecruiterContactRequest,
+};
+use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::client::Client;
 use crate::error::ClientError;
 use crate::request::RequestBuilder;
-use crate::versioned::{ETag, Versioned};
+use crate::versioned::{Created, ETag, Versioned};
 
 impl Client {
     /// A followed person's profile (scope `dossier:read`), journaled.
@@ -81,5 +86,47 @@ impl Client {
     /// The open offers ranked for the person holding `person_token` (`GET /v1/me/offers`).
     pub async fn my_offers(&self, person_token: &str) -> Result<Value, ClientError> {
         self.get("/v1/me/offers").bearer(person_token).send().await?.expect_status(&[200])?.json()
+    }
+
+    /// Sends a contact request to a profile found under `request.pseudonym` (scope
+    /// `profiles:read`): 201, or 404 for a profile paused or gone, 409 with `existing_id` while
+    /// the organization's previous request is pending, 429 past its daily bound.
+    pub async fn send_contact_request(
+        &self,
+        request: &NewContactRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Created<RecruiterContactRequest>, ClientError> {
+        self.create("/v1/contact-requests".to_owned(), request, idempotency_key).await
+    }
+
+    /// A contact request the caller's organization sent, with the contact details shared once
+    /// accepted (journaled for the person).
+    pub async fn get_contact_request(&self, request: Uuid) -> Result<Versioned<RecruiterContactRequest>, ClientError> {
+        self.read(format!("/v1/contact-requests/{request}")).await
+    }
+
+    /// The contact requests the person holding `person_token` received, newest first.
+    pub async fn my_contact_requests(&self, person_token: &str) -> Result<Vec<MyContactRequest>, ClientError> {
+        #[derive(Deserialize)]
+        struct Page {
+            items: Vec<MyContactRequest>,
+        }
+        let response = self.get("/v1/me/contact-requests").bearer(person_token).send().await?;
+        Ok(response.expect_status(&[200])?.json::<Page>()?.items)
+    }
+
+    /// The person accepts a pending request, sharing the details chosen (`Some`), or declines it
+    /// (`None`).
+    pub async fn answer_contact_request(
+        &self,
+        person_token: &str,
+        request: Uuid,
+        acceptance: Option<&ContactAcceptance>,
+    ) -> Result<Versioned<MyContactRequest>, ClientError> {
+        let call = match acceptance {
+            Some(acceptance) => self.post(format!("/v1/me/contact-requests/{request}/accept")).json(acceptance),
+            None => self.post(format!("/v1/me/contact-requests/{request}/decline")),
+        };
+        call.bearer(person_token).send().await?.expect_status(&[200])?.versioned()
     }
 }

@@ -3,6 +3,7 @@
 //! reaches only their own profile. Their own reads and writes are not journaled as accesses by
 //! the network; the history and the change feed record the writes, naming the person.
 
+mod contact_requests;
 mod delete_my_profile;
 mod get_my_profile;
 mod pause_my_profile;
@@ -16,5 +17,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(put_my_profile::put_my_profile)
         .service(delete_my_profile::delete_my_profile)
         .service(pause_my_profile::pause_my_profile)
-        .service(pause_my_profile::resume_my_profile);
+        .service(pause_my_profile::resume_my_profile)
+        .service(contact_requests::list_my_contact_requests)
+        .service(contact_requests::accept_contact_request)
+        .service(contact_requests::decline_contact_request);
 }

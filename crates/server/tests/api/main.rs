@@ -66,6 +66,8 @@ mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
 mod profiles_candidates;
+mod profiles_contact;
+mod profiles_retention;
 mod profiles_search;
 // The training catalogue (issue 15).
 mod training;

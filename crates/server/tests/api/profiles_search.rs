@@ -191,7 +191,8 @@ async fn protected_criteria_and_bad_parameters_are_refused(app: TestApp) {
 }
 
 /// `serve --demo`: the demo employer (scope `profiles:read`) finds the demo persons' profiles,
-/// bakers near its bakery among them; seeding again writes no second person nor profile.
+/// bakers near its bakery among them, one of whom accepted its contact request; seeding again
+/// writes no second person, profile nor request.
 async fn the_demo_recruiter_finds_the_demo_profiles(app: TestApp) {
     let store = app.store.clone();
     let seed = move || plateforme_server::seed::seed_demo(&store, 1000).expect("seed the demo data");
@@ -213,4 +214,16 @@ async fn the_demo_recruiter_finds_the_demo_profiles(app: TestApp) {
         assert!(baker.get("family_name").is_none() && baker.get("commune").is_none(), "{baker}");
     }
     search_until(&app, &employer, "?limit=50", 6).await;
+
+    // The demo bakery's contact request, accepted by the first demo baker, seeded once.
+    let sent = app
+        .store
+        .run(|conn| {
+            let bakery = plateforme_store::organizations::find_by_siret(conn, "90000000600008")?.expect("the bakery");
+            let since = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+            plateforme_store::profiles::contact_requests::sent_since(conn, bakery.id, since)
+        })
+        .await
+        .expect("the bakery's requests");
+    assert_eq!(sent.0, 1, "one demo contact request");
 }

@@ -3,6 +3,9 @@
 //! it is created only under an active consent ([`has_bank_consent`]), and the consent's
 //! withdrawal deletes it in the same transaction ([`delete_on_withdrawal`]).
 
+pub mod contact_requests;
+pub mod retention;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::now;
@@ -54,6 +57,7 @@ struct ProfileRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    purge_warned_at: Option<NaiveDateTime>,
 }
 
 /// Whether the person's `profile_bank` consent stands now.
@@ -134,6 +138,8 @@ pub fn replace(
             profiles::paused.eq(row.paused),
             profiles::version.eq(row.version),
             profiles::updated_at.eq(row.updated_at),
+            // Touched: the retention's two years start again, and a warning with them.
+            profiles::purge_warned_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     if written == 0 {
@@ -144,7 +150,8 @@ pub fn replace(
 }
 
 /// Deletes the profile if it is still at `expected_version` (the person deletes it): a
-/// `deleted` version in its history and a `deleted` event on the change feed.
+/// `deleted` version in its history and a `deleted` event on the change feed. The contact
+/// requests still pending are cancelled: no one is put in touch through a profile gone.
 pub fn delete(
     conn: &mut DbConnection,
     context: &WriteContext,
@@ -157,6 +164,7 @@ pub fn delete(
     if written == 0 {
         return Err(write::lost_race(find(conn, person_id)?.map(|found| found.version)));
     }
+    contact_requests::cancel_pending(conn, person_id)?;
     write::record(conn, context, &mutation(person_id, expected_version + 1, Action::Deleted, Value::Null))?;
     Ok(())
 }
@@ -174,9 +182,10 @@ pub fn delete_on_withdrawal(
     }
 }
 
-/// Removes the profile with no event of its own: the erasure of the whole dossier records the
+/// Removes the profile and its contact requests with no event of its own: the erasure of the whole dossier records the
 /// `deleted` version of each of its parts itself.
 pub fn forget(conn: &mut DbConnection, person_id: Uuid) -> Result<(), StoreError> {
+    contact_requests::forget(conn, person_id)?;
     diesel::delete(profiles::table.find(person_id.to_string())).execute(conn)?;
     Ok(())
 }
@@ -205,6 +214,7 @@ fn row_of(profile: &StoredProfile) -> Result<ProfileRow, StoreError> {
         version: profile.version,
         created_at: to_db(profile.created_at),
         updated_at: to_db(profile.updated_at),
+        purge_warned_at: None,
     })
 }
 

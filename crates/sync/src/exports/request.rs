@@ -13,7 +13,7 @@ use crate::event_type::resource_types;
 #[schema(example = json!({"types": ["person", "contract", "offer"], "since": "2026-12-01T00:00:00Z"}))]
 pub struct ExportRequest {
     /// The resource types to export, one file each: `person`, `diagnostic`, `contract`,
-    /// `review`, `consent`, `co_accompaniment`, `breach`, `offer`, `organization`. Every type
+    /// `review`, `consent`, `co_accompaniment`, `breach`, `profile`, `offer`, `organization`. Every type
     /// when absent. An unknown type is refused (rule `exports.type.unknown`), one named twice too
     /// (`exports.type.duplicate`), an empty list too (`exports.types.empty`). A type you may not
     /// read (a dossier's parts without `dossier:read`, breaches without
