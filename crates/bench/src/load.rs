@@ -12,6 +12,7 @@ use plateforme_model::offer::BatchSummary;
 
 use crate::offers::{self, ImportLines, OfferData};
 use crate::postgres::Script;
+use crate::trainings::FormationFacts;
 use crate::writes::{Dates, Writer};
 
 /// A scenario the benchmark measures. To add one (e.g. `indicators` once there is an endpoint):
@@ -59,6 +60,12 @@ pub enum Scenario {
     /// `GET /v1/profiles` by a ROME code around a populous commune (`profiles.rs`), France
     /// Travail's token, over the profiles seeded for a share of the persons before it runs.
     ProfilesSearch,
+    /// `GET /v1/offers/{id}/candidates` of open offers of the seeded dataset, France Travail's
+    /// token (it ranks candidates for every offer), over the same seeded profiles.
+    ProfilesCandidates,
+    /// `GET /v1/trainings`: public searches drawn from formations of the catalogue
+    /// `trainings-import` loads (`trainings.rs`), with the client's token (its own rate limit).
+    TrainingsSearch,
 }
 
 /// Scenarios of the performance targets that cannot run yet, and why.
@@ -66,7 +73,7 @@ pub const PENDING: &[(&str, &str)] = &[("indicators", "pending: indicators API")
 
 impl Scenario {
     /// In the order they run: the search before the import, which adds offers.
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 16] = [
         Scenario::DossierRead,
         Scenario::OrganizationsPaging,
         Scenario::OrganizationsNearby,
@@ -81,6 +88,8 @@ impl Scenario {
         Scenario::HealthLive,
         Scenario::TokenCheck,
         Scenario::ProfilesSearch,
+        Scenario::ProfilesCandidates,
+        Scenario::TrainingsSearch,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +108,8 @@ impl Scenario {
             Scenario::HealthLive => "calibration-health",
             Scenario::TokenCheck => "calibration-token",
             Scenario::ProfilesSearch => "profiles-search",
+            Scenario::ProfilesCandidates => "profiles-candidates",
+            Scenario::TrainingsSearch => crate::trainings::SEARCH,
         }
     }
 
@@ -143,6 +154,10 @@ pub struct Context {
     /// (person id, contract id) of contracts in force, for reviews.
     pub contracts: Arc<Vec<(String, String)>>,
     pub dates: Dates,
+    /// Ids of open offers of the seeded dataset, for profiles-candidates.
+    pub open_offer_ids: Arc<Vec<String>>,
+    /// The formations trainings-search draws its searches from.
+    pub formations: Arc<Vec<FormationFacts>>,
 }
 
 /// One scenario's figures.
@@ -160,7 +175,8 @@ pub struct Measurement {
     pub first_error: Option<String>,
     /// Sorted, in microseconds.
     latencies: Vec<u32>,
-    /// offers-search: each answer's `total` (every match), sorted.
+    /// offers-search and trainings-search: each answer's `total` (every match); profiles-candidates:
+    /// each answer's candidates. Sorted.
     pub totals: Vec<u64>,
     /// offers-search: per shape of query (`offers::SHAPES`), the latencies (sorted) and how many
     /// answers had matches.
@@ -369,6 +385,19 @@ impl Client {
             Scenario::HealthLive => "/health/live".to_owned(),
             Scenario::TokenCheck => "/v1/referentials/communes/75056".to_owned(),
             Scenario::ProfilesSearch => crate::profiles::search_path(&context.offers, &mut self.random),
+            Scenario::ProfilesCandidates => {
+                let ids = &context.open_offer_ids;
+                if ids.is_empty() {
+                    return Ok(Client::failed("no open offer to rank candidates for".into()));
+                }
+                format!("/v1/offers/{}/candidates", ids[self.random.index(ids.len())])
+            }
+            Scenario::TrainingsSearch => {
+                if context.formations.is_empty() {
+                    return Ok(Client::failed("no formation to search".into()));
+                }
+                crate::trainings::search_path(&context.formations, &mut self.random)
+            }
         };
         let connection = match &mut self.connection {
             Some(connection) => connection,
@@ -434,6 +463,17 @@ impl Client {
                 let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
                 Step { items, ..Step::default() }
             }
+            // The share of answers with a candidate is reported like a search's with matches.
+            Scenario::ProfilesCandidates => {
+                let page: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+                let items = page.get("items").and_then(|items| items.as_array()).map_or(0, |items| items.len() as u64);
+                Step { items, total: Some(items), ..Step::default() }
+            }
+            Scenario::TrainingsSearch => match offers::search_total(&response.body) {
+                // The first page (20 formations by default) of every match.
+                Some(total) => Step { items: total.min(20), total: Some(total), ..Step::default() },
+                None => Client::failed(format!("GET {path}: no total in the answer")),
+            },
             Scenario::OffersSearch => match offers::search_total(&response.body) {
                 // The first page (20 offers by default) of every match.
                 Some(total) => Step { items: total.min(20), total: Some(total), shape, ..Step::default() },

@@ -35,12 +35,12 @@ mod offers;
 mod postgres;
 mod report;
 mod server;
-// Training catalogue (issue 15, item 6): the `trainings-import` scenario.
+// Training catalogue (issue 15): the `trainings-import` scenario, and `trainings-search`'s data.
 mod trainings;
 // Webhooks (issue 12, item 3): the `webhook-fanout` scenario.
 mod webhooks;
 mod writes;
-// The profile bank (issue 14): the `profiles-search` scenario's data.
+// The profile bank (issue 14): the data of the `profiles-search` and `profiles-candidates` scenarios.
 mod profiles;
 
 use std::path::{Path, PathBuf};
@@ -106,7 +106,7 @@ struct Args {
     /// Only these scenarios (dossier-read, organizations-paging, organizations-nearby,
     /// offers-search, offers-import, registration, dossier-update, contract-review, persons-import, change-feed,
     /// calibration-health, calibration-token, webhook-fanout, orientation-decisions, indicators-compute, trainings-import,
-    /// profiles-search);
+    /// profiles-search, profiles-candidates, trainings-search);
     /// all by default.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -367,7 +367,8 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis())
     );
     run.import_lines = import_lines;
-    if scenarios.contains(&Scenario::ProfilesSearch) {
+    // profiles-candidates ranks the profiles profiles-search searches.
+    if scenarios.contains(&Scenario::ProfilesSearch) || scenarios.contains(&Scenario::ProfilesCandidates) {
         let authorization = format!("Bearer {}", token(server.address).await?);
         // One person of the database in SHARE (200,000 of the full size's million).
         let share = usize::try_from(run.persons_in_database).unwrap_or(0) / profiles::SHARE;
@@ -376,6 +377,22 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
         let written = written.map_err(|error| BenchError::new(format!("profiles-search's profiles: {error}")))?;
         eprintln!("bench: profiles-search — {written} profiles (one person in {})", profiles::SHARE);
     }
+    let open_offer_ids = Arc::new(if scenarios.contains(&Scenario::ProfilesCandidates) {
+        database.sample_open_offer_ids(100_000, args.seed)?
+    } else {
+        Vec::new()
+    });
+    let training_formations = args.training_formations.unwrap_or(if smoke { 20 } else { 100_000 });
+    let training_part = args.training_part.unwrap_or(if smoke { 10 } else { 10_000 });
+    // trainings-search reads the catalogue trainings-import loads: the import runs first then.
+    let trainings_search = scenarios.contains(&Scenario::TrainingsSearch);
+    let mut formations = Vec::new();
+    if trainings_search {
+        let imported = import_trainings(&server, args.seed, training_formations, training_part).await?;
+        run.trainings_import = Some(imported);
+        formations = trainings::searched_formations(args.seed, training_formations)?;
+    }
+    let formations = Arc::new(formations);
     for scenario in scenarios {
         let context = Arc::new(Context {
             address: server.address,
@@ -386,6 +403,8 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             import_lines,
             contracts: contracts.clone(),
             dates,
+            open_offer_ids: open_offer_ids.clone(),
+            formations: formations.clone(),
         });
         let clients = match scenario {
             Scenario::OffersImport | Scenario::PersonsImport => args.import_concurrency,
@@ -445,22 +464,8 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
         run.indicators_compute = Some(computed.map_err(|error| error.to_string()));
     }
 
-    if training_import {
-        let formations = args.training_formations.unwrap_or(if smoke { 20 } else { 100_000 });
-        let part = args.training_part.unwrap_or(if smoke { 10 } else { 10_000 });
-        eprintln!("bench: {} — {formations} formations, {part} per document", trainings::NAME);
-        let authorization = format!("Bearer {}", token(server.address).await?);
-        let imported = trainings::run(server.address, &authorization, server.pid(), args.seed, formations, part).await;
-        if let Ok(imported) = &imported {
-            eprintln!(
-                "bench: {}: {:.0} formations/s, {:.0} sessions/s, peak {} MiB",
-                trainings::NAME,
-                imported.formations_per_second(),
-                imported.sessions_per_second(),
-                imported.peak_resident / (1024 * 1024)
-            );
-        }
-        run.trainings_import = Some(imported.map_err(|error| error.to_string()));
+    if training_import && !trainings_search {
+        run.trainings_import = Some(import_trainings(&server, args.seed, training_formations, training_part).await?);
     }
 
     let needed = idle_connections as u64 + 256;
@@ -497,6 +502,29 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
         eprintln!("bench: figures written to {}", path.display());
     }
     Ok((run, holds))
+}
+
+/// The `trainings-import` scenario: the generated catalogue of `formations` imported in parts of
+/// `part`.
+async fn import_trainings(
+    server: &Server,
+    seed: u64,
+    formations: u64,
+    part: u64,
+) -> Result<Result<trainings::ImportResult, String>, BenchError> {
+    eprintln!("bench: {} — {formations} formations, {part} per document", trainings::NAME);
+    let authorization = format!("Bearer {}", token(server.address).await?);
+    let imported = trainings::run(server.address, &authorization, server.pid(), seed, formations, part).await;
+    if let Ok(imported) = &imported {
+        eprintln!(
+            "bench: {}: {:.0} formations/s, {:.0} sessions/s, peak {} MiB",
+            trainings::NAME,
+            imported.formations_per_second(),
+            imported.sessions_per_second(),
+            imported.peak_resident / (1024 * 1024)
+        );
+    }
+    Ok(imported.map_err(|error| error.to_string()))
 }
 
 /// An access token of the demo France Travail client (client credentials, HTTP Basic).

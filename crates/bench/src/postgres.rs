@@ -119,6 +119,20 @@ impl DatabaseUrl {
         Ok(contracts.into_iter().map(|contract| (contract.person_id, contract.id)).collect())
     }
 
+    /// Up to `count` ids of open offers, in an order that depends on `seed`.
+    pub fn sample_open_offer_ids(&self, count: usize, seed: u64) -> Result<Vec<String>, BenchError> {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = Text)]
+            id: String,
+        }
+        let ids: Vec<Id> = diesel::sql_query(format!(
+            "SELECT id FROM offers WHERE status = 'open' ORDER BY md5(id || '{seed}') LIMIT {count}"
+        ))
+        .load(&mut self.connect()?)?;
+        Ok(ids.into_iter().map(|row| row.id).collect())
+    }
+
     /// Open offers in the database (what a search reads); `None` when there is no offers table.
     pub fn open_offers(&self) -> Option<i64> {
         let mut conn = PgConnection::establish(&self.url()).ok()?;

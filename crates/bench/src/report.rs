@@ -20,6 +20,9 @@ pub const IDLE_MEMORY_TARGET: f64 = 200.0 * MIB;
 pub const SEARCH_P95_TARGET_MS: f64 = 20.0;
 pub const SEARCH_CLIENTS: usize = 16;
 pub const SEARCH_OFFERS: i64 = 500_000;
+/// Target: profile search, candidate ranking and training search p95 ≤ 50 ms at 16 clients
+/// (issues 14 and 15).
+pub const PROFILES_TRAININGS_P95_TARGET_MS: f64 = 50.0;
 /// Target: bulk offer import (NDJSON, with de-duplication) ≥ 20,000 offers/s.
 pub const IMPORT_TARGET: f64 = 20_000.0;
 /// The change feed's target, events per second for one client.
@@ -174,6 +177,9 @@ impl Run {
         let _ = writeln!(out, "{}", self.dossier_row());
         let _ = writeln!(out, "{}", self.update_row());
         let _ = writeln!(out, "{}", self.search_row());
+        let _ = writeln!(out, "{}", self.p95_row("profile search (ROME + radius)", Scenario::ProfilesSearch));
+        let _ = writeln!(out, "{}", self.p95_row("candidates ranked for an open offer", Scenario::ProfilesCandidates));
+        let _ = writeln!(out, "{}", self.p95_row("training search (public)", Scenario::TrainingsSearch));
         let _ = writeln!(out, "{}", self.import_row());
         let _ = writeln!(out, "{}", self.feed_row());
         let _ = writeln!(out, "{}", self.numbering_row());
@@ -277,6 +283,24 @@ impl Run {
                 );
             }
             let _ = writeln!(out);
+        }
+        for (scenario, answers) in [
+            (Scenario::ProfilesCandidates, "answers had candidates; candidates per answer"),
+            (Scenario::TrainingsSearch, "answers had matches; matches per query"),
+        ] {
+            if let Some(measurement) = self.measurement(scenario) {
+                let _ = writeln!(
+                    out,
+                    "- {}: {:.1} % of the {} {answers}: p10 {}, p50 {}, p90 {}, max {}",
+                    scenario.name(),
+                    measurement.found_share() * 100.0,
+                    thousands(measurement.totals.len() as f64),
+                    thousands(measurement.total_percentile(0.10) as f64),
+                    thousands(measurement.total_percentile(0.50) as f64),
+                    thousands(measurement.total_percentile(0.90) as f64),
+                    thousands(measurement.total_percentile(1.0) as f64),
+                );
+            }
         }
         if let Some(import) = self.measurement(Scenario::OffersImport) {
             let summary = import.summary;
@@ -451,6 +475,40 @@ impl Run {
             }
         };
         format!("| {work} | {target} | {measured} | {:.0} % of target | {result} |", p95 / SEARCH_P95_TARGET_MS * 100.0)
+    }
+
+    /// The row of a p95 target of [`PROFILES_TRAININGS_P95_TARGET_MS`] at [`SEARCH_CLIENTS`]
+    /// clients, for the datasets the run had.
+    fn p95_row(&self, work: &str, scenario: Scenario) -> String {
+        let target = format!("p95 ≤ {PROFILES_TRAININGS_P95_TARGET_MS:.0} ms at {SEARCH_CLIENTS} concurrent clients");
+        let Some(measurement) = self.measurement(scenario) else {
+            return format!("| {work} ({}) | {target} | not run | | skipped |", scenario.name());
+        };
+        let p95 = measurement.percentile_ms(0.95);
+        let measured = format!(
+            "p95 {p95:.2} ms (p50 {:.2} ms, p99 {:.2} ms), {} requests/s at {} clients",
+            measurement.percentile_ms(0.50),
+            measurement.percentile_ms(0.99),
+            thousands(measurement.throughput()),
+            measurement.clients,
+        );
+        let result = if self.smoke {
+            "smoke".to_owned()
+        } else if measurement.errors > 0 || measurement.requests == 0 {
+            "FAIL (errors)".to_owned()
+        } else {
+            let verdict = if p95 <= PROFILES_TRAININGS_P95_TARGET_MS { "PASS" } else { "FAIL" };
+            if measurement.clients == SEARCH_CLIENTS {
+                verdict.to_owned()
+            } else {
+                format!("{verdict} (not the target's conditions)")
+            }
+        };
+        format!(
+            "| {work} ({}) | {target} | {measured} | {:.0} % of target | {result} |",
+            scenario.name(),
+            p95 / PROFILES_TRAININGS_P95_TARGET_MS * 100.0
+        )
     }
 
     fn import_row(&self) -> String {
@@ -693,6 +751,9 @@ mod tests {
             "dossier read",
             "dossier update",
             "offers search",
+            "profile search",
+            "candidates ranked",
+            "training search",
             "bulk offer import",
             "change feed",
             "concurrent writes",
