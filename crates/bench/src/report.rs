@@ -97,6 +97,26 @@ pub struct Run {
     pub trainings_import: Option<Result<crate::trainings::ImportResult, String>>,
 }
 
+/// The offers-search figures per kind of query.
+fn search_shapes(out: &mut String, search: &Measurement) {
+    let _ = writeln!(out, "\n  | offers-search query | share | with matches | p50 | p95 | p99 |");
+    let _ = writeln!(out, "  | --- | --- | --- | --- | --- | --- |");
+    for (shape, figures) in SHAPES.iter().zip(&search.shapes) {
+        let count = figures.latencies.len();
+        let _ = writeln!(
+            out,
+            "  | {} | {:.0} % | {:.0} % | {:.2} ms | {:.2} ms | {:.2} ms |",
+            shape.name,
+            count as f64 * 100.0 / search.totals.len().max(1) as f64,
+            figures.found as f64 * 100.0 / count.max(1) as f64,
+            figures.percentile_ms(0.50),
+            figures.percentile_ms(0.95),
+            figures.percentile_ms(0.99),
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / MIB
 }
@@ -255,51 +275,27 @@ impl Run {
         if let Some(vacuum) = self.vacuum {
             let _ = writeln!(out, "- `VACUUM (ANALYZE)` after seeding: {:.1} s", vacuum.as_secs_f64());
         }
-        if let Some(search) = self.measurement(Scenario::OffersSearch) {
+        for (scenario, answers, note) in [
+            (Scenario::OffersSearch, "answers had matches; matches per query", " (facets count them all)"),
+            (Scenario::ProfilesCandidates, "answers had candidates; candidates per answer", ""),
+            (Scenario::TrainingsSearch, "answers had matches; matches per query", ""),
+        ] {
+            let Some(measurement) = self.measurement(scenario) else {
+                continue;
+            };
             let _ = writeln!(
                 out,
-                "- offers-search: {:.1} % of the {} answers had matches; matches per query: p10 {}, p50 {}, p90 {}, \
-                 max {} (facets count them all)",
-                search.found_share() * 100.0,
-                thousands(search.totals.len() as f64),
-                thousands(search.total_percentile(0.10) as f64),
-                thousands(search.total_percentile(0.50) as f64),
-                thousands(search.total_percentile(0.90) as f64),
-                thousands(search.total_percentile(1.0) as f64),
+                "- {}: {:.1} % of the {} {answers}: p10 {}, p50 {}, p90 {}, max {}{note}",
+                scenario.name(),
+                measurement.found_share() * 100.0,
+                thousands(measurement.totals.len() as f64),
+                thousands(measurement.total_percentile(0.10) as f64),
+                thousands(measurement.total_percentile(0.50) as f64),
+                thousands(measurement.total_percentile(0.90) as f64),
+                thousands(measurement.total_percentile(1.0) as f64),
             );
-            let _ = writeln!(out, "\n  | offers-search query | share | with matches | p50 | p95 | p99 |");
-            let _ = writeln!(out, "  | --- | --- | --- | --- | --- | --- |");
-            for (shape, figures) in SHAPES.iter().zip(&search.shapes) {
-                let count = figures.latencies.len();
-                let _ = writeln!(
-                    out,
-                    "  | {} | {:.0} % | {:.0} % | {:.2} ms | {:.2} ms | {:.2} ms |",
-                    shape.name,
-                    count as f64 * 100.0 / search.totals.len().max(1) as f64,
-                    figures.found as f64 * 100.0 / count.max(1) as f64,
-                    figures.percentile_ms(0.50),
-                    figures.percentile_ms(0.95),
-                    figures.percentile_ms(0.99),
-                );
-            }
-            let _ = writeln!(out);
-        }
-        for (scenario, answers) in [
-            (Scenario::ProfilesCandidates, "answers had candidates; candidates per answer"),
-            (Scenario::TrainingsSearch, "answers had matches; matches per query"),
-        ] {
-            if let Some(measurement) = self.measurement(scenario) {
-                let _ = writeln!(
-                    out,
-                    "- {}: {:.1} % of the {} {answers}: p10 {}, p50 {}, p90 {}, max {}",
-                    scenario.name(),
-                    measurement.found_share() * 100.0,
-                    thousands(measurement.totals.len() as f64),
-                    thousands(measurement.total_percentile(0.10) as f64),
-                    thousands(measurement.total_percentile(0.50) as f64),
-                    thousands(measurement.total_percentile(0.90) as f64),
-                    thousands(measurement.total_percentile(1.0) as f64),
-                );
+            if scenario == Scenario::OffersSearch {
+                search_shapes(&mut out, measurement);
             }
         }
         if let Some(import) = self.measurement(Scenario::OffersImport) {
