@@ -350,22 +350,22 @@ async fn an_organization_lists_its_own_requests_newest_first(app: TestApp) {
 
     // Newest first, two a page, the next page in the cursor and the `Link`.
     let (first, link) = list(&app, &employer.token, "/v1/contact-requests?limit=2").await;
-    assert_eq!(ids(&first), [pending.clone(), declined.clone()]);
+    assert_eq!(ids(&first), [pending.as_str(), declined.as_str()]);
     assert!(first["items"].as_array().expect("items").iter().all(|item| item.get("contact").is_none()), "{first}");
     let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
     assert!(link.as_deref().is_some_and(|link| link.contains("rel=\"next\"") && link.contains("limit=2")), "{link:?}");
     let (second, link) = list(&app, &employer.token, &format!("/v1/contact-requests?limit=2&cursor={cursor}")).await;
-    assert_eq!(ids(&second), [accepted.clone()]);
+    assert_eq!(ids(&second), [accepted.as_str()]);
     assert_eq!(second["items"][0]["contact"], json!({"email": "lea@example.org"}), "shown once accepted");
     assert!(second.get("next_cursor").is_none() && link.is_none(), "the last page");
     assert_eq!(second["items"][0]["pseudonym"], pseudonym.as_str());
 
     let (only_accepted, _) = list(&app, &employer.token, "/v1/contact-requests?status=accepted").await;
-    assert_eq!(ids(&only_accepted), [accepted.clone()]);
+    assert_eq!(ids(&only_accepted), [accepted.as_str()]);
     let (only_pending, _) = list(&app, &employer.token, "/v1/contact-requests?status=pending").await;
-    assert_eq!(ids(&only_pending), [pending.clone()]);
+    assert_eq!(ids(&only_pending), [pending.as_str()]);
     let (their_list, _) = list(&app, &other.token, "/v1/contact-requests").await;
-    assert_eq!(ids(&their_list), [theirs.clone()]);
+    assert_eq!(ids(&their_list), [theirs.as_str()]);
 
     // Bad input: a precise 400; without the scope, 403.
     let bad = |path: &'static str| {
@@ -383,11 +383,11 @@ async fn an_organization_lists_its_own_requests_newest_first(app: TestApp) {
 
     // The person's own list pages the same way, newest first, both organizations' requests.
     let (mine, link) = list(&app, &token, "/v1/me/contact-requests?limit=3").await;
-    assert_eq!(ids(&mine), [theirs, pending, declined]);
+    assert_eq!(ids(&mine), [theirs.as_str(), pending.as_str(), declined.as_str()]);
     let cursor = mine["next_cursor"].as_str().expect("a next page").to_owned();
     assert!(link.is_some());
     let (rest, _) = list(&app, &token, &format!("/v1/me/contact-requests?limit=3&cursor={cursor}")).await;
-    assert_eq!(ids(&rest), [accepted]);
+    assert_eq!(ids(&rest), [accepted.as_str()]);
     assert!(rest.get("next_cursor").is_none());
     let limit = assert_problem(
         app.client.get(app.url("/v1/me/contact-requests?limit=101")).bearer_auth(&token).send().await.expect("GET"),
