@@ -4,9 +4,10 @@
 //! `profiles:read` 403 naming it. Contact requests are checked without sending any (a real
 //! person would receive it): a malformed pseudonym and an empty request are refused with their
 //! rules before anything is written, and another organization's request, or one that does not
-//! exist, is 404.
+//! exist, is 404; the organization's own list shows contact details only in accepted requests.
 
 use plateforme_client::Client;
+use plateforme_model::contact_request::ContactRequestStatus;
 use serde_json::{Value, json};
 
 use super::{Verdict, expect_error, expect_problem, step};
@@ -21,6 +22,7 @@ const NAMES: &[&str] = &[
     "profiles.missing_scope",
     "profiles.contact.malformed",
     "profiles.contact.unknown_request",
+    "profiles.contact.list",
 ];
 
 /// The members a recruiter's view may have (`RecruiterProfile` in the contract).
@@ -55,6 +57,23 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     report.record("profiles.missing_scope", missing_scope(suite, recruiter).await);
     report.record("profiles.contact.malformed", malformed_contact_requests(&recruiter.client).await);
     report.record("profiles.contact.unknown_request", unknown_contact_request(&recruiter.client).await);
+    report.record("profiles.contact.list", own_contact_requests(&recruiter.client).await);
+}
+
+/// The organization's own requests, read without sending any: each under a `pf_…` pseudonym,
+/// with contact details only when accepted; an unknown `status` is 400 `invalid_query`.
+async fn own_contact_requests(client: &Client) -> Verdict {
+    let page = step("contact_requests", client.contact_requests(None).next_page().await)?;
+    for request in page.map(|page| page.items).unwrap_or_default() {
+        if !request.pseudonym.starts_with("pf_") {
+            return Err(format!("request {} is listed under {:?}, not a pseudonym", request.id, request.pseudonym));
+        }
+        if request.contact.is_some() && request.status != ContactRequestStatus::Accepted {
+            return Err(format!("request {} shows contact details while {:?}", request.id, request.status));
+        }
+    }
+    let unknown = step("list_contact_requests", client.get("/v1/contact-requests?status=sent").send().await)?;
+    expect_problem(&unknown, 400, "invalid_query").map(drop)
 }
 
 /// A malformed pseudonym is 422 `pseudonym.format`; a request with neither offer nor message

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::bundle::from_parts;
 use crate::history::{HistoryQuery, history_response};
 use crate::pagination::page_response;
-use crate::responses::resource_response;
+use crate::responses::{resource_response, tagged_response};
 use crate::{ApiError, IfNoneMatch, NoQuery, ValidQuery};
 
 /// A read of one resource: the store, the caller `C` (`Caller`, `MaybeCaller`…), the path `P`
@@ -38,6 +38,12 @@ impl<C, P> Read<C, P> {
     /// 200 with the resource and its `ETag`, or 304 when the client holds this version.
     pub fn answer(&self, version: i64, resource: &impl Serialize) -> HttpResponse {
         resource_response(&self.if_none_match, version, resource)
+    }
+
+    /// The same, tagged `tag` rather than by the version alone: for a resource that shows what
+    /// its version does not cover (see [`tagged_response`]).
+    pub fn answer_tagged(&self, tag: &str, resource: &impl Serialize) -> HttpResponse {
+        tagged_response(&self.if_none_match, tag, resource)
     }
 }
 

@@ -9,10 +9,17 @@ use crate::{IfNoneMatch, etag};
 
 /// 200 with the resource and its `ETag`, or 304 when `If-None-Match` names this version.
 pub fn resource_response(if_none_match: &IfNoneMatch, version: i64, resource: &impl Serialize) -> HttpResponse {
-    if if_none_match.holds(version) {
-        return HttpResponse::NotModified().insert_header((header::ETAG, etag(version))).finish();
+    tagged_response(if_none_match, &version.to_string(), resource)
+}
+
+/// 200 with the resource and the entity tag `tag`, or 304 when `If-None-Match` names it: for a
+/// resource that shows more than its version holds (the version, then a digest of the rest).
+pub fn tagged_response(if_none_match: &IfNoneMatch, tag: &str, resource: &impl Serialize) -> HttpResponse {
+    let entity_tag = format!("\"{tag}\"");
+    if if_none_match.holds_tag(tag) {
+        return HttpResponse::NotModified().insert_header((header::ETAG, entity_tag)).finish();
     }
-    current_response(version, resource)
+    HttpResponse::Ok().insert_header((header::ETAG, entity_tag)).json(resource)
 }
 
 /// 200 with the resource as it stands and the `ETag` of its version: the answer of a read, and

@@ -337,14 +337,18 @@ async fn a_profile_is_built_found_and_paused_with_typed_calls() {
     assert_eq!(sent.value.status, ContactRequestStatus::Pending);
     let again = ft.send_contact_request(&asked, None).await.expect_err("one pending at a time");
     assert_eq!(again.status(), Some(409));
-    let received = ft.my_contact_requests(&token).await.expect("my requests");
-    assert_eq!(received.iter().map(|request| request.id).collect::<Vec<_>>(), [sent.value.id]);
+    let received = ft.my_contact_requests(&token, None).await.expect("my requests");
+    assert_eq!(received.items.iter().map(|request| request.id).collect::<Vec<_>>(), [sent.value.id]);
     let share = ContactAcceptance { share_email: true, share_phone: false };
     let accepted = ft.answer_contact_request(&token, sent.value.id, Some(&share)).await.expect("accepted");
     assert_eq!(accepted.value.status, ContactRequestStatus::Accepted);
     let revealed = ft.get_contact_request(sent.value.id).await.expect("read").value;
     let email = revealed.contact.and_then(|contact| contact.email).map(|email| email.as_str().to_owned());
     assert_eq!(email.as_deref(), Some("camille@example.org"));
+    let ours_accepted = ft.contact_requests(Some(ContactRequestStatus::Accepted)).next_page().await.expect("a page");
+    let ours_accepted = ours_accepted.expect("the first page").items;
+    assert_eq!(ours_accepted.iter().map(|request| request.id).collect::<Vec<_>>(), [sent.value.id]);
+    assert!(ours_accepted[0].contact.is_some(), "the details shown in the list too");
 
     let paused = ft.pause_my_profile(&token, true).await.expect("paused");
     assert_eq!(paused.value["paused"], true);

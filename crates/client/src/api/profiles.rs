@@ -5,15 +5,15 @@
 //! recruiter's `/v1/contact-requests`, the person's `/v1/me/contact-requests`).
 
 use plateforme_model::contact_request::{
-    ContactAcceptance, MyContactRequest, NewContactRequest, RecruiterContactRequest,
+    ContactAcceptance, ContactRequestStatus, MyContactRequest, NewContactRequest, RecruiterContactRequest,
 };
-use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::request::RequestBuilder;
+use crate::page::{Page, Pager};
+use crate::request::{RequestBuilder, query_of};
 use crate::versioned::{Created, ETag, Versioned};
 
 impl Client {
@@ -105,14 +105,23 @@ impl Client {
         self.read(format!("/v1/contact-requests/{request}")).await
     }
 
-    /// The contact requests the person holding `person_token` received, newest first.
-    pub async fn my_contact_requests(&self, person_token: &str) -> Result<Vec<MyContactRequest>, ClientError> {
-        #[derive(Deserialize)]
-        struct Page {
-            items: Vec<MyContactRequest>,
-        }
-        let response = self.get("/v1/me/contact-requests").bearer(person_token).send().await?;
-        Ok(response.expect_status(&[200])?.json::<Page>()?.items)
+    /// The contact requests the caller's organization sent, newest first, in `status` or all,
+    /// page after page (scope `profiles:read`); the contact details only in the accepted ones.
+    pub fn contact_requests(&self, status: Option<ContactRequestStatus>) -> Pager<RecruiterContactRequest> {
+        let query = query_of([("status", status.map(|status| status.as_str().to_owned()))]);
+        Pager::new(self.clone(), "/v1/contact-requests", query)
+    }
+
+    /// One page of the contact requests the person holding `person_token` received, newest
+    /// first, from `cursor` (the first page without).
+    pub async fn my_contact_requests(
+        &self,
+        person_token: &str,
+        cursor: Option<&str>,
+    ) -> Result<Page<MyContactRequest>, ClientError> {
+        let query = query_of([("cursor", cursor.map(str::to_owned))]);
+        let request = self.get("/v1/me/contact-requests").query_pairs(&query).bearer(person_token);
+        request.send().await?.expect_status(&[200])?.json()
     }
 
     /// The person accepts a pending request, sharing the details chosen (`Some`), or declines it

@@ -3,13 +3,12 @@ use plateforme_api::openapi::ReadProblems;
 use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
 use plateforme_auth::policy::Operation;
 use plateforme_auth::{Caller, JournalSection};
-use plateforme_model::contact_request::{ContactRequestStatus, RecruiterContactRequest};
-use plateforme_store::dossier::persons;
+use plateforme_model::contact_request::RecruiterContactRequest;
 use plateforme_store::profiles::contact_requests;
 use plateforme_store::{StoreError, access::journal};
 use uuid::Uuid;
 
-use super::recruiter_view;
+use super::{entity_tag, read_view};
 use crate::pseudonym::PseudonymKey;
 
 /// Read a contact request
@@ -20,6 +19,11 @@ use crate::pseudonym::PseudonymKey;
 /// (email, phone), read from their dossier as it stands: each such read is journaled for the
 /// person (section `contact_request`), who sees it in `/v1/me/journal`. A request of another
 /// organization answers 404, as one that does not exist.
+///
+/// The `ETag` is the request's `version` while no contact details are shown, and the version
+/// followed by a digest of the details once they are (`"2-1f0c…"`): when the person changes
+/// the email or phone of their dossier, `If-None-Match` with the former tag answers 200 with
+/// the new details, not 304.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["profiles:read"])),
@@ -32,28 +36,25 @@ pub async fn get_contact_request(
     pseudonyms: web::Data<PseudonymKey>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, organization_id) = (read.path, read.caller.principal().organization_id);
-    let (request, person) = read
+    let pseudonyms = pseudonyms.into_inner();
+    let (request, view) = read
         .store
         .run(move |conn| {
             let request = contact_requests::find(conn, id)?
                 .filter(|request| request.organization_id == organization_id)
                 .ok_or(StoreError::NotFound)?;
-            let person = match request.status {
-                ContactRequestStatus::Accepted => persons::find(conn, request.person_id)?,
-                _ => None,
-            };
-            Ok((request, person))
+            let view = read_view(conn, &request, &pseudonyms)?;
+            Ok((request, view))
         })
         .await
         .map_err(|error| match error {
             StoreError::NotFound => ApiError::not_found(format!("contact request {id}")),
             other => other.into(),
         })?;
-    let view = recruiter_view(&request, &pseudonyms, person.as_ref().map(|person| &person.record));
     if view.contact.is_some() {
         // The contact details are revealed: journaled, durably, before the answer.
         let access = read.caller.access(request.person_id, JournalSection::ContactRequest, Operation::Read);
         journal::append_durably(&read.store, vec![access]).await?;
     }
-    Ok(read.answer(request.version, &view))
+    Ok(read.answer_tagged(&entity_tag(&view), &view))
 }

@@ -5,22 +5,44 @@
 //! shared details, is journaled for the person (section `contact_request`).
 
 mod get_contact_request;
+mod list_contact_requests;
 mod send_contact_request;
 
-use plateforme_model::contact_request::{RecruiterContactRequest, SharedContact};
+use plateforme_model::codes::{Email, Phone};
+use plateforme_model::contact_request::{ContactRequestStatus, RecruiterContactRequest, SharedContact};
 use plateforme_model::person::PersonRecord;
+use plateforme_store::dossier::persons;
 use plateforme_store::profiles::contact_requests::StoredContactRequest;
+use plateforme_store::{DbConnection, StoreError};
+use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::pseudonym::PseudonymKey;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(send_contact_request::send_contact_request).service(get_contact_request::get_contact_request);
+    config
+        .service(send_contact_request::send_contact_request)
+        .service(list_contact_requests::list_contact_requests)
+        .service(get_contact_request::get_contact_request);
 }
 
 fn location(id: Uuid) -> String {
     format!("/v1/contact-requests/{id}")
+}
+
+/// The request as its sender reads it, with the contact details of the dossier as it stands
+/// once accepted.
+fn read_view(
+    conn: &mut DbConnection,
+    request: &StoredContactRequest,
+    pseudonyms: &PseudonymKey,
+) -> Result<RecruiterContactRequest, StoreError> {
+    let person = match request.status {
+        ContactRequestStatus::Accepted => persons::find(conn, request.person_id)?,
+        _ => None,
+    };
+    Ok(recruiter_view(request, pseudonyms, person.as_ref().map(|person| &person.record)))
 }
 
 /// The request as its sender reads it, under the pseudonym its organization sees: the contact
@@ -31,7 +53,7 @@ fn recruiter_view(
     pseudonyms: &PseudonymKey,
     person: Option<&PersonRecord>,
 ) -> RecruiterContactRequest {
-    let accepted = request.status == plateforme_model::contact_request::ContactRequestStatus::Accepted;
+    let accepted = request.status == ContactRequestStatus::Accepted;
     let contact = person.filter(|_| accepted).map(|person| SharedContact {
         email: person.contact.email.clone().filter(|_| request.share_email),
         phone: person.contact.phone.clone().filter(|_| request.share_phone),
@@ -47,4 +69,18 @@ fn recruiter_view(
         contact,
         version: request.version,
     }
+}
+
+/// The entity tag of the request as its sender reads it: its version, and once contact details
+/// are shown, a digest of them. They are read from the dossier, which changes without the
+/// request's version moving: a `304` must not hide the person's new email.
+fn entity_tag(view: &RecruiterContactRequest) -> String {
+    let Some(contact) = &view.contact else { return view.version.to_string() };
+    let mut digest = Sha256::new();
+    for detail in [contact.email.as_ref().map(Email::as_str), contact.phone.as_ref().map(Phone::as_str)] {
+        // A marker per detail, so that no email and phone pair hashes as another.
+        digest.update(detail.map_or_else(|| "-".to_owned(), |detail| format!("+{}:{detail}", detail.len())));
+    }
+    let hex: String = digest.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    format!("{}-{hex}", view.version)
 }

@@ -5,48 +5,51 @@
 use actix_web::{HttpResponse, get, post, web};
 use plateforme_api::openapi::{ContactDecisionProblems, ReadProblems};
 use plateforme_api::responses::current_response;
-use plateforme_api::{ApiError, ErrorCode, ValidJson};
+use plateforme_api::{ApiError, ErrorCode, List, PageBody, ValidJson};
 use plateforme_auth::person::PersonCaller;
 use plateforme_model::FieldError;
 use plateforme_model::contact_request::{ContactAcceptance, ContactRequestStatus, MyContactRequest};
-use plateforme_store::profiles::contact_requests::{self, StoredContactRequest};
+use plateforme_store::profiles::contact_requests::{self, StoredContactRequest, Whose};
 use plateforme_store::{DbConnection, Store, StoreError, dossier::persons, organizations, write};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::access::not_found_as_person;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MyContactRequests {
-    /// Every request received, newest first.
-    pub items: Vec<MyContactRequest>,
+plateforme_api::paging_query! {
+    pub struct MyContactRequestsQuery {}
+    limit: "Contact requests per page, 1 to 100 (20 by default)."
 }
 
 /// My contact requests
 ///
 /// The contact requests recruiters sent to the profile of the person holding the token, newest
-/// first, each with the recruiter's organization, the offer or the message, and where it stands
-/// (`pending`, `accepted`, `declined`, `cancelled` when the profile went). Answer a pending one
-/// with `POST /v1/me/contact-requests/{id}/accept` or `…/decline`. For person tokens (scope
-/// `me`) only.
+/// first, a page at a time (`limit`, `cursor`, and the `Link` of the next page), each with the
+/// recruiter's organization, the offer or the message, and where it stands (`pending`,
+/// `accepted`, `declined`, `cancelled` when the profile went). Answer a pending one with
+/// `POST /v1/me/contact-requests/{id}/accept` or `…/decline`. For person tokens (scope `me`)
+/// only.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["me"])),
-    responses((status = 200, description = "My contact requests.", body = MyContactRequests), ReadProblems)
+    params(MyContactRequestsQuery),
+    responses((status = 200, description = "One page of my contact requests.", body = PageBody<MyContactRequest>), ReadProblems)
 )]
 #[get("/me/contact-requests")]
-pub async fn list_my_contact_requests(store: web::Data<Store>, me: PersonCaller) -> Result<HttpResponse, ApiError> {
-    let id = me.person_id;
-    let items = store
+pub async fn list_my_contact_requests(
+    list: List<PersonCaller, MyContactRequestsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = list.query.page_request()?;
+    let id = list.caller.person_id;
+    let requests = list
+        .store
         .run(move |conn| {
             persons::find(conn, id)?.ok_or(StoreError::NotFound)?;
-            let requests = contact_requests::of_person(conn, id)?;
-            requests.iter().map(|request| my_view(conn, request)).collect::<Result<Vec<_>, _>>()
+            let requests = contact_requests::list(conn, Whose::ReceivedBy { person_id: id }, &page)?;
+            requests.try_map(|request| my_view(conn, &request))
         })
         .await
         .map_err(|error| not_found_as_person(error, id))?;
-    Ok(HttpResponse::Ok().json(MyContactRequests { items }))
+    Ok(list.page(requests))
 }
 
 /// Accept a contact request

@@ -21,6 +21,8 @@ on_both_backends!(
     bad_requests_and_strangers_are_refused,
     a_profile_paused_or_gone_cannot_be_contacted,
     an_organization_sends_a_bounded_number_of_requests_a_day,
+    a_changed_email_is_not_hidden_behind_a_304,
+    an_organization_lists_its_own_requests_newest_first,
 );
 
 /// The pseudonym a recruiter sees for the only profile of the bank (the index follows the feed).
@@ -276,4 +278,122 @@ async fn an_organization_sends_a_bounded_number_of_requests_a_day(app: TestApp) 
     let other = recruiter(&app).await;
     let theirs = pseudonym_seen_by(&app, &other).await;
     sent(&app, &other, &theirs).await;
+}
+
+async fn a_changed_email_is_not_hidden_behind_a_304(app: TestApp) {
+    let employer = recruiter(&app).await;
+    let (ml, id) = person_with_profile(&app, "Demenage").await;
+    let pseudonym = pseudonym_seen_by(&app, &employer).await;
+    let request_id = sent(&app, &employer, &pseudonym).await;
+    let url = app.url(&format!("/v1/contact-requests/{request_id}"));
+    let read_if_none_match = |tag: String| {
+        let request = app.client.get(url.clone()).bearer_auth(&employer.token).header("if-none-match", tag);
+        async move { request.send().await.expect("GET") }
+    };
+    // Pending: the tag is the version, as for any resource.
+    assert_eq!(header(&read(&app, &employer, &request_id).await, "etag").as_deref(), Some("\"1\""));
+
+    let token = person_token(&app, &ml, &id).await;
+    let accept = format!("/v1/me/contact-requests/{request_id}/accept");
+    assert_eq!(as_person(&app, &token, &accept, Some(&json!({"share_email": true}))).await.status().as_u16(), 200);
+    let revealed = read(&app, &employer, &request_id).await;
+    let tag = header(&revealed, "etag").expect("ETag");
+    assert!(tag.starts_with("\"2-"), "the version, then a digest of the details: {tag}");
+    assert_eq!(json(revealed).await["contact"]["email"], "lea@example.org");
+    assert_eq!(read_if_none_match(tag.clone()).await.status().as_u16(), 304, "nothing changed");
+
+    // The person changes their email in the dossier: the request's version does not move, the
+    // tag does, and the recruiter reads the new email rather than a 304.
+    let new_email = json!({"contact": {"email": "lea.nouvelle@example.org"}});
+    let changed = app.patch_as(&ml.token, &format!("/v1/persons/{id}"), Some("\"1\""), &new_email).await;
+    assert_eq!(changed.status().as_u16(), 200, "the email changed");
+    let fresh = read_if_none_match(tag.clone()).await;
+    assert_eq!(fresh.status().as_u16(), 200, "a new email is not hidden behind a 304");
+    let fresh_tag = header(&fresh, "etag").expect("ETag");
+    assert_ne!(fresh_tag, tag);
+    let fresh = json(fresh).await;
+    assert_eq!(
+        (fresh["version"].as_i64(), &fresh["contact"]),
+        (Some(2), &json!({"email": "lea.nouvelle@example.org"}))
+    );
+    assert_eq!(read_if_none_match(fresh_tag).await.status().as_u16(), 304);
+}
+
+async fn list(app: &TestApp, token: &str, path: &str) -> (Value, Option<String>) {
+    let response = app.client.get(app.url(path)).bearer_auth(token).send().await.expect("GET");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let link = header(&response, "link");
+    (json(response).await, link)
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    let items = page["items"].as_array().expect("items");
+    items.iter().map(|item| item["id"].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+async fn an_organization_lists_its_own_requests_newest_first(app: TestApp) {
+    let employer = recruiter(&app).await;
+    let (ml, id) = person_with_profile(&app, "Recherchee").await;
+    let pseudonym = pseudonym_seen_by(&app, &employer).await;
+    let token = person_token(&app, &ml, &id).await;
+    // Accepted, declined, then pending: three requests of one organization to one profile.
+    let accepted = sent(&app, &employer, &pseudonym).await;
+    let accept = format!("/v1/me/contact-requests/{accepted}/accept");
+    assert_eq!(as_person(&app, &token, &accept, Some(&json!({"share_email": true}))).await.status().as_u16(), 200);
+    let declined = sent(&app, &employer, &pseudonym).await;
+    let decline = format!("/v1/me/contact-requests/{declined}/decline");
+    assert_eq!(as_person(&app, &token, &decline, None).await.status().as_u16(), 200);
+    let pending = sent(&app, &employer, &pseudonym).await;
+    // Another organization's request to the same profile is never in the first one's list.
+    let other = recruiter(&app).await;
+    let theirs = sent(&app, &other, &pseudonym_seen_by(&app, &other).await).await;
+
+    // Newest first, two a page, the next page in the cursor and the `Link`.
+    let (first, link) = list(&app, &employer.token, "/v1/contact-requests?limit=2").await;
+    assert_eq!(ids(&first), [pending.as_str(), declined.as_str()]);
+    assert!(first["items"].as_array().expect("items").iter().all(|item| item.get("contact").is_none()), "{first}");
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+    assert!(link.as_deref().is_some_and(|link| link.contains("rel=\"next\"") && link.contains("limit=2")), "{link:?}");
+    let (second, link) = list(&app, &employer.token, &format!("/v1/contact-requests?limit=2&cursor={cursor}")).await;
+    assert_eq!(ids(&second), [accepted.as_str()]);
+    assert_eq!(second["items"][0]["contact"], json!({"email": "lea@example.org"}), "shown once accepted");
+    assert!(second.get("next_cursor").is_none() && link.is_none(), "the last page");
+    assert_eq!(second["items"][0]["pseudonym"], pseudonym.as_str());
+
+    let (only_accepted, _) = list(&app, &employer.token, "/v1/contact-requests?status=accepted").await;
+    assert_eq!(ids(&only_accepted), [accepted.as_str()]);
+    let (only_pending, _) = list(&app, &employer.token, "/v1/contact-requests?status=pending").await;
+    assert_eq!(ids(&only_pending), [pending.as_str()]);
+    let (their_list, _) = list(&app, &other.token, "/v1/contact-requests").await;
+    assert_eq!(ids(&their_list), [theirs.as_str()]);
+
+    // Bad input: a precise 400; without the scope, 403.
+    let bad = |path: &'static str| {
+        let request = app.client.get(app.url(path)).bearer_auth(&employer.token);
+        async move { request.send().await.expect("GET") }
+    };
+    assert_problem(bad("/v1/contact-requests?status=sent").await, 400, "invalid_query").await;
+    let limit = assert_problem(bad("/v1/contact-requests?limit=0").await, 400, "invalid_query").await;
+    assert_eq!(limit["errors"][0]["rule"], "limit.range");
+    assert_problem(bad("/v1/contact-requests?cursor=forged").await, 400, "invalid_query").await;
+    assert_problem(bad("/v1/contact-requests?person_id=x").await, 400, "invalid_query").await;
+    let no_scope = app.register(Employer, &["offers:read"]).await;
+    let forbidden = app.client.get(app.url("/v1/contact-requests")).bearer_auth(&no_scope.token).send().await;
+    assert_problem(forbidden.expect("GET"), 403, "forbidden").await;
+
+    // The person's own list pages the same way, newest first, both organizations' requests.
+    let (mine, link) = list(&app, &token, "/v1/me/contact-requests?limit=3").await;
+    assert_eq!(ids(&mine), [theirs.as_str(), pending.as_str(), declined.as_str()]);
+    let cursor = mine["next_cursor"].as_str().expect("a next page").to_owned();
+    assert!(link.is_some());
+    let (rest, _) = list(&app, &token, &format!("/v1/me/contact-requests?limit=3&cursor={cursor}")).await;
+    assert_eq!(ids(&rest), [accepted.as_str()]);
+    assert!(rest.get("next_cursor").is_none());
+    let limit = assert_problem(
+        app.client.get(app.url("/v1/me/contact-requests?limit=101")).bearer_auth(&token).send().await.expect("GET"),
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(limit["errors"][0]["rule"], "limit.range");
 }

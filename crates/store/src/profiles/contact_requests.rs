@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::schema::contact_requests;
 use crate::timestamps::{from_db, to_db};
-use crate::{DbConnection, StoreError};
+use crate::{DbConnection, Page, PageRequest, StoreError};
 
 /// A contact request as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,13 +127,38 @@ pub fn sent_since(
     Ok((count, oldest.map(from_db)))
 }
 
-/// The person's requests, newest first.
-pub fn of_person(conn: &mut DbConnection, person_id: Uuid) -> Result<Vec<StoredContactRequest>, StoreError> {
-    let rows: Vec<ContactRequestRow> = contact_requests::table
-        .filter(contact_requests::person_id.eq(person_id.to_string()))
-        .order((contact_requests::created_at.desc(), contact_requests::id.desc()))
-        .load(conn)?;
-    rows.into_iter().map(request_of_row).collect()
+/// Whose requests a list reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose {
+    /// The requests an organization sent, in one status or all.
+    SentBy { organization_id: Uuid, status: Option<ContactRequestStatus> },
+    /// The requests a person received.
+    ReceivedBy { person_id: Uuid },
+}
+
+/// One page of the requests, newest first: ids are UUIDv7, so descending id order is
+/// descending creation order, and the cursor is the last id seen.
+pub fn list(
+    conn: &mut DbConnection,
+    whose: Whose,
+    page: &PageRequest,
+) -> Result<Page<StoredContactRequest>, StoreError> {
+    let mut query = contact_requests::table.order(contact_requests::id.desc()).limit(page.fetch_limit()).into_boxed();
+    query = match whose {
+        Whose::SentBy { organization_id, status } => {
+            let query = query.filter(contact_requests::organization_id.eq(organization_id.to_string()));
+            match status {
+                Some(status) => query.filter(contact_requests::status.eq(status.as_str())),
+                None => query,
+            }
+        }
+        Whose::ReceivedBy { person_id } => query.filter(contact_requests::person_id.eq(person_id.to_string())),
+    };
+    if let Some(after) = &page.after {
+        query = query.filter(contact_requests::id.lt(after.clone()));
+    }
+    let rows: Vec<ContactRequestRow> = query.load(conn)?;
+    Page::from_rows(rows, page, |row| row.id.clone()).try_map(request_of_row)
 }
 
 /// Records the person's answer on a pending request still at `expected_version`; a request
