@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn every_type_reads_back_and_nothing_else_does() {
         let all: Vec<EventType> = EventType::all().collect();
-        assert_eq!(all.len(), 10 * 3 + 1);
+        assert_eq!(all.len(), 11 * 3 + 1);
         for known in &all {
             assert_eq!(EventType::parse(&known.to_string()), Some(*known));
         }
