@@ -70,6 +70,15 @@ async fn an_untouched_profile_is_warned_at_23_months_and_purged_at_24(app: TestA
         .await;
     let scheduled = format!("{scheduled:?}");
     assert!(scheduled.contains("purge_scheduled_on"), "{scheduled}");
+    let warned_at = app
+        .store
+        .run({
+            let old = old.parse().expect("uuid");
+            move |conn| plateforme_store::profiles::retention::warned_at(conn, old)
+        })
+        .await;
+    let warned_at = warned_at.expect("read").expect("warned");
+    assert!((warned_at - at(23)).num_seconds().abs() < 1, "stamped with the job's clock: {warned_at}");
 
     let purged = apply(&app, at(24)).await;
     assert_eq!(purged.purged, 1, "the untouched one is purged, the touched one kept");

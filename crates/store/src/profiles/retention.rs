@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{StoredProfile, contact_requests, find, mutation};
 use crate::dossier::erasure::RETENTION_ACTOR;
 use crate::schema::profiles;
-use crate::timestamps::to_db;
+use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Actor, WriteContext};
 use crate::{DbConnection, StoreError};
 
@@ -37,7 +37,7 @@ pub fn apply(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Applied, Sto
     let warn_before = now.checked_sub_months(Months::new(RETENTION_MONTHS - WARNING_AHEAD_MONTHS)).unwrap_or(now);
     let mut applied = Applied::default();
     for person_id in untouched_since(conn, warn_before, true)? {
-        if write::transaction(conn, |conn| warn(conn, &context, person_id, warn_before))? {
+        if write::transaction(conn, |conn| warn(conn, &context, person_id, warn_before, now))? {
             applied.warned += 1;
         }
     }
@@ -60,23 +60,34 @@ fn untouched_since(conn: &mut DbConnection, cutoff: DateTime<Utc>, unwarned: boo
     ids.iter().map(|id| id.parse().map_err(StoreError::corrupt)).collect()
 }
 
-/// Records the warning as a change of the profile naming the day of its purge: a new version,
-/// and an `updated` event on the feed for whoever follows the person. Not a touch: the profile's
-/// `updated_at`, from which the two years run, stays.
+/// The person's profile when it was last written before `cutoff`: read again inside the job's
+/// transaction, since a write may have touched it after the selection.
+fn stale_profile(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    cutoff: DateTime<Utc>,
+) -> Result<Option<StoredProfile>, StoreError> {
+    Ok(find(conn, person_id)?.filter(|profile| profile.updated_at < cutoff))
+}
+
+/// Records the warning, stamped with the job's `now`, as a change of the profile naming the day
+/// of its purge: a new version, and an `updated` event on the feed for whoever follows the
+/// person. Not a touch: the profile's `updated_at`, from which the two years run, stays.
 fn warn(
     conn: &mut DbConnection,
     context: &WriteContext,
     person_id: Uuid,
     cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let Some(profile) = find(conn, person_id)?.filter(|profile| profile.updated_at < cutoff) else {
+    let Some(profile) = stale_profile(conn, person_id, cutoff)? else {
         return Ok(false);
     };
     let version = profile.version + 1;
     let written = diesel::update(profiles::table.find(person_id.to_string()))
         .filter(profiles::version.eq(profile.version))
         .filter(profiles::purge_warned_at.is_null())
-        .set((profiles::version.eq(version), profiles::purge_warned_at.eq(Some(to_db(plateforme_model::ids::now())))))
+        .set((profiles::version.eq(version), profiles::purge_warned_at.eq(Some(to_db(now)))))
         .execute(conn)?;
     if written == 0 {
         return Ok(false);
@@ -84,6 +95,13 @@ fn warn(
     let changes = json!({"purge_scheduled_on": purge_day(&profile)});
     write::record(conn, context, &mutation(person_id, version, Action::Updated, changes))?;
     Ok(true)
+}
+
+/// When the person was warned of their profile's purge, if they were and have not touched it since.
+pub fn warned_at(conn: &mut DbConnection, person_id: Uuid) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let warned: Option<Option<chrono::NaiveDateTime>> =
+        profiles::table.find(person_id.to_string()).select(profiles::purge_warned_at).first(conn).optional()?;
+    Ok(warned.flatten().map(from_db))
 }
 
 /// The day the profile will be purged if nobody touches it.
@@ -98,7 +116,7 @@ fn purge(
     person_id: Uuid,
     cutoff: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let Some(profile) = find(conn, person_id)?.filter(|profile| profile.updated_at < cutoff) else {
+    let Some(profile) = stale_profile(conn, person_id, cutoff)? else {
         return Ok(false);
     };
     super::delete(conn, context, person_id, profile.version)?;
