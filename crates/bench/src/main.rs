@@ -369,11 +369,10 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     run.import_lines = import_lines;
     // profiles-candidates ranks the profiles profiles-search searches.
     if scenarios.contains(&Scenario::ProfilesSearch) || scenarios.contains(&Scenario::ProfilesCandidates) {
-        let authorization = format!("Bearer {}", token(server.address).await?);
         // One person of the database in SHARE (200,000 of the full size's million).
         let share = usize::try_from(run.persons_in_database).unwrap_or(0) / profiles::SHARE;
         let with_profiles = database.sample_person_ids(share, args.seed.wrapping_add(1))?;
-        let written = profiles::seed(server.address, &authorization, &with_profiles, &offer_data).await;
+        let written = profiles::seed(server.address, &with_profiles, &offer_data).await;
         let written = written.map_err(|error| BenchError::new(format!("profiles-search's profiles: {error}")))?;
         eprintln!("bench: profiles-search — {written} profiles (one person in {})", profiles::SHARE);
     }
@@ -447,8 +446,7 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
 
     if committee_tables {
         eprintln!("bench: {} — every table of the committees' counts", indicators::NAME);
-        let authorization = format!("Bearer {}", token(server.address).await?);
-        let tables = indicators::run(&database, server.address, &authorization).await;
+        let tables = indicators::run(&database, server.address).await;
         if let Ok(tables) = &tables {
             eprintln!("bench: {}: {} tables in {:.2} s", indicators::NAME, tables.tables, tables.elapsed.as_secs_f64());
         }
@@ -513,8 +511,7 @@ async fn import_trainings(
     part: u64,
 ) -> Result<Result<trainings::ImportResult, String>, BenchError> {
     eprintln!("bench: {} — {formations} formations, {part} per document", trainings::NAME);
-    let authorization = format!("Bearer {}", token(server.address).await?);
-    let imported = trainings::run(server.address, &authorization, server.pid(), seed, formations, part).await;
+    let imported = trainings::run(server.address, server.pid(), seed, formations, part).await;
     if let Ok(imported) = &imported {
         eprintln!(
             "bench: {}: {:.0} formations/s, {:.0} sessions/s, peak {} MiB",
@@ -528,7 +525,7 @@ async fn import_trainings(
 }
 
 /// An access token of the demo France Travail client (client credentials, HTTP Basic).
-async fn token(address: std::net::SocketAddr) -> Result<String, BenchError> {
+pub(crate) async fn token(address: std::net::SocketAddr) -> Result<String, BenchError> {
     let mut connection = http::Connection::open(address).await?;
     let credentials = STANDARD.encode(format!("{CLIENT}:{CLIENT}-secret"));
     let response = connection

@@ -18,23 +18,27 @@ pub const SHARE: usize = 5;
 /// Concurrent writers of the profiles.
 const WRITERS: usize = 16;
 
+/// Profiles a writer writes with one token (a few seconds' work, well within its lifetime).
+const TOKEN_EVERY: u64 = 1_000;
+
 /// Writes the consents and profiles of `person_ids`; answers how many profiles exist afterwards
 /// (written now or by an earlier run on the same database).
-pub async fn seed(
-    address: SocketAddr,
-    authorization: &str,
-    person_ids: &[String],
-    data: &Arc<OfferData>,
-) -> Result<u64, String> {
+pub async fn seed(address: SocketAddr, person_ids: &[String], data: &Arc<OfferData>) -> Result<u64, String> {
     let chunk = person_ids.len().div_ceil(WRITERS).max(1);
     let mut writers = Vec::new();
     for (writer, persons) in person_ids.chunks(chunk).enumerate() {
-        let (persons, data, authorization) = (persons.to_vec(), data.clone(), authorization.to_owned());
+        let (persons, data) = (persons.to_vec(), data.clone());
         writers.push(tokio::spawn(async move {
             let mut random = Rng::new(writer as u64, "profiles");
             let mut connection = Connection::open(address).await.map_err(|error| error.to_string())?;
+            let mut authorization = String::new();
             let mut written = 0_u64;
             for person in persons {
+                // At full size the seeding outlasts a token: each writer takes a fresh one often.
+                if written % TOKEN_EVERY == 0 {
+                    let token = crate::token(address).await.map_err(|error| error.to_string())?;
+                    authorization = format!("Bearer {token}");
+                }
                 write_one(&mut connection, &authorization, &person, &data, &mut random).await?;
                 written += 1;
             }

@@ -51,7 +51,6 @@ impl ImportResult {
 
 pub async fn run(
     address: SocketAddr,
-    authorization: &str,
     server_pid: u32,
     seed: u64,
     formations: u64,
@@ -65,7 +64,7 @@ pub async fn run(
     let sampled = Arc::new(AtomicU64::new(resident_before));
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = tokio::spawn(sample(server_pid, sampled.clone(), sampling.clone()));
-    let result = import_parts(address, authorization, &catalogue, &path, formations, part.max(1)).await;
+    let result = import_parts(address, &catalogue, &path, formations, part.max(1)).await;
     sampling.store(false, Ordering::Relaxed);
     let _ = sampler.await;
     let _ = std::fs::remove_file(&path);
@@ -87,14 +86,12 @@ type Imported = (CatalogueCounts, u64, u64, Duration, u64);
 
 async fn import_parts(
     address: SocketAddr,
-    authorization: &str,
     catalogue: &Catalogue,
     path: &std::path::Path,
     formations: u64,
     part: u64,
 ) -> Result<Imported, BenchError> {
     let mut connection = Connection::open(address).await?;
-    let headers = [("Authorization", authorization), ("Content-Type", "application/xml")];
     let (mut counts, mut imports, mut created, mut elapsed, mut largest) =
         (CatalogueCounts::default(), 0, 0, Duration::ZERO, 0);
     let mut start = 0;
@@ -104,6 +101,9 @@ async fn import_parts(
         let length = std::fs::metadata(path)?.len();
         largest = largest.max(length);
         let mut file = std::fs::File::open(path)?;
+        // A national catalogue outlasts a token: a fresh one per document.
+        let authorization = format!("Bearer {}", crate::token(address).await?);
+        let headers = [("Authorization", authorization.as_str()), ("Content-Type", "application/xml")];
         let began = Instant::now();
         let response = connection
             .send_streamed("POST", "/v1/trainings/lheo?snapshot=false", &headers, &mut file, length)
