@@ -18,17 +18,46 @@ pub async fn run(suite: &Suite, report: &mut Report) {
             report.record("indicators.secrecy", secrecy(&reader.client).await);
             report.record("indicators.problems", problems(&reader.client).await);
             report.record("indicators.read", read(&reader.client).await);
+            report.record("indicators.list", list(&reader.client).await);
         }
         None => {
             report.skip("indicators.secrecy", "no client with indicators:read given");
             report.skip("indicators.problems", "no client with indicators:read given");
             report.skip("indicators.read", "no client with indicators:read given");
+            report.skip("indicators.list", "no client with indicators:read given");
         }
     }
     match suite.actors().first() {
         Some(actor) => report.record("indicators.open_data", open_data(&actor.client).await),
         None => report.skip("indicators.open_data", "no client given"),
     }
+}
+
+/// The committees' catalogue, read in small pages: every indicator of the open-data catalogue
+/// once, in the order of the codes, each computed one naming the latest vintage and where it is
+/// read, each other one saying why it is not computed.
+async fn list(client: &Client) -> Verdict {
+    let catalogue = step("read the open-data catalogue", client.indicator_catalogue().await)?;
+    let listed = step("list the indicators, 3 a page", client.indicators(Some(3)).all().await)?;
+    let codes: Vec<&str> = listed.iter().map(|summary| summary.definition.code.as_str()).collect();
+    let mut expected: Vec<&str> = catalogue.indicators.iter().map(|definition| definition.code.as_str()).collect();
+    expected.sort_unstable();
+    if codes != expected {
+        return Err(format!("listed {codes:?}, the catalogue holds {expected:?}"));
+    }
+    let latest = catalogue.vintage.as_ref().map(|vintage| (vintage.id.as_str(), vintage.as_of.as_str()));
+    for summary in &listed {
+        let code = &summary.definition.code;
+        let named = summary.latest_vintage.as_ref().map(|vintage| (vintage.id.as_str(), vintage.as_of.as_str()));
+        if summary.definition.computed {
+            if named != latest || summary.read.as_deref() != Some(format!("/v1/indicators/{code}").as_str()) {
+                return Err(format!("{code}: {summary:?} does not name the latest vintage {latest:?} and its read"));
+            }
+        } else if summary.definition.not_computed_because.is_none() || named.is_some() {
+            return Err(format!("{code}: declared, but {summary:?}"));
+        }
+    }
+    Ok(())
 }
 
 /// Each computed indicator of the latest vintage, read with `indicators:read` at each level:

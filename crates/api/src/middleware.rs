@@ -82,12 +82,13 @@ pub async fn refuse_control_characters_in_path(
 
 /// Rewrites an error response as a problem carrying the request path and id. Our own
 /// problems keep their content; plain JSON errors are left alone (the OAuth token endpoint
-/// answers RFC 6749 errors, which OAuth libraries expect); anything else (actix's own 404,
+/// answers RFC 6749 errors, which OAuth libraries expect), and so are HTML pages (the
+/// dashboard's error pages, written for a person in a browser); anything else (actix's own 404,
 /// 413…) gets the problem of its status, with its text as the detail.
 async fn as_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceResponse<BoxBody> {
     let content_type =
         response.headers().get(header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec()).unwrap_or_default();
-    if content_type.starts_with(b"application/json") {
+    if content_type.starts_with(b"application/json") || content_type.starts_with(b"text/html") {
         return response;
     }
     let is_problem = content_type.starts_with(PROBLEM_CONTENT_TYPE.as_bytes());

@@ -54,8 +54,9 @@ pub use api::changes::{ChangeData, ChangeEvent, ChangePage, ChangesRequest};
 pub use api::delegations::DelegationFilter;
 pub use api::exports::{BulkExport, ExportFile, ExportLines, ExportRequest};
 pub use api::indicators::{
-    IndicatorCatalogue, IndicatorCell, IndicatorDefinition, IndicatorFile, IndicatorTable, IndicatorVintage,
-    OpenDataLicence, OrientationDecisionCell, OrientationDecisionTable, OrientationDecisionsQuery,
+    IndicatorCatalogue, IndicatorCell, IndicatorDefinition, IndicatorFile, IndicatorSummary, IndicatorTable,
+    IndicatorVintage, IndicatorVintageRef, OpenDataLicence, OrientationDecisionCell, OrientationDecisionTable,
+    OrientationDecisionsQuery,
 };
 pub use api::me::Export;
 // Inbound sync.

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, Siret};
 use plateforme_model::organization::{OrganizationFields, OrganizationKind, Territory};
+use plateforme_reference_data::territories::{DEPARTEMENTS, REGIONS};
 use plateforme_reference_data::{Commune, communes, haversine_km};
 use uuid::Uuid;
 
 use super::DatasetError;
-use super::names::{DEPARTEMENTS, REGIONS};
 use super::rng::{Rng, WeightedTable};
 
 /// France Travail agencies in the whole country (about 900 in 2024).

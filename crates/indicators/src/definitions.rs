@@ -42,6 +42,21 @@ pub enum Unit {
     Percent,
 }
 
+impl Unit {
+    /// Its French name, for the people who read the figures (the dashboard).
+    pub fn french(self) -> &'static str {
+        match self {
+            Unit::Persons => "personnes",
+            Unit::Decisions => "décisions d'orientation",
+            Unit::Contracts => "contrats d'engagement",
+            Unit::Reviews => "points d'étape",
+            Unit::Offers => "offres d'emploi",
+            Unit::Days => "jours (moyenne)",
+            Unit::Percent => "pourcentage",
+        }
+    }
+}
+
 /// How an indicator is computed, when the records allow it.
 #[derive(Debug, Clone, Copy)]
 pub struct Computation {

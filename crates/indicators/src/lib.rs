@@ -6,6 +6,7 @@
 
 pub mod compute;
 pub mod definitions;
+mod list_indicators;
 mod list_orientation_decisions;
 pub mod open_data;
 pub mod published;
@@ -16,6 +17,7 @@ pub mod secrecy;
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub use list_indicators::{IndicatorSummary, VintageRef};
 pub use list_orientation_decisions::{OrientationDecisionCell, OrientationDecisionTable};
 
 pub const TAG: &str = "Indicators";
@@ -40,6 +42,7 @@ impl Default for Secrecy {
 /// Registers the routes under `/v1`.
 pub fn configure(config: &mut ServiceConfig) {
     config
+        .service(list_indicators::list_indicators)
         .service(list_orientation_decisions::list_orientation_decisions)
         .service(open_data::open_data_catalogue)
         .service(open_data::open_data_file)

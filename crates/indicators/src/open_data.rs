@@ -241,9 +241,7 @@ pub async fn open_data_file(
     if if_none_match.holds_tag(&tag) {
         return Ok(not_modified(&tag));
     }
-    let (vintage_id, indicator) = (vintage.id.clone(), code.clone());
-    let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, &indicator)).await?;
-    let data = protect(definition, &cells, threshold);
+    let data = public_cells(&store, &vintage, definition, threshold).await?;
     Ok(match format {
         Format::Csv => cached(&tag)
             .insert_header((header::LINK, format!("</v1/open-data/indicators/{code}.json>; rel=\"describedby\"")))
@@ -258,6 +256,19 @@ pub async fn open_data_file(
             data,
         }),
     })
+}
+
+/// One computed indicator's cells in `vintage` under the public `threshold`: what its open-data
+/// files hold, and what the dashboard (`/dashboard`) draws.
+pub async fn public_cells(
+    store: &Store,
+    vintage: &Vintage,
+    definition: &'static Definition,
+    threshold: i64,
+) -> Result<Vec<PublishedCell>, ApiError> {
+    let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
+    let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
+    Ok(protect(definition, &cells, threshold))
 }
 
 #[derive(Debug, Clone, Copy)]

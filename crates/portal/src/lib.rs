@@ -103,7 +103,12 @@ async fn to_home(request: HttpRequest) -> HttpResponse {
 
 /// A page of the portal: HTML, its security headers, revalidated (it follows the contract).
 pub fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
+    html_with_status(actix_web::http::StatusCode::OK, body)
+}
+
+/// The same with another status: a page that explains an error to a person in a browser.
+pub fn html_with_status(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))

@@ -56,12 +56,23 @@ pub fn escape(text: &str) -> String {
 
 /// A whole page: `path` is the page's own path, for the language switch.
 pub fn layout(lang: Lang, path: &str, title: &str, body: &str, sandbox: bool) -> String {
-    let t = |fr: &'static str, en: &'static str| lang.pick(Text { fr, en });
     let (other, other_name) = match lang {
         Lang::Fr => (Lang::En.link(path), "English"),
         Lang::En => (Lang::Fr.link(path), "Français"),
     };
     let other_code = if lang == Lang::Fr { "en" } else { "fr" };
+    let switch =
+        format!("<li><a href=\"{other}\" hreflang=\"{other_code}\" lang=\"{other_code}\">{other_name}</a></li>\n");
+    page(lang, &switch, title, body, sandbox)
+}
+
+/// A whole page written in French only (the committees' dashboard): no language switch.
+pub fn layout_in_french(title: &str, body: &str, sandbox: bool) -> String {
+    page(Lang::Fr, "", title, body, sandbox)
+}
+
+fn page(lang: Lang, switch: &str, title: &str, body: &str, sandbox: bool) -> String {
+    let t = |fr: &'static str, en: &'static str| lang.pick(Text { fr, en });
     let sandbox_link = if sandbox {
         format!("<li><a href=\"{}\">{}</a></li>", lang.link("/portail/bac-a-sable"), t("Bac à sable", "Sandbox"))
     } else {
@@ -76,7 +87,7 @@ pub fn layout(lang: Lang, path: &str, title: &str, body: &str, sandbox: bool) ->
          <nav aria-label=\"{nav}\"><ul>\n<li><a href=\"{home}\">{home_name}</a></li>\n\
          <li><a href=\"{guides}\">{guides_name}</a></li>\n<li><a href=\"/docs/\">{reference}</a></li>\n{sandbox_link}\
          <li><a href=\"{changes}\">{changes_name}</a></li>\n<li><a href=\"{status}\">{status_name}</a></li>\n\
-         <li><a href=\"{other}\" hreflang=\"{other_code}\" lang=\"{other_code}\">{other_name}</a></li>\n</ul></nav>\n</header>\n\
+         <li><a href=\"/dashboard\" hreflang=\"fr\">{dashboard_name}</a></li>\n{switch}</ul></nav>\n</header>\n\
          <main id=\"contenu\">\n<h1>{title}</h1>\n{body}\n</main>\n\
          <footer><p>{footer}</p></footer>\n</body>\n</html>\n",
         code = lang.code(),
@@ -92,6 +103,7 @@ pub fn layout(lang: Lang, path: &str, title: &str, body: &str, sandbox: bool) ->
         changes_name = t("Versions et changements", "Versions and changes"),
         status = lang.link("/status"),
         status_name = t("État du service", "Service status"),
+        dashboard_name = t("Tableau de bord des indicateurs", "Indicators dashboard (in French)"),
         footer = t(
             "Plateforme — le socle de données partagé du réseau pour l'emploi. Code sous licence EUPL 1.2.",
             "Plateforme — the shared data platform of the employment network. Code under the EUPL 1.2 licence.",

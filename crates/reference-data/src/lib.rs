@@ -12,6 +12,7 @@ mod geometry;
 mod naf;
 mod rome;
 mod table;
+pub mod territories;
 
 pub use communes::{Commune, commune, communes, search_communes};
 pub use geometry::{bounding_box, distance_km, haversine_km};

@@ -260,6 +260,7 @@ pub fn app(
         .app_data(web::Data::new(services))
         .service(get_openapi)
         .configure(crate::portal::configure)
+        .configure(crate::dashboard::configure)
         .configure(|cfg| plateforme_portal::configure(cfg, portal))
         .default_service(web::to(fallback))
         .wrap(from_fn(crate::deprecations::announce))

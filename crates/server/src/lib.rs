@@ -4,6 +4,7 @@
 pub mod app;
 pub mod commands;
 pub mod config;
+mod dashboard;
 pub mod deprecations;
 mod fallback;
 mod head;

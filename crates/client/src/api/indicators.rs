@@ -1,10 +1,12 @@
-//! `/v1/orientation-decisions` and `/v1/open-data/indicators`: the employment committees' counts of orientation decisions per
-//! territory, period and category, under statistical secrecy.
+//! `/v1/indicators`, `/v1/orientation-decisions` and `/v1/open-data/indicators`: the employment
+//! committees' catalogue of indicators and counts of orientation decisions per territory, period
+//! and category, under statistical secrecy.
 
 use serde::Deserialize;
 
 use crate::client::Client;
 use crate::error::ClientError;
+use crate::page::Pager;
 use crate::request::query_of;
 
 /// What to count: months `from` to `to` (`YYYY-MM`), and optionally the level (`national`,
@@ -179,5 +181,34 @@ impl Client {
             ("departement", departement.map(str::to_owned)),
         ]);
         self.get(format!("/v1/indicators/{code}")).query_pairs(&pairs).send().await?.expect_status(&[200])?.json()
+    }
+}
+
+/// An indicator of the committees' catalogue, and the latest vintage its figures are read from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IndicatorSummary {
+    #[serde(flatten)]
+    pub definition: IndicatorDefinition,
+    /// `month` and `quarter` for a computed indicator; empty otherwise.
+    pub periods: Vec<String>,
+    /// `None` for an indicator not computed yet, or before the first vintage.
+    pub latest_vintage: Option<IndicatorVintageRef>,
+    /// Where its cells are read (`/v1/indicators/{code}`); `None` when not computed.
+    pub read: Option<String>,
+}
+
+/// A vintage, named: `{as_of}.r{revision}` and its date.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct IndicatorVintageRef {
+    pub id: String,
+    pub as_of: String,
+}
+
+impl Client {
+    /// The committees' catalogue of indicators, in the order of the codes, `limit` per page
+    /// (scope `indicators:read`).
+    pub fn indicators(&self, limit: Option<u32>) -> Pager<IndicatorSummary> {
+        let query = query_of([("limit", limit.map(|limit| limit.to_string()))]);
+        Pager::new(self.clone(), "/v1/indicators", query)
     }
 }

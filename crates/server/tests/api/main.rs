@@ -59,9 +59,14 @@ mod strict_parsing;
 mod token_revocation;
 mod tokens;
 mod upkeep;
+mod webdriver;
 // Webhooks (issue 12, item 3).
+mod indicator_list;
 mod indicator_vintages;
 mod indicators;
+// The indicators' dashboard (issue 16, item 6).
+mod dashboard;
+mod dashboard_browser;
 mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
