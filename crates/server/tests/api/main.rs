@@ -62,6 +62,7 @@ mod upkeep;
 // Webhooks (issue 12, item 3).
 mod indicator_vintages;
 mod indicators;
+mod indicators_live;
 mod webhooks;
 // The profile bank (issue 14).
 mod profiles;
