@@ -20,7 +20,7 @@ pub const NAME: &str = "orientation-decisions";
 /// The `indicators-compute` scenario: the full recomputation of every indicator as of today by
 /// the command line (`plateforme indicators compute`), over the dossiers, contracts, reviews,
 /// offers and the statistical records `orientation-decisions` derived; then once more, which
-/// must find the same hash and publish nothing.
+/// must find the same hash and publish nothing. Then the live figures' lag (`run_lag`).
 pub const COMPUTE: &str = "indicators-compute";
 
 /// What `indicators-compute` measured.
@@ -49,6 +49,72 @@ pub fn run_compute(database: &DatabaseUrl, binary: &std::path::Path) -> Result<C
         return Err(BenchError::new(format!("the second computation published again: {second}")));
     }
     Ok(ComputeResult { dossiers: dossiers.count as usize, elapsed, first })
+}
+
+/// What the live figures' lag measured (issue 16, item 3): a burst of registrations through the
+/// API, then the time until `/health/ready` reports that the live figures hold them all.
+#[derive(Debug, Clone)]
+pub struct LagResult {
+    /// How long the live figures took to be ready before the burst (built at the server's start).
+    pub ready_after: Duration,
+    /// Registrations written in the burst, one after the other.
+    pub writes: usize,
+    /// How long the burst took.
+    pub burst: Duration,
+    /// From the burst's last answer until the live figures held every change.
+    pub caught_up_after: Duration,
+}
+
+/// How long the live figures may take to be built, and to catch up.
+const LAG_DEADLINE: Duration = Duration::from_secs(600);
+
+pub async fn run_lag(
+    address: SocketAddr,
+    authorization: &str,
+    writes: usize,
+    nonce: &str,
+) -> Result<LagResult, BenchError> {
+    let started = Instant::now();
+    wait_until_caught_up(address).await?;
+    let ready_after = started.elapsed();
+    let mut connection = Connection::open(address).await.map_err(|error| BenchError::new(error.to_string()))?;
+    let mut writer = crate::writes::Writer::new(&[], 0, 1);
+    let dates = crate::writes::Dates::now();
+    let burst = Instant::now();
+    for _ in 0..writes {
+        let (key, body) = writer.registration(&format!("live-{nonce}"), dates);
+        let headers =
+            [("Authorization", authorization), ("Content-Type", "application/json"), ("Idempotency-Key", key.as_str())];
+        let response = connection
+            .send("POST", "/v1/persons", &headers, &body)
+            .await
+            .map_err(|error| BenchError::new(error.to_string()))?;
+        if response.status != 201 {
+            return Err(BenchError::new(format!("registering answered {}", response.status)));
+        }
+    }
+    let burst_done = Instant::now();
+    wait_until_caught_up(address).await?;
+    Ok(LagResult { ready_after, writes, burst: burst_done - burst, caught_up_after: burst_done.elapsed() })
+}
+
+/// Polls `/health/ready` until the live figures are built and nothing waits for them.
+pub async fn wait_until_caught_up(address: SocketAddr) -> Result<(), BenchError> {
+    let started = Instant::now();
+    let mut connection = Connection::open(address).await.map_err(|error| BenchError::new(error.to_string()))?;
+    loop {
+        let response =
+            connection.get("/health/ready", &[]).await.map_err(|error| BenchError::new(error.to_string()))?;
+        let ready: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_default();
+        let figures = &ready["indicators"];
+        if figures["built"] == true && figures["events_behind"] == 0 && figures["decisions_behind"] == 0 {
+            return Ok(());
+        }
+        if started.elapsed() > LAG_DEADLINE {
+            return Err(BenchError::new(format!("the live figures did not catch up in 10 min: {figures}")));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 const LEVELS: [&str; 3] = ["national", "region", "departement"];

@@ -357,6 +357,11 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let server = Server::start(&binary, &database.url(), args.workers).await?;
     run.server_log = server.log.display().to_string();
     eprintln!("bench: server {} on {} (log {})", binary.display(), server.address, server.log.display());
+    // The server builds the indicators' live figures from the dataset at its start: the
+    // scenarios measure once that is done, not beside it.
+    let built = std::time::Instant::now();
+    indicators::wait_until_caught_up(server.address).await?;
+    eprintln!("bench: the indicators' live figures built in {:.1} s", built.elapsed().as_secs_f64());
     let person_ids = Arc::new(database.sample_person_ids(100_000, args.seed)?);
     let contracts = Arc::new(database.sample_contracts(100_000, args.seed)?);
     let dates = writes::Dates::now();
@@ -460,6 +465,18 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             eprintln!("bench: {}: {:.2} s ({})", indicators::COMPUTE, computed.elapsed.as_secs_f64(), computed.first);
         }
         run.indicators_compute = Some(computed.map_err(|error| error.to_string()));
+        let writes = if smoke { 20 } else { 1_000 };
+        eprintln!("bench: {} — the live figures' lag after {writes} registrations", indicators::COMPUTE);
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        let lag = indicators::run_lag(server.address, &authorization, writes, &nonce).await;
+        if let Ok(lag) = &lag {
+            eprintln!(
+                "bench: {}: live figures caught up {:.0} ms after the burst",
+                indicators::COMPUTE,
+                lag.caught_up_after.as_secs_f64() * 1000.0
+            );
+        }
+        run.indicators_lag = Some(lag.map_err(|error| error.to_string()));
     }
 
     if training_import && !trainings_search {

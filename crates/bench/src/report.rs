@@ -93,6 +93,8 @@ pub struct Run {
     pub committee_tables: Option<Result<crate::indicators::TablesResult, String>>,
     /// Indicators (issue 16, item 3): the full recomputation by `plateforme indicators compute`.
     pub indicators_compute: Option<Result<crate::indicators::ComputeResult, String>>,
+    /// Indicators (issue 16, item 3): the live figures' lag behind a burst of writes.
+    pub indicators_lag: Option<Result<crate::indicators::LagResult, String>>,
     /// Training catalogue (issue 15, item 6): the LHEO import of the generated catalogue.
     pub trainings_import: Option<Result<crate::trainings::ImportResult, String>>,
 }
@@ -168,6 +170,7 @@ impl Run {
             || matches!(&self.webhook_fanout, Some(Err(_)))
             || matches!(&self.committee_tables, Some(Err(_)))
             || matches!(&self.indicators_compute, Some(Err(_)))
+            || matches!(&self.indicators_lag, Some(Err(_)))
             || matches!(&self.trainings_import, Some(Err(_)))
     }
 
@@ -207,6 +210,7 @@ impl Run {
         let _ = writeln!(out, "{}", self.committee_tables_row());
         let _ = writeln!(out, "{}", self.trainings_import_row());
         let _ = writeln!(out, "{}", self.indicators_compute_row());
+        let _ = writeln!(out, "{}", self.indicators_lag_row());
         let _ = writeln!(out, "{}", self.idle_row());
 
         let _ = writeln!(out, "\n### Scenarios\n");
@@ -665,6 +669,25 @@ impl Run {
                     computed.first,
                 )
             }
+        }
+    }
+
+    /// Indicators (issue 16, item 3): how far the live figures trail a burst of writes. No target
+    /// is set: the row reports.
+    fn indicators_lag_row(&self) -> String {
+        let work = "indicators' live figures: lag after a burst of registrations (change feed follower)";
+        match &self.indicators_lag {
+            None => format!("| {work} | — | not run | | skipped |"),
+            Some(Err(reason)) => format!("| {work} | — | {reason} | | FAIL (errors) |"),
+            Some(Ok(lag)) => format!(
+                "| {work} | — | caught up {:.0} ms after the last of {} registrations (written in {:.2} s); ready {:.2} s \
+                 after the scenario began | | {} |",
+                lag.caught_up_after.as_secs_f64() * 1000.0,
+                lag.writes,
+                lag.burst.as_secs_f64(),
+                lag.ready_after.as_secs_f64(),
+                if self.smoke { "smoke" } else { "reported" },
+            ),
         }
     }
 

@@ -30,6 +30,14 @@ pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vin
 
 /// The cells of every computed indicator, in the order of the catalogue then of the key.
 pub fn compute_cells(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Cell>, StoreError> {
+    cells_from(|measure| compute::aggregate(conn, measure, as_of))
+}
+
+/// The cells of every computed indicator from the groups of each measure (counted as of a date
+/// by a full computation, or kept live), in the order of the catalogue then of the key.
+pub fn cells_from(
+    mut groups_of: impl FnMut(Measure) -> Result<Vec<Aggregate>, StoreError>,
+) -> Result<Vec<Cell>, StoreError> {
     let mut counted: HashMap<Measure, Vec<Aggregate>> = HashMap::new();
     let mut cells = Vec::new();
     for definition in DEFINITIONS {
@@ -37,9 +45,7 @@ pub fn compute_cells(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Ce
         // Two indicators of one measure (a count and a mean) share its one query.
         let groups = match counted.entry(computation.measure) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(compute::aggregate(conn, computation.measure, as_of)?)
-            }
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(groups_of(computation.measure)?),
         };
         cells.extend(cells_of(definition, groups));
     }
@@ -50,7 +56,7 @@ pub fn compute_cells(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Ce
 type Key = (&'static str, String, String, String);
 
 /// Adds one indicator's groups up into its levels and periods.
-fn cells_of(definition: &Definition, groups: &[Aggregate]) -> Vec<Cell> {
+pub fn cells_of(definition: &Definition, groups: &[Aggregate]) -> Vec<Cell> {
     let Some(computation) = definition.computation else { return Vec::new() };
     let mut sums: BTreeMap<Key, (i64, f64)> = BTreeMap::new();
     for group in groups {

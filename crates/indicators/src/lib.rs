@@ -8,6 +8,7 @@ pub mod compute;
 pub mod definitions;
 mod list_indicators;
 mod list_orientation_decisions;
+pub mod live;
 pub mod open_data;
 pub mod published;
 mod query;

@@ -9,13 +9,16 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, IndicatorsAccess, Operation, Resource};
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_store::Store;
-use plateforme_store::indicators::vintages;
+use plateforme_store::indicators::live::LiveState;
+use plateforme_store::indicators::vintages::{self, Cell};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::Secrecy;
+use crate::compute::content_hash;
 use crate::definitions::definition;
 use crate::list_orientation_decisions::{may_read, threshold_for};
+use crate::live;
 use crate::open_data::{DefinitionView, VintageView};
 use crate::published::{PublishedCell, protect};
 use crate::query::{LevelParam, territory};
@@ -35,9 +38,25 @@ pub struct IndicatorQuery {
     /// `region` when both are given (rule `departement.region`).
     #[param(example = "69")]
     pub departement: Option<String>,
+    /// Which figures: the latest vintage published (`latest`, by default), or the live figures
+    /// (`live`), kept current from the change feed as a computation as of today would give them.
+    #[param(inline)]
+    pub vintage: Option<VintageParam>,
 }
 
-/// One indicator of the latest vintage, as the caller may read it.
+/// Which figures an indicator is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VintageParam {
+    /// The latest vintage published, as open data has it.
+    #[default]
+    Latest,
+    /// The live figures: every record as it stands now, followed from the change feed a moment
+    /// behind the writes (see `/health/ready`); for the committees only, never open data.
+    Live,
+}
+
+/// One indicator of a vintage (or of the live figures), as the caller may read it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorTable {
     pub indicator: DefinitionView,
@@ -57,6 +76,12 @@ pub struct IndicatorTable {
 /// national level only the territories your organization may read are listed; asking for a
 /// `region` or `departement` it may not read answers 403. 404 for a code that is not a computed
 /// indicator, or before the first vintage.
+///
+/// `vintage=live` reads the live figures instead, under the same secrecy: the cells a
+/// computation as of today would give, kept current from the change feed between two vintages
+/// (a moment behind the writes: `/health/ready` says how far). Their `vintage` is `live`, as of
+/// the date they are current for, revision 0, `computed_at` the moment they are read and
+/// `content_hash` the SHA-256 of the cells served; 404 before they are first built.
 #[utoipa::path(
     tag = crate::TAG,
     security(("oauth2" = ["indicators:read"])),
@@ -84,11 +109,23 @@ pub async fn read_indicator(
             "your organization may not read the indicators of this territory",
         ));
     }
-    let Some(vintage) = store.run_stale(vintages::latest).await? else {
-        return Err(ApiError::new(ErrorCode::NotFound, "no vintage of the indicators is computed yet"));
+    let (vintage, cells) = match query.vintage.unwrap_or_default() {
+        VintageParam::Latest => {
+            let Some(vintage) = store.run_stale(vintages::latest).await? else {
+                return Err(ApiError::new(ErrorCode::NotFound, "no vintage of the indicators is computed yet"));
+            };
+            let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
+            let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
+            (VintageView::from(&vintage), cells)
+        }
+        VintageParam::Live => {
+            let Some((state, cells)) = store.run_stale(move |conn| live::indicator_cells(conn, definition)).await?
+            else {
+                return Err(ApiError::new(ErrorCode::NotFound, "the live figures of the indicators are not built yet"));
+            };
+            (live_view(&state, &cells), cells)
+        }
     };
-    let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
-    let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
     let level_name = serde_json::to_value(level).ok().and_then(|value| value.as_str().map(str::to_owned));
     let wanted = |territory: &str| match (level, &region, &departement) {
         (LevelParam::Region, Some(region), _) => territory == region.as_str(),
@@ -106,9 +143,20 @@ pub async fn read_indicator(
     let threshold = threshold_for(&secrecy, principal.kind);
     Ok(HttpResponse::Ok().json(IndicatorTable {
         indicator: definition.into(),
-        vintage: VintageView::from(&vintage),
+        vintage,
         threshold,
         level,
         cells: protect(definition, &readable, threshold),
     }))
+}
+
+/// The live figures as a vintage: `live`, as of the date they are current for.
+fn live_view(state: &LiveState, cells: &[Cell]) -> VintageView {
+    VintageView {
+        id: "live".to_owned(),
+        as_of: state.as_of.map(|day| day.to_string()).unwrap_or_default(),
+        revision: 0,
+        content_hash: content_hash(cells),
+        computed_at: plateforme_model::ids::now().to_rfc3339(),
+    }
 }

@@ -81,6 +81,8 @@ pub struct Services {
     /// How often the offer expiry sweep runs.
     pub expiry_sweep: Duration,
     pub secrecy: plateforme_indicators::Secrecy,
+    /// Whether this replica keeps the indicators' live figures current.
+    pub indicators_live_follower: bool,
     /// How long a dossier is kept after its last change.
     pub dossier_retention: chrono::Duration,
     /// How far back the change feed's followers may resume, and how often a long-poll reads.
@@ -155,6 +157,7 @@ impl Services {
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             secrecy: config.secrecy(),
+            indicators_live_follower: config.indicators_live_follower,
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             feed: plateforme_sync::FeedSettings {
                 retention: chrono::Duration::days(i64::from(config.change_feed_retention_days)),
@@ -350,6 +353,10 @@ async fn forget_expired_exports(store: Store) {
     .await;
 }
 
+/// How often the indicators' live figures look for other replicas' writes (this replica's wake
+/// them at once).
+const LIVE_FIGURES_POLL: Duration = Duration::from_millis(500);
+
 /// Starts serving on `listener`; the returned server runs until stopped or signalled: SIGTERM
 /// and SIGINT both stop it gracefully (no new connection; in-flight requests run for up to
 /// `shutdown_timeout_secs`), SIGQUIT at once.
@@ -368,6 +375,10 @@ pub fn serve(listener: TcpListener, services: Services, config: &Config) -> std:
         actix_web::rt::spawn(plateforme_sync::webhooks::run_worker(services.store.clone(), services.webhooks.clone()));
     }
     actix_web::rt::spawn(forget_expired_exports(services.store.clone()));
+    // The indicators' live figures follow the change feed (one replica at a time).
+    if services.indicators_live_follower {
+        actix_web::rt::spawn(plateforme_indicators::live::run(services.store.clone(), LIVE_FIGURES_POLL));
+    }
     let mut server = HttpServer::new(move || app(services.clone()))
         .shutdown_timeout(config.shutdown_timeout_secs)
         .client_request_timeout(Duration::from_secs(30))

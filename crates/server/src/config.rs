@@ -109,6 +109,9 @@ pub struct Config {
     /// The same for the organizations of the employment committees, from 3 up to
     /// `indicators_public_threshold`; 5 by default.
     pub indicators_committee_threshold: i64,
+    /// Whether this replica keeps the indicators' live figures current from the change feed
+    /// (every replica may: one follows at a time).
+    pub indicators_live_follower: bool,
 }
 
 /// A secret setting: read from the configuration, never shown by `Debug` (nor so in logs).
@@ -160,6 +163,7 @@ impl Default for Config {
             webhook_poll_interval_ms: 1000,
             indicators_public_threshold: 11,
             indicators_committee_threshold: 5,
+            indicators_live_follower: true,
         }
     }
 }
@@ -274,6 +278,7 @@ impl Config {
             "PLATEFORME_WEBHOOK_POLL_INTERVAL_MS" => self.webhook_poll_interval_ms = parse(name, value)?,
             "PLATEFORME_INDICATORS_PUBLIC_THRESHOLD" => self.indicators_public_threshold = parse(name, value)?,
             "PLATEFORME_INDICATORS_COMMITTEE_THRESHOLD" => self.indicators_committee_threshold = parse(name, value)?,
+            "PLATEFORME_INDICATORS_LIVE_FOLLOWER" => self.indicators_live_follower = parse(name, value)?,
             CONFIG_FILE_ENV => {}
             other if other.starts_with(ENV_PREFIX) => {
                 return Err(error(other, "is not a setting of Plateforme (see docs/operations.md)"));

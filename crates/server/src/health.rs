@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use plateforme_api::{ApiError, ErrorCode, Problem};
 use plateforme_search::Progress;
 use plateforme_store::Store;
+use plateforme_store::indicators::live::{Lag, lag};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,6 +17,40 @@ pub struct Health {
     /// This replica's search indexes (readiness only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     search: Vec<IndexHealth>,
+    /// Where the indicators' live figures stand (readiness only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indicators: Option<LiveFiguresHealth>,
+}
+
+/// Where the indicators' live figures stand behind the change feed (shared by the replicas:
+/// one follows at a time).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"built": true, "as_of": "2026-12-09", "events_behind": 0, "decisions_behind": 0,
+    "lag_seconds": 0.0}))]
+pub struct LiveFiguresHealth {
+    /// Built from the records by this version of the code (otherwise being built).
+    pub(crate) built: bool,
+    /// The date the figures are current for.
+    pub(crate) as_of: Option<String>,
+    /// Events of the feed not applied yet (counted up to 100,000).
+    pub(crate) events_behind: i64,
+    /// Orientation decisions not counted yet.
+    pub(crate) decisions_behind: i64,
+    /// Seconds since the oldest change not applied yet was written: 0 when the figures hold
+    /// every change the feed serves.
+    pub(crate) lag_seconds: f64,
+}
+
+impl From<Lag> for LiveFiguresHealth {
+    fn from(lag: Lag) -> Self {
+        LiveFiguresHealth {
+            built: lag.state.current && lag.state.as_of.is_some(),
+            as_of: lag.state.as_of.map(|day| day.to_string()),
+            events_behind: lag.events_behind,
+            decisions_behind: lag.decisions_behind,
+            lag_seconds: (lag.seconds(plateforme_model::ids::now()) * 1000.0).round() / 1000.0,
+        }
+    }
 }
 
 /// Where one of this replica's search indexes stands.
@@ -55,13 +90,15 @@ impl From<Progress> for IndexHealth {
 #[utoipa::path(tag = "Health", security(()), responses((status = 200, description = "The process is alive.", body = Health), (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json")))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", search: Vec::new() })
+    HttpResponse::Ok().json(Health { status: "ok", search: Vec::new(), indicators: None })
 }
 
 /// Readiness
 ///
 /// Answers 200 when the database answers and this replica's search indexes are built, with
-/// where each index stands (documents, lag behind the change feed); 503 otherwise — the
+/// where each index stands (documents, lag behind the change feed) and where the indicators'
+/// live figures stand (events and decisions not applied yet, lag in seconds: they never make the
+/// replica unready); 503 otherwise — the
 /// database does not answer, or an index is being rebuilt from it: take the replica out of the
 /// load balancer until it is ready. Needs no credentials.
 #[utoipa::path(tag = "Health", security(()), responses(
@@ -72,7 +109,20 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -> Result<HttpResponse, ApiError> {
     let search = readiness(&store, &indexes).await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ok", search }))
+    let indicators = live_figures(&store).await;
+    Ok(HttpResponse::Ok().json(Health { status: "ok", search, indicators }))
+}
+
+/// Where the live figures stand; `None` when it cannot be read (logged: it never makes the
+/// replica unready).
+async fn live_figures(store: &Store) -> Option<LiveFiguresHealth> {
+    match store.run(lag).await {
+        Ok(lag) => Some(lag.into()),
+        Err(error) => {
+            tracing::warn!(%error, "the live figures' lag cannot be read");
+            None
+        }
+    }
 }
 
 /// The checks of readiness (also the status page's): the database answers, and no search index
@@ -125,14 +175,16 @@ const GAUGES: [Gauge; 3] = [
 /// This replica's metrics in the Prometheus text format: for each search index
 /// (`kind="offers"`), `plateforme_search_lag_seconds` (seconds since it last held every change
 /// of the feed), `plateforme_search_documents` and `plateforme_search_rebuilding` (1 while it is
-/// rebuilt from the database). Needs no credentials, as the probes.
+/// rebuilt from the database); `plateforme_indicators_live_lag_seconds` (seconds since the
+/// oldest change the indicators' live figures have not applied yet was written). Needs no
+/// credentials, as the probes.
 #[utoipa::path(tag = "Health", security(()), responses(
     (status = 200, description = "The metrics.", body = String, content_type = "text/plain; version=0.0.4",
         example = "# TYPE plateforme_search_lag_seconds gauge\nplateforme_search_lag_seconds{kind=\"offers\"} 0.2\n"),
     (status = 429, description = "Too many requests from this address (`Retry-After`).", body = plateforme_api::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/metrics")]
-pub async fn metrics(indexes: web::Data<SearchIndexes>) -> HttpResponse {
+pub async fn metrics(store: web::Data<Store>, indexes: web::Data<SearchIndexes>) -> HttpResponse {
     let progress: Vec<Progress> = indexes.0.iter().map(|index| index.progress()).collect();
     let mut text = String::new();
     for Gauge { name, help, value } in GAUGES {
@@ -140,6 +192,11 @@ pub async fn metrics(indexes: web::Data<SearchIndexes>) -> HttpResponse {
         for index in &progress {
             text.push_str(&format!("{name}{{kind=\"{}\"}} {}\n", index.kind, value(index)));
         }
+    }
+    if let Some(figures) = live_figures(&store).await {
+        let name = "plateforme_indicators_live_lag_seconds";
+        let help = "Seconds since the oldest change the indicators' live figures have not applied yet was written.";
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {}\n", figures.lag_seconds));
     }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text)
 }

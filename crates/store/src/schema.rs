@@ -543,6 +543,7 @@ diesel::table! {
         difficulty_carer -> Bool,
         difficulty_other -> Bool,
         recorded_at -> Timestamp,
+        counted_live -> Bool,
     }
 }
 
@@ -572,3 +573,40 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(indicator_vintages, indicator_cells);
+
+// The indicators' live figures (crates/store/src/indicators/live.rs).
+diesel::table! {
+    indicator_live_contributions (subject, measure, commune, departement, month, category) {
+        subject -> Text,
+        measure -> Text,
+        commune -> Text,
+        departement -> Text,
+        month -> Text,
+        category -> Text,
+        units -> BigInt,
+        quantity -> Double,
+    }
+}
+
+diesel::table! {
+    indicator_live_groups (measure, commune, departement, month, category) {
+        measure -> Text,
+        commune -> Text,
+        departement -> Text,
+        month -> Text,
+        category -> Text,
+        units -> BigInt,
+        quantity -> Double,
+    }
+}
+
+diesel::table! {
+    indicator_live_follower (id) {
+        id -> Integer,
+        xid -> BigInt,
+        seq -> BigInt,
+        as_of -> Nullable<Text>,
+        fingerprint -> Text,
+        built_at -> Nullable<Timestamp>,
+    }
+}

@@ -58,7 +58,7 @@ async fn table(app: &TestApp, vintage: &Vintage, indicator: &'static str) -> BTr
 /// locale: Lyon 4 emploi, 2 socio-professionnel, 1 social; Grenoble 3 emploi; Paris 2 social; two
 /// in Lyon registered 10 days ago, the others 40), plus, for the first two persons of Lyon, a
 /// contract signed today and, for the first, a review held today.
-async fn population(app: &TestApp) -> (TestClient, Vec<Value>) {
+pub(crate) async fn population(app: &TestApp) -> (TestClient, Vec<Value>) {
     let ft = app.register(FranceTravail, SCOPES).await;
     let ml = app.register(MissionLocale, SCOPES).await;
     let persons = orient_population(app, &ft, &ml).await;

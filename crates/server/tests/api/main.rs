@@ -64,6 +64,7 @@ mod webdriver;
 mod indicator_list;
 mod indicator_vintages;
 mod indicators;
+mod indicators_live;
 // The indicators' dashboard (issue 16, item 6).
 mod dashboard;
 mod dashboard_browser;

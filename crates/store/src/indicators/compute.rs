@@ -41,6 +41,74 @@ pub enum Measure {
     PersonsBySituation,
 }
 
+/// Whose records a measure counts: what a change of the feed names, so that the live figures
+/// re-derive what the subject counts for (`indicators::live`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// A person: their registration, situation, contracts and reviews (every event of their
+    /// dossier names them as its subject).
+    Person,
+    /// An offer.
+    Offer,
+    /// An orientation decision: a statistical record that names nobody and never changes, so
+    /// that no event names it (the live figures count each one once).
+    Decision,
+}
+
+impl Measure {
+    /// Every measure.
+    pub const ALL: [Measure; 11] = [
+        Measure::Registrations,
+        Measure::FirstOrientationDelay,
+        Measure::FirstOrientationWithin30Days,
+        Measure::OrientationsByPath,
+        Measure::OrientationsByReferentKind,
+        Measure::IntensiveOrientations,
+        Measure::ContractsSigned,
+        Measure::ReviewsHeld,
+        Measure::OffersPublished,
+        Measure::OffersFilled,
+        Measure::PersonsBySituation,
+    ];
+
+    /// Its stable name in the live figures' tables.
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::Registrations => "registrations",
+            Measure::FirstOrientationDelay => "first_orientation_delay",
+            Measure::FirstOrientationWithin30Days => "first_orientation_within_30_days",
+            Measure::OrientationsByPath => "orientations_by_path",
+            Measure::OrientationsByReferentKind => "orientations_by_referent_kind",
+            Measure::IntensiveOrientations => "intensive_orientations",
+            Measure::ContractsSigned => "contracts_signed",
+            Measure::ReviewsHeld => "reviews_held",
+            Measure::OffersPublished => "offers_published",
+            Measure::OffersFilled => "offers_filled",
+            Measure::PersonsBySituation => "persons_by_situation",
+        }
+    }
+
+    pub fn subject(self) -> Subject {
+        match self {
+            Measure::Registrations | Measure::ContractsSigned | Measure::ReviewsHeld | Measure::PersonsBySituation => {
+                Subject::Person
+            }
+            Measure::OffersPublished | Measure::OffersFilled => Subject::Offer,
+            Measure::FirstOrientationDelay
+            | Measure::FirstOrientationWithin30Days
+            | Measure::OrientationsByPath
+            | Measure::OrientationsByReferentKind
+            | Measure::IntensiveOrientations => Subject::Decision,
+        }
+    }
+
+    /// Whether its records' month is the as-of date's rather than a date of the record: its
+    /// figures move to the next month when the date does, without any record changing.
+    pub fn counted_in_the_as_of_month(self) -> bool {
+        self == Measure::PersonsBySituation
+    }
+}
+
 /// One group of records.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
 pub struct Aggregate {
@@ -64,12 +132,10 @@ pub const TOTAL: &str = "total";
 
 /// Counts the records of `measure` dated on or before `as_of`, in one query.
 pub fn aggregate(conn: &mut DbConnection, measure: Measure, as_of: NaiveDate) -> Result<Vec<Aggregate>, StoreError> {
-    let dialect = Dialect { postgres: matches!(conn, DbConnection::Postgres(_)) };
+    let dialect = Dialect::of(conn);
     let sql = format!(
-        "SELECT commune, departement, month, category, COUNT(*) AS units, \
-         CAST(COALESCE(SUM(measure), 0) AS DOUBLE PRECISION) AS sum FROM ({}) AS records \
-         GROUP BY commune, departement, month, category ORDER BY departement, commune, month, category",
-        source_sql(measure, &dialect)
+        "{} ORDER BY departement, commune, month, category",
+        grouped_sql(measure, &dialect, Grouping::Groups, "")
     );
     let as_of = as_of.to_string();
     let rows = match conn {
@@ -79,13 +145,109 @@ pub fn aggregate(conn: &mut DbConnection, measure: Measure, as_of: NaiveDate) ->
     Ok(rows)
 }
 
+/// What one subject's records count for in one group.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct Contribution {
+    /// The person's or the offer's id.
+    #[diesel(sql_type = Text)]
+    pub subject: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub commune: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub departement: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub month: String,
+    #[diesel(sql_type = Text)]
+    pub category: String,
+    #[diesel(sql_type = BigInt)]
+    pub units: i64,
+    #[diesel(sql_type = Double)]
+    pub sum: f64,
+}
+
+/// What the records of these subjects count for in `measure` as of `as_of`: the records of
+/// [`aggregate`], restricted to the subjects, grouped by subject too.
+pub fn contributions(
+    conn: &mut DbConnection,
+    measure: Measure,
+    as_of: NaiveDate,
+    subjects: &[String],
+) -> Result<Vec<Contribution>, StoreError> {
+    if subjects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dialect = Dialect::of(conn);
+    let placeholders: Vec<String> = (2..subjects.len() + 2).map(|n| dialect.placeholder(n)).collect();
+    let restriction = format!("WHERE subject IN ({})", placeholders.join(", "));
+    let sql = grouped_sql(measure, &dialect, Grouping::BySubject, &restriction);
+    macro_rules! load {
+        ($conn:expr) => {{
+            let mut query = diesel::sql_query(sql).into_boxed().bind::<Text, _>(as_of.to_string());
+            for subject in subjects {
+                query = query.bind::<Text, _>(subject.clone());
+            }
+            query.load($conn)?
+        }};
+    }
+    Ok(match conn {
+        DbConnection::Postgres(pg) => load!(pg),
+        DbConnection::Sqlite(sqlite) => load!(sqlite),
+    })
+}
+
+/// What the groups of the records are keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grouping {
+    /// Commune, département, month and category: the figures.
+    Groups,
+    /// The same, per subject: what each subject counts for.
+    BySubject,
+}
+
+/// The records of `measure` counted per group: `units` and `sum` beside the group's columns
+/// (and `subject` first when grouped by subject), restricted by `restriction` (a `WHERE` on the
+/// records' columns, or nothing). The as-of date is bind 1. The full computation, the live
+/// figures' re-derivation of a subject and their rebuild all read the records through it.
+pub(crate) fn grouped_sql(measure: Measure, dialect: &Dialect, grouping: Grouping, restriction: &str) -> String {
+    let keys = match grouping {
+        Grouping::Groups => "commune, departement, month, category",
+        Grouping::BySubject => "subject, commune, departement, month, category",
+    };
+    format!(
+        "SELECT {keys}, COUNT(*) AS units, CAST(COALESCE(SUM(measure), 0) AS DOUBLE PRECISION) AS sum \
+         FROM ({}) AS records {restriction} GROUP BY {keys}",
+        source_sql(measure, dialect)
+    )
+}
+
+/// A fingerprint of how every measure reads its records on this backend: live figures built by
+/// another computation are built anew.
+pub(crate) fn sources_fingerprint(dialect: &Dialect) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for measure in Measure::ALL {
+        hasher.update(measure.code().as_bytes());
+        hasher.update(source_sql(measure, dialect).as_bytes());
+    }
+    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// The few expressions the two backends write differently.
-struct Dialect {
+pub(crate) struct Dialect {
     postgres: bool,
 }
 
 impl Dialect {
-    /// The as-of date, the query's one bind.
+    pub(crate) fn of(conn: &DbConnection) -> Dialect {
+        Dialect { postgres: matches!(conn, DbConnection::Postgres(_)) }
+    }
+
+    /// The `n`th bind (from 1).
+    pub(crate) fn placeholder(&self, n: usize) -> String {
+        if self.postgres { format!("${n}") } else { format!("?{n}") }
+    }
+
+    /// The as-of date, the first bind.
     fn as_of(&self) -> &'static str {
         if self.postgres { "$1" } else { "?1" }
     }
@@ -114,20 +276,20 @@ impl Dialect {
     }
 }
 
-/// The records of a measure as (commune, departement, month, category, measure), from fixed
-/// names only: nothing but the as-of date is bound.
+/// The records of a measure as (subject, commune, departement, month, category, measure), from
+/// fixed names only: nothing but the as-of date is bound.
 fn source_sql(measure: Measure, sql: &Dialect) -> String {
     let as_of = sql.as_of();
     let decisions = |category: &str, value: &str, only_first: bool| {
         let first = if only_first { " AND first_orientation" } else { "" };
         format!(
-            "SELECT commune, departement, decided_month AS month, {category} AS category, {value} AS measure \
+            "SELECT id AS subject, commune, departement, decided_month AS month, {category} AS category, {value} AS measure \
              FROM orientation_decisions WHERE decided_on <= {as_of}{first}"
         )
     };
     match measure {
         Measure::Registrations => format!(
-            "SELECT CAST(NULL AS TEXT) AS commune, residence_departement AS departement, \
+            "SELECT id AS subject, CAST(NULL AS TEXT) AS commune, residence_departement AS departement, \
              substr(registered_on, 1, 7) AS month, '{TOTAL}' AS category, 0 AS measure \
              FROM persons WHERE registered_on <= {as_of}"
         ),
@@ -142,15 +304,15 @@ fn source_sql(measure: Measure, sql: &Dialect) -> String {
         }
         Measure::ContractsSigned => contracts_signed_sql(sql),
         Measure::ReviewsHeld => format!(
-            "SELECT CAST(NULL AS TEXT) AS commune, persons.residence_departement AS departement, \
-             substr(reviews.held_on, 1, 7) AS month, '{TOTAL}' AS category, 0 AS measure \
+            "SELECT reviews.person_id AS subject, CAST(NULL AS TEXT) AS commune, \
+             persons.residence_departement AS departement, substr(reviews.held_on, 1, 7) AS month, '{TOTAL}' AS category, 0 AS measure \
              FROM reviews JOIN persons ON persons.id = reviews.person_id WHERE reviews.held_on <= {as_of}"
         ),
         Measure::OffersPublished => {
             let published = sql.day("published_at");
             let filled = sql.day("updated_at");
             format!(
-                "SELECT commune, departement, substr({published}, 1, 7) AS month, '{TOTAL}' AS category, \
+                "SELECT id AS subject, commune, departement, substr({published}, 1, 7) AS month, '{TOTAL}' AS category, \
                  CASE WHEN status = 'filled' AND {filled} <= {as_of} THEN 1 ELSE 0 END AS measure \
                  FROM offers WHERE {published} <= {as_of}"
             )
@@ -158,13 +320,13 @@ fn source_sql(measure: Measure, sql: &Dialect) -> String {
         Measure::OffersFilled => {
             let (published, filled) = (sql.day("published_at"), sql.day("updated_at"));
             format!(
-                "SELECT commune, departement, substr({filled}, 1, 7) AS month, '{TOTAL}' AS category, \
+                "SELECT id AS subject, commune, departement, substr({filled}, 1, 7) AS month, '{TOTAL}' AS category, \
                  {} AS measure FROM offers WHERE status = 'filled' AND {filled} <= {as_of}",
                 sql.days_between(&published, &filled)
             )
         }
         Measure::PersonsBySituation => format!(
-            "SELECT CAST(NULL AS TEXT) AS commune, residence_departement AS departement, \
+            "SELECT id AS subject, CAST(NULL AS TEXT) AS commune, residence_departement AS departement, \
              substr({as_of}, 1, 7) AS month, \
              CASE WHEN EXISTS (SELECT 1 FROM contracts WHERE contracts.person_id = persons.id \
                  AND contracts.status IN ('signed', 'suspended')) THEN 'contract_in_force' \
@@ -181,8 +343,8 @@ fn contracts_signed_sql(sql: &Dialect) -> String {
     let organization = sql.member("contracts.record", "organization_signed_on");
     let signed = format!("CASE WHEN {person} >= {organization} THEN {person} ELSE {organization} END");
     format!(
-        "SELECT CAST(NULL AS TEXT) AS commune, persons.residence_departement AS departement, \
-         substr({signed}, 1, 7) AS month, '{TOTAL}' AS category, \
+        "SELECT contracts.person_id AS subject, CAST(NULL AS TEXT) AS commune, \
+         persons.residence_departement AS departement, substr({signed}, 1, 7) AS month, '{TOTAL}' AS category, \
          {} AS measure FROM contracts JOIN persons ON persons.id = contracts.person_id \
          WHERE {person} IS NOT NULL AND {organization} IS NOT NULL AND {signed} <= {as_of}",
         sql.days_between("persons.registered_on", &signed)

@@ -1,0 +1,3 @@
+DROP TABLE indicator_live_follower;
+DROP TABLE indicator_live_groups;
+DROP TABLE indicator_live_contributions;

@@ -1,0 +1,2 @@
+DROP INDEX orientation_decisions_not_counted_live;
+ALTER TABLE orientation_decisions DROP COLUMN counted_live;
