@@ -90,11 +90,13 @@ async fn positioning(counsellor: &Client, provider: &Client, training: Uuid, run
         second.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the positioning has no id")?;
     let full = provider.record_positioning_step(second_person, second_id, &answer, &second.etag).await;
     let problem = expect_error(full, 409, "invalid_transition")?;
-    if !problem.errors.first().is_some_and(|error| error.rule == "positioning.session_full") {
-        return Err(format!(
-            "accepting beyond the one funded place answered {:?}, expected positioning.session_full",
-            problem.errors
-        ));
+    match problem.errors.first() {
+        Some(error) if error.rule == "positioning.session_full" => {}
+        other => {
+            return Err(format!(
+                "accepting beyond the one funded place answered {other:?}, expected positioning.session_full"
+            ));
+        }
     }
     let entry = serde_json::json!({"entry": {"entered_on": today}});
     let entered =
