@@ -34,7 +34,8 @@ fn catalogue(run: &str) -> String {
          <action numero=\"CF-{run}-A\"><lieu-de-formation><coordonnees><adresse><codepostal>69001</codepostal>\
          <ville>Lyon</ville><code-INSEE-commune>69123</code-INSEE-commune></adresse></coordonnees></lieu-de-formation>\
          <session numero=\"CF-{run}-S\"><periode><debut>20270104</debut><fin>20270600</fin></periode>\
-         <etat-recrutement>1</etat-recrutement></session></action></formation></offres></lheo>\n"
+         <etat-recrutement>1</etat-recrutement></session><organisme-financeur><code-financeur>4</code-financeur>\
+         <nb-places-financees>1</nb-places-financees></organisme-financeur></action></formation></offres></lheo>\n"
     )
 }
 
@@ -70,25 +71,33 @@ pub async fn run(suite: &Suite, report: &mut Report) {
     }
 }
 
-/// France Travail positions a person of the run on the session; the provider accepts, records
-/// the entry, and lists the positioning among those on its sessions.
+/// France Travail positions two persons of the run on the session and its one funded place; the
+/// provider accepts the first, is refused the second acceptance (`positioning.session_full`),
+/// records the first's entry, and lists the positioning among those on its sessions.
 async fn positioning(counsellor: &Client, provider: &Client, training: Uuid, run: &str) -> Verdict {
-    let person =
-        step("create_person", counsellor.create_person(&fixtures::person(run, "Formation", false), None).await)?;
-    let person: Uuid = person.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the person has no id")?;
     let read = step("get_training", provider.get_training(training).await)?.value;
     let session = read["actions"][0]["sessions"][0]["id"].as_str().ok_or("the formation has no session")?.to_owned();
     let body =
         serde_json::json!({"training_id": training, "session_id": session, "comment": format!("conformance {run}")});
-    let created = step("position_person", counsellor.position_person(person, &body, None).await)?;
+    let (person, created) = positioned(counsellor, run, "Formation", &body).await?;
+    let (second_person, second) = positioned(counsellor, run, "Formationdeux", &body).await?;
     let id: Uuid = created.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the positioning has no id")?;
-    if created.value["status"] != "positioned" {
-        return Err(format!("a new positioning is {}, not positioned", created.value["status"]));
-    }
     let today = chrono::Utc::now().date_naive().to_string();
     let answer = serde_json::json!({"answer": {"decision": "accepted", "answered_on": today}});
     let accepted =
         step("record_positioning_step", provider.record_positioning_step(person, id, &answer, &created.etag).await)?;
+    let second_id: Uuid =
+        second.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the positioning has no id")?;
+    let full = provider.record_positioning_step(second_person, second_id, &answer, &second.etag).await;
+    let problem = expect_error(full, 409, "invalid_transition")?;
+    match problem.errors.first() {
+        Some(error) if error.rule == "positioning.session_full" => {}
+        other => {
+            return Err(format!(
+                "accepting beyond the one funded place answered {other:?}, expected positioning.session_full"
+            ));
+        }
+    }
     let entry = serde_json::json!({"entry": {"entered_on": today}});
     let entered =
         step("record_positioning_step", provider.record_positioning_step(person, id, &entry, &accepted.etag).await)?;
@@ -100,6 +109,22 @@ async fn positioning(counsellor: &Client, provider: &Client, training: Uuid, run
         return Err("the provider's list of positionings on its sessions lacks the one it answered".to_owned());
     }
     Ok(())
+}
+
+/// A new person of the run, positioned by `counsellor` as `body` says.
+async fn positioned(
+    counsellor: &Client,
+    run: &str,
+    name: &str,
+    body: &serde_json::Value,
+) -> Result<(Uuid, plateforme_client::Created<serde_json::Value>), String> {
+    let person = step("create_person", counsellor.create_person(&fixtures::person(run, name, false), None).await)?;
+    let person: Uuid = person.value["id"].as_str().and_then(|id| id.parse().ok()).ok_or("the person has no id")?;
+    let created = step("position_person", counsellor.position_person(person, body, None).await)?;
+    if created.value["status"] != "positioned" {
+        return Err(format!("a new positioning is {}, not positioned", created.value["status"]));
+    }
+    Ok((person, created))
 }
 
 /// The importer's formation is found at once by anyone, by its words and its filters.

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod journal_section;
 pub mod key_encryption;
 pub mod keys;
+pub mod mandate;
 pub mod person;
 pub mod policy;
 pub mod rate_limit;

@@ -19,10 +19,9 @@
 use chrono::NaiveDate;
 use plateforme_api::ApiError;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Resource, roles};
-use plateforme_auth::{Caller, JournalSection};
+use plateforme_auth::{Caller, JournalSection, mandate};
 use plateforme_model::person::Person;
 use plateforme_store::access::journal::{self, Access};
-use plateforme_store::dossier::co_accompaniments;
 use plateforme_store::dossier::persons::{self, StoredPerson};
 use plateforme_store::{DbConnection, Page, Store, StoreError, write};
 use uuid::Uuid;
@@ -138,7 +137,7 @@ async fn read_under_policy<R: Send + 'static>(
     let (found, acting_for) = store
         .run(move |conn| {
             let person = load(conn, &reader, person_id, Operation::Read)?;
-            let acting_for = acting_for(conn, &reader, &person)?;
+            let acting_for = mandate::acting_for(conn, &reader, &person, today())?;
             Ok((read(conn, person)?, acting_for))
         })
         .await
@@ -233,26 +232,7 @@ fn write_entry(
     person: &StoredPerson,
     section: JournalSection,
 ) -> Result<Access, StoreError> {
-    let mut entry = caller.access(person.id, section, Operation::Write);
-    entry.acting_for = acting_for(conn, caller, person)?;
-    Ok(entry)
-}
-
-/// The organization the caller acts for on this person, if it acts as a delegated operator: a
-/// partner acts for the organization that mandated it — the one it registered the person for, or
-/// the one its delegated co-accompaniment names. Read only for the kinds that act under mandate,
-/// so the others' accesses cost no extra query.
-fn acting_for(conn: &mut DbConnection, caller: &Caller, person: &StoredPerson) -> Result<Option<Uuid>, StoreError> {
-    if !roles::registration_needs_mandate(caller.principal().kind) {
-        return Ok(None);
-    }
-    let me = caller.principal().organization_id;
-    let registration = &person.record.registration;
-    if registration.registered_by == me && registration.on_behalf_of.is_some() {
-        return Ok(registration.on_behalf_of);
-    }
-    let active = co_accompaniments::active(conn, person.id, today())?;
-    Ok(active.into_iter().find(|(organization, _, _)| *organization == me).and_then(|(_, _, acting_for)| acting_for))
+    mandate::access_to(conn, caller, person, section, Operation::Write)
 }
 
 /// Whether the caller sees this person's sensitive parts (the diagnostic's social part, the RQTH):

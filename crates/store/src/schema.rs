@@ -512,6 +512,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(trainings, training_positionings);
+// The providers' list leaves out the persons whose processing is limited.
+diesel::allow_tables_to_appear_in_same_query!(persons, training_positionings);
 
 // Orientation decisions for the employment committees (crates/store/src/indicators/).
 diesel::table! {

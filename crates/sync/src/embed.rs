@@ -6,6 +6,7 @@ use plateforme_auth::Caller;
 use plateforme_auth::policy::{self, PersonAccess};
 use plateforme_store::changes::ChangeEvent;
 use plateforme_store::dossier::{breaches, co_accompaniments, consents, contracts, diagnostics, persons, reviews};
+use plateforme_store::training::positionings;
 use plateforme_store::{DbConnection, StoreError, offers, organizations, profiles};
 use serde::Serialize;
 use serde_json::Value;
@@ -72,6 +73,9 @@ fn dossier_part(
         // `judge` served the event: the caller holds the breaches' own scope.
         breaches::RESOURCE_TYPE => json(breaches::find(conn, person_id, id)?.map(|breach| breach.view()))?,
         profiles::RESOURCE_TYPE => json(profiles::find(conn, person_id)?.map(|profile| profile.view()))?,
+        // `judge` served the event: a follower of the person, or the session's provider or the
+        // région funding it (`training:read`), who read the positioning itself.
+        positionings::RESOURCE_TYPE => positionings::find(conn, person_id, id)?.map(|found| found.view()),
         _ => None,
     };
     let embedded = if view.is_some() { Embedded::Dossier { social } } else { Embedded::NothingPersonal };

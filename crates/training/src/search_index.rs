@@ -6,8 +6,9 @@
 //! The session- and action-level values (start days, communes, modes, recruitment,
 //! accessibility) are kept as lists, so each filter holds when *some* session or action of
 //! the formation meets it; the field `session` holds one structured value per session (its
-//! start, recruitment, its action's communes and funders), by which the search checks that its
-//! session-level filters together hold for one and the same session ([`SessionValue`]).
+//! start, recruitment, its action's communes, départements and funders), by which the search
+//! checks that its session-level filters together hold for one and the same session
+//! ([`SessionValue`]).
 
 use std::path::Path;
 use std::time::Duration;
@@ -49,8 +50,8 @@ pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
 /// The formations' kind: title matches weigh most, then the objective, results and content.
 pub fn kind() -> Kind {
-    // Version 2: the fields `funder` and `session`.
-    Kind::new("trainings", RESOURCE_TYPE, 2)
+    // Version 2: the fields `funder` and `session`; 3: the session's départements.
+    Kind::new("trainings", RESOURCE_TYPE, 3)
         .text(TITLE, 10.0)
         .text(DESCRIPTION, 1.0)
         .keyword(FORMACODE)
@@ -131,12 +132,13 @@ pub fn document(training: &Training) -> Result<Document, StoreError> {
 }
 
 /// What a session's filters read of it, as one keyword value: its first day, whether its
-/// recruitment is open, and its action's communes and funders.
+/// recruitment is open, and its action's communes, départements and funders.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionValue {
     pub start_day: Option<String>,
     pub open: bool,
     pub communes: Vec<String>,
+    pub departements: Vec<String>,
     pub funders: Vec<String>,
 }
 
@@ -146,6 +148,7 @@ impl SessionValue {
             start_day: session.earliest_start().map(|day| day.to_string()),
             open: session.recruitment == Some(Recruitment::Open),
             communes: action.sites.iter().filter_map(|site| site.address.commune.clone()).collect(),
+            departements: action.sites.iter().filter_map(|site| site.address.departement.clone()).collect(),
             // A funder code is a number in LHEO's dictionary; another text cannot be searched
             // for (rule `funding.format`) and could break the value's separators.
             funders: action
@@ -157,22 +160,27 @@ impl SessionValue {
         }
     }
 
-    /// `start|open|communes|funders`, lists comma-separated: none of the parts holds `|` or
-    /// `,` (days, INSEE codes and funder codes are checked by the import).
+    /// `start|open|communes|funders|départements`, lists comma-separated: none of the parts
+    /// holds `|` or `,` (days, INSEE codes, département codes and funder codes are checked by
+    /// the import).
     pub fn encode(&self) -> String {
         let open = if self.open { "1" } else { "0" };
         let start = self.start_day.as_deref().unwrap_or_default();
-        format!("{start}|{open}|{}|{}", self.communes.join(","), self.funders.join(","))
+        let (communes, funders, departements) =
+            (self.communes.join(","), self.funders.join(","), self.departements.join(","));
+        format!("{start}|{open}|{communes}|{funders}|{departements}")
     }
 
     pub fn decode(value: &str) -> Option<SessionValue> {
         let mut parts = value.split('|');
         let (start, open, communes, funders) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let departements = parts.next()?;
         let list = |text: &str| text.split(',').filter(|part| !part.is_empty()).map(str::to_owned).collect();
         Some(SessionValue {
             start_day: Some(start.to_owned()).filter(|start| !start.is_empty()),
             open: open == "1",
             communes: list(communes),
+            departements: list(departements),
             funders: list(funders),
         })
     }

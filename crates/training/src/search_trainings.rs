@@ -60,7 +60,9 @@ pub struct TrainingSearchQuery {
     #[param(example = 20, exclusive_minimum = 0, maximum = 200)]
     pub radius_km: Option<f64>,
     /// Département codes, comma-separated, up to 20 (rules `departement.format`,
-    /// `departement.unknown`): the formations with a training site in one of them.
+    /// `departement.unknown`): the formations with a training site in one of them — for the
+    /// same session as the other session filters (commune, start window, open recruitment,
+    /// funding) when some are given.
     #[param(example = "69")]
     pub departement: Option<String>,
     /// Région codes, comma-separated, up to 20 (rules `region.format`, `region.unknown`): the
@@ -131,9 +133,10 @@ pub struct TrainingSearchResponse {
 /// expected results and content, combined with filters — FORMACODE, ROME and RNCP codes, a
 /// commune (or a radius around it), départements, régions, a window of session start days,
 /// distance learning, open recruitment, funders (`funding`), accessibility to disabled people.
-/// The filters on a session — its place (`commune`, `radius_km`), its start window, open
-/// recruitment, its funders — hold together for one and the same session of the formation;
-/// `departement`, `distance_learning` and `accessible` each for some action. `total` and the facet
+/// The filters on a session — its place (`commune`, `radius_km`, `departement`), its start
+/// window, open recruitment, its funders — hold together for one and the same session of the
+/// formation; `distance_learning` and `accessible` each for some action, `region` for the
+/// formation (one région per formation). `total` and the facet
 /// counts (per région and per certifying) cover every match and each adds up to `total`.
 /// Pages follow `next_cursor` up to 10,000 results deep. A formation closed by an import leaves
 /// the search; an import is searchable by the importer's next search.
@@ -208,16 +211,22 @@ impl TrainingSearchQuery {
         any_of(FORMACODE, list(&self.formacode, "formacode", &mut errors, formacode));
         any_of(ROME_CODE, list(&self.rome, "rome", &mut errors, rome));
         any_of(RNCP, list(&self.rncp, "rncp", &mut errors, rncp));
-        any_of(
-            DEPARTEMENT,
-            list(&self.departement, "departement", &mut errors, |code| DepartementCode::parse(code).map(String::from)),
-        );
+        let departements =
+            list(&self.departement, "departement", &mut errors, |code| DepartementCode::parse(code).map(String::from));
         any_of(REGION, list(&self.region, "region", &mut errors, |code| RegionCode::parse(code).map(String::from)));
         let communes = self.communes(&mut errors);
         let start_days = self.start_days(&mut errors);
         let funders = list(&self.funding, "funding", &mut errors, funder);
-        let same_session = SameSession::of(&communes, &start_days, self.open_recruitment == Some(true), &funders);
+        let same_session = SameSession {
+            communes: communes.iter().cloned().collect(),
+            departements: departements.iter().cloned().collect(),
+            start_days: start_days.iter().cloned().collect(),
+            open: self.open_recruitment == Some(true),
+            funders: funders.iter().cloned().collect(),
+        }
+        .filter();
         any_of(COMMUNE, communes);
+        any_of(DEPARTEMENT, departements);
         any_of(START_DAY, start_days);
         any_of(FUNDER, funders);
         if let Some(same_session) = same_session {
@@ -324,29 +333,31 @@ impl TrainingSearchQuery {
 }
 
 /// The session-level filters, when two or more are asked: each alone holds when some session
-/// meets it; together they must hold for one and the same session (its action's place and
-/// funders, its start, its recruitment), checked on the formation's `session` values.
+/// meets it; together they must hold for one and the same session (its action's place —
+/// commune or département — and funders, its start, its recruitment), checked on the
+/// formation's `session` values.
 struct SameSession {
     communes: BTreeSet<String>,
+    departements: BTreeSet<String>,
     start_days: BTreeSet<String>,
     open: bool,
     funders: BTreeSet<String>,
 }
 
 impl SameSession {
-    fn of(communes: &[String], start_days: &[String], open: bool, funders: &[String]) -> Option<Filter> {
-        let asked = [!communes.is_empty(), !start_days.is_empty(), open, !funders.is_empty()];
+    /// The engine's filter, when two or more of these filters are asked.
+    fn filter(self) -> Option<Filter> {
+        let asked = [
+            !self.communes.is_empty(),
+            !self.departements.is_empty(),
+            !self.start_days.is_empty(),
+            self.open,
+            !self.funders.is_empty(),
+        ];
         if asked.iter().filter(|asked| **asked).count() < 2 {
             return None;
         }
-        let wanted = SameSession {
-            communes: communes.iter().cloned().collect(),
-            start_days: start_days.iter().cloned().collect(),
-            open,
-            funders: funders.iter().cloned().collect(),
-        };
-        let test =
-            ValueTest::new(move |value| SessionValue::decode(value).is_some_and(|session| wanted.holds(&session)));
+        let test = ValueTest::new(move |value| SessionValue::decode(value).is_some_and(|session| self.holds(&session)));
         Some(Filter::AnyValue { field: SESSION, test })
     }
 
@@ -359,6 +370,7 @@ impl SameSession {
         starts
             && (!self.open || session.open)
             && among(&self.communes, &session.communes)
+            && among(&self.departements, &session.departements)
             && among(&self.funders, &session.funders)
     }
 }

@@ -78,5 +78,7 @@ mod profiles_search;
 // The training catalogue (issue 15).
 mod training;
 mod training_positionings;
+// Its guards: the places an acceptance takes, the limitation, the mandates, the feed's embed.
+mod training_positioning_guards;
 // The training catalogue's search (issue 15, item 4).
 mod training_search;

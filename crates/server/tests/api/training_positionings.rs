@@ -22,7 +22,7 @@ crate::on_both_backends!(
     strangers_with_valid_tokens_neither_read_nor_write_positionings,
 );
 
-const PROVIDER_SCOPES: &[&str] = &["training:read", "training:write", "dossier:read", "changes:read"];
+pub(crate) const PROVIDER_SCOPES: &[&str] = &["training:read", "training:write", "dossier:read", "changes:read"];
 
 /// A catalogue with, in Lyon (région 84), an action funded by the région with one place and its
 /// sessions in every state, and an action nobody funds.
@@ -57,22 +57,22 @@ fn catalogue(numero: &str) -> String {
 }
 
 /// The provider's catalogue, imported: the training's id and its sessions' ids by numero.
-struct Catalogue {
-    training_id: String,
-    sessions: Value,
+pub(crate) struct Catalogue {
+    pub(crate) training_id: String,
+    pub(crate) sessions: Value,
 }
 
 impl Catalogue {
-    fn session(&self, numero: &str) -> &str {
+    pub(crate) fn session(&self, numero: &str) -> &str {
         self.sessions[numero].as_str().unwrap_or_else(|| panic!("session {numero}"))
     }
 
-    fn positioning(&self, numero: &str) -> Value {
+    pub(crate) fn positioning(&self, numero: &str) -> Value {
         json!({"training_id": self.training_id, "session_id": self.session(numero), "comment": "Projet validé."})
     }
 }
 
-async fn publish(app: &TestApp, provider: &TestClient, numero: &str) -> Catalogue {
+pub(crate) async fn publish(app: &TestApp, provider: &TestClient, numero: &str) -> Catalogue {
     let response = app
         .client
         .post(app.url("/v1/trainings/lheo?snapshot=false"))
@@ -101,7 +101,7 @@ async fn publish(app: &TestApp, provider: &TestClient, numero: &str) -> Catalogu
     Catalogue { training_id, sessions }
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     client: &TestClient,
     method: reqwest::Method,
@@ -115,17 +115,17 @@ async fn send(
     request.send().await.expect("request")
 }
 
-async fn position(app: &TestApp, client: &TestClient, person_id: &str, body: &Value) -> Response {
+pub(crate) async fn position(app: &TestApp, client: &TestClient, person_id: &str, body: &Value) -> Response {
     send(app, client, reqwest::Method::POST, &format!("/v1/persons/{person_id}/trainings"), Some(body)).await
 }
 
-async fn positioned(app: &TestApp, client: &TestClient, person_id: &str, body: &Value) -> Value {
+pub(crate) async fn positioned(app: &TestApp, client: &TestClient, person_id: &str, body: &Value) -> Value {
     let response = position(app, client, person_id, body).await;
     assert_eq!(response.status().as_u16(), 201, "position");
     body_of(response).await
 }
 
-fn path_of(positioning: &Value) -> String {
+pub(crate) fn path_of(positioning: &Value) -> String {
     format!(
         "/v1/persons/{}/trainings/{}",
         positioning["person_id"].as_str().expect("person"),
@@ -133,31 +133,31 @@ fn path_of(positioning: &Value) -> String {
     )
 }
 
-fn tag_of(positioning: &Value) -> String {
+pub(crate) fn tag_of(positioning: &Value) -> String {
     format!("\"{}\"", positioning["version"])
 }
 
 /// Records `steps` as `client`, with the positioning's current ETag.
-async fn step(app: &TestApp, client: &TestClient, positioning: &Value, steps: &Value) -> Response {
+pub(crate) async fn step(app: &TestApp, client: &TestClient, positioning: &Value, steps: &Value) -> Response {
     app.patch_as(&client.token, &path_of(positioning), Some(&tag_of(positioning)), steps).await
 }
 
-async fn stepped(app: &TestApp, client: &TestClient, positioning: &Value, steps: &Value) -> Value {
+pub(crate) async fn stepped(app: &TestApp, client: &TestClient, positioning: &Value, steps: &Value) -> Value {
     let response = step(app, client, positioning, steps).await;
     assert_eq!(response.status().as_u16(), 200, "step {steps}");
     body_of(response).await
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     chrono::Utc::now().date_naive().to_string()
 }
 
-fn id_of(value: &Value) -> String {
+pub(crate) fn id_of(value: &Value) -> String {
     value["id"].as_str().expect("id").to_owned()
 }
 
 /// France Travail registers a person (it follows every person); a provider publishes.
-async fn setting(app: &TestApp) -> (TestClient, TestClient, Catalogue, String) {
+pub(crate) async fn setting(app: &TestApp) -> (TestClient, TestClient, Catalogue, String) {
     let ft = app.register(FranceTravail, &[DOSSIER_SCOPES, &["changes:read"]].concat()).await;
     let provider = app.register(TrainingProvider, PROVIDER_SCOPES).await;
     let catalogue = publish(app, &provider, "POS-1").await;
@@ -236,7 +236,7 @@ async fn a_person_goes_from_positioning_to_exit_on_the_timeline_and_the_feed(app
 }
 
 /// The types of the events the caller receives from the start of the feed.
-async fn feed_of(app: &TestApp, client: &TestClient) -> Vec<Value> {
+pub(crate) async fn feed_of(app: &TestApp, client: &TestClient) -> Vec<Value> {
     let response =
         app.client.get(app.url("/v1/changes?limit=1000")).bearer_auth(&client.token).send().await.expect("feed");
     assert_eq!(response.status().as_u16(), 200, "feed");
@@ -478,7 +478,7 @@ async fn each_kind_sees_the_positionings_its_rows_give_it(app: TestApp) {
     );
 }
 
-async fn listed_ids(app: &TestApp, client: &TestClient) -> Vec<String> {
+pub(crate) async fn listed_ids(app: &TestApp, client: &TestClient) -> Vec<String> {
     let response = send(app, client, reqwest::Method::GET, "/v1/trainings/positionings", None).await;
     assert_eq!(response.status().as_u16(), 200, "list of {}", client.client_id);
     body_of(response).await["items"].as_array().expect("items").iter().map(id_of).collect()

@@ -15,6 +15,7 @@ crate::on_both_backends!(
     bad_parameters_are_refused_with_their_rule,
     readiness_shows_the_training_index_and_its_lag,
     session_filters_hold_for_one_and_the_same_session,
+    departement_holds_for_the_same_session_as_the_session_filters,
 );
 
 /// One formation of the test catalogue.
@@ -370,6 +371,45 @@ async fn session_filters_hold_for_one_and_the_same_session(app: TestApp) {
         ("commune=75056&funding=4&start_from=2027-06-01", &two),
         ("funding=4&open_recruitment=true", &none),
         ("funding=2&open_recruitment=true&start_to=2027-01-31", &two),
+    ] {
+        assert_eq!(&found(&app, query).await, expected, "{query}");
+    }
+}
+
+/// The département is a place of the session too: a formation whose Paris session is the only
+/// one funded by France Travail, starting in June and closed, does not match the Rhône with
+/// those filters, though its Lyon action is in the Rhône.
+async fn departement_holds_for_the_same_session_as_the_session_filters(app: TestApp) {
+    let provider = app.register(OrganizationKind::TrainingProvider, &["training:write", "training:read"]).await;
+    let response = app
+        .client
+        .post(app.url("/v1/trainings/lheo"))
+        .bearer_auth(&provider.token)
+        .header("content-type", "application/xml")
+        .body(TWO_SESSIONS)
+        .send()
+        .await
+        .expect("POST /v1/trainings/lheo");
+    assert_eq!(response.status().as_u16(), 200, "import");
+    let two = vec!["TWO".to_owned()];
+    let none: Vec<String> = Vec::new();
+    for (query, expected) in [
+        // Alone, a département holds for some action.
+        ("departement=69", &two),
+        ("departement=75", &two),
+        ("departement=33", &none),
+        // With a session filter, for the session's own action only.
+        ("departement=69&start_from=2027-06-01&start_to=2027-06-30", &none),
+        ("departement=75&start_from=2027-06-01&start_to=2027-06-30", &two),
+        ("departement=75&open_recruitment=true", &none),
+        ("departement=69&open_recruitment=true", &two),
+        ("departement=69&funding=4", &none),
+        ("departement=75&funding=4", &two),
+        ("departement=33,69&funding=2", &two),
+        ("departement=75&commune=69123", &none),
+        ("departement=69&commune=69123&open_recruitment=true", &two),
+        // The région is the formation's: one value, whatever the session.
+        ("region=84&funding=4", &two),
     ] {
         assert_eq!(&found(&app, query).await, expected, "{query}");
     }

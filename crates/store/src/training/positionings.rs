@@ -11,7 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::pagination::{find_child, page_by_key};
-use crate::schema::training_positionings;
+use crate::schema::{persons, training_positionings};
 use crate::timestamps::{from_db, to_db};
 use crate::write::{self, Action, Mutation, WriteContext};
 use crate::{DbConnection, Page, PageRequest, StoreError};
@@ -41,6 +41,29 @@ pub struct StoredPositioning {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredPositioning {
+    /// The positioning as the API answers it (`plateforme-training`'s `Positioning`): its
+    /// columns around its record's fields. One shape for its reads and for the change feed's
+    /// `embed=resource`, which reads it here.
+    pub fn view(&self) -> Value {
+        let mut view = serde_json::Map::new();
+        view.insert("id".into(), Value::String(self.id.to_string()));
+        view.insert("person_id".into(), Value::String(self.person_id.to_string()));
+        view.insert("status".into(), Value::String(self.status.clone()));
+        view.insert("provider_organization_id".into(), Value::String(self.provider_id.to_string()));
+        if let Some(region) = &self.funding_region {
+            view.insert("funding_region".into(), Value::String(region.clone()));
+        }
+        if let Value::Object(record) = &self.record {
+            view.extend(record.iter().map(|(field, value)| (field.clone(), value.clone())));
+        }
+        view.insert("version".into(), Value::from(self.version));
+        view.insert("created_at".into(), serde_json::json!(self.created_at));
+        view.insert("updated_at".into(), serde_json::json!(self.updated_at));
+        Value::Object(view)
+    }
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -145,14 +168,20 @@ pub fn list_of_person(
     page_by_key!(conn, query, page, training_positionings::id, PositioningRow, positioning_of_row)
 }
 
-/// The positionings `visible` names, oldest first, optionally of one status.
+/// The positionings `visible` names, oldest first, optionally of one status. A person whose
+/// processing is limited (RGPD article 18) is left out, as the dossier's lists leave them out:
+/// organizations neither read nor act on their dossier until the limitation is lifted.
 pub fn list_visible(
     conn: &mut DbConnection,
     visible: &Visible,
     status: Option<&str>,
     page: &PageRequest,
 ) -> Result<Page<StoredPositioning>, StoreError> {
-    let mut query = training_positionings::table.select(PositioningRow::as_select()).into_boxed();
+    let unlimited = persons::table.filter(persons::limited_at.is_null()).select(persons::id);
+    let mut query = training_positionings::table
+        .filter(training_positionings::person_id.eq_any(unlimited))
+        .select(PositioningRow::as_select())
+        .into_boxed();
     query = match visible {
         Visible::Every => query,
         Visible::ProvidedBy(provider) => query.filter(training_positionings::provider_id.eq(provider.to_string())),

@@ -3,14 +3,15 @@
 //! the session's provider and the région funding it. Outside its remit a positioning does not
 //! exist for the caller (404); a dossier whose processing is limited answers 423.
 
-use plateforme_auth::Caller;
 use plateforme_auth::policy::{Operation, PersonAccess, PositioningAccess, Resource};
+use plateforme_auth::{Caller, JournalSection, mandate};
+use plateforme_store::access::journal::Access;
 use plateforme_store::dossier::persons::{self, StoredPerson};
 use plateforme_store::training::positionings::{self, StoredPositioning};
 use plateforme_store::{DbConnection, StoreError};
 use uuid::Uuid;
 
-use super::model::{Positioning, PositioningRecord};
+use super::model::Positioning;
 
 /// The person and what the policy reads of them (the record, the consents, the
 /// co-accompaniments of today).
@@ -43,6 +44,24 @@ pub fn person_in_remit(
     Ok(person)
 }
 
+/// The journal entry of the caller's access to the person's positionings (`training`), naming
+/// the organization it acts for when it acts under a mandate, as the dossier's accesses do.
+pub fn journal_entry(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person: &StoredPerson,
+    operation: Operation,
+) -> Result<Access, StoreError> {
+    mandate::access_to(conn, caller, person, JournalSection::Training, operation)
+}
+
+/// A positioning the caller may touch, with the journal entry of that access.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub positioning: StoredPositioning,
+    pub journal: Access,
+}
+
 /// The positioning the caller may touch by `operation`, and whether it may read it (a caller
 /// that reads it but may not record a step is answered 403, not 404).
 pub fn load(
@@ -51,7 +70,7 @@ pub fn load(
     person_id: Uuid,
     id: Uuid,
     operation: Operation,
-) -> Result<Result<StoredPositioning, Unallowed>, StoreError> {
+) -> Result<Result<Loaded, Unallowed>, StoreError> {
     let (person, access) = person_with_access(conn, person_id)?;
     let positioning = positionings::find(conn, person_id, id)?.ok_or(StoreError::NotFound)?;
     let access = PositioningAccess::of_positioning(access, &positioning);
@@ -62,25 +81,15 @@ pub fn load(
     if !caller.may(operation, Resource::Positioning(&access)) {
         return Ok(Err(Unallowed));
     }
-    Ok(Ok(positioning))
+    let journal = journal_entry(conn, caller, &person, operation)?;
+    Ok(Ok(Loaded { positioning, journal }))
 }
 
 /// The caller reads the positioning but may not perform the operation on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unallowed;
 
-/// The positioning as the API answers it.
+/// The positioning as the API answers it: the store's view (the change feed embeds the same).
 pub fn view(stored: StoredPositioning) -> Result<Positioning, StoreError> {
-    let record: PositioningRecord = serde_json::from_value(stored.record).map_err(crate::corrupt)?;
-    Ok(Positioning {
-        id: stored.id,
-        person_id: stored.person_id,
-        status: record.status(),
-        provider_organization_id: stored.provider_id,
-        funding_region: stored.funding_region,
-        record,
-        version: stored.version,
-        created_at: stored.created_at,
-        updated_at: stored.updated_at,
-    })
+    serde_json::from_value(stored.view()).map_err(crate::corrupt)
 }

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, IfNoneMatch, Read, ReadOne};
+use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::StoreError;
 use plateforme_store::access::journal;
 
@@ -33,9 +33,8 @@ pub async fn get_positioning(read: Read<Caller, PositioningPath>) -> Result<Http
                 other => other.into(),
             },
         )?;
-    let positioning = found.map_err(|_| not_found(id, positioning_id))?;
-    journal::append_durably(&read.store, vec![read.caller.access(id, JournalSection::Training, Operation::Read)])
-        .await?;
+    let access::Loaded { positioning, journal: entry } = found.map_err(|_| not_found(id, positioning_id))?;
+    journal::append_durably(&read.store, vec![entry]).await?;
     let version = positioning.version;
     Ok(read.answer(version, &access::view(positioning)?))
 }

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, get};
 use plateforme_api::openapi::{LimitedProblems, ReadProblems};
 use plateforme_api::{ApiError, List, PageBody};
+use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::StoreError;
 use plateforme_store::access::journal;
 use plateforme_store::training::positionings;
@@ -35,18 +35,18 @@ pub async fn list_person_positionings(
 ) -> Result<HttpResponse, ApiError> {
     let (id, page) = (list.path, list.query.page_request()?);
     let caller = list.caller.clone();
-    let listed = list
+    let (listed, entry) = list
         .store
         .run(move |conn| {
-            access::person_in_remit(conn, &caller, id, Operation::Read)?;
-            positionings::list_of_person(conn, id, &page)?.try_map(access::view)
+            let person = access::person_in_remit(conn, &caller, id, Operation::Read)?;
+            let entry = access::journal_entry(conn, &caller, &person, Operation::Read)?;
+            Ok((positionings::list_of_person(conn, id, &page)?.try_map(access::view)?, entry))
         })
         .await
         .map_err(|error| match error {
             StoreError::NotFound => ApiError::not_found(format!("person {id}")),
             other => other.into(),
         })?;
-    journal::append_durably(&list.store, vec![list.caller.access(id, JournalSection::Training, Operation::Read)])
-        .await?;
+    journal::append_durably(&list.store, vec![entry]).await?;
     Ok(list.page(listed))
 }

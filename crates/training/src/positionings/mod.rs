@@ -10,6 +10,7 @@ mod get_positioning;
 mod list_person_positionings;
 mod list_positionings;
 pub mod model;
+mod places;
 pub mod position_person;
 mod record_positioning_step;
 

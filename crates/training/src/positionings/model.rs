@@ -181,7 +181,7 @@ pub struct PositioningRecord {
 }
 
 /// A positioning as the API answers it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "01936b31-0000-7000-8000-000000000020", "person_id": "01936b31-0000-7000-8000-000000000001",
     "status": "in_training", "provider_organization_id": "01936b2e-8f3c-7a4e-9b1d-2f6c8e4a5b7d", "funding_region": "84",
     "training_id": "01936b31-0000-7000-8000-000000000010", "action_id": "01936b31-0000-7000-8000-000000000011",

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post};
 use plateforme_api::openapi::{LimitedProblems, PositioningCreateProblems};
-use plateforme_api::{ApiError, Create, Created, ErrorCode, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_api::{ApiError, Create, Created, IdempotencyKey, Located, ValidJson, create_once};
+use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::ids::{new_id, now};
 use plateforme_store::StoreError;
@@ -12,6 +12,7 @@ use plateforme_store::training::{self, StoredTraining, TrainingStatus};
 use uuid::Uuid;
 
 use super::model::{NewPositioning, Positioning, PositioningRecord, PositioningStatus};
+use super::places::{self, refused};
 use super::{access, location};
 use crate::model::{Action, Formation, Recruitment, Session};
 
@@ -66,7 +67,7 @@ pub async fn position_person(
     let context = caller.write_context();
     create_once(&store, claim, move |conn| {
         // Again inside the transaction: the person may have left the caller's follow-up since.
-        access::person_in_remit(conn, &caller, id, Operation::Write)?;
+        let person = access::person_in_remit(conn, &caller, id, Operation::Write)?;
         if let Some(existing) = positionings::under_way(conn, id, session_id)? {
             return Err(StoreError::Conflict {
                 detail: format!("the person is positioned on this session already ({})", existing.status),
@@ -74,7 +75,8 @@ pub async fn position_person(
             });
         }
         positionings::create(conn, &context, &positioning)?;
-        journal::append(conn, &[caller.access(id, JournalSection::Training, Operation::Write)])?;
+        let entry = access::journal_entry(conn, &caller, &person, Operation::Write)?;
+        journal::append(conn, &[entry])?;
         let view = access::view(positioning.clone())?;
         Ok(Located { location: location(id, positioning.id), version: positioning.version, resource: view })
     })
@@ -195,17 +197,7 @@ fn check_session_open(
     if session.end.latest().is_some_and(|end| end < today) {
         return Err(refused("session_id", "positioning.session_over", "the session is over"));
     }
-    let places: Option<u32> = action.funders.iter().filter_map(|funder| funder.places).reduce(|a, b| a + b);
-    if let Some(places) = places
-        && taken >= i64::from(places)
-    {
-        return Err(refused(
-            "session_id",
-            "positioning.session_full",
-            &format!("the session's {places} funded places are all given (accepted or in training)"),
-        ));
-    }
-    Ok(())
+    places::check_place_left(action, taken, "session_id")
 }
 
 /// The région funding the action: its training site's (else the training's) when a conseil
@@ -216,13 +208,4 @@ fn funding_region(action: &Action, training_region: &str) -> Option<String> {
     }
     let site_region = action.sites.iter().find_map(|site| site.address.region.clone());
     site_region.or_else(|| Some(training_region.to_owned()).filter(|region| !region.is_empty()))
-}
-
-/// A session that takes no positioning now.
-fn refused(field: &str, rule: &str, message: &str) -> ApiError {
-    ApiError::new(ErrorCode::InvalidTransition, message.to_owned()).with_errors(vec![FieldError::new(
-        field,
-        rule,
-        message.to_owned(),
-    )])
 }

@@ -3,14 +3,14 @@ use plateforme_api::json::changes_between;
 use plateforme_api::openapi::{LimitedProblems, PositioningStepProblems};
 use plateforme_api::responses::current_response;
 use plateforme_api::{ApiError, Change, ErrorCode, IfMatch, MergePatch};
+use plateforme_auth::Caller;
 use plateforme_auth::policy::Operation;
-use plateforme_auth::{Caller, JournalSection};
 use plateforme_store::access::journal;
 use plateforme_store::training::positionings;
 use plateforme_store::{StoreError, write};
 
-use super::model::{Positioning, PositioningRecord, PositioningSteps, Refusal};
-use super::{PositioningPath, access, not_found};
+use super::model::{Positioning, PositioningRecord, PositioningSteps, ProviderAnswer, ProviderDecision, Refusal};
+use super::{PositioningPath, access, not_found, places};
 
 /// Record a step of a positioning
 ///
@@ -22,7 +22,9 @@ use super::{PositioningPath, access, not_found};
 /// 409 `invalid_transition` with its rule: `positioning.already_answered` (answering an accepted
 /// or refused positioning again), `positioning.entry_before_acceptance`,
 /// `positioning.exit_before_entry`, `positioning.step_fixed` (a step changed or removed once
-/// recorded). Content that breaks a rule is 422: `answer.reason.required`,
+/// recorded), `positioning.session_full` (accepting when as many positionings as the session's
+/// funders state places, `nb-places-financees` added up, are accepted or in training: of two
+/// acceptances of the last place at once, one is refused). Content that breaks a rule is 422: `answer.reason.required`,
 /// `answer.reason.only_for_refusal`, `step.future` (a day after today),
 /// `answer.before_positioning`, `entry.before_answer`, `exit.before_entry`. Only the
 /// organization that published the session records the steps (and France Travail, which runs
@@ -59,7 +61,7 @@ pub async fn record_positioning_step(
             StoreError::NotFound => not_found(id, positioning_id),
             other => other.into(),
         })?;
-    let current = found.map_err(|_| {
+    let access::Loaded { positioning: current, journal: entry } = found.map_err(|_| {
         ApiError::new(
             ErrorCode::Forbidden,
             "only the organization that published the session records its answer, the entry and the exit",
@@ -78,6 +80,10 @@ pub async fn record_positioning_step(
         }
         Refusal::Invalid(error) => ApiError::validation(vec![error]),
     })?;
+    let accepted = |answer: &Option<ProviderAnswer>| {
+        answer.as_ref().is_some_and(|answer| answer.decision == ProviderDecision::Accepted)
+    };
+    let accepts = accepted(&steps.answer) && !accepted(&record.answer);
     let updated = PositioningRecord { answer: steps.answer, entry: steps.entry, exit: steps.exit, ..record };
     let status = updated.status().as_str();
     let document = serde_json::to_value(&updated).map_err(|error| ApiError::internal(error.to_string()))?;
@@ -85,11 +91,15 @@ pub async fn record_positioning_step(
     let written = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
+                // An acceptance takes a place: counted with the session's acceptances waiting.
+                if accepts && let Err(full) = places::check_acceptance(conn, current.training_id, current.session_id)? {
+                    return Ok(Err(full));
+                }
                 let written = positionings::update(conn, &context, &current, expected, status, document, changes)?;
-                journal::append(conn, &[caller.access(id, JournalSection::Training, Operation::Write)])?;
-                Ok(written)
+                journal::append(conn, &[entry])?;
+                Ok(Ok(written))
             })
         })
-        .await?;
+        .await??;
     Ok(current_response(written.version, &access::view(written)?))
 }
