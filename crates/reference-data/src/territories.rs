@@ -135,11 +135,11 @@ pub const REGIONS: &[(&str, &str)] = &[
     ("94", "Corse"),
 ];
 
-/// A département's name without its article: "Rhône" for "du Rhône", "La Réunion" for
+/// A département's name without its article: "Rhône" for "du Rhône", "Eure-et-Loir" for "d'Eure-et-Loir", "La Réunion" for
 /// "de La Réunion".
 pub fn departement_name(code: &str) -> Option<&'static str> {
     let (_, after_de) = DEPARTEMENTS.iter().find(|(departement, _)| *departement == code)?;
-    ["de la ", "de l'", "du ", "des ", "de "].iter().find_map(|article| after_de.strip_prefix(article))
+    ["de la ", "de l'", "d'", "du ", "des ", "de "].iter().find_map(|article| after_de.strip_prefix(article))
 }
 
 /// A région's name.
