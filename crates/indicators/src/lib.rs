@@ -4,6 +4,7 @@
 //! territory, month or quarter and category, under statistical secrecy. A committee reads counts,
 //! never a person.
 
+pub mod audit;
 pub mod compute;
 pub mod definitions;
 mod list_orientation_decisions;
