@@ -56,7 +56,7 @@ pub struct OrientationDecisionCell {
     /// The number of decisions; `null` when hidden.
     pub decisions: Option<i64>,
     /// Hidden by statistical secrecy: fewer decisions than the threshold, or a cell that would
-    /// give such a one away from the total.
+    /// give such a one away through the sums linking the cells (total, levels, quarters).
     pub hidden: bool,
 }
 
@@ -66,8 +66,12 @@ pub struct OrientationDecisionCell {
 /// `level`, per month or quarter, and per category of `by`: the path decided, who decided, the
 /// referent's kind, the ground, or a criterion of the arrêté of 21 November 2024 (employment
 /// situation, qualification, aspirations, difficulties). Counts only, never a person: a cell of
-/// fewer decisions than `threshold` is hidden, and so are the cells that would give it away from
-/// the row's `total` (each hidden cell stays uncertain by at least the threshold). Below the
+/// fewer decisions than `threshold` is hidden, and so are the cells that would give it away
+/// through the sums that link this table to the feed's other answers: the categories to the
+/// row's `total` (but for `by=difficulty`, whose categories overlap), each département to its
+/// région and each région to the nation, the months to their quarter. The cells are protected
+/// over the whole country at every level for the months asked, then cut to what is asked, so
+/// the same months read at another level or as quarters hide consistently. Below the
 /// national level only the territories your organization may read are listed; asking for a
 /// `region` or `departement` it may not read answers 403. Decisions of persons with no known
 /// residence count at the national level only.
