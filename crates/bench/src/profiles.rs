@@ -35,7 +35,7 @@ pub async fn seed(address: SocketAddr, person_ids: &[String], data: &Arc<OfferDa
             let mut written = 0_u64;
             for person in persons {
                 // At full size the seeding outlasts a token: each writer takes a fresh one often.
-                if written % TOKEN_EVERY == 0 {
+                if written.is_multiple_of(TOKEN_EVERY) {
                     let token = crate::token(address).await.map_err(|error| error.to_string())?;
                     authorization = format!("Bearer {token}");
                 }

@@ -26,7 +26,7 @@ fn cells_of(indicator: &str, records: &[Record]) -> Vec<Cell> {
         let departement = CommuneCode::parse(commune).expect("commune").departement();
         let region = RegionCode::of_departement(&departement);
         let (year, number) = month.split_once('-').expect("month");
-        let quarter = format!("{year}-Q{}", (number.parse::<u32>().expect("month") + 2) / 3);
+        let quarter = format!("{year}-Q{}", number.parse::<u32>().expect("month").div_ceil(3));
         let territories = [
             ("national", "FR"),
             ("region", region.as_str()),

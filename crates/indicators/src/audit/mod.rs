@@ -116,7 +116,7 @@ fn upper_territory(level: &str, territory: &str) -> Option<(&'static str, String
 fn quarter_of(period: &str) -> Option<String> {
     let (year, month) = period.split_once('-')?;
     let month: u32 = month.parse().ok()?;
-    Some(format!("{year}-Q{}", (month + 2) / 3))
+    Some(format!("{year}-Q{}", month.div_ceil(3)))
 }
 
 /// The hidden cells in groups that no equation links to one another: each group is its own

@@ -140,7 +140,7 @@ mod tests {
             cell("departement", "69", "2026-11", None),
         ];
         let figures = Figures::new(&cells);
-        let rhone = Territory::parse("departement-69").ok().expect("the Rhône");
+        let Ok(rhone) = Territory::parse("departement-69") else { panic!("the Rhône") };
         let series = figures.series(&rhone);
         let shown: Vec<(&str, &Figure)> = series.iter().map(|point| (point.month.as_str(), &point.figure)).collect();
         assert_eq!(
