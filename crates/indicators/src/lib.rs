@@ -4,8 +4,6 @@
 //! territory, month or quarter and category, under statistical secrecy. A committee reads counts,
 //! never a person.
 
-#[cfg(feature = "audit")]
-pub mod audit;
 pub mod compute;
 pub mod definitions;
 mod list_indicators;

@@ -135,20 +135,18 @@ pub async fn read_indicator(
         }
         _ => true,
     };
-    let threshold = threshold_for(&secrecy, principal.kind);
-    // The whole vintage of the indicator is protected, then cut to what the caller reads: its
-    // other territories and levels are published too (to others, or in open data).
-    let readable: Vec<PublishedCell> = protect(definition, &cells, threshold)
+    let readable: Vec<_> = cells
         .into_iter()
         .filter(|cell| Some(&cell.level) == level_name.as_ref())
         .filter(|cell| wanted(&cell.territory) && may_read(&principal, level, &cell.territory))
         .collect();
+    let threshold = threshold_for(&secrecy, principal.kind);
     Ok(HttpResponse::Ok().json(IndicatorTable {
         indicator: definition.into(),
         vintage,
         threshold,
         level,
-        cells: readable,
+        cells: protect(definition, &readable, threshold),
     }))
 }
 

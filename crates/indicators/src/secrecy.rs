@@ -1,178 +1,15 @@
-//! Statistical secrecy (secret statistique) of a published set of counts linked by margins: no
-//! published cell counts fewer persons than the threshold, and no hidden cell can be narrowed
-//! down from the published cells and the sums that link them.
+//! Statistical secrecy (secret statistique) of a table of counts: no published cell counts
+//! fewer persons than the threshold, and no hidden cell can be narrowed down from the row's total
+//! and the other cells.
 //!
-//! A set is its cells (counts of persons) and its margins, each an additive relation
-//! `parent = Σ children`: the categories of a row add up to its total, the départements of a
-//! région to the région, the months of a quarter to the quarter. Primary suppression hides every
-//! cell counting from 1 to `threshold - 1` persons (an empty cell names nobody and stays
-//! published). Secondary suppression then holds every margin to one rule, margin after margin
-//! until none changes (a fixed point):
-//!
-//! - a margin with hidden children hides at least two of them, whose counts `H` less their
-//!   number `k` reach the threshold (`H - k ≥ threshold`): read with its parent, the margin
-//!   leaves each of them in `[1, H - (k - 1)]`, an interval `H - k` wide. The rule holds whether
-//!   the parent is published or not, so that hiding a parent never makes its children's sum
-//!   known to a combination of other margins;
-//! - a hidden parent has hidden children (else it is their sum);
-//! - while a margin breaks the rule, its smallest published non-empty child is hidden (the
-//!   finest level first); when none is left, the parent is hidden, which the rule accepts once
-//!   every non-empty cell of the margin is hidden (the margin then publishes nothing).
-//!
-//! The margins read together can narrow a cell more than each alone (a cell's other margins
-//! raise the least value of its neighbours). So, at the fixed point, interval propagation bounds
-//! every hidden cell through the margins over and over; a cell left narrower than the threshold
-//! has the smallest published cell of its margins hidden too, and the rule runs again.
-//!
-//! The rule and the propagation are local; `audit` solves the whole published set as linear bounds, and the tests
-//! check with it that every hidden cell stays at least `threshold` wide.
-
-use std::collections::VecDeque;
-
-/// An additive relation between cells (indices into the set): `parent = Σ children`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Margin {
-    pub parent: usize,
-    pub children: Vec<usize>,
-}
-
-/// Which cells of a set of counts `units` linked by `margins` are hidden at `threshold`.
-pub fn suppress(units: &[i64], margins: &[Margin], threshold: i64) -> Vec<bool> {
-    let mut hidden: Vec<bool> = units.iter().map(|&count| count > 0 && count < threshold).collect();
-    let mut margins_of: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
-    for (index, margin) in margins.iter().enumerate() {
-        for &cell in std::iter::once(&margin.parent).chain(&margin.children) {
-            margins_of[cell].push(index);
-        }
-    }
-    let mut queue: VecDeque<usize> = (0..margins.len()).collect();
-    loop {
-        settle(units, margins, &margins_of, &mut hidden, queue, threshold);
-        // The margins read together can narrow a cell more than each alone: widen what they do.
-        let wideners: Vec<usize> = narrow_cells(units, margins, &hidden, threshold)
-            .into_iter()
-            .filter_map(|cell| widener(cell, units, margins, &margins_of, &hidden))
-            .collect();
-        if wideners.is_empty() {
-            return hidden;
-        }
-        queue = VecDeque::new();
-        for cell in wideners {
-            hidden[cell] = true;
-            queue.extend(&margins_of[cell]);
-        }
-    }
-}
-
-/// Holds every margin of `queue` to the rule, and those whose cells it hides, until none changes.
-fn settle(
-    units: &[i64],
-    margins: &[Margin],
-    margins_of: &[Vec<usize>],
-    hidden: &mut [bool],
-    mut queue: VecDeque<usize>,
-    threshold: i64,
-) {
-    let mut queued = vec![false; margins.len()];
-    queue.iter().for_each(|&index| queued[index] = true);
-    while let Some(index) = queue.pop_front() {
-        queued[index] = false;
-        while let Some(cell) = next_to_hide(&margins[index], units, hidden, threshold) {
-            hidden[cell] = true;
-            for &other in &margins_of[cell] {
-                if other != index && !queued[other] {
-                    queued[other] = true;
-                    queue.push_back(other);
-                }
-            }
-        }
-    }
-}
-
-/// No bound: more than any count.
-const UNBOUNDED: i64 = i64::MAX / 4;
-
-/// The hidden cells narrower than `threshold` by interval propagation: each margin bounds each
-/// of its hidden cells by the others' bounds (`child ≤ parent - Σ others`, `parent ≥ Σ
-/// children`…), over and over — sound (every bound holds) though weaker than linear programming.
-fn narrow_cells(units: &[i64], margins: &[Margin], hidden: &[bool], threshold: i64) -> Vec<usize> {
-    let mut low: Vec<i64> = units.iter().zip(hidden).map(|(&count, &hide)| if hide { 1 } else { count }).collect();
-    let mut high: Vec<i64> =
-        units.iter().zip(hidden).map(|(&count, &hide)| if hide { UNBOUNDED } else { count }).collect();
-    for _ in 0..100 {
-        let mut changed = false;
-        for margin in
-            margins.iter().filter(|margin| hidden[margin.parent] || margin.children.iter().any(|&child| hidden[child]))
-        {
-            let low_sum: i64 = margin.children.iter().map(|&child| low[child]).sum();
-            let high_sum = margin.children.iter().fold(0, |sum: i64, &child| (sum + high[child]).min(UNBOUNDED));
-            let parent = margin.parent;
-            changed |= tighten(&mut low[parent], &mut high[parent], low_sum, high_sum);
-            for &child in margin.children.iter().filter(|&&child| hidden[child]) {
-                let others_low = low_sum - low[child];
-                let others_high = if high_sum >= UNBOUNDED { UNBOUNDED } else { high_sum - high[child] };
-                let floor = if others_high >= UNBOUNDED { 1 } else { low[parent] - others_high };
-                let ceiling = if high[parent] >= UNBOUNDED { UNBOUNDED } else { high[parent] - others_low };
-                changed |= tighten(&mut low[child], &mut high[child], floor, ceiling);
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    (0..units.len()).filter(|&cell| hidden[cell] && high[cell] - low[cell] < threshold).collect()
-}
-
-/// Raises `low` to `floor` and lowers `high` to `ceiling` where they are tighter; whether it did.
-fn tighten(low: &mut i64, high: &mut i64, floor: i64, ceiling: i64) -> bool {
-    let (old_low, old_high) = (*low, *high);
-    *low = (*low).max(floor);
-    *high = (*high).min(ceiling);
-    (*low, *high) != (old_low, old_high)
-}
-
-/// The published cell whose hiding widens a narrow `cell`: the smallest non-empty one of its
-/// margins, a child before a parent.
-fn widener(
-    cell: usize,
-    units: &[i64],
-    margins: &[Margin],
-    margins_of: &[Vec<usize>],
-    hidden: &[bool],
-) -> Option<usize> {
-    let candidates = margins_of[cell].iter().flat_map(|&index| {
-        let margin = &margins[index];
-        margin.children.iter().map(|&child| (0, child)).chain([(1, margin.parent)])
-    });
-    candidates
-        .filter(|&(_, other)| !hidden[other] && units[other] > 0)
-        .min_by_key(|&(parent, other)| (parent, units[other], other))
-        .map(|(_, other)| other)
-}
-
-/// The cell a margin needs hidden next to hold the rule, if any.
-fn next_to_hide(margin: &Margin, units: &[i64], hidden: &[bool], threshold: i64) -> Option<usize> {
-    let (mut mass, mut count) = (0, 0);
-    for &child in margin.children.iter().filter(|&&child| hidden[child]) {
-        mass += units[child];
-        count += 1;
-    }
-    let smallest_published = margin
-        .children
-        .iter()
-        .copied()
-        .filter(|&child| !hidden[child] && units[child] > 0)
-        .min_by_key(|&child| (units[child], child));
-    let parent_hidden = hidden[margin.parent];
-    let holds = match count {
-        0 => !parent_hidden,
-        _ => (count >= 2 && mass - count >= threshold) || (parent_hidden && smallest_published.is_none()),
-    };
-    if holds {
-        return None;
-    }
-    smallest_published.or((!parent_hidden).then_some(margin.parent))
-}
+//! A row is its cells and their total. Primary suppression hides every cell counting from 1 to
+//! `threshold - 1` persons (an empty cell names nobody and stays published). An attacker who reads
+//! the total and the published cells knows the hidden cells add up to `H`, and that each is at
+//! least 1 (a hidden cell is never empty): each lies in `[1, H - (k - 1)]` for `k` hidden cells,
+//! an interval of width `H - k`. Secondary suppression hides the smallest published non-empty
+//! cells until `H - k ≥ threshold`, or, when no cell is left to hide, hides the total: then the
+//! row says nothing of its hidden cells. A row whose total itself counts fewer than `threshold`
+//! persons is hidden whole.
 
 /// The cells and the total of one row, as published: `None` where hidden.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,18 +18,42 @@ pub struct ProtectedRow {
     pub total: Option<i64>,
 }
 
-/// Hides what `threshold` requires of a row of counts whose total is the sum of its cells: the
-/// set of one margin.
+/// Hides what `threshold` requires of a row of counts whose total is the sum of its cells.
 pub fn protect_row(cells: &[i64], threshold: i64) -> ProtectedRow {
     let total: i64 = cells.iter().sum();
-    let mut units = cells.to_vec();
-    units.push(total);
-    let margin = Margin { parent: cells.len(), children: (0..cells.len()).collect() };
-    let hidden = suppress(&units, &[margin], threshold);
+    let small = |count: i64| count > 0 && count < threshold;
+    if small(total) {
+        return ProtectedRow { cells: cells.iter().map(|&count| (count == 0).then_some(0)).collect(), total: None };
+    }
+    let mut hidden: Vec<bool> = cells.iter().map(|&count| small(count)).collect();
+    let mut total_hidden = false;
+    while hidden.contains(&true) && interval_width(cells, &hidden) < threshold {
+        let smallest_published = (0..cells.len())
+            .filter(|&index| !hidden[index] && cells[index] > 0)
+            .min_by_key(|&index| (cells[index], index));
+        match smallest_published {
+            Some(index) => hidden[index] = true,
+            None => {
+                total_hidden = true;
+                break;
+            }
+        }
+    }
     ProtectedRow {
         cells: cells.iter().zip(&hidden).map(|(&count, &hide)| (!hide).then_some(count)).collect(),
-        total: (!hidden[cells.len()]).then_some(total),
+        total: (!total_hidden).then_some(total),
     }
+}
+
+/// The width of the interval each hidden cell is known to lie in, from the total and the
+/// published cells: `H - k` for `k` hidden cells adding up to `H`.
+fn interval_width(cells: &[i64], hidden: &[bool]) -> i64 {
+    let (sum, count) = cells
+        .iter()
+        .zip(hidden)
+        .filter(|(_, hide)| **hide)
+        .fold((0, 0), |(sum, count), (&cells, _)| (sum + cells, count + 1));
+    sum - count
 }
 
 /// What an attacker learns of each hidden cell of a published row: its lowest and highest
