@@ -11,6 +11,7 @@ use plateforme_indicators::compute::{compute_cells, compute_vintage};
 use plateforme_indicators::live;
 use plateforme_model::organization::OrganizationKind::*;
 use plateforme_server::config::Config;
+use plateforme_store::changes;
 use plateforme_store::indicators::live::{self as store_live, LiveState};
 use plateforme_store::indicators::vintages::Cell;
 use serde_json::{Value, json};
@@ -35,9 +36,24 @@ pub fn not_following() -> Config {
 }
 
 /// Follows the feed to its end (the server's own follower may be stepping too: one at a time).
+/// On PostgreSQL a transaction still open (the journal's, the server's follower's) holds back the
+/// events committed after it, which the feed serves once it ends: caught up means every event
+/// committed is applied, not only those the feed serves at that instant.
 async fn catch_up(app: &TestApp) {
-    let caught_up = app.store.run(|conn| live::catch_up(conn, Duration::from_secs(60))).await.expect("catch up");
-    assert!(caught_up, "the live figures catch up");
+    for _ in 0..1_000 {
+        let caught_up = app.store.run(|conn| live::catch_up(conn, Duration::from_secs(60))).await.expect("catch up");
+        assert!(caught_up, "the live figures catch up");
+        let (applied, committed) = app
+            .store
+            .run(|conn| Ok((store_live::state(conn)?.position, changes::last_committed(conn)?)))
+            .await
+            .expect("positions");
+        if applied >= committed {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the live figures never reached the last event committed");
 }
 
 async fn live_cells(app: &TestApp) -> Vec<Cell> {
