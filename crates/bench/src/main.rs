@@ -88,7 +88,8 @@ struct Args {
     /// Concurrent clients of offers-import and persons-import, each sending one batch at a time.
     #[arg(long, default_value_t = 4)]
     import_concurrency: usize,
-    /// Lines per offers-import and persons-import body [default: 1000; 100 with --smoke].
+    /// Lines per offers-import and persons-import body [default: 1000; 20 with --smoke, so that a
+    /// debug build on a busy machine answers a few within the smoke run's 3 s].
     #[arg(long)]
     import_lines: Option<usize>,
     /// Idle keep-alive connections for the memory reading [default: 10000; 200 with --smoke].
@@ -238,7 +239,7 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
     let smoke = args.smoke;
     let persons = args.persons.unwrap_or(if smoke { 200 } else { 1_000_000 });
     let offers = args.offers.unwrap_or(if smoke { 300 } else { 500_000 });
-    let import_lines = args.import_lines.unwrap_or(if smoke { 100 } else { 1_000 }).max(1);
+    let import_lines = args.import_lines.unwrap_or(if smoke { 20 } else { 1_000 }).max(1);
     let duration = Duration::from_secs(args.duration.unwrap_or(if smoke { 3 } else { 30 }));
     let warmup = Duration::from_secs(args.warmup.unwrap_or(if smoke { 1 } else { 5 }));
     let idle_connections = args.idle_connections.unwrap_or(if smoke { 200 } else { 10_000 });
