@@ -145,24 +145,14 @@ pub fn aggregate(conn: &mut DbConnection, measure: Measure, as_of: NaiveDate) ->
     Ok(rows)
 }
 
-/// What one subject's records count for in one group.
+/// What one subject's records count for in one group: the group, and whose records they are.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
 pub struct Contribution {
     /// The person's or the offer's id.
     #[diesel(sql_type = Text)]
     pub subject: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub commune: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub departement: Option<String>,
-    #[diesel(sql_type = Text)]
-    pub month: String,
-    #[diesel(sql_type = Text)]
-    pub category: String,
-    #[diesel(sql_type = BigInt)]
-    pub units: i64,
-    #[diesel(sql_type = Double)]
-    pub sum: f64,
+    #[diesel(embed)]
+    pub group: Aggregate,
 }
 
 /// What the records of these subjects count for in `measure` as of `as_of`: the records of

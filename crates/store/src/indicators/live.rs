@@ -374,12 +374,12 @@ fn row_of(measure: Measure, contribution: Contribution) -> ContributionRow {
     ContributionRow {
         subject: contribution.subject,
         measure: measure.code().to_owned(),
-        commune: contribution.commune.unwrap_or_default(),
-        departement: contribution.departement.unwrap_or_default(),
-        month: contribution.month,
-        category: contribution.category,
-        units: contribution.units,
-        quantity: contribution.sum,
+        commune: contribution.group.commune.unwrap_or_default(),
+        departement: contribution.group.departement.unwrap_or_default(),
+        month: contribution.group.month,
+        category: contribution.group.category,
+        units: contribution.group.units,
+        quantity: contribution.group.sum,
     }
 }
 
