@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use plateforme_client::{Client, OrientationDecisionTable, OrientationDecisionsQuery};
+use plateforme_client::{Client, IndicatorTable, OrientationDecisionTable, OrientationDecisionsQuery};
 
 use super::{Verdict, expect_error, step};
 use crate::report::Report;
@@ -19,12 +19,14 @@ pub async fn run(suite: &Suite, report: &mut Report) {
             report.record("indicators.problems", problems(&reader.client).await);
             report.record("indicators.read", read(&reader.client).await);
             report.record("indicators.list", list(&reader.client).await);
+            report.record("indicators.live", live(&reader.client).await);
         }
         None => {
             report.skip("indicators.secrecy", "no client with indicators:read given");
             report.skip("indicators.problems", "no client with indicators:read given");
             report.skip("indicators.read", "no client with indicators:read given");
             report.skip("indicators.list", "no client with indicators:read given");
+            report.skip("indicators.live", "no client with indicators:read given");
         }
     }
     match suite.actors().first() {
@@ -73,17 +75,41 @@ async fn read(client: &Client) -> Verdict {
                 &format!("read {} at {level}", definition.code),
                 client.indicator(&definition.code, Some(level), None, None).await,
             )?;
-            for cell in &table.cells {
-                if cell.hidden != cell.value.is_none() {
-                    return Err(format!("{}: {cell:?}: hidden and value disagree", definition.code));
-                }
-                if cell.units.is_some_and(|units| units > 0 && units < table.threshold) {
-                    return Err(format!(
-                        "{}: {cell:?} is published under the threshold {}",
-                        definition.code, table.threshold
-                    ));
-                }
+            kept_secret(&definition.code, &table)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each computed indicator's live figures (`vintage=live`) at each level: named `live`, under
+/// the same secrecy as a vintage. A deployment whose live figures are not built answers 404
+/// `not_found` for all of them, which passes.
+async fn live(client: &Client) -> Verdict {
+    let catalogue = step("read the catalogue", client.indicator_catalogue().await)?;
+    for definition in catalogue.indicators.iter().filter(|definition| definition.computed) {
+        for level in ["national", "region", "departement"] {
+            let table = match client.live_indicator(&definition.code, Some(level), None, None).await {
+                Ok(table) => table,
+                Err(error) if error.status() == Some(404) && error.code() == Some("not_found") => return Ok(()),
+                Err(error) => return Err(format!("read the live {} at {level}: {error}", definition.code)),
+            };
+            if table.vintage.id != "live" || table.vintage.revision != 0 {
+                return Err(format!("{}: the live figures are named {:?}", definition.code, table.vintage));
             }
+            kept_secret(&definition.code, &table)?;
+        }
+    }
+    Ok(())
+}
+
+/// No published cell under the caller's threshold; a hidden cell has no value.
+fn kept_secret(code: &str, table: &IndicatorTable) -> Verdict {
+    for cell in &table.cells {
+        if cell.hidden != cell.value.is_none() {
+            return Err(format!("{code}: {cell:?}: hidden and value disagree"));
+        }
+        if cell.units.is_some_and(|units| units > 0 && units < table.threshold) {
+            return Err(format!("{code}: {cell:?} is published under the threshold {}", table.threshold));
         }
     }
     Ok(())

@@ -37,30 +37,76 @@ pub enum Filter {
     AnyValue { field: &'static str, test: ValueTest },
 }
 
-/// A test of one keyword value, given by the domain that wrote the values.
+/// A test of one keyword value, given by the domain that wrote the values: the ranges of
+/// values it can pass, then, when the ranges do not decide alone, a check of the value itself.
+///
+/// The ranges are what makes the test cheap: a keyword column's values are numbered in their
+/// sorted order, so each range becomes an interval of numbers once per segment, and a value
+/// outside every interval fails without being read. A domain that puts its most selective
+/// parts first in its values (a flag, then a day) turns "open, and starting in this window"
+/// into one range.
 #[derive(Clone)]
-pub struct ValueTest(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
+pub struct ValueTest {
+    /// Half-open ranges `[from, to)` of values; none: every value is in range.
+    ranges: Vec<(String, String)>,
+    /// The check of a value in range; none: being in range passes.
+    check: Option<Arc<dyn Fn(&str) -> bool + Send + Sync>>,
+}
 
 impl ValueTest {
-    pub fn new(test: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
-        ValueTest(Arc::new(test))
+    /// Every value is in range; the check decides.
+    pub fn new(check: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
+        ValueTest { ranges: Vec::new(), check: Some(Arc::new(check)) }
     }
 
+    /// The values in one of these ranges `[from, to)` pass, unchecked.
+    pub fn within(ranges: Vec<(String, String)>) -> ValueTest {
+        ValueTest { ranges, check: None }
+    }
+
+    /// Values in range pass only when they pass this check too.
+    pub fn checked(self, check: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
+        ValueTest { check: Some(Arc::new(check)), ..self }
+    }
+
+    /// The ranges, none when every value is in range.
+    pub fn ranges(&self) -> &[(String, String)] {
+        &self.ranges
+    }
+
+    /// Whether a value in range passes.
+    pub fn passes_in_range(&self, value: &str) -> bool {
+        self.check.as_ref().is_none_or(|check| check(value))
+    }
+
+    /// Whether the check must read the value (not only its place among the ranges).
+    pub fn reads_values(&self) -> bool {
+        self.check.is_some()
+    }
+
+    /// Whether a value passes: in range, and passing the check.
     pub fn passes(&self, value: &str) -> bool {
-        (self.0)(value)
+        let in_range = self.ranges.is_empty()
+            || self.ranges.iter().any(|(from, to)| from.as_str() <= value && value < to.as_str());
+        in_range && self.passes_in_range(value)
     }
 }
 
 impl fmt::Debug for ValueTest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ValueTest")
+        f.debug_struct("ValueTest").field("ranges", &self.ranges).field("checked", &self.check.is_some()).finish()
     }
 }
 
-/// Two tests are the same test only when they are one closure.
+/// Two tests are the same test only with the same ranges and one closure (or none).
 impl PartialEq for ValueTest {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        let same_check = match (&self.check, &other.check) {
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
+            (None, None) => true,
+            _ => false,
+        };
+        self.ranges == other.ranges && same_check
     }
 }
 

@@ -50,8 +50,9 @@ pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
 /// The formations' kind: title matches weigh most, then the objective, results and content.
 pub fn kind() -> Kind {
-    // Version 2: the fields `funder` and `session`; 3: the session's départements.
-    Kind::new("trainings", RESOURCE_TYPE, 3)
+    // Version 2: the fields `funder` and `session`; 3: the session's départements; 4: the
+    // session's recruitment before its start.
+    Kind::new("trainings", RESOURCE_TYPE, 4)
         .text(TITLE, 10.0)
         .text(DESCRIPTION, 1.0)
         .keyword(FORMACODE)
@@ -122,7 +123,7 @@ pub fn document(training: &Training) -> Result<Document, StoreError> {
         .chain(sessions().filter_map(|session| session.earliest_start()).map(|day| (START_DAY, day.to_string())))
         .chain(actions.iter().flat_map(|action| &action.funders).map(|funder| (FUNDER, funder.code.clone())))
         .chain(actions.iter().flat_map(|action| {
-            action.sessions.iter().map(move |session| (SESSION, SessionValue::of(action, session).encode()))
+            action.sessions.iter().map(move |session| (SESSION, SessionValue::encode(action, session)))
         }))
         .collect::<std::collections::BTreeSet<_>>();
     for (field, value) in keywords {
@@ -131,59 +132,89 @@ pub fn document(training: &Training) -> Result<Document, StoreError> {
     Ok(document)
 }
 
-/// What a session's filters read of it, as one keyword value: its first day, whether its
-/// recruitment is open, and its action's communes, départements and funders.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionValue {
-    pub start_day: Option<String>,
+/// What a session's filters read of it, as one keyword value: whether its recruitment is open,
+/// its first day, and its action's communes, funders and départements, in that order —
+/// `open|start|communes|funders|départements`, lists comma-separated. None of the parts holds
+/// `|` or `,` (days, INSEE codes, département codes and funder codes are checked by the import).
+///
+/// The flag and the day come first so that the values of the sessions open (or not) starting
+/// in a window are one range of the column's sorted values ([`SessionValue::ranges`]): the
+/// search passes or fails most values by their place, without reading them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionValue<'a> {
     pub open: bool,
-    pub communes: Vec<String>,
-    pub departements: Vec<String>,
-    pub funders: Vec<String>,
+    pub start_day: Option<&'a str>,
+    communes: &'a str,
+    funders: &'a str,
+    departements: &'a str,
 }
 
-impl SessionValue {
-    pub fn of(action: &Action, session: &Session) -> SessionValue {
-        SessionValue {
-            start_day: session.earliest_start().map(|day| day.to_string()),
-            open: session.recruitment == Some(Recruitment::Open),
-            communes: action.sites.iter().filter_map(|site| site.address.commune.clone()).collect(),
-            departements: action.sites.iter().filter_map(|site| site.address.departement.clone()).collect(),
-            // A funder code is a number in LHEO's dictionary; another text cannot be searched
-            // for (rule `funding.format`) and could break the value's separators.
-            funders: action
+impl<'a> SessionValue<'a> {
+    pub fn encode(action: &Action, session: &Session) -> String {
+        let open = if session.recruitment == Some(Recruitment::Open) { "1" } else { "0" };
+        let start = session.earliest_start().map(|day| day.to_string()).unwrap_or_default();
+        let communes = join(action.sites.iter().filter_map(|site| site.address.commune.as_deref()));
+        let departements = join(action.sites.iter().filter_map(|site| site.address.departement.as_deref()));
+        // A funder code is a number in LHEO's dictionary; another text cannot be searched for
+        // (rule `funding.format`) and could break the value's separators.
+        let funders = join(
+            action
                 .funders
                 .iter()
-                .map(|funder| funder.code.clone())
-                .filter(|code| code.chars().all(|c| c.is_ascii_alphanumeric()))
-                .collect(),
-        }
+                .map(|funder| funder.code.as_str())
+                .filter(|code| code.chars().all(|c| c.is_ascii_alphanumeric())),
+        );
+        format!("{open}|{start}|{communes}|{funders}|{departements}")
     }
 
-    /// `start|open|communes|funders|départements`, lists comma-separated: none of the parts
-    /// holds `|` or `,` (days, INSEE codes, département codes and funder codes are checked by
-    /// the import).
-    pub fn encode(&self) -> String {
-        let open = if self.open { "1" } else { "0" };
-        let start = self.start_day.as_deref().unwrap_or_default();
-        let (communes, funders, departements) =
-            (self.communes.join(","), self.funders.join(","), self.departements.join(","));
-        format!("{start}|{open}|{communes}|{funders}|{departements}")
-    }
-
-    pub fn decode(value: &str) -> Option<SessionValue> {
+    /// The value read in place; none when it is not of this shape.
+    pub fn read(value: &'a str) -> Option<SessionValue<'a>> {
         let mut parts = value.split('|');
-        let (start, open, communes, funders) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let (open, start, communes, funders) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         let departements = parts.next()?;
-        let list = |text: &str| text.split(',').filter(|part| !part.is_empty()).map(str::to_owned).collect();
         Some(SessionValue {
-            start_day: Some(start.to_owned()).filter(|start| !start.is_empty()),
             open: open == "1",
-            communes: list(communes),
-            departements: list(departements),
-            funders: list(funders),
+            start_day: Some(start).filter(|start| !start.is_empty()),
+            communes,
+            funders,
+            departements,
         })
     }
+
+    pub fn communes(&self) -> impl Iterator<Item = &'a str> {
+        items(self.communes)
+    }
+
+    pub fn funders(&self) -> impl Iterator<Item = &'a str> {
+        items(self.funders)
+    }
+
+    pub fn departements(&self) -> impl Iterator<Item = &'a str> {
+        items(self.departements)
+    }
+
+    /// The ranges `[from, to)` holding the values of the sessions whose recruitment is open
+    /// (every session unless `open_only`) and that start between the two days (`YYYY-MM-DD`,
+    /// both included; any start, even unknown, without them). None when every value is in range.
+    pub fn ranges(open_only: bool, days: Option<(&str, &str)>) -> Vec<(String, String)> {
+        let flags: &[&str] = if open_only { &["1"] } else { &["0", "1"] };
+        match days {
+            // `}` follows `|`: `1|2027-03-15}` is above every value of a session starting that day.
+            Some((first, last)) => {
+                flags.iter().map(|flag| (format!("{flag}|{first}"), format!("{flag}|{last}}}"))).collect()
+            }
+            None if open_only => vec![("1|".to_owned(), "1}".to_owned())],
+            None => Vec::new(),
+        }
+    }
+}
+
+fn join<'s>(parts: impl Iterator<Item = &'s str>) -> String {
+    parts.collect::<Vec<_>>().join(",")
+}
+
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').filter(|part| !part.is_empty())
 }
 
 fn document_of(stored: StoredTraining) -> Result<Document, StoreError> {

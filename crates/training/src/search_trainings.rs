@@ -357,22 +357,35 @@ impl SameSession {
         if asked.iter().filter(|asked| **asked).count() < 2 {
             return None;
         }
-        let test = ValueTest::new(move |value| SessionValue::decode(value).is_some_and(|session| self.holds(&session)));
+        // The start window and the recruitment are decided by the values' place; the place and
+        // the funders need the value read.
+        let window = self.start_days.first().zip(self.start_days.last());
+        let ranges = SessionValue::ranges(self.open, window.map(|(first, last)| (first.as_str(), last.as_str())));
+        let reads = !(self.communes.is_empty() && self.departements.is_empty() && self.funders.is_empty());
+        let test = ValueTest::within(ranges);
+        let test = if reads {
+            test.checked(move |value| SessionValue::read(value).is_some_and(|session| self.holds(&session)))
+        } else {
+            test
+        };
         Some(Filter::AnyValue { field: SESSION, test })
     }
 
+    /// Whether one session meets every filter asked (its start and recruitment included, which
+    /// the ranges have already decided: the check stands whole on its own).
     fn holds(&self, session: &SessionValue) -> bool {
-        let among = |wanted: &BTreeSet<String>, values: &[String]| {
-            wanted.is_empty() || values.iter().any(|value| wanted.contains(value))
-        };
-        let starts =
-            self.start_days.is_empty() || session.start_day.as_ref().is_some_and(|day| self.start_days.contains(day));
+        let starts = self.start_days.is_empty() || session.start_day.is_some_and(|day| self.start_days.contains(day));
         starts
             && (!self.open || session.open)
-            && among(&self.communes, &session.communes)
-            && among(&self.departements, &session.departements)
-            && among(&self.funders, &session.funders)
+            && among(&self.communes, session.communes())
+            && among(&self.departements, session.departements())
+            && among(&self.funders, session.funders())
     }
+}
+
+/// Whether nothing is wanted, or one of the values is.
+fn among<'v>(wanted: &BTreeSet<String>, mut values: impl Iterator<Item = &'v str>) -> bool {
+    wanted.is_empty() || values.any(|value| wanted.contains(value))
 }
 
 /// A funder code: 1 or 2 digits.

@@ -175,7 +175,32 @@ impl Client {
         region: Option<&str>,
         departement: Option<&str>,
     ) -> Result<IndicatorTable, ClientError> {
+        self.indicator_table(code, None, level, region, departement).await
+    }
+
+    /// The same table from the live figures (`vintage=live`): what a computation as of today
+    /// would give, kept current from the change feed, under the same secrecy (scope
+    /// `indicators:read`). Its `vintage.id` is `live`.
+    pub async fn live_indicator(
+        &self,
+        code: &str,
+        level: Option<&str>,
+        region: Option<&str>,
+        departement: Option<&str>,
+    ) -> Result<IndicatorTable, ClientError> {
+        self.indicator_table(code, Some("live"), level, region, departement).await
+    }
+
+    async fn indicator_table(
+        &self,
+        code: &str,
+        vintage: Option<&str>,
+        level: Option<&str>,
+        region: Option<&str>,
+        departement: Option<&str>,
+    ) -> Result<IndicatorTable, ClientError> {
         let pairs = query_of([
+            ("vintage", vintage.map(str::to_owned)),
             ("level", level.map(str::to_owned)),
             ("region", region.map(str::to_owned)),
             ("departement", departement.map(str::to_owned)),
