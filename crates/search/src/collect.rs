@@ -92,7 +92,7 @@ impl ValueCheck {
     fn of(column: StrColumn, test: &ValueTest) -> std::io::Result<ValueCheck> {
         let dictionary = column.dictionary();
         let ordinals = if test.ranges().is_empty() {
-            vec![0..column.num_terms() as u64]
+            std::iter::once(0..column.num_terms() as u64).collect()
         } else {
             let mut ordinals = Vec::with_capacity(test.ranges().len());
             for (from, to) in test.ranges() {

@@ -50,8 +50,11 @@ pub struct ValueTest {
     /// Half-open ranges `[from, to)` of values; none: every value is in range.
     ranges: Vec<(String, String)>,
     /// The check of a value in range; none: being in range passes.
-    check: Option<Arc<dyn Fn(&str) -> bool + Send + Sync>>,
+    check: Option<ValueCheck>,
 }
+
+/// A domain's check of one value.
+type ValueCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 impl ValueTest {
     /// Every value is in range; the check decides.
