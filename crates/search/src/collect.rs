@@ -5,11 +5,10 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
-use std::ops::Range;
 
 use plateforme_model::geo::haversine_km;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, Dictionary, StrColumn, TermOrdHit};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::engine::{ID_HIGH, ID_LOW};
@@ -74,53 +73,9 @@ enum Check {
     AtLeastFloat(Column<f64>, f64),
     Flagged(Column<bool>),
     Within(Column<f64>, Column<f64>, Circle, BoundingBox),
-    /// A segment without the field has no value to pass the test.
-    AnyValue(Option<ValueCheck>),
-}
-
-/// A [`ValueTest`] over one segment's keyword column: its ranges of values as intervals of
-/// term ordinals (a column numbers its values in sorted order), found once per segment, so
-/// that a value outside them fails without being read from the dictionary — reading one
-/// decodes a block of the dictionary, the most a search of many documents can spend.
-struct ValueCheck {
-    column: StrColumn,
-    ordinals: Vec<Range<u64>>,
-    test: ValueTest,
-}
-
-impl ValueCheck {
-    fn of(column: StrColumn, test: &ValueTest) -> std::io::Result<ValueCheck> {
-        let dictionary = column.dictionary();
-        let ordinals = if test.ranges().is_empty() {
-            std::iter::once(0..column.num_terms() as u64).collect()
-        } else {
-            let mut ordinals = Vec::with_capacity(test.ranges().len());
-            for (from, to) in test.ranges() {
-                let range = first_at_least(dictionary, from)?..first_at_least(dictionary, to)?;
-                if !range.is_empty() {
-                    ordinals.push(range);
-                }
-            }
-            ordinals
-        };
-        Ok(ValueCheck { column, ordinals, test: test.clone() })
-    }
-
-    fn passes(&self, doc: DocId) -> bool {
-        let mut value = String::new();
-        self.column.term_ords(doc).any(|ord| {
-            self.ordinals.iter().any(|range| range.contains(&ord))
-                && (!self.test.reads_values()
-                    || (self.column.ord_to_str(ord, &mut value).unwrap_or(false) && self.test.passes_in_range(&value)))
-        })
-    }
-}
-
-/// The ordinal of the first value at least `key`: the number of values below it.
-fn first_at_least(dictionary: &Dictionary, key: &str) -> std::io::Result<u64> {
-    Ok(match dictionary.term_ord_or_next(key)? {
-        TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
-    })
+    /// Some value of a multi-valued integer column passes the test; a segment without the
+    /// field has no value to pass it.
+    AnyValue(Option<Column<i64>>, ValueTest),
 }
 
 /// A box holding a circle, checked before the great-circle distance: most documents of a
@@ -163,7 +118,9 @@ impl Check {
                 let (Some(lat), Some(lon)) = (latitude.first(doc), longitude.first(doc)) else { return false };
                 bounds.holds(lat, lon) && haversine_km(circle.latitude, circle.longitude, lat, lon) <= circle.radius_km
             }
-            Check::AnyValue(check) => check.as_ref().is_some_and(|check| check.passes(doc)),
+            Check::AnyValue(column, test) => {
+                column.as_ref().is_some_and(|column| column.values_for_doc(doc).any(|value| test.passes(value)))
+            }
         }
     }
 }
@@ -201,9 +158,7 @@ impl Collector for Pass<'_> {
                     *circle,
                     BoundingBox::around(circle),
                 ),
-                Filter::AnyValue { field, test } => {
-                    Check::AnyValue(fast.str(field)?.map(|column| ValueCheck::of(column, test)).transpose()?)
-                }
+                Filter::AnyValue { field, test } => Check::AnyValue(fast.column_opt(field)?, test.clone()),
             });
         }
         let ranking = match self.sort {

@@ -30,86 +30,37 @@ pub enum Filter {
     Flagged { field: &'static str },
     /// The position is within the circle.
     Within(Circle),
-    /// Some value of the keyword field passes the test: for a document holding a list of
+    /// Some value of the integer field passes the test: for a document holding a list of
     /// structured values (one per part of the record, such as a formation's sessions) that must
-    /// meet several conditions on the same value. The field is declared as a facet, so that its
-    /// values are read per document.
+    /// meet several conditions on the same value. The domain packs each part's properties into
+    /// one number, so that the test reads a column of numbers, never a dictionary of words.
     AnyValue { field: &'static str, test: ValueTest },
 }
 
-/// A test of one keyword value, given by the domain that wrote the values: the ranges of
-/// values it can pass, then, when the ranges do not decide alone, a check of the value itself.
-///
-/// The ranges are what makes the test cheap: a keyword column's values are numbered in their
-/// sorted order, so each range becomes an interval of numbers once per segment, and a value
-/// outside every interval fails without being read. A domain that puts its most selective
-/// parts first in its values (a flag, then a day) turns "open, and starting in this window"
-/// into one range.
+/// A test of one value of an integer field, given by the domain that packed the values.
 #[derive(Clone)]
-pub struct ValueTest {
-    /// Half-open ranges `[from, to)` of values; none: every value is in range.
-    ranges: Vec<(String, String)>,
-    /// The check of a value in range; none: being in range passes.
-    check: Option<ValueCheck>,
-}
-
-/// A domain's check of one value.
-type ValueCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+pub struct ValueTest(pub Arc<dyn Fn(i64) -> bool + Send + Sync>);
 
 impl ValueTest {
-    /// Every value is in range; the check decides.
-    pub fn new(check: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
-        ValueTest { ranges: Vec::new(), check: Some(Arc::new(check)) }
+    pub fn new(test: impl Fn(i64) -> bool + Send + Sync + 'static) -> ValueTest {
+        ValueTest(Arc::new(test))
     }
 
-    /// The values in one of these ranges `[from, to)` pass, unchecked.
-    pub fn within(ranges: Vec<(String, String)>) -> ValueTest {
-        ValueTest { ranges, check: None }
-    }
-
-    /// Values in range pass only when they pass this check too.
-    pub fn checked(self, check: impl Fn(&str) -> bool + Send + Sync + 'static) -> ValueTest {
-        ValueTest { check: Some(Arc::new(check)), ..self }
-    }
-
-    /// The ranges, none when every value is in range.
-    pub fn ranges(&self) -> &[(String, String)] {
-        &self.ranges
-    }
-
-    /// Whether a value in range passes.
-    pub fn passes_in_range(&self, value: &str) -> bool {
-        self.check.as_ref().is_none_or(|check| check(value))
-    }
-
-    /// Whether the check must read the value (not only its place among the ranges).
-    pub fn reads_values(&self) -> bool {
-        self.check.is_some()
-    }
-
-    /// Whether a value passes: in range, and passing the check.
-    pub fn passes(&self, value: &str) -> bool {
-        let in_range = self.ranges.is_empty()
-            || self.ranges.iter().any(|(from, to)| from.as_str() <= value && value < to.as_str());
-        in_range && self.passes_in_range(value)
+    pub fn passes(&self, value: i64) -> bool {
+        (self.0)(value)
     }
 }
 
 impl fmt::Debug for ValueTest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ValueTest").field("ranges", &self.ranges).field("checked", &self.check.is_some()).finish()
+        f.write_str("ValueTest")
     }
 }
 
-/// Two tests are the same test only with the same ranges and one closure (or none).
+/// Two tests are the same test only when they are one closure.
 impl PartialEq for ValueTest {
     fn eq(&self, other: &Self) -> bool {
-        let same_check = match (&self.check, &other.check) {
-            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
-            (None, None) => true,
-            _ => false,
-        };
-        self.ranges == other.ranges && same_check
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -8,10 +8,12 @@
 //! the formation meets it; the field `session` holds one structured value per session (its
 //! start, recruitment, its action's communes, départements and funders), by which the search
 //! checks that its session-level filters together hold for one and the same session
-//! ([`SessionValue`]).
+//! ([`SessionCode`]).
 
 use std::path::Path;
 use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
 
 use plateforme_search::indexer::IndexerOptions;
 use plateforme_search::{Document, Indexer, Kind, SearchError, Source, Value};
@@ -40,7 +42,7 @@ pub const OPEN_RECRUITMENT: &str = "open_recruitment";
 pub const ACCESSIBLE: &str = "accessible";
 /// The `code-financeur` of each action's funders.
 pub const FUNDER: &str = "funder";
-/// One [`SessionValue`] per session, read per document (declared as a facet).
+/// One [`SessionCode`] per session, training site and funder, read per document.
 pub const SESSION: &str = "session";
 /// Microseconds since the Unix epoch: ties of relevance go to the latest updated.
 pub const UPDATED_AT: &str = "updated_at";
@@ -51,7 +53,7 @@ pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 /// The formations' kind: title matches weigh most, then the objective, results and content.
 pub fn kind() -> Kind {
     // Version 2: the fields `funder` and `session`; 3: the session's départements; 4: the
-    // session's recruitment before its start.
+    // session as numbers (one per training site and funder).
     Kind::new("trainings", RESOURCE_TYPE, 4)
         .text(TITLE, 10.0)
         .text(DESCRIPTION, 1.0)
@@ -67,7 +69,7 @@ pub fn kind() -> Kind {
         .flag(OPEN_RECRUITMENT)
         .flag(ACCESSIBLE)
         .keyword(FUNDER)
-        .facet(SESSION)
+        .integer(SESSION)
         .integer(UPDATED_AT)
 }
 
@@ -122,99 +124,181 @@ pub fn document(training: &Training) -> Result<Document, StoreError> {
         )
         .chain(sessions().filter_map(|session| session.earliest_start()).map(|day| (START_DAY, day.to_string())))
         .chain(actions.iter().flat_map(|action| &action.funders).map(|funder| (FUNDER, funder.code.clone())))
-        .chain(actions.iter().flat_map(|action| {
-            action.sessions.iter().map(move |session| (SESSION, SessionValue::encode(action, session)))
-        }))
         .collect::<std::collections::BTreeSet<_>>();
     for (field, value) in keywords {
         document = document.with(field, Value::Keyword(value));
     }
+    let sessions =
+        actions.iter().flat_map(|action| action.sessions.iter().flat_map(|session| SessionCode::all(action, session)));
+    for code in sessions.collect::<std::collections::BTreeSet<_>>() {
+        document = document.with(SESSION, Value::Integer(code.pack()));
+    }
     Ok(document)
 }
 
-/// What a session's filters read of it, as one keyword value: whether its recruitment is open,
-/// its first day, and its action's communes, funders and départements, in that order —
-/// `open|start|communes|funders|départements`, lists comma-separated. None of the parts holds
-/// `|` or `,` (days, INSEE codes, département codes and funder codes are checked by the import).
+/// What a session's filters read of it, packed into one number per training site and funder of
+/// its action, so that the search checks its session-level filters together on one value: whether
+/// its recruitment is open, its first day, the site's commune and département, the funder.
 ///
-/// The flag and the day come first so that the values of the sessions open (or not) starting
-/// in a window are one range of the column's sorted values ([`SessionValue::ranges`]): the
-/// search passes or fails most values by their place, without reading them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SessionValue<'a> {
+/// Numbers, not words: the search tests every value of every candidate formation, and a number
+/// is read from its column directly where a word is decoded from the column's dictionary (a
+/// block each time), which made the search slow at national scale.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SessionCode {
     pub open: bool,
-    pub start_day: Option<&'a str>,
-    communes: &'a str,
-    funders: &'a str,
-    departements: &'a str,
+    /// [`day_number`], 0 when the start is not known.
+    pub day: u32,
+    /// [`commune_number`], 0 for none.
+    pub commune: u32,
+    /// [`departement_number`], 0 for none.
+    pub departement: u32,
+    /// [`funder_number`], 0 for none.
+    pub funder: u32,
 }
 
-impl<'a> SessionValue<'a> {
-    pub fn encode(action: &Action, session: &Session) -> String {
-        let open = if session.recruitment == Some(Recruitment::Open) { "1" } else { "0" };
-        let start = session.earliest_start().map(|day| day.to_string()).unwrap_or_default();
-        let communes = join(action.sites.iter().filter_map(|site| site.address.commune.as_deref()));
-        let departements = join(action.sites.iter().filter_map(|site| site.address.departement.as_deref()));
-        // A funder code is a number in LHEO's dictionary; another text cannot be searched for
-        // (rule `funding.format`) and could break the value's separators.
-        let funders = join(
-            action
-                .funders
-                .iter()
-                .map(|funder| funder.code.as_str())
-                .filter(|code| code.chars().all(|c| c.is_ascii_alphanumeric())),
-        );
-        format!("{open}|{start}|{communes}|{funders}|{departements}")
+/// Bits of each part, from the lowest: funder, département, commune, day; then the flag.
+const FUNDER_BITS: u32 = 7;
+const DEPARTEMENT_BITS: u32 = 10;
+const COMMUNE_BITS: u32 = 17;
+const DAY_BITS: u32 = 20;
+
+impl SessionCode {
+    /// One code per training site (or none) and funder (or none) of the session's action.
+    pub fn all(action: &Action, session: &Session) -> Vec<SessionCode> {
+        let open = session.recruitment == Some(Recruitment::Open);
+        let day = session.earliest_start().map_or(0, day_number);
+        let mut places: Vec<(u32, u32)> = action
+            .sites
+            .iter()
+            .map(|site| {
+                let address = &site.address;
+                let commune = address.commune.as_deref().and_then(commune_number).unwrap_or(0);
+                (commune, address.departement.as_deref().and_then(departement_number).unwrap_or(0))
+            })
+            .collect();
+        if places.is_empty() {
+            places.push((0, 0));
+        }
+        let mut funders: Vec<u32> = action.funders.iter().filter_map(|funder| funder_number(&funder.code)).collect();
+        if funders.is_empty() {
+            funders.push(0);
+        }
+        places
+            .iter()
+            .flat_map(|&(commune, departement)| {
+                funders.iter().map(move |&funder| SessionCode { open, day, commune, departement, funder })
+            })
+            .collect()
     }
 
-    /// The value read in place; none when it is not of this shape.
-    pub fn read(value: &'a str) -> Option<SessionValue<'a>> {
-        let mut parts = value.split('|');
-        let (open, start, communes, funders) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        let departements = parts.next()?;
-        Some(SessionValue {
-            open: open == "1",
-            start_day: Some(start).filter(|start| !start.is_empty()),
-            communes,
-            funders,
-            departements,
-        })
+    pub fn pack(self) -> i64 {
+        let mut packed = u64::from(self.open);
+        for (part, bits) in [
+            (self.day, DAY_BITS),
+            (self.commune, COMMUNE_BITS),
+            (self.departement, DEPARTEMENT_BITS),
+            (self.funder, FUNDER_BITS),
+        ] {
+            packed = (packed << bits) | u64::from(part & ((1 << bits) - 1));
+        }
+        // 55 bits: always a positive i64.
+        packed as i64
     }
 
-    pub fn communes(&self) -> impl Iterator<Item = &'a str> {
-        items(self.communes)
+    pub fn unpack(packed: i64) -> SessionCode {
+        let mut packed = packed as u64;
+        let mut take = |bits: u32| {
+            let part = (packed & ((1 << bits) - 1)) as u32;
+            packed >>= bits;
+            part
+        };
+        let funder = take(FUNDER_BITS);
+        let departement = take(DEPARTEMENT_BITS);
+        let commune = take(COMMUNE_BITS);
+        let day = take(DAY_BITS);
+        SessionCode { open: packed & 1 == 1, day, commune, departement, funder }
     }
+}
 
-    pub fn funders(&self) -> impl Iterator<Item = &'a str> {
-        items(self.funders)
+/// A day as a number: days from 1 January of year 1 (1 for that day), within 20 bits up to the
+/// year 2870; 0 is kept for an unknown start.
+pub fn day_number(day: NaiveDate) -> u32 {
+    u32::try_from(day.num_days_from_ce()).unwrap_or(0).min((1 << DAY_BITS) - 1)
+}
+
+/// An INSEE commune code as a number: its first two characters as the département's
+/// (`2A` 100, `2B` 101), times 1,000, plus its last three digits; none for another shape.
+pub fn commune_number(code: &str) -> Option<u32> {
+    let (head, tail) = (code.get(..2)?, code.get(2..)?);
+    if tail.len() != 3 || !tail.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
     }
+    let head = match head {
+        "2A" => 100,
+        "2B" => 101,
+        digits if digits.bytes().all(|byte| byte.is_ascii_digit()) => digits.parse().ok()?,
+        _ => return None,
+    };
+    Some(head * 1000 + tail.parse::<u32>().ok()?)
+}
 
-    pub fn departements(&self) -> impl Iterator<Item = &'a str> {
-        items(self.departements)
+/// A département code as a number: its digits (`01` 1, `971` 971), `2A` 100, `2B` 101; none for
+/// another shape (and never 0).
+pub fn departement_number(code: &str) -> Option<u32> {
+    match code {
+        "2A" => Some(100),
+        "2B" => Some(101),
+        digits if (2..=3).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit()) => {
+            digits.parse().ok().filter(|number| *number > 0)
+        }
+        _ => None,
     }
+}
 
-    /// The ranges `[from, to)` holding the values of the sessions whose recruitment is open
-    /// (every session unless `open_only`) and that start between the two days (`YYYY-MM-DD`,
-    /// both included; any start, even unknown, without them). None when every value is in range.
-    pub fn ranges(open_only: bool, days: Option<(&str, &str)>) -> Vec<(String, String)> {
-        let flags: &[&str] = if open_only { &["1"] } else { &["0", "1"] };
-        match days {
-            // `}` follows `|`: `1|2027-03-15}` is above every value of a session starting that day.
-            Some((first, last)) => {
-                flags.iter().map(|flag| (format!("{flag}|{first}"), format!("{flag}|{last}}}"))).collect()
-            }
-            None if open_only => vec![("1|".to_owned(), "1}".to_owned())],
-            None => Vec::new(),
+/// A funder code (LHEO `code-financeur`, 1 or 2 digits) as a number: the code plus one; none
+/// for another text, which cannot be searched for (rule `funding.format`).
+pub fn funder_number(code: &str) -> Option<u32> {
+    if !(1..=2).contains(&code.len()) || !code.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    code.parse::<u32>().ok().map(|number| number + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_code_unpacks_to_what_was_packed() {
+        let day = day_number(NaiveDate::from_ymd_opt(2027, 3, 15).expect("a day"));
+        for code in [
+            SessionCode::default(),
+            SessionCode { open: true, day, commune: 101_999, departement: 976, funder: 100 },
+            SessionCode { open: false, day: (1 << DAY_BITS) - 1, commune: 69_123, departement: 69, funder: 1 },
+        ] {
+            assert!(code.pack() >= 0);
+            assert_eq!(SessionCode::unpack(code.pack()), code);
         }
     }
-}
 
-fn join<'s>(parts: impl Iterator<Item = &'s str>) -> String {
-    parts.collect::<Vec<_>>().join(",")
-}
-
-fn items(list: &str) -> impl Iterator<Item = &str> {
-    list.split(',').filter(|part| !part.is_empty())
+    #[test]
+    fn codes_become_distinct_numbers_and_other_shapes_none() {
+        assert_eq!(commune_number("69123"), Some(69_123));
+        assert_eq!(commune_number("2A004"), Some(100_004));
+        assert_eq!(commune_number("2B033"), Some(101_033));
+        assert_eq!(commune_number("97411"), Some(97_411));
+        assert_eq!(commune_number("6912"), None);
+        assert_eq!(commune_number("2C004"), None);
+        assert_eq!(departement_number("01"), Some(1));
+        assert_eq!(departement_number("2A"), Some(100));
+        assert_eq!(departement_number("974"), Some(974));
+        assert_eq!(departement_number("00"), None);
+        assert_eq!(funder_number("0"), Some(1));
+        assert_eq!(funder_number("99"), Some(100));
+        assert_eq!(funder_number("A1"), None);
+        let (early, late) = (NaiveDate::from_ymd_opt(2027, 1, 31), NaiveDate::from_ymd_opt(2027, 2, 1));
+        assert_eq!(day_number(late.expect("a day")), day_number(early.expect("a day")) + 1);
+    }
 }
 
 fn document_of(stored: StoredTraining) -> Result<Document, StoreError> {

@@ -15,7 +15,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::model::Training;
 use crate::search_index::{
     ACCESSIBLE, CERTIFYING, COMMUNE, DEPARTEMENT, DISTANCE_LEARNING, FORMACODE, FUNDER, OPEN_RECRUITMENT, REGION, RNCP,
-    ROME_CODE, SESSION, START_DAY, SessionValue, TrainingsIndex, UPDATED_AT,
+    ROME_CODE, SESSION, START_DAY, SessionCode, TrainingsIndex, UPDATED_AT, commune_number, day_number,
+    departement_number, funder_number,
 };
 
 pub const MAX_LIST: usize = 20;
@@ -335,7 +336,7 @@ impl TrainingSearchQuery {
 /// The session-level filters, when two or more are asked: each alone holds when some session
 /// meets it; together they must hold for one and the same session (its action's place —
 /// commune or département — and funders, its start, its recruitment), checked on the
-/// formation's `session` values.
+/// formation's `session` codes.
 struct SameSession {
     communes: BTreeSet<String>,
     departements: BTreeSet<String>,
@@ -357,35 +358,54 @@ impl SameSession {
         if asked.iter().filter(|asked| **asked).count() < 2 {
             return None;
         }
-        // The start window and the recruitment are decided by the values' place; the place and
-        // the funders need the value read.
-        let window = self.start_days.first().zip(self.start_days.last());
-        let ranges = SessionValue::ranges(self.open, window.map(|(first, last)| (first.as_str(), last.as_str())));
-        let reads = !(self.communes.is_empty() && self.departements.is_empty() && self.funders.is_empty());
-        let test = ValueTest::within(ranges);
-        let test = if reads {
-            test.checked(move |value| SessionValue::read(value).is_some_and(|session| self.holds(&session)))
-        } else {
-            test
-        };
-        Some(Filter::AnyValue { field: SESSION, test })
-    }
-
-    /// Whether one session meets every filter asked (its start and recruitment included, which
-    /// the ranges have already decided: the check stands whole on its own).
-    fn holds(&self, session: &SessionValue) -> bool {
-        let starts = self.start_days.is_empty() || session.start_day.is_some_and(|day| self.start_days.contains(day));
-        starts
-            && (!self.open || session.open)
-            && among(&self.communes, session.communes())
-            && among(&self.departements, session.departements())
-            && among(&self.funders, session.funders())
+        let wanted = WantedSession::of(&self);
+        Some(Filter::AnyValue {
+            field: SESSION,
+            test: ValueTest::new(move |value| wanted.holds(SessionCode::unpack(value))),
+        })
     }
 }
 
-/// Whether nothing is wanted, or one of the values is.
-fn among<'v>(wanted: &BTreeSet<String>, mut values: impl Iterator<Item = &'v str>) -> bool {
-    wanted.is_empty() || values.any(|value| wanted.contains(value))
+/// The same filters as numbers, as the session codes hold them: each list sorted, empty when
+/// not asked; the start window as its first and last day.
+struct WantedSession {
+    communes: Vec<u32>,
+    departements: Vec<u32>,
+    window: Option<(u32, u32)>,
+    open: bool,
+    funders: Vec<u32>,
+}
+
+impl WantedSession {
+    fn of(filters: &SameSession) -> WantedSession {
+        // Every code was checked when asked: a shape a code cannot have is no code at all.
+        let numbers = |codes: &BTreeSet<String>, number: fn(&str) -> Option<u32>| -> Vec<u32> {
+            let mut numbers: Vec<u32> = codes.iter().filter_map(|code| number(code)).collect();
+            numbers.sort_unstable();
+            numbers
+        };
+        let day = |text: &String| text.parse::<NaiveDate>().map_or(0, day_number);
+        WantedSession {
+            communes: numbers(&filters.communes, commune_number),
+            departements: numbers(&filters.departements, departement_number),
+            window: filters
+                .start_days
+                .first()
+                .zip(filters.start_days.last())
+                .map(|(first, last)| (day(first), day(last))),
+            open: filters.open,
+            funders: numbers(&filters.funders, funder_number),
+        }
+    }
+
+    fn holds(&self, session: SessionCode) -> bool {
+        let among = |wanted: &[u32], value: u32| wanted.is_empty() || wanted.binary_search(&value).is_ok();
+        (!self.open || session.open)
+            && self.window.is_none_or(|(first, last)| session.day != 0 && (first..=last).contains(&session.day))
+            && among(&self.communes, session.commune)
+            && among(&self.departements, session.departement)
+            && among(&self.funders, session.funder)
+    }
 }
 
 /// A funder code: 1 or 2 digits.
