@@ -35,10 +35,13 @@ impl PseudonymKey {
 
     /// The pseudonym of this person's profile for this organization: `pf_` and 32 hex digits.
     pub fn pseudonym(&self, person_id: Uuid, organization_id: Uuid) -> String {
-        let mut block = GenericArray::clone_from_slice(person_id.as_bytes());
-        self.cipher_of(organization_id).encrypt_block(&mut block);
-        let hex: String = block.iter().map(|byte| format!("{byte:02x}")).collect();
-        format!("{PREFIX}{hex}")
+        self.of_organization(organization_id).pseudonym(person_id)
+    }
+
+    /// The pseudonyms of one organization, its key derived once: an answer that shows many
+    /// profiles to the same organization derives it once, not once per profile.
+    pub fn of_organization(&self, organization_id: Uuid) -> OrganizationPseudonyms {
+        OrganizationPseudonyms(self.cipher_of(organization_id))
     }
 
     /// The person a pseudonym of this organization stands for; `None` when it is not a
@@ -66,6 +69,25 @@ impl PseudonymKey {
     }
 }
 
+/// One organization's key of the pseudonyms (see [`PseudonymKey::of_organization`]).
+pub struct OrganizationPseudonyms(Aes256);
+
+impl OrganizationPseudonyms {
+    /// The pseudonym of this person's profile for the organization: `pf_` and 32 hex digits.
+    pub fn pseudonym(&self, person_id: Uuid) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut block = GenericArray::clone_from_slice(person_id.as_bytes());
+        self.0.encrypt_block(&mut block);
+        let mut pseudonym = String::with_capacity(PREFIX.len() + 32);
+        pseudonym.push_str(PREFIX);
+        for byte in block {
+            pseudonym.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            pseudonym.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        }
+        pseudonym
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +100,18 @@ mod tests {
         assert_ne!(key.pseudonym(person, one), key.pseudonym(person, other));
         assert_ne!(key.pseudonym(person, one), PseudonymKey::derived_from(b"other").pseudonym(person, one));
         assert_eq!(key.pseudonym(person, one).len(), 35);
+        assert_eq!(key.of_organization(one).pseudonym(person), key.pseudonym(person, one));
+    }
+
+    #[test]
+    fn the_hex_digits_are_the_enciphered_block() {
+        // AES-256 under the organization's key, written out as lowercase hex, byte by byte.
+        let key = PseudonymKey::derived_from(b"secret");
+        let (person, organization) = (Uuid::from_u128(0x0123_4567_89ab_cdef), Uuid::from_u128(7));
+        let mut block = GenericArray::clone_from_slice(person.as_bytes());
+        key.cipher_of(organization).encrypt_block(&mut block);
+        let expected: String = block.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(key.pseudonym(person, organization), format!("pf_{expected}"));
     }
 
     #[test]

@@ -8,14 +8,14 @@ use plateforme_model::FieldError;
 use plateforme_model::offer::{Offer, OfferStatus};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_search::{Circle, Filter, Query, Sort};
-use plateforme_store::profiles::StoredProfile;
+use plateforme_store::profiles::ShownProfile;
 use plateforme_store::{Store, access::journal, offers, profiles};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::pseudonym::PseudonymKey;
-use crate::recruiter_view::{Place, RecruiterProfile};
+use crate::pseudonym::{OrganizationPseudonyms, PseudonymKey};
+use crate::recruiter_view::{self, Place, RecruiterProfile};
 use crate::search_index::{LATITUDE, LONGITUDE, ProfilesIndex, ROME_CODE, UPDATED_AT};
 
 /// How many profiles seeking the offer's job, nearest first, the ranking scores.
@@ -124,18 +124,17 @@ pub async fn rank_candidates(
         .hits;
     let ids: Vec<Uuid> = hits.iter().map(|hit| hit.id).collect();
     // The database decides: a profile paused or withdrawn since the index caught up is left out.
-    let visible = store.run(move |conn| profiles::visible_among(conn, &ids)).await?;
-    let organization = caller.principal().organization_id;
-    let mut items: Vec<Candidate> = visible
-        .iter()
-        .map(|profile| candidate(profile, &offer, workplace, key.pseudonym(profile.person_id, organization)))
-        .collect();
-    items.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(a.reasons.distance_km.unwrap_or(f64::MAX).total_cmp(&b.reasons.distance_km.unwrap_or(f64::MAX)))
+    let visible = store.run(move |conn| profiles::shown_among(conn, &ids)).await?;
+    let wanted = Wanted::of(&offer);
+    let mut ranked: Vec<Ranked> = visible.into_iter().map(|profile| wanted.rank(profile, workplace)).collect();
+    ranked.sort_by(|a, b| {
+        b.score.cmp(&a.score).then(a.distance_km.unwrap_or(f64::MAX).total_cmp(&b.distance_km.unwrap_or(f64::MAX)))
     });
-    items.truncate(usize::try_from(limit).unwrap_or(0));
+    ranked.truncate(usize::try_from(limit).unwrap_or(0));
+    // The pool is scored; only the candidates shown get a view, a pseudonym and their reasons.
+    let pseudonyms = key.of_organization(caller.principal().organization_id);
+    let items: Vec<Candidate> =
+        ranked.into_iter().map(|ranked| wanted.candidate(ranked, workplace, &pseudonyms)).collect();
     let accesses =
         items.iter().map(|item| caller.access(item.person_id, JournalSection::Profile, Operation::Read)).collect();
     journal::append_durably(&store, accesses).await?;
@@ -202,31 +201,69 @@ fn pool_query(offer: &Offer, workplace: Option<Place>, radius_km: f64) -> Query 
     Query { text: None, filters, sort, offset: 0, limit: POOL, facets: Vec::new() }
 }
 
-/// The candidate's score and reasons: 50 for the job, 30 × the share of the offer's skills the
-/// candidate lists (30 when the offer lists none), 20 × nearness within the radius (10 when a
-/// distance is unknown).
-fn candidate(profile: &StoredProfile, offer: &Offer, workplace: Option<Place>, pseudonym: String) -> Candidate {
-    let view = RecruiterProfile::of(profile, pseudonym, workplace);
-    let rome = offer.fields.rome_code.as_str();
-    let jobs_matched: Vec<String> = profile
-        .record
-        .fields
-        .target_jobs
-        .iter()
-        .filter(|job| job.rome.as_str() == rome)
-        .map(|_| rome.to_owned())
-        .collect();
-    let held: Vec<String> = profile.record.fields.skills.iter().map(|skill| comparable(skill)).collect();
-    let (skills_shared, skills_missing): (Vec<String>, Vec<String>) =
-        offer.fields.skills.iter().cloned().partition(|skill| held.contains(&comparable(skill)));
-    let distance_km = view.distance_km;
-    let radius = f64::from(profile.record.fields.mobility_radius_km).max(DEFAULT_RADIUS_KM);
-    let score = score_of(!jobs_matched.is_empty(), skills_shared.len(), offer.fields.skills.len(), distance_km, radius);
-    Candidate {
-        person_id: profile.person_id,
-        profile: view,
-        score,
-        reasons: MatchReasons { jobs_matched, skills_shared, skills_missing, distance_km },
+/// What the offer asks, as each profile of the pool is compared with it: its skills folded once
+/// per request, not once per profile.
+struct Wanted<'a> {
+    rome: &'a str,
+    skills: &'a [String],
+    /// `skills`, each as compared.
+    comparable_skills: Vec<String>,
+}
+
+/// A profile of the pool, scored: what its reasons are made of, should it be shown.
+struct Ranked {
+    profile: ShownProfile,
+    /// How many of the jobs sought are the offer's.
+    jobs_matched: usize,
+    /// For each of the offer's skills, whether the candidate lists it.
+    skills_held: Vec<bool>,
+    distance_km: Option<f64>,
+    score: u32,
+}
+
+impl Wanted<'_> {
+    fn of(offer: &Offer) -> Wanted<'_> {
+        Wanted {
+            rome: offer.fields.rome_code.as_str(),
+            skills: &offer.fields.skills,
+            comparable_skills: offer.fields.skills.iter().map(|skill| comparable(skill)).collect(),
+        }
+    }
+
+    /// The candidate's score: 50 for the job, 30 × the share of the offer's skills the
+    /// candidate lists (30 when the offer lists none), 20 × nearness within the radius (10 when
+    /// a distance is unknown).
+    fn rank(&self, profile: ShownProfile, workplace: Option<Place>) -> Ranked {
+        let fields = &profile.fields;
+        let jobs_matched = fields.target_jobs.iter().filter(|job| job.rome.as_str() == self.rome).count();
+        let held: Vec<String> = fields.skills.iter().map(|skill| comparable(skill)).collect();
+        let skills_held: Vec<bool> = self.comparable_skills.iter().map(|skill| held.contains(skill)).collect();
+        let shared = skills_held.iter().filter(|held| **held).count();
+        let distance_km = recruiter_view::distance_km(fields, workplace);
+        let radius = f64::from(fields.mobility_radius_km).max(DEFAULT_RADIUS_KM);
+        let score = score_of(jobs_matched > 0, shared, self.skills.len(), distance_km, radius);
+        Ranked { profile, jobs_matched, skills_held, distance_km, score }
+    }
+
+    /// A candidate shown: the recruiter's view of the profile, its score and its reasons.
+    fn candidate(&self, ranked: Ranked, workplace: Option<Place>, pseudonyms: &OrganizationPseudonyms) -> Candidate {
+        let person_id = ranked.profile.person_id;
+        let (mut skills_shared, mut skills_missing) = (Vec::new(), Vec::new());
+        for (skill, held) in self.skills.iter().zip(&ranked.skills_held) {
+            let reasons = if *held { &mut skills_shared } else { &mut skills_missing };
+            reasons.push(skill.clone());
+        }
+        Candidate {
+            person_id,
+            profile: RecruiterProfile::of(&ranked.profile.fields, pseudonyms.pseudonym(person_id), workplace),
+            score: ranked.score,
+            reasons: MatchReasons {
+                jobs_matched: vec![self.rome.to_owned(); ranked.jobs_matched],
+                skills_shared,
+                skills_missing,
+                distance_km: ranked.distance_km,
+            },
+        }
     }
 }
 

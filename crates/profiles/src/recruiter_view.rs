@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use plateforme_model::offer::ContractType;
 use plateforme_model::person::diagnostic::QualificationLevel;
-use plateforme_model::profile::{DrivingLicence, RemoteWork, WorkingTime};
-use plateforme_store::profiles::StoredProfile;
+use plateforme_model::profile::{DrivingLicence, ProfileInput, RemoteWork, WorkingTime};
+use plateforme_reference_data::Commune;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -75,14 +75,8 @@ pub struct Place {
 }
 
 impl RecruiterProfile {
-    pub fn of(profile: &StoredProfile, pseudonym: String, around: Option<Place>) -> RecruiterProfile {
-        let fields = &profile.record.fields;
+    pub fn of(fields: &ProfileInput, pseudonym: String, around: Option<Place>) -> RecruiterProfile {
         let commune = plateforme_reference_data::commune(fields.commune.as_str());
-        let distance_km = around.zip(commune.and_then(|commune| commune.latitude.zip(commune.longitude))).map(
-            |(place, (latitude, longitude))| {
-                plateforme_reference_data::haversine_km(place.latitude, place.longitude, latitude, longitude).round()
-            },
-        );
         RecruiterProfile {
             pseudonym,
             target_jobs: fields
@@ -102,7 +96,7 @@ impl RecruiterProfile {
             languages: fields.languages.clone(),
             driving_licences: fields.driving_licences.clone(),
             departement: commune.map(|commune| commune.departement.clone()).unwrap_or_default(),
-            distance_km,
+            distance_km: distance_from(commune, around),
             mobility_radius_km: fields.mobility_radius_km,
             contract_types: fields.contract_types.clone(),
             working_time: fields.working_time,
@@ -111,4 +105,19 @@ impl RecruiterProfile {
             disability_recognition: fields.show_disability_recognition.then_some(true),
         }
     }
+}
+
+/// The distance a recruiter sees between the profile's commune and `around` (see
+/// [`RecruiterProfile::distance_km`]), without building the rest of the view: a ranking scores
+/// more profiles than it shows.
+pub fn distance_km(fields: &ProfileInput, around: Option<Place>) -> Option<f64> {
+    distance_from(plateforme_reference_data::commune(fields.commune.as_str()), around)
+}
+
+fn distance_from(commune: Option<&Commune>, around: Option<Place>) -> Option<f64> {
+    around.zip(commune.and_then(|commune| commune.latitude.zip(commune.longitude))).map(
+        |(place, (latitude, longitude))| {
+            plateforme_reference_data::haversine_km(place.latitude, place.longitude, latitude, longitude).round()
+        },
+    )
 }

@@ -75,14 +75,14 @@ pub async fn search_profiles(
     // followed the feed is left out at once.
     let visible = {
         let ids = ids.clone();
-        store.run(move |conn| profiles::visible_among(conn, &ids)).await?
+        store.run(move |conn| profiles::shown_among(conn, &ids)).await?
     };
-    let organization = caller.principal().organization_id;
+    let pseudonyms = key.of_organization(caller.principal().organization_id);
     let mut items = Vec::with_capacity(ids.len());
     let mut accesses = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(profile) = visible.iter().find(|profile| profile.person_id == id) {
-            items.push(RecruiterProfile::of(profile, key.pseudonym(id, organization), around));
+            items.push(RecruiterProfile::of(&profile.fields, pseudonyms.pseudonym(id), around));
             accesses.push(caller.access(id, JournalSection::Profile, Operation::Read));
         }
     }

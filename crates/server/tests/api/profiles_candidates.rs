@@ -93,6 +93,24 @@ async fn candidates_are_ranked_with_their_reasons_for_the_publisher_only(app: Te
     });
     assert!(seen_by_board, "{journal}");
 
+    // The same pseudonym as the profile search gives this organization for the same profile.
+    let searched = app.client.get(app.url("/v1/profiles?rome=M1805")).bearer_auth(&board.token).send().await;
+    let searched = json(searched.expect("GET")).await;
+    let pseudonyms: Vec<&Value> =
+        searched["items"].as_array().expect("items").iter().map(|item| &item["pseudonym"]).collect();
+    assert!(pseudonyms.contains(&&best["pseudonym"]) && pseudonyms.contains(&&second["pseudonym"]), "{searched}");
+
+    // Only the candidates answered are journaled, each once, by the time the answer comes: with
+    // `limit=1` the best one, not the second, though both were ranked.
+    let far_token = person_token(&app, &other_ml, &far).await;
+    let (near_before, far_before) =
+        (profile_reads_by(&app, &token, &board).await, profile_reads_by(&app, &far_token, &board).await);
+    let best_only = json(candidates(&app, &board, &offer_id, "?radius_km=150&limit=1").await).await;
+    assert_eq!(best_only["items"].as_array().map(Vec::len), Some(1), "{best_only}");
+    assert_eq!(best_only["items"][0]["pseudonym"], best["pseudonym"]);
+    assert_eq!(profile_reads_by(&app, &token, &board).await, near_before + 1);
+    assert_eq!(profile_reads_by(&app, &far_token, &board).await, far_before);
+
     // The other way round: the offer ranked for the person, from their profile.
     let mine = app.client.get(app.url("/v1/me/offers")).bearer_auth(&token).send().await.expect("GET");
     assert_eq!(mine.status().as_u16(), 200);
@@ -115,4 +133,21 @@ async fn candidates_are_ranked_with_their_reasons_for_the_publisher_only(app: Te
     assert_problem(candidates(&app, &board, &offer_id, "?age=30").await, 400, "invalid_query").await;
     let missing = "01936b30-0000-7000-8000-000000000099";
     assert_problem(candidates(&app, &board, missing, "").await, 404, "not_found").await;
+}
+
+/// How many reads of the person's profile by `recruiter`'s organization their journal shows.
+async fn profile_reads_by(app: &TestApp, person_token: &str, recruiter: &TestClient) -> usize {
+    let url = app.url("/v1/me/journal?limit=100");
+    let journal = json(app.client.get(url).bearer_auth(person_token).send().await.expect("GET")).await;
+    let organization = recruiter.organization_id.to_string();
+    let items = journal["items"].as_array().expect("items");
+    assert!(journal.get("next_cursor").is_none_or(Value::is_null), "one page holds the journal: {journal}");
+    items
+        .iter()
+        .filter(|entry| {
+            entry["section"] == "profile"
+                && entry["action"] == "read"
+                && entry["organization_id"] == organization.as_str()
+        })
+        .count()
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use plateforme_model::ids::now;
 use plateforme_model::person::consent::ConsentKind;
-use plateforme_model::profile::{Profile, ProfileRecord};
+use plateforme_model::profile::{Profile, ProfileInput, ProfileRecord};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -238,10 +238,43 @@ pub fn visible_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Stored
     let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     let rows: Vec<ProfileRow> = profiles::table
         .filter(profiles::person_id.eq_any(ids))
-        .filter(profiles::paused.eq(false))
+        .filter(is_visible())
         .order(profiles::person_id.asc())
         .load(conn)?;
     rows.into_iter().map(profile_of_row).collect()
+}
+
+/// A visible profile as a recruiter's answer reads it: the fields alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownProfile {
+    pub person_id: Uuid,
+    pub fields: ProfileInput,
+}
+
+/// The fields of the profiles among `ids` that recruiters may find now, in person id order:
+/// [`visible_among`] without the provenance, which no recruiter sees — the searches and the
+/// rankings read up to hundreds of profiles per request, and the provenance is most of a row.
+pub fn shown_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<ShownProfile>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<(String, String)> = profiles::table
+        .filter(profiles::person_id.eq_any(ids))
+        .filter(is_visible())
+        .order(profiles::person_id.asc())
+        .select((profiles::person_id, profiles::fields))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(person_id, fields)| {
+            Ok(ShownProfile {
+                person_id: person_id.parse().map_err(StoreError::corrupt)?,
+                fields: serde_json::from_str(&fields).map_err(StoreError::corrupt)?,
+            })
+        })
+        .collect()
+}
+
+/// What makes a profile visible to recruiters, beside its existence (which the consent decides).
+fn is_visible() -> diesel::dsl::Eq<profiles::paused, bool> {
+    profiles::paused.eq(false)
 }
 
 /// Up to `limit` visible profiles after `after`, in person id order: a rebuild of the search
@@ -252,7 +285,7 @@ pub fn visible_page(
     limit: usize,
 ) -> Result<Vec<StoredProfile>, StoreError> {
     let mut query = profiles::table
-        .filter(profiles::paused.eq(false))
+        .filter(is_visible())
         .order(profiles::person_id.asc())
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .into_boxed();
