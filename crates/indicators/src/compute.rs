@@ -138,7 +138,7 @@ pub fn cells_of(definition: &Definition, groups: &[Aggregate]) -> Vec<Cell> {
         }
     }
     let mut sums: Vec<(Key<'_>, (i64, f64))> = sums.into_iter().collect();
-    sums.sort_unstable_by(|(one, _), (other, _)| one.cmp(other));
+    sums.sort_unstable_by_key(|(key, _)| *key);
     sums.into_iter()
         .map(|((level, territory, period, category), (units, sum))| Cell {
             indicator: definition.code.to_owned(),
