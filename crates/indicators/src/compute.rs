@@ -3,8 +3,9 @@
 //! every level (commune → département → région → national) and period (month, quarter), hashed,
 //! and published as a vintage.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use plateforme_model::codes::{DepartementCode, RegionCode};
@@ -22,10 +23,32 @@ pub const UNKNOWN: &str = "unknown";
 
 /// Computes every indicator as of `as_of` and publishes the vintage (a new revision only when
 /// the figures differ from the last one of that date).
+/// Logs the time of each phase (the queries, adding up, hashing, publishing) at `info`.
 pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vintage, Published), StoreError> {
-    let cells = compute_cells(conn, as_of)?;
+    let started = Instant::now();
+    let mut querying = Duration::ZERO;
+    let cells = cells_from(|measure| {
+        let query_started = Instant::now();
+        let groups = compute::aggregate(conn, measure, as_of);
+        querying += query_started.elapsed();
+        tracing::debug!(measure = measure.code(), ms = query_started.elapsed().as_millis() as u64, "measure counted");
+        groups
+    })?;
+    let adding_up = started.elapsed().saturating_sub(querying);
+    let hash_started = Instant::now();
     let hash = content_hash(&cells);
-    vintages::publish(conn, as_of, &hash, &cells)
+    let hashing = hash_started.elapsed();
+    let publish_started = Instant::now();
+    let published = vintages::publish(conn, as_of, &hash, &cells)?;
+    tracing::info!(
+        cells = cells.len(),
+        queries_ms = querying.as_millis() as u64,
+        adding_up_ms = adding_up.as_millis() as u64,
+        hashing_ms = hashing.as_millis() as u64,
+        publishing_ms = publish_started.elapsed().as_millis() as u64,
+        "indicators computed"
+    );
+    Ok(published)
 }
 
 /// The cells of every computed indicator, in the order of the catalogue then of the key.
@@ -52,45 +75,77 @@ pub fn cells_from(
     Ok(cells)
 }
 
-/// A cell's key: level, territory, period, category.
-type Key = (&'static str, String, String, String);
+/// A cell's key: level, territory, period, category (borrowed from the groups, or from the
+/// names worked out once per département and per month).
+type Key<'a> = (&'static str, &'a str, &'a str, &'a str);
 
-/// Adds one indicator's groups up into its levels and periods.
+/// The territories above the commune of each département code the groups name, worked out once.
+struct Territories<'a> {
+    /// Per département code of a group: its département and région codes (`unknown` when it
+    /// is not a département's code).
+    of_departement: HashMap<&'a str, (String, String)>,
+    /// Per month of a group: its quarter.
+    quarter_of: HashMap<&'a str, String>,
+}
+
+impl<'a> Territories<'a> {
+    fn of(groups: &'a [Aggregate]) -> Territories<'a> {
+        let mut of_departement = HashMap::new();
+        let mut quarter_of = HashMap::new();
+        for group in groups {
+            if let Some(raw) = group.departement.as_deref() {
+                of_departement.entry(raw).or_insert_with(|| match DepartementCode::parse(raw) {
+                    Ok(code) => (code.as_str().to_owned(), RegionCode::of_departement(&code).as_str().to_owned()),
+                    Err(_) => (UNKNOWN.to_owned(), UNKNOWN.to_owned()),
+                });
+            }
+            quarter_of.entry(group.month.as_str()).or_insert_with(|| period_of(&group.month, PeriodParam::Quarter));
+        }
+        Territories { of_departement, quarter_of }
+    }
+}
+
+/// Adds one indicator's groups up into its levels and periods, in the order of the key. Each
+/// cell adds its groups in their order, so that its sums are the same whichever way the cells
+/// are kept meanwhile.
 pub fn cells_of(definition: &Definition, groups: &[Aggregate]) -> Vec<Cell> {
     let Some(computation) = definition.computation else { return Vec::new() };
-    let mut sums: BTreeMap<Key, (i64, f64)> = BTreeMap::new();
+    let names = Territories::of(groups);
+    let levels = definition.levels();
+    let mut sums: HashMap<Key<'_>, (i64, f64)> = HashMap::new();
     for group in groups {
-        let departement = group.departement.as_deref().and_then(|code| DepartementCode::parse(code).ok());
+        let (departement, region) = group
+            .departement
+            .as_deref()
+            .and_then(|raw| names.of_departement.get(raw))
+            .map_or((UNKNOWN, UNKNOWN), |(departement, region)| (departement.as_str(), region.as_str()));
         let territories = [
-            ("national", "FR".to_owned()),
-            (
-                "region",
-                departement
-                    .as_ref()
-                    .map_or(UNKNOWN.to_owned(), |code| RegionCode::of_departement(code).as_str().to_owned()),
-            ),
-            ("departement", departement.as_ref().map_or(UNKNOWN.to_owned(), |code| code.as_str().to_owned())),
-            ("commune", group.commune.clone().unwrap_or_else(|| UNKNOWN.to_owned())),
+            ("national", "FR"),
+            ("region", region),
+            ("departement", departement),
+            ("commune", group.commune.as_deref().unwrap_or(UNKNOWN)),
         ];
+        let quarter = names.quarter_of.get(group.month.as_str()).map_or(group.month.as_str(), String::as_str);
         let categories: &[&str] = if computation.categorical { &[&group.category, TOTAL] } else { &[&group.category] };
-        for (level, territory) in territories.iter().filter(|(level, _)| definition.levels().contains(level)) {
-            for period in [group.month.clone(), period_of(&group.month, PeriodParam::Quarter)] {
+        for (level, territory) in territories.into_iter().filter(|(level, _)| levels.contains(level)) {
+            for period in [group.month.as_str(), quarter] {
                 for category in categories {
-                    let key = (*level, territory.clone(), period.clone(), (*category).to_owned());
-                    let entry = sums.entry(key).or_insert((0, 0.0));
+                    let entry = sums.entry((level, territory, period, *category)).or_insert((0, 0.0));
                     entry.0 += group.units;
                     entry.1 += group.sum;
                 }
             }
         }
     }
+    let mut sums: Vec<(Key<'_>, (i64, f64))> = sums.into_iter().collect();
+    sums.sort_unstable_by_key(|(key, _)| *key);
     sums.into_iter()
         .map(|((level, territory, period, category), (units, sum))| Cell {
             indicator: definition.code.to_owned(),
             level: level.to_owned(),
-            territory,
-            period,
-            category,
+            territory: territory.to_owned(),
+            period: period.to_owned(),
+            category: category.to_owned(),
             units,
             value: value_of(computation.aggregation, units, sum),
         })
@@ -110,19 +165,25 @@ fn value_of(aggregation: Aggregation, units: i64, sum: f64) -> f64 {
 
 /// SHA-256 (hex) over the definitions' versions and every cell, one line each: the same records
 /// as of the same date give the same hash, whenever and on whichever backend they are computed.
+/// The lines are hashed as they are written, one buffer reused.
 pub fn content_hash(cells: &[Cell]) -> String {
-    let mut text = String::new();
+    let mut hasher = Sha256::new();
+    let mut line = String::new();
     for definition in DEFINITIONS {
-        let _ = writeln!(text, "{}@{}", definition.code, definition.version);
+        line.clear();
+        let _ = writeln!(line, "{}@{}", definition.code, definition.version);
+        hasher.update(line.as_bytes());
     }
     for cell in cells {
+        line.clear();
         let _ = writeln!(
-            text,
+            line,
             "{}|{}|{}|{}|{}|{}|{:.1}",
             cell.indicator, cell.level, cell.territory, cell.period, cell.category, cell.units, cell.value
         );
+        hasher.update(line.as_bytes());
     }
-    Sha256::digest(text.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, byte| {
+    hasher.finalize().iter().fold(String::with_capacity(64), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");
         hex
     })

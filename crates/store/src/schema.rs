@@ -562,19 +562,15 @@ diesel::table! {
 }
 
 diesel::table! {
-    indicator_cells (vintage_id, indicator, level, territory, period, category) {
+    indicator_vintage_cells (vintage_id, indicator) {
         vintage_id -> Text,
         indicator -> Text,
-        level -> Text,
-        territory -> Text,
-        period -> Text,
-        category -> Text,
-        units -> BigInt,
-        value -> Double,
+        cell_count -> BigInt,
+        cells -> Text,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(indicator_vintages, indicator_cells);
+diesel::allow_tables_to_appear_in_same_query!(indicator_vintages, indicator_vintage_cells);
 
 // The indicators' live figures (crates/store/src/indicators/live.rs).
 diesel::table! {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use plateforme_indicators::compute::compute_vintage;
+use plateforme_indicators::compute::{compute_cells, compute_vintage};
 use plateforme_indicators::definitions::{Aggregation, DEFINITIONS};
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind::*;
@@ -206,6 +206,16 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     assert_eq!(published, Published::Unchanged);
     assert_eq!(again, first);
 
+    // What is kept reads back as computed: every cell of every indicator, in the order of the key.
+    let date = today();
+    let computed = app.store.run(move |conn| compute_cells(conn, date)).await.expect("cells");
+    assert_eq!(computed.len() as i64, first.cell_count);
+    let mut kept = Vec::new();
+    for definition in DEFINITIONS.iter().filter(|definition| definition.is_computed()) {
+        kept.extend(cells_of(&app, &first, definition.code).await);
+    }
+    assert_eq!(kept, computed);
+
     // As of another date, another vintage (yesterday: none of today's decisions).
     let (yesterday, _) = compute(&app, days_ago(1)).await;
     assert_ne!(yesterday.content_hash, first.content_hash);
@@ -226,7 +236,6 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     let key = format!("national/FR/{now}/total");
     assert_eq!(table(&app, &first, "orientations_par_parcours").await[&key].0, 12, "the first vintage is kept");
     assert_eq!(table(&app, &revised, "orientations_par_parcours").await[&key].0, 13);
-    let date = today();
     let of_today = app.store.run(move |conn| vintages::of_date(conn, date)).await.expect("vintages");
     assert_eq!(of_today.iter().map(|vintage| vintage.revision).collect::<Vec<_>>(), vec![1, 2]);
     let latest = app.store.run(vintages::latest).await.expect("latest");

@@ -1,11 +1,15 @@
-//! Queries of `indicator_vintages` and `indicator_cells`: a vintage is written once, with all its
-//! cells, and never changed; a recomputation with other figures for the same date is the next
-//! revision of that date.
+//! Queries of `indicator_vintages` and `indicator_vintage_cells`: a vintage is written once, with
+//! all its cells, and never changed; a recomputation with other figures for the same date is the
+//! next revision of that date.
+//!
+//! The cells of one indicator are one row, a text of a line per cell (see [`encode_line`]): every
+//! reader reads all the cells of one indicator, and at national scale a row per cell (millions,
+//! under a six-column key) made writing them most of a recomputation's time.
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use diesel::prelude::*;
 
-use crate::schema::{indicator_cells, indicator_vintages};
+use crate::schema::{indicator_vintage_cells, indicator_vintages};
 use crate::timestamps::{from_db, to_db};
 use crate::{DbConnection, StoreError};
 
@@ -47,17 +51,15 @@ struct VintageRow {
     computed_at: chrono::NaiveDateTime,
 }
 
+/// The cells of one indicator in a vintage.
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = indicator_cells, treat_none_as_default_value = false)]
-struct CellRow {
+#[diesel(table_name = indicator_vintage_cells)]
+struct IndicatorCellsRow {
     vintage_id: String,
     indicator: String,
-    level: String,
-    territory: String,
-    period: String,
-    category: String,
-    units: i64,
-    value: f64,
+    cell_count: i64,
+    /// A line per cell, in the order of their key ([`encode_line`]).
+    cells: String,
 }
 
 /// Whether [`publish`] wrote a new vintage or found the same figures already published.
@@ -111,20 +113,26 @@ fn write(
         computed_at: to_db(Utc::now().trunc_subsecs(6)),
     };
     diesel::insert_into(indicator_vintages::table).values(&row).execute(conn)?;
-    let rows: Vec<CellRow> = cells
-        .iter()
-        .map(|cell| CellRow {
+    // One indicator's text at a time: the cells come indicator by indicator, and a text is
+    // written before the next is built.
+    let mut written = std::collections::BTreeSet::new();
+    for indicator_cells in cells.chunk_by(|one, next| one.indicator == next.indicator) {
+        let indicator = &indicator_cells[0].indicator;
+        if !written.insert(indicator.as_str()) {
+            return Err(StoreError::corrupt(format!("the cells of {indicator} do not come together")));
+        }
+        let mut text = String::with_capacity(indicator_cells.len() * 40);
+        for cell in indicator_cells {
+            encode_line(&mut text, cell);
+        }
+        let indicator_row = IndicatorCellsRow {
             vintage_id: row.id.clone(),
-            indicator: cell.indicator.clone(),
-            level: cell.level.clone(),
-            territory: cell.territory.clone(),
-            period: cell.period.clone(),
-            category: cell.category.clone(),
-            units: cell.units,
-            value: cell.value,
-        })
-        .collect();
-    crate::bulk::insert_all!(conn, indicator_cells::table, rows.as_slice());
+            indicator: indicator.clone(),
+            cell_count: indicator_cells.len() as i64,
+            cells: text,
+        };
+        diesel::insert_into(indicator_vintage_cells::table).values(&indicator_row).execute(conn)?;
+    }
     Ok((vintage_of(row)?, Published::New))
 }
 
@@ -159,26 +167,98 @@ pub fn of_date(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Vintage>
 
 /// The cells of one indicator in a vintage, in the order of the key.
 pub fn cells(conn: &mut DbConnection, vintage_id: &str, indicator: &str) -> Result<Vec<Cell>, StoreError> {
-    let rows: Vec<CellRow> = indicator_cells::table
-        .filter(indicator_cells::vintage_id.eq(vintage_id))
-        .filter(indicator_cells::indicator.eq(indicator))
-        .order((
-            indicator_cells::level.asc(),
-            indicator_cells::territory.asc(),
-            indicator_cells::period.asc(),
-            indicator_cells::category.asc(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Cell {
-            indicator: row.indicator,
-            level: row.level,
-            territory: row.territory,
-            period: row.period,
-            category: row.category,
-            units: row.units,
-            value: row.value,
-        })
-        .collect())
+    let text: Option<String> = indicator_vintage_cells::table
+        .filter(indicator_vintage_cells::vintage_id.eq(vintage_id))
+        .filter(indicator_vintage_cells::indicator.eq(indicator))
+        .select(indicator_vintage_cells::cells)
+        .first(conn)
+        .optional()?;
+    let Some(text) = text else { return Ok(Vec::new()) };
+    let mut cells = text.split('\n').map(|line| decode_line(indicator, line)).collect::<Result<Vec<_>, _>>()?;
+    // Written in that order; the vintages converted from a row per cell were ordered by the
+    // database's collation.
+    if !cells.is_sorted_by(|one, next| key(one) <= key(next)) {
+        cells.sort_by(|one, next| key(one).cmp(&key(next)));
+    }
+    Ok(cells)
+}
+
+fn key(cell: &Cell) -> (&str, &str, &str, &str) {
+    (&cell.level, &cell.territory, &cell.period, &cell.category)
+}
+
+/// Appends a cell's line to an indicator's text: level, territory, period, category, units and
+/// value, separated by tabs (none of the codes holds a tab or a line break), the value in the
+/// shortest decimal that reads back the same number; lines separated by `\n`.
+fn encode_line(text: &mut String, cell: &Cell) {
+    use std::fmt::Write as _;
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    let _ = write!(
+        text,
+        "{}\t{}\t{}\t{}\t{}\t{}",
+        cell.level, cell.territory, cell.period, cell.category, cell.units, cell.value
+    );
+}
+
+fn decode_line(indicator: &str, line: &str) -> Result<Cell, StoreError> {
+    let corrupt = || StoreError::corrupt(format!("a cell of {indicator}: {line:?}"));
+    let mut fields = line.split('\t');
+    let mut text = || fields.next().map(str::to_owned).ok_or_else(corrupt);
+    let (level, territory, period, category) = (text()?, text()?, text()?, text()?);
+    let units = text()?.parse().map_err(|_| corrupt())?;
+    let value = text()?.parse().map_err(|_| corrupt())?;
+    if fields.next().is_some() {
+        return Err(corrupt());
+    }
+    Ok(Cell { indicator: indicator.to_owned(), level, territory, period, category, units, value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(level: &str, territory: &str, units: i64, value: f64) -> Cell {
+        Cell {
+            indicator: "inscriptions".to_owned(),
+            level: level.to_owned(),
+            territory: territory.to_owned(),
+            period: "2026-Q4".to_owned(),
+            category: "total".to_owned(),
+            units,
+            value,
+        }
+    }
+
+    #[test]
+    fn a_line_reads_back_the_cell_it_was_written_from() {
+        for written in
+            [cell("commune", "69123", 12, 33.3), cell("national", "FR", 0, 0.0), cell("region", "84", 7, 0.1)]
+        {
+            let mut text = String::new();
+            encode_line(&mut text, &written);
+            assert_eq!(decode_line("inscriptions", &text).expect("decoded"), written);
+        }
+    }
+
+    #[test]
+    fn lines_as_the_databases_write_a_double_read_back_the_same_number() {
+        // The migration from a row per cell writes values as the database does.
+        for (text, value) in [("42", 42.0), ("42.0", 42.0), ("33.3", 33.3), ("0", 0.0)] {
+            let line = format!("departement\t69\t2026-11\ttotal\t5\t{text}");
+            assert_eq!(decode_line("x", &line).expect("decoded").value, value);
+        }
+    }
+
+    #[test]
+    fn a_line_with_a_missing_or_extra_field_is_corrupt() {
+        for line in [
+            "national\tFR\t2026-11\ttotal\t5",
+            "national\tFR\t2026-11\ttotal\t5\t5\tmore",
+            "national\tFR\t2026-11\ttotal\tfive\t5",
+        ] {
+            assert!(decode_line("x", line).is_err(), "{line}");
+        }
+    }
 }
