@@ -38,7 +38,9 @@ pub const TITLE_COMPLETION: &str = "title_completion";
 /// after this bound is still published: it is searchable once the indexer reaches it.
 pub const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
-/// The offers' kind: title matches weigh most, then skills, then the description.
+/// The offers' kind: title matches weigh most, then skills, then the description. A search
+/// answers each hit's stored JSON as it is: raise the version when [`Offer`]'s JSON changes, so
+/// that every index is rebuilt with the new shape.
 pub fn kind() -> Kind {
     Kind::new("offers", RESOURCE_TYPE, 1)
         .text(TITLE, 10.0)

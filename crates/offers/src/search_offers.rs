@@ -5,7 +5,8 @@ use plateforme_api::{ApiError, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::ids::now;
 use plateforme_model::offer::Offer;
-use serde::Serialize;
+use plateforme_search::Hit;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::search::{Near, PAGES, SearchQuery};
@@ -93,30 +94,76 @@ pub async fn search_offers(
         .await
         .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?;
-    let offers = results
-        .hits
-        .iter()
-        .map(|hit| serde_json::from_str::<Offer>(&hit.source))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|error| ApiError::internal(format!("an indexed offer does not read back: {error}")))?;
     // Past 10,000 results deep, no cursor is handed out: the search must be refined.
     let next_cursor = PAGES.next(results.more, next_offset);
     let body = SearchResponse {
-        items: offers.into_iter().map(|offer| hit(offer, near)).collect(),
+        items: Vec::new(),
         next_cursor: next_cursor.clone(),
         total: i64::try_from(results.total).unwrap_or(i64::MAX),
         facets: Facets { contract_types: counts(&results.facets, 0), departements: counts(&results.facets, 1) },
     };
-    Ok(answer_page(&req, next_cursor.as_deref(), body))
+    let body = with_items(&body, &results.hits, near)?;
+    // The body is JSON written here: the page's headers are the lists' own, its body this one.
+    Ok(answer_page(&req, next_cursor.as_deref(), ()).set_body(body).map_into_boxed_body())
 }
 
-fn hit(offer: Offer, near: Option<Near>) -> OfferHit {
-    let distance_km = near.and_then(|near| {
-        let (latitude, longitude) = offer.location.latitude.zip(offer.location.longitude)?;
+/// The answer's JSON: `body` (its `items` empty) with each hit written in, as [`OfferHit`]s.
+/// A hit's source is the JSON of its [`Offer`] as the index stored it
+/// (`search_index::document`), so it is served as it is — parsing twenty offers back and
+/// writing them again was a large share of a search's CPU (docs/performance.md) — with
+/// `distance_km` added when there is a centre.
+fn with_items(body: &SearchResponse, hits: &[Hit], near: Option<Near>) -> Result<String, ApiError> {
+    let written = serde_json::to_string(body)
+        .map_err(|error| ApiError::internal(format!("the search's answer does not write: {error}")))?;
+    let rest = written
+        .strip_prefix(EMPTY_ITEMS)
+        .ok_or_else(|| ApiError::internal("the search's answer does not start with its items"))?;
+    let mut json = String::with_capacity(written.len() + hits.iter().map(|hit| hit.source.len() + 24).sum::<usize>());
+    json.push_str(&EMPTY_ITEMS[..EMPTY_ITEMS.len() - 1]);
+    for (position, hit) in hits.iter().enumerate() {
+        if position > 0 {
+            json.push(',');
+        }
+        let offer = hit
+            .source
+            .trim_end()
+            .strip_suffix('}')
+            .ok_or_else(|| ApiError::internal("an indexed offer is not a JSON object"))?;
+        json.push_str(offer);
+        if let Some(distance_km) = near.map(|near| distance_km(near, &hit.source)).transpose()?.flatten() {
+            json.push_str(",\"distance_km\":");
+            json.push_str(&serde_json::to_string(&distance_km).unwrap_or_else(|_| "null".to_owned()));
+        }
+        json.push('}');
+    }
+    json.push(']');
+    json.push_str(rest);
+    Ok(json)
+}
+
+/// How the serialized [`SearchResponse`] starts when it has no items.
+const EMPTY_ITEMS: &str = r#"{"items":[]"#;
+
+/// The offer's position, the only part of its JSON a hit reads (the rest is skipped unparsed).
+#[derive(Deserialize)]
+struct Located {
+    location: Position,
+}
+
+#[derive(Deserialize)]
+struct Position {
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+/// The great-circle distance from the centre to the offer, to 100 m, when its position is known.
+fn distance_km(near: Near, source: &str) -> Result<Option<f64>, ApiError> {
+    let Located { location } = serde_json::from_str(source)
+        .map_err(|error| ApiError::internal(format!("an indexed offer does not read back: {error}")))?;
+    Ok(location.latitude.zip(location.longitude).map(|(latitude, longitude)| {
         let distance = plateforme_reference_data::haversine_km(near.latitude, near.longitude, latitude, longitude);
-        Some((distance * 10.0).round() / 10.0)
-    });
-    OfferHit { offer, distance_km }
+        (distance * 10.0).round() / 10.0
+    }))
 }
 
 fn counts(facets: &[Vec<(String, u64)>], facet: usize) -> Vec<FacetCount> {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TantivyQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query as TantivyQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value as _,
@@ -25,7 +25,8 @@ use crate::query::{Completion, Filter, Hit, Query, Results, Sort};
 use crate::schema::{Document, FieldKind, Kind, Value};
 
 /// Raised whenever the engine lays its fields out otherwise: every index is rebuilt.
-pub const ENGINE_VERSION: u32 = 1;
+/// 2: documents stored in blocks of [`STORE_BLOCK_BYTES`].
+pub const ENGINE_VERSION: u32 = 2;
 pub(crate) const ID: &str = "_id";
 pub(crate) const ID_HIGH: &str = "_id_high";
 pub(crate) const ID_LOW: &str = "_id_low";
@@ -38,6 +39,10 @@ const COMPLETION_SCAN: usize = 5_000;
 /// The indexing memory of a writer's thread before it writes a segment (Tantivy's least is
 /// 15 MB): the indexer commits often and small, so a larger arena would only hold memory.
 const WRITER_HEAP_BYTES: usize = 20_000_000;
+/// The stored documents are compressed by blocks of about this size: a hit decompresses its
+/// whole block, and Tantivy's default (16 KiB, some ten offers) made reading a page's hits the
+/// largest cost of a search (docs/performance.md, "The offer search's CPU").
+const STORE_BLOCK_BYTES: usize = 4_096;
 /// Words of five letters or more are matched with one typo when no document has them.
 const TYPO_MIN_LETTERS: usize = 5;
 
@@ -87,11 +92,11 @@ impl Engine {
                     tracing::info!(kind = kind.name, folder = %folder.display(), "search index of another schema: rebuilt");
                     std::fs::remove_dir_all(folder).map_err(|error| SearchError::io(folder, error))?;
                     std::fs::create_dir_all(folder).map_err(|error| SearchError::io(folder, error))?;
-                    Index::create_in_dir(folder, schema)?
+                    Index::create(tantivy::directory::MmapDirectory::open(folder)?, schema, index_settings())?
                 }
             }
         } else {
-            Index::create(directory, schema, tantivy::IndexSettings::default())?
+            Index::create(directory, schema, index_settings())?
         };
         index.tokenizers().register(FRENCH, TextAnalyzer::from(FrenchTokenizer::default()));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -152,8 +157,7 @@ impl Engine {
         for filter in &query.filters {
             if let Filter::AnyOf { field, values } = filter {
                 let field = self.field(field)?;
-                let terms = values.iter().map(|value| Term::from_field_text(field, value));
-                clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+                clauses.push((Occur::Must, any_of(field, values)));
             }
         }
         let matcher: Box<dyn TantivyQuery> =
@@ -343,8 +347,26 @@ impl Writer<'_> {
     }
 }
 
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings { docstore_blocksize: STORE_BLOCK_BYTES, ..tantivy::IndexSettings::default() }
+}
+
 fn field(schema: &Schema, name: &str) -> Result<Field, SearchError> {
     schema.get_field(name).map_err(|_| SearchError::UnknownField(name.to_owned()))
+}
+
+/// Documents holding one of `values` in the keyword `field`, each scoring 1 as a
+/// `TermSetQuery` does (so relevance is unchanged), without the automaton that query builds
+/// for every search: a filter names one to twenty values.
+fn any_of(field: Field, values: &[String]) -> Box<dyn TantivyQuery> {
+    let terms: Vec<(Occur, Box<dyn TantivyQuery>)> = values
+        .iter()
+        .map(|value| {
+            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            (Occur::Should, Box::new(term) as Box<dyn TantivyQuery>)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(terms)), 1.0))
 }
 
 /// The Tantivy schema of a kind, and its fields by name.
