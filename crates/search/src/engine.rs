@@ -357,7 +357,8 @@ fn field(schema: &Schema, name: &str) -> Result<Field, SearchError> {
 
 /// Documents holding one of `values` in the keyword `field`, each scoring 1 as a
 /// `TermSetQuery` does (so relevance is unchanged), without the automaton that query builds
-/// for every search: a filter names one to twenty values.
+/// for every search: most filters name one to twenty values (a training's start window, one per
+/// day, and the communes within a radius name a few hundred).
 fn any_of(field: Field, values: &[String]) -> Box<dyn TantivyQuery> {
     let terms: Vec<(Occur, Box<dyn TantivyQuery>)> = values
         .iter()

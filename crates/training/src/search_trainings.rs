@@ -6,7 +6,6 @@ use plateforme_api::{ApiError, ErrorCode, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::codes::{CommuneCode, DepartementCode, RegionCode, RomeCode};
 use plateforme_model::{CodeError, FieldError, date};
-use std::collections::BTreeSet;
 
 use plateforme_search::{Filter, Query, Sort, ValueTest};
 use serde::{Deserialize, Serialize};
@@ -216,19 +215,21 @@ impl TrainingSearchQuery {
             list(&self.departement, "departement", &mut errors, |code| DepartementCode::parse(code).map(String::from));
         any_of(REGION, list(&self.region, "region", &mut errors, |code| RegionCode::parse(code).map(String::from)));
         let communes = self.communes(&mut errors);
-        let start_days = self.start_days(&mut errors);
+        let window = self.start_window(&mut errors);
         let funders = list(&self.funding, "funding", &mut errors, funder);
         let same_session = SameSession {
-            communes: communes.iter().cloned().collect(),
-            departements: departements.iter().cloned().collect(),
-            start_days: start_days.iter().cloned().collect(),
+            communes: numbers(&communes, commune_number),
+            departements: numbers(&departements, departement_number),
+            window: window.map(|(from, to)| (day_number(from), day_number(to))),
             open: self.open_recruitment == Some(true),
-            funders: funders.iter().cloned().collect(),
+            funders: numbers(&funders, funder_number),
         }
         .filter();
         any_of(COMMUNE, communes);
         any_of(DEPARTEMENT, departements);
-        any_of(START_DAY, start_days);
+        let start_days =
+            window.map(|(from, to)| from.iter_days().take_while(move |day| *day <= to).map(|day| day.to_string()));
+        any_of(START_DAY, start_days.into_iter().flatten().collect());
         any_of(FUNDER, funders);
         if let Some(same_session) = same_session {
             filters.push(same_session);
@@ -306,20 +307,20 @@ impl TrainingSearchQuery {
         within
     }
 
-    /// Every day of the start window, `YYYY-MM-DD`.
-    fn start_days(&self, errors: &mut Vec<FieldError>) -> Vec<String> {
+    /// The start window's first and last days, when one is asked.
+    fn start_window(&self, errors: &mut Vec<FieldError>) -> Option<(NaiveDate, NaiveDate)> {
         let from = day(self.start_from.as_deref(), "start_from", errors);
         let to = day(self.start_to.as_deref(), "start_to", errors);
         let window = Duration::days(MAX_WINDOW_DAYS);
         let (from, to) = match (from, to) {
-            (None, None) => return Vec::new(),
+            (None, None) => return None,
             (Some(from), None) => (from, from + window),
             (None, Some(to)) => (to - window, to),
             (Some(from), Some(to)) => (from, to),
         };
         if to < from {
             errors.push(FieldError::new("start_to", "start.window_order", "start_to is not before start_from"));
-            return Vec::new();
+            return None;
         }
         if to - from > window {
             errors.push(FieldError::new(
@@ -327,22 +328,23 @@ impl TrainingSearchQuery {
                 "start.window_too_long",
                 format!("the start window is at most {MAX_WINDOW_DAYS} days"),
             ));
-            return Vec::new();
+            return None;
         }
-        from.iter_days().take_while(|day| *day <= to).map(|day| day.to_string()).collect()
+        Some((from, to))
     }
 }
 
 /// The session-level filters, when two or more are asked: each alone holds when some session
 /// meets it; together they must hold for one and the same session (its action's place —
 /// commune or département — and funders, its start, its recruitment), checked on the
-/// formation's `session` codes.
+/// formation's `session` codes. Each as the codes hold it: lists of numbers, sorted, empty when
+/// not asked; the start window as its first and last day.
 struct SameSession {
-    communes: BTreeSet<String>,
-    departements: BTreeSet<String>,
-    start_days: BTreeSet<String>,
+    communes: Vec<u32>,
+    departements: Vec<u32>,
+    window: Option<(u32, u32)>,
     open: bool,
-    funders: BTreeSet<String>,
+    funders: Vec<u32>,
 }
 
 impl SameSession {
@@ -351,51 +353,17 @@ impl SameSession {
         let asked = [
             !self.communes.is_empty(),
             !self.departements.is_empty(),
-            !self.start_days.is_empty(),
+            self.window.is_some(),
             self.open,
             !self.funders.is_empty(),
         ];
         if asked.iter().filter(|asked| **asked).count() < 2 {
             return None;
         }
-        let wanted = WantedSession::of(&self);
         Some(Filter::AnyValue {
             field: SESSION,
-            test: ValueTest::new(move |value| wanted.holds(SessionCode::unpack(value))),
+            test: ValueTest::new(move |value| self.holds(SessionCode::unpack(value))),
         })
-    }
-}
-
-/// The same filters as numbers, as the session codes hold them: each list sorted, empty when
-/// not asked; the start window as its first and last day.
-struct WantedSession {
-    communes: Vec<u32>,
-    departements: Vec<u32>,
-    window: Option<(u32, u32)>,
-    open: bool,
-    funders: Vec<u32>,
-}
-
-impl WantedSession {
-    fn of(filters: &SameSession) -> WantedSession {
-        // Every code was checked when asked: a shape a code cannot have is no code at all.
-        let numbers = |codes: &BTreeSet<String>, number: fn(&str) -> Option<u32>| -> Vec<u32> {
-            let mut numbers: Vec<u32> = codes.iter().filter_map(|code| number(code)).collect();
-            numbers.sort_unstable();
-            numbers
-        };
-        let day = |text: &String| text.parse::<NaiveDate>().map_or(0, day_number);
-        WantedSession {
-            communes: numbers(&filters.communes, commune_number),
-            departements: numbers(&filters.departements, departement_number),
-            window: filters
-                .start_days
-                .first()
-                .zip(filters.start_days.last())
-                .map(|(first, last)| (day(first), day(last))),
-            open: filters.open,
-            funders: numbers(&filters.funders, funder_number),
-        }
     }
 
     fn holds(&self, session: SessionCode) -> bool {
@@ -406,6 +374,14 @@ impl WantedSession {
             && among(&self.departements, session.departement)
             && among(&self.funders, session.funder)
     }
+}
+
+/// Checked codes as the session codes number them, sorted (every code was checked when asked:
+/// none is left out).
+fn numbers(codes: &[String], number: fn(&str) -> Option<u32>) -> Vec<u32> {
+    let mut numbers: Vec<u32> = codes.iter().filter_map(|code| number(code)).collect();
+    numbers.sort_unstable();
+    numbers
 }
 
 /// A funder code: 1 or 2 digits.
