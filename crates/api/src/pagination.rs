@@ -59,11 +59,21 @@ pub fn page_response<T: Serialize + ToSchema>(req: &HttpRequest, page: Page<T>) 
 /// Answers `body`, a page of any shape (a list, a search with its total and facets), with the
 /// `Link: <…>; rel="next"` header when `next_cursor` names a next page.
 pub fn answer_page(req: &HttpRequest, next_cursor: Option<&str>, body: impl Serialize) -> HttpResponse {
+    page_headers(req, next_cursor).json(body)
+}
+
+/// [`answer_page`] for a body already written as JSON (a search that writes its hits' stored
+/// JSON as it is).
+pub fn answer_page_json(req: &HttpRequest, next_cursor: Option<&str>, json: String) -> HttpResponse {
+    page_headers(req, next_cursor).content_type(actix_web::http::header::ContentType::json()).body(json)
+}
+
+fn page_headers(req: &HttpRequest, next_cursor: Option<&str>) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
     if let Some(cursor) = next_cursor {
         response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_url(req, cursor))));
     }
-    response.json(body)
+    response
 }
 
 /// The same request with the cursor of the next page.

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use plateforme_api::openapi::ListProblems;
-use plateforme_api::pagination::answer_page;
+use plateforme_api::pagination::answer_page_json;
 use plateforme_api::{ApiError, ValidQuery};
 use plateforme_auth::MaybeCaller;
 use plateforme_model::ids::now;
@@ -103,8 +103,7 @@ pub async fn search_offers(
         facets: Facets { contract_types: counts(&results.facets, 0), departements: counts(&results.facets, 1) },
     };
     let body = with_items(&body, &results.hits, near)?;
-    // The body is JSON written here: the page's headers are the lists' own, its body this one.
-    Ok(answer_page(&req, next_cursor.as_deref(), ()).set_body(body).map_into_boxed_body())
+    Ok(answer_page_json(&req, next_cursor.as_deref(), body))
 }
 
 /// The answer's JSON: `body` (its `items` empty) with each hit written in, as [`OfferHit`]s.
