@@ -56,6 +56,11 @@ pub struct IdleResult {
     pub open_at_reading: usize,
     pub resident_mib_before: f64,
     pub resident_mib: f64,
+    /// The anonymous and the file-backed parts of `resident_mib` (absent from older runs).
+    #[serde(default)]
+    pub anonymous_mib: f64,
+    #[serde(default)]
+    pub file_mib: f64,
     pub kib_per_connection: f64,
 }
 
@@ -86,6 +91,8 @@ impl Results {
             open_at_reading: idle.open_at_reading,
             resident_mib_before: idle.before.resident as f64 / MIB,
             resident_mib: idle.during.resident as f64 / MIB,
+            anonymous_mib: idle.during.anonymous as f64 / MIB,
+            file_mib: idle.during.file as f64 / MIB,
             kib_per_connection: Run::per_connection_kib(idle),
         });
         Results {

@@ -361,7 +361,8 @@ impl Run {
                 out,
                 "- idle connections: {} of {} opened in {:.1} s, then one `GET /health/live` on each in {:.1} s, {} \
                  still open when measured; server resident memory {:.1} MiB before, {:.1} MiB with them ({:.1} KiB \
-                 per connection)",
+                 per connection): {:.1} MiB anonymous (heap, allocator, stacks) and {:.1} MiB of mapped files (the \
+                 search indexes' pages)",
                 thousands(idle.opened as f64),
                 thousands(idle.wanted as f64),
                 idle.opening_time.as_secs_f64(),
@@ -370,6 +371,8 @@ impl Run {
                 mib(idle.before.resident),
                 mib(idle.during.resident),
                 Run::per_connection_kib(idle),
+                mib(idle.during.anonymous),
+                mib(idle.during.file),
             );
             if let Some(error) = &idle.first_error {
                 let _ = writeln!(out, "  - first connection error: {error}");
@@ -736,10 +739,12 @@ impl Run {
                     "FAIL"
                 };
                 format!(
-                    "| {work} | {target} | {:.1} MiB resident at {} connections ({:.1} MiB before them, {:.1} KiB per \
-                     connection) | {:.0} % of target | {result} |",
+                    "| {work} | {target} | {:.1} MiB resident at {} connections ({:.1} MiB anonymous, {:.1} MiB of \
+                     mapped index files; {:.1} MiB before them, {:.1} KiB per connection) | {:.0} % of target | {result} |",
                     resident / MIB,
                     thousands(idle.open_at_reading as f64),
+                    mib(idle.during.anonymous),
+                    mib(idle.during.file),
                     mib(idle.before.resident),
                     Run::per_connection_kib(idle),
                     resident / IDLE_MEMORY_TARGET * 100.0

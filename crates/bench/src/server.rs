@@ -208,6 +208,12 @@ impl Drop for Server {
 pub struct Memory {
     /// VmRSS: resident now.
     pub resident: u64,
+    /// RssAnon, the part of `resident` that is the process's own (heap, allocator arenas,
+    /// stacks): what the allocator holds.
+    pub anonymous: u64,
+    /// RssFile + RssShmem, the part that is mapped files (the search indexes): page cache the
+    /// kernel shares with other processes and can take back under pressure.
+    pub file: u64,
     /// VmHWM: the peak resident size since the process started.
     pub peak: u64,
 }
@@ -223,7 +229,12 @@ impl Memory {
                 .map(|kib| kib * 1024)
                 .ok_or_else(|| BenchError::new(format!("no {name} in /proc/{pid}/status")))
         };
-        Ok(Memory { resident: field("VmRSS:")?, peak: field("VmHWM:")? })
+        Ok(Memory {
+            resident: field("VmRSS:")?,
+            anonymous: field("RssAnon:")?,
+            file: field("RssFile:")? + field("RssShmem:")?,
+            peak: field("VmHWM:")?,
+        })
     }
 }
 
