@@ -15,9 +15,9 @@ use plateforme_store::{Store, StoreOptions};
 /// The server's allocator for everything written in Rust: mimalloc (v3, its defaults: freed
 /// pages given back to the system after 1 s). With glibc's malloc, the memory freed after the
 /// index rebuild, the imports and the searches stayed in its heap, fragmented: 432 MiB at rest
-/// after a reduced mix against 251 MiB with mimalloc, which also spent less CPU per search
-/// (docs/performance.md, "Memory at rest: the allocator"). The C libraries (libpq, SQLite) keep
-/// glibc's malloc, set below.
+/// after a reduced mix against 251 MiB with mimalloc, and no search got slower
+/// (docs/performance.md, "Memory at rest: what it is made of, and the allocator"). The C
+/// libraries (libpq, SQLite) keep glibc's malloc, set below.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
