@@ -3,15 +3,18 @@
 //! every level (commune → département → région → national) and period (month, quarter), hashed,
 //! and published as a vintage.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_store::indicators::compute::{self, Aggregate, Measure, TOTAL};
-use plateforme_store::indicators::vintages::{self, Cell, Published, Vintage};
+use plateforme_store::indicators::vintages::{self, Cell, CellRef, IndicatorText, Published, Vintage};
 use plateforme_store::{DbConnection, StoreError};
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
 use crate::definitions::{Aggregation, DEFINITIONS, Definition};
@@ -22,33 +25,103 @@ use crate::query::{PeriodParam, period_of};
 pub const UNKNOWN: &str = "unknown";
 
 /// Computes every indicator as of `as_of` and publishes the vintage (a new revision only when
-/// the figures differ from the last one of that date).
-/// Logs the time of each phase (the queries, adding up, hashing, publishing) at `info`.
+/// the figures differ from the last one of that date). The database counts the measures one
+/// after the other while another thread adds up, hashes and writes the texts of the indicators
+/// whose measures are counted: on two cores the two overlap.
+/// Logs the time of each phase at `info`, and each query's at `debug`.
 pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vintage, Published), StoreError> {
     let started = Instant::now();
-    let mut querying = Duration::ZERO;
-    let cells = cells_from(|measure| {
-        let query_started = Instant::now();
-        let groups = compute::aggregate(conn, measure, as_of);
-        querying += query_started.elapsed();
-        tracing::debug!(measure = measure.code(), ms = query_started.elapsed().as_millis() as u64, "measure counted");
-        groups
-    })?;
-    let adding_up = started.elapsed().saturating_sub(querying);
-    let hash_started = Instant::now();
-    let hash = content_hash(&cells);
-    let hashing = hash_started.elapsed();
+    let (sender, receiver) = mpsc::channel();
+    let (encoded, querying) = std::thread::scope(|scope| {
+        let encoder = scope.spawn(move || encode_all(receiver));
+        // The encoder stops at the first error, which comes before any other.
+        let querying = compute::counting(conn, |conn| count_all(conn, as_of, &sender));
+        drop(sender);
+        let encoded = encoder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (encoded, querying)
+    });
+    let (encoded, querying) = (encoded?, querying?);
+    let counted_after = started.elapsed();
     let publish_started = Instant::now();
-    let published = vintages::publish(conn, as_of, &hash, &cells)?;
+    let published = vintages::publish(conn, as_of, &encoded.hash, &encoded.texts)?;
     tracing::info!(
-        cells = cells.len(),
+        cells = encoded.cell_count,
         queries_ms = querying.as_millis() as u64,
-        adding_up_ms = adding_up.as_millis() as u64,
-        hashing_ms = hashing.as_millis() as u64,
+        adding_up_ms = encoded.adding_up.as_millis() as u64,
+        hashing_and_encoding_ms = encoded.encoding.as_millis() as u64,
+        counted_and_encoded_ms = counted_after.as_millis() as u64,
         publishing_ms = publish_started.elapsed().as_millis() as u64,
         "indicators computed"
     );
     Ok(published)
+}
+
+/// The groups of one measure, as the database counted them.
+type Counted = (Measure, Result<Vec<Aggregate>, StoreError>);
+
+/// Counts every measure as of `as_of`, in the order the catalogue first needs them, and sends
+/// each one's groups as soon as counted (up to the first error). Answers the time spent.
+fn count_all(conn: &mut DbConnection, as_of: NaiveDate, sender: &mpsc::Sender<Counted>) -> Duration {
+    let mut measures: Vec<Measure> = Vec::new();
+    for computation in DEFINITIONS.iter().filter_map(|definition| definition.computation) {
+        if !measures.contains(&computation.measure) {
+            measures.push(computation.measure);
+        }
+    }
+    let mut querying = Duration::ZERO;
+    for measure in measures {
+        let query_started = Instant::now();
+        let groups = compute::aggregate(conn, measure, as_of);
+        querying += query_started.elapsed();
+        tracing::debug!(measure = measure.code(), ms = query_started.elapsed().as_millis() as u64, "measure counted");
+        let failed = groups.is_err();
+        if sender.send((measure, groups)).is_err() || failed {
+            break;
+        }
+    }
+    querying
+}
+
+/// What [`encode_all`] made of the counted measures.
+struct Encoded {
+    hash: String,
+    texts: Vec<IndicatorText>,
+    cell_count: usize,
+    adding_up: Duration,
+    encoding: Duration,
+}
+
+/// Adds up every indicator as its measure comes from `counted`, and writes its text and hash.
+fn encode_all(counted: mpsc::Receiver<Counted>) -> Result<Encoded, StoreError> {
+    let started = Instant::now();
+    let mut waiting = Duration::ZERO;
+    let mut encoding = Duration::ZERO;
+    let mut hash = ContentHash::new();
+    let mut texts = Vec::new();
+    let mut cell_count = 0;
+    let mut received: HashMap<Measure, Result<Vec<Aggregate>, StoreError>> = HashMap::new();
+    each_indicator(
+        |measure| {
+            let wait_started = Instant::now();
+            while !received.contains_key(&measure) {
+                let Ok((counted, groups)) = counted.recv() else {
+                    return Err(StoreError::Task(format!("the queries stopped before {}", measure.code())));
+                };
+                received.insert(counted, groups);
+            }
+            waiting += wait_started.elapsed();
+            received.remove(&measure).unwrap_or_else(|| Ok(Vec::new()))
+        },
+        |table| {
+            let encode_started = Instant::now();
+            hash.add_all(table.code, table.cells());
+            texts.push(IndicatorText::encode(table.code, table.cells()));
+            cell_count += table.len();
+            encoding += encode_started.elapsed();
+        },
+    )?;
+    let adding_up = started.elapsed().saturating_sub(waiting + encoding);
+    Ok(Encoded { hash: hash.finish(), texts, cell_count, adding_up, encoding })
 }
 
 /// The cells of every computed indicator, in the order of the catalogue then of the key.
@@ -59,10 +132,20 @@ pub fn compute_cells(conn: &mut DbConnection, as_of: NaiveDate) -> Result<Vec<Ce
 /// The cells of every computed indicator from the groups of each measure (counted as of a date
 /// by a full computation, or kept live), in the order of the catalogue then of the key.
 pub fn cells_from(
-    mut groups_of: impl FnMut(Measure) -> Result<Vec<Aggregate>, StoreError>,
+    groups_of: impl FnMut(Measure) -> Result<Vec<Aggregate>, StoreError>,
 ) -> Result<Vec<Cell>, StoreError> {
-    let mut counted: HashMap<Measure, Vec<Aggregate>> = HashMap::new();
     let mut cells = Vec::new();
+    each_indicator(groups_of, |table| cells.extend(table.to_cells()))?;
+    Ok(cells)
+}
+
+/// Adds up every computed indicator, in the order of the catalogue, from the groups of each
+/// measure, and hands each one's cells to `each` (before the next is added up).
+fn each_indicator(
+    mut groups_of: impl FnMut(Measure) -> Result<Vec<Aggregate>, StoreError>,
+    mut each: impl FnMut(&IndicatorCells<'_>),
+) -> Result<(), StoreError> {
+    let mut counted: HashMap<Measure, Vec<Aggregate>> = HashMap::new();
     for definition in DEFINITIONS {
         let Some(computation) = definition.computation else { continue };
         // Two indicators of one measure (a count and a mean) share its one query.
@@ -70,86 +153,179 @@ pub fn cells_from(
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => entry.insert(groups_of(computation.measure)?),
         };
-        cells.extend(cells_of(definition, groups));
+        each(&IndicatorCells::of(definition, groups));
     }
-    Ok(cells)
+    Ok(())
 }
 
-/// A cell's key: level, territory, period, category (borrowed from the groups, or from the
-/// names worked out once per département and per month).
-type Key<'a> = (&'static str, &'a str, &'a str, &'a str);
-
-/// The territories above the commune of each département code the groups name, worked out once.
-struct Territories<'a> {
-    /// Per département code of a group: its département and région codes (`unknown` when it
-    /// is not a département's code).
-    of_departement: HashMap<&'a str, (String, String)>,
-    /// Per month of a group: its quarter.
-    quarter_of: HashMap<&'a str, String>,
-}
-
-impl<'a> Territories<'a> {
-    fn of(groups: &'a [Aggregate]) -> Territories<'a> {
-        let mut of_departement = HashMap::new();
-        let mut quarter_of = HashMap::new();
-        for group in groups {
-            if let Some(raw) = group.departement.as_deref() {
-                of_departement.entry(raw).or_insert_with(|| match DepartementCode::parse(raw) {
-                    Ok(code) => (code.as_str().to_owned(), RegionCode::of_departement(&code).as_str().to_owned()),
-                    Err(_) => (UNKNOWN.to_owned(), UNKNOWN.to_owned()),
-                });
-            }
-            quarter_of.entry(group.month.as_str()).or_insert_with(|| period_of(&group.month, PeriodParam::Quarter));
-        }
-        Territories { of_departement, quarter_of }
-    }
-}
-
-/// Adds one indicator's groups up into its levels and periods, in the order of the key. Each
-/// cell adds its groups in their order, so that its sums are the same whichever way the cells
-/// are kept meanwhile.
+/// Adds one indicator's groups up into its levels and periods, in the order of the key.
 pub fn cells_of(definition: &Definition, groups: &[Aggregate]) -> Vec<Cell> {
-    let Some(computation) = definition.computation else { return Vec::new() };
-    let names = Territories::of(groups);
-    let levels = definition.levels();
-    let mut sums: HashMap<Key<'_>, (i64, f64)> = HashMap::new();
-    for group in groups {
-        let (departement, region) = group
-            .departement
-            .as_deref()
-            .and_then(|raw| names.of_departement.get(raw))
-            .map_or((UNKNOWN, UNKNOWN), |(departement, region)| (departement.as_str(), region.as_str()));
-        let territories = [
-            ("national", "FR"),
-            ("region", region),
-            ("departement", departement),
-            ("commune", group.commune.as_deref().unwrap_or(UNKNOWN)),
-        ];
-        let quarter = names.quarter_of.get(group.month.as_str()).map_or(group.month.as_str(), String::as_str);
-        let categories: &[&str] = if computation.categorical { &[&group.category, TOTAL] } else { &[&group.category] };
-        for (level, territory) in territories.into_iter().filter(|(level, _)| levels.contains(level)) {
-            for period in [group.month.as_str(), quarter] {
-                for category in categories {
-                    let entry = sums.entry((level, territory, period, *category)).or_insert((0, 0.0));
-                    entry.0 += group.units;
-                    entry.1 += group.sum;
+    IndicatorCells::of(definition, groups).to_cells()
+}
+
+/// The levels, in the order of their names (the order of a cell's key).
+const LEVELS: [&str; 4] = ["commune", "departement", "national", "region"];
+
+/// One indicator's cells as adding up leaves them: every name (territory, period, category)
+/// once, and the cells as indexes into the names, in the order of their key. At national scale
+/// an indicator has up to a million cells over a few tens of thousands of names: adding up
+/// integers rather than texts, and writing the names only into the text and the hash, is what
+/// keeps this part of a recomputation to a fraction of a second.
+pub struct IndicatorCells<'a> {
+    /// The indicator's code.
+    pub code: &'static str,
+    names: Names<'a>,
+    cells: Vec<CompactCell>,
+}
+
+/// A cell: its level (an index into [`LEVELS`]) and the indexes of its names.
+struct CompactCell {
+    level: u8,
+    territory: u32,
+    period: u32,
+    category: u32,
+    units: i64,
+    value: f64,
+}
+
+/// Each name once, by index.
+#[derive(Default)]
+struct Names<'a> {
+    names: Vec<Cow<'a, str>>,
+    index: FxHashMap<Cow<'a, str>, u32>,
+}
+
+impl<'a> Names<'a> {
+    fn index_of(&mut self, name: Cow<'a, str>) -> u32 {
+        if let Some(index) = self.index.get(name.as_ref()) {
+            return *index;
+        }
+        let index = self.names.len() as u32;
+        self.names.push(name.clone());
+        self.index.insert(name, index);
+        index
+    }
+
+    /// The rank of each name in the order of the texts: comparing ranks compares the names.
+    fn ranks(&self) -> Vec<u32> {
+        let mut by_name: Vec<u32> = (0..self.names.len() as u32).collect();
+        by_name.sort_unstable_by(|one, other| self.names[*one as usize].cmp(&self.names[*other as usize]));
+        let mut ranks = vec![0; by_name.len()];
+        for (rank, index) in by_name.into_iter().enumerate() {
+            ranks[index as usize] = rank as u32;
+        }
+        ranks
+    }
+
+    fn name(&self, index: u32) -> &str {
+        &self.names[index as usize]
+    }
+}
+
+/// The indexes of the names a group is counted under above its own: its département and
+/// région, its quarter (worked out once per département code and per month).
+#[derive(Default)]
+struct Above<'a> {
+    departement: FxHashMap<&'a str, (u32, u32)>,
+    quarter: FxHashMap<&'a str, (u32, u32)>,
+}
+
+impl<'a> IndicatorCells<'a> {
+    /// Adds the groups up. Each cell adds its groups in their order, so that its sums are the
+    /// same whichever way the cells are kept meanwhile.
+    pub fn of(definition: &Definition, groups: &'a [Aggregate]) -> IndicatorCells<'a> {
+        let mut names = Names::default();
+        let Some(computation) = definition.computation else {
+            return IndicatorCells { code: definition.code, names, cells: Vec::new() };
+        };
+        let levels: Vec<bool> = LEVELS.iter().map(|level| definition.levels().contains(level)).collect();
+        let national = names.index_of(Cow::Borrowed("FR"));
+        let unknown = names.index_of(Cow::Borrowed(UNKNOWN));
+        let total = names.index_of(Cow::Borrowed(TOTAL));
+        let mut above = Above::default();
+        let mut sums: FxHashMap<(u8, u32, u32, u32), (i64, f64)> = FxHashMap::default();
+        for group in groups {
+            let (departement, region) = match group.departement.as_deref() {
+                None => (unknown, unknown),
+                Some(raw) => *above.departement.entry(raw).or_insert_with(|| match DepartementCode::parse(raw) {
+                    Ok(code) => (
+                        names.index_of(Cow::Owned(code.as_str().to_owned())),
+                        names.index_of(Cow::Owned(RegionCode::of_departement(&code).as_str().to_owned())),
+                    ),
+                    Err(_) => (unknown, unknown),
+                }),
+            };
+            let commune = group.commune.as_deref().map_or(unknown, |raw| names.index_of(Cow::Borrowed(raw)));
+            let (month, quarter) = *above.quarter.entry(group.month.as_str()).or_insert_with(|| {
+                (
+                    names.index_of(Cow::Borrowed(group.month.as_str())),
+                    names.index_of(Cow::Owned(period_of(&group.month, PeriodParam::Quarter))),
+                )
+            });
+            let category = names.index_of(Cow::Borrowed(group.category.as_str()));
+            let categories: &[u32] = if computation.categorical { &[category, total] } else { &[category] };
+            // In the order of LEVELS.
+            let territories = [commune, departement, national, region];
+            for (level, territory) in territories.into_iter().enumerate().filter(|(level, _)| levels[*level]) {
+                for period in [month, quarter] {
+                    for category in categories {
+                        let entry = sums.entry((level as u8, territory, period, *category)).or_insert((0, 0.0));
+                        entry.0 += group.units;
+                        entry.1 += group.sum;
+                    }
                 }
             }
         }
+        let ranks = names.ranks();
+        let rank = |index: u32| ranks[index as usize];
+        let mut cells: Vec<CompactCell> = sums
+            .into_iter()
+            .map(|((level, territory, period, category), (units, sum))| CompactCell {
+                level,
+                territory,
+                period,
+                category,
+                units,
+                value: value_of(computation.aggregation, units, sum),
+            })
+            .collect();
+        cells.sort_unstable_by_key(|cell| (cell.level, rank(cell.territory), rank(cell.period), rank(cell.category)));
+        IndicatorCells { code: definition.code, names, cells }
     }
-    let mut sums: Vec<(Key<'_>, (i64, f64))> = sums.into_iter().collect();
-    sums.sort_unstable_by_key(|(key, _)| *key);
-    sums.into_iter()
-        .map(|((level, territory, period, category), (units, sum))| Cell {
-            indicator: definition.code.to_owned(),
-            level: level.to_owned(),
-            territory: territory.to_owned(),
-            period: period.to_owned(),
-            category: category.to_owned(),
-            units,
-            value: value_of(computation.aggregation, units, sum),
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The cells, in the order of their key.
+    pub fn cells(&self) -> impl Iterator<Item = CellRef<'_>> {
+        self.cells.iter().map(|cell| CellRef {
+            level: LEVELS[cell.level as usize],
+            territory: self.names.name(cell.territory),
+            period: self.names.name(cell.period),
+            category: self.names.name(cell.category),
+            units: cell.units,
+            value: cell.value,
         })
-        .collect()
+    }
+
+    pub fn to_cells(&self) -> Vec<Cell> {
+        self.cells()
+            .map(|cell| Cell {
+                indicator: self.code.to_owned(),
+                level: cell.level.to_owned(),
+                territory: cell.territory.to_owned(),
+                period: cell.period.to_owned(),
+                category: cell.category.to_owned(),
+                units: cell.units,
+                value: cell.value,
+            })
+            .collect()
+    }
 }
 
 /// The published figure of a group of `units` records whose quantities add up to `sum`.
@@ -165,26 +341,59 @@ fn value_of(aggregation: Aggregation, units: i64, sum: f64) -> f64 {
 
 /// SHA-256 (hex) over the definitions' versions and every cell, one line each: the same records
 /// as of the same date give the same hash, whenever and on whichever backend they are computed.
-/// The lines are hashed as they are written, one buffer reused.
 pub fn content_hash(cells: &[Cell]) -> String {
-    let mut hasher = Sha256::new();
-    let mut line = String::new();
-    for definition in DEFINITIONS {
-        line.clear();
-        let _ = writeln!(line, "{}@{}", definition.code, definition.version);
-        hasher.update(line.as_bytes());
-    }
+    let mut hash = ContentHash::new();
     for cell in cells {
-        line.clear();
-        let _ = writeln!(
-            line,
-            "{}|{}|{}|{}|{}|{}|{:.1}",
-            cell.indicator, cell.level, cell.territory, cell.period, cell.category, cell.units, cell.value
-        );
-        hasher.update(line.as_bytes());
+        hash.add(&cell.indicator, cell.as_ref());
     }
-    hasher.finalize().iter().fold(String::with_capacity(64), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    hash.finish()
+}
+
+/// A vintage's hash ([`content_hash`]) written as the cells come, one line buffer reused.
+pub struct ContentHash {
+    hasher: Sha256,
+    line: String,
+}
+
+impl Default for ContentHash {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ContentHash {
+    /// The hash over the definitions' versions, before any cell.
+    pub fn new() -> ContentHash {
+        let mut hash = ContentHash { hasher: Sha256::new(), line: String::new() };
+        for definition in DEFINITIONS {
+            hash.line.clear();
+            let _ = writeln!(hash.line, "{}@{}", definition.code, definition.version);
+            hash.hasher.update(hash.line.as_bytes());
+        }
+        hash
+    }
+
+    pub fn add(&mut self, indicator: &str, cell: CellRef<'_>) {
+        self.line.clear();
+        let _ = writeln!(
+            self.line,
+            "{}|{}|{}|{}|{}|{}|{:.1}",
+            indicator, cell.level, cell.territory, cell.period, cell.category, cell.units, cell.value
+        );
+        self.hasher.update(self.line.as_bytes());
+    }
+
+    pub fn add_all<'a>(&mut self, indicator: &str, cells: impl IntoIterator<Item = CellRef<'a>>) {
+        for cell in cells {
+            self.add(indicator, cell);
+        }
+    }
+
+    /// Hex.
+    pub fn finish(self) -> String {
+        self.hasher.finalize().iter().fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+    }
 }

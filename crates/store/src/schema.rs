@@ -175,6 +175,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        signed_on -> Nullable<Text>,
     }
 }
 

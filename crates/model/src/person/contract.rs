@@ -420,6 +420,12 @@ pub struct ContractRecord {
 }
 
 impl ContractRecord {
+    /// The day the contract counts as signed: the later of the two signatures, once both are
+    /// given (the indicators count it in that day's month).
+    pub fn signed_on(&self) -> Option<NaiveDate> {
+        Some(self.person_signed_on?.max(self.organization_signed_on?))
+    }
+
     /// A draft of `new`, drafted on `today` by `organization_id`.
     pub fn draft(new: NewContract, kind: ContractKind, organization_id: Uuid, today: NaiveDate) -> ContractRecord {
         ContractRecord {

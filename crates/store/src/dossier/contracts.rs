@@ -1,6 +1,7 @@
 //! Queries of `contracts` (contrats d'engagement réciproque). The record is stored as JSON;
-//! the person, the drafting organization and the status beside it are derived from it on
-//! every write, for the lists and for the rule of one contract in force per person.
+//! the person, the drafting organization, the status and the signature day beside it are
+//! derived from it on every write, for the lists, the rule of one contract in force per person
+//! and the indicators.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -65,6 +66,9 @@ pub(crate) struct ContractRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    /// `YYYY-MM-DD`, derived from the record ([`ContractRecord::signed_on`]): what the
+    /// indicators count contracts by, without reading every record.
+    signed_on: Option<String>,
 }
 
 /// Drafts a contract for a person. A person has one contract in force at a time: while
@@ -141,6 +145,7 @@ pub fn update(
             contracts::record.eq(&row.record),
             contracts::version.eq(row.version),
             contracts::updated_at.eq(row.updated_at),
+            contracts::signed_on.eq(&row.signed_on),
         ))
         .execute(conn)?;
     if written == 0 {
@@ -176,6 +181,7 @@ pub(crate) fn row_of(contract: &StoredContract) -> Result<ContractRow, StoreErro
         version: contract.version,
         created_at: to_db(contract.created_at),
         updated_at: to_db(contract.updated_at),
+        signed_on: record.signed_on().map(|day| day.to_string()),
     })
 }
 

@@ -40,6 +40,53 @@ pub struct Cell {
     pub value: f64,
 }
 
+/// A cell's fields, borrowed: what a vintage's text and hash are written from, whether the
+/// cell is kept as a [`Cell`] or as names shared by many cells (the full computation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellRef<'a> {
+    pub level: &'a str,
+    pub territory: &'a str,
+    pub period: &'a str,
+    pub category: &'a str,
+    pub units: i64,
+    pub value: f64,
+}
+
+impl Cell {
+    pub fn as_ref(&self) -> CellRef<'_> {
+        CellRef {
+            level: &self.level,
+            territory: &self.territory,
+            period: &self.period,
+            category: &self.category,
+            units: self.units,
+            value: self.value,
+        }
+    }
+}
+
+/// The cells of one indicator as a vintage keeps them: a line per cell ([`encode_line`]), in
+/// the order of their key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorText {
+    pub indicator: String,
+    pub cell_count: i64,
+    text: String,
+}
+
+impl IndicatorText {
+    /// The text of `cells`, which come in the order of their key.
+    pub fn encode<'a>(indicator: &str, cells: impl IntoIterator<Item = CellRef<'a>>) -> IndicatorText {
+        let mut text = String::new();
+        let mut cell_count = 0;
+        for cell in cells {
+            encode_line(&mut text, cell);
+            cell_count += 1;
+        }
+        IndicatorText { indicator: indicator.to_owned(), cell_count, text }
+    }
+}
+
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = indicator_vintages)]
 struct VintageRow {
@@ -51,17 +98,6 @@ struct VintageRow {
     computed_at: chrono::NaiveDateTime,
 }
 
-/// The cells of one indicator in a vintage.
-#[derive(Queryable, Insertable)]
-#[diesel(table_name = indicator_vintage_cells)]
-struct IndicatorCellsRow {
-    vintage_id: String,
-    indicator: String,
-    cell_count: i64,
-    /// A line per cell, in the order of their key ([`encode_line`]).
-    cells: String,
-}
-
 /// Whether [`publish`] wrote a new vintage or found the same figures already published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Published {
@@ -69,7 +105,8 @@ pub enum Published {
     Unchanged,
 }
 
-/// Publishes the cells computed as of `as_of`: when the latest vintage of that date has the
+/// Publishes the cells computed as of `as_of`, the text of each indicator in the order of the
+/// catalogue: when the latest vintage of that date has the
 /// same hash, it is returned unchanged; otherwise a new revision is written, cells included, in
 /// one write transaction (on SQLite it takes the write lock first, so that a concurrent writer
 /// makes it wait rather than fail). Two computations of one date at once: one publishes, the
@@ -78,7 +115,7 @@ pub fn publish(
     conn: &mut DbConnection,
     as_of: NaiveDate,
     content_hash: &str,
-    cells: &[Cell],
+    indicators: &[IndicatorText],
 ) -> Result<(Vintage, Published), StoreError> {
     crate::write::transaction(conn, |conn| {
         let latest: Option<VintageRow> = indicator_vintages::table
@@ -90,9 +127,9 @@ pub fn publish(
             if latest.content_hash == content_hash {
                 return Ok((vintage_of(latest)?, Published::Unchanged));
             }
-            return write(conn, as_of, latest.revision + 1, content_hash, cells);
+            return write(conn, as_of, latest.revision + 1, content_hash, indicators);
         }
-        write(conn, as_of, 1, content_hash, cells)
+        write(conn, as_of, 1, content_hash, indicators)
     })
 }
 
@@ -101,37 +138,32 @@ fn write(
     as_of: NaiveDate,
     revision: i32,
     content_hash: &str,
-    cells: &[Cell],
+    indicators: &[IndicatorText],
 ) -> Result<(Vintage, Published), StoreError> {
     let row = VintageRow {
         id: format!("{as_of}.r{revision}"),
         as_of: as_of.to_string(),
         revision,
         content_hash: content_hash.to_owned(),
-        cell_count: cells.len() as i64,
+        cell_count: indicators.iter().map(|indicator| indicator.cell_count).sum(),
         // To the microsecond, as both backends keep it.
         computed_at: to_db(Utc::now().trunc_subsecs(6)),
     };
     diesel::insert_into(indicator_vintages::table).values(&row).execute(conn)?;
-    // One indicator's text at a time: the cells come indicator by indicator, and a text is
-    // written before the next is built.
     let mut written = std::collections::BTreeSet::new();
-    for indicator_cells in cells.chunk_by(|one, next| one.indicator == next.indicator) {
-        let indicator = &indicator_cells[0].indicator;
-        if !written.insert(indicator.as_str()) {
-            return Err(StoreError::corrupt(format!("the cells of {indicator} do not come together")));
+    // An indicator without cells has no row: its cells read back as none.
+    for indicator in indicators.iter().filter(|indicator| indicator.cell_count > 0) {
+        if !written.insert(indicator.indicator.as_str()) {
+            return Err(StoreError::corrupt(format!("the cells of {} come twice", indicator.indicator)));
         }
-        let mut text = String::with_capacity(indicator_cells.len() * 40);
-        for cell in indicator_cells {
-            encode_line(&mut text, cell);
-        }
-        let indicator_row = IndicatorCellsRow {
-            vintage_id: row.id.clone(),
-            indicator: indicator.clone(),
-            cell_count: indicator_cells.len() as i64,
-            cells: text,
-        };
-        diesel::insert_into(indicator_vintage_cells::table).values(&indicator_row).execute(conn)?;
+        diesel::insert_into(indicator_vintage_cells::table)
+            .values((
+                indicator_vintage_cells::vintage_id.eq(&row.id),
+                indicator_vintage_cells::indicator.eq(&indicator.indicator),
+                indicator_vintage_cells::cell_count.eq(indicator.cell_count),
+                indicator_vintage_cells::cells.eq(&indicator.text),
+            ))
+            .execute(conn)?;
     }
     Ok((vintage_of(row)?, Published::New))
 }
@@ -190,7 +222,7 @@ fn key(cell: &Cell) -> (&str, &str, &str, &str) {
 /// Appends a cell's line to an indicator's text: level, territory, period, category, units and
 /// value, separated by tabs (none of the codes holds a tab or a line break), the value in the
 /// shortest decimal that reads back the same number; lines separated by `\n`.
-fn encode_line(text: &mut String, cell: &Cell) {
+fn encode_line(text: &mut String, cell: CellRef<'_>) {
     use std::fmt::Write as _;
     if !text.is_empty() {
         text.push('\n');
@@ -237,7 +269,7 @@ mod tests {
             [cell("commune", "69123", 12, 33.3), cell("national", "FR", 0, 0.0), cell("region", "84", 7, 0.1)]
         {
             let mut text = String::new();
-            encode_line(&mut text, &written);
+            encode_line(&mut text, written.as_ref());
             assert_eq!(decode_line("inscriptions", &text).expect("decoded"), written);
         }
     }
