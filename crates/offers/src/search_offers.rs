@@ -90,8 +90,9 @@ pub async fn search_offers(
     let near = request.filters.near;
     let next_offset = request.offset + request.limit;
     let index = index.into_inner();
-    let results = plateforme_search::in_turn(move || index.0.engine().search(&request.query()))
+    let results = web::block(move || index.0.engine().search(&request.query()))
         .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?;
     // Past 10,000 results deep, no cursor is handed out: the search must be refined.
     let next_cursor = PAGES.next(results.more, next_offset);

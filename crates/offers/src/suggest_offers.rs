@@ -74,8 +74,9 @@ pub async fn suggest_offers(
     let (typed, limit) = query.checked()?;
     let rome = search_rome(&typed, limit).into_iter().cloned().collect();
     let index = index.into_inner();
-    let titles = plateforme_search::in_turn(move || index.0.engine().suggest(TITLE_COMPLETION, &typed, limit))
+    let titles = web::block(move || index.0.engine().suggest(TITLE_COMPLETION, &typed, limit))
         .await
+        .map_err(|error| ApiError::internal(format!("the suggestion did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the suggestion failed: {error}")))?;
     let titles = titles
         .into_iter()

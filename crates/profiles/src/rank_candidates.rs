@@ -117,8 +117,9 @@ pub async fn rank_candidates(
         .map(|(latitude, longitude)| Place { latitude, longitude });
     let query = pool_query(&offer, workplace, radius_km);
     let index = index.into_inner();
-    let hits = plateforme_search::in_turn(move || index.0.engine().search(&query))
+    let hits = web::block(move || index.0.engine().search(&query))
         .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?
         .hits;
     let ids: Vec<Uuid> = hits.iter().map(|hit| hit.id).collect();

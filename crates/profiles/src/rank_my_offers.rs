@@ -91,8 +91,9 @@ pub async fn rank_my_offers(
     let radius = f64::from(fields.mobility_radius_km).max(MIN_RADIUS_KM);
     let query = pool_query(&fields, home, radius);
     let offers = offers.into_inner();
-    let hits = plateforme_search::in_turn(move || offers.0.engine().search(&query))
+    let hits = web::block(move || offers.0.engine().search(&query))
         .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?
         .hits;
     let mut items = Vec::with_capacity(hits.len());

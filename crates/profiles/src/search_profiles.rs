@@ -66,8 +66,9 @@ pub async fn search_profiles(
     let next_offset = search.offset + search.limit;
     let query = search.query();
     let index = index.into_inner();
-    let results = plateforme_search::in_turn(move || index.0.engine().search(&query))
+    let results = web::block(move || index.0.engine().search(&query))
         .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?;
     let ids: Vec<uuid::Uuid> = results.hits.iter().map(|hit| hit.id).collect();
     // The database decides, not the index: a profile paused or withdrawn since the index last

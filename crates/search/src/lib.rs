@@ -19,7 +19,6 @@ pub mod feed;
 pub mod indexer;
 pub mod query;
 pub mod schema;
-pub mod turns;
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +26,6 @@ pub use engine::{Engine, Opened, Writer};
 pub use indexer::{Indexer, Progress, Source};
 pub use query::{Circle, Completion, Filter, Hit, Query, Results, Sort, ValueTest};
 pub use schema::{Document, FieldKind, Kind, Value};
-pub use turns::in_turn;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -43,8 +41,6 @@ pub enum SearchError {
     Corrupt(&'static str),
     #[error(transparent)]
     Store(#[from] plateforme_store::StoreError),
-    #[error("search: the search stopped before its end (it panicked)")]
-    Interrupted,
 }
 
 impl SearchError {

@@ -163,8 +163,9 @@ pub async fn search_trainings(
     let checked = query.checked()?;
     let next_offset = checked.offset + checked.limit;
     let index = index.into_inner();
-    let results = plateforme_search::in_turn(move || index.0.engine().search(&checked))
+    let results = web::block(move || index.0.engine().search(&checked))
         .await
+        .map_err(|error| ApiError::internal(format!("the search did not run: {error}")))?
         .map_err(|error| ApiError::internal(format!("the search failed: {error}")))?;
     let items = results
         .hits
