@@ -70,6 +70,7 @@ pub fn document(offer: &Offer) -> Result<Document, StoreError> {
     let source = serde_json::to_string(offer).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let hiring = &fields.inclusive_hiring;
     Ok(Document::new(offer.id, source)
+        .at_version(offer.version)
         .with(TITLE, Value::Text(fields.title.clone()))
         .with(SKILLS, Value::Text(fields.skills.join(" ")))
         .with(DESCRIPTION, Value::Text(fields.description.clone()))

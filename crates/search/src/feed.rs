@@ -9,11 +9,12 @@ use plateforme_store::changes::{self, FeedPosition};
 use plateforme_store::{DbConnection, StoreError};
 use uuid::Uuid;
 
-/// A change the indexer reacts to: which record changed.
+/// A change the indexer reacts to: which record changed, to which version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedEvent {
     pub resource_type: String,
     pub resource_id: Uuid,
+    pub version: i64,
 }
 
 /// The position before the first event.
@@ -33,8 +34,10 @@ pub fn read(conn: &mut DbConnection, position: &str, limit: i64) -> Result<(Vec<
     let after = FeedPosition::parse_sequence(position).ok_or(StoreError::InvalidCursor)?;
     let events = changes::read(conn, after, limit)?;
     let next = events.last().map_or(after, |event| event.position);
-    let events = events
-        .into_iter()
-        .map(|event| FeedEvent { resource_type: event.resource_type, resource_id: event.resource_id });
+    let events = events.into_iter().map(|event| FeedEvent {
+        resource_type: event.resource_type,
+        resource_id: event.resource_id,
+        version: event.version,
+    });
     Ok((events.collect(), next.sequence()))
 }

@@ -9,9 +9,10 @@
 //! may hold their events back a moment while an older transaction of the database server is
 //! open), so a write committed before the call is then searchable on this replica.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,9 @@ pub struct Progress {
     pub lag_seconds: f64,
     /// Why the last step failed, while it has not succeeded since.
     pub error: Option<String>,
+    /// Documents written to the index (upserted or deleted) since the start: each write of a
+    /// record should count once, however its writer and the feed reported it.
+    pub written: u64,
 }
 
 /// A running indexer: its engine (to search) and the handle to ask it to catch up. Its thread
@@ -102,6 +106,8 @@ struct Shared {
     /// feed to its end).
     served: watch::Sender<u64>,
     state: Mutex<State>,
+    /// Documents upserted or deleted since the start.
+    documents_written: AtomicU64,
 }
 
 struct State {
@@ -145,6 +151,7 @@ impl Indexer {
                 started_at: Instant::now(),
                 error: None,
             }),
+            documents_written: AtomicU64::new(0),
         });
         let stopper = Arc::new(StopWhenDropped(shared.clone()));
         let indexer = Indexer { engine, shared: shared.clone(), _stop_when_dropped: stopper };
@@ -153,7 +160,14 @@ impl Indexer {
         std::thread::Builder::new()
             .name(format!("search-{}", writer_engine.kind().name))
             .spawn(move || {
-                let follower = Follower { engine: &writer_engine, store, source, options, shared };
+                let follower = Follower {
+                    engine: &writer_engine,
+                    store,
+                    source,
+                    options,
+                    shared,
+                    indexed: RefCell::new(Indexed::default()),
+                };
                 follower.run(opened.position);
             })
             .map_err(|error| SearchError::Io(folder.to_owned(), error))?;
@@ -187,7 +201,49 @@ impl Indexer {
             position: state.position.clone(),
             lag_seconds: state.caught_up_at.unwrap_or(state.started_at).elapsed().as_secs_f64(),
             error: state.error.clone(),
+            written: self.shared.documents_written.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// How many records [`Indexed`] remembers at most: beyond, the oldest is forgotten (its event,
+/// when the feed serves it, indexes the record once more: harmless).
+const INDEXED_REMEMBERED: usize = 100_000;
+
+/// The versions of the records this replica's writers made the indexer load, until the feed
+/// serves their events: the index already holds them, so those events are skipped instead of
+/// loading and committing the same documents again (a bulk import would index each offer
+/// twice). Kept in memory only: after a restart the events index them again, which is harmless.
+#[derive(Default)]
+struct Indexed {
+    versions: HashMap<Uuid, i64>,
+    /// In the order remembered, to forget the oldest first.
+    order: VecDeque<(Uuid, i64)>,
+}
+
+impl Indexed {
+    fn remember(&mut self, id: Uuid, version: i64) {
+        let known = self.versions.entry(id).or_insert(version);
+        *known = (*known).max(version);
+        self.order.push_back((id, version));
+        while self.order.len() > INDEXED_REMEMBERED {
+            // Forgotten unless remembered since at a later version.
+            if let Some((id, version)) = self.order.pop_front()
+                && self.versions.get(&id) == Some(&version)
+            {
+                self.versions.remove(&id);
+            }
+        }
+    }
+
+    /// Whether the index already holds this event's version of its record. The feed serves a
+    /// record's versions in order: once its remembered version is served, nothing older follows.
+    fn holds(&mut self, event: &feed::FeedEvent) -> bool {
+        let Some(&known) = self.versions.get(&event.resource_id) else { return false };
+        if event.version == known {
+            self.versions.remove(&event.resource_id);
+        }
+        event.version <= known
     }
 }
 
@@ -198,6 +254,8 @@ struct Follower<'a, S> {
     source: S,
     options: IndexerOptions,
     shared: Arc<Shared>,
+    /// Only this thread reads and writes it.
+    indexed: RefCell<Indexed>,
 }
 
 impl<S: Source> Follower<'_, S> {
@@ -255,6 +313,7 @@ impl<S: Source> Follower<'_, S> {
             for document in &page {
                 writer.upsert(document)?;
             }
+            self.shared.documents_written.fetch_add(page.len() as u64, Ordering::Relaxed);
             count += page.len() as u64;
             if logged.elapsed() >= Duration::from_secs(5) {
                 logged = Instant::now();
@@ -317,7 +376,8 @@ impl<S: Source> Follower<'_, S> {
     }
 
     /// Loads the records this replica's writers wait for as they stand now and commits them with
-    /// the position already reached (their events, served later, load them again: harmless).
+    /// the position already reached; their versions are remembered, so that their events, served
+    /// later, do not load them again.
     fn apply_written(
         &self,
         writer: &mut Writer<'_>,
@@ -328,20 +388,32 @@ impl<S: Source> Follower<'_, S> {
             return Ok(());
         }
         let ids: Vec<Uuid> = written.into_iter().collect();
-        self.apply(writer, &ids)?;
-        writer.commit(position)
+        let versions = self.apply(writer, &ids)?;
+        writer.commit(position)?;
+        // Only once committed: an index that failed to commit holds none of them.
+        let mut indexed = self.indexed.borrow_mut();
+        for (id, version) in versions {
+            indexed.remember(id, version);
+        }
+        Ok(())
     }
 
-    /// Upserts or deletes the documents of `ids` as the source holds them now.
-    fn apply(&self, writer: &mut Writer<'_>, ids: &[Uuid]) -> Result<(), SearchError> {
+    /// Upserts or deletes the documents of `ids` as the source holds them now; answers the
+    /// versions of the documents upserted that have one.
+    fn apply(&self, writer: &mut Writer<'_>, ids: &[Uuid]) -> Result<Vec<(Uuid, i64)>, SearchError> {
         let documents = self.store.run_blocking(|conn| self.source.load(conn, ids))?;
+        self.shared.documents_written.fetch_add(documents.len() as u64, Ordering::Relaxed);
+        let mut versions = Vec::new();
         for (id, document) in documents {
             match document {
-                Some(document) => writer.upsert(&document)?,
+                Some(document) => {
+                    writer.upsert(&document)?;
+                    versions.extend(document.version.map(|version| (id, version)));
+                }
                 None => writer.delete(id),
             }
         }
-        Ok(())
+        Ok(versions)
     }
 
     /// Reads the feed to its end from `position`, applying what concerns this kind; answers
@@ -353,11 +425,14 @@ impl<S: Source> Follower<'_, S> {
             let limit = self.options.events_per_read;
             let (events, next) = self.store.run_blocking(|conn| feed::read(conn, &position, limit))?;
             let read = events.len();
-            let ids: BTreeSet<Uuid> = events
-                .into_iter()
-                .filter(|event| event.resource_type == kind.resource_type)
-                .map(|event| event.resource_id)
-                .collect();
+            let ids: BTreeSet<Uuid> = {
+                let mut indexed = self.indexed.borrow_mut();
+                events
+                    .into_iter()
+                    .filter(|event| event.resource_type == kind.resource_type && !indexed.holds(event))
+                    .map(|event| event.resource_id)
+                    .collect()
+            };
             if !ids.is_empty() {
                 let ids: Vec<Uuid> = ids.into_iter().collect();
                 self.apply(writer, &ids)?;

@@ -118,11 +118,20 @@ pub struct Document {
     /// What a search answers for this record: JSON, kept as it is.
     pub source: String,
     pub values: Vec<(&'static str, Value)>,
+    /// The record's version this document shows, when the record has one: the indexer then
+    /// skips the feed's events up to it (they are already in the document).
+    pub version: Option<i64>,
 }
 
 impl Document {
     pub fn new(id: Uuid, source: String) -> Document {
-        Document { id, source, values: Vec::new() }
+        Document { id, source, values: Vec::new(), version: None }
+    }
+
+    /// The record's version this document shows.
+    pub fn at_version(mut self, version: i64) -> Document {
+        self.version = Some(version);
+        self
     }
 
     pub fn with(mut self, field: &'static str, value: Value) -> Document {

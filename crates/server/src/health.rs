@@ -174,8 +174,9 @@ const GAUGES: [Gauge; 3] = [
 ///
 /// This replica's metrics in the Prometheus text format: for each search index
 /// (`kind="offers"`), `plateforme_search_lag_seconds` (seconds since it last held every change
-/// of the feed), `plateforme_search_documents` and `plateforme_search_rebuilding` (1 while it is
-/// rebuilt from the database); `plateforme_indicators_live_lag_seconds` (seconds since the
+/// of the feed), `plateforme_search_documents`, `plateforme_search_rebuilding` (1 while it is
+/// rebuilt from the database) and the counter `plateforme_search_documents_written_total`
+/// (documents upserted or deleted in the index since the start); `plateforme_indicators_live_lag_seconds` (seconds since the
 /// oldest change the indicators' live figures have not applied yet was written). Needs no
 /// credentials, as the probes.
 #[utoipa::path(tag = "Health", security(()), responses(
@@ -192,6 +193,12 @@ pub async fn metrics(store: web::Data<Store>, indexes: web::Data<SearchIndexes>)
         for index in &progress {
             text.push_str(&format!("{name}{{kind=\"{}\"}} {}\n", index.kind, value(index)));
         }
+    }
+    let name = "plateforme_search_documents_written_total";
+    let help = "Documents upserted or deleted in the search index since the start.";
+    text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n"));
+    for index in &progress {
+        text.push_str(&format!("{name}{{kind=\"{}\"}} {}\n", index.kind, index.written));
     }
     if let Some(figures) = live_figures(&store).await {
         let name = "plateforme_indicators_live_lag_seconds";

@@ -6,11 +6,28 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestClient, assert_problem, json as body_of, siret};
 
+/// A publication from `system` of another job (its own employer), so that it joins no other.
+fn job_of(system: &str, reference: &str, employer: u64) -> Value {
+    let publication = with(publication(reference), "/source/system", json!(system));
+    with(publication, "/offer/employer", json!({"name": format!("Employeur {employer}"), "siret": siret(employer)}))
+}
+
+/// The outcomes of a batch's results, and their offers.
+fn outcomes_and_offers(result: &Value) -> Vec<(String, String)> {
+    let results = result["results"].as_array().cloned().unwrap_or_default();
+    results
+        .iter()
+        .map(|r| (r["outcome"].as_str().unwrap_or("").to_owned(), r["offer_id"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
 crate::on_both_backends!(
     the_same_offer_from_two_job_boards_is_one_offer_with_two_sources,
     a_batch_is_answered_line_by_line_and_sending_it_again_changes_nothing,
     a_ten_megabyte_line_is_rejected_alone,
     lines_of_one_batch_see_the_lines_before_them,
+    a_batch_matches_each_source_by_its_own_system_and_reference,
+    offers_a_batch_joins_move_to_their_next_version_with_their_events,
     bad_offers_are_refused_with_the_rule_and_change_nothing,
     search_finds_french_words_and_respects_every_filter,
     bad_searches_are_refused_with_the_rule,
@@ -522,4 +539,140 @@ async fn only_publishers_publish_and_anyone_searches(app: TestApp) {
     assert_eq!(body_of(response).await["total"], 2);
     let response = app.client.get(app.url("/v1/offers")).bearer_auth("not-a-token").send().await.expect("GET");
     assert_problem(response, 401, "unauthorized").await;
+}
+
+async fn a_batch_matches_each_source_by_its_own_system_and_reference(app: TestApp) {
+    let board = job_board(&app).await;
+    let first =
+        body_of(batch(&app, &board, &[job_of("A", "1", 501).to_string(), job_of("B", "2", 502).to_string()]).await)
+            .await;
+    let known = outcomes_and_offers(&first);
+    assert!(known.iter().all(|(outcome, _)| outcome == "created"), "{first}");
+    let (a1, b2) = (known[0].1.clone(), known[1].1.clone());
+
+    // A/2 and B/1 cross A/1 and B/2: system of one, reference of the other. They are new
+    // sources of new jobs; A/1 and B/2, sent again as they were, are unchanged.
+    let lines = [
+        job_of("A", "2", 503).to_string(),
+        job_of("B", "1", 504).to_string(),
+        job_of("A", "1", 501).to_string(),
+        job_of("B", "2", 502).to_string(),
+    ];
+    let second = body_of(batch(&app, &board, &lines).await).await;
+    let answers = outcomes_and_offers(&second);
+    let outcomes: Vec<&str> = answers.iter().map(|(outcome, _)| outcome.as_str()).collect();
+    assert_eq!(outcomes, ["created", "created", "unchanged", "unchanged"], "{second}");
+    assert_eq!((answers[2].1.as_str(), answers[3].1.as_str()), (a1.as_str(), b2.as_str()));
+    let ids: std::collections::BTreeSet<&str> = answers.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids.len(), 4, "four offers: {second}");
+    for (index, (system, reference)) in [("A", "2"), ("B", "1"), ("A", "1"), ("B", "2")].into_iter().enumerate() {
+        let offer = body_of(get_as(&app, &board, &format!("/v1/offers/{}", answers[index].1)).await).await;
+        let sources = offer["sources"].as_array().cloned().unwrap_or_default();
+        let pairs: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|source| (source["system"].as_str().unwrap_or(""), source["reference"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(pairs, [(system, reference)], "{offer}");
+    }
+}
+
+async fn offers_a_batch_joins_move_to_their_next_version_with_their_events(app: TestApp) {
+    let (first, second) = (job_board(&app).await, job_board(&app).await);
+    let jobs = [job_of("jobboard", "J-1", 601), job_of("jobboard", "J-2", 602), job_of("jobboard", "J-3", 603)];
+    let created = body_of(batch(&app, &first, &jobs.iter().map(Value::to_string).collect::<Vec<_>>()).await).await;
+    let ids: Vec<String> = outcomes_and_offers(&created).into_iter().map(|(_, id)| id).collect();
+    let before = body_of(get_as(&app, &first, &format!("/v1/offers/{}", ids[0])).await).await;
+
+    // The second board publishes the same jobs in its own words; the third twice (two references).
+    let twin = |reference: &str, employer: u64| {
+        with(job_of("other", reference, employer), "/offer/description", json!("Notre rédaction de l'annonce."))
+    };
+    let lines = [twin("T-1", 601), twin("T-2", 602), twin("T-3", 603), twin("T-3bis", 603)];
+    let merged = body_of(batch(&app, &second, &lines.iter().map(Value::to_string).collect::<Vec<_>>()).await).await;
+    let results = merged["results"].as_array().cloned().unwrap_or_default();
+    let answers: Vec<(&str, i64, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["outcome"].as_str().unwrap_or(""),
+                r["version"].as_i64().unwrap_or(0),
+                r["offer_id"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            ("merged", 2, ids[0].as_str()),
+            ("merged", 2, ids[1].as_str()),
+            ("merged", 2, ids[2].as_str()),
+            ("merged", 3, ids[2].as_str())
+        ],
+        "{merged}"
+    );
+
+    // Each offer is at its new version, its document the first publisher's, its time moved.
+    let after = body_of(get_as(&app, &first, &format!("/v1/offers/{}", ids[0])).await).await;
+    assert_eq!(after["version"], 2);
+    assert_eq!(after["description"], before["description"], "the owner's document stays");
+    assert_eq!(after["title"], before["title"]);
+    assert_eq!(after["sources"].as_array().map(Vec::len), Some(2));
+    let time = |offer: &Value| {
+        offer["updated_at"].as_str().and_then(|time| time.parse::<chrono::DateTime<chrono::Utc>>().ok())
+    };
+    assert!(time(&after).is_some() && time(&after) > time(&before), "{before} {after}");
+    let third = body_of(get_as(&app, &first, &format!("/v1/offers/{}", ids[2])).await).await;
+    assert_eq!((third["version"].as_i64(), third["sources"].as_array().map(Vec::len)), (Some(3), Some(3)));
+
+    // One version, one history entry and one change event per merge, as published one by one.
+    let history = body_of(get_as(&app, &first, &format!("/v1/offers/{}/history", ids[2])).await).await;
+    let items = history["items"].as_array().cloned().unwrap_or_default();
+    let entries: Vec<(i64, &str)> = items
+        .iter()
+        .map(|item| (item["version"].as_i64().unwrap_or(0), item["action"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(entries, [(1, "created"), (2, "updated"), (3, "updated")], "{history}");
+    assert_eq!(items[1]["changes"]["sources"].as_array().map(Vec::len), Some(2), "{history}");
+    let references = |sources: &Value| {
+        let mut references: Vec<String> = sources
+            .as_array()
+            .map(|sources| {
+                sources.iter().filter_map(|source| source["reference"].as_str().map(str::to_owned)).collect()
+            })
+            .unwrap_or_default();
+        references.sort();
+        references
+    };
+    assert_eq!(references(&items[2]["changes"]["sources"]), ["J-3", "T-3", "T-3bis"], "{history}");
+    assert_eq!(references(&third["sources"]), ["J-3", "T-3", "T-3bis"], "{third}");
+    crate::change_feed::settle(&app).await;
+    let events = app
+        .store
+        .run(|conn| plateforme_store::changes::read(conn, plateforme_store::changes::FeedPosition::START, 10_000))
+        .await
+        .expect("the change feed");
+    for (index, expected) in [
+        vec![(1, "created"), (2, "updated")],
+        vec![(1, "created"), (2, "updated")],
+        vec![(1, "created"), (2, "updated"), (3, "updated")],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let of_offer: Vec<(i64, &str)> = events
+            .iter()
+            .filter(|event| event.resource_type == "offer" && event.resource_id.to_string() == ids[index])
+            .map(|event| (event.version, event.action.as_str()))
+            .collect();
+        assert_eq!(of_offer, expected, "the events of offer {index}");
+    }
+
+    // The version moved in the database: the owner's update from it is taken.
+    let changed = with(jobs[0].clone(), "/offer/positions", json!(2));
+    let updated = body_of(publish(&app, &first, &changed).await).await;
+    assert_eq!(
+        (updated["outcome"].as_str(), updated["offer"]["version"].as_i64()),
+        (Some("updated"), Some(3)),
+        "{updated}"
+    );
 }

@@ -16,6 +16,7 @@ crate::on_both_backends!(
     french_forms_and_typos_meet_and_completions_answer,
     a_publication_is_found_by_the_next_search_and_leaves_it_when_closed,
     readiness_and_metrics_show_the_index,
+    an_imported_offer_is_indexed_once,
 );
 
 const WRITE: &[&str] = &["offers:write", "offers:read"];
@@ -227,6 +228,46 @@ async fn readiness_and_metrics_show_the_index(app: TestApp) {
     assert!(text.contains("plateforme_search_documents{kind=\"offers\"} 60"), "{text}");
     assert!(text.contains("# TYPE plateforme_search_lag_seconds gauge"), "{text}");
     assert!(text.contains("plateforme_search_rebuilding{kind=\"offers\"} 0"), "{text}");
+}
+
+/// Documents the offers' index has written (upserted or deleted) since the server started.
+async fn documents_written(app: &TestApp) -> u64 {
+    let text = app.client.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let prefix = "plateforme_search_documents_written_total{kind=\"offers\"} ";
+    text.lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"))
+}
+
+async fn an_imported_offer_is_indexed_once(app: TestApp) {
+    let start = documents_written(&app).await;
+    // The import answers once the index holds its 60 offers (read-your-writes).
+    publish_fixture(&app).await;
+    assert_eq!(documents_written(&app).await - start, 60, "each offer loaded once for its writer");
+    // Once the feed serves their events, a pass of the indexer reads them: one that a later
+    // publication asks for reads the feed to its end. The imported offers are not indexed again.
+    crate::change_feed::settle(&app).await;
+    let board = app.register(OrganizationKind::Partner, WRITE).await;
+    let publication = json!({
+        "source": {"system": "jobboard", "reference": "ONCE-1"},
+        "offer": {"title": "Soudeur", "description": "Soudure TIG.", "rome_code": "H2913", "contract_type": "cdi",
+                  "workplace": {"commune": "69123"}, "employer": {"name": "Atelier", "siret": siret(9191)}}
+    });
+    let response = app
+        .client
+        .post(app.url("/v1/offers"))
+        .bearer_auth(&board.token)
+        .json(&publication)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status().as_u16(), 201);
+    // A few polls of the feed: the last event is served and skipped too.
+    crate::change_feed::settle(&app).await;
+    actix_web::rt::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(documents_written(&app).await - start, 61, "61 offers published, 61 documents written");
+    assert_eq!(search(&app, "q=soudeur").await["total"], 1);
 }
 
 // --- A server killed during a bulk import --------------------------------------------------

@@ -97,10 +97,14 @@ pub(crate) struct OfferRow {
 
 impl OfferRow {
     pub(crate) fn of(offer: &StoredOffer) -> Result<OfferRow, StoreError> {
+        OfferRow::with_keys(offer, DedupKeys::of(&offer.document.fields))
+    }
+
+    /// The row of `offer`, whose de-duplication keys the caller computed already.
+    pub(crate) fn with_keys(offer: &StoredOffer, keys: DedupKeys) -> Result<OfferRow, StoreError> {
         let fields = &offer.document.fields;
         let location = &offer.document.location;
         let (published_at, expires_at) = fields.dates(offer.created_at);
-        let keys = DedupKeys::of(fields);
         Ok(OfferRow {
             id: offer.id.to_string(),
             status: offer.status.as_str().to_owned(),
@@ -144,7 +148,7 @@ impl OfferRow {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = offer_sources, treat_none_as_default_value = false)]
 pub(crate) struct SourceRow {
     organization_id: String,

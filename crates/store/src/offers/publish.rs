@@ -20,10 +20,11 @@
 //! bulk publication gets its speed. Each decision is a version with its change event, as if the
 //! lines had been published one by one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Text, Timestamp};
 use plateforme_model::ids::{new_id, now};
 use plateforme_model::merge_patch;
 use plateforme_model::offer::dedup::DedupKeys;
@@ -152,13 +153,18 @@ pub fn publish_as(
     publisher: &Publisher,
     submissions: Vec<Submission>,
 ) -> Result<Vec<Answer>, StoreError> {
+    // Each publication's keys, once: they are read, decided on and written (SHA-256 digests).
+    let keys: Vec<DedupKeys> = submissions.iter().map(|submission| DedupKeys::of(&submission.fields)).collect();
     let mut tries = 0;
     loop {
         tries += 1;
         let attempt = write::transaction(conn, |conn| {
-            let mut batch = Batch::load(conn, publisher, &submissions, now())?;
-            let answers =
-                submissions.iter().map(|submission| batch.decide(submission)).collect::<Result<Vec<_>, _>>()?;
+            let mut batch = Batch::load(conn, publisher, &submissions, &keys, now())?;
+            let answers = submissions
+                .iter()
+                .zip(&keys)
+                .map(|(submission, keys)| batch.decide(submission, keys))
+                .collect::<Result<Vec<_>, _>>()?;
             batch.write(conn, context)?;
             Ok(answers)
         });
@@ -183,6 +189,20 @@ struct Held {
     sources: Vec<OfferSource>,
     /// Whether its row must be written.
     changed: bool,
+    /// Whether its document changed (else only its version and time moved: a source joined).
+    rewritten: bool,
+    /// The de-duplication keys of its document when a publication of this batch wrote it (else
+    /// computed from the document when its row is written).
+    keys: Option<DedupKeys>,
+}
+
+impl Held {
+    fn row(&self) -> Result<OfferRow, StoreError> {
+        match &self.keys {
+            Some(keys) => OfferRow::with_keys(&self.offer, keys.clone()),
+            None => OfferRow::of(&self.offer),
+        }
+    }
 }
 
 /// A source's copy as the batch knows it.
@@ -213,20 +233,10 @@ impl Batch {
         conn: &mut DbConnection,
         publisher: &Publisher,
         submissions: &[Submission],
+        keys: &[DedupKeys],
         time: DateTime<Utc>,
     ) -> Result<Batch, StoreError> {
-        let organization_id = publisher.organization_id;
-        let mut systems: Vec<&str> = submissions.iter().map(|submission| submission.source.system.as_str()).collect();
-        systems.sort_unstable();
-        systems.dedup();
-        let references: Vec<&str> = submissions.iter().map(|submission| submission.source.reference.as_str()).collect();
-        // All three columns of the primary key are constrained, so the index serves the read.
-        let rows: Vec<SourceRow> = offer_sources::table
-            .filter(offer_sources::organization_id.eq(organization_id.to_string()))
-            .filter(offer_sources::system.eq_any(systems))
-            .filter(offer_sources::reference.eq_any(references))
-            .select(SourceRow::as_select())
-            .load(conn)?;
+        let rows = known_sources(conn, publisher.organization_id, submissions)?;
         let mut sources = HashMap::new();
         let mut offer_ids = Vec::new();
         for row in rows {
@@ -235,7 +245,6 @@ impl Batch {
             let known = KnownSource { offer_id, hash: row.content_hash, committed: true, changed: false };
             sources.insert((row.system, row.reference), known);
         }
-        let keys: Vec<DedupKeys> = submissions.iter().map(|submission| DedupKeys::of(&submission.fields)).collect();
         let siret_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_siret.as_ref()).collect();
         let name_keys: Vec<&String> = keys.iter().filter_map(|keys| keys.by_name.as_ref()).collect();
         // One read per key, each served by its partial index (an OR of both would scan).
@@ -290,6 +299,8 @@ impl Batch {
                 committed_version,
                 sources: Vec::new(),
                 changed: false,
+                rewritten: false,
+                keys: None,
             });
         }
         let ids: Vec<Uuid> = offers_held.keys().copied().collect();
@@ -310,7 +321,7 @@ impl Batch {
         })
     }
 
-    fn decide(&mut self, submission: &Submission) -> Result<Answer, StoreError> {
+    fn decide(&mut self, submission: &Submission, keys: &DedupKeys) -> Result<Answer, StoreError> {
         let hash = submission.content_hash()?;
         let key = (submission.source.system.clone(), submission.source.reference.clone());
         if let Some(known) = self.sources.get(&key) {
@@ -323,9 +334,8 @@ impl Batch {
             if owner != self.publisher.organization_id {
                 return Ok(Err(Refusal::NotOwner { offer_id, owner }));
             }
-            return self.update(offer_id, key, submission, hash);
+            return self.update(offer_id, key, submission, hash, keys);
         }
-        let keys = DedupKeys::of(&submission.fields);
         let speaks_for_employer = self.publisher.is_employer_of(&submission.fields);
         let by_siret = keys.by_siret.as_ref().and_then(|key| self.by_siret.get(key));
         // The employer joins only an offer naming its SIRET: one sharing its name alone is
@@ -338,10 +348,10 @@ impl Batch {
             |id: &Uuid| self.offers.get(id).is_some_and(|held| held.offer.owner != self.publisher.organization_id);
         match twin {
             Some(offer_id) if speaks_for_employer && owned_by_another(&offer_id) => {
-                self.take_over(offer_id, key, submission, hash).map(Ok)
+                self.take_over(offer_id, key, submission, hash, keys).map(Ok)
             }
             Some(offer_id) => self.merge(offer_id, key, &submission.source, hash).map(Ok),
-            None => self.create(key, submission, hash, &keys).map(Ok),
+            None => self.create(key, submission, hash, keys).map(Ok),
         }
     }
 
@@ -390,7 +400,9 @@ impl Batch {
         if let Some(key) = &keys.by_name {
             self.by_name.entry(key.clone()).or_insert(id);
         }
-        self.offers.insert(id, Held { offer, committed_version: None, sources, changed: true });
+        let held =
+            Held { offer, committed_version: None, sources, changed: true, rewritten: true, keys: Some(keys.clone()) };
+        self.offers.insert(id, held);
         self.created.push(id);
         Ok(Published { outcome: Outcome::Created, offer_id: id, version: 1 })
     }
@@ -424,6 +436,7 @@ impl Batch {
         key: (String, String),
         submission: &Submission,
         hash: String,
+        keys: &DedupKeys,
     ) -> Result<Published, StoreError> {
         let new_source = self.source(&submission.source);
         let (time, owner) = (self.time, self.publisher.organization_id);
@@ -445,6 +458,8 @@ impl Batch {
             ..current
         };
         held.changed = true;
+        held.rewritten = true;
+        held.keys = Some(keys.clone());
         let after =
             serde_json::to_value(held.offer.clone().into_offer(held.sources.clone())).map_err(StoreError::corrupt)?;
         let version = held.offer.version;
@@ -478,6 +493,7 @@ impl Batch {
         key: (String, String),
         submission: &Submission,
         hash: String,
+        keys: &DedupKeys,
     ) -> Result<Answer, StoreError> {
         let time = self.time;
         let current = self.held(offer_id)?.offer.clone();
@@ -494,8 +510,8 @@ impl Batch {
             current.status
         };
         // A live offer may not become the job another live offer already is (the unique index).
-        let fingerprint = DedupKeys::of(&fields).fingerprint().cloned();
-        if let Some(twin_id) = self.live_twin(offer_id, fingerprint.as_ref()).filter(|_| status.is_live()) {
+        // The keys do not read the dates `with_dates` set: the submission's are the document's.
+        if let Some(twin_id) = self.live_twin(offer_id, keys.fingerprint()).filter(|_| status.is_live()) {
             return Ok(Err(Refusal::Twin { offer_id, twin_id }));
         }
         let held = self.held(offer_id)?;
@@ -515,6 +531,8 @@ impl Batch {
         let version = updated.version;
         held.offer = updated;
         held.changed = true;
+        held.rewritten = true;
+        held.keys = Some(keys.clone());
         if let Some(source) = held.sources.iter_mut().find(|source| source.system == key.0 && source.reference == key.1)
         {
             source.last_changed_at = time;
@@ -533,13 +551,18 @@ impl Batch {
         let mut new_rows = Vec::new();
         for id in &self.created {
             if let Some(held) = self.offers.get(id) {
-                new_rows.push(OfferRow::of(&held.offer)?);
+                new_rows.push(held.row()?);
             }
         }
         crate::bulk::insert_all!(conn, offers::table, new_rows.as_slice());
+        let mut moved = Vec::new();
         for held in self.offers.values().filter(|held| held.changed) {
             let Some(committed_version) = held.committed_version else { continue };
-            let row = OfferRow::of(&held.offer)?;
+            if !held.rewritten {
+                moved.push(Move { id: held.offer.id, committed_version, version: held.offer.version });
+                continue;
+            }
+            let row = held.row()?;
             let written = diesel::update(offers::table.find(&row.id))
                 .filter(offers::version.eq(committed_version))
                 .set(&row)
@@ -548,6 +571,9 @@ impl Batch {
                 return Err(StoreError::VersionMismatch { current: committed_version });
             }
         }
+        // In id order, as concurrent batches then lock the rows they share.
+        moved.sort_unstable_by_key(|moving| moving.id);
+        move_versions(conn, &moved, self.time)?;
         self.write_sources(conn)?;
         write::record_all(conn, context, &self.mutations)?;
         Ok(())
@@ -577,6 +603,119 @@ impl Batch {
         crate::bulk::insert_all!(conn, offer_sources::table, new_rows.as_slice());
         Ok(())
     }
+}
+
+/// The sources of `submissions` this organization already publishes: one primary-key probe
+/// per (system, reference) pair. Two lists (`system = ANY(…) AND reference = ANY(…)`) would
+/// make the index condition probe every pair of the two, and read a system's row for another
+/// system's reference: the pairs are joined as pairs.
+fn known_sources(
+    conn: &mut DbConnection,
+    organization_id: Uuid,
+    submissions: &[Submission],
+) -> Result<Vec<SourceRow>, StoreError> {
+    let mut pairs: Vec<(&str, &str)> = submissions
+        .iter()
+        .map(|submission| (submission.source.system.as_str(), submission.source.reference.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    const COLUMNS: &str = "s.organization_id, s.system, s.reference, s.offer_id, s.content_hash, \
+                           s.first_published_at, s.last_changed_at";
+    let organization_id = organization_id.to_string();
+    match conn {
+        DbConnection::Postgres(pg) => {
+            let (systems, references): (Vec<&str>, Vec<&str>) = pairs.into_iter().unzip();
+            let sql = format!(
+                "SELECT {COLUMNS} FROM unnest($2::text[], $3::text[]) AS pairs(system, reference) \
+                 JOIN offer_sources s ON s.organization_id = $1 \
+                 AND s.system = pairs.system AND s.reference = pairs.reference"
+            );
+            Ok(diesel::sql_query(sql)
+                .bind::<Text, _>(organization_id)
+                .bind::<Array<Text>, _>(systems)
+                .bind::<Array<Text>, _>(references)
+                .load(pg)?)
+        }
+        DbConnection::Sqlite(sqlite) => {
+            // SQLite has no arrays: the pairs as a row-value `IN (VALUES …)`, which it answers
+            // with one probe of the primary key per pair; within its bound-parameter limit.
+            let mut rows = Vec::new();
+            for chunk in pairs.chunks(crate::bulk::ROWS_PER_STATEMENT) {
+                let values = vec!["(?, ?)"; chunk.len()].join(", ");
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM offer_sources s WHERE s.organization_id = ? \
+                     AND (s.system, s.reference) IN (VALUES {values})"
+                );
+                let mut query = diesel::sql_query(sql).into_boxed().bind::<Text, _>(organization_id.clone());
+                for (system, reference) in chunk {
+                    query = query.bind::<Text, _>(*system).bind::<Text, _>(*reference);
+                }
+                rows.extend(query.load::<SourceRow>(sqlite)?);
+            }
+            Ok(rows)
+        }
+    }
+}
+
+/// An offer whose document stays as it is, moving from the version the batch read to a later one.
+struct Move {
+    id: Uuid,
+    committed_version: i64,
+    version: i64,
+}
+
+/// Moves these offers to their new version at `time`, each only if it is still at the version
+/// the batch read. On PostgreSQL one statement for them all (merges come by hundreds in a bulk
+/// import; rewriting each whole row, its generated `tsvector` and its indexes cost far more).
+fn move_versions(conn: &mut DbConnection, moves: &[Move], time: DateTime<Utc>) -> Result<(), StoreError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let moved: HashSet<Uuid> = match conn {
+        DbConnection::Postgres(pg) => {
+            let ids: Vec<String> = moves.iter().map(|moving| moving.id.to_string()).collect();
+            let committed: Vec<i64> = moves.iter().map(|moving| moving.committed_version).collect();
+            let versions: Vec<i64> = moves.iter().map(|moving| moving.version).collect();
+            let rows: Vec<MovedRow> = diesel::sql_query(
+                "UPDATE offers SET version = moves.version, updated_at = $1 \
+                 FROM unnest($2::text[], $3::int8[], $4::int8[]) AS moves(id, committed, version) \
+                 WHERE offers.id = moves.id AND offers.version = moves.committed \
+                 RETURNING offers.id",
+            )
+            .bind::<Timestamp, _>(to_db(time))
+            .bind::<Array<Text>, _>(ids)
+            .bind::<Array<BigInt>, _>(committed)
+            .bind::<Array<BigInt>, _>(versions)
+            .load(pg)?;
+            rows.into_iter().map(|row| row.id.parse().map_err(StoreError::corrupt)).collect::<Result<_, _>>()?
+        }
+        DbConnection::Sqlite(_) => {
+            // In-process: a statement per offer costs no round trip.
+            let mut moved = HashSet::with_capacity(moves.len());
+            for moving in moves {
+                let written = diesel::update(offers::table.find(moving.id.to_string()))
+                    .filter(offers::version.eq(moving.committed_version))
+                    .set((offers::version.eq(moving.version), offers::updated_at.eq(to_db(time))))
+                    .execute(conn)?;
+                if written > 0 {
+                    moved.insert(moving.id);
+                }
+            }
+            moved
+        }
+    };
+    // An offer not moved changed meanwhile: the batch is decided again.
+    match moves.iter().find(|moving| !moved.contains(&moving.id)) {
+        Some(stale) => Err(StoreError::VersionMismatch { current: stale.committed_version }),
+        None => Ok(()),
+    }
+}
+
+#[derive(QueryableByName)]
+struct MovedRow {
+    #[diesel(sql_type = Text)]
+    id: String,
 }
 
 /// Moves an offer to its next version without changing its document (a source came or went).
