@@ -445,3 +445,37 @@ impl<S: Source> Follower<'_, S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: Uuid, version: i64) -> feed::FeedEvent {
+        feed::FeedEvent { resource_type: "offer".into(), resource_id: id, version }
+    }
+
+    #[test]
+    fn events_up_to_the_version_loaded_are_skipped_once_then_forgotten() {
+        let (id, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut indexed = Indexed::default();
+        indexed.remember(id, 2);
+        assert!(!indexed.holds(&event(other, 1)), "a record not loaded for a writer is indexed");
+        assert!(indexed.holds(&event(id, 1)));
+        assert!(indexed.holds(&event(id, 2)), "the version loaded is in the index");
+        assert!(!indexed.holds(&event(id, 2)), "once its event is served, the record is forgotten");
+        indexed.remember(id, 3);
+        assert!(!indexed.holds(&event(id, 4)), "a later version is indexed");
+    }
+
+    #[test]
+    fn it_remembers_a_bounded_number_of_records_the_oldest_forgotten_first() {
+        let mut indexed = Indexed::default();
+        for n in 0..=INDEXED_REMEMBERED as u128 {
+            indexed.remember(Uuid::from_u128(n), 1);
+        }
+        assert_eq!(indexed.versions.len(), INDEXED_REMEMBERED);
+        assert_eq!(indexed.order.len(), INDEXED_REMEMBERED);
+        assert!(!indexed.holds(&event(Uuid::from_u128(0), 1)), "the oldest is forgotten");
+        assert!(indexed.holds(&event(Uuid::from_u128(INDEXED_REMEMBERED as u128), 1)));
+    }
+}
