@@ -683,12 +683,12 @@ impl Run {
             None => format!("| {work} | — | not run | | skipped |"),
             Some(Err(reason)) => format!("| {work} | — | {reason} | | FAIL (errors) |"),
             Some(Ok(lag)) => format!(
-                "| {work} | — | caught up {:.0} ms after the last of {} registrations (written in {:.2} s); ready {:.2} s \
-                 after the scenario began | | {} |",
+                "| {work} | — | caught up {:.0} ms after the last of {} registrations (written in {:.2} s); the backlog \
+                 before the recomputation (the decisions orientation-decisions derived) counted in {:.2} s | | {} |",
                 lag.caught_up_after.as_secs_f64() * 1000.0,
                 lag.writes,
                 lag.burst.as_secs_f64(),
-                lag.ready_after.as_secs_f64(),
+                lag.backlog_counted_after.as_secs_f64(),
                 if self.smoke { "smoke" } else { "reported" },
             ),
         }

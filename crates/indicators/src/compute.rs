@@ -3,15 +3,15 @@
 //! every level (commune → département → région → national) and period (month, quarter), hashed,
 //! and published as a vintage.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use plateforme_model::codes::{DepartementCode, RegionCode};
-use plateforme_store::indicators::compute::{self, Aggregate, Measure, TOTAL};
+use plateforme_store::indicators::compute::{self, Aggregate, Measure, Pass, TOTAL};
 use plateforme_store::indicators::vintages::{self, Cell, CellRef, IndicatorText, Published, Vintage};
 use plateforme_store::{DbConnection, StoreError};
 use rustc_hash::FxHashMap;
@@ -34,13 +34,14 @@ pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vin
     let (sender, receiver) = mpsc::channel();
     let (encoded, querying) = std::thread::scope(|scope| {
         let encoder = scope.spawn(move || encode_all(receiver));
-        // The encoder stops at the first error, which comes before any other.
         let querying = compute::counting(conn, |conn| count_all(conn, as_of, &sender));
         drop(sender);
         let encoded = encoder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (encoded, querying)
     });
-    let (encoded, querying) = (encoded?, querying?);
+    // A failed query stops the encoder too, which then only says that the queries stopped.
+    let querying = querying?;
+    let encoded = encoded?;
     let counted_after = started.elapsed();
     let publish_started = Instant::now();
     let published = vintages::publish(conn, as_of, &encoded.hash, &encoded.texts)?;
@@ -57,29 +58,38 @@ pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vin
 }
 
 /// The groups of one measure, as the database counted them.
-type Counted = (Measure, Result<Vec<Aggregate>, StoreError>);
+type Counted = (Measure, Vec<Aggregate>);
 
-/// Counts every measure as of `as_of`, in the order the catalogue first needs them, and sends
-/// each one's groups as soon as counted (up to the first error). Answers the time spent.
-fn count_all(conn: &mut DbConnection, as_of: NaiveDate, sender: &mpsc::Sender<Counted>) -> Duration {
-    let mut measures: Vec<Measure> = Vec::new();
+/// Counts every measure as of `as_of`, pass by pass (`compute::Pass`: the measures over one
+/// table read it once), the decisions first (the most cells to add up), then in the order the
+/// catalogue first needs them, and sends each measure's groups as soon as counted. Answers the
+/// time spent, or the first error.
+fn count_all(
+    conn: &mut DbConnection,
+    as_of: NaiveDate,
+    sender: &mpsc::Sender<Counted>,
+) -> Result<Duration, StoreError> {
+    let mut passes: Vec<Pass> = vec![Pass::Decisions];
     for computation in DEFINITIONS.iter().filter_map(|definition| definition.computation) {
-        if !measures.contains(&computation.measure) {
-            measures.push(computation.measure);
+        let pass = Pass::of(computation.measure);
+        if !passes.contains(&pass) {
+            passes.push(pass);
         }
     }
     let mut querying = Duration::ZERO;
-    for measure in measures {
+    for pass in passes {
         let query_started = Instant::now();
-        let groups = compute::aggregate(conn, measure, as_of);
+        let counted = compute::aggregate_pass(conn, pass, as_of)?;
         querying += query_started.elapsed();
-        tracing::debug!(measure = measure.code(), ms = query_started.elapsed().as_millis() as u64, "measure counted");
-        let failed = groups.is_err();
-        if sender.send((measure, groups)).is_err() || failed {
-            break;
+        tracing::debug!(pass = ?pass, ms = query_started.elapsed().as_millis() as u64, "measures counted");
+        for (measure, groups) in counted {
+            if sender.send((measure, groups)).is_err() {
+                // The encoder stopped: its error says why.
+                return Ok(querying);
+            }
         }
     }
-    querying
+    Ok(querying)
 }
 
 /// What [`encode_all`] made of the counted measures.
@@ -91,36 +101,40 @@ struct Encoded {
     encoding: Duration,
 }
 
-/// Adds up every indicator as its measure comes from `counted`, and writes its text and hash.
+/// Adds up every indicator as soon as its measure comes from `counted`, whatever the order the
+/// measures come in, and hashes and writes the texts in the order of the catalogue (the hash's),
+/// each as soon as every indicator before it is added up. The heaviest measures (the decisions',
+/// at the commune level) are counted first, so that adding them up overlaps the other queries.
 fn encode_all(counted: mpsc::Receiver<Counted>) -> Result<Encoded, StoreError> {
-    let started = Instant::now();
-    let mut waiting = Duration::ZERO;
+    let mut adding_up = Duration::ZERO;
     let mut encoding = Duration::ZERO;
     let mut hash = ContentHash::new();
     let mut texts = Vec::new();
     let mut cell_count = 0;
-    let mut received: HashMap<Measure, Result<Vec<Aggregate>, StoreError>> = HashMap::new();
-    each_indicator(
-        |measure| {
-            let wait_started = Instant::now();
-            while !received.contains_key(&measure) {
-                let Ok((counted, groups)) = counted.recv() else {
-                    return Err(StoreError::Task(format!("the queries stopped before {}", measure.code())));
-                };
-                received.insert(counted, groups);
+    let computed: Vec<&Definition> = DEFINITIONS.iter().filter(|definition| definition.is_computed()).collect();
+    let mut added: Vec<Option<IndicatorCells>> = computed.iter().map(|_| None).collect();
+    let mut next = 0;
+    for (measure, groups) in counted.iter() {
+        let adding_started = Instant::now();
+        for (slot, definition) in added.iter_mut().zip(&computed) {
+            if definition.computation.is_some_and(|computation| computation.measure == measure) {
+                *slot = Some(IndicatorCells::of(definition, &groups));
             }
-            waiting += wait_started.elapsed();
-            received.remove(&measure).unwrap_or_else(|| Ok(Vec::new()))
-        },
-        |table| {
-            let encode_started = Instant::now();
+        }
+        drop(groups);
+        adding_up += adding_started.elapsed();
+        let encoding_started = Instant::now();
+        while let Some(table) = added.get_mut(next).and_then(Option::take) {
             hash.add_all(table.code, table.cells());
             texts.push(IndicatorText::encode(table.code, table.cells()));
             cell_count += table.len();
-            encoding += encode_started.elapsed();
-        },
-    )?;
-    let adding_up = started.elapsed().saturating_sub(waiting + encoding);
+            next += 1;
+        }
+        encoding += encoding_started.elapsed();
+    }
+    if let Some(definition) = computed.get(next) {
+        return Err(StoreError::Task(format!("the queries stopped before {}", definition.code)));
+    }
     Ok(Encoded { hash: hash.finish(), texts, cell_count, adding_up, encoding })
 }
 
@@ -143,7 +157,7 @@ pub fn cells_from(
 /// measure, and hands each one's cells to `each` (before the next is added up).
 fn each_indicator(
     mut groups_of: impl FnMut(Measure) -> Result<Vec<Aggregate>, StoreError>,
-    mut each: impl FnMut(&IndicatorCells<'_>),
+    mut each: impl FnMut(&IndicatorCells),
 ) -> Result<(), StoreError> {
     let mut counted: HashMap<Measure, Vec<Aggregate>> = HashMap::new();
     for definition in DEFINITIONS {
@@ -171,10 +185,10 @@ const LEVELS: [&str; 4] = ["commune", "departement", "national", "region"];
 /// an indicator has up to a million cells over a few tens of thousands of names: adding up
 /// integers rather than texts, and writing the names only into the text and the hash, is what
 /// keeps this part of a recomputation to a fraction of a second.
-pub struct IndicatorCells<'a> {
+pub struct IndicatorCells {
     /// The indicator's code.
     pub code: &'static str,
-    names: Names<'a>,
+    names: Names,
     cells: Vec<CompactCell>,
 }
 
@@ -190,18 +204,19 @@ struct CompactCell {
 
 /// Each name once, by index.
 #[derive(Default)]
-struct Names<'a> {
-    names: Vec<Cow<'a, str>>,
-    index: FxHashMap<Cow<'a, str>, u32>,
+struct Names {
+    names: Vec<Rc<str>>,
+    index: FxHashMap<Rc<str>, u32>,
 }
 
-impl<'a> Names<'a> {
-    fn index_of(&mut self, name: Cow<'a, str>) -> u32 {
-        if let Some(index) = self.index.get(name.as_ref()) {
+impl Names {
+    fn index_of(&mut self, name: &str) -> u32 {
+        if let Some(index) = self.index.get(name) {
             return *index;
         }
         let index = self.names.len() as u32;
-        self.names.push(name.clone());
+        let name: Rc<str> = Rc::from(name);
+        self.names.push(Rc::clone(&name));
         self.index.insert(name, index);
         index
     }
@@ -230,39 +245,35 @@ struct Above<'a> {
     quarter: FxHashMap<&'a str, (u32, u32)>,
 }
 
-impl<'a> IndicatorCells<'a> {
+impl IndicatorCells {
     /// Adds the groups up. Each cell adds its groups in their order, so that its sums are the
     /// same whichever way the cells are kept meanwhile.
-    pub fn of(definition: &Definition, groups: &'a [Aggregate]) -> IndicatorCells<'a> {
+    pub fn of(definition: &Definition, groups: &[Aggregate]) -> IndicatorCells {
         let mut names = Names::default();
         let Some(computation) = definition.computation else {
             return IndicatorCells { code: definition.code, names, cells: Vec::new() };
         };
         let levels: Vec<bool> = LEVELS.iter().map(|level| definition.levels().contains(level)).collect();
-        let national = names.index_of(Cow::Borrowed("FR"));
-        let unknown = names.index_of(Cow::Borrowed(UNKNOWN));
-        let total = names.index_of(Cow::Borrowed(TOTAL));
+        let national = names.index_of("FR");
+        let unknown = names.index_of(UNKNOWN);
+        let total = names.index_of(TOTAL);
         let mut above = Above::default();
         let mut sums: FxHashMap<(u8, u32, u32, u32), (i64, f64)> = FxHashMap::default();
         for group in groups {
             let (departement, region) = match group.departement.as_deref() {
                 None => (unknown, unknown),
                 Some(raw) => *above.departement.entry(raw).or_insert_with(|| match DepartementCode::parse(raw) {
-                    Ok(code) => (
-                        names.index_of(Cow::Owned(code.as_str().to_owned())),
-                        names.index_of(Cow::Owned(RegionCode::of_departement(&code).as_str().to_owned())),
-                    ),
+                    Ok(code) => {
+                        (names.index_of(code.as_str()), names.index_of(RegionCode::of_departement(&code).as_str()))
+                    }
                     Err(_) => (unknown, unknown),
                 }),
             };
-            let commune = group.commune.as_deref().map_or(unknown, |raw| names.index_of(Cow::Borrowed(raw)));
+            let commune = group.commune.as_deref().map_or(unknown, |raw| names.index_of(raw));
             let (month, quarter) = *above.quarter.entry(group.month.as_str()).or_insert_with(|| {
-                (
-                    names.index_of(Cow::Borrowed(group.month.as_str())),
-                    names.index_of(Cow::Owned(period_of(&group.month, PeriodParam::Quarter))),
-                )
+                (names.index_of(group.month.as_str()), names.index_of(&period_of(&group.month, PeriodParam::Quarter)))
             });
-            let category = names.index_of(Cow::Borrowed(group.category.as_str()));
+            let category = names.index_of(group.category.as_str());
             let categories: &[u32] = if computation.categorical { &[category, total] } else { &[category] };
             // In the order of LEVELS.
             let territories = [commune, departement, national, region];

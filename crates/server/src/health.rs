@@ -34,7 +34,7 @@ pub struct LiveFiguresHealth {
     pub(crate) as_of: Option<String>,
     /// Events of the feed not applied yet (counted up to 100,000).
     pub(crate) events_behind: i64,
-    /// Orientation decisions not counted yet.
+    /// Orientation decisions not counted yet (counted up to 100,000).
     pub(crate) decisions_behind: i64,
     /// Seconds since the oldest change not applied yet was written: 0 when the figures hold
     /// every change the feed serves.

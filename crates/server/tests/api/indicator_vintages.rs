@@ -207,14 +207,9 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     assert_eq!(again, first);
 
     // What is kept reads back as computed: every cell of every indicator, in the order of the key.
+    // The vintage counts the measures of one table in one pass; `compute_cells` one by one.
     let date = today();
-    let computed = app.store.run(move |conn| compute_cells(conn, date)).await.expect("cells");
-    assert_eq!(computed.len() as i64, first.cell_count);
-    let mut kept = Vec::new();
-    for definition in DEFINITIONS.iter().filter(|definition| definition.is_computed()) {
-        kept.extend(cells_of(&app, &first, definition.code).await);
-    }
-    assert_eq!(kept, computed);
+    assert_kept_as_computed_measure_by_measure(&app, &first, date).await;
 
     // As of another date, another vintage (yesterday: none of today's decisions).
     let (yesterday, _) = compute(&app, days_ago(1)).await;
@@ -222,7 +217,10 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     assert!(table(&app, &yesterday, "orientations_par_parcours").await.is_empty());
 
     // A late decision for today: recomputing as of today is a revision, beside the first.
-    let body = json!({"path_type": "social", "referent_organization_id": ft.organization_id, "decided_on": today()});
+    // Intensive, and a re-orientation (not a first one) to another kind of referent than the
+    // population's, in the same commune and month as their decisions.
+    let body = json!({"path_type": "social", "intensive": true, "referent_organization_id": ft.organization_id,
+        "decided_on": today()});
     let person = &persons[11];
     let current = json(get_as(&app, &ft, &format!("/v1/persons/{}", person["id"].as_str().expect("id"))).await).await;
     let response = orient(&app, &ft, &current, &body).await;
@@ -232,6 +230,15 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     assert_eq!(revised.id, format!("{}.r2", today()));
     assert_eq!(revised.revision, 2);
     assert_ne!(revised.content_hash, first.content_hash);
+    assert_kept_as_computed_measure_by_measure(&app, &revised, date).await;
+    // Paris: its 2 first orientations 40 days after the registration, and now 3 decisions, 1 intensive.
+    let paris = format!("departement/75/{}/total", this_month());
+    assert_eq!(table(&app, &revised, "delai_orientation").await[&paris], (2, 40.0), "first orientations only");
+    assert_eq!(table(&app, &revised, "part_accompagnement_intensif").await[&paris], (3, 33.3));
+    assert_eq!(
+        table(&app, &revised, "orientations_par_referent").await[&paris.replace("total", "france_travail")].0,
+        1
+    );
     let now = this_month();
     let key = format!("national/FR/{now}/total");
     assert_eq!(table(&app, &first, "orientations_par_parcours").await[&key].0, 12, "the first vintage is kept");
@@ -240,6 +247,18 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
     assert_eq!(of_today.iter().map(|vintage| vintage.revision).collect::<Vec<_>>(), vec![1, 2]);
     let latest = app.store.run(vintages::latest).await.expect("latest");
     assert_eq!(latest, Some(revised));
+}
+
+/// Every cell `vintage` keeps equals the cell counted measure by measure (`compute_cells`), in
+/// the same order.
+async fn assert_kept_as_computed_measure_by_measure(app: &TestApp, vintage: &Vintage, as_of: NaiveDate) {
+    let computed = app.store.run(move |conn| compute_cells(conn, as_of)).await.expect("cells");
+    assert_eq!(computed.len() as i64, vintage.cell_count);
+    let mut kept = Vec::new();
+    for definition in DEFINITIONS.iter().filter(|definition| definition.is_computed()) {
+        kept.extend(cells_of(app, vintage, definition.code).await);
+    }
+    assert_eq!(kept, computed);
 }
 
 async fn open_data_serves_the_latest_vintage_under_public_secrecy(app: TestApp) {

@@ -135,29 +135,200 @@ pub const TOTAL: &str = "total";
 /// database longer than counting them, and their sums, of whole numbers, are the same in any
 /// order (the cells are put in the order of their key when added up).
 pub fn aggregate(conn: &mut DbConnection, measure: Measure, as_of: NaiveDate) -> Result<Vec<Aggregate>, StoreError> {
-    let dialect = Dialect::of(conn);
-    let sql = grouped_sql(measure, &dialect, Grouping::Groups, "");
-    let as_of = as_of.to_string();
-    let rows = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(sql).bind::<Text, _>(as_of).load(pg)?,
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(sql).bind::<Text, _>(as_of).load(sqlite)?,
-    };
-    Ok(rows)
+    let sql = grouped_sql(measure, &Dialect::of(conn), Grouping::Groups, "");
+    load_as_of(conn, sql, as_of)
 }
 
 /// Runs the counts of a full computation in one transaction, so that every measure counts the
 /// same records, with the settings such counts want on PostgreSQL (for this transaction only):
 /// no JIT compilation, which cost up to 1.5 s per query at national scale for queries run once,
 /// and memory enough to group in a hash table rather than sort a million rows on disk.
-pub fn counting<T>(conn: &mut DbConnection, count: impl FnOnce(&mut DbConnection) -> T) -> Result<T, StoreError> {
+pub fn counting<T>(
+    conn: &mut DbConnection,
+    count: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     conn.transaction(|conn| {
         if let DbConnection::Postgres(_) = conn {
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
             diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
             diesel::sql_query("SET LOCAL work_mem = '256MB'").execute(conn)?;
         }
-        Ok::<_, StoreError>(count(conn))
+        count(conn)
     })
+}
+
+/// Records read once for several measures by a full computation: the five measures of the
+/// orientation decisions, and the two of the persons, each read their whole table (a million
+/// rows at national scale), so that one scan grouped by every column any of them is broken down
+/// by, split here, costs one scan instead of several. Every other measure is a pass of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The orientation decisions, per commune, month, path and referent kind.
+    Decisions,
+    /// The persons registered, per département, month of registration and situation.
+    Persons,
+    /// One measure, as [`aggregate`] counts it.
+    Alone(Measure),
+}
+
+impl Pass {
+    /// The pass that counts `measure`.
+    pub fn of(measure: Measure) -> Pass {
+        match measure {
+            Measure::FirstOrientationDelay
+            | Measure::FirstOrientationWithin30Days
+            | Measure::OrientationsByPath
+            | Measure::OrientationsByReferentKind
+            | Measure::IntensiveOrientations => Pass::Decisions,
+            Measure::Registrations | Measure::PersonsBySituation => Pass::Persons,
+            measure => Pass::Alone(measure),
+        }
+    }
+}
+
+/// Counts the records of every measure of `pass` dated on or before `as_of`, in one query: the
+/// groups of each of its measures, as [`aggregate`] would count them for that measure, except
+/// that a group of a measure may come in several parts (the same commune, month and category
+/// under several values of the other columns), which adding up them sums.
+pub fn aggregate_pass(
+    conn: &mut DbConnection,
+    pass: Pass,
+    as_of: NaiveDate,
+) -> Result<Vec<(Measure, Vec<Aggregate>)>, StoreError> {
+    let dialect = Dialect::of(conn);
+    match pass {
+        Pass::Alone(measure) => Ok(vec![(measure, aggregate(conn, measure, as_of)?)]),
+        Pass::Decisions => {
+            let rows: Vec<DecisionGroup> = load_as_of(conn, decisions_pass_sql(&dialect), as_of)?;
+            Ok(split_decisions(rows))
+        }
+        Pass::Persons => {
+            let rows: Vec<PersonGroup> = load_as_of(conn, persons_pass_sql(&dialect), as_of)?;
+            Ok(split_persons(rows, as_of))
+        }
+    }
+}
+
+/// Loads the rows of `sql`, whose one bind is the as-of date.
+fn load_as_of<Row>(conn: &mut DbConnection, sql: String, as_of: NaiveDate) -> Result<Vec<Row>, StoreError>
+where
+    Row: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    let as_of = as_of.to_string();
+    Ok(match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(sql).bind::<Text, _>(as_of).load(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(sql).bind::<Text, _>(as_of).load(sqlite)?,
+    })
+}
+
+/// One group of the decisions' pass, with what each of their measures sums.
+#[derive(QueryableByName)]
+struct DecisionGroup {
+    #[diesel(sql_type = Nullable<Text>)]
+    commune: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    departement: Option<String>,
+    #[diesel(sql_type = Text)]
+    month: String,
+    #[diesel(sql_type = Text)]
+    path_type: String,
+    #[diesel(sql_type = Text)]
+    referent_kind: String,
+    #[diesel(sql_type = BigInt)]
+    units: i64,
+    #[diesel(sql_type = BigInt)]
+    intensive: i64,
+    #[diesel(sql_type = BigInt)]
+    first_units: i64,
+    #[diesel(sql_type = BigInt)]
+    first_days: i64,
+    #[diesel(sql_type = BigInt)]
+    first_within_30_days: i64,
+}
+
+fn decisions_pass_sql(sql: &Dialect) -> String {
+    format!(
+        "SELECT commune, departement, decided_month AS month, path_type, referent_kind, COUNT(*) AS units, \
+         SUM(CASE WHEN intensive THEN 1 ELSE 0 END) AS intensive, \
+         SUM(CASE WHEN first_orientation THEN 1 ELSE 0 END) AS first_units, \
+         SUM(CASE WHEN first_orientation THEN days_from_registration ELSE 0 END) AS first_days, \
+         SUM(CASE WHEN first_orientation AND {WITHIN_30_DAYS} THEN 1 ELSE 0 END) AS first_within_30_days \
+         {} GROUP BY commune, departement, decided_month, path_type, referent_kind",
+        decisions_from(sql)
+    )
+}
+
+/// Each group of the decisions' pass, as the groups of each of its five measures.
+fn split_decisions(rows: Vec<DecisionGroup>) -> Vec<(Measure, Vec<Aggregate>)> {
+    let (mut by_path, mut by_referent_kind, mut intensive, mut delay, mut within_30_days) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        let group = |category: String, units: i64, sum: i64| Aggregate {
+            commune: row.commune.clone(),
+            departement: row.departement.clone(),
+            month: row.month.clone(),
+            category,
+            units,
+            sum: sum as f64,
+        };
+        // A measure of first orientations has no group where there are none.
+        if row.first_units > 0 {
+            delay.push(group(TOTAL.to_owned(), row.first_units, row.first_days));
+            within_30_days.push(group(TOTAL.to_owned(), row.first_units, row.first_within_30_days));
+        }
+        intensive.push(group(TOTAL.to_owned(), row.units, row.intensive));
+        by_referent_kind.push(group(row.referent_kind.clone(), row.units, 0));
+        by_path.push(group(row.path_type.clone(), row.units, 0));
+    }
+    vec![
+        (Measure::FirstOrientationDelay, delay),
+        (Measure::FirstOrientationWithin30Days, within_30_days),
+        (Measure::OrientationsByPath, by_path),
+        (Measure::OrientationsByReferentKind, by_referent_kind),
+        (Measure::IntensiveOrientations, intensive),
+    ]
+}
+
+/// One group of the persons' pass.
+#[derive(QueryableByName)]
+struct PersonGroup {
+    #[diesel(sql_type = Nullable<Text>)]
+    departement: Option<String>,
+    #[diesel(sql_type = Text)]
+    month: String,
+    #[diesel(sql_type = Text)]
+    situation: String,
+    #[diesel(sql_type = BigInt)]
+    units: i64,
+}
+
+fn persons_pass_sql(sql: &Dialect) -> String {
+    format!(
+        "SELECT departement, month, situation, COUNT(*) AS units FROM (\
+         SELECT residence_departement AS departement, substr(registered_on, 1, 7) AS month, {SITUATION} AS situation \
+         {}) AS records GROUP BY departement, month, situation",
+        persons_with_situation_from(sql)
+    )
+}
+
+/// Each group of the persons' pass, as the groups of registrations (by month of registration)
+/// and of persons by situation (all in the as-of date's month).
+fn split_persons(rows: Vec<PersonGroup>, as_of: NaiveDate) -> Vec<(Measure, Vec<Aggregate>)> {
+    let as_of_month = as_of.format("%Y-%m").to_string();
+    let (mut registrations, mut situations) = (Vec::new(), Vec::new());
+    for row in rows {
+        let group = |month: String, category: String| Aggregate {
+            commune: None,
+            departement: row.departement.clone(),
+            month,
+            category,
+            units: row.units,
+            sum: 0.0,
+        };
+        situations.push(group(as_of_month.clone(), row.situation.clone()));
+        registrations.push(group(row.month.clone(), TOTAL.to_owned()));
+    }
+    vec![(Measure::Registrations, registrations), (Measure::PersonsBySituation, situations)]
 }
 
 /// What one subject's records count for in one group: the group, and whose records they are.
@@ -280,7 +451,8 @@ fn source_sql(measure: Measure, sql: &Dialect) -> String {
         let first = if only_first { " AND first_orientation" } else { "" };
         format!(
             "SELECT id AS subject, commune, departement, decided_month AS month, {category} AS category, {value} AS measure \
-             FROM orientation_decisions WHERE decided_on <= {as_of}{first}"
+             {}{first}",
+            decisions_from(sql)
         )
     };
     match measure {
@@ -291,7 +463,7 @@ fn source_sql(measure: Measure, sql: &Dialect) -> String {
         ),
         Measure::FirstOrientationDelay => decisions(&format!("'{TOTAL}'"), "days_from_registration", true),
         Measure::FirstOrientationWithin30Days => {
-            decisions(&format!("'{TOTAL}'"), "CASE WHEN days_from_registration <= 30 THEN 1 ELSE 0 END", true)
+            decisions(&format!("'{TOTAL}'"), &format!("CASE WHEN {WITHIN_30_DAYS} THEN 1 ELSE 0 END"), true)
         }
         Measure::OrientationsByPath => decisions("path_type", "0", false),
         Measure::OrientationsByReferentKind => decisions("referent_kind", "0", false),
@@ -321,19 +493,37 @@ fn source_sql(measure: Measure, sql: &Dialect) -> String {
                 sql.days_between(&published, &filled)
             )
         }
-        // A join rather than `EXISTS` per person (a million index probes at national scale): a
-        // person has one contract not closed at most (`contracts_in_force`), so none counts twice.
         Measure::PersonsBySituation => format!(
             "SELECT id AS subject, CAST(NULL AS TEXT) AS commune, residence_departement AS departement, \
-             substr({as_of}, 1, 7) AS month, \
-             CASE WHEN in_force.person_id IS NOT NULL THEN 'contract_in_force' \
-             WHEN oriented_to IS NOT NULL THEN 'oriented' ELSE 'not_oriented' END AS category, 0 AS measure \
-             FROM persons LEFT JOIN (SELECT person_id FROM contracts WHERE status IN ('signed', 'suspended')) \
-                 AS in_force ON in_force.person_id = persons.id \
-             WHERE registered_on <= {as_of}"
+             substr({as_of}, 1, 7) AS month, {SITUATION} AS category, 0 AS measure {}",
+            persons_with_situation_from(sql)
         ),
     }
 }
+
+/// The orientation decisions counted as of the as-of date (bind 1).
+fn decisions_from(sql: &Dialect) -> String {
+    format!("FROM orientation_decisions WHERE decided_on <= {}", sql.as_of())
+}
+
+/// A first orientation decided within 30 days of the registration.
+const WITHIN_30_DAYS: &str = "days_from_registration <= 30";
+
+/// The persons registered as of the as-of date (bind 1), beside their contract in force if any.
+// A join rather than `EXISTS` per person (a million index probes at national scale): a person
+// has one contract not closed at most (`contracts_in_force`), so none counts twice.
+fn persons_with_situation_from(sql: &Dialect) -> String {
+    format!(
+        "FROM persons LEFT JOIN (SELECT person_id FROM contracts WHERE status IN ('signed', 'suspended')) \
+             AS in_force ON in_force.person_id = persons.id \
+         WHERE registered_on <= {}",
+        sql.as_of()
+    )
+}
+
+/// A person's situation, over [`persons_with_situation_from`].
+const SITUATION: &str = "CASE WHEN in_force.person_id IS NOT NULL THEN 'contract_in_force' \
+     WHEN oriented_to IS NOT NULL THEN 'oriented' ELSE 'not_oriented' END";
 
 /// A contract counts as signed on the later of its two signatures (`contracts.signed_on`).
 fn contracts_signed_sql(sql: &Dialect) -> String {
@@ -345,4 +535,73 @@ fn contracts_signed_sql(sql: &Dialect) -> String {
          WHERE contracts.signed_on <= {as_of}",
         sql.days_between("persons.registered_on", "contracts.signed_on")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decisions(
+        path_type: &str,
+        referent_kind: &str,
+        units: i64,
+        intensive: i64,
+        first: (i64, i64, i64),
+    ) -> DecisionGroup {
+        DecisionGroup {
+            commune: Some("69123".to_owned()),
+            departement: Some("69".to_owned()),
+            month: "2026-12".to_owned(),
+            path_type: path_type.to_owned(),
+            referent_kind: referent_kind.to_owned(),
+            units,
+            intensive,
+            first_units: first.0,
+            first_days: first.1,
+            first_within_30_days: first.2,
+        }
+    }
+
+    fn of(split: &[(Measure, Vec<Aggregate>)], measure: Measure) -> Vec<(String, i64, f64)> {
+        let (_, groups) = split.iter().find(|(counted, _)| *counted == measure).expect("the measure is counted");
+        groups.iter().map(|group| (group.category.clone(), group.units, group.sum)).collect()
+    }
+
+    #[test]
+    fn a_decisions_group_counts_for_each_measure_and_first_orientations_only_where_there_are() {
+        let split = split_decisions(vec![
+            decisions("emploi", "mission_locale", 4, 1, (3, 100, 2)),
+            decisions("social", "france_travail", 2, 2, (0, 0, 0)),
+        ]);
+        assert_eq!(split.len(), 5);
+        assert_eq!(
+            of(&split, Measure::OrientationsByPath),
+            vec![("emploi".to_owned(), 4, 0.0), ("social".to_owned(), 2, 0.0)]
+        );
+        assert_eq!(
+            of(&split, Measure::OrientationsByReferentKind),
+            vec![("mission_locale".to_owned(), 4, 0.0), ("france_travail".to_owned(), 2, 0.0)]
+        );
+        assert_eq!(
+            of(&split, Measure::IntensiveOrientations),
+            vec![(TOTAL.to_owned(), 4, 1.0), (TOTAL.to_owned(), 2, 2.0)]
+        );
+        // No group of first orientations where the decisions were all re-orientations.
+        assert_eq!(of(&split, Measure::FirstOrientationDelay), vec![(TOTAL.to_owned(), 3, 100.0)]);
+        assert_eq!(of(&split, Measure::FirstOrientationWithin30Days), vec![(TOTAL.to_owned(), 3, 2.0)]);
+    }
+
+    #[test]
+    fn a_persons_group_counts_its_registrations_in_their_month_and_its_situation_in_the_as_of_month() {
+        let row =
+            PersonGroup { departement: None, month: "2025-01".to_owned(), situation: "oriented".to_owned(), units: 7 };
+        let as_of = NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let split = split_persons(vec![row], as_of);
+        let groups = |measure| {
+            let (_, groups) = split.iter().find(|(counted, _)| *counted == measure).expect("counted");
+            groups.iter().map(|group| (group.month.clone(), group.category.clone(), group.units)).collect::<Vec<_>>()
+        };
+        assert_eq!(groups(Measure::Registrations), vec![("2025-01".to_owned(), TOTAL.to_owned(), 7)]);
+        assert_eq!(groups(Measure::PersonsBySituation), vec![("2026-12".to_owned(), "oriented".to_owned(), 7)]);
+    }
 }
