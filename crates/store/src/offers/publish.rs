@@ -694,11 +694,7 @@ fn move_versions(conn: &mut DbConnection, moves: &[Move], time: DateTime<Utc>) -
             // In-process: a statement per offer costs no round trip.
             let mut moved = HashSet::with_capacity(moves.len());
             for moving in moves {
-                let written = diesel::update(offers::table.find(moving.id.to_string()))
-                    .filter(offers::version.eq(moving.committed_version))
-                    .set((offers::version.eq(moving.version), offers::updated_at.eq(to_db(time))))
-                    .execute(conn)?;
-                if written > 0 {
+                if move_version(conn, moving.id, moving.committed_version, moving.version, time)? {
                     moved.insert(moving.id);
                 }
             }
@@ -725,14 +721,26 @@ pub(crate) fn bump_version(
     time: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let version = offer.version + 1;
-    let written = diesel::update(offers::table.find(offer.id.to_string()))
-        .filter(offers::version.eq(offer.version))
-        .set((offers::version.eq(version), offers::updated_at.eq(to_db(time))))
-        .execute(conn)?;
-    if written == 0 {
+    if !move_version(conn, offer.id, offer.version, version, time)? {
         return Err(StoreError::VersionMismatch { current: offer.version });
     }
     Ok(version)
+}
+
+/// Moves an offer from version `from` to `to` at `time`, its document unchanged; false when it
+/// is no longer at `from` (another write came first).
+fn move_version(
+    conn: &mut DbConnection,
+    id: Uuid,
+    from: i64,
+    to: i64,
+    time: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let written = diesel::update(offers::table.find(id.to_string()))
+        .filter(offers::version.eq(from))
+        .set((offers::version.eq(to), offers::updated_at.eq(to_db(time))))
+        .execute(conn)?;
+    Ok(written > 0)
 }
 
 pub(crate) fn mutation(id: Uuid, version: i64, action: Action, changes: serde_json::Value) -> Mutation {
