@@ -357,7 +357,7 @@ impl Client {
                 };
                 match etag {
                     Some(etag) => {
-                        (if_match, body) = (etag, self.writer.update_body());
+                        (if_match, body) = (etag, self.writer.update_body(&context.nonce));
                     }
                     None => priming = true,
                 }

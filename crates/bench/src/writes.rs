@@ -61,9 +61,13 @@ impl Writer {
     }
 
     /// A merge patch that changes the phone number every time (a patch that changes nothing is
-    /// answered without a write).
-    pub fn update_body(&self) -> Vec<u8> {
-        let phone = format!("+336{:08}", (self.client as u64 * 1_000_003 + self.sent) % 100_000_000);
+    /// answered without a write) — in this run (`nonce`) too: on a reused database, a number
+    /// made of the client and the request alone would be the one an earlier run wrote to the
+    /// same person, and the update would write nothing.
+    pub fn update_body(&self, nonce: &str) -> Vec<u8> {
+        let run = run_number(nonce);
+        let number = run.wrapping_add(self.client as u64 * 1_000_003 + self.sent) % 100_000_000;
+        let phone = format!("+336{number:08}");
         json!({"contact": {"phone": phone}}).to_string().into_bytes()
     }
 
@@ -72,7 +76,7 @@ impl Writer {
     /// scenarios of one run (registration, the webhooks' writes) and two runs on a reused
     /// database must not write the same names.
     fn unique_name(&self, nonce: &str) -> String {
-        let run = nonce.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)));
+        let run = run_number(nonce);
         letters(run % 1_000_003 * 1_000_000_007 + self.client as u64 * 10_000_000 + self.sent)
     }
 
@@ -147,6 +151,12 @@ fn letters(mut number: u64) -> String {
     }
 }
 
+/// A number of the run, from its nonce: what makes the values a run writes differ from those of
+/// an earlier run on the same database.
+fn run_number(nonce: &str) -> u64 {
+    nonce.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +202,12 @@ mod tests {
         };
         assert_ne!(name("run-1"), name("hooks-run-1"), "the webhooks' writes are not the registration scenario's");
         assert_ne!(name("run-1"), name("run-2"), "a reused database gets new persons");
+    }
+
+    #[test]
+    fn two_runs_patch_different_phones() {
+        let body = |nonce: &str| Writer::new(&[], 0, 1).update_body(nonce);
+        assert_ne!(body("run-1"), body("run-2"), "a reused database's dossiers are changed again");
+        assert_eq!(body("run-1"), body("run-1"));
     }
 }

@@ -281,7 +281,20 @@ pub async fn commit<T: Send + 'static>(
     section: JournalSection,
     change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    commit_journaled(store, caller, person_id, section, true, change).await
+    commit_journaled(store, caller, person_id, section, Limitation::Refused, change).await
+}
+
+/// [`commit`] for a change of the person's record itself (`persons::update`), whose statement
+/// refuses a limited dossier on its own: the limitation is not read beforehand, one statement
+/// less in the transaction of every dossier update.
+pub async fn commit_record<T: Send + 'static>(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    commit_journaled(store, caller, person_id, section, Limitation::RefusedByTheChange, change).await
 }
 
 /// [`commit`] for a person loaded by [`load_for_rights`]: a limited dossier is written too.
@@ -292,7 +305,18 @@ pub async fn commit_for_rights<T: Send + 'static>(
     section: JournalSection,
     change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    commit_journaled(store, caller, person_id, section, false, change).await
+    commit_journaled(store, caller, person_id, section, Limitation::Allowed, change).await
+}
+
+/// How a commit treats a dossier whose processing is limited.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Limitation {
+    /// Refused, read in the transaction before the change.
+    Refused,
+    /// Refused by the change's own statement.
+    RefusedByTheChange,
+    /// Written: the person's rights (lifting the limitation, the erasure).
+    Allowed,
 }
 
 async fn commit_journaled<T: Send + 'static>(
@@ -300,14 +324,16 @@ async fn commit_journaled<T: Send + 'static>(
     caller: &Caller,
     person_id: Uuid,
     section: JournalSection,
-    refuse_limited: bool,
+    limitation: Limitation,
     change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let caller = caller.clone();
     let written = store
         .run(move |conn| {
             write::transaction(conn, |conn| {
-                if refuse_limited && let Some(current) = persons::limited_version(conn, person_id)? {
+                if limitation == Limitation::Refused
+                    && let Some(current) = persons::limited_version(conn, person_id)?
+                {
                     return Err(StoreError::ProcessingLimited { current });
                 }
                 let written = change(conn)?;

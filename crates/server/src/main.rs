@@ -24,19 +24,35 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// glibc's malloc setting of the server: two arenas. By default glibc gives each thread of the
 /// blocking pool (one per concurrent database call) an arena of its own, up to 8 per core, and
 /// keeps what is freed in them: a server grew to 350 MiB at rest after a load unless the operator
-/// remembered `MALLOC_ARENA_MAX=2` (docs/performance.md, memory at rest). glibc reads its
-/// tunables once, before `main`, and setting them from inside (`mallopt`) would take `unsafe`
-/// code, which the workspace forbids: so the process starts itself again with the tunable set,
-/// once, unless the operator chose a setting of their own.
+/// remembered `MALLOC_ARENA_MAX=2` (docs/performance.md, memory at rest).
 const MALLOC_TUNABLE: &str = "glibc.malloc.arena_max=2";
 
-/// Replaces this process with itself under [`MALLOC_TUNABLE`]; returns only when it does not
-/// (already set, chosen otherwise by the operator, started through the loader, or the
-/// executable cannot be run again).
+/// mimalloc's setting of the server: no transparent huge pages. mimalloc asks the kernel for
+/// them by default (`madvise`), and a huge page is resident as a whole once any byte of it is
+/// touched: each thread's first allocations and each connection's buffers then held 2 MiB pages
+/// mostly empty — 342 MiB at 10,000 idle connections (18.9 KiB each) against 228 MiB (12.1 KiB
+/// each) without them, and the dossier reads no slower (docs/performance.md, "Dossier writes and
+/// memory at rest").
+const MIMALLOC_THP: (&str, &str) = ("MIMALLOC_ALLOW_THP", "0");
+
+/// Replaces this process with itself under the allocators' settings above, which both
+/// allocators read once, before `main` — setting them from inside (`mallopt`, `mi_option_set`)
+/// would take `unsafe` code, which the workspace forbids. Each setting the operator chose
+/// otherwise is left as it is. Returns only when nothing is to set, or when the process cannot
+/// start itself again (started through the loader, or the executable cannot be run again).
 fn restart_with_malloc_settings() {
     use std::os::unix::process::CommandExt;
+    let mut settings = Vec::new();
     let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
-    if std::env::var_os("MALLOC_ARENA_MAX").is_some() || tunables.contains("glibc.malloc.arena_max") {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() && !tunables.contains("glibc.malloc.arena_max") {
+        let tunables =
+            if tunables.is_empty() { MALLOC_TUNABLE.to_owned() } else { format!("{tunables}:{MALLOC_TUNABLE}") };
+        settings.push(("GLIBC_TUNABLES", tunables));
+    }
+    if std::env::var_os(MIMALLOC_THP.0).is_none() {
+        settings.push((MIMALLOC_THP.0, MIMALLOC_THP.1.to_owned()));
+    }
+    if settings.is_empty() {
         return;
     }
     let Ok(executable) = std::env::current_exe() else { return };
@@ -45,11 +61,9 @@ fn restart_with_malloc_settings() {
     if executable.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with("ld-")) {
         return;
     }
-    let tunables = if tunables.is_empty() { MALLOC_TUNABLE.to_owned() } else { format!("{tunables}:{MALLOC_TUNABLE}") };
-    let error =
-        std::process::Command::new(executable).args(std::env::args_os().skip(1)).env("GLIBC_TUNABLES", tunables).exec();
-    // Still here: the server runs with glibc's defaults, as before this setting existed.
-    eprintln!("plateforme: could not restart with {MALLOC_TUNABLE} ({error}); going on with glibc's defaults");
+    let error = std::process::Command::new(executable).args(std::env::args_os().skip(1)).envs(settings).exec();
+    // Still here: the server runs with the allocators' defaults, as before these settings existed.
+    eprintln!("plateforme: could not restart with the allocators' settings ({error}); going on with their defaults");
 }
 
 #[derive(Parser)]

@@ -168,7 +168,7 @@ impl Pusher<'_> {
         };
         let context = self.caller.write_context();
         let expected = current.version;
-        let updated = access::commit(self.store, self.caller, id, JournalSection::Dossier, move |conn| {
+        let updated = access::commit_record(self.store, self.caller, id, JournalSection::Dossier, move |conn| {
             let updated = persons::update(conn, &context, &current, expected, record, changes)?;
             person_sources::remember(conn, &key, &hash, id, updated.version)?;
             Ok(updated)

@@ -116,7 +116,7 @@ pub async fn set_orientation(
     record.orientation = Some(orientation);
     stamp(&mut record.provenance, &json!({}), &caller, "orientation");
     let context = caller.write_context();
-    let updated = access::commit(&store, &caller, id, JournalSection::Orientation, move |conn| {
+    let updated = access::commit_record(&store, &caller, id, JournalSection::Orientation, move |conn| {
         let updated = persons::update(conn, &context, &current, expected, record, changes)?;
         // The committees' statistical record, in the same transaction as the decision.
         orientation_decisions::record(conn, &facts)?;

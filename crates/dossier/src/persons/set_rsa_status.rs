@@ -74,7 +74,7 @@ pub async fn set_rsa_status(
     record.rsa_status = Some(status);
     stamp(&mut record.provenance, &changes, &caller, "");
     let context = caller.write_context();
-    let updated = access::commit(&store, &caller, id, JournalSection::Dossier, move |conn| {
+    let updated = access::commit_record(&store, &caller, id, JournalSection::Dossier, move |conn| {
         persons::update(conn, &context, &current, expected, record, changes)
     })
     .await?;

@@ -44,7 +44,7 @@ pub async fn update_person(
         return Ok(current_response(current.version, &access::view_for(&caller, &current)));
     };
     let context = caller.write_context();
-    let updated = access::commit(&store, &caller, id, JournalSection::Dossier, move |conn| {
+    let updated = access::commit_record(&store, &caller, id, JournalSection::Dossier, move |conn| {
         persons::update(conn, &context, &current, expected, record, changes)
     })
     .await?;

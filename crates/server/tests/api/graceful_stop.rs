@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::helpers::FreshDatabase;
 
 /// A port free a moment ago, for the server to bind.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
@@ -31,7 +31,7 @@ fn start_server(database_url: &str, port: u16, search: &std::path::Path) -> Chil
         .expect("start plateforme serve")
 }
 
-fn wait_until_listening(port: u16) {
+pub(crate) fn wait_until_listening(port: u16) {
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(started.elapsed() < Duration::from_secs(60), "the server does not listen on {port}");

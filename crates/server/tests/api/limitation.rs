@@ -5,6 +5,8 @@
 //! person and an `updated` event on the change feed. Refused requests change nothing.
 
 use plateforme_model::organization::OrganizationKind::{FranceTravail, MissionLocale};
+use plateforme_store::dossier::persons::{self, StoredPerson};
+use plateforme_store::{Actor, StoreError, WriteContext, write};
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -18,6 +20,7 @@ on_both_backends!(
     a_limited_dossier_is_kept_but_neither_read_nor_written,
     a_refused_limitation_changes_nothing,
     a_limited_dossier_can_be_erased_but_the_daily_job_keeps_it,
+    an_update_prepared_before_the_limitation_is_refused_by_its_own_statement,
 );
 
 /// `PUT` (limit) or `DELETE` (lift) of the dossier's limitation.
@@ -190,4 +193,54 @@ async fn a_limited_dossier_can_be_erased_but_the_daily_job_keeps_it(app: TestApp
     let tomorrow = plateforme_model::ids::now() + chrono::Duration::days(1);
     assert_eq!(erase_expired(&app, tomorrow).await, 0, "a limited dossier is kept past its retention");
     assert_eq!(held(&app, &kept).await.rows, [1, 1, 1, 1, 1, 0], "the person, diagnostic, contract, review, consent");
+}
+
+/// A dossier update checks no limitation before its statement (`access::commit_record`): the
+/// `UPDATE` itself refuses a limited dossier. A write prepared from the version read before the
+/// limitation, and one prepared at the limited version, both answer `ProcessingLimited` with the
+/// current version, and change nothing; a stale version of an unlimited dossier answers
+/// `VersionMismatch`.
+async fn an_update_prepared_before_the_limitation_is_refused_by_its_own_statement(app: TestApp) {
+    let ft = france_travail(&app).await;
+    let id = full_dossier(&app, &ft, "Perrin").await;
+    let person_id = id.parse().expect("uuid");
+    let find = |app: &TestApp| -> StoredPerson {
+        app.store.run_blocking(|conn| persons::find(conn, person_id)).expect("find").expect("the person")
+    };
+    let update = |app: &TestApp, current: &StoredPerson| -> Result<StoredPerson, StoreError> {
+        let mut record = current.record.clone();
+        record.contact.phone = Some(serde_json::from_value(json!("+33700000001")).expect("a phone"));
+        let context = WriteContext::of(Actor { client_id: "limitation-test".into(), organization_id: None });
+        let expected = current.version;
+        app.store.run_blocking(|conn| {
+            write::transaction(conn, |conn| {
+                persons::update(
+                    conn,
+                    &context,
+                    current,
+                    expected,
+                    record,
+                    json!({"contact": {"phone": "+33700000001"}}),
+                )
+            })
+        })
+    };
+    let before = find(&app);
+    let stale = StoredPerson { version: before.version - 1, ..before.clone() };
+    match update(&app, &stale) {
+        Err(StoreError::VersionMismatch { current }) => assert_eq!(current, before.version),
+        other => panic!("a stale version is refused: {other:?}"),
+    }
+
+    let etag = etag_of(&app, &ft, &id).await;
+    assert_eq!(limitation(&app, &ft, "PUT", &id, Some(&etag)).await.status().as_u16(), 200);
+    let limited = find(&app);
+    for prepared in [&before, &limited] {
+        match update(&app, prepared) {
+            Err(StoreError::ProcessingLimited { current }) => assert_eq!(current, limited.version),
+            other => panic!("the update of version {} is refused: {other:?}", prepared.version),
+        }
+    }
+    let after = find(&app);
+    assert_eq!((after.version, &after.record), (limited.version, &limited.record), "nothing changed");
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod access_matrix;
 mod access_purpose;
 mod admin_clients;
+mod allocator_settings;
 mod anonymous_buckets;
 mod behind_a_proxy;
 mod change_feed;

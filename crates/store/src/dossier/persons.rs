@@ -325,7 +325,10 @@ pub fn matching(
     rows.into_iter().map(|row| Ok((person_of_row(row)?, "identity"))).collect()
 }
 
-/// Writes a new version of the record if it is still at `expected_version`.
+/// Writes a new version of the record if it is still at `expected_version` and the processing
+/// of the dossier is not limited: the statement refuses both itself, so a write needs no read of
+/// the person in its transaction ([`limited_version`]); when it refuses, the person is read to
+/// say why (`ProcessingLimited`, or `VersionMismatch` with the current version).
 pub fn update(
     conn: &mut DbConnection,
     context: &WriteContext,
@@ -339,27 +342,28 @@ pub fn update(
     }
     let updated = StoredPerson { record, version: current.version + 1, updated_at: now(), ..current.clone() };
     let row = row_of(&updated, None)?;
-    let written = conn.transaction(|conn| {
-        diesel::update(persons::table.find(updated.id.to_string()))
-            .filter(persons::version.eq(expected_version))
-            .set((
-                persons::match_key.eq(&row.match_key),
-                persons::identity_key.eq(&row.identity_key),
-                persons::oriented_to.eq(&row.oriented_to),
-                persons::rsa_beneficiary.eq(row.rsa_beneficiary),
-                persons::residence_departement.eq(&row.residence_departement),
-                persons::record.eq(&row.record),
-                persons::version.eq(row.version),
-                persons::updated_at.eq(row.updated_at),
-            ))
-            .execute(conn)
-    });
+    let statement = diesel::update(persons::table.find(updated.id.to_string()))
+        .filter(persons::version.eq(expected_version))
+        .filter(persons::limited_at.is_null())
+        .set((
+            persons::match_key.eq(&row.match_key),
+            persons::identity_key.eq(&row.identity_key),
+            persons::oriented_to.eq(&row.oriented_to),
+            persons::rsa_beneficiary.eq(row.rsa_beneficiary),
+            persons::residence_departement.eq(&row.residence_departement),
+            persons::record.eq(&row.record),
+            persons::version.eq(row.version),
+            persons::updated_at.eq(row.updated_at),
+        ));
+    // Only a new identity can collide with another dossier's. Then the statement runs in a
+    // savepoint, so that PostgreSQL's transaction survives the unique violation to name the
+    // other dossier; any other update spares the savepoint's two round trips.
+    let written = match row.identity_key == current.record.identity.identity_key() {
+        true => statement.execute(conn),
+        false => conn.transaction(|conn| statement.execute(conn)),
+    };
     match written {
-        Ok(0) => {
-            return Err(StoreError::VersionMismatch {
-                current: find(conn, updated.id)?.ok_or(StoreError::NotFound)?.version,
-            });
-        }
+        Ok(0) => return Err(refused_update(conn, updated.id)?),
         Ok(_) => {}
         Err(error) => {
             let error = StoreError::from(error);
@@ -376,6 +380,17 @@ pub fn update(
     let remit = remit_change(conn, current, &updated)?;
     write::record(conn, context, &mutation(updated.id, updated.version, Action::Updated, changes, remit))?;
     Ok(updated)
+}
+
+/// Why an update conditioned on the version and on an unlimited dossier wrote nothing: the
+/// dossier's processing is limited, or it is at another version (or gone).
+fn refused_update(conn: &mut DbConnection, id: Uuid) -> Result<StoreError, StoreError> {
+    let row: Option<(i64, Option<NaiveDateTime>)> =
+        persons::table.find(id.to_string()).select((persons::version, persons::limited_at)).first(conn).optional()?;
+    Ok(match row {
+        Some((current, Some(_))) => StoreError::ProcessingLimited { current },
+        found => write::lost_race(found.map(|(version, _)| version)),
+    })
 }
 
 /// The person's version if the processing of their dossier is limited, `None` if it is not (or
@@ -530,9 +545,7 @@ fn sealed_record(record: &PersonRecord, id: &str) -> Result<String, StoreError> 
 
 /// The record from its column: RQTH opened (or as it is, in a row written before sealing).
 fn opened_record(stored: &str, id: &str) -> Result<PersonRecord, StoreError> {
-    let mut document: serde_json::Value = serde_json::from_str(stored).map_err(StoreError::corrupt)?;
-    sensitive::open_members(&mut document, Place::Row { resource_type: RESOURCE_TYPE, resource_id: id }, true)?;
-    serde_json::from_value(document).map_err(StoreError::corrupt)
+    sensitive::open_into(stored, Place::Row { resource_type: RESOURCE_TYPE, resource_id: id })
 }
 
 fn person_of_row(row: PersonRow) -> Result<StoredPerson, StoreError> {
