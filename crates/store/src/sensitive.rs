@@ -239,30 +239,33 @@ fn write_opened(
     depth: usize,
     open: &OpenMember<'_>,
 ) -> Result<(), StoreError> {
-    let object: Vec<(String, &RawValue)> = match serde_json::from_str::<BTreeMap<String, &RawValue>>(stored) {
-        Ok(object) => object.into_iter().collect(),
+    let Ok(object) = serde_json::from_str::<BTreeMap<String, &RawValue>>(stored) else {
         // Not an object (`null`, a value written before the member was one): as it is.
-        Err(_) => {
-            out.push_str(stored);
-            return Ok(());
-        }
+        out.push_str(stored);
+        return Ok(());
     };
     out.push('{');
-    for (index, (name, value)) in object.iter().enumerate() {
+    for (index, (name, value)) in object.into_iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        out.push_str(&Value::from(name.as_str()).to_string());
+        out.push_str(&serde_json::to_string(&name).map_err(StoreError::corrupt)?);
         out.push(':');
-        let on_the_way: Vec<&[&str]> =
-            paths.iter().copied().filter(|path| path.get(depth) == Some(&name.as_str())).collect();
-        match on_the_way.iter().find(|path| path.len() == depth + 1) {
+        let passes_here = |path: &&[&str]| path.get(depth) == Some(&name.as_str());
+        // Most members are off every path: copied without a list of the paths through them.
+        if !paths.iter().any(passes_here) {
+            out.push_str(value.get());
+            continue;
+        }
+        match paths.iter().copied().filter(passes_here).find(|path| path.len() == depth + 1) {
             Some(path) => {
                 let value = serde_json::from_str(value.get()).map_err(StoreError::corrupt)?;
                 out.push_str(&open(path, value)?.to_string());
             }
-            None if on_the_way.is_empty() => out.push_str(value.get()),
-            None => write_opened(out, value.get(), &on_the_way, depth + 1, open)?,
+            None => {
+                let on_the_way: Vec<&[&str]> = paths.iter().copied().filter(passes_here).collect();
+                write_opened(out, value.get(), &on_the_way, depth + 1, open)?;
+            }
         }
     }
     out.push('}');

@@ -385,9 +385,7 @@ pub fn update(
 /// Why an update conditioned on the version and on an unlimited dossier wrote nothing: the
 /// dossier's processing is limited, or it is at another version (or gone).
 fn refused_update(conn: &mut DbConnection, id: Uuid) -> Result<StoreError, StoreError> {
-    let row: Option<(i64, Option<NaiveDateTime>)> =
-        persons::table.find(id.to_string()).select((persons::version, persons::limited_at)).first(conn).optional()?;
-    Ok(match row {
+    Ok(match version_and_limitation(conn, id)? {
         Some((current, Some(_))) => StoreError::ProcessingLimited { current },
         found => write::lost_race(found.map(|(version, _)| version)),
     })
@@ -396,9 +394,16 @@ fn refused_update(conn: &mut DbConnection, id: Uuid) -> Result<StoreError, Store
 /// The person's version if the processing of their dossier is limited, `None` if it is not (or
 /// there is no such person): what a write checks in its transaction without reading the record.
 pub fn limited_version(conn: &mut DbConnection, id: Uuid) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64, Option<NaiveDateTime>)> =
-        persons::table.find(id.to_string()).select((persons::version, persons::limited_at)).first(conn).optional()?;
+    let row = version_and_limitation(conn, id)?;
     Ok(row.and_then(|(version, limited_at)| limited_at.map(|_| version)))
+}
+
+/// The person's version and since when their dossier's processing is limited, without the record.
+fn version_and_limitation(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> Result<Option<(i64, Option<NaiveDateTime>)>, StoreError> {
+    Ok(persons::table.find(id.to_string()).select((persons::version, persons::limited_at)).first(conn).optional()?)
 }
 
 /// Limits the processing of the dossier (`limited` true) or lifts the limitation, if the person is
