@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use chrono::NaiveDate;
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_store::indicators::compute::{self, Aggregate, Measure, Pass, TOTAL};
 use plateforme_store::indicators::vintages::{self, Cell, CellRef, IndicatorText, Published, Vintage};
-use plateforme_store::{DbConnection, StoreError};
+use plateforme_store::{Backend, DbConnection, PooledConnection, Store, StoreError};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
@@ -25,61 +26,117 @@ use crate::query::{PeriodParam, period_of};
 pub const UNKNOWN: &str = "unknown";
 
 /// Computes every indicator as of `as_of` and publishes the vintage (a new revision only when
-/// the figures differ from the last one of that date). The database counts the measures one
-/// after the other while another thread adds up, hashes and writes the texts of the indicators
-/// whose measures are counted: on two cores the two overlap.
-/// Logs the time of each phase at `info`, and each query's at `debug`.
-pub fn compute_vintage(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(Vintage, Published), StoreError> {
-    let started = Instant::now();
+/// the figures differ from the last one of that date), on connections of `store`'s pool. The
+/// database counts the measures while another thread adds up, hashes and writes the texts of
+/// the indicators whose measures are counted; on PostgreSQL it counts them on two connections
+/// at once, which see the same records ([`compute::counting`]): on two cores the three overlap.
+/// Blocking. Logs the time of each phase at `info`, and each query's at `debug`.
+pub fn compute_vintage(store: &Store, as_of: NaiveDate) -> Result<(Vintage, Published), StoreError> {
+    store.run_blocking(|conn| {
+        let started = Instant::now();
+        let (encoded, querying) = {
+            let mut beside = beside(store, conn);
+            count_and_encode(conn, beside.as_deref_mut(), as_of)?
+        };
+        let counted_after = started.elapsed();
+        let publish_started = Instant::now();
+        let published = vintages::publish(conn, as_of, &encoded.hash, &encoded.texts)?;
+        tracing::info!(
+            cells = encoded.cell_count,
+            decisions_queries_ms = querying[0].as_millis() as u64,
+            other_queries_ms = querying[1].as_millis() as u64,
+            adding_up_ms = encoded.adding_up.as_millis() as u64,
+            hashing_and_encoding_ms = encoded.encoding.as_millis() as u64,
+            counted_and_encoded_ms = counted_after.as_millis() as u64,
+            publishing_ms = publish_started.elapsed().as_millis() as u64,
+            "indicators computed"
+        );
+        Ok(published)
+    })
+}
+
+/// The second connection the counts run on, beside `conn`: one of the pool on PostgreSQL; none
+/// on SQLite, embedded, whose one connection counts everything (and whose transactions could
+/// not share a snapshot), nor when the pool has no other (a pool of one connection: the counts
+/// then run on `conn`, one after the other, the same records counted the same way).
+fn beside(store: &Store, conn: &DbConnection) -> Option<PooledConnection> {
+    match conn.backend() {
+        Backend::Postgres => store
+            .connection()
+            .inspect_err(|error| tracing::warn!(%error, "no second connection: the counts run on one"))
+            .ok(),
+        Backend::Sqlite => None,
+    }
+}
+
+/// Counts every measure on `conn` (and `beside`, at the same time, when given) while a thread
+/// adds up, hashes and encodes them as they come. Answers the encoded indicators and the time
+/// each share of the passes took to count, or the first error: then nothing is encoded.
+fn count_and_encode(
+    conn: &mut DbConnection,
+    beside: Option<&mut DbConnection>,
+    as_of: NaiveDate,
+) -> Result<(Encoded, [Duration; 2]), StoreError> {
+    let (decisions, others) = shares();
+    // Set by the first share that fails, so that the other stops at its next pass.
+    let failed = &AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel();
     let (encoded, querying) = std::thread::scope(|scope| {
         let encoder = scope.spawn(move || encode_all(receiver));
-        let querying = compute::counting(conn, |conn| count_all(conn, as_of, &sender));
+        // Each share sends on its own sender, gone when the share is: the encoder stops when
+        // both are.
+        let others_sender = sender.clone();
+        let querying = compute::counting(
+            conn,
+            beside,
+            |conn| count_all(conn, &decisions, as_of, &sender, failed),
+            move |conn| count_all(conn, &others, as_of, &others_sender, failed),
+        );
         drop(sender);
         let encoded = encoder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (encoded, querying)
     });
     // A failed query stops the encoder too, which then only says that the queries stopped.
-    let querying = querying?;
-    let encoded = encoded?;
-    let counted_after = started.elapsed();
-    let publish_started = Instant::now();
-    let published = vintages::publish(conn, as_of, &encoded.hash, &encoded.texts)?;
-    tracing::info!(
-        cells = encoded.cell_count,
-        queries_ms = querying.as_millis() as u64,
-        adding_up_ms = encoded.adding_up.as_millis() as u64,
-        hashing_and_encoding_ms = encoded.encoding.as_millis() as u64,
-        counted_and_encoded_ms = counted_after.as_millis() as u64,
-        publishing_ms = publish_started.elapsed().as_millis() as u64,
-        "indicators computed"
-    );
-    Ok(published)
+    let (decisions, others) = querying?;
+    Ok((encoded?, [decisions, others]))
 }
 
 /// The groups of one measure, as the database counted them.
 type Counted = (Measure, Vec<Aggregate>);
 
-/// Counts every measure as of `as_of`, pass by pass (`compute::Pass`: the measures over one
-/// table read it once), the decisions first (the most cells to add up), then in the order the
-/// catalogue first needs them, and sends each measure's groups as soon as counted. Answers the
-/// time spent, or the first error.
-fn count_all(
-    conn: &mut DbConnection,
-    as_of: NaiveDate,
-    sender: &mpsc::Sender<Counted>,
-) -> Result<Duration, StoreError> {
-    let mut passes: Vec<Pass> = vec![Pass::Decisions];
+/// The passes (`compute::Pass`: the measures over one table read it once) in two shares, one
+/// per connection: the decisions' (the most cells to add up, counted first so that adding them
+/// up overlaps the other queries), and every other pass, in the order the catalogue first needs
+/// them. The two take about as long at national scale (2 to 4 s each).
+fn shares() -> (Vec<Pass>, Vec<Pass>) {
+    let mut others: Vec<Pass> = Vec::new();
     for computation in DEFINITIONS.iter().filter_map(|definition| definition.computation) {
         let pass = Pass::of(computation.measure);
-        if !passes.contains(&pass) {
-            passes.push(pass);
+        if pass != Pass::Decisions && !others.contains(&pass) {
+            others.push(pass);
         }
     }
+    (vec![Pass::Decisions], others)
+}
+
+/// Counts every measure of `passes` as of `as_of`, pass by pass, and sends each measure's
+/// groups as soon as counted. Answers the time spent, or the first error, which it marks in
+/// `failed`; stops before its next pass when the other share has failed.
+fn count_all(
+    conn: &mut DbConnection,
+    passes: &[Pass],
+    as_of: NaiveDate,
+    sender: &mpsc::Sender<Counted>,
+    failed: &AtomicBool,
+) -> Result<Duration, StoreError> {
     let mut querying = Duration::ZERO;
     for pass in passes {
+        if failed.load(Ordering::Relaxed) {
+            break;
+        }
         let query_started = Instant::now();
-        let counted = compute::aggregate_pass(conn, pass, as_of)?;
+        let counted =
+            compute::aggregate_pass(conn, *pass, as_of).inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
         querying += query_started.elapsed();
         tracing::debug!(pass = ?pass, ms = query_started.elapsed().as_millis() as u64, "measures counted");
         for (measure, groups) in counted {

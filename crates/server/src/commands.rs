@@ -159,8 +159,7 @@ pub fn run_indicators(store: &Store, command: IndicatorsCommand) -> CommandResul
         IndicatorsCommand::Compute { as_of } => {
             let as_of = as_of.unwrap_or_else(|| plateforme_model::ids::now().date_naive());
             let started = std::time::Instant::now();
-            let (vintage, published) =
-                store.run_blocking(|conn| plateforme_indicators::compute::compute_vintage(conn, as_of))?;
+            let (vintage, published) = plateforme_indicators::compute::compute_vintage(store, as_of)?;
             let outcome = match published {
                 plateforme_store::indicators::vintages::Published::New => "published",
                 plateforme_store::indicators::vintages::Published::Unchanged => "unchanged, already published",

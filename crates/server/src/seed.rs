@@ -238,7 +238,7 @@ pub fn seed_demo(store: &Store, default_rate_limit: u32) -> Result<Seeded, Store
     seeded.profiles = seed_demo_profiles(store)?;
     seeded.positionings = seed_demo_positionings(store)?;
     let today = plateforme_model::ids::now().date_naive();
-    let (vintage, _) = store.run_blocking(|conn| plateforme_indicators::compute::compute_vintage(conn, today))?;
+    let (vintage, _) = plateforme_indicators::compute::compute_vintage(store, today)?;
     seeded.indicator_vintage = Some(vintage.id);
     Ok(seeded)
 }

@@ -63,5 +63,5 @@ pub mod write;
 pub use connection::{Backend, DbConnection};
 pub use error::StoreError;
 pub use pagination::{Page, PageRequest};
-pub use store::{Store, StoreOptions};
+pub use store::{PooledConnection, Store, StoreOptions};
 pub use write::{Action, Actor, WriteContext};

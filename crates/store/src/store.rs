@@ -12,6 +12,9 @@ use crate::key_encryption::KeyEncryption;
 use crate::sensitive::{self, Sealing};
 use crate::{Backend, DbConnection, StoreError, migrations};
 
+/// A connection of the store's pool, back in the pool when dropped.
+pub type PooledConnection = diesel::r2d2::PooledConnection<Manager>;
+
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
     /// Connections kept in the pool.
@@ -123,6 +126,13 @@ impl Store {
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    /// A connection of the pool, held by the caller until dropped: for blocking work that reads
+    /// on a second connection beside the one it runs on (the full recomputation of the
+    /// indicators counts on two at once on PostgreSQL).
+    pub fn connection(&self) -> Result<PooledConnection, StoreError> {
+        Ok(self.pool.get()?)
     }
 
     /// The same work, synchronously (CLI commands, seeding).

@@ -3,7 +3,6 @@
 //! answered with an HTML page of the right status. The browser's walk is `dashboard_browser.rs`.
 
 use chrono::{Days, Utc};
-use plateforme_indicators::compute::compute_vintage;
 use plateforme_model::codes::CommuneCode;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{OrientationBasis, PathType};
@@ -72,7 +71,7 @@ async fn the_dashboard_shows_the_public_figures_and_keeps_secrets(app: TestApp) 
     record_decisions(&app, "69123", PathType::Emploi, 8).await;
     record_decisions(&app, "75056", PathType::Social, 2).await;
     let today = Utc::now().date_naive();
-    let (vintage, _) = app.store.run(move |conn| compute_vintage(conn, today)).await.expect("compute");
+    let (vintage, _) = app.compute_vintage(today).await.expect("compute");
     let month = this_month();
 
     let (status, html) = page(&app, "").await;
@@ -116,7 +115,7 @@ async fn the_dashboard_shows_the_public_figures_and_keeps_secrets(app: TestApp) 
 async fn the_dashboard_answers_bad_queries_with_a_page(app: TestApp) {
     record_decisions(&app, "69123", PathType::Emploi, 8).await;
     let today = Utc::now().date_naive();
-    app.store.run(move |conn| compute_vintage(conn, today)).await.expect("compute");
+    app.compute_vintage(today).await.expect("compute");
 
     // What a visitor writes comes back escaped, never as markup.
     let (status, html) = page(&app, "?indicator=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;

@@ -8,6 +8,7 @@ use plateforme_model::codes::Siret;
 use plateforme_model::organization::{OrganizationFields, OrganizationKind};
 use plateforme_server::app;
 use plateforme_server::config::Config;
+use plateforme_store::indicators::vintages::{Published, Vintage};
 use plateforme_store::{Actor, Store, StoreOptions, WriteContext, organizations, write};
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -203,6 +204,18 @@ impl TestApp {
         app.token = admin.token.clone();
         app.admin = Some(admin);
         app
+    }
+
+    /// The full recomputation of the indicators as of `as_of`, published (as the command line
+    /// runs it: on two connections of the pool on PostgreSQL), off the server's threads.
+    pub async fn compute_vintage(
+        &self,
+        as_of: chrono::NaiveDate,
+    ) -> Result<(Vintage, Published), plateforme_store::StoreError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || plateforme_indicators::compute::compute_vintage(&store, as_of))
+            .await
+            .expect("the computation's thread")
     }
 
     /// A new folder for the search indexes of another server of this test, inside this one's

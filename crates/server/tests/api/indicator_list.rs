@@ -3,7 +3,6 @@
 //! is not computed; and its misuses refused.
 
 use chrono::Utc;
-use plateforme_indicators::compute::compute_vintage;
 use plateforme_indicators::definitions::DEFINITIONS;
 use plateforme_model::organization::OrganizationKind::*;
 use serde_json::Value;
@@ -37,7 +36,7 @@ async fn the_committees_list_the_indicators_page_by_page(app: TestApp) {
     assert!(before.iter().all(|item| item["latest_vintage"].is_null()), "no vintage yet");
 
     let today = Utc::now().date_naive();
-    let (vintage, _) = app.store.run(move |conn| compute_vintage(conn, today)).await.expect("compute");
+    let (vintage, _) = app.compute_vintage(today).await.expect("compute");
     let (items, pages) = every_page(&app, &partner, "/v1/indicators?limit=5").await;
     assert_eq!(pages, DEFINITIONS.len().div_ceil(5));
     let codes: Vec<&str> = items.iter().filter_map(|item| item["code"].as_str()).collect();

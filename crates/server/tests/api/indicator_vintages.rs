@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use plateforme_indicators::compute::{compute_cells, compute_vintage};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use plateforme_indicators::compute::{compute_cells, compute_vintage, content_hash};
 use plateforme_indicators::definitions::{Aggregation, DEFINITIONS};
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind::*;
@@ -35,7 +36,7 @@ fn month_of(date: NaiveDate) -> String {
 }
 
 async fn compute(app: &TestApp, as_of: NaiveDate) -> (Vintage, Published) {
-    app.store.run(move |conn| compute_vintage(conn, as_of)).await.expect("compute")
+    app.compute_vintage(as_of).await.expect("compute")
 }
 
 async fn cells_of(app: &TestApp, vintage: &Vintage, indicator: &'static str) -> Vec<Cell> {
@@ -254,11 +255,68 @@ async fn a_vintage_keeps_its_hash_and_a_revision_is_a_new_vintage(app: TestApp) 
 async fn assert_kept_as_computed_measure_by_measure(app: &TestApp, vintage: &Vintage, as_of: NaiveDate) {
     let computed = app.store.run(move |conn| compute_cells(conn, as_of)).await.expect("cells");
     assert_eq!(computed.len() as i64, vintage.cell_count);
+    // On PostgreSQL the vintage's measures were counted on two connections, coming in another
+    // order: the hash, over the cells in the catalogue's order, is the same.
+    assert_eq!(vintage.content_hash, content_hash(&computed), "the hash of the cells counted measure by measure");
     let mut kept = Vec::new();
     for definition in DEFINITIONS.iter().filter(|definition| definition.is_computed()) {
         kept.extend(cells_of(app, vintage, definition.code).await);
     }
     assert_eq!(kept, computed);
+}
+
+/// PostgreSQL counts on two connections at once: when one fails (here the one counting the
+/// persons, killed while it waits for a lock on their table, which the decisions' connection
+/// does not read), the computation fails with its error and publishes nothing; the next one
+/// publishes, on the pool's connections that remain or new ones.
+#[actix_web::test]
+async fn a_failure_on_one_of_the_two_connections_publishes_nothing() {
+    let Some(app) = TestApp::postgres_with(crate::indicators_live::not_following()).await else { return };
+    population(&app).await;
+    let mut locker = PgConnection::establish(&app.database_url).expect("a connection of the test's own");
+    diesel::sql_query("BEGIN").execute(&mut locker).expect("begin");
+    diesel::sql_query("LOCK TABLE persons IN ACCESS EXCLUSIVE MODE").execute(&mut locker).expect("lock");
+
+    let store = app.store.clone();
+    let computing = tokio::task::spawn_blocking(move || compute_vintage(&store, today()));
+    // On another connection: a transaction sees the activity of the others as of its start.
+    let mut killer = PgConnection::establish(&app.database_url).expect("a connection of the test's own");
+    let killed = kill_the_query_waiting_for(&mut killer, "SELECT departement, month, situation%").await;
+    diesel::sql_query("ROLLBACK").execute(&mut locker).expect("release the lock");
+    assert_eq!(killed, 1, "the persons' pass waited for the lock");
+    let failed = computing.await.expect("the computation's thread");
+    assert!(failed.is_err(), "the computation fails: {failed:?}");
+    let date = today();
+    assert_eq!(app.store.run(move |conn| vintages::of_date(conn, date)).await.expect("vintages"), vec![]);
+
+    let (vintage, published) = compute(&app, today()).await;
+    assert_eq!((published, vintage.revision), (Published::New, 1));
+    assert_kept_as_computed_measure_by_measure(&app, &vintage, date).await;
+}
+
+/// Terminates the backend whose query, like `pattern`, waits for a lock, once there is one
+/// (within 30 s); answers how many it terminated.
+async fn kill_the_query_waiting_for(conn: &mut PgConnection, pattern: &str) -> usize {
+    #[derive(diesel::QueryableByName)]
+    struct Terminated {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        #[expect(dead_code, reason = "the rows are counted")]
+        done: bool,
+    }
+    for _ in 0..600 {
+        let terminated: Vec<Terminated> = diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1",
+        )
+        .bind::<diesel::sql_types::Text, _>(pattern)
+        .load(conn)
+        .expect("terminate the waiting query");
+        if !terminated.is_empty() {
+            return terminated.len();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    0
 }
 
 async fn open_data_serves_the_latest_vintage_under_public_secrecy(app: TestApp) {

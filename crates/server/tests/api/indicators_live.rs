@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use plateforme_indicators::compute::{compute_cells, compute_vintage};
+use plateforme_indicators::compute::compute_cells;
 use plateforme_indicators::live;
 use plateforme_model::organization::OrganizationKind::*;
 use plateforme_server::config::Config;
@@ -227,7 +227,7 @@ async fn the_committees_read_the_live_figures_under_the_same_secrecy(app: TestAp
     let (ft, _) = population(&app).await;
     catch_up(&app).await;
     let today = Utc::now().date_naive();
-    app.store.run(move |conn| compute_vintage(conn, today)).await.expect("vintage");
+    app.compute_vintage(today).await.expect("vintage");
     for code in ["inscriptions", "orientations_par_parcours", "personnes_par_situation"] {
         for level in ["national", "departement"] {
             let read = |vintage: &str| format!("/v1/indicators/{code}?level={level}&vintage={vintage}");

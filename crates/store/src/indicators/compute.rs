@@ -139,22 +139,88 @@ pub fn aggregate(conn: &mut DbConnection, measure: Measure, as_of: NaiveDate) ->
     load_as_of(conn, sql, as_of)
 }
 
-/// Runs the counts of a full computation in one transaction, so that every measure counts the
-/// same records, with the settings such counts want on PostgreSQL (for this transaction only):
-/// no JIT compilation, which cost up to 1.5 s per query at national scale for queries run once,
-/// and memory enough to group in a hash table rather than sort a million rows on disk.
-pub fn counting<T>(
+/// Runs the counts of a full computation, `first` then `second`, in one transaction, so that
+/// every measure counts the same records, with the settings such counts want on PostgreSQL (for
+/// this transaction only): no JIT compilation, which cost up to 1.5 s per query at national scale
+/// for queries run once, and memory enough to group in a hash table rather than sort a million
+/// rows on disk.
+///
+/// Given a connection `beside` on PostgreSQL, `second` runs on it at the same time as `first`,
+/// in another thread, in a transaction that imports the snapshot of the first one
+/// (`pg_export_snapshot`): both count the same records, each on a core of its own. The
+/// exporting transaction stays open until `second` is done, so that the snapshot is still valid
+/// when it is imported. Without it (or on SQLite, where two transactions cannot share a
+/// snapshot) both run on `conn`, one after the other. Answers both results, or the first
+/// error (`first`'s when both fail): a failure of either is the failure of the whole.
+pub fn counting<A, B: Send>(
     conn: &mut DbConnection,
-    count: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+    beside: Option<&mut DbConnection>,
+    first: impl FnOnce(&mut DbConnection) -> Result<A, StoreError>,
+    second: impl FnOnce(&mut DbConnection) -> Result<B, StoreError> + Send,
+) -> Result<(A, B), StoreError> {
     conn.transaction(|conn| {
-        if let DbConnection::Postgres(_) = conn {
-            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
-            diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
-            diesel::sql_query("SET LOCAL work_mem = '256MB'").execute(conn)?;
-        }
-        count(conn)
+        begin_counting(conn)?;
+        let beside = beside.filter(|beside| is_postgres(conn) && is_postgres(beside));
+        let Some(beside) = beside else {
+            let first = first(conn)?;
+            return Ok((first, second(conn)?));
+        };
+        let snapshot = export_snapshot(conn)?;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(move || {
+                beside.transaction(|beside| {
+                    begin_counting(beside)?;
+                    import_snapshot(beside, &snapshot)?;
+                    second(beside)
+                })
+            });
+            let first = first(conn);
+            let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok((first?, second?))
+        })
     })
+}
+
+fn is_postgres(conn: &DbConnection) -> bool {
+    matches!(conn, DbConnection::Postgres(_))
+}
+
+/// The counting transaction's settings, before its first query (PostgreSQL; nothing on SQLite,
+/// whose transaction sees one state of the file anyway).
+fn begin_counting(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if is_postgres(conn) {
+        diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
+        diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
+        diesel::sql_query("SET LOCAL work_mem = '256MB'").execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Snapshot {
+    #[diesel(sql_type = Text)]
+    snapshot: String,
+}
+
+/// The identifier of the snapshot of the current (repeatable read) transaction, for another
+/// connection to count the same records: valid until this transaction ends.
+fn export_snapshot(conn: &mut DbConnection) -> Result<String, StoreError> {
+    let DbConnection::Postgres(pg) = conn else {
+        return Err(StoreError::Task("only PostgreSQL exports a snapshot".into()));
+    };
+    let exported: Snapshot = diesel::sql_query("SELECT pg_export_snapshot() AS snapshot").get_result(pg)?;
+    Ok(exported.snapshot)
+}
+
+/// Makes the current transaction, before its first query, see the snapshot `snapshot` exported.
+// `SET TRANSACTION SNAPSHOT` takes no bind: the identifier, which PostgreSQL wrote (hexadecimal
+// digits and dashes), is checked to be no more before it is written into the statement.
+fn import_snapshot(conn: &mut DbConnection, snapshot: &str) -> Result<(), StoreError> {
+    if snapshot.is_empty() || !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(StoreError::corrupt(format!("an exported snapshot's identifier: {snapshot:?}")));
+    }
+    diesel::sql_query(format!("SET TRANSACTION SNAPSHOT '{snapshot}'")).execute(conn)?;
+    Ok(())
 }
 
 /// Records read once for several measures by a full computation: the five measures of the
