@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -27,14 +26,15 @@ pub const UNKNOWN: &str = "unknown";
 
 /// Computes every indicator as of `as_of` and publishes the vintage (a new revision only when
 /// the figures differ from the last one of that date), on connections of `store`'s pool. The
-/// database counts the measures while another thread adds up, hashes and writes the texts of
-/// the indicators whose measures are counted; on PostgreSQL it counts them on two connections
-/// at once, which see the same records ([`compute::counting`]): on two cores the three overlap.
+/// database counts the measures while one thread adds up the indicators whose measures are
+/// counted and another hashes and writes their texts; on PostgreSQL it counts them on two
+/// connections at once, which see the same records ([`compute::counting`]): on two cores, no
+/// core waits for another's work.
 /// Blocking. Logs the time of each phase at `info`, and each query's at `debug`.
 pub fn compute_vintage(store: &Store, as_of: NaiveDate) -> Result<(Vintage, Published), StoreError> {
     store.run_blocking(|conn| {
         let started = Instant::now();
-        let (encoded, querying) = {
+        let (encoded, spent) = {
             let mut beside = beside(store, conn);
             count_and_encode(conn, beside.as_deref_mut(), as_of)?
         };
@@ -43,9 +43,9 @@ pub fn compute_vintage(store: &Store, as_of: NaiveDate) -> Result<(Vintage, Publ
         let published = vintages::publish(conn, as_of, &encoded.hash, &encoded.texts)?;
         tracing::info!(
             cells = encoded.cell_count,
-            decisions_queries_ms = querying[0].as_millis() as u64,
-            other_queries_ms = querying[1].as_millis() as u64,
-            adding_up_ms = encoded.adding_up.as_millis() as u64,
+            decisions_queries_ms = spent.decisions_queries.as_millis() as u64,
+            other_queries_ms = spent.other_queries.as_millis() as u64,
+            adding_up_ms = spent.adding_up.as_millis() as u64,
             hashing_and_encoding_ms = encoded.encoding.as_millis() as u64,
             counted_and_encoded_ms = counted_after.as_millis() as u64,
             publishing_ms = publish_started.elapsed().as_millis() as u64,
@@ -69,22 +69,26 @@ fn beside(store: &Store, conn: &DbConnection) -> Option<PooledConnection> {
     }
 }
 
-/// Counts every measure on `conn` (and `beside`, at the same time, when given) while a thread
-/// adds up, hashes and encodes them as they come. Answers the encoded indicators and the time
-/// each share of the passes took to count, or the first error: then nothing is encoded.
+/// Counts every measure on `conn` (and `beside`, at the same time, when given) while one thread
+/// adds up the indicators of each measure as it comes and another hashes and encodes them in
+/// the catalogue's order: the database's two shares, the adding up and the encoding overlap.
+/// Answers the encoded indicators and the time spent, or the first error: then nothing is
+/// encoded.
 fn count_and_encode(
     conn: &mut DbConnection,
     beside: Option<&mut DbConnection>,
     as_of: NaiveDate,
-) -> Result<(Encoded, [Duration; 2]), StoreError> {
+) -> Result<(Encoded, Spent), StoreError> {
     let (decisions, others) = shares();
     // Set by the first share that fails, so that the other stops at its next pass.
     let failed = &AtomicBool::new(false);
-    let (sender, receiver) = mpsc::channel();
+    let (sender, counted) = mpsc::channel();
+    let (added_sender, added) = mpsc::channel();
     let (encoded, querying) = std::thread::scope(|scope| {
-        let encoder = scope.spawn(move || encode_all(receiver));
-        // Each share sends on its own sender, gone when the share is: the encoder stops when
-        // both are.
+        let adder = scope.spawn(move || add_up_all(counted, added_sender));
+        let encoder = scope.spawn(move || encode_all(added));
+        // Each share sends on its own sender, gone when the share is: the adding up, then the
+        // encoding, stop when both are.
         let others_sender = sender.clone();
         let querying = compute::counting(
             conn,
@@ -93,12 +97,16 @@ fn count_and_encode(
             move |conn| count_all(conn, &others, as_of, &others_sender, failed),
         );
         drop(sender);
+        let adding_up = adder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let encoded = encoder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (encoded, querying)
+        (
+            encoded,
+            querying.map(|(decisions_queries, other_queries)| Spent { decisions_queries, other_queries, adding_up }),
+        )
     });
     // A failed query stops the encoder too, which then only says that the queries stopped.
-    let (decisions, others) = querying?;
-    Ok((encoded?, [decisions, others]))
+    let spent = querying?;
+    Ok((encoded?, spent))
 }
 
 /// The groups of one measure, as the database counted them.
@@ -107,7 +115,7 @@ type Counted = (Measure, Vec<Aggregate>);
 /// The passes (`compute::Pass`: the measures over one table read it once) in two shares, one
 /// per connection: the decisions' (the most cells to add up, counted first so that adding them
 /// up overlaps the other queries), and every other pass, in the order the catalogue first needs
-/// them. The two take about as long at national scale (2 to 4 s each).
+/// them. At national scale the first takes about 2 s, the second about 3 s.
 fn shares() -> (Vec<Pass>, Vec<Pass>) {
     let mut others: Vec<Pass> = Vec::new();
     for computation in DEFINITIONS.iter().filter_map(|definition| definition.computation) {
@@ -154,34 +162,64 @@ struct Encoded {
     hash: String,
     texts: Vec<IndicatorText>,
     cell_count: usize,
-    adding_up: Duration,
     encoding: Duration,
 }
 
+/// The time each part of a computation took: the queries of each share, and the adding up (the
+/// three overlap, and the encoding with them).
+struct Spent {
+    decisions_queries: Duration,
+    other_queries: Duration,
+    adding_up: Duration,
+}
+
+/// The computed indicators, in the order of the catalogue (the hash's).
+fn computed() -> Vec<&'static Definition> {
+    DEFINITIONS.iter().filter(|definition| definition.is_computed()).collect()
+}
+
+/// An indicator added up, and its place among the [`computed`] ones.
+type Added = (usize, IndicatorCells);
+
 /// Adds up every indicator as soon as its measure comes from `counted`, whatever the order the
-/// measures come in, and hashes and writes the texts in the order of the catalogue (the hash's),
-/// each as soon as every indicator before it is added up. The heaviest measures (the decisions',
-/// at the commune level) are counted first, so that adding them up overlaps the other queries.
-fn encode_all(counted: mpsc::Receiver<Counted>) -> Result<Encoded, StoreError> {
+/// measures come in, and hands it to `added`. Answers the time spent adding up.
+fn add_up_all(counted: mpsc::Receiver<Counted>, added: mpsc::Sender<Added>) -> Duration {
+    let computed = computed();
     let mut adding_up = Duration::ZERO;
+    for (measure, groups) in counted.iter() {
+        for (place, definition) in computed.iter().enumerate() {
+            if definition.computation.is_some_and(|computation| computation.measure == measure) {
+                let adding_started = Instant::now();
+                let cells = IndicatorCells::of(definition, &groups);
+                adding_up += adding_started.elapsed();
+                if added.send((place, cells)).is_err() {
+                    // The encoder stopped: it cannot, before every indicator is added up.
+                    return adding_up;
+                }
+            }
+        }
+    }
+    adding_up
+}
+
+/// Hashes and writes the texts of the indicators `added` up in the order of the catalogue (the
+/// hash's), each as soon as every indicator before it is added up. The heaviest measures (the
+/// decisions', at the commune level) are counted first, so that adding them up and encoding
+/// them overlap the other queries.
+fn encode_all(added: mpsc::Receiver<Added>) -> Result<Encoded, StoreError> {
     let mut encoding = Duration::ZERO;
     let mut hash = ContentHash::new();
     let mut texts = Vec::new();
     let mut cell_count = 0;
-    let computed: Vec<&Definition> = DEFINITIONS.iter().filter(|definition| definition.is_computed()).collect();
-    let mut added: Vec<Option<IndicatorCells>> = computed.iter().map(|_| None).collect();
+    let computed = computed();
+    let mut waiting: Vec<Option<IndicatorCells>> = computed.iter().map(|_| None).collect();
     let mut next = 0;
-    for (measure, groups) in counted.iter() {
-        let adding_started = Instant::now();
-        for (slot, definition) in added.iter_mut().zip(&computed) {
-            if definition.computation.is_some_and(|computation| computation.measure == measure) {
-                *slot = Some(IndicatorCells::of(definition, &groups));
-            }
+    for (place, cells) in added.iter() {
+        if let Some(slot) = waiting.get_mut(place) {
+            *slot = Some(cells);
         }
-        drop(groups);
-        adding_up += adding_started.elapsed();
         let encoding_started = Instant::now();
-        while let Some(table) = added.get_mut(next).and_then(Option::take) {
+        while let Some(table) = waiting.get_mut(next).and_then(Option::take) {
             hash.add_all(table.code, table.cells());
             texts.push(IndicatorText::encode(table.code, table.cells()));
             cell_count += table.len();
@@ -192,7 +230,7 @@ fn encode_all(counted: mpsc::Receiver<Counted>) -> Result<Encoded, StoreError> {
     if let Some(definition) = computed.get(next) {
         return Err(StoreError::Task(format!("the queries stopped before {}", definition.code)));
     }
-    Ok(Encoded { hash: hash.finish(), texts, cell_count, adding_up, encoding })
+    Ok(Encoded { hash: hash.finish(), texts, cell_count, encoding })
 }
 
 /// The cells of every computed indicator, in the order of the catalogue then of the key.
@@ -262,8 +300,8 @@ struct CompactCell {
 /// Each name once, by index.
 #[derive(Default)]
 struct Names {
-    names: Vec<Rc<str>>,
-    index: FxHashMap<Rc<str>, u32>,
+    names: Vec<Arc<str>>,
+    index: FxHashMap<Arc<str>, u32>,
 }
 
 impl Names {
@@ -272,8 +310,8 @@ impl Names {
             return *index;
         }
         let index = self.names.len() as u32;
-        let name: Rc<str> = Rc::from(name);
-        self.names.push(Rc::clone(&name));
+        let name: Arc<str> = Arc::from(name);
+        self.names.push(Arc::clone(&name));
         self.index.insert(name, index);
         index
     }
