@@ -57,8 +57,9 @@ pub fn compute_vintage(store: &Store, as_of: NaiveDate) -> Result<(Vintage, Publ
 
 /// The second connection the counts run on, beside `conn`: one of the pool on PostgreSQL; none
 /// on SQLite, embedded, whose one connection counts everything (and whose transactions could
-/// not share a snapshot), nor when the pool has no other (a pool of one connection: the counts
-/// then run on `conn`, one after the other, the same records counted the same way).
+/// not share a snapshot), nor when the pool gives none within its acquire timeout (a pool of
+/// one connection: the counts then run on `conn`, one after the other, the same records counted
+/// the same way, after that wait and a warning).
 fn beside(store: &Store, conn: &DbConnection) -> Option<PooledConnection> {
     match conn.backend() {
         Backend::Postgres => store
