@@ -1,10 +1,10 @@
 //! The employment committees' counts of orientation decisions: every table a client with
 //! `indicators:read` reads keeps statistical secrecy (no published cell under the threshold, no
-//! hidden cell narrowed below it by the row's total), and bad queries are refused with their rule.
-
-use std::collections::BTreeMap;
+//! hidden cell narrowed below it by the sums between the tables' cells), and bad queries are
+//! refused with their rule.
 
 use plateforme_client::{Client, IndicatorTable, OrientationDecisionTable, OrientationDecisionsQuery};
+use plateforme_model::secrecy::cube::{self, Entry};
 
 use super::{Verdict, expect_error, step};
 use crate::report::Report;
@@ -154,47 +154,58 @@ async fn open_data(client: &Client) -> Verdict {
     Ok(())
 }
 
-/// Five years of tables at each level and by each breakdown, attacked row by row.
+/// Five years of tables by each breakdown, every level in months and quarters, attacked together
+/// with every sum between their cells.
 async fn secrecy(client: &Client) -> Verdict {
-    for level in ["national", "region", "departement"] {
-        for by in ["path_type", "deciding_kind", "within_30_days", "employment_situation"] {
-            let query = OrientationDecisionsQuery {
-                from: "2025-01".to_owned(),
-                to: "2029-12".to_owned(),
-                level: Some(level.to_owned()),
-                by: Some(by.to_owned()),
-                ..OrientationDecisionsQuery::default()
-            };
-            let table = step(&format!("count by {by} at {level}"), client.orientation_decisions(&query).await)?;
-            attack(&table).map_err(|why| format!("level {level}, by {by}: {why}"))?;
+    for by in ["path_type", "deciding_kind", "within_30_days", "employment_situation"] {
+        let mut tables = Vec::new();
+        for level in ["national", "region", "departement"] {
+            for period in ["month", "quarter"] {
+                let query = OrientationDecisionsQuery {
+                    from: "2025-01".to_owned(),
+                    to: "2029-12".to_owned(),
+                    level: Some(level.to_owned()),
+                    by: Some(by.to_owned()),
+                    period: Some(period.to_owned()),
+                    ..OrientationDecisionsQuery::default()
+                };
+                let name = format!("count by {by} at {level} per {period}");
+                tables.push(step(&name, client.orientation_decisions(&query).await)?);
+            }
         }
+        attack(&tables).map_err(|why| format!("by {by}: {why}"))?;
     }
     Ok(())
 }
 
-/// Each row: published cells empty or at least the threshold; each hidden cell, between 1 and
-/// what the total leaves, uncertain by at least the threshold.
-fn attack(table: &OrientationDecisionTable) -> Verdict {
-    let mut rows: BTreeMap<(&str, &str), Vec<_>> = BTreeMap::new();
-    for cell in &table.cells {
-        if cell.hidden != cell.decisions.is_none() {
-            return Err(format!("{cell:?}: hidden and decisions disagree"));
+/// Published cells empty or at least the threshold; each hidden cell uncertain by at least the
+/// threshold once every published cell of the tables is subtracted from the sums it is in (the
+/// territories a client may not read counted as unknown).
+fn attack(tables: &[OrientationDecisionTable]) -> Verdict {
+    let threshold = tables.first().map_or(0, |table| table.threshold);
+    let mut entries = Vec::new();
+    let mut hidden = Vec::new();
+    for table in tables {
+        for cell in &table.cells {
+            if cell.hidden != cell.decisions.is_none() {
+                return Err(format!("{cell:?}: hidden and decisions disagree"));
+            }
+            if cell.decisions.is_some_and(|count| count > 0 && count < threshold) {
+                return Err(format!("{cell:?} is published under the threshold {threshold}"));
+            }
+            entries.push(Entry {
+                level: &table.level,
+                territory: &cell.territory,
+                period: &cell.period,
+                category: &cell.category,
+                units: cell.decisions.unwrap_or(0),
+            });
+            hidden.push(cell.hidden);
         }
-        if cell.decisions.is_some_and(|count| count > 0 && count < table.threshold) {
-            return Err(format!("{cell:?} is published under the threshold {}", table.threshold));
-        }
-        rows.entry((cell.territory.as_str(), cell.period.as_str())).or_default().push(cell);
     }
-    for (key, row) in rows {
-        let Some(total) = row.iter().find(|cell| cell.category == "total").and_then(|cell| cell.decisions) else {
-            continue;
-        };
-        let parts = row.iter().filter(|cell| cell.category != "total");
-        let published: i64 = parts.clone().filter_map(|cell| cell.decisions).sum();
-        let hidden = parts.filter(|cell| cell.hidden).count() as i64;
-        let width = total - published - (hidden - 1) - 1;
-        if hidden > 0 && width < table.threshold {
-            return Err(format!("{key:?}: a hidden cell is known within {width}"));
+    for ((entry, hidden), bounds) in entries.iter().zip(&hidden).zip(cube::attack(&entries, &hidden, false)) {
+        if *hidden && bounds.width() < threshold {
+            return Err(format!("{entry:?} is known within [{}, {}]", bounds.low, bounds.high));
         }
     }
     Ok(())

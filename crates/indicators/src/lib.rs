@@ -13,7 +13,6 @@ pub mod open_data;
 pub mod published;
 mod query;
 mod read_indicator;
-pub mod secrecy;
 
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -32,6 +31,19 @@ pub struct Secrecy {
     /// For the organizations of the committees (France Travail, départements, régions, missions
     /// locales, Cap emploi, State services): finer cells, 5 by default — still never one person.
     pub committee_threshold: i64,
+}
+
+impl Secrecy {
+    /// The thresholds a reader at `threshold` is protected with, ascending: the committees' first,
+    /// then the public's, so that the public's pattern holds the committees' and a reader of both
+    /// learns no more than from the finer one.
+    pub fn up_to(&self, threshold: i64) -> Vec<i64> {
+        let mut thresholds = vec![self.committee_threshold.min(threshold)];
+        if threshold > thresholds[0] {
+            thresholds.push(threshold);
+        }
+        thresholds
+    }
 }
 
 impl Default for Secrecy {

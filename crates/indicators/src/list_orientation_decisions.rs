@@ -8,16 +8,14 @@ use plateforme_auth::policy::{self, IndicatorsAccess, Operation, Principal, Reso
 use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_store::Store;
-use plateforme_store::indicators::orientation_decisions::{self, Count};
+use plateforme_store::indicators::orientation_decisions::{self, Count, CountRequest};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::Secrecy;
-use crate::query::{ByParam, LevelParam, OrientationDecisionsQuery, PeriodParam, period_of};
-use crate::secrecy::protect_row;
-
-/// The category of a row's total.
-pub const TOTAL: &str = "total";
+use crate::query::{ByParam, Checked, LevelParam, OrientationDecisionsQuery, PeriodParam, period_of};
+use plateforme_model::secrecy::Role;
+use plateforme_model::secrecy::cube::{self, Entry, NATION, TOTAL};
 
 /// The orientation decisions of a period, counted per territory, period and category.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,9 +29,11 @@ pub struct OrientationDecisionTable {
     pub level: LevelParam,
     pub by: ByParam,
     pub period: PeriodParam,
-    /// The first month counted, `YYYY-MM`.
+    /// The first month counted, `YYYY-MM`: the first month of `from`'s quarter when `period` is
+    /// `quarter`.
     pub from: String,
-    /// The last month counted, `YYYY-MM`.
+    /// The last month counted, `YYYY-MM`: the last month of `to`'s quarter when `period` is
+    /// `quarter`.
     pub to: String,
     /// The least number of decisions a published cell counts (secret statistique): 11 for the
     /// public, less for the organizations of the employment committees.
@@ -55,7 +55,7 @@ pub struct OrientationDecisionCell {
     /// The number of decisions; `null` when hidden.
     pub decisions: Option<i64>,
     /// Hidden by statistical secrecy: fewer decisions than the threshold, or a cell that would
-    /// give such a one away from the total.
+    /// give such a one away through the sums between the cells (totals, quarters, territories).
     pub hidden: bool,
 }
 
@@ -66,8 +66,12 @@ pub struct OrientationDecisionCell {
 /// referent's kind, the ground, or a criterion of the arrêté of 21 November 2024 (employment
 /// situation, qualification, aspirations, difficulties). Counts only, never a person: a cell of
 /// fewer decisions than `threshold` is hidden, and so are the cells that would give it away from
-/// the row's `total` (each hidden cell stays uncertain by at least the threshold). Below the
-/// national level only the territories your organization may read are listed; asking for a
+/// any other cell of the breakdown — the row's `total`, the other months of its quarter, the
+/// other territories of the level above — read in any number of calls: each hidden cell stays
+/// uncertain by at least the threshold. What is hidden is decided over every territory, month and
+/// quarter of the quarters asked, whatever the call's level, period or territories; a row's total
+/// counting fewer than the threshold plus 9 decisions is hidden, alike in every breakdown. Below
+/// the national level only the territories your organization may read are listed; asking for a
 /// `region` or `departement` it may not read answers 403. Decisions of persons with no known
 /// residence count at the national level only.
 #[utoipa::path(
@@ -92,21 +96,60 @@ pub async fn list_orientation_decisions(
             "your organization may not read the indicators of this territory",
         ));
     }
-    let request = checked.request.clone();
-    let counts = store.run_stale(move |conn| orientation_decisions::count(conn, &request)).await?;
-    let readable: Vec<Count> =
-        counts.into_iter().filter(|count| may_read(&principal, checked.level, &count.territory)).collect();
+    // The whole table of the quarters asked, every territory: what is hidden must not depend on
+    // the caller's cut of it, or two cuts would give each other away.
+    let whole = CountRequest {
+        level: LevelParam::Departement,
+        breakdown: checked.by,
+        from_month: quarter_months(&checked.request.from_month).0,
+        to_month: quarter_months(&checked.request.to_month).1,
+        region: None,
+        departement: None,
+    };
+    let counts = store.run_stale(move |conn| orientation_decisions::count(conn, &whole)).await?;
     let threshold = threshold_for(&secrecy, principal.kind);
     let additive = checked.by != ByParam::Difficulty;
+    let cells = protected_cells(counts, &checked, &secrecy.up_to(threshold), additive)
+        .into_iter()
+        .filter(|cell| within(&checked, &cell.territory) && may_read(&principal, checked.level, &cell.territory))
+        .collect();
+    let (from, to) = match checked.period {
+        PeriodParam::Month => (checked.request.from_month.clone(), checked.request.to_month.clone()),
+        PeriodParam::Quarter => {
+            (quarter_months(&checked.request.from_month).0, quarter_months(&checked.request.to_month).1)
+        }
+    };
     Ok(HttpResponse::Ok().json(OrientationDecisionTable {
         level: checked.level,
         by: checked.by,
         period: checked.period,
-        from: checked.request.from_month.clone(),
-        to: checked.request.to_month.clone(),
+        from,
+        to,
         threshold,
-        cells: protected_cells(readable, checked.period, threshold, additive),
+        cells,
     }))
+}
+
+/// The first and the last month of the quarter of a `YYYY-MM` month.
+fn quarter_months(month: &str) -> (String, String) {
+    let (year, number) = month.split_once('-').unwrap_or((month, "01"));
+    let first = (number.parse::<u32>().unwrap_or(1) - 1) / 3 * 3 + 1;
+    (format!("{year}-{first:02}"), format!("{year}-{:02}", first + 2))
+}
+
+/// Whether `territory` (of the level asked) lies within the `region` and `departement` asked.
+fn within(checked: &Checked, territory: &str) -> bool {
+    let in_region = |region: &RegionCode| match checked.level {
+        LevelParam::National => true,
+        LevelParam::Region => territory == region.as_str(),
+        LevelParam::Departement => cube::region_of(territory) == region.as_str(),
+    };
+    let in_departement = |departement: &DepartementCode| match checked.level {
+        LevelParam::National => true,
+        LevelParam::Region => territory == RegionCode::of_departement(departement).as_str(),
+        LevelParam::Departement => territory == departement.as_str(),
+    };
+    checked.region.as_ref().is_none_or(in_region) && checked.departement.as_ref().is_none_or(in_departement)
 }
 
 /// The organizations that sit in the employment committees see finer cells than the public.
@@ -140,40 +183,162 @@ pub(crate) fn may_read(principal: &Principal, level: LevelParam, territory: &str
     policy::allows(principal, Operation::Read, Resource::Indicators(&access))
 }
 
-/// The counts as rows per territory and period (months added into quarters), every category of
-/// the table in each row (zero where none), each row protected.
+/// The whole table the caller's cells are cut from: every territory (département, région, the
+/// nation; the unknown département and région counted but never published), the months and the
+/// quarter of each quarter counted, every category and the total, protected at once with each
+/// threshold up to the caller's; then the caller's level, period, months and territories.
 fn protected_cells(
     counts: Vec<Count>,
-    period: PeriodParam,
-    threshold: i64,
+    checked: &Checked,
+    thresholds: &[i64],
     additive: bool,
 ) -> Vec<OrientationDecisionCell> {
-    let categories: BTreeSet<String> = counts.iter().map(|count| count.category.clone()).collect();
-    let mut rows: BTreeMap<(String, String), BTreeMap<String, i64>> = BTreeMap::new();
-    for count in counts {
-        let row = rows.entry((count.territory, period_of(&count.month, period))).or_default();
-        *row.entry(count.category).or_default() += count.decisions;
+    let table = Table::of(counts, additive);
+    let hidden = table.protect(thresholds);
+    let level = checked.level.as_str();
+    let period = checked.period;
+    let (from, to) = (checked.request.from_month.as_str(), checked.request.to_month.as_str());
+    table
+        .entries()
+        .zip(hidden)
+        .filter(|(entry, _)| entry.level == level && is_period(entry.period, period))
+        .filter(|(entry, _)| {
+            let (first, last) = months_of(entry.period);
+            first.as_str() <= to && last.as_str() >= from
+        })
+        .map(|(entry, hidden)| OrientationDecisionCell {
+            territory: entry.territory.to_owned(),
+            period: entry.period.to_owned(),
+            category: entry.category.to_owned(),
+            decisions: (!hidden).then_some(entry.units),
+            hidden,
+        })
+        .collect()
+}
+
+/// The counts of every level, month and quarter, category and total, in the order of the
+/// response (territory, period, category; `total` last).
+struct Table {
+    keys: Vec<(String, String, String, String)>,
+    units: Vec<i64>,
+    additive: bool,
+}
+
+impl Table {
+    fn of(counts: Vec<Count>, additive: bool) -> Table {
+        let categories: BTreeSet<String> = counts.iter().map(|count| count.category.clone()).collect();
+        let mut cells: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
+        for count in &counts {
+            let region = cube::region_of(&count.territory);
+            let quarter = period_of(&count.month, PeriodParam::Quarter);
+            for (level, territory) in
+                [("departement", count.territory.as_str()), ("region", &region), ("national", NATION)]
+            {
+                for period in [count.month.as_str(), &quarter] {
+                    let mut add = |category: &str| {
+                        *cells
+                            .entry((level.to_owned(), territory.to_owned(), period.to_owned(), category.to_owned()))
+                            .or_default() += count.decisions;
+                    };
+                    add(&count.category);
+                    if additive {
+                        add(TOTAL);
+                    }
+                }
+            }
+        }
+        // Every category in every row, zero where none.
+        let rows: BTreeSet<(String, String, String)> = cells
+            .keys()
+            .map(|(level, territory, period, _)| (level.clone(), territory.clone(), period.clone()))
+            .collect();
+        for (level, territory, period) in rows {
+            for category in &categories {
+                cells.entry((level.clone(), territory.clone(), period.clone(), category.clone())).or_default();
+            }
+        }
+        let mut ordered: Vec<_> = cells.into_iter().collect();
+        ordered.sort_by(|((l1, t1, p1, c1), _), ((l2, t2, p2, c2), _)| {
+            (t1, p1, c1 == TOTAL, c1, l1).cmp(&(t2, p2, c2 == TOTAL, c2, l2))
+        });
+        let (keys, units) = ordered.into_iter().unzip();
+        Table { keys, units, additive }
     }
-    let mut cells = Vec::new();
-    for ((territory, period), row) in rows {
-        let values: Vec<i64> = categories.iter().map(|category| row.get(category).copied().unwrap_or(0)).collect();
-        let cell = |category: &str, decisions: Option<i64>| OrientationDecisionCell {
-            territory: territory.clone(),
-            period: period.clone(),
-            category: category.to_owned(),
-            decisions,
-            hidden: decisions.is_none(),
-        };
-        if additive {
-            let protected = protect_row(&values, threshold);
-            cells.extend(categories.iter().zip(protected.cells).map(|(category, decisions)| cell(category, decisions)));
-            cells.push(cell(TOTAL, protected.total));
+
+    fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.keys.iter().zip(&self.units).map(|((level, territory, period, category), &units)| Entry {
+            level,
+            territory,
+            period,
+            category,
+            units,
+        })
+    }
+
+    /// Every threshold in turn, the totals first when the categories add up to them (see
+    /// [`cube::protect_totals_first`]).
+    fn protect(&self, thresholds: &[i64]) -> Vec<bool> {
+        let entries: Vec<Entry<'_>> = self.entries().collect();
+        if self.additive {
+            cube::protect_totals_first(&entries, thresholds, &published_role)
         } else {
-            let small = |count: i64| count > 0 && count < threshold;
-            cells.extend(
-                categories.iter().zip(values).map(|(category, count)| cell(category, (!small(count)).then_some(count))),
-            );
+            cube::protect(&entries, thresholds, &published_role, &[])
         }
     }
-    cells
+}
+
+/// The unknown département and région are counted but published to nobody.
+fn published_role(_: usize, entry: &Entry<'_>) -> Role {
+    if entry.territory == cube::UNKNOWN { Role::Unpublished } else { cube::kept_totals(0, entry) }
+}
+
+fn is_period(period: &str, asked: PeriodParam) -> bool {
+    period.contains("-Q") == (asked == PeriodParam::Quarter)
+}
+
+/// The first and the last month of a month or quarter, `YYYY-MM`.
+fn months_of(period: &str) -> (String, String) {
+    match period.split_once("-Q") {
+        Some((year, quarter)) => quarter_months(&format!("{year}-{:02}", quarter.parse::<u32>().unwrap_or(1) * 3)),
+        None => (period.to_owned(), period.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(territory: &str, category: &str, decisions: i64) -> Count {
+        Count { territory: territory.to_owned(), month: "2026-11".to_owned(), category: category.to_owned(), decisions }
+    }
+
+    /// The API test's population: Lyon 4 emploi, 2 socio-professionnel, 1 social; Grenoble 3
+    /// emploi; Paris 2 social. At the committees' threshold 3, every total below the nation's
+    /// (fewer than 3 + 9) is hidden, and with them every category that they would give away: the
+    /// nation's 12 stays, and the Rhône's emploi 4; the attack finds every hidden cell at least 3
+    /// wide.
+    #[test]
+    fn a_small_population_keeps_its_national_total() {
+        let counts = vec![
+            count("69", "emploi", 4),
+            count("69", "socio_professionnel", 2),
+            count("69", "social", 1),
+            count("38", "emploi", 3),
+            count("75", "social", 2),
+        ];
+        let table = Table::of(counts, true);
+        let hidden = table.protect(&[3]);
+        let entries: Vec<Entry<'_>> = table.entries().collect();
+        let published: Vec<String> = entries
+            .iter()
+            .zip(&hidden)
+            .filter(|(entry, hidden)| !**hidden && entry.units > 0)
+            .map(|(entry, _)| format!("{}/{}/{}", entry.territory, entry.period, entry.category))
+            .collect();
+        assert_eq!(published, ["69/2026-11/emploi", "69/2026-Q4/emploi", "FR/2026-11/total", "FR/2026-Q4/total"]);
+        let bounds = cube::attack(&entries, &hidden, true);
+        for ((entry, bounds), _) in entries.iter().zip(bounds).zip(&hidden).filter(|(_, hidden)| **hidden) {
+            assert!(bounds.width() >= 3, "{entry:?}: {bounds:?}");
+        }
+    }
 }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::Secrecy;
 use crate::definitions::{Aggregation, DEFINITIONS, Definition, Unit, definition};
-use crate::published::{PublishedCell, protect};
+use crate::published::{Patterns, PublishedCell, protected};
 
 /// How long a cache may keep a file before asking again (with its ETag).
 const CACHE_CONTROL: &str = "public, max-age=3600";
@@ -222,6 +222,7 @@ pub async fn open_data_catalogue(
 pub async fn open_data_file(
     store: web::Data<Store>,
     secrecy: web::Data<Secrecy>,
+    patterns: web::Data<Patterns>,
     file: web::Path<String>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
@@ -236,12 +237,18 @@ pub async fn open_data_file(
     let Some(vintage) = store.run_stale(vintages::latest).await? else {
         return Err(ApiError::new(ErrorCode::NotFound, "no vintage of the indicators is computed yet"));
     };
-    let threshold = secrecy.public_threshold;
-    let tag = format!("{}-{code}-{threshold}-{}", vintage.content_hash, format.extension());
+    // The public pattern holds the committees': both thresholds make the file.
+    let tag = format!(
+        "{}-{code}-{}-{}-{}",
+        vintage.content_hash,
+        secrecy.committee_threshold,
+        secrecy.public_threshold,
+        format.extension()
+    );
     if if_none_match.holds_tag(&tag) {
         return Ok(not_modified(&tag));
     }
-    let data = public_cells(&store, &vintage, definition, threshold).await?;
+    let data = public_cells(&store, &patterns, &vintage, definition, &secrecy).await?;
     Ok(match format {
         Format::Csv => cached(&tag)
             .insert_header((header::LINK, format!("</v1/open-data/indicators/{code}.json>; rel=\"describedby\"")))
@@ -251,24 +258,26 @@ pub async fn open_data_file(
             indicator: definition.into(),
             vintage: VintageView::from(&vintage),
             licence: LICENCE,
-            threshold,
+            threshold: secrecy.public_threshold,
             schema: table_schema(definition),
             data,
         }),
     })
 }
 
-/// One computed indicator's cells in `vintage` under the public `threshold`: what its open-data
+/// One computed indicator's cells in `vintage` under the public threshold: what its open-data
 /// files hold, and what the dashboard (`/dashboard`) draws.
 pub async fn public_cells(
     store: &Store,
+    patterns: &Patterns,
     vintage: &Vintage,
     definition: &'static Definition,
-    threshold: i64,
+    secrecy: &Secrecy,
 ) -> Result<Vec<PublishedCell>, ApiError> {
     let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
     let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
-    Ok(protect(definition, &cells, threshold))
+    let thresholds = secrecy.up_to(secrecy.public_threshold);
+    protected(patterns, vintage.content_hash.clone(), definition, cells, thresholds).await
 }
 
 #[derive(Debug, Clone, Copy)]

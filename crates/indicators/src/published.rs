@@ -1,15 +1,15 @@
 //! A vintage's cells as a reader may see them: statistical secrecy applied with the reader's
-//! threshold (the public's for open data), per row of a territory and a period.
+//! threshold (the public's for open data) over all the cells of an indicator at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use plateforme_store::indicators::compute::TOTAL;
 use plateforme_store::indicators::vintages::Cell;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::definitions::{Aggregation, Definition};
-use crate::secrecy::protect_row;
+use plateforme_model::secrecy::cube::{self, Entry};
 
 /// One published cell of an indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -35,48 +35,106 @@ pub struct PublishedCell {
     pub hidden: bool,
 }
 
-/// Protects the cells of one indicator (in the order of their key) with `threshold`.
-pub fn protect(definition: &Definition, cells: &[Cell], threshold: i64) -> Vec<PublishedCell> {
-    let aggregation = definition.computation.map_or(Aggregation::Count, |computation| computation.aggregation);
-    let categorical = definition.computation.is_some_and(|computation| computation.categorical);
-    let categories: BTreeSet<&str> =
-        cells.iter().map(|cell| cell.category.as_str()).filter(|category| *category != TOTAL).collect();
-    let mut rows: BTreeMap<(&str, &str, &str), BTreeMap<&str, &Cell>> = BTreeMap::new();
-    for cell in cells {
-        let key = (cell.level.as_str(), cell.territory.as_str(), cell.period.as_str());
-        rows.entry(key).or_default().insert(cell.category.as_str(), cell);
-    }
-    let mut published = Vec::new();
-    for ((level, territory, period), row) in rows {
-        let make = |category: &str, cell: Option<&Cell>, shown: bool| {
-            let units = cell.map_or(0, |cell| cell.units);
-            let value = cell.map_or(0.0, |cell| cell.value);
-            PublishedCell {
-                level: level.to_owned(),
-                territory: territory.to_owned(),
-                period: period.to_owned(),
-                category: category.to_owned(),
-                value: shown.then(|| number(aggregation, value)).flatten(),
-                units: shown.then_some(units),
-                hidden: !shown,
+/// What secrecy hides of each indicator of a vintage, per set of thresholds, worked out once
+/// (over a national table it takes seconds) and kept while the vintage is current. Keyed by the
+/// vintage's content hash, so that live figures that moved are protected anew.
+#[derive(Debug, Clone, Default)]
+pub struct Patterns(Arc<Mutex<HashMap<PatternKey, Arc<Vec<bool>>>>>);
+
+type PatternKey = (String, &'static str, Vec<i64>);
+
+/// Beyond this many patterns kept, the oldest vintages' go: a vintage has about twenty computed
+/// indicators, each read at one or two sets of thresholds.
+const PATTERNS_KEPT: usize = 128;
+
+impl Patterns {
+    /// Protects the cells of one indicator of the vintage whose content hash is `hash` (see
+    /// [`protect`]), or reuses the pattern found before. Blocking: call it off the async workers.
+    pub fn protect(
+        &self,
+        hash: &str,
+        definition: &'static Definition,
+        cells: &[Cell],
+        thresholds: &[i64],
+    ) -> Vec<PublishedCell> {
+        let key = (hash.to_owned(), definition.code, thresholds.to_vec());
+        let known = self.0.lock().ok().and_then(|patterns| patterns.get(&key).cloned());
+        let hidden = match known {
+            Some(hidden) if hidden.len() == cells.len() => hidden,
+            _ => {
+                let hidden = Arc::new(pattern(definition, cells, thresholds));
+                if let Ok(mut patterns) = self.0.lock() {
+                    if patterns.len() >= PATTERNS_KEPT {
+                        patterns.clear();
+                    }
+                    patterns.insert(key, hidden.clone());
+                }
+                hidden
             }
         };
-        if categorical {
-            let units: Vec<i64> =
-                categories.iter().map(|category| row.get(category).map_or(0, |cell| cell.units)).collect();
-            let protected = protect_row(&units, threshold);
-            for (category, shown) in categories.iter().zip(&protected.cells) {
-                published.push(make(category, row.get(category).copied(), shown.is_some()));
-            }
-            published.push(make(TOTAL, row.get(TOTAL).copied(), protected.total.is_some()));
-        } else {
-            for (category, cell) in row {
-                let shown = cell.units == 0 || cell.units >= threshold;
-                published.push(make(category, Some(cell), shown));
-            }
-        }
+        published(definition, cells, &hidden)
     }
-    published
+}
+
+/// [`Patterns::protect`] on a blocking thread.
+pub async fn protected(
+    patterns: &Patterns,
+    hash: String,
+    definition: &'static Definition,
+    cells: Vec<Cell>,
+    thresholds: Vec<i64>,
+) -> Result<Vec<PublishedCell>, plateforme_api::ApiError> {
+    let patterns = patterns.clone();
+    actix_web::web::block(move || patterns.protect(&hash, definition, &cells, &thresholds))
+        .await
+        .map_err(plateforme_api::ApiError::internal)
+}
+
+/// Protects the cells of one indicator (in the order of their key), all levels, periods and
+/// categories at once, with each of `thresholds` in turn (ascending: see [`Secrecy::up_to`]).
+/// Cut the reader's cells from the result, never the input: what is hidden must not depend on
+/// the cut.
+///
+/// [`Secrecy::up_to`]: crate::Secrecy::up_to
+pub fn protect(definition: &Definition, cells: &[Cell], thresholds: &[i64]) -> Vec<PublishedCell> {
+    published(definition, cells, &pattern(definition, cells, thresholds))
+}
+
+/// The categorical indicators share their totals (the orientations by path and by referent
+/// count the same decisions): the totals first, alike in each.
+fn pattern(definition: &Definition, cells: &[Cell], thresholds: &[i64]) -> Vec<bool> {
+    let entries: Vec<Entry<'_>> = cells
+        .iter()
+        .map(|cell| Entry {
+            level: &cell.level,
+            territory: &cell.territory,
+            period: &cell.period,
+            category: &cell.category,
+            units: cell.units,
+        })
+        .collect();
+    if definition.computation.is_some_and(|computation| computation.categorical) {
+        cube::protect_totals_first(&entries, thresholds, &cube::kept_totals)
+    } else {
+        cube::protect(&entries, thresholds, &cube::kept_totals, &[])
+    }
+}
+
+fn published(definition: &Definition, cells: &[Cell], hidden: &[bool]) -> Vec<PublishedCell> {
+    let aggregation = definition.computation.map_or(Aggregation::Count, |computation| computation.aggregation);
+    cells
+        .iter()
+        .zip(hidden)
+        .map(|(cell, &hidden)| PublishedCell {
+            level: cell.level.clone(),
+            territory: cell.territory.clone(),
+            period: cell.period.clone(),
+            category: cell.category.clone(),
+            value: (!hidden).then(|| number(aggregation, cell.value)).flatten(),
+            units: (!hidden).then_some(cell.units),
+            hidden,
+        })
+        .collect()
 }
 
 /// A count as an integer, a mean or a share to one decimal.

@@ -41,7 +41,8 @@ pub struct OrientationDecisionsQuery {
     /// What the decisions are counted by (`path_type` by default).
     #[param(inline)]
     pub by: Option<ByParam>,
-    /// Months or quarters (`month` by default).
+    /// Months or quarters (`month` by default). Quarters are counted whole: every quarter that
+    /// `from` to `to` touches.
     #[param(inline)]
     pub period: Option<PeriodParam>,
     /// Only this région (code INSEE, rules `region.format`, `region.unknown`).

@@ -20,7 +20,7 @@ use crate::definitions::definition;
 use crate::list_orientation_decisions::{may_read, threshold_for};
 use crate::live;
 use crate::open_data::{DefinitionView, VintageView};
-use crate::published::{PublishedCell, protect};
+use crate::published::{Patterns, PublishedCell, protected};
 use crate::query::{LevelParam, territory};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -92,6 +92,7 @@ pub struct IndicatorTable {
 pub async fn read_indicator(
     store: web::Data<Store>,
     secrecy: web::Data<Secrecy>,
+    patterns: web::Data<Patterns>,
     caller: Caller,
     code: web::Path<String>,
     ValidQuery(query): ValidQuery<IndicatorQuery>,
@@ -135,18 +136,20 @@ pub async fn read_indicator(
         }
         _ => true,
     };
-    let readable: Vec<_> = cells
+    let threshold = threshold_for(&secrecy, principal.kind);
+    let hash = vintage.content_hash.clone();
+    let readable = protected(&patterns, hash, definition, cells, secrecy.up_to(threshold))
+        .await?
         .into_iter()
         .filter(|cell| Some(&cell.level) == level_name.as_ref())
         .filter(|cell| wanted(&cell.territory) && may_read(&principal, level, &cell.territory))
         .collect();
-    let threshold = threshold_for(&secrecy, principal.kind);
     Ok(HttpResponse::Ok().json(IndicatorTable {
         indicator: definition.into(),
         vintage,
         threshold,
         level,
-        cells: protect(definition, &readable, threshold),
+        cells: readable,
     }))
 }
 

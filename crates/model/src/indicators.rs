@@ -18,6 +18,17 @@ pub enum Level {
     Departement,
 }
 
+impl Level {
+    /// The level's name, as in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::National => "national",
+            Level::Region => "region",
+            Level::Departement => "departement",
+        }
+    }
+}
+
 /// What the decisions are counted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -16,6 +16,7 @@ pub mod organization;
 pub mod person;
 pub mod profile;
 pub mod schemas;
+pub mod secrecy;
 pub mod site;
 pub mod validation;
 

@@ -81,6 +81,8 @@ pub struct Services {
     /// How often the offer expiry sweep runs.
     pub expiry_sweep: Duration,
     pub secrecy: plateforme_indicators::Secrecy,
+    /// What secrecy hides of each indicator of the current vintage, worked out once.
+    pub published: plateforme_indicators::published::Patterns,
     /// Whether this replica keeps the indicators' live figures current.
     pub indicators_live_follower: bool,
     /// How long a dossier is kept after its last change.
@@ -157,6 +159,7 @@ impl Services {
             batch_limit: plateforme_offers::BatchLimit(config.max_batch_bytes),
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             secrecy: config.secrecy(),
+            published: Default::default(),
             indicators_live_follower: config.indicators_live_follower,
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             feed: plateforme_sync::FeedSettings {
@@ -256,6 +259,7 @@ pub fn app(
         .app_data(web::Data::new(services.profiles_index.clone()))
         .app_data(web::Data::from(services.profile_pseudonyms.clone()))
         .app_data(web::Data::new(services.secrecy))
+        .app_data(web::Data::new(services.published.clone()))
         .app_data(web::Data::new(plateforme_profiles::OffersSearch(services.offers_index.0.clone())))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()

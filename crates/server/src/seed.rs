@@ -261,8 +261,10 @@ fn seed_demo_orientation_decisions(store: &Store) -> Result<usize, StoreError> {
     let paths = [PathType::Emploi, PathType::SocioProfessionnel, PathType::Social];
     let referents = [OrganizationKind::FranceTravail, OrganizationKind::MissionLocale, OrganizationKind::CapEmploi];
     let mut written = 0;
-    // (commune, decisions a month): Lyon many, Grenoble some, Paris few (hidden cells).
-    for (commune, per_month) in [("69123", 40_u64), ("38185", 14), ("75056", 4)] {
+    // (commune, decisions a month): Lyon many, Grenoble some, Paris few (hidden cells), and
+    // Bordeaux, in a third région, which secrecy hides with Paris: with two régions only, the
+    // nation less the Rhône's would give Paris away, and the Rhône would be hidden instead.
+    for (commune, per_month) in [("69123", 40_u64), ("38185", 30), ("33063", 20), ("75056", 4)] {
         let commune = CommuneCode::parse(commune).map_err(|error| StoreError::Config(format!("demo data: {error}")))?;
         for n in 0..per_month * 6 {
             let decided_on = today.checked_sub_days(chrono::Days::new(n * 180 / (per_month * 6))).unwrap_or(today);

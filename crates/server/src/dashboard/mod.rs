@@ -22,6 +22,7 @@ use plateforme_api::ApiError;
 use plateforme_indicators::Secrecy;
 use plateforme_indicators::definitions::{DEFINITIONS, Definition, definition};
 use plateforme_indicators::open_data::public_cells;
+use plateforme_indicators::published::Patterns;
 use plateforme_portal::page::{escape, layout_in_french};
 use plateforme_portal::{html, html_with_status};
 use plateforme_store::Store;
@@ -79,6 +80,7 @@ async fn dashboard(
     request: HttpRequest,
     store: web::Data<Store>,
     secrecy: web::Data<Secrecy>,
+    patterns: web::Data<Patterns>,
     services: web::Data<Services>,
 ) -> Result<HttpResponse, ApiError> {
     let sandbox = services.sandbox().enabled();
@@ -90,7 +92,7 @@ async fn dashboard(
     let body = match store.run_stale(vintages::latest).await? {
         None => page::no_vintage(definition, &territory),
         Some(vintage) => {
-            let cells = public_cells(&store, &vintage, definition, threshold).await?;
+            let cells = public_cells(&store, &patterns, &vintage, definition, &secrecy).await?;
             page::body(&page::Shown { definition, territory: &territory, vintage: &vintage, threshold, cells: &cells })
         }
     };

@@ -67,9 +67,11 @@ async fn the_dashboard_shows_the_public_figures_and_keeps_secrets(app: TestApp) 
     assert!(html.contains("Aucun millésime"), "{html}");
     assert!(html.contains("<select id=\"territory\" name=\"territory\">"));
 
-    // Lyon 8 decisions this month, Paris 2: the public threshold (6 here) hides Paris.
-    record_decisions(&app, "69123", PathType::Emploi, 8).await;
-    record_decisions(&app, "75056", PathType::Social, 2).await;
+    // Lyon 30 decisions this month, Bordeaux 25, Paris 2: the public threshold (6 here) hides
+    // Paris, and Bordeaux with it, else the nation's total less the two others' gives Paris away.
+    record_decisions(&app, "69123", PathType::Emploi, 30).await;
+    record_decisions(&app, "33063", PathType::Emploi, 25).await;
+    record_decisions(&app, "75056", PathType::Emploi, 2).await;
     let today = Utc::now().date_naive();
     let (vintage, _) = app.compute_vintage(today).await.expect("compute");
     let month = this_month();
@@ -82,11 +84,12 @@ async fn the_dashboard_shows_the_public_figures_and_keeps_secrets(app: TestApp) 
     assert!(html.contains("<option value=\"FR\" selected>"), "the default territory");
     assert!(html.contains("<svg class=\"chart\"") && html.contains("role=\"img\""), "a chart");
     assert!(html.contains("<desc id=\"chart-desc\">"), "described in words");
-    assert!(html.contains(&format!("data-month=\"{month}\" data-value=\"10\"")), "the national bar: {html}");
-    assert!(series_row(&html, &month).contains("data-value=\"10\""));
-    // The map: the Rhône published, Paris secret, the Ain without data.
-    assert!(html.contains("data-departement=\"69\" data-value=\"8\""), "{html}");
+    assert!(html.contains(&format!("data-month=\"{month}\" data-value=\"57\"")), "the national bar: {html}");
+    assert!(series_row(&html, &month).contains("data-value=\"57\""));
+    // The map: the Rhône published, Paris and the Gironde secret, the Ain without data.
+    assert!(html.contains("data-departement=\"69\" data-value=\"30\""), "{html}");
     assert!(html.contains("data-departement=\"75\" data-hidden=\"true\""), "{html}");
+    assert!(html.contains("data-departement=\"33\" data-hidden=\"true\""), "{html}");
     assert!(html.contains("data-departement=\"01\" data-missing=\"true\""), "{html}");
 
     // Paris: a secret, said so, never a 0.
@@ -101,9 +104,9 @@ async fn the_dashboard_shows_the_public_figures_and_keeps_secrets(app: TestApp) 
 
     // The Rhône, published; its région adds up to its départements.
     let (_, html) = page(&app, "?indicator=orientations_par_parcours&territory=departement-69").await;
-    assert!(series_row(&html, &month).contains("data-value=\"8\""), "{html}");
+    assert!(series_row(&html, &month).contains("data-value=\"30\""), "{html}");
     let (_, html) = page(&app, "?territory=region-84").await;
-    assert!(series_row(&html, &month).contains("data-value=\"8\""), "{html}");
+    assert!(series_row(&html, &month).contains("data-value=\"30\""), "{html}");
     assert!(html.contains("Orientations par parcours : Auvergne-Rhône-Alpes"));
 
     // A share: French decimals and the percent sign, from the same cells.

@@ -3,8 +3,10 @@
 //! attacked with its totals, and the misuses refused.
 
 use chrono::{Days, Utc};
+use plateforme_model::indicators::{Breakdown, Level};
 use plateforme_model::organization::OrganizationKind::*;
 use plateforme_server::config::Config;
+use plateforme_store::indicators::orientation_decisions::{self, CountRequest};
 use serde_json::{Value, json};
 
 use crate::dossier::{get_as, person, register_person};
@@ -107,13 +109,70 @@ pub async fn orient(app: &TestApp, by: &TestClient, person: &Value, body: &Value
     app.put_as(&by.token, &path, Some(&format!("\"{}\"", person["version"])), body).await
 }
 
-async fn table(app: &TestApp, client: &TestClient, query: &str) -> Value {
+/// Reads a table and attacks it with the others of its breakdown; `complete` when the client
+/// reads every territory (one left out then counts nobody, as the attacker knows).
+async fn table(app: &TestApp, client: &TestClient, complete: bool, query: &str) -> Value {
     let month = this_month();
     let response = get_as(app, client, &format!("/v1/orientation-decisions?from={month}&to={month}&{query}")).await;
     assert_eq!(response.status().as_u16(), 200, "{query}");
     let table = json(response).await;
-    attack(&table);
+    attack_every_level(app, client, complete, query).await;
     table
+}
+
+/// Reads every level, months and quarters, of the breakdown of `query` as `client` may, and
+/// attacks them together (see [`attack`]).
+async fn attack_every_level(app: &TestApp, client: &TestClient, complete: bool, query: &str) {
+    let by: String = query.split('&').filter(|pair| pair.starts_with("by=")).collect();
+    let month = this_month();
+    let mut tables = Vec::new();
+    for level in ["national", "region", "departement"] {
+        for period in ["month", "quarter"] {
+            let path = format!("/v1/orientation-decisions?from={month}&to={month}&level={level}&period={period}&{by}");
+            let response = get_as(app, client, &path).await;
+            assert_eq!(response.status().as_u16(), 200, "{path}");
+            tables.push(json(response).await);
+        }
+    }
+    attack(&tables, complete);
+}
+
+/// Attacks the tables a reader was given, together, with every sum between their cells (row
+/// totals, quarters, régions and the nation): no published cell but an empty one counts fewer
+/// than the threshold, and each hidden cell stays uncertain by at least the threshold.
+pub fn attack(tables: &[Value], complete: bool) {
+    use plateforme_model::secrecy::cube::{self, Entry};
+    let threshold = tables[0]["threshold"].as_i64().expect("threshold");
+    let cells: Vec<(String, &Value)> = tables
+        .iter()
+        .flat_map(|table| {
+            let level = table["level"].as_str().expect("level").to_owned();
+            table["cells"].as_array().expect("cells").iter().map(move |cell| (level.clone(), cell))
+        })
+        .collect();
+    let text = |cell: &Value, member: &str| cell[member].as_str().expect(member).to_owned();
+    let keys: Vec<[String; 3]> =
+        cells.iter().map(|(_, cell)| [text(cell, "territory"), text(cell, "period"), text(cell, "category")]).collect();
+    let entries: Vec<Entry<'_>> = cells
+        .iter()
+        .zip(&keys)
+        .map(|((level, cell), [territory, period, category])| Entry {
+            level,
+            territory,
+            period,
+            category,
+            units: cell["decisions"].as_i64().unwrap_or(0),
+        })
+        .collect();
+    let hidden: Vec<bool> = cells.iter().map(|(_, cell)| cell["hidden"] == true).collect();
+    let bounds = cube::attack(&entries, &hidden, complete);
+    for ((entry, hidden), bounds) in entries.iter().zip(&hidden).zip(bounds) {
+        if *hidden {
+            assert!(bounds.width() >= threshold, "{entry:?} lies in [{}, {}]", bounds.low, bounds.high);
+        } else {
+            assert!(entry.units == 0 || entry.units >= threshold, "published under the threshold: {entry:?}");
+        }
+    }
 }
 
 /// The cells of a table as `territory/category` → count (`None` when hidden).
@@ -134,119 +193,103 @@ pub fn cells(table: &Value) -> Vec<(String, Option<i64>)> {
         .collect()
 }
 
-/// Attacks every row of a table with its total: each hidden cell lies between 1 and what the
-/// total leaves once the published cells and the other hidden ones (at least 1 each) are taken
-/// away. That interval must be at least the threshold wide, and no published cell but an empty
-/// one counts fewer than the threshold.
-fn attack(table: &Value) {
-    let threshold = table["threshold"].as_i64().expect("threshold");
-    let mut rows: std::collections::BTreeMap<(String, String), Vec<&Value>> = Default::default();
-    for cell in table["cells"].as_array().expect("cells") {
-        let key = (cell["territory"].to_string(), cell["period"].to_string());
-        rows.entry(key).or_default().push(cell);
-    }
-    for (key, row) in rows {
-        for cell in &row {
-            if let Some(count) = cell["decisions"].as_i64() {
-                assert!(count == 0 || count >= threshold, "{key:?}: {cell}");
-            }
-        }
-        let Some(total) =
-            row.iter().find(|cell| cell["category"] == "total").and_then(|cell| cell["decisions"].as_i64())
-        else {
-            continue;
-        };
-        let parts: Vec<&&Value> = row.iter().filter(|cell| cell["category"] != "total").collect();
-        let published: i64 = parts.iter().filter_map(|cell| cell["decisions"].as_i64()).sum();
-        let hidden = parts.iter().filter(|cell| cell["hidden"] == true).count() as i64;
-        if hidden > 0 {
-            let (low, high) = (1, total - published - (hidden - 1));
-            assert!(high - low >= threshold, "{key:?}: a hidden cell lies in [{low}, {high}]");
-        }
-    }
-}
-
 async fn orientation_decisions_are_counted_per_territory_under_secrecy(app: TestApp) {
     let ft = app.register(FranceTravail, SCOPES).await;
     let ml = app.register(MissionLocale, SCOPES).await;
     orient_population(&app, &ft, &ml).await;
 
-    // France Travail (the CNE's operator), threshold 3: nationally emploi 7, socio-professionnel
-    // 2, social 3 (total 12). The 2 is hidden, and the 3 with it, else 12 − 7 − 3 gives it away.
-    let national = table(&app, &ft, "").await;
+    // The counts before secrecy, per département and path: the population, as written above.
+    let month = this_month();
+    let request = CountRequest {
+        level: Level::Departement,
+        breakdown: Breakdown::PathType,
+        from_month: month.clone(),
+        to_month: month.clone(),
+        region: None,
+        departement: None,
+    };
+    let mut counted: Vec<(String, String, i64)> = app
+        .store
+        .run_blocking(move |conn| orientation_decisions::count(conn, &request))
+        .expect("count")
+        .into_iter()
+        .map(|count| (count.territory, count.category, count.decisions))
+        .collect();
+    counted.sort();
+    let expected = [
+        ("38", "emploi", 3),
+        ("69", "emploi", 4),
+        ("69", "social", 1),
+        ("69", "socio_professionnel", 2),
+        ("75", "social", 2),
+    ];
+    assert_eq!(counted, expected.map(|(territory, path, count)| (territory.to_owned(), path.to_owned(), count)));
+
+    // France Travail (the CNE's operator), threshold 3. Every total below the nation's counts
+    // fewer than 3 + 9 decisions (9: the most categories a breakdown has), so it is hidden, in
+    // every breakdown alike. The nation's 12 stays; its paths go hidden with Paris' 2, which the
+    // nation's social 3 less the Rhône's at least 1 would otherwise pin within [1, 2].
+    let national = table(&app, &ft, true, "").await;
     assert_eq!(national["threshold"], 3);
-    assert_eq!(
-        cells(&national),
-        vec![
-            ("FR/emploi".to_owned(), Some(7)),
-            ("FR/social".to_owned(), None),
-            ("FR/socio_professionnel".to_owned(), None),
-            ("FR/total".to_owned(), Some(12)),
-        ]
-    );
+    let only_the_total = |categories: &[&str]| -> Vec<(String, Option<i64>)> {
+        let mut cells: Vec<_> = categories.iter().map(|category| (format!("FR/{category}"), None)).collect();
+        cells.push(("FR/total".to_owned(), Some(12)));
+        cells
+    };
+    assert_eq!(cells(&national), only_the_total(&["emploi", "social", "socio_professionnel"]));
     assert_eq!(national["cells"][0]["period"], this_month());
 
-    // Per département: Grenoble 3 emploi; Lyon 4 / 2 / 1 (the 2 and the 1 hidden, and the 4 so
-    // that the hidden cells stay 3 wide); Paris 2 in all, hidden whole.
-    let departements = table(&app, &ft, "level=departement").await;
-    let expected = [
-        ("38/emploi", Some(3)),
-        ("38/social", Some(0)),
-        ("38/socio_professionnel", Some(0)),
-        ("38/total", Some(3)),
-        ("69/emploi", None),
-        ("69/social", None),
-        ("69/socio_professionnel", None),
-        ("69/total", Some(7)),
-        ("75/emploi", Some(0)),
-        ("75/social", None),
-        ("75/socio_professionnel", Some(0)),
-        ("75/total", None),
-    ];
-    assert_eq!(cells(&departements), expected.map(|(key, count)| (key.to_owned(), count)).to_vec());
+    // Per département, the Rhône's emploi 4 is published (its row's total hidden, its 1 and 2
+    // stay 3 wide); every other non-empty cell is hidden, the empty ones stay. Per région, only
+    // the empty ones.
+    let departements = table(&app, &ft, true, "level=departement").await;
+    let published: Vec<(String, Option<i64>)> =
+        cells(&departements).into_iter().filter(|(_, count)| count.is_some()).collect();
+    let zero = |key: &str| (key.to_owned(), Some(0));
+    let mut expected = ["38/social", "38/socio_professionnel"].map(zero).to_vec();
+    expected.push(("69/emploi".to_owned(), Some(4)));
+    expected.extend(["75/emploi", "75/socio_professionnel"].map(zero));
+    assert_eq!(published, expected);
+    let regions = table(&app, &ft, true, "level=region").await;
+    let published: Vec<_> = cells(&regions).into_iter().filter(|(_, count)| count.is_some()).collect();
+    assert_eq!(published, ["11/emploi", "11/socio_professionnel"].map(zero).to_vec());
 
-    // Per région, the départements add up: 84 = 38 + 69 (emploi 7, socio 2, social 1: total 10).
-    let regions = table(&app, &ft, "level=region").await;
-    let region = |key: &str| cells(&regions).into_iter().find(|(cell, _)| cell == key).and_then(|(_, count)| count);
-    assert_eq!(region("84/total"), Some(10));
-    assert_eq!(region("84/emploi"), None, "hidden with the socio-professionnel 2 and the social 1");
-    assert_eq!(region("11/total"), None, "Paris' 2 decisions are hidden");
-
-    // Decided within 30 days of the registration: the two registered 10 days ago (hidden), and
-    // the 10 later ones with them.
-    let delay = table(&app, &ft, "by=within_30_days").await;
-    assert_eq!(
-        cells(&delay),
-        vec![("FR/later".to_owned(), None), ("FR/within_30_days".to_owned(), None), ("FR/total".to_owned(), Some(12)),]
-    );
-
-    // The criteria: 3 assessed (unemployed over 12 months), 9 not recorded; the difficulties
-    // counted apart, without a total: mobility 3 published, childcare and housing 1 hidden.
-    let situation = table(&app, &ft, "by=employment_situation").await;
-    assert_eq!(
-        cells(&situation),
-        vec![
-            ("FR/not_recorded".to_owned(), Some(9)),
-            ("FR/unemployed_over_12_months".to_owned(), Some(3)),
-            ("FR/total".to_owned(), Some(12)),
-        ]
-    );
-    let difficulties = table(&app, &ft, "by=difficulty").await;
+    // Decided within 30 days of the registration (2, hidden, and the 10 later with them); the
+    // criteria (3 assessed, 9 not recorded: the 3 all in the Rhône, whose total is hidden).
+    let delay = table(&app, &ft, true, "by=within_30_days").await;
+    assert_eq!(cells(&delay), only_the_total(&["later", "within_30_days"]));
+    let situation = table(&app, &ft, true, "by=employment_situation").await;
+    assert_eq!(cells(&situation), only_the_total(&["not_recorded", "unemployed_over_12_months"]));
+    // The difficulties, counted apart without a total: mobility 3 (all in the région 84)
+    // published at both levels, childcare and housing 1 hidden.
+    let difficulties = table(&app, &ft, true, "by=difficulty").await;
     assert_eq!(
         cells(&difficulties),
         vec![("FR/childcare".to_owned(), None), ("FR/housing".to_owned(), None), ("FR/mobility".to_owned(), Some(3))]
     );
+    let by_region = table(&app, &ft, true, "by=difficulty&level=region").await;
+    assert_eq!(
+        cells(&by_region),
+        vec![("84/childcare".to_owned(), None), ("84/housing".to_owned(), None), ("84/mobility".to_owned(), Some(3))]
+    );
     // Who decided and who accompanies: France Travail decided all 12, the mission locale is
-    // referent of all 12.
-    let deciding = table(&app, &ft, "by=deciding_kind").await;
+    // referent of all 12; a quarter is read whole.
+    let deciding = table(&app, &ft, true, "by=deciding_kind").await;
     assert_eq!(cells(&deciding), vec![("FR/france_travail".to_owned(), Some(12)), ("FR/total".to_owned(), Some(12))]);
-    let referents = table(&app, &ft, "by=referent_kind&period=quarter").await;
+    let referents = table(&app, &ft, true, "by=referent_kind&period=quarter").await;
     assert_eq!(cells(&referents), vec![("FR/mission_locale".to_owned(), Some(12)), ("FR/total".to_owned(), Some(12))]);
-    assert!(referents["cells"][0]["period"].as_str().is_some_and(|period| period.contains("-Q")));
+    assert_eq!(referents["cells"][0]["period"], this_quarter());
+    assert!(
+        referents["from"].as_str().is_some_and(|from| from.ends_with("-01")
+            || from.ends_with("-04")
+            || from.ends_with("-07")
+            || from.ends_with("-10")),
+        "{referents}"
+    );
 
     // The Rhône's committee (CDPE) sees its département only, with the same numbers.
     let rhone = app.register(Departement, SCOPES).await;
-    let own = table(&app, &rhone, "level=departement").await;
+    let own = table(&app, &rhone, false, "level=departement").await;
     let lyon: Vec<_> = cells(&departements).into_iter().filter(|(key, _)| key.starts_with("69/")).collect();
     assert_eq!(cells(&own), lyon);
     assert_problem(
@@ -261,20 +304,12 @@ async fn orientation_decisions_are_counted_per_territory_under_secrecy(app: Test
     )
     .await;
 
-    // A partner reads as the public (threshold 6): emploi 7 goes hidden too, so that the 2 and
-    // the 3 stay 6 wide.
+    // A partner reads as the public (threshold 6): the nation's 12 is fewer than 6 + 9, hidden
+    // with everything else.
     let partner = app.register(Partner, &["indicators:read"]).await;
-    let public = table(&app, &partner, "").await;
+    let public = table(&app, &partner, true, "").await;
     assert_eq!(public["threshold"], 6);
-    assert_eq!(
-        cells(&public),
-        vec![
-            ("FR/emploi".to_owned(), None),
-            ("FR/social".to_owned(), None),
-            ("FR/socio_professionnel".to_owned(), None),
-            ("FR/total".to_owned(), Some(12)),
-        ]
-    );
+    assert!(cells(&public).iter().all(|(_, count)| count.is_none()), "{public}");
 }
 
 async fn the_feed_refuses_what_it_cannot_answer(app: TestApp) {
@@ -339,7 +374,7 @@ async fn the_feed_refuses_what_it_cannot_answer(app: TestApp) {
         with("criteria", json!({"employment_situation": "retired", "qualification": "bac", "aspiration": "training"}));
     let problem = assert_problem(orient(&app, &ft, &registered, &unknown).await, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "criteria.employment_situation");
-    let empty = table(&app, &ft, "").await;
+    let empty = table(&app, &ft, true, "").await;
     assert_eq!(cells(&empty), Vec::<(String, Option<i64>)>::new(), "nothing counted");
 
     // A valid one is counted, and the dossier keeps the request date but not the criteria.
@@ -348,7 +383,7 @@ async fn the_feed_refuses_what_it_cannot_answer(app: TestApp) {
     let oriented = json(orient(&app, &ft, &registered, &valid).await).await;
     assert_eq!(oriented["orientation"]["requested_on"], json!(days_ago(5)));
     assert!(oriented["orientation"].get("criteria").is_none(), "{oriented}");
-    let counted = table(&app, &ft, "").await;
+    let counted = table(&app, &ft, true, "").await;
     assert_eq!(cells(&counted), vec![("FR/social".to_owned(), None), ("FR/total".to_owned(), None)]);
 }
 

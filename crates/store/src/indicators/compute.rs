@@ -128,7 +128,7 @@ pub struct Aggregate {
 }
 
 /// The category of a measure that is not broken down.
-pub const TOTAL: &str = "total";
+pub use plateforme_model::secrecy::cube::TOTAL;
 
 /// Counts the records of `measure` dated on or before `as_of`, in one query. The groups come
 /// in no particular order: sorting hundreds of thousands of them by their texts took the
