@@ -136,6 +136,44 @@ const BREAKDOWNS: [&str; 9] = [
     "within_30_days",
 ];
 
+/// The indicator the reads under secrecy are timed on: broken down by path, so protected with
+/// its totals first, at every level down to the communes.
+const READ: &str = "orientations_par_parcours";
+
+/// What the reads of the latest vintage under statistical secrecy measured (`indicators-compute`).
+#[derive(Debug, Clone)]
+pub struct ReadsResult {
+    /// Cells of the indicator in the vintage (every level, month and quarter, category).
+    pub cells: usize,
+    /// The committees' first read (`GET /v1/indicators/{code}`, threshold 5): the pattern worked
+    /// out over every cell; and the same read again, the pattern kept.
+    pub first: Duration,
+    pub again: Duration,
+    /// The open-data file's first read (the public's pattern, on top of the committees').
+    pub open_data_first: Duration,
+}
+
+/// Reads one indicator of the latest vintage as France Travail, twice, then its open-data file.
+pub async fn run_reads(address: SocketAddr, authorization: &str) -> Result<ReadsResult, BenchError> {
+    let mut connection = Connection::open(address).await.map_err(|error| BenchError::new(error.to_string()))?;
+    let mut timed = async |path: &str, headers: &[(&str, &str)]| -> Result<(Duration, Vec<u8>), BenchError> {
+        let started = Instant::now();
+        let response =
+            connection.get(path, headers).await.map_err(|error| BenchError::new(format!("{path}: {error}")))?;
+        if response.status != 200 {
+            return Err(BenchError::new(format!("{path} answered {}", response.status)));
+        }
+        Ok((started.elapsed(), response.body))
+    };
+    let read = format!("/v1/indicators/{READ}?level=national");
+    let (first, _) = timed(&read, &[("authorization", authorization)]).await?;
+    let (again, _) = timed(&read, &[("authorization", authorization)]).await?;
+    let (open_data_first, body) = timed(&format!("/v1/open-data/indicators/{READ}.json"), &[]).await?;
+    let file: serde_json::Value = serde_json::from_slice(&body).map_err(|error| BenchError::new(error.to_string()))?;
+    let cells = file["data"].as_array().map_or(0, Vec::len);
+    Ok(ReadsResult { cells, first, again, open_data_first })
+}
+
 /// What the scenario measured.
 #[derive(Debug, Clone)]
 pub struct TablesResult {

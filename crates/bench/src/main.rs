@@ -481,6 +481,19 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             eprintln!("bench: {}: {:.2} s ({})", indicators::COMPUTE, computed.elapsed.as_secs_f64(), computed.first);
         }
         run.indicators_compute = Some(computed.map_err(|error| error.to_string()));
+        eprintln!("bench: {} — the vintage read under statistical secrecy", indicators::COMPUTE);
+        let authorization = format!("Bearer {}", token(server.address).await?);
+        let reads = indicators::run_reads(server.address, &authorization).await;
+        if let Ok(reads) = &reads {
+            eprintln!(
+                "bench: {}: first read {:.2} s, again {:.1} ms ({} cells)",
+                indicators::COMPUTE,
+                reads.first.as_secs_f64(),
+                reads.again.as_secs_f64() * 1000.0,
+                reads.cells
+            );
+        }
+        run.indicators_reads = Some(reads.map_err(|error| error.to_string()));
         let writes = if smoke { 20 } else { 1_000 };
         eprintln!("bench: {} — the live figures' lag after {writes} registrations", indicators::COMPUTE);
         let authorization = format!("Bearer {}", token(server.address).await?);

@@ -93,6 +93,8 @@ pub struct Run {
     pub committee_tables: Option<Result<crate::indicators::TablesResult, String>>,
     /// Indicators (issue 16, item 3): the full recomputation by `plateforme indicators compute`.
     pub indicators_compute: Option<Result<crate::indicators::ComputeResult, String>>,
+    /// Indicators (issue 16, item 4): a vintage's indicator read under statistical secrecy.
+    pub indicators_reads: Option<Result<crate::indicators::ReadsResult, String>>,
     /// Indicators (issue 16, item 3): the live figures' lag behind a burst of writes.
     pub indicators_lag: Option<Result<crate::indicators::LagResult, String>>,
     /// Training catalogue (issue 15, item 6): the LHEO import of the generated catalogue.
@@ -171,6 +173,7 @@ impl Run {
             || matches!(&self.committee_tables, Some(Err(_)))
             || matches!(&self.indicators_compute, Some(Err(_)))
             || matches!(&self.indicators_lag, Some(Err(_)))
+            || matches!(&self.indicators_reads, Some(Err(_)))
             || matches!(&self.trainings_import, Some(Err(_)))
     }
 
@@ -210,6 +213,7 @@ impl Run {
         let _ = writeln!(out, "{}", self.committee_tables_row());
         let _ = writeln!(out, "{}", self.trainings_import_row());
         let _ = writeln!(out, "{}", self.indicators_compute_row());
+        let _ = writeln!(out, "{}", self.indicators_reads_row());
         let _ = writeln!(out, "{}", self.indicators_lag_row());
         let _ = writeln!(out, "{}", self.idle_row());
 
@@ -672,6 +676,26 @@ impl Run {
                     computed.first,
                 )
             }
+        }
+    }
+
+    /// Indicators (issue 16, item 4): one indicator of the vintage read under statistical
+    /// secrecy, the first time (its pattern worked out over every level, period and category)
+    /// and again (the pattern kept). No target is set: the row reports.
+    fn indicators_reads_row(&self) -> String {
+        let work = "a vintage's indicator read under statistical secrecy (orientations_par_parcours)";
+        match &self.indicators_reads {
+            None => format!("| {work} | — | not run | | skipped |"),
+            Some(Err(reason)) => format!("| {work} | — | {reason} | | FAIL (errors) |"),
+            Some(Ok(reads)) => format!(
+                "| {work} | — | first read {:.2} s over {} cells (the committees' pattern worked out), again {:.1} ms \
+                 (kept); the open-data file first {:.2} s (the public's, on top) | | {} |",
+                reads.first.as_secs_f64(),
+                thousands(reads.cells as f64),
+                reads.again.as_secs_f64() * 1000.0,
+                reads.open_data_first.as_secs_f64(),
+                if self.smoke { "smoke" } else { "reported" },
+            ),
         }
     }
 

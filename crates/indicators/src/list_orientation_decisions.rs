@@ -109,7 +109,17 @@ pub async fn list_orientation_decisions(
     let counts = store.run_stale(move |conn| orientation_decisions::count(conn, &whole)).await?;
     let threshold = threshold_for(&secrecy, principal.kind);
     let additive = checked.by != ByParam::Difficulty;
-    let cells = protected_cells(counts, &checked, &secrecy.up_to(threshold), additive)
+    let cut = Cut {
+        level: checked.level,
+        period: checked.period,
+        from: checked.request.from_month.clone(),
+        to: checked.request.to_month.clone(),
+    };
+    let thresholds = secrecy.up_to(threshold);
+    // Seconds over five years of a national table: off the async workers.
+    let protected =
+        web::block(move || protected_cells(counts, &cut, &thresholds, additive)).await.map_err(ApiError::internal)?;
+    let cells = protected
         .into_iter()
         .filter(|cell| within(&checked, &cell.territory) && may_read(&principal, checked.level, &cell.territory))
         .collect();
@@ -183,21 +193,24 @@ pub(crate) fn may_read(principal: &Principal, level: LevelParam, territory: &str
     policy::allows(principal, Operation::Read, Resource::Indicators(&access))
 }
 
+/// What a call asks of the whole table: a level, months or quarters, from a month to a month.
+struct Cut {
+    level: LevelParam,
+    period: PeriodParam,
+    from: String,
+    to: String,
+}
+
 /// The whole table the caller's cells are cut from: every territory (département, région, the
 /// nation; the unknown département and région counted but never published), the months and the
 /// quarter of each quarter counted, every category and the total, protected at once with each
 /// threshold up to the caller's; then the caller's level, period, months and territories.
-fn protected_cells(
-    counts: Vec<Count>,
-    checked: &Checked,
-    thresholds: &[i64],
-    additive: bool,
-) -> Vec<OrientationDecisionCell> {
+fn protected_cells(counts: Vec<Count>, cut: &Cut, thresholds: &[i64], additive: bool) -> Vec<OrientationDecisionCell> {
     let table = Table::of(counts, additive);
     let hidden = table.protect(thresholds);
-    let level = checked.level.as_str();
-    let period = checked.period;
-    let (from, to) = (checked.request.from_month.as_str(), checked.request.to_month.as_str());
+    let level = cut.level.as_str();
+    let period = cut.period;
+    let (from, to) = (cut.from.as_str(), cut.to.as_str());
     table
         .entries()
         .zip(hidden)

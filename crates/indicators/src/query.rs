@@ -45,11 +45,13 @@ pub struct OrientationDecisionsQuery {
     /// `from` to `to` touches.
     #[param(inline)]
     pub period: Option<PeriodParam>,
-    /// Only this région (code INSEE, rules `region.format`, `region.unknown`).
+    /// Only this région (code INSEE, rules `region.format`, `region.unknown`): its cells, or its
+    /// départements' at the `departement` level. The national cells stay the nation's.
     #[param(example = "84")]
     pub region: Option<String>,
     /// Only this département (code INSEE, rules `departement.format`, `departement.unknown`), of
-    /// `region` when both are given (rule `departement.region`).
+    /// `region` when both are given (rule `departement.region`): its cells, or its région's at the
+    /// `region` level. The national cells stay the nation's.
     #[param(example = "69")]
     pub departement: Option<String>,
 }

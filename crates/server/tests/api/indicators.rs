@@ -250,6 +250,14 @@ async fn orientation_decisions_are_counted_per_territory_under_secrecy(app: Test
     expected.push(("69/emploi".to_owned(), Some(4)));
     expected.extend(["75/emploi", "75/socio_professionnel"].map(zero));
     assert_eq!(published, expected);
+    // `region` and `departement` cut the same table: the same cells, only theirs.
+    let in_84 = table(&app, &ft, true, "level=departement&region=84").await;
+    let of_84: Vec<_> =
+        cells(&departements).into_iter().filter(|(key, _)| key.starts_with("38/") || key.starts_with("69/")).collect();
+    assert_eq!(cells(&in_84), of_84);
+    let of_rhone = table(&app, &ft, true, "level=region&departement=69").await;
+    assert!(cells(&of_rhone).iter().all(|(key, _)| key.starts_with("84/")), "{of_rhone}");
+    assert!(!cells(&of_rhone).is_empty());
     let regions = table(&app, &ft, true, "level=region").await;
     let published: Vec<_> = cells(&regions).into_iter().filter(|(_, count)| count.is_some()).collect();
     assert_eq!(published, ["11/emploi", "11/socio_professionnel"].map(zero).to_vec());
