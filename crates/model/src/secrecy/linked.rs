@@ -74,9 +74,17 @@ const PASSES_PER_SUM: usize = 64;
 /// it and its hidden neighbours.
 const SEARCH_DEPTH: usize = 6;
 
-/// A hide marks the sums of its hidden neighbours through sums of at most this many parts (not
-/// through a département's hundreds of communes, which would hold back most of a large table).
+/// A hide marks the sums of its hidden neighbours, and a search goes on, through sums of at most
+/// this many parts (not through a département's hundreds of communes, which would reach most of
+/// a large table).
 const TOUCH_WIDTH: usize = 32;
+
+/// The most sums one search looks at.
+const SEARCH_SUMS: usize = 256;
+
+/// Rounds in which an exposed cell near a hide of the same round waits; after them, each exposed
+/// cell is mended at once (more cells hidden, but a bounded number of rounds).
+const PATIENT_ROUNDS: usize = 32;
 
 /// The cells published with a table, `hidden[i]` for cell `i`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,11 +170,15 @@ impl Linked {
             .collect();
         let by_cell = self.sums_of_cells();
         let classes = self.equal_classes();
-        loop {
+        let mut seen = Seen::new(self.len(), self.sums.len());
+        for round in 0.. {
             let attack = self.attack(&hidden, &by_cell);
             let mut exposed: Vec<usize> = (0..self.len())
                 .filter(|&cell| self.secret(cell, &hidden) && attack.bounds[cell].width() < threshold)
                 .collect();
+            if exposed.is_empty() {
+                break;
+            }
             // The largest first: a cell hidden to cover another is given away by its own chain of
             // equal sums, which hiding around the small secret would not mend.
             exposed.sort_by_key(|&cell| (std::cmp::Reverse(self.values[cell]), cell));
@@ -174,9 +186,18 @@ impl Linked {
             // A hide changes the bounds around it: an exposed cell whose search meets a sum
             // touched this round waits for the next one, when it may need nothing more.
             let mut touched = vec![false; self.sums.len()];
+            let patient = round < PATIENT_ROUNDS;
             for &cell in &exposed {
-                let found = self.next_to_hide(cell, &hidden, &attack, &by_cell, &touched, Role::Kept);
-                if let Search::Found(next) = found {
+                let round = Round { hidden: &hidden, attack: &attack, by_cell: &by_cell, touched: &touched };
+                let found = self.next_to_hide(cell, &round, Role::Kept, &mut seen);
+                let hide: Vec<usize> = match found {
+                    Search::Found(next) => vec![next],
+                    Search::Defer | Search::Nothing if patient => continue,
+                    // Nothing found near, or no more patience: every published non-empty cell
+                    // of the sums that bound it (at worst, all of its sums') goes.
+                    _ => self.around(cell, &hidden, &attack, &by_cell),
+                };
+                for next in hide {
                     for &equal in &classes[next] {
                         hidden[equal] = true;
                         self.touch(equal, &hidden, &by_cell, &mut touched);
@@ -184,25 +205,42 @@ impl Linked {
                     opened = true;
                 }
             }
-            // A fixed cell is hidden only in a round that found nothing else, one at a time.
             if !opened {
-                let found = exposed.iter().find_map(|&cell| {
-                    match self.next_to_hide(cell, &hidden, &attack, &by_cell, &touched, Role::Fixed) {
+                // Only fixed cells are left around the exposed ones: one at a time.
+                let fixed = exposed.iter().find_map(|&cell| {
+                    let round = Round { hidden: &hidden, attack: &attack, by_cell: &by_cell, touched: &touched };
+                    let found = self.next_to_hide(cell, &round, Role::Fixed, &mut seen);
+                    match found {
                         Search::Found(next) => Some(next),
                         _ => None,
                     }
                 });
-                if let Some(next) = found {
-                    for &equal in &classes[next] {
-                        hidden[equal] = true;
-                    }
-                    opened = true;
+                match fixed {
+                    Some(next) => classes[next].iter().for_each(|&equal| hidden[equal] = true),
+                    None => return Pattern { hidden, exposed },
                 }
             }
-            if !opened {
-                return Pattern { hidden, exposed };
+        }
+        Pattern { hidden, exposed: Vec::new() }
+    }
+
+    /// The published non-empty cells (fixed ones last) of the sums that bound `cell`, or of all
+    /// its sums when those have none: what is hidden when no single cell is found to widen it.
+    fn around(&self, cell: usize, hidden: &[bool], attack: &Attack, by_cell: &[Vec<u32>]) -> Vec<usize> {
+        let binding: Vec<u32> = [attack.high_from[cell], attack.low_from[cell]].into_iter().flatten().collect();
+        for sums in [&binding, &by_cell[cell]] {
+            for most in [Role::Cell, Role::Kept, Role::Fixed] {
+                let found: Vec<usize> = sums
+                    .iter()
+                    .flat_map(|&sum| self.members(sum))
+                    .filter(|&member| !hidden[member] && self.values[member] > 0 && self.roles[member] <= most)
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
             }
         }
+        Vec::new()
     }
 
     /// What an attacker who reads the published cells and knows the sums learns of each cell.
@@ -315,26 +353,21 @@ impl Linked {
     /// that bounds it, looking further along the sums that bound its hidden neighbours when those
     /// sums have nothing published left; else the nearest along any sum. A [`Role::Kept`] cell
     /// only when no [`Role::Cell`] is found; a [`Role::Fixed`] one only when `most` allows it.
-    fn next_to_hide(
-        &self,
-        cell: usize,
-        hidden: &[bool],
-        attack: &Attack,
-        by_cell: &[Vec<u32>],
-        touched: &[bool],
-        most: Role,
-    ) -> Search {
-        let binding = |most| {
+    fn next_to_hide(&self, cell: usize, round: &Round<'_>, most: Role, seen: &mut Seen) -> Search {
+        let Round { attack, by_cell, .. } = *round;
+        let binding = |most, seen: &mut Seen| {
             let next = |frontier: &[usize]| -> Vec<u32> {
                 frontier.iter().flat_map(|&cell| [attack.high_from[cell], attack.low_from[cell]]).flatten().collect()
             };
-            self.search(cell, hidden, touched, most, &next)
+            self.search(cell, round, most, &next, SEARCH_DEPTH, seen)
         };
-        let nearest = |most| {
+        let nearest = |most, seen: &mut Seen| {
             let next = |frontier: &[usize]| -> Vec<u32> {
                 frontier.iter().flat_map(|&cell| by_cell[cell].iter().copied()).collect()
             };
-            self.search(cell, hidden, touched, most, &next)
+            // Its own sums only: further away, the nearest published cell is as likely to be
+            // anywhere in the table as where it would widen this one.
+            self.search(cell, round, most, &next, 1, seen)
         };
         let tiers: &[(bool, Role)] = if most == Role::Fixed {
             &[(true, Role::Fixed), (false, Role::Fixed)]
@@ -342,7 +375,7 @@ impl Linked {
             &[(true, Role::Cell), (true, Role::Kept), (false, Role::Cell), (false, Role::Kept)]
         };
         for &(along_bounds, most) in tiers {
-            let found = if along_bounds { binding(most) } else { nearest(most) };
+            let found = if along_bounds { binding(most, seen) } else { nearest(most, seen) };
             if found != Search::Nothing {
                 return found;
             }
@@ -352,20 +385,29 @@ impl Linked {
 
     /// Breadth first from `cell`: the sums `next` gives for the cells reached (the sums that
     /// bound them, or all of theirs), the cheapest cell of a role up to `most` in the nearest
-    /// ring, else on through the hidden cells of those sums.
+    /// ring, else on through the hidden cells of those sums — but not through the widest sums (a
+    /// département's communes), and within a budget of sums: a search that finds nothing near
+    /// gives way to the next tier rather than walk the whole table.
     fn search(
         &self,
         cell: usize,
-        hidden: &[bool],
-        touched: &[bool],
+        round: &Round<'_>,
         most: Role,
         next: &dyn Fn(&[usize]) -> Vec<u32>,
+        depth: usize,
+        seen: &mut Seen,
     ) -> Search {
-        let mut seen_cells = std::collections::BTreeSet::from([cell]);
-        let mut seen_sums = std::collections::BTreeSet::new();
+        let Round { hidden, touched, .. } = *round;
+        seen.start();
+        seen.cell(cell);
         let mut frontier = vec![cell];
-        for _ in 0..SEARCH_DEPTH {
-            let sums: Vec<u32> = next(&frontier).into_iter().filter(|sum| seen_sums.insert(*sum)).collect();
+        let mut looked_at = 0;
+        for _ in 0..depth {
+            let sums: Vec<u32> = next(&frontier).into_iter().filter(|&sum| seen.sum(sum)).collect();
+            looked_at += sums.len();
+            if looked_at > SEARCH_SUMS {
+                return Search::Nothing;
+            }
             if sums.iter().any(|&sum| touched[sum as usize]) {
                 return Search::Defer;
             }
@@ -374,8 +416,9 @@ impl Linked {
             }
             frontier = sums
                 .iter()
+                .filter(|&&sum| self.sums[sum as usize].parts.len() <= TOUCH_WIDTH)
                 .flat_map(|&sum| self.members(sum))
-                .filter(|&member| hidden[member] && seen_cells.insert(member))
+                .filter(|&member| hidden[member] && seen.cell(member))
                 .collect();
             if frontier.is_empty() {
                 break;
@@ -402,6 +445,43 @@ impl Linked {
     fn members(&self, sum: u32) -> impl Iterator<Item = usize> + '_ {
         let sum = &self.sums[sum as usize];
         std::iter::once(sum.total).chain(sum.parts.iter().copied())
+    }
+}
+
+/// What a round of the protection searches in: the cells hidden so far, the attack on them, the
+/// sums of each cell, and the sums a hide of this round touched.
+#[derive(Clone, Copy)]
+struct Round<'a> {
+    hidden: &'a [bool],
+    attack: &'a Attack,
+    by_cell: &'a [Vec<u32>],
+    touched: &'a [bool],
+}
+
+/// The cells and sums one search has reached, marked with the search's number (so that each
+/// search starts afresh without clearing them).
+struct Seen {
+    search: u32,
+    cells: Vec<u32>,
+    sums: Vec<u32>,
+}
+
+impl Seen {
+    fn new(cells: usize, sums: usize) -> Seen {
+        Seen { search: 0, cells: vec![0; cells], sums: vec![0; sums] }
+    }
+
+    fn start(&mut self) {
+        self.search += 1;
+    }
+
+    /// Whether `cell` is reached for the first time in this search.
+    fn cell(&mut self, cell: usize) -> bool {
+        std::mem::replace(&mut self.cells[cell], self.search) != self.search
+    }
+
+    fn sum(&mut self, sum: u32) -> bool {
+        std::mem::replace(&mut self.sums[sum as usize], self.search) != self.search
     }
 }
 
