@@ -127,7 +127,6 @@ pub async fn read_indicator(
             (live_view(&state, &cells), cells)
         }
     };
-    let level_name = serde_json::to_value(level).ok().and_then(|value| value.as_str().map(str::to_owned));
     let wanted = |territory: &str| match (level, &region, &departement) {
         (LevelParam::Region, Some(region), _) => territory == region.as_str(),
         (LevelParam::Departement, _, Some(departement)) => territory == departement.as_str(),
@@ -141,7 +140,7 @@ pub async fn read_indicator(
     let readable = protected(&patterns, hash, definition, cells, secrecy.up_to(threshold))
         .await?
         .into_iter()
-        .filter(|cell| Some(&cell.level) == level_name.as_ref())
+        .filter(|cell| cell.level == level.as_str())
         .filter(|cell| wanted(&cell.territory) && may_read(&principal, level, &cell.territory))
         .collect();
     Ok(HttpResponse::Ok().json(IndicatorTable {
