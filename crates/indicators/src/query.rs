@@ -128,12 +128,9 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
 
 /// The period a `YYYY-MM` month falls in.
 pub fn period_of(month: &str, period: PeriodParam) -> String {
-    match (period, month.split_once('-')) {
-        (PeriodParam::Quarter, Some((year, month))) => {
-            let quarter = month.parse::<u32>().map_or(0, |month| month.div_ceil(3));
-            format!("{year}-Q{quarter}")
-        }
-        _ => month.to_owned(),
+    match period {
+        PeriodParam::Quarter => plateforme_model::secrecy::cube::quarter_of(month),
+        PeriodParam::Month => month.to_owned(),
     }
 }
 

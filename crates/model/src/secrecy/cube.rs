@@ -147,7 +147,7 @@ fn quarters(entries: &[Entry<'_>]) -> Vec<Vec<usize>> {
 }
 
 /// `YYYY-Qn` for a month or a quarter; the period itself otherwise.
-fn quarter_of(period: &str) -> String {
+pub fn quarter_of(period: &str) -> String {
     match period.split_once('-') {
         Some((year, month)) if month.len() == 2 && month.bytes().all(|byte| byte.is_ascii_digit()) => {
             let month: u32 = month.parse().unwrap_or(0);
