@@ -83,16 +83,29 @@ pub struct Definition {
     pub not_computed_because: Option<&'static str>,
 }
 
+/// The levels published, the finest last.
+const PUBLISHED_LEVELS: &[&str] = &["national", "region", "departement"];
+
 impl Definition {
     pub fn is_computed(&self) -> bool {
         self.computation.is_some()
     }
 
-    /// The levels of its cells, the finest last.
+    /// The levels of its cells as computed and kept in a vintage, the finest last.
     pub fn levels(&self) -> &'static [&'static str] {
         match self.computation {
             Some(Computation { communes: true, .. }) => &["national", "region", "departement", "commune"],
-            _ => &["national", "region", "departement"],
+            _ => PUBLISHED_LEVELS,
+        }
+    }
+
+    /// The levels of its cells that anyone may read (the catalogue, open data, the committees'
+    /// read): the communes' cells are computed and kept, published to nobody (their protection
+    /// does not scale to them yet: docs/indicators.md, "The communes are not published").
+    pub fn published_levels(&self) -> &'static [&'static str] {
+        match self.computation {
+            Some(_) => PUBLISHED_LEVELS,
+            None => &[],
         }
     }
 }

@@ -26,7 +26,7 @@ plateforme_api::paging_query! {
     "label": "Orientations par parcours",
     "definition": "Nombre de décisions d'orientation du mois, par parcours décidé : emploi, socio-professionnel, social ; le total les additionne.",
     "unit": "decisions", "aggregation": "count", "sources": ["orientation_decisions"], "version": 1,
-    "computed": true, "not_computed_because": null, "levels": ["national", "region", "departement", "commune"],
+    "computed": true, "not_computed_because": null, "levels": ["national", "region", "departement"],
     "periods": ["month", "quarter"], "latest_vintage": {"id": "2026-12-09.r1", "as_of": "2026-12-09"},
     "read": "/v1/indicators/orientations_par_parcours"}))]
 pub struct IndicatorSummary {

@@ -83,7 +83,7 @@ pub struct DefinitionView {
     pub computed: bool,
     /// Why it is not computed yet.
     pub not_computed_because: Option<&'static str>,
-    /// The levels of its cells.
+    /// The levels of its cells that are published (the communes' are not).
     pub levels: &'static [&'static str],
 }
 
@@ -99,7 +99,7 @@ impl From<&Definition> for DefinitionView {
             version: definition.version,
             computed: definition.is_computed(),
             not_computed_because: definition.not_computed_because,
-            levels: if definition.is_computed() { definition.levels() } else { &[] },
+            levels: definition.published_levels(),
         }
     }
 }
@@ -338,9 +338,9 @@ pub fn table_schema(definition: &Definition) -> Value {
     json!({
         "fields": [
             {"name": "level", "type": "string", "title": "Niveau territorial",
-             "constraints": {"required": true, "enum": definition.levels()}},
+             "constraints": {"required": true, "enum": definition.published_levels()}},
             {"name": "territory", "type": "string", "title": "Territoire",
-             "description": "FR au niveau national ; code INSEE de la région, du département ou de la commune ; unknown pour les enregistrements sans territoire connu",
+             "description": "FR au niveau national ; code INSEE de la région ou du département ; unknown pour les enregistrements sans territoire connu",
              "constraints": {"required": true}},
             {"name": "period", "type": "string", "title": "Période",
              "description": "Mois AAAA-MM ou trimestre AAAA-Tn (écrit AAAA-Qn)",

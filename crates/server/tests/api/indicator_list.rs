@@ -49,7 +49,8 @@ async fn the_committees_list_the_indicators_page_by_page(app: TestApp) {
     assert_eq!(paths["unit"], "decisions");
     assert_eq!(paths["version"], 1);
     assert_eq!(paths["computed"], true);
-    assert_eq!(paths["levels"], serde_json::json!(["national", "region", "departement", "commune"]));
+    // The communes are computed, published to nobody: not listed.
+    assert_eq!(paths["levels"], serde_json::json!(["national", "region", "departement"]));
     assert_eq!(paths["periods"], serde_json::json!(["month", "quarter"]));
     assert_eq!(paths["latest_vintage"]["id"], vintage.id);
     assert_eq!(paths["latest_vintage"]["as_of"], today.to_string());

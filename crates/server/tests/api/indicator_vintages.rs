@@ -356,8 +356,13 @@ async fn open_data_serves_the_latest_vintage_under_public_secrecy(app: TestApp) 
     assert_eq!(file["vintage"]["content_hash"], vintage.content_hash);
     assert_eq!(file["licence"]["id"], "etalab-2.0");
     assert_eq!(file["schema"]["primaryKey"], json!(["level", "territory", "period", "category"]));
+    // The schema's levels are those published: the communes are counted, published to nobody.
+    let levels = json!(["national", "region", "departement"]);
+    assert_eq!(file["schema"]["fields"][0]["constraints"]["enum"], levels);
+    assert_eq!(file["indicator"]["levels"], levels);
     let data = file["data"].as_array().expect("data");
     for cell in data {
+        assert!(levels.as_array().is_some_and(|levels| levels.contains(&cell["level"])), "{cell}");
         assert_eq!(cell["hidden"], cell["value"].is_null(), "{cell}");
         if let Some(units) = cell["units"].as_i64() {
             assert!(units == 0 || units >= 6, "published under the threshold: {cell}");
