@@ -3,7 +3,8 @@
 //! scenario first derives one record per oriented person in one `INSERT … SELECT` (PostgreSQL),
 //! then asks the server for every table of `GET /v1/orientation-decisions` — 3 levels × 9
 //! breakdowns over 60 months — one after the other, and reports the total time: the full
-//! recomputation of the committees' counts, each a set-based `GROUP BY`.
+//! recomputation of the committees' counts, each a set-based `GROUP BY`, and their statistical
+//! secrecy; then all of them again, as a committee reading them once more would.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -184,6 +185,9 @@ pub struct TablesResult {
     /// Tables asked for, and how long all of them took.
     pub tables: usize,
     pub elapsed: Duration,
+    /// All of them read again at once (no decision recorded meanwhile: every quarter's secrecy
+    /// pattern is kept).
+    pub again: Duration,
 }
 
 pub async fn run(database: &DatabaseUrl, address: SocketAddr) -> Result<TablesResult, BenchError> {
@@ -194,6 +198,13 @@ pub async fn run(database: &DatabaseUrl, address: SocketAddr) -> Result<TablesRe
     let authorization = format!("Bearer {}", crate::token(address).await?);
     let authorization = authorization.as_str();
     let mut connection = Connection::open(address).await.map_err(|error| BenchError::new(error.to_string()))?;
+    let (tables, elapsed) = read_tables(&mut connection, authorization).await?;
+    let (_, again) = read_tables(&mut connection, authorization).await?;
+    Ok(TablesResult { decisions, derive, tables, elapsed, again })
+}
+
+/// Reads every table one after the other; answers how many, and how long they took.
+async fn read_tables(connection: &mut Connection, authorization: &str) -> Result<(usize, Duration), BenchError> {
     let (from, to) = months();
     let started = Instant::now();
     let mut tables = 0;
@@ -210,7 +221,7 @@ pub async fn run(database: &DatabaseUrl, address: SocketAddr) -> Result<TablesRe
             tables += 1;
         }
     }
-    Ok(TablesResult { decisions, derive, tables, elapsed: started.elapsed() })
+    Ok((tables, started.elapsed()))
 }
 
 /// The 60 months up to this one.

@@ -642,10 +642,11 @@ impl Run {
                 };
                 format!(
                     "| {work} | {target} | {seconds:.2} s over {} decisions ({} tables; derived from the dossiers in {:.1} s \
-                     beforehand) | | {result} |",
+                     beforehand; all read again: {:.2} s) | | {result} |",
                     thousands(tables.decisions as f64),
                     tables.tables,
                     tables.derive.as_secs_f64(),
+                    tables.again.as_secs_f64(),
                 )
             }
         }

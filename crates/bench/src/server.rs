@@ -249,20 +249,29 @@ pub fn open_files_limit() -> Option<u64> {
 /// CPU time (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s,
 /// Linux's USER_HZ).
 pub fn cpu_time(pid: u32) -> Option<Duration> {
+    ticks(pid, 11..=12)
+}
+
+/// The sum of the fields `fields` of `/proc/<pid>/stat` (counted from the one after the
+/// command's name: 11 and 12 are the process's user and system time, 13 and 14 those of its
+/// children it waited for), in Linux's USER_HZ of 10 ms.
+fn ticks(pid: u32, fields: std::ops::RangeInclusive<usize>) -> Option<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name is in parentheses and may hold spaces: the fields follow the last one.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let values: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.map(|field| values.get(field)?.parse::<u64>().ok()).sum::<Option<u64>>()?;
     Some(Duration::from_millis(ticks * 10))
 }
 
 /// CPU time used by every `postgres` process of this machine (the server's own connections
-/// included; backends that exit meanwhile take theirs with them).
+/// included), and by those that exited: the postmaster waits for each backend that ends and its
+/// children's time keeps theirs — pgbench's connections end with its run, and without it the
+/// run's CPU read as nothing.
 pub fn postgres_cpu_time() -> Duration {
     let Ok(entries) = std::fs::read_dir("/proc") else { return Duration::ZERO };
     entries
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == "postgres"))
-        .filter_map(cpu_time)
+        .filter_map(|pid| ticks(pid, 11..=14))
         .sum()
 }

@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use list_indicators::{IndicatorSummary, VintageRef};
-pub use list_orientation_decisions::{OrientationDecisionCell, OrientationDecisionTable};
+pub use list_orientation_decisions::{FeedPatterns, OrientationDecisionCell, OrientationDecisionTable};
 
 pub const TAG: &str = "Indicators";
 

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use actix_web::{HttpResponse, get, web};
 use plateforme_api::openapi::ListProblems;
@@ -9,10 +9,13 @@ use plateforme_model::codes::{DepartementCode, RegionCode};
 use plateforme_model::organization::OrganizationKind;
 use plateforme_store::Store;
 use plateforme_store::indicators::orientation_decisions::{self, Count, CountRequest};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::Secrecy;
+use crate::published::Patterns;
 use crate::query::{ByParam, Checked, LevelParam, OrientationDecisionsQuery, PeriodParam, period_of};
 use plateforme_model::secrecy::Role;
 use plateforme_model::secrecy::cube::{self, Entry, NATION, TOTAL};
@@ -84,6 +87,7 @@ pub struct OrientationDecisionCell {
 pub async fn list_orientation_decisions(
     store: web::Data<Store>,
     secrecy: web::Data<Secrecy>,
+    patterns: web::Data<FeedPatterns>,
     caller: Caller,
     ValidQuery(query): ValidQuery<OrientationDecisionsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -116,9 +120,11 @@ pub async fn list_orientation_decisions(
         to: checked.request.to_month.clone(),
     };
     let thresholds = secrecy.up_to(threshold);
+    let patterns = patterns.0.clone();
     // Seconds over five years of a national table: off the async workers.
-    let protected =
-        web::block(move || protected_cells(counts, &cut, &thresholds, additive)).await.map_err(ApiError::internal)?;
+    let protected = web::block(move || protected_cells(counts, &cut, &thresholds, additive, &patterns))
+        .await
+        .map_err(ApiError::internal)?;
     let cells = protected
         .into_iter()
         .filter(|cell| within(&checked, &cell.territory) && may_read(&principal, checked.level, &cell.territory))
@@ -205,9 +211,15 @@ struct Cut {
 /// nation; the unknown département and région counted but never published), the months and the
 /// quarter of each quarter counted, every category and the total, protected at once with each
 /// threshold up to the caller's; then the caller's level, period, months and territories.
-fn protected_cells(counts: Vec<Count>, cut: &Cut, thresholds: &[i64], additive: bool) -> Vec<OrientationDecisionCell> {
+fn protected_cells(
+    counts: Vec<Count>,
+    cut: &Cut,
+    thresholds: &[i64],
+    additive: bool,
+    patterns: &Patterns,
+) -> Vec<OrientationDecisionCell> {
     let table = Table::of(counts, additive);
-    let hidden = table.protect(thresholds);
+    let hidden = table.protect_each_quarter(thresholds, patterns);
     let level = cut.level.as_str();
     let period = cut.period;
     let (from, to) = (cut.from.as_str(), cut.to.as_str());
@@ -239,42 +251,43 @@ struct Table {
 
 impl Table {
     fn of(counts: Vec<Count>, additive: bool) -> Table {
-        let categories: BTreeSet<String> = counts.iter().map(|count| count.category.clone()).collect();
-        let mut cells: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
-        for count in &counts {
-            let region = cube::region_of(&count.territory);
-            let quarter = period_of(&count.month, PeriodParam::Quarter);
+        // Keyed by the counts' own strings (and each count's région and quarter, worked out
+        // once): building a national table of five years key by owned key took most of a read
+        // once its secrecy pattern was kept.
+        let regions: Vec<String> = counts.iter().map(|count| cube::region_of(&count.territory)).collect();
+        let quarters: Vec<String> = counts.iter().map(|count| period_of(&count.month, PeriodParam::Quarter)).collect();
+        let categories: BTreeSet<&str> = counts.iter().map(|count| count.category.as_str()).collect();
+        let mut cells: FxHashMap<(&str, &str, &str, &str), i64> = FxHashMap::default();
+        for ((count, region), quarter) in counts.iter().zip(&regions).zip(&quarters) {
             for (level, territory) in
-                [("departement", count.territory.as_str()), ("region", &region), ("national", NATION)]
+                [("departement", count.territory.as_str()), ("region", region), ("national", NATION)]
             {
-                for period in [count.month.as_str(), &quarter] {
-                    let mut add = |category: &str| {
-                        *cells
-                            .entry((level.to_owned(), territory.to_owned(), period.to_owned(), category.to_owned()))
-                            .or_default() += count.decisions;
-                    };
-                    add(&count.category);
+                for period in [count.month.as_str(), quarter] {
+                    *cells.entry((level, territory, period, &count.category)).or_default() += count.decisions;
                     if additive {
-                        add(TOTAL);
+                        *cells.entry((level, territory, period, TOTAL)).or_default() += count.decisions;
                     }
                 }
             }
         }
         // Every category in every row, zero where none.
-        let rows: BTreeSet<(String, String, String)> = cells
-            .keys()
-            .map(|(level, territory, period, _)| (level.clone(), territory.clone(), period.clone()))
-            .collect();
+        let rows: BTreeSet<(&str, &str, &str)> =
+            cells.keys().map(|&(level, territory, period, _)| (level, territory, period)).collect();
         for (level, territory, period) in rows {
             for category in &categories {
-                cells.entry((level.clone(), territory.clone(), period.clone(), category.clone())).or_default();
+                cells.entry((level, territory, period, category)).or_default();
             }
         }
         let mut ordered: Vec<_> = cells.into_iter().collect();
-        ordered.sort_by(|((l1, t1, p1, c1), _), ((l2, t2, p2, c2), _)| {
-            (t1, p1, c1 == TOTAL, c1, l1).cmp(&(t2, p2, c2 == TOTAL, c2, l2))
+        ordered.sort_unstable_by(|((l1, t1, p1, c1), _), ((l2, t2, p2, c2), _)| {
+            (t1, p1, *c1 == TOTAL, c1, l1).cmp(&(t2, p2, *c2 == TOTAL, c2, l2))
         });
-        let (keys, units) = ordered.into_iter().unzip();
+        let (keys, units) = ordered
+            .into_iter()
+            .map(|((level, territory, period, category), units)| {
+                ((level.to_owned(), territory.to_owned(), period.to_owned(), category.to_owned()), units)
+            })
+            .unzip();
         Table { keys, units, additive }
     }
 
@@ -288,15 +301,65 @@ impl Table {
         })
     }
 
+    /// [`Table::protect`] quarter by quarter — no sum crosses a quarter, and each is protected
+    /// on its own anyway (`cube::quarters`), so the pattern is the same — each quarter's pattern
+    /// kept in `patterns` under the digest of its cells: a closed quarter's counts change little
+    /// or not at all, and a read then protects only the quarters whose counts moved.
+    fn protect_each_quarter(&self, thresholds: &[i64], patterns: &Patterns) -> Vec<bool> {
+        let entries: Vec<Entry<'_>> = self.entries().collect();
+        let mut hidden = vec![false; entries.len()];
+        for quarter in cube::quarters(&entries) {
+            let cells: Vec<Entry<'_>> = quarter.iter().map(|&index| entries[index]).collect();
+            let key = (self.digest(&cells), FEED_PATTERNS, thresholds.to_vec());
+            let pattern = patterns.kept_or(key, cells.len(), || self.protect(&cells, thresholds));
+            for (&index, &hide) in quarter.iter().zip(pattern.iter()) {
+                hidden[index] = hide;
+            }
+        }
+        hidden
+    }
+
+    /// What a quarter's pattern depends on, digested: its cells in their order, and whether the
+    /// categories add up to the total (the thresholds and the roles are the key's other parts).
+    fn digest(&self, cells: &[Entry<'_>]) -> String {
+        let mut digest = Sha256::new();
+        digest.update([u8::from(self.additive)]);
+        for cell in cells {
+            for part in [cell.level, cell.territory, cell.period, cell.category] {
+                digest.update(part.as_bytes());
+                digest.update([0x1f]);
+            }
+            digest.update(cell.units.to_le_bytes());
+        }
+        format!("{:x}", digest.finalize())
+    }
+
     /// Every threshold in turn, the totals first when the categories add up to them (see
     /// [`cube::protect_totals_first`]).
-    fn protect(&self, thresholds: &[i64]) -> Vec<bool> {
-        let entries: Vec<Entry<'_>> = self.entries().collect();
+    fn protect(&self, entries: &[Entry<'_>], thresholds: &[i64]) -> Vec<bool> {
         if self.additive {
-            cube::protect_totals_first(&entries, thresholds, &published_role)
+            cube::protect_totals_first(entries, thresholds, &published_role)
         } else {
-            cube::protect(&entries, thresholds, &published_role, &[])
+            cube::protect(entries, thresholds, &published_role, &[])
         }
+    }
+}
+
+/// The feed's patterns, a quarter of a table each (see [`Table::protect_each_quarter`]): a
+/// table of the feed has about 2,000 cells a quarter at national scale, so this keeps the 20
+/// quarters of the 27 tables at two sets of thresholds about four times over.
+#[derive(Debug, Clone)]
+pub struct FeedPatterns(pub Patterns);
+
+/// The cells of the feed's patterns kept (a byte each).
+const FEED_CELLS_KEPT: usize = 8_000_000;
+
+/// The name of the feed's patterns among the kept patterns' keys.
+const FEED_PATTERNS: &str = "orientation-decisions";
+
+impl Default for FeedPatterns {
+    fn default() -> Self {
+        FeedPatterns(Patterns::within(FEED_CELLS_KEPT))
     }
 }
 
@@ -322,7 +385,46 @@ mod tests {
     use super::*;
 
     fn count(territory: &str, category: &str, decisions: i64) -> Count {
-        Count { territory: territory.to_owned(), month: "2026-11".to_owned(), category: category.to_owned(), decisions }
+        count_in("2026-11", territory, category, decisions)
+    }
+
+    fn count_in(month: &str, territory: &str, category: &str, decisions: i64) -> Count {
+        Count { territory: territory.to_owned(), month: month.to_owned(), category: category.to_owned(), decisions }
+    }
+
+    /// Two quarters of three départements, small counts in a few months.
+    fn two_quarters(extra: i64) -> Vec<Count> {
+        let mut counts = Vec::new();
+        for (month, base) in [("2026-07", 1), ("2026-08", 5), ("2026-09", 2), ("2026-10", 3), ("2026-11", 8)] {
+            for (territory, more) in [("69", 4), ("38", 1), ("75", 0)] {
+                counts.push(count_in(month, territory, "emploi", base + more));
+                counts.push(count_in(month, territory, "social", (base * more) % 4));
+            }
+        }
+        counts.push(count_in("2026-12", "38", "social", extra));
+        counts
+    }
+
+    /// The feed protects quarter by quarter with their patterns kept: the same pattern as the
+    /// whole table at once, the second read protects nothing anew, and new counts in one quarter
+    /// have it alone protected again.
+    #[test]
+    fn each_quarter_is_protected_as_in_the_whole_table_and_kept() {
+        let patterns = Patterns::within(1_000_000);
+        let table = Table::of(two_quarters(1), true);
+        let entries: Vec<Entry<'_>> = table.entries().collect();
+        let whole = table.protect(&entries, &[3, 5]);
+        assert!(whole.iter().any(|hidden| *hidden) && whole.iter().any(|hidden| !*hidden));
+        assert_eq!(table.protect_each_quarter(&[3, 5], &patterns), whole);
+        assert_eq!(patterns.len(), 2, "one pattern per quarter");
+        assert_eq!(table.protect_each_quarter(&[3, 5], &patterns), whole);
+        assert_eq!(patterns.len(), 2, "read again: kept");
+        let moved = Table::of(two_quarters(2), true);
+        let moved_entries: Vec<Entry<'_>> = moved.entries().collect();
+        assert_eq!(moved.protect_each_quarter(&[3, 5], &patterns), moved.protect(&moved_entries, &[3, 5]));
+        assert_eq!(patterns.len(), 3, "the fourth quarter protected anew, the third kept");
+        assert_eq!(table.protect_each_quarter(&[3], &patterns).len(), whole.len());
+        assert_eq!(patterns.len(), 5, "other thresholds, other patterns");
     }
 
     /// The API test's population: Lyon 4 emploi, 2 socio-professionnel, 1 social; Grenoble 3
@@ -340,8 +442,8 @@ mod tests {
             count("75", "social", 2),
         ];
         let table = Table::of(counts, true);
-        let hidden = table.protect(&[3]);
         let entries: Vec<Entry<'_>> = table.entries().collect();
+        let hidden = table.protect(&entries, &[3]);
         let published: Vec<String> = entries
             .iter()
             .zip(&hidden)

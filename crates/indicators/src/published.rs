@@ -38,16 +38,35 @@ pub struct PublishedCell {
 /// What secrecy hides of each indicator of a vintage, per set of thresholds, worked out once
 /// (over a national table it takes seconds) and kept while the vintage is current. Keyed by the
 /// vintage's content hash, so that live figures that moved are protected anew.
-#[derive(Debug, Clone, Default)]
-pub struct Patterns(Arc<Mutex<HashMap<PatternKey, Arc<Vec<bool>>>>>);
+#[derive(Debug, Clone)]
+pub struct Patterns(Arc<Mutex<Kept>>);
+
+#[derive(Debug)]
+struct Kept {
+    patterns: HashMap<PatternKey, Arc<Vec<bool>>>,
+    /// The cells of the patterns kept, and how many may be: beyond, every pattern is forgotten.
+    cells: usize,
+    budget: usize,
+}
 
 type PatternKey = (String, &'static str, Vec<i64>);
 
-/// Beyond this many patterns kept, the oldest vintages' go: a vintage has about twenty computed
-/// indicators, each read at one or two sets of thresholds.
-const PATTERNS_KEPT: usize = 128;
+/// The cells of the vintages' patterns kept: a vintage has about twenty computed indicators, each
+/// read at one or two sets of thresholds, about 4,300,000 cells in all at national scale.
+const VINTAGE_CELLS_KEPT: usize = 32_000_000;
+
+impl Default for Patterns {
+    fn default() -> Self {
+        Patterns::within(VINTAGE_CELLS_KEPT)
+    }
+}
 
 impl Patterns {
+    /// Patterns kept up to `budget` cells in all (a byte each).
+    pub fn within(budget: usize) -> Patterns {
+        Patterns(Arc::new(Mutex::new(Kept { patterns: HashMap::new(), cells: 0, budget })))
+    }
+
     /// Protects the cells of one indicator of the vintage whose content hash is `hash` (see
     /// [`protect`]), or reuses the pattern found before. Blocking: call it off the async workers.
     pub fn protect(
@@ -58,21 +77,39 @@ impl Patterns {
         thresholds: &[i64],
     ) -> Vec<PublishedCell> {
         let key = (hash.to_owned(), definition.code, thresholds.to_vec());
-        let known = self.0.lock().ok().and_then(|patterns| patterns.get(&key).cloned());
-        let hidden = match known {
-            Some(hidden) if hidden.len() == cells.len() => hidden,
-            _ => {
-                let hidden = Arc::new(pattern(definition, cells, thresholds));
-                if let Ok(mut patterns) = self.0.lock() {
-                    if patterns.len() >= PATTERNS_KEPT {
-                        patterns.clear();
-                    }
-                    patterns.insert(key, hidden.clone());
-                }
-                hidden
-            }
-        };
+        let hidden = self.kept_or(key, cells.len(), || pattern(definition, cells, thresholds));
         published(definition, cells, &hidden)
+    }
+
+    /// The pattern kept under `key` for `cells` cells, or the one `protect` works out, then kept.
+    pub fn kept_or(&self, key: PatternKey, cells: usize, protect: impl FnOnce() -> Vec<bool>) -> Arc<Vec<bool>> {
+        let known = self.0.lock().ok().and_then(|kept| kept.patterns.get(&key).cloned());
+        if let Some(hidden) = known.filter(|hidden| hidden.len() == cells) {
+            return hidden;
+        }
+        let hidden = Arc::new(protect());
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.cells + cells > kept.budget {
+                kept.patterns.clear();
+                kept.cells = 0;
+            }
+            if cells <= kept.budget {
+                kept.cells += cells;
+                if let Some(replaced) = kept.patterns.insert(key, hidden.clone()) {
+                    kept.cells -= replaced.len();
+                }
+            }
+        }
+        hidden
+    }
+
+    /// How many patterns are kept.
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |kept| kept.patterns.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -83,6 +83,7 @@ pub struct Services {
     pub secrecy: plateforme_indicators::Secrecy,
     /// What secrecy hides of each indicator of the current vintage, worked out once.
     pub published: plateforme_indicators::published::Patterns,
+    pub feed_patterns: plateforme_indicators::FeedPatterns,
     /// Whether this replica keeps the indicators' live figures current.
     pub indicators_live_follower: bool,
     /// How long a dossier is kept after its last change.
@@ -160,6 +161,7 @@ impl Services {
             expiry_sweep: Duration::from_secs(config.offer_expiry_sweep_secs),
             secrecy: config.secrecy(),
             published: Default::default(),
+            feed_patterns: Default::default(),
             indicators_live_follower: config.indicators_live_follower,
             dossier_retention: chrono::Duration::days(i64::from(config.dossier_retention_days)),
             feed: plateforme_sync::FeedSettings {
@@ -260,6 +262,7 @@ pub fn app(
         .app_data(web::Data::from(services.profile_pseudonyms.clone()))
         .app_data(web::Data::new(services.secrecy))
         .app_data(web::Data::new(services.published.clone()))
+        .app_data(web::Data::new(services.feed_patterns.clone()))
         .app_data(web::Data::new(plateforme_profiles::OffersSearch(services.offers_index.0.clone())))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::new(ErrorCode::InvalidPath, format!("the path does not name a resource: {error}")).into()

@@ -135,8 +135,9 @@ fn cost(entry: &Entry<'_>) -> u8 {
     level + u8::from(entry.category == TOTAL)
 }
 
-/// The entries of each quarter (a period that is no month or quarter is a group of its own).
-fn quarters(entries: &[Entry<'_>]) -> Vec<Vec<usize>> {
+/// The entries of each quarter, in their order (a period that is no month or quarter is a group
+/// of its own): the tables [`protect`] protects each on its own, as no sum crosses a quarter.
+pub fn quarters(entries: &[Entry<'_>]) -> Vec<Vec<usize>> {
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, entry) in entries.iter().enumerate() {
         groups.entry(quarter_of(entry.period)).or_default().push(index);

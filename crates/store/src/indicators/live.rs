@@ -312,34 +312,63 @@ fn apply_events(conn: &mut DbConnection, events: &[ChangeEvent], as_of: NaiveDat
         let subjects: Vec<String> = subjects.into_iter().collect();
         let measures: Vec<Measure> = Measure::ALL.into_iter().filter(|measure| measure.subject() == kind).collect();
         let codes: Vec<&str> = measures.iter().map(|measure| measure.code()).collect();
-        let mut deltas: BTreeMap<GroupKey, (i64, f64)> = BTreeMap::new();
-        let stored = || {
-            indicator_live_contributions::table
-                .filter(indicator_live_contributions::subject.eq_any(&subjects))
-                .filter(indicator_live_contributions::measure.eq_any(&codes))
-        };
-        let old: Vec<ContributionRow> = stored().load(conn)?;
-        for row in &old {
-            let delta = deltas.entry(key_of_row(row)).or_default();
-            delta.0 -= row.units;
-            delta.1 -= row.quantity;
-        }
-        diesel::delete(stored()).execute(conn)?;
+        let old: Vec<ContributionRow> = indicator_live_contributions::table
+            .filter(indicator_live_contributions::subject.eq_any(&subjects))
+            .filter(indicator_live_contributions::measure.eq_any(&codes))
+            .load(conn)?;
         let mut new = Vec::new();
         for measure in measures {
             for contribution in compute::contributions(conn, measure, as_of, &subjects)? {
                 new.push(row_of(measure, contribution));
             }
         }
+        // Most writes change nothing a measure counts (a phone number, a review's notes): their
+        // subjects' rows are left as they are, and the step writes nothing for them.
+        let changed = changed_subjects(&old, &new);
+        if changed.is_empty() {
+            continue;
+        }
+        let mut deltas: BTreeMap<GroupKey, (i64, f64)> = BTreeMap::new();
+        for row in old.iter().filter(|row| changed.contains(&row.subject)) {
+            let delta = deltas.entry(key_of_row(row)).or_default();
+            delta.0 -= row.units;
+            delta.1 -= row.quantity;
+        }
+        new.retain(|row| changed.contains(&row.subject));
         for row in &new {
             let delta = deltas.entry(key_of_row(row)).or_default();
             delta.0 += row.units;
             delta.1 += row.quantity;
         }
+        diesel::delete(
+            indicator_live_contributions::table
+                .filter(indicator_live_contributions::subject.eq_any(&changed))
+                .filter(indicator_live_contributions::measure.eq_any(&codes)),
+        )
+        .execute(conn)?;
         crate::bulk::insert_all!(conn, indicator_live_contributions::table, new.as_slice());
         add_to_groups(conn, deltas)?;
     }
     Ok(())
+}
+
+/// The subjects whose contributions differ between `old` (as stored) and `new` (as the records
+/// give them now): a row added, gone, or with other units or quantity.
+fn changed_subjects<'a>(old: &'a [ContributionRow], new: &'a [ContributionRow]) -> BTreeSet<String> {
+    type Values<'a> = BTreeMap<(&'a str, &'a str, &'a str, &'a str, &'a str, &'a str), (i64, u64)>;
+    let values = |rows: &'a [ContributionRow]| -> Values<'a> {
+        rows.iter()
+            .map(|row| {
+                let key = (&*row.subject, &*row.measure, &*row.commune, &*row.departement, &*row.month, &*row.category);
+                (key, (row.units, row.quantity.to_bits()))
+            })
+            .collect()
+    };
+    let (before, after) = (values(old), values(new));
+    let differs = |from: &Values<'a>, to: &Values<'a>| -> Vec<String> {
+        from.iter().filter(|(key, value)| to.get(key) != Some(value)).map(|(key, _)| key.0.to_owned()).collect()
+    };
+    differs(&before, &after).into_iter().chain(differs(&after, &before)).collect()
 }
 
 /// Counts up to `batch` decisions not counted yet, the oldest first, once: added to the groups
@@ -569,4 +598,35 @@ fn count_behind(conn: &mut DbConnection, position: FeedPosition, head: FeedPosit
         DbConnection::Sqlite(sqlite) => query.get_result(sqlite)?,
     };
     Ok(count.count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(subject: &str, month: &str, units: i64, quantity: f64) -> ContributionRow {
+        ContributionRow {
+            subject: subject.to_owned(),
+            measure: "inscriptions".to_owned(),
+            commune: "69123".to_owned(),
+            departement: "69".to_owned(),
+            month: month.to_owned(),
+            category: "total".to_owned(),
+            units,
+            quantity,
+        }
+    }
+
+    #[test]
+    fn only_the_subjects_whose_rows_differ_are_written_again() {
+        let old = vec![row("a", "2026-11", 1, 0.0), row("b", "2026-11", 1, 2.5), row("c", "2026-11", 1, 0.0)];
+        // a: the same rows (in another order among the others); b: another quantity; c: gone;
+        // d: new.
+        let new = vec![row("d", "2026-12", 1, 0.0), row("b", "2026-11", 1, 3.0), row("a", "2026-11", 1, 0.0)];
+        let changed: Vec<String> = changed_subjects(&old, &new).into_iter().collect();
+        assert_eq!(changed, ["b", "c", "d"]);
+        assert!(changed_subjects(&old, &old).is_empty());
+        let moved = vec![row("a", "2026-12", 1, 0.0)];
+        assert_eq!(changed_subjects(&old[..1], &moved).into_iter().collect::<Vec<_>>(), ["a"]);
+    }
 }
