@@ -14,6 +14,15 @@
 //! then, while the attack narrows a hidden cell below `threshold`, hides one more cell in the sum
 //! that bounds it: the smallest published non-empty cell of that sum, a row total or a national
 //! cell only when nothing else is left (secondary suppression).
+//!
+//! Interval propagation is not the strongest attack: several sums combined (three hidden cells
+//! whose pairs each add up to a published 10 are each 5) narrow cells that no chain of
+//! subtractions does. The attacker's best is the linear program of the table — the least and the
+//! greatest value of each hidden cell under every sum — which the module `exact` solves
+//! ([`Linked::exact_bounds`], [`Linked::exactly_exposed`]); [`Linked::widen`] hides more where it
+//! finds a cell narrowed, and the protection goes on from there (see `cube::protect`).
+
+mod exact;
 
 /// What a cell is to the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,6 +129,10 @@ impl Linked {
         self.values.len() - 1
     }
 
+    pub fn role(&self, cell: usize) -> Role {
+        self.roles[cell]
+    }
+
     pub fn value(&self, cell: usize) -> i64 {
         self.values[cell]
     }
@@ -222,6 +235,64 @@ impl Linked {
             }
         }
         Pattern { hidden, exposed: Vec::new() }
+    }
+
+    /// The cells to hide so that the `exposed` ones (hidden, but narrowed below the threshold by
+    /// an attack the protection's own did not see, such as [`Linked::exactly_exposed`]) get
+    /// wider: for each, the cheapest published non-empty cell of its own sums, else of the sums
+    /// of its hidden neighbours, nearest first, a fixed cell last. An exposed cell sharing a sum
+    /// with a cell chosen for another waits for the next attack, which may find it wide.
+    pub fn widen(&self, exposed: &[usize], hidden: &[bool]) -> Vec<usize> {
+        let by_cell = self.sums_of_cells();
+        let mut seen = Seen::new(self.len(), self.sums.len());
+        let mut touched = vec![false; self.sums.len()];
+        let mut hides = Vec::new();
+        for &cell in exposed {
+            if by_cell[cell].iter().any(|&sum| touched[sum as usize]) {
+                continue;
+            }
+            let Some(next) = [Role::Kept, Role::Fixed]
+                .into_iter()
+                .find_map(|most| self.nearest_published(cell, hidden, &by_cell, most, &mut seen))
+            else {
+                continue;
+            };
+            by_cell[next].iter().for_each(|&sum| touched[sum as usize] = true);
+            by_cell[cell].iter().for_each(|&sum| touched[sum as usize] = true);
+            hides.push(next);
+        }
+        hides
+    }
+
+    /// Breadth first from `cell` through its hidden neighbours: the cheapest published non-empty
+    /// cell of a role up to `most` in the nearest ring of sums.
+    fn nearest_published(
+        &self,
+        cell: usize,
+        hidden: &[bool],
+        by_cell: &[Vec<u32>],
+        most: Role,
+        seen: &mut Seen,
+    ) -> Option<usize> {
+        seen.start();
+        seen.cell(cell);
+        let mut frontier = vec![cell];
+        for _ in 0..SEARCH_DEPTH {
+            let sums: Vec<u32> =
+                frontier.iter().flat_map(|&cell| by_cell[cell].iter().copied()).filter(|&sum| seen.sum(sum)).collect();
+            if let Some(best) = self.cheapest_in(&sums, hidden, most) {
+                return Some(best);
+            }
+            frontier = sums
+                .iter()
+                .flat_map(|&sum| self.members(sum))
+                .filter(|&member| hidden[member] && seen.cell(member))
+                .collect();
+            if frontier.is_empty() {
+                break;
+            }
+        }
+        None
     }
 
     /// The published non-empty cells (fixed ones last) of the sums that bound `cell`, or of all

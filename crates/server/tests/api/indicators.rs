@@ -138,8 +138,9 @@ async fn attack_every_level(app: &TestApp, client: &TestClient, complete: bool, 
 }
 
 /// Attacks the tables a reader was given, together, with every sum between their cells (row
-/// totals, quarters, régions and the nation): no published cell but an empty one counts fewer
-/// than the threshold, and each hidden cell stays uncertain by at least the threshold.
+/// totals, quarters, régions and the nation), by solving each hidden cell's linear programs: no
+/// published cell but an empty one counts fewer than the threshold, and each hidden cell stays
+/// uncertain by at least the threshold.
 pub fn attack(tables: &[Value], complete: bool) {
     use plateforme_model::secrecy::cube::{self, Entry};
     let threshold = tables[0]["threshold"].as_i64().expect("threshold");
@@ -165,7 +166,7 @@ pub fn attack(tables: &[Value], complete: bool) {
         })
         .collect();
     let hidden: Vec<bool> = cells.iter().map(|(_, cell)| cell["hidden"] == true).collect();
-    let bounds = cube::attack(&entries, &hidden, complete);
+    let bounds = cube::attack_exactly(&entries, &hidden, complete);
     for ((entry, hidden), bounds) in entries.iter().zip(&hidden).zip(bounds) {
         if *hidden {
             assert!(bounds.width() >= threshold, "{entry:?} lies in [{}, {}]", bounds.low, bounds.high);
