@@ -179,8 +179,8 @@ async fn secrecy(client: &Client) -> Verdict {
 }
 
 /// Published cells empty or at least the threshold; each hidden cell uncertain by at least the
-/// threshold once every published cell of the tables is subtracted from the sums it is in (the
-/// territories a client may not read counted as unknown).
+/// threshold under every sum of the tables, solved as linear programs (the territories a client
+/// may not read counted as unknown).
 fn attack(tables: &[OrientationDecisionTable]) -> Verdict {
     let threshold = tables.first().map_or(0, |table| table.threshold);
     let mut entries = Vec::new();
@@ -203,12 +203,12 @@ fn attack(tables: &[OrientationDecisionTable]) -> Verdict {
             hidden.push(cell.hidden);
         }
     }
-    for ((entry, hidden), bounds) in entries.iter().zip(&hidden).zip(cube::attack(&entries, &hidden, false)) {
-        if *hidden && bounds.width() < threshold {
-            return Err(format!("{entry:?} is known within [{}, {}]", bounds.low, bounds.high));
-        }
+    // The linear programs of the tables: what an attacker with a solver learns, which no chain of
+    // subtractions narrows further.
+    match cube::exposed_exactly(&entries, &hidden, false, threshold).first() {
+        Some((cell, bounds)) => Err(format!("{:?} is known within [{}, {}]", entries[*cell], bounds.low, bounds.high)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 async fn problems(client: &Client) -> Verdict {

@@ -37,7 +37,14 @@ fn main() -> Result<(), String> {
         let bounds = cube::attack(&published, &hidden, true);
         let narrow =
             hidden.iter().zip(&bounds).filter(|(hidden, bounds)| **hidden && bounds.width() < threshold).count();
-        println!("attacked, the {name}'s: {narrow} hidden cells narrower than {threshold}");
+        let started = Instant::now();
+        let exposed = cube::exposed_exactly(&published, &hidden, true, threshold);
+        println!(
+            "attacked, the {name}'s: {narrow} hidden cells narrower than {threshold} by propagation, {} by the \
+             linear program (checked in {:?})",
+            exposed.len(),
+            started.elapsed()
+        );
     }
     for level in ["commune", "departement", "region", "national"] {
         let of_level = |hidden: &[bool]| {

@@ -86,36 +86,69 @@ impl Linked {
             .collect()
     }
 
-    /// The secret hidden cells that an attacker with a solver narrows below `threshold`.
+    /// The secret hidden cells that an attacker with a solver narrows below `threshold`, each
+    /// with its exact bounds.
     ///
     /// Proving a cell wide takes two points of the linear program at least `threshold` apart in
-    /// that cell, not its optima: the true values are one point, and each program solved gives
-    /// another for every cell at once. So the cells' sum is pushed down and up first (which
-    /// proves most cells wide at once), then each cell not yet proven gets its own two programs,
-    /// whose optima settle it.
-    pub fn exactly_exposed(&self, hidden: &[bool], threshold: i64) -> Vec<usize> {
-        assert!(!self.attacker, "the true values are a point of the program: protection only");
+    /// that cell, not its optima: each program solved gives a point for every cell at once (and
+    /// the true values are one, when known). So the cells not yet proven are pushed up and down
+    /// together as long as that proves some (which proves most of them from a few programs), then
+    /// each cell left gets its own two programs, whose optima settle it.
+    ///
+    /// Only the groups of at most `most_cells` hidden cells linked by sums are checked, when it is
+    /// given: the programs of a group of a thousand cells take tens of milliseconds each. The
+    /// cells marked in `proven` are not proven again, and each cell proven wide is marked: hiding
+    /// more cells only widens the others' intervals (the program's unknowns gain freedom), so a
+    /// protection that hides more after a check needs to prove only the cells it hid and the
+    /// ones found narrow.
+    pub fn exactly_exposed(
+        &self,
+        hidden: &[bool],
+        threshold: i64,
+        most_cells: Option<usize>,
+        proven: &mut [bool],
+    ) -> Vec<(usize, Bounds)> {
         let mut exposed = Vec::new();
         for component in self.hidden_components(hidden) {
-            exposed.extend(self.exposed_in(&component, hidden, threshold));
+            if most_cells.is_none_or(|most| component.len() <= most) {
+                exposed.extend(self.exposed_in(&component, hidden, threshold, proven));
+            }
         }
         exposed
     }
 
-    fn exposed_in(&self, component: &[usize], hidden: &[bool], threshold: i64) -> Vec<usize> {
-        let secret: Vec<usize> =
-            (0..component.len()).filter(|&at| self.roles[component[at]] != Role::Unpublished).collect();
+    fn exposed_in(
+        &self,
+        component: &[usize],
+        hidden: &[bool],
+        threshold: i64,
+        proven: &mut [bool],
+    ) -> Vec<(usize, Bounds)> {
+        let secret: Vec<usize> = (0..component.len())
+            .filter(|&at| self.roles[component[at]] != Role::Unpublished && !proven[component[at]])
+            .collect();
         if secret.is_empty() {
             return Vec::new();
         }
-        // A ceiling above any count of the table by the threshold: a point at it proves as much as
-        // an unbounded program, and every program then has an optimum.
-        let largest = component.iter().chain(self.sums.iter().map(|sum| &sum.total)).map(|&cell| self.values[cell]);
-        let ceiling = (largest.max().unwrap_or(0) + 2 * threshold) as f64;
+        // A first point: the true values, or the least one an attacker can find.
+        let start: Vec<f64> = if self.attacker {
+            let all: Vec<usize> = (0..component.len()).collect();
+            Program::of(self, component, hidden, f64::INFINITY)
+                .optimum(&all, OptimizationDirection::Minimize)
+                .unwrap_or_default()
+        } else {
+            component.iter().map(|&cell| self.values[cell] as f64).collect()
+        };
+        // A ceiling above every cell of that point by twice the threshold: a cell at it is wide
+        // whatever its greatest value, and every program then has an optimum.
+        let ceiling = start.iter().copied().fold(0.0, f64::max) + 2.0 * threshold as f64;
         let program = Program::of(self, component, hidden, ceiling);
-        let mut low: Vec<f64> = component.iter().map(|&cell| self.values[cell] as f64).collect();
-        let mut high = low.clone();
-        let wide = |low: f64, high: f64| ((high + ROUND_OFF).floor() - (low - ROUND_OFF).ceil()) as i64 >= threshold;
+        let (mut low, mut high) = (start.clone(), start);
+        let rounded = |low: f64, high: f64| Bounds {
+            low: (low - ROUND_OFF).ceil() as i64,
+            high: ((high + ROUND_OFF).floor() as i64).min(UNBOUNDED),
+        };
+        let wide = |low: f64, high: f64| rounded(low, high).width() >= threshold;
         let seen = |point: Option<Vec<f64>>, low: &mut [f64], high: &mut [f64]| {
             for (at, value) in point.into_iter().flatten().enumerate() {
                 low[at] = low[at].min(value);
@@ -125,28 +158,30 @@ impl Linked {
         let unproven = |low: &[f64], high: &[f64]| -> Vec<usize> {
             secret.iter().copied().filter(|&at| !wide(low[at], high[at])).collect()
         };
-        // The cells not yet proven, together, as long as that proves some.
         let mut targets = unproven(&low, &high);
-        loop {
+        while !targets.is_empty() {
             for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
                 seen(program.optimum(&targets, direction), &mut low, &mut high);
             }
             let left = unproven(&low, &high);
-            if left.is_empty() || left.len() == targets.len() {
+            if left.len() == targets.len() {
                 break;
             }
             targets = left;
         }
         let mut exposed = Vec::new();
-        for at in unproven(&low, &high) {
+        for at in targets {
             for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
                 if !wide(low[at], high[at]) {
                     seen(program.optimum(&[at], direction), &mut low, &mut high);
                 }
             }
             if !wide(low[at], high[at]) {
-                exposed.push(component[at]);
+                exposed.push((component[at], rounded(low[at], high[at])));
             }
+        }
+        for &at in &secret {
+            proven[component[at]] = !exposed.iter().any(|&(cell, _)| cell == component[at]);
         }
         exposed
     }
@@ -233,6 +268,32 @@ mod tests {
         let exact = linked.exact_bounds(&hidden);
         for &cell in &cells {
             assert_eq!(exact[cell], Bounds { low: 5, high: 5 });
+        }
+    }
+
+    /// The protection's check finds the same three cells, with the same bounds, whether it knows
+    /// the true values or reads as an attacker; with two of the three sums, each cell lies within
+    /// [1, 19] and none is found.
+    #[test]
+    fn the_check_finds_what_the_exact_bounds_find() {
+        let all = [(0, 1), (1, 2), (0, 2)];
+        for (attacker, sums, exposed) in
+            [(false, &all[..], 3), (true, &all[..], 3), (false, &all[..2], 0), (true, &all[..2], 0)]
+        {
+            let mut linked = if attacker { Linked::attacker() } else { Linked::new() };
+            let cells: Vec<usize> = (0..3).map(|_| linked.cell(10, Role::Cell)).collect();
+            for &(one, two) in sums {
+                let total = linked.cell(20, Role::Cell);
+                linked.sum(total, vec![cells[one], cells[two]]);
+            }
+            let mut hidden = vec![false; linked.len()];
+            cells.iter().for_each(|&cell| hidden[cell] = true);
+            let found = linked.exactly_exposed(&hidden, 11, None, &mut vec![false; linked.len()]);
+            assert_eq!(found.len(), exposed, "attacker {attacker}, {} sums: {found:?}", sums.len());
+            for (cell, bounds) in found {
+                assert_eq!(bounds, Bounds { low: 10, high: 10 });
+                assert_eq!(bounds, linked.exact_bounds(&hidden)[cell]);
+            }
         }
     }
 
