@@ -17,7 +17,8 @@ const ROUND_OFF: f64 = 1e-6;
 impl Linked {
     /// What an attacker who reads the published cells and knows the sums learns of each cell,
     /// exactly: the linear program's bounds of each hidden cell (a count, so rounded inwards to
-    /// integers), its value for a published one.
+    /// integers), its value for a published one. Two programs per hidden cell: the tests' attack,
+    /// which panics when the solver cannot settle one.
     pub fn exact_bounds(&self, hidden: &[bool]) -> Vec<Bounds> {
         let mut bounds: Vec<Bounds> =
             (0..self.len()).map(|cell| Bounds { low: self.values[cell], high: self.values[cell] }).collect();
@@ -70,6 +71,10 @@ impl Linked {
     /// program over the component's cells under every sum that holds one of them.
     fn solve_component(&self, component: &[usize], hidden: &[bool]) -> Vec<(usize, Bounds)> {
         let program = Program::of(self, component, hidden, f64::INFINITY);
+        // The tests' attack: a program the solver cannot settle is a failure to report.
+        let settled = |point: Result<Option<Vec<f64>>, Unsolved>| {
+            point.unwrap_or_else(|_| panic!("the solver could not settle a group of {} cells", component.len()))
+        };
         let rounded_low =
             |point: Option<Vec<f64>>, at: usize| point.map_or(0, |point| (point[at] - ROUND_OFF).ceil() as i64);
         let rounded_high = |point: Option<Vec<f64>>, at: usize| {
@@ -79,15 +84,16 @@ impl Linked {
             .iter()
             .enumerate()
             .map(|(at, &cell)| {
-                let low = rounded_low(program.optimum(&[at], OptimizationDirection::Minimize), at);
-                let high = rounded_high(program.optimum(&[at], OptimizationDirection::Maximize), at);
+                let low = rounded_low(settled(program.optimum(&[at], OptimizationDirection::Minimize)), at);
+                let high = rounded_high(settled(program.optimum(&[at], OptimizationDirection::Maximize)), at);
                 (cell, Bounds { low, high })
             })
             .collect()
     }
 
     /// The secret hidden cells that an attacker with a solver narrows below `threshold`, each
-    /// with its exact bounds.
+    /// with its exact bounds. A cell whose programs the solver cannot settle counts as narrowed
+    /// (with the bounds seen so far), so that the protection hides more rather than fail.
     ///
     /// Proving a cell wide takes two points of the linear program at least `threshold` apart in
     /// that cell, not its optima: each program solved gives a point for every cell at once (and
@@ -133,9 +139,15 @@ impl Linked {
         // A first point: the true values, or the least one an attacker can find.
         let start: Vec<f64> = if self.attacker {
             let all: Vec<usize> = (0..component.len()).collect();
-            Program::of(self, component, hidden, f64::INFINITY)
-                .optimum(&all, OptimizationDirection::Minimize)
-                .unwrap_or_default()
+            match Program::of(self, component, hidden, f64::INFINITY).optimum(&all, OptimizationDirection::Minimize) {
+                Ok(Some(point)) => point,
+                // Nothing proven: every cell counts as narrowed (it has a least value, so the
+                // program is never unbounded).
+                Ok(None) | Err(Unsolved) => {
+                    let unknown = Bounds { low: 0, high: 0 };
+                    return secret.iter().map(|&at| (component[at], unknown)).collect();
+                }
+            }
         } else {
             component.iter().map(|&cell| self.values[cell] as f64).collect()
         };
@@ -149,8 +161,10 @@ impl Linked {
             high: ((high + ROUND_OFF).floor() as i64).min(UNBOUNDED),
         };
         let wide = |low: f64, high: f64| rounded(low, high).width() >= threshold;
-        let seen = |point: Option<Vec<f64>>, low: &mut [f64], high: &mut [f64]| {
-            for (at, value) in point.into_iter().flatten().enumerate() {
+        // A point widens what is known; a program the solver could not settle proves nothing,
+        // and the cells it was for stay unproven (so count as narrowed: more is hidden).
+        let seen = |point: Result<Option<Vec<f64>>, Unsolved>, low: &mut [f64], high: &mut [f64]| {
+            for (at, value) in point.ok().flatten().into_iter().flatten().enumerate() {
                 low[at] = low[at].min(value);
                 high[at] = high[at].max(value);
             }
@@ -223,7 +237,7 @@ impl Program {
 
     /// The point at which the sum of `targets` is least or greatest; `None` when it has no
     /// greatest.
-    fn optimum(&self, targets: &[usize], direction: OptimizationDirection) -> Option<Vec<f64>> {
+    fn optimum(&self, targets: &[usize], direction: OptimizationDirection) -> Result<Option<Vec<f64>>, Unsolved> {
         let mut problem = Problem::new(direction);
         let mut weights = vec![0.0; self.least.len()];
         targets.iter().for_each(|&at| weights[at] = 1.0);
@@ -238,13 +252,18 @@ impl Program {
             problem.add_constraint(expression.as_slice(), ComparisonOp::Eq, *right);
         }
         match problem.solve().map(|outcome| outcome.into_solution()) {
-            Ok(Ok(solution)) => Some(variables.iter().map(|&variable| solution.var_value(variable)).collect()),
-            Err(Error::Unbounded) => None,
-            // The true values meet every sum: a table whose sums hold is never infeasible.
-            other => panic!("the exact attack could not solve a component of {} cells: {other:?}", self.least.len()),
+            Ok(Ok(solution)) => Ok(Some(variables.iter().map(|&variable| solution.var_value(variable)).collect())),
+            Err(Error::Unbounded) => Ok(None),
+            // A numerical failure (the true values meet every sum: a table whose sums hold is
+            // never infeasible), or a limit the solver stopped at.
+            _ => Err(Unsolved),
         }
     }
 }
+
+/// A linear program the solver could not settle.
+#[derive(Debug, Clone, Copy)]
+struct Unsolved;
 
 #[cfg(test)]
 mod tests {
