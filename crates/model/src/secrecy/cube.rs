@@ -142,15 +142,10 @@ pub fn attack_exactly(entries: &[Entry<'_>], hidden: &[bool], complete: bool) ->
 /// table rather than two per hidden cell (see [`Linked::exactly_exposed`]).
 pub fn exposed_exactly(entries: &[Entry<'_>], hidden: &[bool], complete: bool, threshold: i64) -> Vec<(usize, Bounds)> {
     let mut exposed = Vec::new();
-    for quarter in quarters(entries) {
-        let mut linked = Linked::attacker();
-        let (hidden_in, cells) = link_into(&mut linked, entries, &quarter, &|_, _| Role::Cell, complete);
-        let mut all: Vec<bool> = hidden_in.iter().map(|&entry| hidden[entry]).collect();
-        all.resize(linked.len(), true);
+    for (linked, hidden_in, all) in attacked_quarters(entries, hidden, complete) {
         let found = linked.exactly_exposed(&all, threshold, None, &mut vec![false; linked.len()]);
-        exposed.extend(
-            found.into_iter().filter(|&(cell, _)| cell < cells).map(|(cell, bounds)| (hidden_in[cell], bounds)),
-        );
+        let of_entries = found.into_iter().filter(|&(cell, _)| cell < hidden_in.len());
+        exposed.extend(of_entries.map(|(cell, bounds)| (hidden_in[cell], bounds)));
     }
     exposed
 }
@@ -162,17 +157,27 @@ fn attack_by(
     solve: &dyn Fn(&Linked, &[bool]) -> Vec<Bounds>,
 ) -> Vec<Bounds> {
     let mut bounds = vec![Bounds { low: 0, high: 0 }; entries.len()];
-    for quarter in quarters(entries) {
-        let mut linked = Linked::attacker();
-        let (hidden_in, cells) = link_into(&mut linked, entries, &quarter, &|_, _| Role::Cell, complete);
-        let shown: Vec<bool> = hidden_in.iter().map(|&entry| hidden[entry]).collect();
-        let mut all = shown;
-        all.resize(linked.len(), true);
-        for (cell, found) in solve(&linked, &all).into_iter().enumerate().take(cells) {
+    for (linked, hidden_in, all) in attacked_quarters(entries, hidden, complete) {
+        for (cell, found) in solve(&linked, &all).into_iter().enumerate().take(hidden_in.len()) {
             bounds[hidden_in[cell]] = found;
         }
     }
     bounds
+}
+
+/// Each quarter's cells as an attacker reads them: the sums between them, the entry of each
+/// cell (the rests come after them), and which cells are hidden (the rests always).
+fn attacked_quarters(entries: &[Entry<'_>], hidden: &[bool], complete: bool) -> Vec<(Linked, Vec<usize>, Vec<bool>)> {
+    quarters(entries)
+        .into_iter()
+        .map(|quarter| {
+            let mut linked = Linked::attacker();
+            let hidden_in = link_into(&mut linked, entries, &quarter, &|_, _| Role::Cell, complete);
+            let mut all: Vec<bool> = hidden_in.iter().map(|&entry| hidden[entry]).collect();
+            all.resize(linked.len(), true);
+            (linked, hidden_in, all)
+        })
+        .collect()
 }
 
 /// The default roles: the national cells kept for last; the communes' counted but published to
@@ -227,19 +232,19 @@ pub fn quarter_of(period: &str) -> String {
 /// The cells of one group and every sum between them; the entry of each cell (rests excepted).
 fn link(entries: &[Entry<'_>], group: &[usize], role: &dyn Fn(usize, &Entry<'_>) -> Role) -> (Linked, Vec<usize>) {
     let mut linked = Linked::new();
-    let (cells, _) = link_into(&mut linked, entries, group, role, true);
+    let cells = link_into(&mut linked, entries, group, role, true);
     (linked, cells)
 }
 
 /// Adds the cells of one group to `linked`, then every sum between them; answers the entry of
-/// each cell and their number (the rests come after them).
+/// each cell (the rests come after them).
 fn link_into(
     linked: &mut Linked,
     entries: &[Entry<'_>],
     group: &[usize],
     role: &dyn Fn(usize, &Entry<'_>) -> Role,
     complete: bool,
-) -> (Vec<usize>, usize) {
+) -> Vec<usize> {
     let mut cells = Vec::with_capacity(group.len());
     let mut at: HashMap<(&str, &str, &str, &str), usize> = HashMap::with_capacity(group.len());
     for &index in group {
@@ -252,8 +257,7 @@ fn link_into(
     link_categories(linked, &keyed);
     link_months(linked, &keyed, &at);
     link_territories(linked, &keyed, &at, complete);
-    let count = cells.len();
-    (cells, count)
+    cells
 }
 
 /// A row's total, when it has one, and its categories.

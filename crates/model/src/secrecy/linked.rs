@@ -379,13 +379,6 @@ impl Linked {
     /// commune alone in its département, a région of one département with records, a row of one
     /// category). Hiding one alone gives it away through the others: they are hidden together.
     fn equal_classes(&self) -> Vec<Vec<usize>> {
-        fn root(parent: &mut [usize], mut cell: usize) -> usize {
-            while parent[cell] != cell {
-                parent[cell] = parent[parent[cell]];
-                cell = parent[cell];
-            }
-            cell
-        }
         let mut parent: Vec<usize> = (0..self.len()).collect();
         for sum in &self.sums {
             let mut non_empty = sum.parts.iter().filter(|&&part| self.values[part] != 0);
@@ -517,6 +510,16 @@ impl Linked {
         let sum = &self.sums[sum as usize];
         std::iter::once(sum.total).chain(sum.parts.iter().copied())
     }
+}
+
+/// The representative of `cell`'s set in a union-find forest (`parent[i] == i` at a root), the
+/// path halved on the way.
+fn root(parent: &mut [usize], mut cell: usize) -> usize {
+    while parent[cell] != cell {
+        parent[cell] = parent[parent[cell]];
+        cell = parent[cell];
+    }
+    cell
 }
 
 /// What a round of the protection searches in: the cells hidden so far, the attack on them, the

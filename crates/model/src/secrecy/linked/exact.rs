@@ -9,7 +9,7 @@
 
 use microlp::{ComparisonOp, Error, OptimizationDirection, Problem};
 
-use super::{Bounds, Linked, Role, UNBOUNDED};
+use super::{Bounds, Linked, Role, UNBOUNDED, root};
 
 /// How far from an integer a solver's optimum may be taken as that integer.
 const ROUND_OFF: f64 = 1e-6;
@@ -44,13 +44,6 @@ impl Linked {
     /// own cells only, the published ones being constants.
     fn hidden_components(&self, hidden: &[bool]) -> Vec<Vec<usize>> {
         let mut parent: Vec<usize> = (0..self.len()).collect();
-        fn root(parent: &mut [usize], mut cell: usize) -> usize {
-            while parent[cell] != cell {
-                parent[cell] = parent[parent[cell]];
-                cell = parent[cell];
-            }
-            cell
-        }
         for sum in &self.sums {
             let mut members = std::iter::once(sum.total).chain(sum.parts.iter().copied()).filter(|&cell| hidden[cell]);
             if let Some(first) = members.next() {
@@ -136,10 +129,11 @@ impl Linked {
         if secret.is_empty() {
             return Vec::new();
         }
+        let mut program = Program::of(self, component, hidden, f64::INFINITY);
         // A first point: the true values, or the least one an attacker can find.
         let start: Vec<f64> = if self.attacker {
             let all: Vec<usize> = (0..component.len()).collect();
-            match Program::of(self, component, hidden, f64::INFINITY).optimum(&all, OptimizationDirection::Minimize) {
+            match program.optimum(&all, OptimizationDirection::Minimize) {
                 Ok(Some(point)) => point,
                 // Nothing proven: every cell counts as narrowed (it has a least value, so the
                 // program is never unbounded).
@@ -154,7 +148,7 @@ impl Linked {
         // A ceiling above every cell of that point by twice the threshold: a cell at it is wide
         // whatever its greatest value, and every program then has an optimum.
         let ceiling = start.iter().copied().fold(0.0, f64::max) + 2.0 * threshold as f64;
-        let program = Program::of(self, component, hidden, ceiling);
+        program.ceiling = ceiling;
         let (mut low, mut high) = (start.clone(), start);
         let rounded = |low: f64, high: f64| Bounds {
             low: (low - ROUND_OFF).ceil() as i64,
