@@ -310,8 +310,11 @@ impl Table {
         let mut hidden = vec![false; entries.len()];
         for quarter in cube::quarters(&entries) {
             let cells: Vec<Entry<'_>> = quarter.iter().map(|&index| entries[index]).collect();
-            let key = (self.digest(&cells), FEED_PATTERNS, thresholds.to_vec());
-            let pattern = patterns.kept_or(key, cells.len(), || self.protect(&cells, thresholds));
+            let digest = self.digest(&cells);
+            let key = |thresholds: &[i64]| (digest.clone(), FEED_PATTERNS, thresholds.to_vec());
+            let pattern = patterns.kept_in_turn(key, cells.len(), thresholds, |threshold, already| {
+                self.protect(&cells, &[threshold], already)
+            });
             for (&index, &hide) in quarter.iter().zip(pattern.iter()) {
                 hidden[index] = hide;
             }
@@ -335,12 +338,12 @@ impl Table {
     }
 
     /// Every threshold in turn, the totals first when the categories add up to them (see
-    /// [`cube::protect_totals_first`]).
-    fn protect(&self, entries: &[Entry<'_>], thresholds: &[i64]) -> Vec<bool> {
+    /// [`cube::protect_totals_first`]), holding the pattern `already` worked out.
+    fn protect(&self, entries: &[Entry<'_>], thresholds: &[i64], already: &[bool]) -> Vec<bool> {
         if self.additive {
-            cube::protect_totals_first(entries, thresholds, &published_role)
+            cube::protect_totals_first(entries, thresholds, &published_role, already)
         } else {
-            cube::protect(entries, thresholds, &published_role, &[])
+            cube::protect(entries, thresholds, &published_role, already)
         }
     }
 }
@@ -406,25 +409,27 @@ mod tests {
     }
 
     /// The feed protects quarter by quarter with their patterns kept: the same pattern as the
-    /// whole table at once, the second read protects nothing anew, and new counts in one quarter
-    /// have it alone protected again.
+    /// whole table at once, the second read protects nothing anew, new counts in one quarter
+    /// have it alone protected again, and the lower thresholds' patterns are kept on the way.
     #[test]
     fn each_quarter_is_protected_as_in_the_whole_table_and_kept() {
         let patterns = Patterns::within(1_000_000);
         let table = Table::of(two_quarters(1), true);
         let entries: Vec<Entry<'_>> = table.entries().collect();
-        let whole = table.protect(&entries, &[3, 5]);
+        let whole = table.protect(&entries, &[3, 5], &[]);
         assert!(whole.iter().any(|hidden| *hidden) && whole.iter().any(|hidden| !*hidden));
         assert_eq!(table.protect_each_quarter(&[3, 5], &patterns), whole);
-        assert_eq!(patterns.len(), 2, "one pattern per quarter");
+        assert_eq!(patterns.len(), 4, "one pattern per quarter and threshold: 3, then 5 on top");
         assert_eq!(table.protect_each_quarter(&[3, 5], &patterns), whole);
-        assert_eq!(patterns.len(), 2, "read again: kept");
+        assert_eq!(patterns.len(), 4, "read again: kept");
         let moved = Table::of(two_quarters(2), true);
         let moved_entries: Vec<Entry<'_>> = moved.entries().collect();
-        assert_eq!(moved.protect_each_quarter(&[3, 5], &patterns), moved.protect(&moved_entries, &[3, 5]));
-        assert_eq!(patterns.len(), 3, "the fourth quarter protected anew, the third kept");
-        assert_eq!(table.protect_each_quarter(&[3], &patterns).len(), whole.len());
-        assert_eq!(patterns.len(), 5, "other thresholds, other patterns");
+        assert_eq!(moved.protect_each_quarter(&[3, 5], &patterns), moved.protect(&moved_entries, &[3, 5], &[]));
+        assert_eq!(patterns.len(), 6, "the fourth quarter protected anew, the third kept");
+        assert_eq!(table.protect_each_quarter(&[3], &patterns), table.protect(&entries, &[3], &[]));
+        assert_eq!(patterns.len(), 6, "the committees' threshold alone: kept on the way to 5");
+        assert_eq!(table.protect_each_quarter(&[5], &patterns).len(), whole.len());
+        assert_eq!(patterns.len(), 8, "other thresholds, other patterns");
     }
 
     /// The API test's population: Lyon 4 emploi, 2 socio-professionnel, 1 social; Grenoble 3
@@ -443,7 +448,7 @@ mod tests {
         ];
         let table = Table::of(counts, true);
         let entries: Vec<Entry<'_>> = table.entries().collect();
-        let hidden = table.protect(&entries, &[3]);
+        let hidden = table.protect(&entries, &[3], &[]);
         let published: Vec<String> = entries
             .iter()
             .zip(&hidden)

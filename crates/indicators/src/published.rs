@@ -76,9 +76,30 @@ impl Patterns {
         cells: &[Cell],
         thresholds: &[i64],
     ) -> Vec<PublishedCell> {
-        let key = (hash.to_owned(), definition.code, thresholds.to_vec());
-        let hidden = self.kept_or(key, cells.len(), || pattern(definition, cells, thresholds));
+        let key = |thresholds: &[i64]| (hash.to_owned(), definition.code, thresholds.to_vec());
+        let hidden = self.kept_in_turn(key, cells.len(), thresholds, |threshold, already| {
+            pattern(definition, cells, &[threshold], already)
+        });
         published(definition, cells, &hidden)
+    }
+
+    /// The pattern of `thresholds` applied in turn, each one's (holding the ones before) kept
+    /// under `key` of the thresholds so far, or worked out by `protect` from the one before: the
+    /// public's pattern (5 then 11) is the committees' (5) kept, then 11 on top of it, so a
+    /// reader at 11 after one at 5 pays for 11 alone.
+    pub fn kept_in_turn(
+        &self,
+        key: impl Fn(&[i64]) -> PatternKey,
+        cells: usize,
+        thresholds: &[i64],
+        protect: impl Fn(i64, &[bool]) -> Vec<bool>,
+    ) -> Arc<Vec<bool>> {
+        let mut hidden = Arc::new(vec![false; cells]);
+        for (at, &threshold) in thresholds.iter().enumerate() {
+            let before = hidden;
+            hidden = self.kept_or(key(&thresholds[..=at]), cells, || protect(threshold, &before));
+        }
+        hidden
     }
 
     /// The pattern kept under `key` for `cells` cells, or the one `protect` works out, then kept.
@@ -134,12 +155,13 @@ pub async fn protected(
 ///
 /// [`Secrecy::up_to`]: crate::Secrecy::up_to
 pub fn protect(definition: &Definition, cells: &[Cell], thresholds: &[i64]) -> Vec<PublishedCell> {
-    published(definition, cells, &pattern(definition, cells, thresholds))
+    published(definition, cells, &pattern(definition, cells, thresholds, &[]))
 }
 
 /// The categorical indicators share their totals (the orientations by path and by referent
-/// count the same decisions): the totals first, alike in each.
-fn pattern(definition: &Definition, cells: &[Cell], thresholds: &[i64]) -> Vec<bool> {
+/// count the same decisions): the totals first, alike in each. `already` the pattern of lower
+/// thresholds, which this one holds.
+fn pattern(definition: &Definition, cells: &[Cell], thresholds: &[i64], already: &[bool]) -> Vec<bool> {
     let entries: Vec<Entry<'_>> = cells
         .iter()
         .map(|cell| Entry {
@@ -151,9 +173,9 @@ fn pattern(definition: &Definition, cells: &[Cell], thresholds: &[i64]) -> Vec<b
         })
         .collect();
     if definition.computation.is_some_and(|computation| computation.categorical) {
-        cube::protect_totals_first(&entries, thresholds, &cube::kept_totals)
+        cube::protect_totals_first(&entries, thresholds, &cube::kept_totals, already)
     } else {
-        cube::protect(&entries, thresholds, &cube::kept_totals, &[])
+        cube::protect(&entries, thresholds, &cube::kept_totals, already)
     }
 }
 

@@ -38,9 +38,8 @@ pub struct Entry<'a> {
 /// given (the never-published ones, such as the communes, left out: with no published cell among
 /// them, they can always be filled in with any values of the levels above, so they teach an
 /// attacker nothing): where it narrows a hidden cell, more cells are hidden
-/// ([`Linked::widen`]), and the protection goes on from there until it narrows none. Only the
-/// groups of up to [`EXACT_CHECK_CELLS`] hidden cells linked by sums are checked so: a larger
-/// one is protected against interval propagation only (see docs/indicators.md).
+/// ([`Linked::widen`]), and the protection goes on from there until it narrows none: every group
+/// of hidden cells linked by sums, however large (see docs/indicators.md for what it costs).
 pub fn protect(
     entries: &[Entry<'_>],
     thresholds: &[i64],
@@ -63,7 +62,7 @@ pub fn protect(
                 let mut shown_hidden: Vec<bool> = published.iter().map(|&cell| pattern[cell]).collect();
                 shown_hidden.resize(shown.len(), true);
                 let exposed: Vec<usize> = shown
-                    .exactly_exposed(&shown_hidden, threshold, Some(EXACT_CHECK_CELLS), &mut proven)
+                    .exactly_exposed(&shown_hidden, threshold, &mut proven)
                     .into_iter()
                     .map(|(cell, _)| cell)
                     .collect();
@@ -81,12 +80,6 @@ pub fn protect(
     hidden
 }
 
-/// The largest group of hidden cells linked by sums that the protection checks against the
-/// linear program: a program over a few hundred cells takes about a millisecond, over a thousand
-/// tens of milliseconds, and a sparse national table hides thousands of cells in one group (the
-/// bench's feed took 620 s instead of 2.5 s with every group checked).
-pub const EXACT_CHECK_CELLS: usize = 512;
-
 /// The most categories a breakdown of the orientation decisions has: the kinds of organization,
 /// deciding or referent. A row whose published total counts at least `threshold + ROOM` persons
 /// can hide all its categories and still leave each uncertain by the threshold.
@@ -96,15 +89,18 @@ pub const ROOM: i64 = crate::organization::OrganizationKind::ALL.len() as i64;
 /// decisions by path, by referent, by criterion…): the totals first, as a table of their own in
 /// which a total of fewer than `threshold + ROOM` persons is hidden, then the categories around
 /// them with the published totals fixed. The totals are then published or hidden alike in every
-/// breakdown, and no breakdown needs to hide a total another one publishes.
+/// breakdown, and no breakdown needs to hide a total another one publishes. `already` as for
+/// [`protect`]: the pattern of lower thresholds, which this one holds.
 pub fn protect_totals_first(
     entries: &[Entry<'_>],
     thresholds: &[i64],
     role: &dyn Fn(usize, &Entry<'_>) -> Role,
+    already: &[bool],
 ) -> Vec<bool> {
     let totals: Vec<usize> = (0..entries.len()).filter(|&index| entries[index].category == TOTAL).collect();
     let of_totals: Vec<Entry<'_>> = totals.iter().map(|&index| entries[index]).collect();
-    let mut hidden = vec![false; entries.len()];
+    let mut hidden = already.to_vec();
+    hidden.resize(entries.len(), false);
     for &threshold in thresholds {
         let roomless: Vec<bool> = totals
             .iter()
@@ -143,7 +139,7 @@ pub fn attack_exactly(entries: &[Entry<'_>], hidden: &[bool], complete: bool) ->
 pub fn exposed_exactly(entries: &[Entry<'_>], hidden: &[bool], complete: bool, threshold: i64) -> Vec<(usize, Bounds)> {
     let mut exposed = Vec::new();
     for (linked, hidden_in, all) in attacked_quarters(entries, hidden, complete) {
-        let found = linked.exactly_exposed(&all, threshold, None, &mut vec![false; linked.len()]);
+        let found = linked.exactly_exposed(&all, threshold, &mut vec![false; linked.len()]);
         let of_entries = found.into_iter().filter(|&(cell, _)| cell < hidden_in.len());
         exposed.extend(of_entries.map(|(cell, bounds)| (hidden_in[cell], bounds)));
     }
@@ -426,12 +422,18 @@ mod tests {
                     units,
                 })
                 .collect();
-            let plain = |thresholds: &[i64]| protect(&entries, thresholds, &kept_totals, &[]);
-            let totals_first = |thresholds: &[i64]| protect_totals_first(&entries, thresholds, &kept_totals);
-            for (name, way) in [("plain", &plain as &dyn Fn(&[i64]) -> Vec<bool>), ("totals first", &totals_first)] {
-                let committees = way(&[5]);
-                assert_eq!(committees, way(&[5]), "seed {seed}, {name}: the same table, the same pattern");
-                let public = way(&[5, 11]);
+            let plain = |thresholds: &[i64], already: &[bool]| protect(&entries, thresholds, &kept_totals, already);
+            let totals_first = |thresholds: &[i64], already: &[bool]| {
+                protect_totals_first(&entries, thresholds, &kept_totals, already)
+            };
+            for (name, way) in
+                [("plain", &plain as &dyn Fn(&[i64], &[bool]) -> Vec<bool>), ("totals first", &totals_first)]
+            {
+                let committees = way(&[5], &[]);
+                assert_eq!(committees, way(&[5], &[]), "seed {seed}, {name}: the same table, the same pattern");
+                let public = way(&[5, 11], &[]);
+                // The server works out the public's pattern on top of the committees' it keeps.
+                assert_eq!(way(&[11], &committees), public, "seed {seed}, {name}: one threshold after the other");
                 for (threshold, hidden) in [(5, &committees), (11, &public)] {
                     let bounds = attack(&entries, hidden, true);
                     // The linear program's attack too, on the first tables (two programs a
@@ -474,7 +476,7 @@ mod tests {
             .iter()
             .map(|&(level, territory, category, units)| Entry { level, territory, period: "2026-01", category, units })
             .collect();
-        assert_eq!(protect_totals_first(&entries, &[5], &kept_totals), [true, true], "12 < 5 + {ROOM}");
+        assert_eq!(protect_totals_first(&entries, &[5], &kept_totals, &[]), [true, true], "12 < 5 + {ROOM}");
         assert_eq!(protect(&entries, &[5], &kept_totals, &[]), [false, false]);
     }
 
