@@ -11,7 +11,6 @@ use plateforme_store::Store;
 use plateforme_store::indicators::orientation_decisions::{self, Count, CountRequest};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::Secrecy;
@@ -301,40 +300,15 @@ impl Table {
         })
     }
 
-    /// [`Table::protect`] quarter by quarter — no sum crosses a quarter, and each is protected
-    /// on its own anyway (`cube::quarters`), so the pattern is the same — each quarter's pattern
-    /// kept in `patterns` under the digest of its cells: a closed quarter's counts change little
-    /// or not at all, and a read then protects only the quarters whose counts moved.
+    /// [`Table::protect`] quarter by quarter, each quarter's pattern kept in `patterns` (see
+    /// [`Patterns::each_quarter`]; whether the categories add up to the total is the digest's
+    /// salt).
     fn protect_each_quarter(&self, thresholds: &[i64], patterns: &Patterns) -> Vec<bool> {
         let entries: Vec<Entry<'_>> = self.entries().collect();
-        let mut hidden = vec![false; entries.len()];
-        for quarter in cube::quarters(&entries) {
-            let cells: Vec<Entry<'_>> = quarter.iter().map(|&index| entries[index]).collect();
-            let digest = self.digest(&cells);
-            let key = |thresholds: &[i64]| (digest.clone(), FEED_PATTERNS, thresholds.to_vec());
-            let pattern = patterns.kept_in_turn(key, cells.len(), thresholds, |threshold, already| {
-                self.protect(&cells, &[threshold], already)
-            });
-            for (&index, &hide) in quarter.iter().zip(pattern.iter()) {
-                hidden[index] = hide;
-            }
-        }
-        hidden
-    }
-
-    /// What a quarter's pattern depends on, digested: its cells in their order, and whether the
-    /// categories add up to the total (the thresholds and the roles are the key's other parts).
-    fn digest(&self, cells: &[Entry<'_>]) -> String {
-        let mut digest = Sha256::new();
-        digest.update([u8::from(self.additive)]);
-        for cell in cells {
-            for part in [cell.level, cell.territory, cell.period, cell.category] {
-                digest.update(part.as_bytes());
-                digest.update([0x1f]);
-            }
-            digest.update(cell.units.to_le_bytes());
-        }
-        format!("{:x}", digest.finalize())
+        let salt = [u8::from(self.additive)];
+        patterns.each_quarter(FEED_PATTERNS, &salt, &entries, thresholds, &|cells, threshold, already| {
+            self.protect(cells, &[threshold], already)
+        })
     }
 
     /// Every threshold in turn, the totals first when the categories add up to them (see

@@ -277,7 +277,7 @@ pub async fn public_cells(
     let (vintage_id, indicator) = (vintage.id.clone(), definition.code);
     let cells = store.run_stale(move |conn| vintages::cells(conn, &vintage_id, indicator)).await?;
     let thresholds = secrecy.up_to(secrecy.public_threshold);
-    let mut published = protected(patterns, vintage.content_hash.clone(), definition, cells, thresholds).await?;
+    let mut published = protected(patterns, definition, cells, thresholds).await?;
     // The communes' cells are computed and kept in the vintage, published to nobody (see
     // `cube::kept_totals`): not even listed.
     published.retain(|cell| cell.level != "commune");

@@ -136,8 +136,7 @@ pub async fn read_indicator(
         _ => true,
     };
     let threshold = threshold_for(&secrecy, principal.kind);
-    let hash = vintage.content_hash.clone();
-    let readable = protected(&patterns, hash, definition, cells, secrecy.up_to(threshold))
+    let readable = protected(&patterns, definition, cells, secrecy.up_to(threshold))
         .await?
         .into_iter()
         .filter(|cell| cell.level == level.as_str())
