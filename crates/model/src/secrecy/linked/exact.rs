@@ -4,8 +4,9 @@
 //! combination of several sums gives away, as in a three-way table).
 //!
 //! [`Linked::exact_bounds`] solves two programs per hidden cell: the tests' attack on what was
-//! published. [`Linked::exactly_exposed`] is the protection's check, which proves most cells wide
-//! from a few programs' points (see there).
+//! published, and an independent check of the protection's: [`Linked::exactly_exposed`], which
+//! proves cells wide from the points of two programs and of edits of the last one's optimum, and
+//! settles the others' bounds by bisection of such edits (see there).
 
 use microlp::{ComparisonOp, Error, OptimizationDirection, Problem, Solution, SolveOutcome, Variable};
 
