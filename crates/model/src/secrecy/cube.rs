@@ -205,11 +205,21 @@ fn cost(entry: &Entry<'_>) -> u8 {
 /// The entries of each quarter, in their order (a period that is no month or quarter is a group
 /// of its own): the tables [`protect`] protects each on its own, as no sum crosses a quarter.
 pub fn quarters(entries: &[Entry<'_>]) -> Vec<Vec<usize>> {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    // A table has a few dozen periods and up to millions of cells: each period's quarter is
+    // worked out once, not once per cell.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut group_of_quarter: HashMap<String, usize> = HashMap::new();
+    let mut group_of_period: HashMap<&str, usize> = HashMap::new();
     for (index, entry) in entries.iter().enumerate() {
-        groups.entry(quarter_of(entry.period)).or_default().push(index);
+        let group = *group_of_period.entry(entry.period).or_insert_with(|| {
+            let quarter = quarter_of(entry.period);
+            *group_of_quarter.entry(quarter.clone()).or_insert_with(|| {
+                groups.push((quarter, Vec::new()));
+                groups.len() - 1
+            })
+        });
+        groups[group].1.push(index);
     }
-    let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
     groups.sort();
     groups.into_iter().map(|(_, group)| group).collect()
 }
