@@ -366,7 +366,7 @@ impl Run {
                 "- idle connections: {} of {} opened in {:.1} s, then one `GET /health/live` on each in {:.1} s, {} \
                  still open when measured; server resident memory {:.1} MiB before, {:.1} MiB with them ({:.1} KiB \
                  per connection): {:.1} MiB anonymous (heap, allocator, stacks) and {:.1} MiB of mapped files (the \
-                 search indexes' pages)",
+                 server's executable and the search indexes' pages)",
                 thousands(idle.opened as f64),
                 thousands(idle.wanted as f64),
                 idle.opening_time.as_secs_f64(),
@@ -765,7 +765,7 @@ impl Run {
                 };
                 format!(
                     "| {work} | {target} | {:.1} MiB resident at {} connections ({:.1} MiB anonymous, {:.1} MiB of \
-                     mapped index files; {:.1} MiB before them, {:.1} KiB per connection) | {:.0} % of target | {result} |",
+                     mapped files; {:.1} MiB before them, {:.1} KiB per connection) | {:.0} % of target | {result} |",
                     resident / MIB,
                     thousands(idle.open_at_reading as f64),
                     mib(idle.during.anonymous),

@@ -211,8 +211,9 @@ pub struct Memory {
     /// RssAnon, the part of `resident` that is the process's own (heap, allocator arenas,
     /// stacks): what the allocator holds.
     pub anonymous: u64,
-    /// RssFile + RssShmem, the part that is mapped files (the search indexes): page cache the
-    /// kernel shares with other processes and can take back under pressure.
+    /// RssFile + RssShmem, the part that is mapped files (the server's executable, about 32 MiB
+    /// of it, and the search indexes): page cache the kernel shares with other processes and can
+    /// take back under pressure.
     pub file: u64,
     /// VmHWM: the peak resident size since the process started.
     pub peak: u64,

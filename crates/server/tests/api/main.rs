@@ -31,6 +31,7 @@ mod exports;
 mod external_issuer;
 mod graceful_stop;
 mod head_requests;
+mod idle_connections;
 // Inbound sync.
 mod inbound;
 mod journal_group_commit;
