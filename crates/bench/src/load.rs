@@ -1,6 +1,7 @@
 //! The load scenarios: C clients, each on its own keep-alive connection, sending requests back
 //! to back for a warm-up then a measured duration; throughput and latency percentiles.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -145,6 +146,9 @@ pub struct Context {
     /// `Bearer …` of a France Travail token (sees every person, publishes offers).
     pub authorization: String,
     pub person_ids: Arc<Vec<String>>,
+    /// The ETags of `person_ids` read from the database just before dossier-update (empty for
+    /// the other scenarios): its clients write without reading first.
+    pub person_etags: Arc<HashMap<String, String>>,
     /// What offer searches and imports are drawn from.
     pub offers: Arc<OfferData>,
     /// Makes this run's import references unique (they are upserts by source).
@@ -535,7 +539,7 @@ pub async fn run(
                 random: Rng::new(number as u64 + 1, "requests"),
                 cursor: None,
                 import: ImportLines::new(&context.nonce, number),
-                writer: Writer::new(&context.person_ids, number, clients),
+                writer: Writer::new(&context.person_ids, number, clients).knowing(&context.person_etags),
             };
             let mut measured = Measurement::empty(scenario, clients, duration);
             measured.latencies.reserve(1 << 16);

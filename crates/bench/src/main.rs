@@ -404,6 +404,10 @@ async fn run(args: Args) -> Result<(Run, bool), BenchError> {
             address: server.address,
             authorization: format!("Bearer {}", token(server.address).await?),
             person_ids: person_ids.clone(),
+            person_etags: match scenario {
+                Scenario::DossierUpdate => Arc::new(database.person_etags(&person_ids)?),
+                _ => Arc::default(),
+            },
             offers: offer_data.clone(),
             nonce: nonce.clone(),
             import_lines,

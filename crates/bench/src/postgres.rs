@@ -1,11 +1,12 @@
 //! The PostgreSQL side: (re)creating the benchmark's databases, sampling person ids, VACUUM, and
 //! the raw baseline measured with `pgbench`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 
 use crate::BenchError;
 
@@ -100,6 +101,23 @@ impl DatabaseUrl {
             diesel::sql_query(format!("SELECT id FROM persons ORDER BY md5(id || '{seed}') LIMIT {count}"))
                 .load(&mut conn)?;
         Ok(ids.into_iter().map(|row| row.id).collect())
+    }
+
+    /// The ETag of each of these persons' current version (`"3"`), read from the database: what
+    /// a partner that keeps its mirror in step holds before it updates (the change feed tells it
+    /// each new version), so the update scenario sends no read before its first write.
+    pub fn person_etags(&self, ids: &[String]) -> Result<HashMap<String, String>, BenchError> {
+        #[derive(QueryableByName)]
+        struct Version {
+            #[diesel(sql_type = Text)]
+            id: String,
+            #[diesel(sql_type = BigInt)]
+            version: i64,
+        }
+        let versions: Vec<Version> = diesel::sql_query("SELECT id, version FROM persons WHERE id = ANY($1)")
+            .bind::<Array<Text>, _>(ids)
+            .load(&mut self.connect()?)?;
+        Ok(versions.into_iter().map(|row| (row.id, format!("\"{}\"", row.version))).collect())
     }
 
     /// (person id, contract id) of up to `count` contracts in force (not closed: they take

@@ -39,6 +39,13 @@ impl Writer {
         Writer { persons, etags: HashMap::new(), client, sent: 0 }
     }
 
+    /// The writer, starting from the ETags of `known` for its persons (a person without one is
+    /// read first).
+    pub fn knowing(mut self, known: &HashMap<String, String>) -> Writer {
+        self.etags = self.persons.iter().filter_map(|id| Some((id.clone(), known.get(id)?.clone()))).collect();
+        self
+    }
+
     /// The next person to update, with the ETag read last (`None`: read it first).
     pub fn next_person(&mut self) -> Option<(String, Option<String>)> {
         if self.persons.is_empty() {
@@ -175,6 +182,16 @@ mod tests {
         first.remember("p0", None);
         assert!(!first.etags.contains_key("p0"));
         assert_eq!(Writer::new(&[], 0, 16).next_person(), None);
+    }
+
+    #[test]
+    fn a_client_starts_from_the_versions_known_and_reads_the_others() {
+        let ids: Vec<String> = (0..4).map(|n| format!("p{n}")).collect();
+        let known = HashMap::from([("p0".to_owned(), "\"3\"".to_owned()), ("p1".to_owned(), "\"5\"".to_owned())]);
+        let mut writer = Writer::new(&ids, 0, 2).knowing(&known);
+        assert_eq!(writer.etags, HashMap::from([("p0".to_owned(), "\"3\"".to_owned())]));
+        assert_eq!(writer.next_person(), Some(("p0".to_owned(), Some("\"3\"".to_owned()))));
+        assert_eq!(writer.next_person(), Some(("p2".to_owned(), None)));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! two more, so none repeats load → write → journal either: [`load_for_write`] (the person, and
 //! what the checks before the write need) and [`write_part`] (inside the write's transaction:
 //! the person under the policy again, the write, its journal entry); [`commit`] writes and
-//! journals a change prepared from a person loaded before.
+//! journals a change prepared from a person loaded before; [`update_record`] does both for a new
+//! version of the person's record, in one unit of work.
 //!
 //! While the processing of a dossier is limited (RGPD article 18), every one of these refuses it
 //! (`processing_limited`, 423) once the policy allowed the caller: the dossier is kept, but
@@ -20,10 +21,11 @@ use chrono::NaiveDate;
 use plateforme_api::ApiError;
 use plateforme_auth::policy::{self, Operation, PersonAccess, Resource, roles};
 use plateforme_auth::{Caller, JournalSection, mandate};
-use plateforme_model::person::Person;
+use plateforme_model::person::{Person, PersonRecord};
 use plateforme_store::access::journal::{self, Access};
 use plateforme_store::dossier::persons::{self, StoredPerson};
 use plateforme_store::{DbConnection, Page, Store, StoreError, write};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// What the policy reads of a person: the record, the consents to share, the co-accompaniments
@@ -328,29 +330,84 @@ async fn commit_journaled<T: Send + 'static>(
     change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let caller = caller.clone();
-    let written = store
-        .run(move |conn| {
-            write::transaction(conn, |conn| {
-                if limitation == Limitation::Refused
-                    && let Some(current) = persons::limited_version(conn, person_id)?
-                {
-                    return Err(StoreError::ProcessingLimited { current });
-                }
-                let written = change(conn)?;
-                let entry = match roles::registration_needs_mandate(caller.principal().kind) {
-                    // Read again only for the kinds that may act for another organization.
-                    true => {
-                        let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
-                        write_entry(conn, &caller, &person, section)?
-                    }
-                    false => caller.access(person_id, section, Operation::Write),
-                };
-                journal::append(conn, &[entry])?;
-                Ok(written)
-            })
-        })
-        .await?;
+    let written = store.run(move |conn| commit_in(conn, &caller, person_id, section, limitation, change)).await?;
     Ok(written)
+}
+
+/// The transaction of every commit: the limitation as `limitation` says, the change, its journal
+/// entry.
+fn commit_in<T>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    limitation: Limitation,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    write::transaction(conn, |conn| {
+        if limitation == Limitation::Refused
+            && let Some(current) = persons::limited_version(conn, person_id)?
+        {
+            return Err(StoreError::ProcessingLimited { current });
+        }
+        let written = change(conn)?;
+        let entry = match roles::registration_needs_mandate(caller.principal().kind) {
+            // Read again only for the kinds that may act for another organization.
+            true => {
+                let person = persons::find(conn, person_id)?.ok_or(StoreError::NotFound)?;
+                write_entry(conn, caller, &person, section)?
+            }
+            false => caller.access(person_id, section, Operation::Write),
+        };
+        journal::append(conn, &[entry])?;
+        Ok(written)
+    })
+}
+
+/// A new version of a person's record, prepared from the version loaded: what
+/// [`update_record`] writes.
+pub struct NewRecord {
+    /// The version the caller's `If-Match` names: a write made since answers 412.
+    pub expected: i64,
+    pub record: PersonRecord,
+    /// What changed, for the history and the change event.
+    pub changes: Value,
+}
+
+/// Changes a person's record in one unit of blocking work on one pooled connection: the person
+/// the caller may write ([`load_for_write`]'s 404 outside the policy), `prepare`'s checks and
+/// new record from it (`None` when nothing changes: the person is answered as they are), then
+/// the update journaled as `section` ([`commit_record`]'s transaction). One hop to the blocking
+/// pool and one connection per write, where loading and committing apart take two of each:
+/// the path of every dossier update.
+pub async fn update_record(
+    store: &Store,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    prepare: impl FnOnce(&Caller, &StoredPerson) -> Result<Option<NewRecord>, ApiError> + Send + 'static,
+) -> Result<StoredPerson, ApiError> {
+    let caller = caller.clone();
+    store.run(move |conn| Ok(update_record_in(conn, &caller, person_id, section, prepare))).await?
+}
+
+fn update_record_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person_id: Uuid,
+    section: JournalSection,
+    prepare: impl FnOnce(&Caller, &StoredPerson) -> Result<Option<NewRecord>, ApiError>,
+) -> Result<StoredPerson, ApiError> {
+    let current =
+        load(conn, caller, person_id, Operation::Write).map_err(|error| not_found_as_person(error, person_id))?;
+    let Some(NewRecord { expected, record, changes }) = prepare(caller, &current)? else {
+        return Ok(current);
+    };
+    let context = caller.write_context();
+    let updated = commit_in(conn, caller, person_id, section, Limitation::RefusedByTheChange, |conn| {
+        persons::update(conn, &context, &current, expected, record, changes)
+    })?;
+    Ok(updated)
 }
 
 /// A missing person, named in the problem.

@@ -7,11 +7,10 @@ use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::organization::OrganizationKind;
 use plateforme_model::person::{Person, RsaSource, RsaStatus, RsaStatusInput};
-use plateforme_store::dossier::persons;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access;
+use crate::access::{self, NewRecord};
 use crate::provenance::stamp;
 
 /// Record the RSA status
@@ -48,34 +47,32 @@ pub async fn set_rsa_status(
             format!("the RSA status is recorded by a {} only", roles::kinds_in_words(RSA_STATUS_RECORDERS)),
         ));
     }
-    let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
-    let expected = if_match.check(current.version)?;
-    if input.source == RsaSource::Departement && kind != OrganizationKind::Departement {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "source",
-            "rsa_source.departement",
-            "only a département records the RSA status with the source `departement`",
-        )]));
-    }
-    let status =
-        RsaStatus { source: input.source, since: input.since, recorded_by: caller.principal().organization_id };
-    let unchanged = current.record.statuses.rsa_beneficiary == input.rsa_beneficiary
-        && current
-            .record
-            .rsa_status
-            .as_ref()
-            .is_some_and(|held| (held.source, held.since) == (status.source, status.since));
-    if unchanged {
-        return Ok(current_response(current.version, &access::view_for(&caller, &current)));
-    }
-    let changes = json!({"statuses": {"rsa_beneficiary": input.rsa_beneficiary}, "rsa_status": status});
-    let mut record = current.record.clone();
-    record.statuses.rsa_beneficiary = input.rsa_beneficiary;
-    record.rsa_status = Some(status);
-    stamp(&mut record.provenance, &changes, &caller, "");
-    let context = caller.write_context();
-    let updated = access::commit_record(&store, &caller, id, JournalSection::Dossier, move |conn| {
-        persons::update(conn, &context, &current, expected, record, changes)
+    let updated = access::update_record(&store, &caller, id, JournalSection::Dossier, move |caller, current| {
+        let expected = if_match.check(current.version)?;
+        if input.source == RsaSource::Departement && kind != OrganizationKind::Departement {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "source",
+                "rsa_source.departement",
+                "only a département records the RSA status with the source `departement`",
+            )]));
+        }
+        let status =
+            RsaStatus { source: input.source, since: input.since, recorded_by: caller.principal().organization_id };
+        let unchanged = current.record.statuses.rsa_beneficiary == input.rsa_beneficiary
+            && current
+                .record
+                .rsa_status
+                .as_ref()
+                .is_some_and(|held| (held.source, held.since) == (status.source, status.since));
+        if unchanged {
+            return Ok(None);
+        }
+        let changes = json!({"statuses": {"rsa_beneficiary": input.rsa_beneficiary}, "rsa_status": status});
+        let mut record = current.record.clone();
+        record.statuses.rsa_beneficiary = input.rsa_beneficiary;
+        record.rsa_status = Some(status);
+        stamp(&mut record.provenance, &changes, caller, "");
+        Ok(Some(NewRecord { expected, record, changes }))
     })
     .await?;
     Ok(current_response(updated.version, &access::view_for(&caller, &updated)))

@@ -6,11 +6,11 @@ use plateforme_api::{ApiError, Change, IfMatch, MergePatch};
 use plateforme_auth::{Caller, JournalSection};
 use plateforme_model::FieldError;
 use plateforme_model::person::{Person, PersonRecord};
-use plateforme_store::dossier::persons::{self, StoredPerson};
+use plateforme_store::dossier::persons::StoredPerson;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::access;
+use crate::access::{self, NewRecord};
 use crate::provenance::stamp_from;
 
 /// Update a dossier
@@ -38,14 +38,10 @@ pub async fn update_person(
     Change { store, caller, path: id, header: if_match }: Change<Caller, Uuid>,
     patch: MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let current = access::load_for_write(&store, &caller, id, |_, person| Ok(person)).await?;
-    let expected = if_match.check(current.version)?;
-    let Some((record, changes)) = patched_record(&caller, &current, &patch, None)? else {
-        return Ok(current_response(current.version, &access::view_for(&caller, &current)));
-    };
-    let context = caller.write_context();
-    let updated = access::commit_record(&store, &caller, id, JournalSection::Dossier, move |conn| {
-        persons::update(conn, &context, &current, expected, record, changes)
+    let updated = access::update_record(&store, &caller, id, JournalSection::Dossier, move |caller, current| {
+        let expected = if_match.check(current.version)?;
+        let patched = patched_record(caller, current, &patch, None)?;
+        Ok(patched.map(|(record, changes)| NewRecord { expected, record, changes }))
     })
     .await?;
     Ok(current_response(updated.version, &access::view_for(&caller, &updated)))
