@@ -19,6 +19,26 @@ const CONCURRENT: usize = 32;
 /// How often the log past its retention is forgotten.
 const PURGE_PERIOD: Duration = Duration::from_secs(3600);
 
+/// The shortest time from one round to the next, unless a round found a full batch waiting. A
+/// round is about ten statements and, when the feed moved, a write transaction of its own (the
+/// fan-out's position) with its commit; woken by every commit of a busy server, the worker made
+/// one round per write — even with no subscription at all, moving its position — and took about a
+/// fifth of a dossier update's CPU (docs/performance.md, "One unit of work per dossier update").
+/// Spacing the rounds bounds them to twenty a second under any load, each taking every event of
+/// the interval at once, and delays a delivery by this much at most.
+pub const ROUND_SPACING: Duration = Duration::from_millis(50);
+
+/// What a round found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// Nothing to fan out or to try: wait for a write.
+    Idle,
+    /// Some work: another round follows, spaced.
+    Worked,
+    /// A full batch of events or of deliveries: more waits, another round follows at once.
+    Full,
+}
+
 pub async fn run(store: Store, settings: WebhookSettings) {
     let client = match deliver::http_client(&settings) {
         Ok(client) => client,
@@ -28,7 +48,10 @@ pub async fn run(store: Store, settings: WebhookSettings) {
         }
     };
     let mut purged = None::<Instant>;
+    let mut next_round = Instant::now();
     loop {
+        actix_web::rt::time::sleep_until(next_round.into()).await;
+        next_round = Instant::now() + ROUND_SPACING;
         if purged.is_none_or(|at| at.elapsed() >= PURGE_PERIOD) {
             let before = plateforme_model::ids::now() - settings.log_retention;
             if let Err(error) = store.run(move |conn| deliveries::purge_before(conn, before)).await {
@@ -37,16 +60,20 @@ pub async fn run(store: Store, settings: WebhookSettings) {
             purged = Some(Instant::now());
         }
         match round(&store, &client, &settings).await {
-            Ok(true) => continue,
-            Ok(false) => {}
+            Ok(Round::Full) => {
+                next_round = Instant::now();
+                continue;
+            }
+            Ok(Round::Worked) => continue,
+            Ok(Round::Idle) => {}
             Err(error) => tracing::warn!(%error, "webhooks: a round failed; trying again"),
         }
         changes::wait_for_appended(settings.poll_interval).await;
     }
 }
 
-/// One round; answers whether there was work (then another round follows at once).
-async fn round(store: &Store, client: &reqwest::Client, settings: &WebhookSettings) -> Result<bool, StoreError> {
+/// One round: the new events fanned out, then the due deliveries tried.
+async fn round(store: &Store, client: &reqwest::Client, settings: &WebhookSettings) -> Result<Round, StoreError> {
     let read = store.run(fan_out_once).await?;
     let lease = chrono::Duration::from_std(settings.timeout * 3).unwrap_or(chrono::Duration::minutes(1));
     let due = store
@@ -67,5 +94,15 @@ async fn round(store: &Store, client: &reqwest::Client, settings: &WebhookSettin
             }
         })
         .await;
-    Ok(read > 0 || tried > 0)
+    Ok(
+        if read >= usize::try_from(super::fanout::BATCH).unwrap_or(usize::MAX)
+            || tried >= usize::try_from(CLAIM).unwrap_or(usize::MAX)
+        {
+            Round::Full
+        } else if read > 0 || tried > 0 {
+            Round::Worked
+        } else {
+            Round::Idle
+        },
+    )
 }
