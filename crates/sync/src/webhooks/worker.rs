@@ -22,8 +22,9 @@ const PURGE_PERIOD: Duration = Duration::from_secs(3600);
 /// The shortest time from one round to the next, unless a round found a full batch waiting. A
 /// round is about ten statements and, when the feed moved, a write transaction of its own (the
 /// fan-out's position) with its commit; woken by every commit of a busy server, the worker made
-/// one round per write — even with no subscription at all, moving its position — and took about a
-/// fifth of a dossier update's CPU (docs/performance.md, "One unit of work per dossier update").
+/// one round per write — even with no subscription at all, moving its position —, 7 to 10 % of a
+/// dossier update's CPU at national size (docs/performance.md, "One unit of work per dossier
+/// update").
 /// Spacing the rounds bounds them to twenty a second under any load, each taking every event of
 /// the interval at once, and delays a delivery by this much at most.
 pub const ROUND_SPACING: Duration = Duration::from_millis(50);
