@@ -95,15 +95,36 @@ async fn round(store: &Store, client: &reqwest::Client, settings: &WebhookSettin
             }
         })
         .await;
-    Ok(
-        if read >= usize::try_from(super::fanout::BATCH).unwrap_or(usize::MAX)
-            || tried >= usize::try_from(CLAIM).unwrap_or(usize::MAX)
-        {
+    Ok(Round::of(read, tried))
+}
+
+impl Round {
+    /// The round that fanned out `read` events and tried `tried` deliveries.
+    fn of(read: usize, tried: usize) -> Round {
+        let full = |count: usize, batch: i64| usize::try_from(batch).is_ok_and(|batch| count >= batch);
+        if full(read, super::fanout::BATCH) || full(tried, CLAIM) {
             Round::Full
         } else if read > 0 || tried > 0 {
             Round::Worked
         } else {
             Round::Idle
-        },
-    )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_full_batch_skips_the_spacing_and_only_an_empty_round_waits_for_a_write() {
+        let batch = usize::try_from(super::super::fanout::BATCH).expect("a batch size");
+        let claim = usize::try_from(CLAIM).expect("a claim size");
+        assert_eq!(Round::of(0, 0), Round::Idle);
+        assert_eq!(Round::of(1, 0), Round::Worked);
+        assert_eq!(Round::of(0, claim - 1), Round::Worked);
+        assert_eq!(Round::of(batch - 1, claim - 1), Round::Worked);
+        assert_eq!(Round::of(batch, 0), Round::Full);
+        assert_eq!(Round::of(0, claim), Round::Full);
+    }
 }
